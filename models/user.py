@@ -1,0 +1,68 @@
+"""Accounts of every role, and inspectors' declared conflicts of interest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, CreatedMixin, enum_column
+from .enums import Role
+
+
+class User(CreatedMixin, Base):
+    """A person who signs in: administrator, coordinator, inspector or enterprise user."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[Role] = mapped_column(enum_column(Role), index=True)
+    #: coordinators and inspectors belong to one agency
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    #: enterprise users are bound to one market entity
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("market_entity.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+
+    agency = relationship("Agency")
+    entity = relationship("MarketEntity", foreign_keys=[entity_id])
+
+    # The Flask-Login user protocol, written out so that models/ imports only SQLAlchemy.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class ConflictDeclaration(CreatedMixin, Base):
+    """An inspector's declared conflict of interest with an entity: never drawn for it."""
+
+    __tablename__ = "conflict_declaration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("market_entity.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    valid_until: Mapped[date | None]

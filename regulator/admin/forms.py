@@ -1,0 +1,34 @@
+"""Forms of the admin area."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from models import Role
+
+ROLE_CHOICES = [SelectChoice(r.value, r.value) for r in Role]
+
+
+class UserCreateForm(FlaskForm):
+    """A new account and its binding (agency for staff, market entity for enterprise users)."""
+
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    agency = SelectField(_l("Agency"), choices=[], validate_choice=False)
+    entity_id = IntegerField(_l("Market entity id"), validators=[Optional()])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)])
+    submit = SubmitField(_l("Create user"))
+
+
+class UserEditForm(FlaskForm):
+    """Activate or deactivate an account, or set a new password."""
+
+    active = BooleanField(_l("Active"))
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
+    password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional(), Length(min=10)])
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,7 @@
+"""Sign-in, sign-out, language choice and the user's own account."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import routes  # noqa: E402,F401  (routes attach themselves to bp)

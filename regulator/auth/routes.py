@@ -1,0 +1,116 @@
+"""Views of the auth area."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.security import check_password_hash
+
+from models import Role
+
+from ..access import public, role_required
+from ..extensions import db, limiter
+from ..services import audit, users
+from . import bp
+from .forms import LoginForm, PasswordForm
+
+HOME_BY_ROLE = {
+    Role.ADMIN: "admin.index",
+    Role.COORDINATOR: "coordinator.index",
+    Role.INSPECTOR: "inspector.index",
+    Role.ENTERPRISE: "enterprise.index",
+}
+
+
+def home_url() -> str:
+    """Where the current user lands: their area's home page, or the public home."""
+    if current_user.is_authenticated:
+        return url_for(HOME_BY_ROLE[current_user.role])
+    return url_for("public.index")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths: never an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Sign in; repeated failures lock the account for a while and the endpoint is rate-limited."""
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        user, problem = users.authenticate(
+            form.username.data, form.password.data,
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            lockout=current_app.config["LOGIN_LOCKOUT"])
+        db.session.commit()
+        if user is not None:
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")) or home_url())
+        messages = {
+            "locked": _("Too many failed attempts: this account is locked for a while."),
+            "inactive": _("This account is deactivated."),
+        }
+        flash(messages.get(problem, _("Unknown username or wrong password.")), "danger")
+    return render_template("auth/login.html", form=form), (401 if form.is_submitted() else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+@role_required(*Role)
+def logout():
+    """Sign out."""
+    audit.record("logout")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/lang/<code>")
+@public
+def set_language(code: str):
+    """Remember the chosen language in the session (and on the account when signed in)."""
+    if code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(_safe_next(request.args.get("next")) or home_url())
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@role_required(*Role)
+def account():
+    """The signed-in user's own account: details and password change."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            try:
+                users.set_password(current_user, form.new.data)
+            except users.UserError as exc:
+                form.new.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Your password was changed."), "success")
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+

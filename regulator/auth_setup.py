@@ -1,0 +1,46 @@
+"""Flask-Login wiring: loading users from the session, and what unauthenticated callers get."""
+
+from __future__ import annotations
+
+from flask import Flask, Request, g
+
+from models import User
+
+from .extensions import csrf, db, limiter, login_manager
+from .services.tokens import TokenPrincipal, principal_for
+
+
+def init_app(app: Flask) -> None:
+    """Bind login, CSRF protection and rate limiting."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.teardown_request(_forget_user)
+
+
+def _forget_user(_exc: BaseException | None) -> None:
+    """Drop the cached user and locale at the end of each request.
+
+    ``g`` outlives a request when an app context was pushed before it (tests, CLI commands that call
+    views); one request's user or language must never leak into the next.
+    """
+    g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load an active user by id; a deactivated account loses its session."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+@login_manager.request_loader
+def load_token_principal(request: Request) -> TokenPrincipal | None:
+    """Agency systems authenticate with ``Authorization: Bearer rgt_...`` instead of a session."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    return principal_for(header[7:].strip())

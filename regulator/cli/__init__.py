@@ -1,0 +1,17 @@
+"""`flask` command groups, registered by the app factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register every command group."""
+    from .agencies import agencies
+    from .demo import demo
+    from .tokens import tokens
+    from .translations import translate
+    from .users import users
+
+    for group in (users, agencies, tokens, demo, translate):
+        app.cli.add_command(group)

@@ -1,0 +1,48 @@
+"""`flask users ...`: create and list accounts."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from models import Role, User
+
+from ..extensions import db
+from ..services import users as user_service
+
+
+@click.group()
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--agency", "agency_code", help="Agency code (coordinators and inspectors).")
+@click.option("--entity-id", type=int, help="Market entity id (enterprise users).")
+@click.option("--display-name", default="")
+@click.option("--email")
+@click.password_option(help="Prompted for when not given.")
+@with_appcontext
+def create(username: str, role: str, agency_code: str | None, entity_id: int | None, display_name: str,
+           email: str | None, password: str) -> None:
+    """Create a user account."""
+    try:
+        user = user_service.create_user(username, password, role, agency_code=agency_code,
+                                        entity_id=entity_id, display_name=display_name, email=email)
+    except user_service.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"created user {user.username} ({user.role}) id={user.id}")
+
+
+@users.command("list")
+@with_appcontext
+def list_users() -> None:
+    """List user accounts."""
+    for user in db.session.scalars(select(User).order_by(User.role, User.username)):
+        binding = user.agency.code if user.agency else (f"entity {user.entity_id}" if user.entity_id else "")
+        state = "" if user.active else " (inactive)"
+        click.echo(f"{user.id:>5}  {user.username:<24} {user.role:<12} {binding}{state}")

@@ -1,0 +1,79 @@
+"""Configuration from the environment, with an instance-folder override."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+class Config:
+    """Defaults for every environment; each value can be overridden by an environment variable."""
+
+    ENV_NAME = "development"
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: keyed hash for ID numbers (salted with this secret so equal IDs still join)
+    PII_HASH_KEY: str | None = os.environ.get("PII_HASH_KEY")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=7)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_Hans_CN", "en")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT = timedelta(minutes=15)
+
+    MAX_CONTENT_LENGTH = 512 * 1024 * 1024
+    PAGE_SIZE = 50
+
+
+class DevelopmentConfig(Config):
+    """Local use and the demo: a SQLite file in the instance folder."""
+
+
+class TestingConfig(Config):
+    """The test suite: CSRF off for the test client (browser tests turn it back on)."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
+    PII_HASH_KEY = "test-pii-key"
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL via DATABASE_URL, secrets from the environment, secure cookies."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "pool_size": int(os.environ.get("DB_POOL_SIZE", "10")),
+        "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "20")),
+        "pool_recycle": 1800,
+    }
+
+
+CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by REGULATOR_ENV (development by default)."""
+    name = os.environ.get("REGULATOR_ENV", "development").lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"REGULATOR_ENV={name!r} is not one of {sorted(CONFIGS)}")
+    return CONFIGS[name]

@@ -1,0 +1,12 @@
+"""Agency coordinators: campaigns, joint plans, imports and quarantine, reviews, referrals, publication."""
+
+from flask import Blueprint
+
+from models import Role
+
+from ..access import blueprint_roles
+
+bp = Blueprint("coordinator", __name__)
+blueprint_roles("coordinator", Role.COORDINATOR, Role.ADMIN)
+
+from . import home  # noqa: E402,F401

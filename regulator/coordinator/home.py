@@ -1,0 +1,56 @@
+"""The coordinator's home: the supervised population by class and the work waiting for the agency."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from models import (
+    Campaign,
+    CreditRepair,
+    ImportBatch,
+    MarketEntity,
+    MatchReview,
+    Objection,
+    ObjectionStatus,
+    Referral,
+    ReferralStatus,
+    RepairStatus,
+    ReviewStatus,
+)
+
+from ..extensions import db
+from ..nav import nav_item
+from . import bp
+
+nav_item("coordinator.index", _l("Coordination"), "coordinator", "admin", order=30)
+
+
+@bp.route("/")
+def index():
+    """Entities by credit class, and pending reviews, objections, repairs and referrals."""
+    agency_id = current_user.agency_id
+    by_class = dict(db.session.execute(
+        select(MarketEntity.credit_class, func.count(MarketEntity.id))
+        .where(MarketEntity.merged_into_id.is_(None)).group_by(MarketEntity.credit_class)).all())
+
+    def pending(model, status, *where):  # noqa: ANN001, ANN202
+        return db.session.scalar(select(func.count(model.id)).where(model.status == status, *where)) or 0
+
+    own = (lambda model: (model.agency_id == agency_id,)) if agency_id else (lambda model: ())
+    work = {
+        "reviews": pending(MatchReview, ReviewStatus.PENDING),
+        "objections": pending(Objection, ObjectionStatus.SUBMITTED, *own(Objection)),
+        "repairs": pending(CreditRepair, RepairStatus.SUBMITTED, *own(CreditRepair)),
+        "referrals": pending(Referral, ReferralStatus.SENT,
+                             *((Referral.to_agency_id == agency_id,) if agency_id else ())),
+    }
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id.desc()).limit(5)).all()
+    batches_stmt = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(5)
+    if agency_id:
+        batches_stmt = batches_stmt.where(ImportBatch.agency_id == agency_id)
+    batches = db.session.scalars(batches_stmt).all()
+    return render_template("coordinator/index.html", by_class=by_class, work=work,
+                           campaigns=campaigns, batches=batches)

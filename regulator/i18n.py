@@ -1,0 +1,114 @@
+"""Translations: locale choice, catalogue compilation, and labels for the domain's vocabularies."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale, lazy_gettext
+from flask_login import current_user
+
+from .extensions import babel
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+log = logging.getLogger(__name__)
+
+
+def select_locale() -> str:
+    """Explicit choice (query or session), then the user's preference, then the browser's, then the default."""
+    supported = current_app.config["LANGUAGES"]
+    for candidate in (request.args.get("lang"), session.get("locale"),
+                      getattr(current_user, "locale", None)):
+        if candidate in supported:
+            return candidate
+    for lang, _quality in request.accept_languages:
+        lang = lang.lower()
+        if lang.startswith("zh"):
+            return "zh_Hans_CN"
+        if lang.startswith("en"):
+            return "en"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def compile_catalogues(directory: Path = TRANSLATIONS, force: bool = False) -> list[Path]:
+    """Compile every messages.po whose .mo is missing or older; returns the files written."""
+    written = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=po_path.parent.parent.name)
+        try:
+            with mo_path.open("wb") as fh:
+                write_mo(fh, catalog)
+        except OSError as exc:  # a read-only install ships compiled catalogues
+            log.warning("cannot write %s: %s", mo_path, exc)
+            continue
+        written.append(mo_path)
+    return written
+
+
+def html_lang() -> str:
+    """The BCP 47 tag for <html lang>."""
+    return "zh-Hans" if str(get_locale()).startswith("zh") else "en"
+
+
+def init_app(app: Flask) -> None:
+    """Configure Flask-Babel and make sure compiled catalogues are current."""
+    compile_catalogues()
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(TRANSLATIONS))
+    app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["label"] = label
+
+
+def label(value: object) -> str:
+    """The translated display label of an enum value (or the value itself when it has none)."""
+    key = getattr(value, "value", value)
+    text = LABELS.get(key)
+    return str(text) if text is not None else ("" if key is None else str(key))
+
+
+_ = lazy_gettext
+#: display labels of the stored vocabularies; keys are the enum values in models/enums.py
+LABELS = {
+    "admin": _("Administrator"), "coordinator": _("Agency coordinator"), "inspector": _("Inspector"),
+    "enterprise": _("Enterprise user"), "public": _("Public"),
+    "company": _("Company"), "branch": _("Branch"), "sole_trader": _("Sole trader"),
+    "partnership": _("Partnership"), "other": _("Other"),
+    "active": _("Active"), "revoked": _("Revoked"), "cancelled": _("Cancelled"), "merged": _("Merged"),
+    "unknown": _("Unknown"),
+    "legal_representative": _("Legal representative"), "shareholder": _("Shareholder"),
+    "director": _("Director"), "manager": _("Manager"), "supervisor": _("Supervisor"), "owner": _("Owner"),
+    "registration": _("Registration"), "role": _("Role"), "investment": _("Investment"),
+    "licence": _("Licence"), "inspection": _("Inspection"), "violation": _("Violation"),
+    "enforcement": _("Enforcement action"), "list_entry": _("List entry"), "complaint": _("Complaint"),
+    "context": _("Context"),
+    "random_draw": _("Random draw"), "risk_ranking": _("Risk ranking"), "follow_up": _("Follow-up"),
+    "referral": _("Referral"), "cluster": _("Relationship cluster"),
+    "routine": _("Routine"), "special": _("Special"), "joint": _("Joint"),
+    "pass": _("Pass"), "pass_with_conditions": _("Pass with conditions"), "fail": _("Fail"),
+    "no_entry": _("No entry"), "not_found": _("Not found"), "closed": _("Closed"),
+    "minor": _("Minor"), "serious": _("Serious"), "critical": _("Critical"),
+    "warning": _("Warning"), "fine": _("Fine"), "confiscation": _("Confiscation"),
+    "suspension": _("Suspension"), "licence_revocation": _("Licence revocation"),
+    "detention": _("Detention"),
+    "abnormal_operations": _("Abnormal operations list"),
+    "serious_illegal": _("Serious illegal and dishonest list"),
+    "corrected": _("Corrected"), "withdrawn": _("Withdrawn"),
+    "valid": _("Valid"), "expired": _("Expired"), "suspended": _("Suspended"),
+    "open": _("Open"), "unfounded": _("Unfounded"), "substantiated": _("Substantiated"),
+    "draft": _("Draft"), "committed": _("Seed committed"), "drawn": _("Drawn"), "planned": _("Planned"),
+    "published": _("Published"), "released": _("Results released"),
+    "assigned": _("Assigned"), "in_progress": _("In progress"), "done": _("Done"),
+    "sent": _("Sent"), "accepted": _("Accepted"), "rejected": _("Rejected"), "acted": _("Acted on"),
+    "submitted": _("Submitted"), "under_review": _("Under review"), "granted": _("Granted"),
+    "pending": _("Pending"), "confirmed": _("Confirmed"),
+    "running": _("Running"), "completed": _("Completed"), "failed": _("Failed"),
+    "resubmitted": _("Re-submitted"),
+    "A": _("A (low risk)"), "B": _("B (general risk)"), "C": _("C (higher risk)"), "D": _("D (high risk)"),
+}

@@ -1,0 +1,61 @@
+"""Personal data: keyed hashing of ID numbers and the masked forms shown to those who may not see them."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+
+_DIGITS = re.compile(r"\D+")
+
+
+def normalise_id_number(raw: str) -> str:
+    """Fold full-width characters, spaces and a lower-case x."""
+    return "".join(c for c in unicodedata.normalize("NFKC", raw).upper() if c.isalnum())
+
+
+def hash_id_number(raw: str, key: str) -> str:
+    """HMAC-SHA256 of the normalised ID: equal IDs join, the number cannot be read back without the key."""
+    return hmac.new(key.encode(), normalise_id_number(raw).encode(), hashlib.sha256).hexdigest()
+
+
+def mask_id_number(raw: str) -> str:
+    """Keep the region (first 6) and the last character: 440305********123X -> 440305***********X."""
+    code = normalise_id_number(raw)
+    if len(code) < 8:
+        return "*" * len(code)
+    return code[:6] + "*" * (len(code) - 7) + code[-1]
+
+
+def normalise_phone(raw: str) -> str:
+    """Digits only, with a leading +86 / 0086 country code removed."""
+    digits = _DIGITS.sub("", unicodedata.normalize("NFKC", raw or ""))
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
+            return digits[len(prefix):]
+    return digits
+
+
+def mask_phone(raw: str) -> str:
+    """138****5678 for mobiles; keep only the last four digits otherwise."""
+    digits = normalise_phone(raw)
+    if len(digits) == 11:
+        return digits[:3] + "****" + digits[-4:]
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    return "*" * (len(digits) - 4) + digits[-4:]
+
+
+def mask_name(name: str | None) -> str:
+    """张*明 / 欧阳** / J*** S****: the first character of each part stays, as on China's credit portals."""
+    if not name:
+        return ""
+    name = name.strip()
+    if " " in name:
+        return " ".join(part[:1] + "*" * (len(part) - 1) for part in name.split())
+    if len(name) == 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

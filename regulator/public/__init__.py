@@ -1,0 +1,7 @@
+"""What the law makes public: search, public profiles, published results."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from . import routes  # noqa: E402,F401

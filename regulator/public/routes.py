@@ -1,0 +1,45 @@
+"""Views of the public area."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from models import MarketEntity
+
+from ..access import public
+from ..extensions import db
+from ..nav import nav_item
+from . import bp
+from .search import search_entities
+
+nav_item("public.search", _l("Search entities"), "public", order=10)
+
+
+@bp.route("/")
+@public
+def index():
+    """The public home: search and what the platform covers."""
+    count = db.session.scalar(select(func.count(MarketEntity.id)))
+    return render_template("public/index.html", entity_count=count)
+
+
+@bp.route("/search")
+@public
+def search():
+    """Search entities by name, former name or USCC."""
+    query = request.args.get("q", "").strip()
+    page = max(request.args.get("page", 1, type=int), 1)
+    results = search_entities(query, page=page) if query else None
+    return render_template("public/search.html", query=query, results=results, page=page)
+
+
+@bp.route("/entity/<int:entity_id>")
+@public
+def entity(entity_id: int):
+    """The public profile: registration facts only (published records arrive with the profile module)."""
+    entity = db.session.get(MarketEntity, entity_id)
+    if entity is None or entity.merged_into_id is not None:
+        abort(404)
+    return render_template("public/entity.html", entity=entity)

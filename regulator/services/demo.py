@@ -1,0 +1,127 @@
+"""The demo pipeline: a generated multi-agency world taken through every stage of the platform.
+
+Each stage is a function of a ``DemoRun``; later capabilities add their stage to ``STAGES`` so that
+`flask demo` (and `make demo`) always shows the whole data path on the embedded default database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, inspect, select
+
+from models import MarketEntity, Role, User
+
+from ..extensions import db
+from . import users as user_service
+from .agencies import upsert_agency
+
+log = logging.getLogger(__name__)
+DEFAULT_ENTITIES = 2000
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed demo accounts on a local demo
+INSPECTORS_PER_AGENCY = 6
+ENTERPRISE_ACCOUNTS = 3
+
+
+@dataclass
+class DemoSettings:
+    """What to build."""
+
+    entities: int = DEFAULT_ENTITIES
+    seed: int = 7
+    reset: bool = False
+    out_dir: Path | None = None
+
+
+@dataclass
+class DemoRun:
+    """State passed from stage to stage."""
+
+    settings: DemoSettings
+    echo: Callable[[str], Any]
+    out_dir: Path
+    world: Any = None
+    manifest: list[dict[str, Any]] = field(default_factory=list)
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    password: str = DEMO_PASSWORD
+
+
+def stage_database(run: DemoRun) -> None:
+    """Bring the schema up to date (emptying it first with --reset); refuse to mix into existing data."""
+    tables = inspect(db.engine).get_table_names()
+    if run.settings.reset and "alembic_version" in tables:
+        downgrade(revision="base")
+    upgrade()
+    if db.session.scalar(select(func.count(User.id))):
+        raise RuntimeError("the database already holds data: run `flask demo --reset` to rebuild it")
+
+
+def stage_agencies(run: DemoRun) -> None:
+    """Register the demo world's agencies."""
+    from ..demo import AGENCIES
+
+    for agency in AGENCIES:
+        upsert_agency(agency["code"], agency["name"], agency["domain"], name_en=agency.get("name_en"))
+    db.session.commit()
+
+
+def stage_generate(run: DemoRun) -> None:
+    """Generate the world and write each agency's files (and the hidden truth) to the instance folder."""
+    from ..demo import generate_world, write_agency_files
+
+    run.world = generate_world(n_entities=run.settings.entities, seed=run.settings.seed)
+    run.manifest = write_agency_files(run.world, run.out_dir)
+    rows = sum(item["rows"] for item in run.manifest)
+    run.echo(f"  wrote {len(run.manifest)} agency files ({rows} rows) to {run.out_dir}")
+
+
+def stage_accounts(run: DemoRun) -> None:
+    """Demo accounts for every role: an administrator, each agency's coordinator and inspectors, enterprises."""
+    from ..demo import AGENCIES
+
+    def add(username: str, role: Role, note: str, **kwargs: Any) -> None:
+        user_service.create_user(username, run.password, role, display_name=username, **kwargs)
+        run.accounts.append((str(role), username, note))
+
+    add("admin", Role.ADMIN, "all administration")
+    for agency in AGENCIES:
+        code = agency["code"]
+        add(f"{code.lower()}.coordinator", Role.COORDINATOR, agency["name"], agency_code=code)
+        for i in range(1, INSPECTORS_PER_AGENCY + 1):
+            add(f"{code.lower()}.inspector{i}", Role.INSPECTOR, agency["name"], agency_code=code)
+    entities = db.session.scalars(
+        select(MarketEntity).where(MarketEntity.merged_into_id.is_(None))
+        .order_by(MarketEntity.id).limit(ENTERPRISE_ACCOUNTS)).all()
+    for i, entity in enumerate(entities, start=1):
+        add(f"enterprise{i}", Role.ENTERPRISE, entity.name, entity_id=entity.id)
+    if not entities:
+        run.echo("  no market entities yet: no enterprise accounts created")
+    db.session.commit()
+
+
+#: (name, stage) in order; capabilities insert their stage before "accounts"
+STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
+    ("database", stage_database),
+    ("agencies", stage_agencies),
+    ("generate", stage_generate),
+    ("accounts", stage_accounts),
+]
+
+
+def run_demo(settings: DemoSettings, echo: Callable[[str], Any] = log.info) -> DemoRun:
+    """Run every stage in order, reporting each one's duration."""
+    out_dir = settings.out_dir or Path(current_app.instance_path) / "demo"
+    run = DemoRun(settings=settings, echo=echo, out_dir=out_dir)
+    for name, stage in STAGES:
+        started = time.perf_counter()
+        echo(f"[{name}]")
+        stage(run)
+        echo(f"  {name} done in {time.perf_counter() - started:.1f}s")
+    return run

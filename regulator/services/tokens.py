@@ -1,0 +1,81 @@
+"""Per-agency API tokens: issued once in clear, stored as SHA-256, revocable, scoped by role."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from models import Agency, ApiToken, Role
+
+from ..extensions import db
+from . import audit
+
+TOKEN_PREFIX = "rgt_"  # noqa: S105 - a prefix, not a secret
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class TokenPrincipal:
+    """The caller behind an API token: acts with the token's role on behalf of its agency."""
+
+    token_id: int
+    name: str
+    role: Role
+    agency_id: int
+    scopes: list[str] = field(default_factory=list)
+    id: None = None
+    entity_id: None = None
+    locale: None = None
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_anonymous: bool = False
+
+    @property
+    def username(self) -> str:
+        return f"token:{self.name}"
+
+    def get_id(self) -> None:
+        return None
+
+
+def issue_token(agency: Agency, name: str, role: Role | str = Role.COORDINATOR,
+                scopes: list[str] | None = None, created_by_id: int | None = None) -> tuple[str, ApiToken]:
+    """Create a token; the clear text is returned once and never stored."""
+    role = Role(role)
+    if role in (Role.ADMIN, Role.ENTERPRISE):
+        raise ValueError("agency tokens act as coordinators or inspectors only")
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(agency_id=agency.id, name=name, prefix=clear[:10], token_hash=_digest(clear), role=role,
+                     scopes=scopes or [], created_by_id=created_by_id)
+    db.session.add(token)
+    db.session.flush()
+    audit.record("token.issue", object_type="api_token", object_id=token.id, agency=agency.code, name=name)
+    return clear, token
+
+
+def revoke_token(token: ApiToken) -> None:
+    """Revoke a token from now on."""
+    token.revoked_at = datetime.now(UTC)
+    audit.record("token.revoke", object_type="api_token", object_id=token.id)
+
+
+def principal_for(clear: str) -> TokenPrincipal | None:
+    """The principal for a presented token, or None when unknown, revoked or expired."""
+    if not clear.startswith(TOKEN_PREFIX) or len(clear) > 200:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(clear)))
+    now = datetime.now(UTC)
+    if token is None or token.revoked_at is not None:
+        return None
+    expires = token.expires_at
+    if expires is not None and (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) <= now:
+        return None
+    token.last_used_at = now
+    return TokenPrincipal(token.id, token.name, token.role, token.agency_id, list(token.scopes or []))

@@ -1,0 +1,109 @@
+"""Accounts: creation, password checks with lockout, activation."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models import Agency, MarketEntity, Role, User
+
+from ..extensions import db
+from . import audit
+
+log = logging.getLogger(__name__)
+MIN_PASSWORD_LENGTH = 10
+
+
+class UserError(ValueError):
+    """A user could not be created or changed; the message says why."""
+
+
+def validate_password(password: str) -> None:
+    """Refuse short passwords and passwords of a single character class."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    classes = sum(any(test(c) for c in password) for test in (str.isdigit, str.isalpha))
+    if classes < 2 and not any(not c.isalnum() for c in password):
+        raise UserError("password must mix letters with digits or symbols")
+
+
+def create_user(username: str, password: str, role: Role | str, *, agency_code: str | None = None,
+                entity_id: int | None = None, display_name: str = "", email: str | None = None,
+                locale: str | None = None) -> User:
+    """Create an account after checking the role's binding (agency or entity) and the password."""
+    role = Role(role)
+    username = username.strip()
+    if not username:
+        raise UserError("username is required")
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise UserError(f"username {username!r} is taken")
+    validate_password(password)
+    agency_id = None
+    if role in (Role.COORDINATOR, Role.INSPECTOR):
+        if not agency_code:
+            raise UserError(f"a {role} must belong to an agency")
+        agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
+        if agency_id is None:
+            raise UserError(f"no agency with code {agency_code!r}")
+    elif agency_code:
+        raise UserError(f"a {role} does not belong to an agency")
+    if role == Role.ENTERPRISE:
+        if entity_id is None or db.session.get(MarketEntity, entity_id) is None:
+            raise UserError("an enterprise user must be bound to an existing market entity")
+    elif entity_id is not None:
+        raise UserError(f"a {role} is not bound to a market entity")
+    user = User(username=username, password_hash=generate_password_hash(password), role=role,
+                agency_id=agency_id, entity_id=entity_id, display_name=display_name or username,
+                email=email, locale=locale, password_changed_at=datetime.now(UTC))
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", object_type="user", object_id=user.id, username=username, role=str(role))
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace a user's password and clear any lockout."""
+    validate_password(password)
+    user.password_hash = generate_password_hash(password)
+    user.password_changed_at = datetime.now(UTC)
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("user.password", object_type="user", object_id=user.id)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def authenticate(username: str, password: str, *, max_failures: int = 5,
+                 lockout: timedelta = timedelta(minutes=15)) -> tuple[User | None, str | None]:
+    """Check credentials; returns (user, None) or (None, reason). Locks an account after repeated failures."""
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    now = datetime.now(UTC)
+    if user is None:
+        generate_password_hash(password)  # same cost as a real check: no username oracle by timing
+        return None, "invalid"
+    locked_until = _aware(user.locked_until)
+    if locked_until and locked_until > now:
+        audit.record("login.locked", user=user, object_type="user", object_id=user.id)
+        return None, "locked"
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= max_failures:
+            user.locked_until = now + lockout
+            user.failed_logins = 0
+        audit.record("login.failed", user=user, object_type="user", object_id=user.id)
+        return None, "invalid"
+    if not user.active:
+        return None, "inactive"
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("login", user=user, object_type="user", object_id=user.id)
+    return user, None

@@ -1,0 +1,25 @@
+"""Access rules of the foundation's routes (auth, public, admin, role homes, API system)."""
+
+from .rules import ADMIN_ONLY, COORDINATION, EVERYONE, SIGNED_IN, Route, roles
+
+RULES = {
+    "public.index": Route("/", EVERYONE),
+    "public.search": Route("/search?q=测试", EVERYONE),
+    "public.entity": Route("/entity/{entity}", EVERYONE),
+    "auth.login": Route("/auth/login", EVERYONE),
+    "auth.logout": Route("/auth/logout", SIGNED_IN, method="POST"),
+    "auth.set_language": Route("/auth/lang/en", EVERYONE),
+    "auth.account": Route("/auth/account", SIGNED_IN),
+    "admin.index": Route("/admin/", ADMIN_ONLY),
+    "admin.agencies": Route("/admin/agencies", ADMIN_ONLY),
+    "admin.users": Route("/admin/users", ADMIN_ONLY),
+    "admin.user_new": Route("/admin/users/new", ADMIN_ONLY),
+    "admin.user_edit": Route("/admin/users/{user}", ADMIN_ONLY),
+    "admin.audit": Route("/admin/audit", ADMIN_ONLY),
+    "coordinator.index": Route("/coordinator/", COORDINATION),
+    "inspector.index": Route("/inspector/", roles(inspector="both")),
+    "enterprise.index": Route("/enterprise/", roles(enterprise="both")),
+    "api-docs.openapi_json": Route("/api/v1/openapi.json", EVERYONE, json=True),
+    "api_system.health": Route("/api/v1/health", EVERYONE, json=True),
+    "api_system.me": Route("/api/v1/me", SIGNED_IN, json=True),
+}

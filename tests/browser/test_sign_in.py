@@ -1,0 +1,53 @@
+"""Every role signs in through the real form (CSRF on) and reaches its area's home page."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import Role
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_role_signs_in_and_sees_its_home(live_server, page) -> None:  # noqa: ANN001
+    """Admin, coordinator, inspector and enterprise each land on their own page; sign-out works."""
+    make = live_server.make
+    agency = make.agency("SAMR", name="市场监督管理局")
+    entity = make.entity("深圳市浏览器测试贸易有限公司")
+    make.user("admin", Role.ADMIN)
+    make.user("coord", Role.COORDINATOR, agency_id=agency.id)
+    make.user("insp", Role.INSPECTOR, agency_id=agency.id)
+    make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    live_server.commit()
+    expectations = {
+        "admin": ("/admin/", "#admin-stats"),
+        "coord": ("/coordinator/", "#by-class"),
+        "insp": ("/inspector/", "#tasks"),
+        "ent": ("/enterprise/", "#record-counts"),
+    }
+    for username, (path, marker) in expectations.items():
+        sign_in(page, live_server, username)
+        page.wait_for_url(live_server.url + path)
+        assert page.locator(marker).is_visible()
+        if username == "ent":
+            assert "深圳市浏览器测试贸易有限公司" in page.content()
+        page.click("#logout")
+        page.wait_for_url(live_server.url + "/")
+        assert page.locator("#login-link").is_visible()
+
+
+def test_public_visitor_searches_in_chinese(live_server, browser) -> None:  # noqa: ANN001
+    """A Chinese browser gets Chinese pages; the search finds an entity by a name variant."""
+    live_server.make.entity("深圳市华盛达贸易有限公司")
+    live_server.commit()
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert "市场主体信用信息" in page.content()
+    page.fill("#q", "华盛达贸易有限责任公司")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#results")
+    assert page.locator("#results a", has_text="深圳市华盛达贸易有限公司").count() == 1
+    context.close()

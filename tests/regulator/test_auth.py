@@ -1,0 +1,145 @@
+"""Signing in and out: hashing, lockout, rate limit, safe redirects, CSRF, cookies, production guard."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import AuditLog, Role, User
+from regulator import create_app
+from regulator.extensions import db
+from regulator.services.users import UserError, authenticate, create_user
+
+
+def test_login_redirects_each_role_home(app, make, client) -> None:  # noqa: ANN001
+    """Each role lands on its own area."""
+    agency = make.agency()
+    entity = make.entity()
+    make.user("a", Role.ADMIN)
+    make.user("c", Role.COORDINATOR, agency_id=agency.id)
+    make.user("i", Role.INSPECTOR, agency_id=agency.id)
+    make.user("e", Role.ENTERPRISE, entity_id=entity.id)
+    db.session.commit()
+    for username, home in [("a", "/admin/"), ("c", "/coordinator/"), ("i", "/inspector/"), ("e", "/enterprise/")]:
+        c = app.test_client()
+        response = c.post("/auth/login", data={"username": username, "password": "test-password-123"})
+        assert response.status_code == 302 and response.headers["Location"] == home
+        assert c.get(home).status_code == 200
+
+
+def test_passwords_are_hashed_strongly(app) -> None:  # noqa: ANN001
+    """Created users get a scrypt hash, never the clear password."""
+    make_agency = __import__("tests.factories", fromlist=["Factory"]).Factory().agency
+    make_agency()
+    user = create_user("alice", "correct-horse-9", Role.COORDINATOR, agency_code="SAMR")
+    assert user.password_hash.startswith("scrypt:")
+    assert "correct-horse-9" not in user.password_hash
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"role": Role.INSPECTOR}, "must belong to an agency"),
+    ({"role": Role.ENTERPRISE}, "bound to an existing market entity"),
+    ({"role": Role.ADMIN, "agency_code": "SAMR"}, "does not belong to an agency"),
+    ({"role": Role.ADMIN, "password": "short"}, "at least 10"),
+])
+def test_user_binding_rules(app, make, kwargs, message) -> None:  # noqa: ANN001
+    """Staff need an agency, enterprise users an entity, nobody a weak password."""
+    make.agency()
+    kwargs = dict(kwargs)
+    password = kwargs.pop("password", "long-enough-1")
+    with pytest.raises(UserError, match=message):
+        create_user("bob", password, **kwargs)
+
+
+def test_wrong_password_is_refused_and_audited(app, make, client) -> None:  # noqa: ANN001
+    """A failed sign-in answers 401, says nothing about which part was wrong, and is logged."""
+    make.user("a", Role.ADMIN)
+    db.session.commit()
+    response = client.post("/auth/login", data={"username": "a", "password": "nope-nope-nope"})
+    assert response.status_code == 401
+    assert b"Unknown username or wrong password" in response.data
+    assert db.session.query(AuditLog).filter_by(action="login.failed").count() == 1
+
+
+def test_lockout_after_repeated_failures(app, make) -> None:  # noqa: ANN001
+    """Five failures lock the account; the right password is then refused too."""
+    make.user("a", Role.ADMIN)
+    db.session.commit()
+    for _ in range(5):
+        assert authenticate("a", "wrong-password-1") == (None, "invalid")
+    assert authenticate("a", "test-password-123") == (None, "locked")
+
+
+def test_deactivated_account_cannot_sign_in(app, make) -> None:  # noqa: ANN001
+    """An inactive account is refused."""
+    make.user("a", Role.ADMIN, active=False)
+    assert authenticate("a", "test-password-123") == (None, "inactive")
+
+
+def test_login_is_rate_limited(database_url: str) -> None:
+    """The eleventh POST within a minute from one address gets 429."""
+    from tests.conftest import _config
+
+    app = create_app(_config(database_url, RATELIMIT_ENABLED=True))
+    client = app.test_client()
+    codes = [client.post("/auth/login", data={"username": "x", "password": "y"}).status_code for _ in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_next_parameter_cannot_redirect_off_site(app, make, client) -> None:  # noqa: ANN001
+    """?next= only accepts same-site paths."""
+    make.user("a", Role.ADMIN)
+    db.session.commit()
+    response = client.post("/auth/login?next=https://evil.example/", data={"username": "a",
+                                                                            "password": "test-password-123"})
+    assert response.headers["Location"] == "/admin/"
+    client.post("/auth/logout")
+    response = client.post("/auth/login?next=/admin/audit", data={"username": "a",
+                                                                   "password": "test-password-123"})
+    assert response.headers["Location"] == "/admin/audit"
+
+
+def test_csrf_is_required_on_forms(database_url: str) -> None:
+    """With CSRF on (as in production), a POST without the token is refused."""
+    from tests.conftest import _config
+
+    app = create_app(_config(database_url, WTF_CSRF_ENABLED=True))
+    response = app.test_client().post("/auth/login", data={"username": "a", "password": "b"})
+    assert response.status_code == 400
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_production_refuses_to_start_without_secrets(monkeypatch) -> None:  # noqa: ANN001
+    """No SECRET_KEY (or a short one) in production: the app does not start."""
+    from regulator.config import ProductionConfig
+
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite://")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig)
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "short")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig)
+
+
+def test_production_cookies_are_secure() -> None:
+    """Session cookies are HttpOnly, SameSite and Secure in production."""
+    from regulator.config import ProductionConfig
+
+    assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.SESSION_COOKIE_HTTPONLY
+    assert ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax" and ProductionConfig.REMEMBER_COOKIE_SECURE
+
+
+def test_users_create_command(app, make, runner) -> None:  # noqa: ANN001
+    """`flask users create` makes an account bound as asked, and explains a bad binding."""
+    make.agency("MEE")
+    db.session.commit()
+    result = runner.invoke(args=["users", "create", "--username", "li", "--role", "inspector",
+                                 "--agency", "MEE", "--password", "pass-word-123"])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(User).filter_by(username="li").one().agency.code == "MEE"
+    result = runner.invoke(args=["users", "create", "--username", "wang", "--role", "inspector",
+                                 "--password", "pass-word-123"])
+    assert result.exit_code != 0 and "must belong to an agency" in result.output

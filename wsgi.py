@@ -1,0 +1,3 @@
+from regulator import create_app
+
+app = create_app()
