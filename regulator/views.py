@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from .coordinator import bp as coordinator_bp
     from .enterprise import bp as enterprise_bp
     from .inspector import bp as inspector_bp
+    from .profile import bp as profile_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -23,5 +24,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
     app.register_blueprint(inspector_bp, url_prefix="/inspector")
     app.register_blueprint(enterprise_bp, url_prefix="/enterprise")
+    app.register_blueprint(profile_bp, url_prefix="/entities")
     init_api(app)
     nav.init_app(app)

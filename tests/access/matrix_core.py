@@ -23,3 +23,8 @@ RULES = {
     "api_system.health": Route("/api/v1/health", EVERYONE, json=True),
     "api_system.me": Route("/api/v1/me", SIGNED_IN, json=True),
 }
+
+RULES["profile.entity"] = Route(
+    "/entities/{entity}",
+    roles(admin="both", coordinator="both", inspector="own", enterprise="own"),
+)
