@@ -50,6 +50,7 @@ from .records import (
 )
 from .risk import CreditAssessment, ModelVersion, RiskScore
 from .sanction import EnforcementAction, ListEntry
+from .search import EntityNameGram
 from .user import ConflictDeclaration, User
 from .workflow import Alert, CreditRepair, Objection, Referral, StatusEvent
 
@@ -58,7 +59,8 @@ __all__ = [
     "Base", "BatchStatus", "Campaign", "CampaignAgency", "CampaignSelection", "CampaignStatus",
     "ClusterMember", "Complaint", "ComplaintStatus", "ConflictDeclaration", "ContextValue",
     "CreditAssessment", "CreditClass", "CreditRepair", "EnforcementAction", "EntityAddress", "EntityEvent",
-    "EntityName", "EntityPhone", "EntityRole", "EntityStatus", "EntityType", "ImportBatch", "Inspection",
+    "EntityName", "EntityNameGram", "EntityPhone", "EntityRole", "EntityStatus", "EntityType", "ImportBatch",
+    "Inspection",
     "InspectionInspector", "InspectionResult", "InspectionTask", "InspectionType", "Investment", "Licence",
     "LicenceStatus", "LinkMethod", "ListEntry", "ListType", "MarketEntity", "MatchReview", "ModelVersion",
     "NameKind", "Objection", "ObjectionStatus", "PenaltyType", "Person", "PersonRole", "Phone",

@@ -110,5 +110,10 @@ LABELS = {
     "pending": _("Pending"), "confirmed": _("Confirmed"),
     "running": _("Running"), "completed": _("Completed"), "failed": _("Failed"),
     "resubmitted": _("Re-submitted"),
+    "registered": _("Registered name"), "former": _("Former name"), "variant": _("Name variant"),
+    "trade": _("Trade name"), "operating": _("Operating address"), "enforcement_action": _("Penalty"),
+    "system": _("System"), "uscc": _("Unified social credit code"), "source_key": _("Agency key"),
+    "probabilistic": _("Probabilistic match"), "review": _("Confirmed in review"), "manual": _("Manual"),
+    "address": _("Address"), "new": _("New entity"),
     "A": _("A (low risk)"), "B": _("B (general risk)"), "C": _("C (higher risk)"), "D": _("D (high risk)"),
 }

@@ -8,10 +8,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register every command group."""
     from .agencies import agencies
+    from .credit import credit, search
     from .demo import demo
     from .tokens import tokens
     from .translations import translate
     from .users import users
 
-    for group in (users, agencies, tokens, demo, translate):
+    for group in (users, agencies, tokens, demo, translate, credit, search):
         app.cli.add_command(group)

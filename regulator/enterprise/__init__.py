@@ -9,4 +9,4 @@ from ..access import blueprint_roles
 bp = Blueprint("enterprise", __name__)
 blueprint_roles("enterprise", Role.ENTERPRISE)
 
-from . import home  # noqa: E402,F401
+from . import home, objections, repairs  # noqa: E402,F401

@@ -1,17 +1,19 @@
-"""The enterprise user's home: its own entity and the records every agency holds on it."""
+"""The enterprise user's home: its own full profile, every agency's records on it, its class and why."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from models import Agency, Complaint, EnforcementAction, Inspection, Licence, ListEntry, Violation
 
-from ..access import EntityAccess, get_entity_or_404
+from ..access import EntityAccess, entity_access, get_entity_or_404
 from ..extensions import db
 from ..nav import nav_item
+from ..profile.context import build_profile
+from ..services import audit
 from . import bp
 
 nav_item("enterprise.index", _l("My enterprise"), "enterprise", order=30)
@@ -19,16 +21,25 @@ RECORD_MODELS = {"inspection": Inspection, "violation": Violation, "enforcement"
                  "list_entry": ListEntry, "licence": Licence, "complaint": Complaint}
 
 
-@bp.route("/")
-def index():
-    """Own entity's identity, class and record counts per agency."""
+def own_entity_id() -> int:
+    """The signed-in enterprise user's entity (403 for an account bound to none)."""
     if current_user.entity_id is None:
         abort(403)
-    entity = get_entity_or_404(current_user.entity_id, EntityAccess.FULL)
+    return current_user.entity_id
+
+
+@bp.route("/")
+def index():
+    """Own entity's full profile, with record counts per agency and the actions open to the enterprise."""
+    entity = get_entity_or_404(own_entity_id(), EntityAccess.FULL)
     counts: dict[str, dict[str, int]] = {}
     for kind, model in RECORD_MODELS.items():
-        for code, n in db.session.execute(
-                select(Agency.code, func.count(model.id)).join(Agency, Agency.id == model.agency_id)
-                .where(model.entity_id == entity.id).group_by(Agency.code)).all():
-            counts.setdefault(code, {})[kind] = n
-    return render_template("enterprise/index.html", entity=entity, counts=counts, kinds=list(RECORD_MODELS))
+        for name, n in db.session.execute(
+                select(Agency.name, func.count(model.id)).join(Agency, Agency.id == model.agency_id)
+                .where(model.entity_id == entity.id).group_by(Agency.name)).all():
+            counts.setdefault(name, {})[kind] = n
+    context = build_profile(entity, current_user, entity_access(current_user, entity.id), request)
+    audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
+                 access="FULL", channel="enterprise")
+    db.session.commit()
+    return render_template("enterprise/index.html", counts=counts, kinds=list(RECORD_MODELS), **context)

@@ -1,29 +1,90 @@
-"""Views of the internal profile."""
+"""Views of the internal profile: the entity page, one record with its history, one source row."""
 
 from __future__ import annotations
 
-from flask import render_template
+from typing import Any
 
-from models import Role
+from flask import abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
 
-from ..access import EntityAccess, can_see_personal_data, entity_access, get_entity_or_404, role_required
+from models import Agency, Objection, RecordRevision, Role, SourceRecord
+
+from ..access import EntityAccess, entity_access, get_entity_or_404, role_required
 from ..extensions import db
 from ..panels import panels_for
+from ..record_kinds import KINDS, form_value
 from ..services import audit
+from ..services.objections import history
 from . import bp
+from .context import build_profile, may_see_source, visible_agencies
+
+STAFF_AND_ENTERPRISE = (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR, Role.ENTERPRISE)
 
 
 @bp.route("/<int:entity_id>")
-@role_required(Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR, Role.ENTERPRISE)
+@role_required(*STAFF_AND_ENTERPRISE)
 def entity(entity_id: int):
-    """One entity's internal profile: identity and every panel the viewer may see; the view is audited."""
-    from flask_login import current_user
-
+    """One entity's internal profile: identity, class and why, licences, timeline, panels; audited."""
     entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
     access = entity_access(current_user, entity_id)
+    context = build_profile(entity, current_user, access, request)
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
-                 access=access.name)
+                 access=access.name, page=context["timeline"].page)
     db.session.commit()
-    return render_template("profile/entity.html", entity=entity, access=access,
-                           personal=can_see_personal_data(current_user, entity_id),
-                           panels=panels_for(entity, access))
+    return render_template("profile/entity.html", panels=panels_for(entity, access), **context)
+
+
+def get_record_or_404(entity_id: int, kind_key: str, record_id: int) -> tuple[Any, Any, EntityAccess]:
+    """A record of the entity the viewer may see (AGENCY level: only their agency's); 404 otherwise."""
+    entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
+    access = entity_access(current_user, entity_id)
+    kind = KINDS.get(kind_key)
+    record = db.session.get(kind.model, record_id) if kind else None
+    if record is None or record.entity_id != entity.id:
+        abort(404)
+    agencies = visible_agencies(current_user, access)
+    if agencies is not None and record.agency_id not in agencies:
+        abort(404)
+    return entity, record, access
+
+
+@bp.route("/<int:entity_id>/records/<kind>/<int:record_id>")
+@role_required(*STAFF_AND_ENTERPRISE)
+def record(entity_id: int, kind: str, record_id: int):
+    """One record: every field, its corrections and withdrawal with before/after, objections on it."""
+    entity, row, access = get_record_or_404(entity_id, kind, record_id)
+    spec = KINDS[kind]
+    revisions = db.session.scalars(select(RecordRevision).where(RecordRevision.record_type == kind,
+                                                                RecordRevision.record_id == record_id)
+                                   .order_by(RecordRevision.id)).all()
+    objections = db.session.scalars(select(Objection).where(Objection.record_type == kind,
+                                                            Objection.record_id == record_id)
+                                    .order_by(Objection.id)).all()
+    audit.record("record.view", entity_id=entity.id, object_type=kind, object_id=record_id, access=access.name)
+    db.session.commit()
+    return render_template("profile/record.html", entity=entity, record=row, kind=spec, revisions=revisions,
+                           agency=db.session.get(Agency, row.agency_id),
+                           objections=objections, history={o.id: history("objection", o.id) for o in objections},
+                           fields=[(f, form_value(f, row)) for f in spec.fields],
+                           internals=row.agency_id is not None and may_see_source(current_user, row.agency_id),
+                           source_visible=may_see_source(current_user, row.agency_id),
+                           owner=current_user.role == Role.ENTERPRISE and current_user.entity_id == entity.id)
+
+
+@bp.route("/sources/<int:source_id>")
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR)
+def source_record(source_id: int):
+    """A source row as the agency sent it: raw values, file, batch, row, link method; owning agency only."""
+    source = db.session.get(SourceRecord, source_id)
+    if source is None:
+        abort(404)
+    if not may_see_source(current_user, source.agency_id):
+        abort(403)
+    if source.entity_id is not None and entity_access(current_user, source.entity_id) < EntityAccess.AGENCY:
+        abort(403)
+    replaced_by = (db.session.get(SourceRecord, source.resubmitted_as_id) if source.resubmitted_as_id else None)
+    audit.record("source_record.view", entity_id=source.entity_id, object_type="source_record",
+                 object_id=source.id)
+    db.session.commit()
+    return render_template("profile/source_record.html", source=source, replaced_by=replaced_by)

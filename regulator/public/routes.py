@@ -12,6 +12,7 @@ from ..access import public
 from ..extensions import db
 from ..nav import nav_item
 from . import bp
+from .profile import public_profile
 from .search import search_entities
 
 nav_item("public.search", _l("Search entities"), "public", order=10)
@@ -38,8 +39,10 @@ def search():
 @bp.route("/entity/<int:entity_id>")
 @public
 def entity(entity_id: int):
-    """The public profile: registration facts only (published records arrive with the profile module)."""
+    """The public profile: registration facts, licences, penalties within their publication period, list
+    entries in force, published inspection results; a masked legal representative; no class of any kind."""
     entity = db.session.get(MarketEntity, entity_id)
     if entity is None or entity.merged_into_id is not None:
         abort(404)
-    return render_template("public/entity.html", entity=entity)
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_template("public/entity.html", **public_profile(entity, page))

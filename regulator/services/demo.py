@@ -106,11 +106,24 @@ def stage_accounts(run: DemoRun) -> None:
     db.session.commit()
 
 
+def stage_credit(run: DemoRun) -> None:
+    """Publication ends, credit classes A-D and the public search index for every entity."""
+    from . import credit, disclosure, name_index
+
+    filled = disclosure.fill_publication_ends()
+    report = credit.recompute(trigger="demo")
+    grams = name_index.reindex()
+    db.session.commit()
+    run.echo(f"  {report.entities} entities classed {report.by_class}; {filled} publication ends; "
+             f"{grams} name grams")
+
+
 #: (name, stage) in order; capabilities insert their stage before "accounts"
 STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("database", stage_database),
     ("agencies", stage_agencies),
     ("generate", stage_generate),
+    ("credit", stage_credit),
     ("accounts", stage_accounts),
 ]
 

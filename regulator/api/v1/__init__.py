@@ -1,5 +1,6 @@
 """Resources of API version 1, one module per resource."""
 
+from .profiles import bp as profiles_bp
 from .system import bp as system_bp
 
-BLUEPRINTS = [system_bp]
+BLUEPRINTS = [system_bp, profiles_bp]

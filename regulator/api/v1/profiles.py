@@ -1,0 +1,122 @@
+"""Entity profiles over JSON: the internal profile and its timeline (audited), public search and profile."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import abort, request
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from models import MarketEntity, Role
+
+from ...access import EntityAccess, can_see_personal_data, entity_access, get_entity_or_404, public, role_required
+from ...extensions import db
+from ...profile.context import may_see_source, visible_agencies
+from ...profile.credit_view import credit_payload
+from ...profile.identity import licences_payload, load_identity
+from ...profile.timeline import TimelineFilter, load_page
+from ...public.profile import public_payload
+from ...public.search import search_entities
+from ...record_kinds import KINDS, snapshot
+from ...services import audit
+
+bp = Blueprint("api_profiles", __name__, description="Entity profiles: internal (audited) and public")
+STAFF_AND_ENTERPRISE = (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR, Role.ENTERPRISE)
+
+
+def plain(value: Any) -> Any:
+    """Dates as ISO strings, decimals as floats, enums as their values, recursively."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+@bp.route("/entities/<int:entity_id>")
+@role_required(*STAFF_AND_ENTERPRISE)
+@bp.response(200)
+def entity(entity_id: int):
+    """The internal profile: identity (personal data masked as the caller's role requires), class and why."""
+    entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
+    access = entity_access(current_user, entity_id)
+    identity = load_identity(entity, can_see_personal_data(current_user, entity_id),
+                             visible_agencies(current_user, access))
+    audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
+                 access=access.name, channel="api")
+    db.session.commit()
+    rep = identity.representative
+    return plain({
+        "id": entity.id, "uscc": entity.uscc, "name": entity.name, "entity_type": entity.entity_type,
+        "industry_code": entity.industry_code, "industry": entity.industry, "status": entity.status,
+        "district": entity.district, "registration_date": entity.registration_date,
+        "address": entity.address.text if entity.address else None, "access": access.name,
+        "names": [{"name": n.name, "kind": n.kind, "valid_from": n.valid_from, "valid_to": n.valid_to}
+                  for n in identity.names],
+        "legal_representative": None if rep is None else {"name": rep.name, "id_masked": rep.id_masked},
+        "phones": identity.phones, "licences": licences_payload(identity.licences),
+        "credit": credit_payload(entity),
+    })
+
+
+@bp.route("/entities/<int:entity_id>/records")
+@role_required(*STAFF_AND_ENTERPRISE)
+@bp.response(200)
+def records(entity_id: int):
+    """One page of the timeline (``kind``, ``agency``, ``page``), newest first; audited."""
+    entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
+    access = entity_access(current_user, entity_id)
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in KINDS:
+        abort(400, description=f"kind must be one of {sorted(KINDS)}")
+    page = load_page(TimelineFilter(entity.id, visible_agencies(current_user, access), kind,
+                                    request.args.get("agency", type=int)), request.args.get("page", 1, type=int))
+    audit.record("profile.records", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
+                 access=access.name, channel="api", page=page.page)
+    db.session.commit()
+    items = []
+    for item in page.items:
+        fields = snapshot(KINDS[item.kind], item.record)
+        if not may_see_source(current_user, item.record.agency_id):
+            fields.pop("source_record_id")
+        items.append({"kind": item.kind, "id": item.record.id, "date": item.day, "agency_id": item.record.agency_id,
+                      "agency": item.agency.name if item.agency else None, "fields": fields,
+                      "under_objection": item.objection is not None, "revisions": len(item.revisions)})
+    return plain({"total": page.total, "page": page.page, "pages": page.pages, "counts": page.counts,
+                  "items": items})
+
+
+@bp.route("/public/entities")
+@public
+@bp.response(200)
+def public_search():
+    """Search by name, former name or USCC (``q``, ``page``)."""
+    query = request.args.get("q", "").strip()
+    if not query:
+        abort(400, description="q is required")
+    result = search_entities(query, page=request.args.get("page", 1, type=int))
+    return plain({"total": result.total, "page": result.page, "pages": result.pages, "items": [
+        {"id": h.entity.id, "name": h.entity.name, "uscc": h.entity.uscc, "district": h.entity.district,
+         "status": h.entity.status, "matched_name": h.matched_name, "score": round(h.score, 3)}
+        for h in result.items]})
+
+
+@bp.route("/public/entities/<int:entity_id>")
+@public
+@bp.response(200)
+def public_entity(entity_id: int):
+    """What the law makes public about an entity; no class, no personal data beyond a masked name."""
+    entity = db.session.get(MarketEntity, entity_id)
+    if entity is None or entity.merged_into_id is not None:
+        abort(404)
+    return plain(public_payload(entity, request.args.get("page", 1, type=int)))

@@ -1,0 +1,71 @@
+"""Credit repair applications of the enterprise: apply for one, follow its decision."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from models import CreditRepair
+
+from ..extensions import db
+from ..nav import nav_item
+from ..record_kinds import KINDS, REPAIR_TARGETS, form_value
+from ..services import repairs as service
+from ..services.objections import history
+from . import bp
+from .forms import RepairForm
+from .home import own_entity_id
+
+nav_item("enterprise.repairs", _l("Credit repair"), "enterprise", order=32)
+
+
+def own_repair_or_404(repair_id: int) -> CreditRepair:
+    """A repair application of the signed-in enterprise's entity; 404 for any other."""
+    repair = db.session.get(CreditRepair, repair_id)
+    if repair is None or repair.entity_id != own_entity_id():
+        abort(404)
+    return repair
+
+
+@bp.route("/repairs")
+def repairs():
+    """Every application, newest first, with its state."""
+    rows = db.session.scalars(select(CreditRepair).where(CreditRepair.entity_id == own_entity_id())
+                              .order_by(CreditRepair.id.desc())).all()
+    return render_template("enterprise/repairs.html", repairs=rows)
+
+
+@bp.route("/repairs/new/<target_type>/<int:target_id>", methods=["GET", "POST"])
+def repair_new(target_type: str, target_id: int):
+    """Apply to end a penalty's publication or to leave a list, for a record of the own entity."""
+    record = service.record_of(target_type, target_id)
+    if record is None or record.entity_id != own_entity_id():
+        abort(404)
+    kind = KINDS[REPAIR_TARGETS[target_type]]
+    verdict = service.eligibility(target_type, record)
+    form = RepairForm()
+    if verdict.allowed and form.validate_on_submit():
+        try:
+            repair = service.apply(current_user, target_type, target_id, form.reason.data, form.evidence_text.data)
+        except service.RepairError as exc:
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("Your application was sent to the agency that owns the record."), "success")
+            return redirect(url_for("enterprise.repair", repair_id=repair.id))
+    return render_template("enterprise/repair_new.html", form=form, kind=kind, record=record, verdict=verdict,
+                           fields=[(f, form_value(f, record)) for f in kind.fields])
+
+
+@bp.route("/repairs/<int:repair_id>")
+def repair(repair_id: int):
+    """One application: the record, the reason, every step and the decision."""
+    repair = own_repair_or_404(repair_id)
+    record = service.record_of(repair.target_type, repair.target_id)
+    kind = KINDS[REPAIR_TARGETS[repair.target_type]]
+    return render_template("enterprise/repair.html", repair=repair, kind=kind, record=record,
+                           steps=history(service.SUBJECT, repair.id),
+                           fields=[(f, form_value(f, record)) for f in kind.fields])

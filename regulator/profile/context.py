@@ -1,0 +1,83 @@
+"""Everything the internal profile page shows, assembled once for the staff page and the enterprise portal.
+
+What a viewer sees follows ``entity_access``: at AGENCY level (an inspector whose agency holds records
+on the entity) the timeline and licences hold only that agency's records besides the registration
+facts; at FULL (coordinators, administrators, inspectors on a joint task, the enterprise itself)
+everything. Internal notes and source rows only to the owning agency's staff and administrators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Request
+from sqlalchemy import select
+
+from models import Agency, CreditRepair, MarketEntity, Objection, Role
+
+from ..access import EntityAccess, can_see_personal_data, may_see_agency_internals
+from ..extensions import db
+from ..services import repairs as repair_service
+from .credit_view import credit_context
+from .identity import load_identity
+from .timeline import TimelineFilter, load_page
+
+
+def visible_agencies(user: Any, access: EntityAccess) -> set[int] | None:
+    """None when the viewer sees every agency's records; else the agencies whose records they see."""
+    if access >= EntityAccess.FULL:
+        return None
+    return {user.agency_id} if getattr(user, "agency_id", None) else set()
+
+
+def may_see_source(user: Any, agency_id: int) -> bool:
+    """Source rows (raw, unmasked) only to the owning agency's staff and administrators."""
+    return may_see_agency_internals(user, agency_id)
+
+
+def requests_of(entity_id: int) -> tuple[list[Objection], list[CreditRepair]]:
+    """The entity's objections and repair applications, newest first."""
+    objections = list(db.session.scalars(select(Objection).where(Objection.entity_id == entity_id)
+                                         .order_by(Objection.id.desc()).limit(100)))
+    repairs = list(db.session.scalars(select(CreditRepair).where(CreditRepair.entity_id == entity_id)
+                                      .order_by(CreditRepair.id.desc()).limit(100)))
+    return objections, repairs
+
+
+def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request: Request) -> dict[str, Any]:
+    """The template context of the profile page."""
+    agencies = visible_agencies(user, access)
+    personal = can_see_personal_data(user, entity.id)
+    kind = request.args.get("kind") or None
+    agency = request.args.get("agency", type=int)
+    timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), request.args.get("page", 1, type=int))
+    owner = getattr(user, "role", None) == Role.ENTERPRISE and user.entity_id == entity.id
+    page_agencies = {item.record.agency_id for item in timeline.items}
+    internals = {a: may_see_agency_internals(user, a) for a in page_agencies}
+    repairable = {}
+    if owner:
+        for item in timeline.items:
+            if item.kind in ("enforcement", "list_entry") and item.repair is None:
+                target = "enforcement_action" if item.kind == "enforcement" else "list_entry"
+                repairable[(item.kind, item.record.id)] = repair_service.eligibility(target, item.record)
+    objections, repairs = requests_of(entity.id) if access >= EntityAccess.FULL else ([], [])
+    return {
+        "entity": entity,
+        "access": access,
+        "personal": personal,
+        "identity": load_identity(entity, personal, agencies),
+        "timeline": timeline,
+        "filter_kind": kind,
+        "filter_agency": agency,
+        "internals": internals,
+        "sources": {a: may_see_source(user, a) for a in page_agencies},
+        "credit": credit_context(entity),
+        "owner": owner,
+        "repairable": repairable,
+        "objections": objections,
+        "repairs": repairs,
+        "limited": agencies is not None,
+        "agency_names": dict(db.session.execute(select(Agency.id, Agency.name)).all()),
+        "agency_choices": [(a, n) for a, n in db.session.execute(select(Agency.id, Agency.name).order_by(Agency.code))
+                           if agencies is None or a in agencies],
+    }

@@ -1,0 +1,115 @@
+"""The profile timeline: every inspection, violation, penalty, list entry and complaint, one page at a time.
+
+One UNION ALL over the five record tables picks a page of (kind, id, date) from the entity's indexes;
+the page is then loaded with one query per kind, plus one for open objections, one for revisions per
+kind and one for repair applications: a constant number of queries whatever the entity's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, literal, select, union_all
+
+from models import Agency
+
+from ..extensions import db
+from ..record_kinds import KINDS, TIMELINE_KINDS
+from ..services import objections as objection_service
+from ..services import repairs as repair_service
+from ..services.corrections import revisions_for
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class TimelineFilter:
+    """What the viewer asked for and what they may see."""
+
+    entity_id: int
+    #: None: every agency; else only these agencies' records (inspectors at AGENCY level)
+    agencies: set[int] | None = None
+    kind: str | None = None
+    agency: int | None = None
+
+
+@dataclass
+class TimelineItem:
+    """One record on the timeline with what the page shows next to it."""
+
+    kind: str
+    record: Any
+    day: date
+    agency: Agency | None
+    objection: Any = None
+    repair: Any = None
+    revisions: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class TimelinePage:
+    """A page of the timeline."""
+
+    items: list[TimelineItem]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]
+
+
+def _union(flt: TimelineFilter):  # noqa: ANN202 - a SQLAlchemy selectable
+    parts = []
+    kinds = [flt.kind] if flt.kind in TIMELINE_KINDS else list(TIMELINE_KINDS)
+    for key in kinds:
+        kind = KINDS[key]
+        model = kind.model
+        stmt = select(literal(key).label("kind"), model.id.label("id"),
+                      getattr(model, kind.date_field).label("day")).where(model.entity_id == flt.entity_id)
+        if flt.agencies is not None:
+            stmt = stmt.where(model.agency_id.in_(flt.agencies))
+        if flt.agency is not None:
+            stmt = stmt.where(model.agency_id == flt.agency)
+        parts.append(stmt)
+    return union_all(*parts).subquery("timeline")
+
+
+def counts_by_kind(flt: TimelineFilter) -> dict[str, int]:
+    """How many records of each kind the viewer may see (ignoring the kind filter)."""
+    unfiltered = TimelineFilter(flt.entity_id, flt.agencies, None, flt.agency)
+    sub = _union(unfiltered)
+    return {k: n for k, n in db.session.execute(select(sub.c.kind, func.count()).group_by(sub.c.kind)).all()}
+
+
+def load_page(flt: TimelineFilter, page: int = 1, page_size: int = PAGE_SIZE) -> TimelinePage:
+    """One page of the timeline, newest first, fully loaded for display."""
+    counts = counts_by_kind(flt)
+    total = counts.get(flt.kind, 0) if flt.kind in TIMELINE_KINDS else sum(counts.values())
+    pages = max((total + page_size - 1) // page_size, 1)
+    page = min(max(page, 1), pages)
+    sub = _union(flt)
+    keys = db.session.execute(select(sub.c.kind, sub.c.id, sub.c.day)
+                              .order_by(sub.c.day.desc(), sub.c.kind, sub.c.id.desc())
+                              .limit(page_size).offset((page - 1) * page_size)).all()
+    by_kind: dict[str, list[int]] = {}
+    for key, rid, _day in keys:
+        by_kind.setdefault(key, []).append(rid)
+    loaded: dict[tuple[str, int], Any] = {}
+    revisions: dict[str, dict[int, list[Any]]] = {}
+    for key, ids in by_kind.items():
+        model = KINDS[key].model
+        for row in db.session.scalars(select(model).where(model.id.in_(ids))):
+            loaded[(key, row.id)] = row
+        revisions[key] = revisions_for(key, ids)
+    agencies = {a.id: a for a in db.session.scalars(select(Agency))}
+    objections = objection_service.open_for_entity(flt.entity_id)
+    repairs = repair_service.open_for_entity(flt.entity_id)
+    items = []
+    for key, rid, day in keys:
+        record = loaded[(key, rid)]
+        repair_key = ("enforcement_action" if key == "enforcement" else key, rid)
+        items.append(TimelineItem(key, record, day, agencies.get(record.agency_id),
+                                  objection=objections.get((key, rid)), repair=repairs.get(repair_key),
+                                  revisions=revisions[key].get(rid, [])))
+    return TimelinePage(items, total, page, pages, counts)

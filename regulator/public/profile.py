@@ -1,0 +1,62 @@
+"""The public profile's content: only what the law makes public, and the masked legal representative."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from models import Agency, MarketEntity
+
+from ..extensions import db
+from ..profile.identity import former_names, public_representative
+from ..services import disclosure
+
+INSPECTIONS_PER_PAGE = 20
+
+
+def public_profile(entity: MarketEntity, page: int = 1, as_of: date | None = None) -> dict[str, Any]:
+    """Registration facts, licences, published penalties and list entries, published inspection results."""
+    inspections, total = disclosure.public_inspections(entity.id, page, INSPECTIONS_PER_PAGE)
+    return {
+        "entity": entity,
+        "representative": public_representative(entity.id),
+        "former_names": former_names(entity.id),
+        "licences": disclosure.public_licences(entity.id),
+        "penalties": disclosure.public_penalties(entity.id, as_of),
+        "list_entries": disclosure.public_list_entries(entity.id, as_of),
+        "inspections": inspections,
+        "inspection_total": total,
+        "page": page,
+        "pages": (total + INSPECTIONS_PER_PAGE - 1) // INSPECTIONS_PER_PAGE,
+        "agency_names": dict(db.session.execute(select(Agency.id, Agency.name)).all()),
+    }
+
+
+def public_payload(entity: MarketEntity, page: int = 1) -> dict[str, Any]:
+    """The public profile as JSON."""
+    ctx = public_profile(entity, page)
+    names = ctx["agency_names"]
+    return {
+        "id": entity.id, "name": entity.name, "uscc": entity.uscc, "entity_type": entity.entity_type.value,
+        "industry": entity.industry, "status": entity.status.value, "registration_date": entity.registration_date,
+        "address": entity.address.text if entity.address else None, "legal_representative": ctx["representative"],
+        "former_names": [n.name for n in ctx["former_names"]],
+        "licences": [{"licence_no": lic.licence_no, "licence_type": lic.licence_type,
+                      "agency": names.get(lic.agency_id),
+                      "issue_date": lic.issue_date, "valid_to": lic.valid_to, "status": lic.licence_status.value}
+                     for lic in ctx["licences"]],
+        "penalties": [{"decision_no": p.decision_no, "decision_date": p.decision_date,
+                       "agency": names.get(p.agency_id),
+                       "penalty_type": p.penalty_type.value,
+                       "amount": float(p.amount) if p.amount is not None else None,
+                       "legal_basis": p.legal_basis, "description": p.description,
+                       "public_until": p.publication_end} for p in ctx["penalties"]],
+        "list_entries": [{"list_type": e.list_type.value, "added_date": e.added_date, "reason": e.added_reason,
+                          "agency": names.get(e.agency_id)} for e in ctx["list_entries"]],
+        "inspections": [{"date": i.inspection_date, "agency": names.get(i.agency_id),
+                         "inspection_type": i.inspection_type.value, "result": i.result.value if i.result else None}
+                        for i in ctx["inspections"]],
+        "inspection_total": ctx["inspection_total"],
+    }

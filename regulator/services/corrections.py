@@ -1,0 +1,69 @@
+"""Changing a fact after the fact: corrections, withdrawals and repairs, each with its history.
+
+Every change writes a RecordRevision (before, after, who, why) and a SourceRecord holding the decision
+as submitted (batch NULL), which the fact then points to: the fact's current values trace to the
+decision that set them, and the revision's ``before`` keeps the source row they replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from models import LinkMethod, RecordRevision, RecordStatus, RecordType, SourceRecord, SourceStatus, User
+
+from ..extensions import db
+from ..record_kinds import RecordKind, snapshot
+
+log = logging.getLogger(__name__)
+
+
+def change_record(kind: RecordKind, record: Any, *, changes: dict[str, Any], status: RecordStatus | None,
+                  reason: str, user: User | Any, origin: str, objection_id: int | None = None,
+                  ) -> RecordRevision:
+    """Apply ``changes`` (and a new lifecycle ``status``) to a fact, keeping its history. Never commits."""
+    before = snapshot(kind, record)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    if status is not None:
+        record.status = status
+    now = datetime.now(UTC)
+    payload = {"origin": origin, "record_type": kind.key, "record_id": record.id, "objection_id": objection_id,
+               "changes": {k: v for k, v in snapshot(kind, record).items() if before.get(k) != v},
+               "reason": reason, "by": getattr(user, "username", None), "at": now.isoformat()}
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    source = SourceRecord(agency_id=record.agency_id, batch_id=None, row_number=None, content_hash=digest,
+                          record_type=RecordType(kind.key), source_key=f"{origin}:{kind.key}:{record.id}",
+                          raw=payload, canonical=None, status=SourceStatus.ACCEPTED,
+                          entity_id=record.entity_id, link_method=LinkMethod.MANUAL, link_probability=1.0,
+                          linked_at=now, note=reason[:2000] if reason else None)
+    db.session.add(source)
+    db.session.flush()
+    record.source_record_id = source.id
+    after = snapshot(kind, record)
+    source.canonical = after
+    revision = RecordRevision(record_type=kind.key, record_id=record.id, before=before, after=after,
+                              reason=reason, user_id=getattr(user, "id", None), objection_id=objection_id)
+    db.session.add(revision)
+    db.session.flush()
+    log.info("%s %s %s changed by %s (%s)", origin, kind.key, record.id, getattr(user, "username", None),
+             ", ".join(sorted(payload["changes"])) or "no field")
+    return revision
+
+
+def revisions_for(kind_key: str, record_ids: list[int]) -> dict[int, list[RecordRevision]]:
+    """Revisions of these records of one kind, oldest first, by record id."""
+    out: dict[int, list[RecordRevision]] = {}
+    if not record_ids:
+        return out
+    rows = db.session.scalars(select(RecordRevision).where(RecordRevision.record_type == kind_key,
+                                                           RecordRevision.record_id.in_(record_ids))
+                              .order_by(RecordRevision.id)).all()
+    for row in rows:
+        out.setdefault(row.record_id, []).append(row)
+    return out

@@ -1,0 +1,194 @@
+"""Credit classes kept current: load records as events, score them with risk.credit, write assessments.
+
+Set-based: one query per record table (filtered by entity ids in chunks, or none for all entities), one
+bulk insert of CreditAssessment rows and one bulk update of MarketEntity. Subscribed to
+``records_changed`` so that the class follows every ingest, correction, repair, merge or split.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, literal, select, update
+
+from models import (
+    Complaint,
+    CreditAssessment,
+    EnforcementAction,
+    Inspection,
+    ListEntry,
+    MarketEntity,
+    ModelVersion,
+    RecordStatus,
+    RiskScore,
+    Violation,
+)
+from risk.credit import CreditResult, assess
+
+from ..extensions import db
+from ..signals import records_changed
+
+log = logging.getLogger(__name__)
+CHUNK = 900  # ids per IN list: below SQLite's default variable limit
+
+
+@dataclass
+class RecomputeReport:
+    """What one recomputation did."""
+
+    entities: int
+    changed: int
+    by_class: dict[str, int]
+    seconds: float
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _event_queries():  # noqa: ANN202 - a list of Select statements
+    """One SELECT per record table, each yielding entity_id, kind, detail, date, ended."""
+    def live(model):  # noqa: ANN001, ANN202
+        return model.status != RecordStatus.WITHDRAWN
+
+    return [
+        (Inspection, select(Inspection.entity_id, literal("inspection"), Inspection.result,
+                            Inspection.inspection_date, literal(None)).where(live(Inspection))),
+        (Violation, select(Violation.entity_id, literal("violation"), Violation.severity,
+                           Violation.found_date, literal(None)).where(live(Violation))),
+        (EnforcementAction, select(EnforcementAction.entity_id, literal("enforcement"),
+                                   EnforcementAction.penalty_type, EnforcementAction.decision_date,
+                                   EnforcementAction.repaired_on).where(live(EnforcementAction))),
+        (ListEntry, select(ListEntry.entity_id, literal("list_entry"), ListEntry.list_type,
+                           ListEntry.added_date, ListEntry.removed_date).where(live(ListEntry))),
+        (Complaint, select(Complaint.entity_id, literal("complaint"), Complaint.complaint_status,
+                           Complaint.received_date, literal(None))
+         .where(live(Complaint), Complaint.entity_id.is_not(None))),
+    ]
+
+
+def load_events(entity_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """Every live (not withdrawn) record of these entities (all entities when None) as an events frame."""
+    rows: list[tuple] = []
+    ids = sorted(set(entity_ids)) if entity_ids is not None else None
+    for model, stmt in _event_queries():
+        if ids is None:
+            rows.extend(db.session.execute(stmt).all())
+            continue
+        for chunk in _chunks(ids):
+            rows.extend(db.session.execute(stmt.where(model.entity_id.in_(chunk))).all())
+    frame = pd.DataFrame(rows, columns=["entity_id", "kind", "detail", "date", "ended"])
+    frame["detail"] = frame["detail"].map(lambda v: getattr(v, "value", v)).astype(object)
+    return frame
+
+
+def load_probabilities(entity_ids: Iterable[int] | None = None) -> tuple[pd.Series, int | None]:
+    """The active risk model's latest entity-wide probability per entity, and that model's id."""
+    model_id = db.session.scalar(select(ModelVersion.id).where(ModelVersion.active.is_(True))
+                                 .order_by(ModelVersion.activated_at.desc(), ModelVersion.id.desc()).limit(1))
+    if model_id is None:
+        return pd.Series(dtype=float), None
+    stmt = select(RiskScore.entity_id, RiskScore.as_of, RiskScore.id, RiskScore.probability).where(
+        RiskScore.model_version_id == model_id, RiskScore.agency_id.is_(None))
+    rows: list[tuple] = []
+    if entity_ids is None:
+        rows = list(db.session.execute(stmt).all())
+    else:
+        for chunk in _chunks(sorted(set(entity_ids))):
+            rows.extend(db.session.execute(stmt.where(RiskScore.entity_id.in_(chunk))).all())
+    if not rows:
+        return pd.Series(dtype=float), model_id
+    frame = pd.DataFrame(rows, columns=["entity_id", "as_of", "id", "probability"])
+    latest = frame.sort_values(["entity_id", "as_of", "id"]).drop_duplicates("entity_id", keep="last")
+    return latest.set_index("entity_id")["probability"].astype(float), model_id
+
+
+def _all_entity_ids() -> list[int]:
+    return list(db.session.scalars(select(MarketEntity.id).where(MarketEntity.merged_into_id.is_(None))))
+
+
+def _current(ids: list[int]) -> pd.DataFrame:
+    rows: list[tuple] = []
+    for chunk in _chunks(ids):
+        rows.extend(db.session.execute(select(MarketEntity.id, MarketEntity.credit_class, MarketEntity.credit_points)
+                                       .where(MarketEntity.id.in_(chunk))).all())
+    frame = pd.DataFrame(rows, columns=["entity_id", "old_class", "old_points"]).set_index("entity_id")
+    frame["old_class"] = frame["old_class"].map(lambda v: getattr(v, "value", v))
+    return frame
+
+
+def _records(result: CreditResult, ids: pd.Index) -> tuple[dict[int, list], dict[int, list]]:
+    reasons: dict[int, list] = {int(i): [] for i in ids}
+    for row in result.reasons.itertuples(index=False):
+        reasons[int(row.entity_id)].append({"rule": row.rule, "count": int(row.count),
+                                            "points": float(row.points), "basis": row.basis})
+    overrides: dict[int, list] = {int(i): [] for i in ids}
+    for row in result.overrides.itertuples(index=False):
+        overrides[int(row.entity_id)].append({"rule": row.rule, "floor": row.floor, "from": row.from_class,
+                                              "to": row.to_class, "basis": row.basis})
+    return reasons, overrides
+
+
+def recompute(entity_ids: Iterable[int] | None = None, *, trigger: str = "manual", as_of: date | None = None,
+              force: bool = False) -> RecomputeReport:
+    """Reclassify the given entities (None: all); write an assessment where class or points changed.
+
+    ``force`` writes an assessment for every entity even when nothing changed. Never commits.
+    """
+    started = time.perf_counter()
+    as_of = as_of or date.today()
+    ids = _all_entity_ids() if entity_ids is None else sorted({int(i) for i in entity_ids})
+    if not ids:
+        return RecomputeReport(0, 0, {}, 0.0)
+    events = load_events(None if entity_ids is None else ids)
+    probabilities, model_id = load_probabilities(None if entity_ids is None else ids)
+    result = assess(events, ids, as_of, probabilities if len(probabilities) else None)
+    classes = result.classes.join(_current(ids))
+    changed_mask = (force | classes["old_class"].ne(classes["credit_class"])
+                    | ~np.isclose(classes["old_points"].astype(float).fillna(np.inf), classes["points"]))
+    changed = classes.loc[changed_mask]
+    if not changed.empty:
+        now = datetime.now(UTC)
+        reasons, overrides = _records(result, changed.index)
+        db.session.execute(insert(CreditAssessment), [
+            {"entity_id": int(eid), "points": float(row.points), "credit_class": row.credit_class,
+             "risk_probability": None if pd.isna(row.probability) else float(row.probability),
+             "model_version_id": model_id if not pd.isna(row.probability) else None,
+             "reasons": reasons[int(eid)], "overrides": overrides[int(eid)], "trigger": trigger[:64],
+             "created_at": now}
+            for eid, row in changed.iterrows()])
+        db.session.execute(update(MarketEntity), [
+            {"id": int(eid), "credit_class": row.credit_class, "credit_points": float(row.points),
+             "credit_updated_at": now} for eid, row in changed.iterrows()])
+        _expire_loaded(set(int(i) for i in changed.index))
+    by_class = {str(k): int(v) for k, v in classes["credit_class"].value_counts().sort_index().items()}
+    report = RecomputeReport(len(ids), len(changed), by_class, time.perf_counter() - started)
+    log.info("credit recompute (%s): %d entities, %d changed in %.2f s", trigger, report.entities,
+             report.changed, report.seconds)
+    return report
+
+
+def _expire_loaded(ids: set[int]) -> None:
+    """Bulk updates bypass loaded objects: make those in the session reload their credit columns."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, MarketEntity) and obj.id in ids:
+            db.session.expire(obj, ["credit_class", "credit_points", "credit_updated_at"])
+
+
+def latest_assessment(entity_id: int) -> CreditAssessment | None:
+    """The entity's most recent credit assessment."""
+    return db.session.scalar(select(CreditAssessment).where(CreditAssessment.entity_id == entity_id)
+                             .order_by(CreditAssessment.created_at.desc(), CreditAssessment.id.desc()).limit(1))
+
+
+@records_changed.connect
+def _on_records_changed(sender: str, entity_ids: set[int], **_kw: object) -> None:
+    """Reclassify the entities whose records changed, in the sender's transaction."""
+    recompute(entity_ids, trigger=str(sender))

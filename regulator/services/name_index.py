@@ -1,0 +1,80 @@
+"""The bigram index of entity names behind public search, kept current on ``records_changed``.
+
+Chinese names have no spaces, so word tokens do not work; character bigrams of the name's core (region
+and legal-form suffix removed by regulator.text) find a name from any part of it and survive a wrong or
+missing character. PostgreSQL's pg_trgm would do this for Latin scripts but skips CJK characters in
+common locales, and SQLite has nothing comparable, hence one small portable table.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable
+
+from sqlalchemy import delete, insert, select
+
+from models import EntityName, EntityNameGram, MarketEntity
+
+from ..extensions import db
+from ..signals import records_changed
+from ..text import fold, parse_company_name
+
+log = logging.getLogger(__name__)
+CHUNK = 900
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def name_core(name: str | None) -> str:
+    """The part of a name that tells entities apart: no region, suffix, spaces or punctuation."""
+    parsed = parse_company_name(name)
+    core = _NOISE.sub("", parsed.core) or _NOISE.sub("", parsed.norm) or _NOISE.sub("", fold(name))
+    return core
+
+
+def grams_of(name: str | None) -> set[str]:
+    """Character bigrams of a name's core (a one-character core is its own gram)."""
+    core = name_core(name)
+    if len(core) == 1:
+        return {core}
+    return {core[i:i + 2] for i in range(len(core) - 1)}
+
+
+def _names(ids: list[int] | None) -> list[tuple[int, str]]:
+    current = select(MarketEntity.id, MarketEntity.name)
+    others = select(EntityName.entity_id, EntityName.name)
+    if ids is None:
+        return list(db.session.execute(current).all()) + list(db.session.execute(others).all())
+    rows: list[tuple[int, str]] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        rows.extend(db.session.execute(current.where(MarketEntity.id.in_(chunk))).all())
+        rows.extend(db.session.execute(others.where(EntityName.entity_id.in_(chunk))).all())
+    return rows
+
+
+def reindex(entity_ids: Iterable[int] | None = None, batch: int = 50_000) -> int:
+    """Rebuild the grams of these entities (None: all); returns the number of grams written. Never commits."""
+    started = time.perf_counter()
+    ids = None if entity_ids is None else sorted({int(i) for i in entity_ids})
+    if ids is None:
+        db.session.execute(delete(EntityNameGram))
+    else:
+        for start in range(0, len(ids), CHUNK):
+            db.session.execute(delete(EntityNameGram).where(EntityNameGram.entity_id.in_(ids[start:start + CHUNK])))
+    pairs: set[tuple[str, int]] = set()
+    for entity_id, name in _names(ids):
+        pairs.update((gram, entity_id) for gram in grams_of(name))
+    rows = [{"gram": g, "entity_id": e} for g, e in pairs]
+    for start in range(0, len(rows), batch):
+        db.session.execute(insert(EntityNameGram), rows[start:start + batch])
+    log.info("name index: %d grams for %s entities in %.1f s", len(rows),
+             "all" if ids is None else len(ids), time.perf_counter() - started)
+    return len(rows)
+
+
+@records_changed.connect
+def _on_records_changed(_sender: str, entity_ids: set[int], **_kw: object) -> None:
+    """New or renamed entities become findable in the sender's transaction."""
+    reindex(entity_ids)
