@@ -76,6 +76,8 @@ def add_months(day: date, months: int) -> date:
 def period_for(penalty_type: str, amount: Decimal | float | None = None) -> PublicationPeriod:
     """The publication period that applies to a penalty of this type and amount."""
     value = Decimal(str(amount)) if amount is not None else None
+    if value is not None and value.is_nan():
+        value = None
     kind = str(getattr(penalty_type, "value", penalty_type))
     for period in PUBLICATION_PERIODS:
         if period.penalty_type != kind:
