@@ -32,6 +32,9 @@ def own_entity_id() -> int:
 def index():
     """Own entity's full profile, with record counts per agency and the actions open to the enterprise."""
     entity = get_entity_or_404(own_entity_id(), EntityAccess.FULL)
+    audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
+                 access="FULL", channel="enterprise")
+    db.session.commit()  # before loading the page: a commit expires every loaded row
     counts: dict[str, dict[str, int]] = {}
     for kind, model in RECORD_MODELS.items():
         for name, n in db.session.execute(
@@ -39,7 +42,4 @@ def index():
                 .where(model.entity_id == entity.id).group_by(Agency.name)).all():
             counts.setdefault(name, {})[kind] = n
     context = build_profile(entity, current_user, entity_access(current_user, entity.id), request)
-    audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
-                 access="FULL", channel="enterprise")
-    db.session.commit()
     return render_template("enterprise/index.html", counts=counts, kinds=list(RECORD_MODELS), **context)

@@ -28,10 +28,10 @@ def entity(entity_id: int):
     """One entity's internal profile: identity, class and why, licences, timeline, panels; audited."""
     entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
     access = entity_access(current_user, entity_id)
-    context = build_profile(entity, current_user, access, request)
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
-                 access=access.name, page=context["timeline"].page)
-    db.session.commit()
+                 access=access.name, page=request.args.get("page", 1, type=int))
+    db.session.commit()  # before loading the page: a commit expires every loaded row
+    context = build_profile(entity, current_user, access, request)
     return render_template("profile/entity.html", panels=panels_for(entity, access), **context)
 
 
@@ -54,6 +54,8 @@ def get_record_or_404(entity_id: int, kind_key: str, record_id: int) -> tuple[An
 def record(entity_id: int, kind: str, record_id: int):
     """One record: every field, its corrections and withdrawal with before/after, objections on it."""
     entity, row, access = get_record_or_404(entity_id, kind, record_id)
+    audit.record("record.view", entity_id=entity.id, object_type=kind, object_id=record_id, access=access.name)
+    db.session.commit()
     spec = KINDS[kind]
     revisions = db.session.scalars(select(RecordRevision).where(RecordRevision.record_type == kind,
                                                                 RecordRevision.record_id == record_id)
@@ -61,8 +63,6 @@ def record(entity_id: int, kind: str, record_id: int):
     objections = db.session.scalars(select(Objection).where(Objection.record_type == kind,
                                                             Objection.record_id == record_id)
                                     .order_by(Objection.id)).all()
-    audit.record("record.view", entity_id=entity.id, object_type=kind, object_id=record_id, access=access.name)
-    db.session.commit()
     return render_template("profile/record.html", entity=entity, record=row, kind=spec, revisions=revisions,
                            agency=db.session.get(Agency, row.agency_id),
                            objections=objections, history={o.id: history("objection", o.id) for o in objections},

@@ -50,11 +50,11 @@ def entity(entity_id: int):
     """The internal profile: identity (personal data masked as the caller's role requires), class and why."""
     entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
     access = entity_access(current_user, entity_id)
-    identity = load_identity(entity, can_see_personal_data(current_user, entity_id),
-                             visible_agencies(current_user, access))
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
                  access=access.name, channel="api")
     db.session.commit()
+    identity = load_identity(entity, can_see_personal_data(current_user, entity_id),
+                             visible_agencies(current_user, access))
     rep = identity.representative
     return plain({
         "id": entity.id, "uscc": entity.uscc, "name": entity.name, "entity_type": entity.entity_type,
@@ -79,11 +79,11 @@ def records(entity_id: int):
     kind = request.args.get("kind") or None
     if kind is not None and kind not in KINDS:
         abort(400, description=f"kind must be one of {sorted(KINDS)}")
+    audit.record("profile.records", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
+                 access=access.name, channel="api", page=request.args.get("page", 1, type=int))
+    db.session.commit()
     page = load_page(TimelineFilter(entity.id, visible_agencies(current_user, access), kind,
                                     request.args.get("agency", type=int)), request.args.get("page", 1, type=int))
-    audit.record("profile.records", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
-                 access=access.name, channel="api", page=page.page)
-    db.session.commit()
     items = []
     for item in page.items:
         fields = snapshot(KINDS[item.kind], item.record)

@@ -1,0 +1,138 @@
+"""Objections end to end: enterprise submits, the owning agency corrects, withdraws or rejects, history kept."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from models import (
+    AuditLog,
+    Objection,
+    PenaltyType,
+    RecordRevision,
+    RecordStatus,
+    Role,
+    Severity,
+    SourceRecord,
+    StatusEvent,
+    Violation,
+)
+from regulator.extensions import db
+
+TODAY = date.today()
+
+
+def _world(make):  # noqa: ANN001, ANN202
+    samr, mee = make.agency("SAMR"), make.agency("MEE")
+    entity = make.entity("深圳市异议测试贸易有限公司")
+    other = make.entity()
+    make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    make.user("samr.coord", Role.COORDINATOR, agency_id=samr.id)
+    make.user("mee.coord", Role.COORDINATOR, agency_id=mee.id)
+    violation = make.violation(entity, samr, severity=Severity.CRITICAL, found_date=TODAY - timedelta(days=20),
+                               description="无证经营")
+    foreign = make.violation(other, samr)
+    db.session.commit()
+    return entity, violation, foreign
+
+
+def test_objection_corrected_by_owning_agency(app, make, client, auth) -> None:  # noqa: ANN001
+    """The enterprise objects; SAMR's coordinator corrects the severity; record, history, class and steps follow."""
+    entity, violation, _ = _world(make)
+    from regulator.services import credit
+
+    credit.recompute([entity.id])
+    db.session.commit()
+    assert entity.credit_points == 12.0
+    auth.login("ent")
+    page = client.get(f"/enterprise/objections/new/violation/{violation.id}")
+    assert page.status_code == 200 and "无证经营" in page.get_data(as_text=True)
+    response = client.post(f"/enterprise/objections/new/violation/{violation.id}",
+                           data={"reason": "该违法行为已于当日整改，且属轻微", "attachments_text": "整改报告"})
+    objection = db.session.query(Objection).one()
+    assert response.status_code == 302 and objection.agency_id == violation.agency_id
+    profile = client.get("/enterprise/").get_data(as_text=True)
+    assert "badge-objection" in profile
+    auth.logout()
+
+    auth.login("mee.coord")
+    assert client.get(f"/coordinator/objections/{objection.id}").status_code == 404
+    auth.logout()
+    auth.login("samr.coord")
+    listing = client.get("/coordinator/objections").get_data(as_text=True)
+    assert "深圳市异议测试贸易有限公司" in listing
+    bad = client.post(f"/coordinator/objections/{objection.id}",
+                      data={"decision": "corrected", "reason": "核实", "field-found_date": "not a date",
+                            "field-severity": "minor"})
+    assert bad.status_code == 200 and "found_date" in bad.get_data(as_text=True)
+    response = client.post(f"/coordinator/objections/{objection.id}", data={
+        "decision": "corrected", "reason": "经核实属一般违法", "field-severity": "minor",
+        "field-found_date": violation.found_date.isoformat(), "field-description": "无证经营"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    fixed = db.session.get(Violation, violation.id)
+    assert fixed.severity == Severity.MINOR and fixed.status == RecordStatus.CORRECTED
+    revision = db.session.query(RecordRevision).one()
+    assert revision.before["severity"] == "critical" and revision.after["severity"] == "minor"
+    assert revision.objection_id == objection.id
+    source = db.session.get(SourceRecord, fixed.source_record_id)
+    assert source.batch_id is None and source.raw["objection_id"] == objection.id
+    assert revision.before["source_record_id"] != fixed.source_record_id
+    assert db.session.get(type(entity), entity.id).credit_points == 2.0
+    steps = [e.status for e in db.session.query(StatusEvent).filter_by(subject_type="objection").order_by(StatusEvent.id)]
+    assert steps == ["submitted", "accepted"]
+    auth.logout()
+
+    auth.login("ent")
+    detail = client.get(f"/enterprise/objections/{objection.id}").get_data(as_text=True)
+    assert "经核实属一般违法" in detail and "Accepted" in detail
+    assert "badge-objection" not in client.get("/enterprise/").get_data(as_text=True)
+
+
+def test_withdrawal_and_rejection(app, make, client, auth) -> None:  # noqa: ANN001
+    """Accepting as withdrawn strikes the record out of the class; a second objection can be rejected with a reason."""
+    samr = make.agency("SAMR")
+    entity, violation, _ = _world(make)
+    penalty = make.enforcement(entity, samr, penalty_type=PenaltyType.FINE, decision_date=TODAY - timedelta(days=3))
+    db.session.commit()
+    auth.login("ent")
+    client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "不是本公司"})
+    client.post(f"/enterprise/objections/new/enforcement/{penalty.id}", data={"reason": "金额有误"})
+    again = client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "再次"})
+    assert "already being decided" in again.get_data(as_text=True)
+    auth.logout()
+    first, second = db.session.query(Objection).order_by(Objection.id).all()
+    auth.login("samr.coord")
+    client.post(f"/coordinator/objections/{first.id}", data={"decision": "review"})
+    client.post(f"/coordinator/objections/{first.id}", data={"decision": "withdrawn", "reason": "记录张冠李戴"})
+    empty = client.post(f"/coordinator/objections/{second.id}", data={"decision": "rejected", "reason": ""})
+    assert "Give the reason" in empty.get_data(as_text=True)
+    client.post(f"/coordinator/objections/{second.id}", data={"decision": "rejected", "reason": "决定书金额无误"})
+    db.session.expire_all()
+    assert db.session.get(Violation, violation.id).status == RecordStatus.WITHDRAWN
+    assert entity.credit_points == 10.0  # the fine remains, the withdrawn violation does not count
+    assert [o.status.value for o in (first, second)] == ["accepted", "rejected"]
+    steps = [e.status for e in db.session.query(StatusEvent).filter_by(subject_id=first.id,
+                                                                         subject_type="objection")]
+    assert steps == ["submitted", "under_review", "accepted"]
+    assert db.session.query(AuditLog).filter(AuditLog.action.like("objection.%")).count() >= 5
+
+
+def test_enterprise_cannot_object_to_other_entities_records(app, make, client, auth) -> None:  # noqa: ANN001
+    """Another entity's record, or another enterprise's objection, is a 404."""
+    _entity, _violation, foreign = _world(make)
+    auth.login("ent")
+    assert client.get(f"/enterprise/objections/new/violation/{foreign.id}").status_code == 404
+    assert client.post(f"/enterprise/objections/new/violation/{foreign.id}",
+                       data={"reason": "x"}).status_code == 404
+    assert db.session.query(Objection).count() == 0
+
+
+def test_enterprise_withdraws_its_objection(app, make, client, auth) -> None:  # noqa: ANN001
+    """The enterprise can take an open objection back; the step is recorded."""
+    _entity, violation, _ = _world(make)
+    auth.login("ent")
+    client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "误会"})
+    objection = db.session.query(Objection).one()
+    client.post(f"/enterprise/objections/{objection.id}/withdraw")
+    db.session.expire_all()
+    assert objection.status.value == "withdrawn"

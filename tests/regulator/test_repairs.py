@@ -1,0 +1,83 @@
+"""Credit repair: eligibility after the minimum period, granting ends publication and moves the class."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from models import CreditRepair, EnforcementAction, ListEntry, ListType, MarketEntity, PenaltyType, Role
+from regulator.extensions import db
+from regulator.services import credit
+
+TODAY = date.today()
+
+
+def _world(make):  # noqa: ANN001, ANN202
+    samr, mee = make.agency("SAMR"), make.agency("MEE")
+    entity = make.entity("深圳市修复测试餐饮有限公司")
+    make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    make.user("samr.coord", Role.COORDINATOR, agency_id=samr.id)
+    make.user("mee.coord", Role.COORDINATOR, agency_id=mee.id)
+    old = make.enforcement(entity, samr, penalty_type=PenaltyType.WARNING, decision_date=TODAY - timedelta(days=120),
+                           decision_no="深市监罚〔2026〕1号")
+    fresh = make.enforcement(entity, samr, penalty_type=PenaltyType.FINE, amount=5000,
+                             decision_date=TODAY - timedelta(days=10))
+    entry = make.list_entry(entity, samr, list_type=ListType.ABNORMAL_OPERATIONS,
+                            added_date=TODAY - timedelta(days=30), added_reason="未按期公示年度报告")
+    credit.recompute([entity.id])
+    db.session.commit()
+    return entity, old, fresh, entry
+
+
+def test_repair_refused_before_minimum_period(app, make, client, auth) -> None:  # noqa: ANN001
+    """A fine decided ten days ago cannot be repaired yet: the page says from when."""
+    _entity, _old, fresh, _entry = _world(make)
+    auth.login("ent")
+    page = client.get(f"/enterprise/repairs/new/enforcement_action/{fresh.id}").get_data(as_text=True)
+    assert "Credit repair opens on" in page and "repair-form" not in page
+    client.post(f"/enterprise/repairs/new/enforcement_action/{fresh.id}", data={"reason": "已缴纳罚款"})
+    assert db.session.query(CreditRepair).count() == 0
+
+
+def test_granted_penalty_repair_leaves_public_view(app, make, client, auth) -> None:  # noqa: ANN001
+    """After three months a warning can be repaired; once granted it leaves the public profile, stays internal."""
+    entity, old, _fresh, _entry = _world(make)
+    assert "深市监罚〔2026〕1号" in client.get(f"/entity/{entity.id}").get_data(as_text=True)
+    auth.login("ent")
+    response = client.post(f"/enterprise/repairs/new/enforcement_action/{old.id}",
+                           data={"reason": "已整改并完成信用承诺", "evidence_text": "整改报告"})
+    assert response.status_code == 302
+    repair = db.session.query(CreditRepair).one()
+    auth.logout()
+    auth.login("mee.coord")
+    assert client.get(f"/coordinator/repairs/{repair.id}").status_code == 404
+    auth.logout()
+    auth.login("samr.coord")
+    client.post(f"/coordinator/repairs/{repair.id}", data={"decision": "granted", "reason": "符合修复条件"})
+    auth.logout()
+    db.session.expire_all()
+    assert db.session.get(EnforcementAction, old.id).repaired_on == TODAY
+    assert "深市监罚〔2026〕1号" not in client.get(f"/entity/{entity.id}").get_data(as_text=True)
+    auth.login("samr.coord")
+    assert "深市监罚〔2026〕1号" in client.get(f"/entities/{entity.id}").get_data(as_text=True)
+
+
+def test_leaving_abnormal_list_lifts_the_class_floor(app, make, client, auth) -> None:  # noqa: ANN001
+    """On the abnormal list the class is at least C; granting removal takes the entry off and the class drops."""
+    entity, _old, _fresh, entry = _world(make)
+    assert db.session.get(MarketEntity, entity.id).credit_class.value == "C"
+    auth.login("ent")
+    client.post(f"/enterprise/repairs/new/list_entry/{entry.id}", data={"reason": "已补报年度报告"})
+    repair = db.session.query(CreditRepair).one()
+    auth.logout()
+    auth.login("samr.coord")
+    client.post(f"/coordinator/repairs/{repair.id}", data={"decision": "rejected", "reason": ""})
+    assert db.session.get(CreditRepair, repair.id).status.value == "submitted"
+    client.post(f"/coordinator/repairs/{repair.id}", data={"decision": "granted", "reason": "年报已公示"})
+    db.session.expire_all()
+    removed = db.session.get(ListEntry, entry.id)
+    assert removed.removed_date == TODAY and "年报已公示" in removed.removed_reason
+    fresh_entity = db.session.get(MarketEntity, entity.id)
+    assert fresh_entity.credit_points == 13.0 and fresh_entity.credit_class.value == "B"
+    auth.logout()
+    auth.login("ent")
+    assert "Granted" in client.get(f"/enterprise/repairs/{repair.id}").get_data(as_text=True)
