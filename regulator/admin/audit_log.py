@@ -82,7 +82,7 @@ def audit_export():
         writer.writerow([r.id, r.at.isoformat(), r.username or "", r.role or "", r.action, r.entity_id or "",
                          r.object_type or "", r.object_id or "", r.ip or "",
                          ";".join(f"{k}={v}" for k, v in sorted((r.details or {}).items()))])
-    audit_service.record("audit.export", rows=len(rows), **{k: v for k, v in filters.items() if v})
+    audit_service.record("audit.export", rows=len(rows), filters={k: v for k, v in filters.items() if v})
     db.session.commit()
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",

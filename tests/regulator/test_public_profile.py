@@ -1,0 +1,59 @@
+"""The public profile shows only what the law makes public; publication ends are filled from the periods table."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from models import EnforcementAction, InspectionResult, ListType, PenaltyType, RecordStatus, SelectionReason
+from regulator.extensions import db
+from regulator.services import disclosure
+from regulator.signals import notify_records_changed
+
+TODAY = date.today()
+
+
+def test_public_profile_shows_only_public_records(app, make, client) -> None:  # noqa: ANN001
+    """In period: shown. Expired, repaired, withdrawn, risk-ranked inspections, removed list entries: not shown."""
+    samr = make.agency()
+    entity = make.entity()
+    make.enforcement(entity, samr, decision_no="公示中〔1〕", decision_date=TODAY - timedelta(days=30))
+    make.enforcement(entity, samr, decision_no="已过期〔2〕", decision_date=TODAY - timedelta(days=400))
+    make.enforcement(entity, samr, decision_no="已修复〔3〕", decision_date=TODAY - timedelta(days=200),
+                     repaired_on=TODAY - timedelta(days=1))
+    make.enforcement(entity, samr, decision_no="已撤销〔4〕", decision_date=TODAY - timedelta(days=20),
+                     status=RecordStatus.WITHDRAWN)
+    make.enforcement(entity, samr, decision_no="重罚〔5〕", decision_date=TODAY - timedelta(days=400),
+                     penalty_type=PenaltyType.FINE, amount=200000)
+    make.list_entry(entity, samr, list_type=ListType.ABNORMAL_OPERATIONS, added_date=TODAY - timedelta(days=9),
+                    added_reason="通过登记的住所无法联系")
+    make.list_entry(entity, samr, list_type=ListType.SERIOUS_ILLEGAL, added_date=TODAY - timedelta(days=900),
+                    removed_date=TODAY - timedelta(days=100), added_reason="已移出的名单")
+    make.inspection(entity, samr, selection_reason=SelectionReason.RANDOM_DRAW, result=InspectionResult.FAIL,
+                    inspection_date=date(2025, 3, 3))
+    make.inspection(entity, samr, selection_reason=SelectionReason.RISK_RANKING, inspection_date=date(2025, 4, 4))
+    make.inspection(entity, samr, selection_reason=SelectionReason.RISK_RANKING, published=True,
+                    inspection_date=date(2025, 5, 5))
+    notify_records_changed("test", [entity.id])
+    db.session.commit()
+    page = client.get(f"/entity/{entity.id}").get_data(as_text=True)
+    assert "公示中〔1〕" in page and "重罚〔5〕" in page
+    for hidden in ("已过期〔2〕", "已修复〔3〕", "已撤销〔4〕", "已移出的名单", "2025-04-04"):
+        assert hidden not in page, hidden
+    assert "通过登记的住所无法联系" in page and "2025-03-03" in page and "2025-05-05" in page
+    assert "credit-" not in page and "points" not in page
+    body = client.get(f"/api/v1/public/entities/{entity.id}").get_json()
+    assert [p["decision_no"] for p in body["penalties"]] == ["公示中〔1〕", "重罚〔5〕"]
+    assert body["inspection_total"] == 2 and "credit_class" not in body
+
+
+def test_publication_end_filled_by_type_and_amount(app, make) -> None:  # noqa: ANN001
+    """A penalty without a stated end gets decision + 1 year (general) or + 3 years (heavy); stated ends stay."""
+    samr = make.agency()
+    entity = make.entity()
+    general = make.enforcement(entity, samr, decision_date=date(2024, 3, 1), penalty_type=PenaltyType.WARNING)
+    heavy = make.enforcement(entity, samr, decision_date=date(2024, 3, 1), penalty_type=PenaltyType.SUSPENSION)
+    stated = make.enforcement(entity, samr, decision_date=date(2024, 3, 1), publication_end=date(2024, 9, 1))
+    assert disclosure.fill_publication_ends([entity.id]) == 2
+    db.session.expire_all()
+    ends = {e.id: e.publication_end for e in db.session.query(EnforcementAction)}
+    assert ends == {general.id: date(2025, 3, 1), heavy.id: date(2027, 3, 1), stated.id: date(2024, 9, 1)}

@@ -1,0 +1,81 @@
+"""Public search: name variants, typos, former names and USCC through the bigram index; the public API."""
+
+from __future__ import annotations
+
+from models import EntityName, EntityNameGram, MarketEntity, NameKind
+from regulator.extensions import db
+from regulator.public.search import search_entities
+from regulator.services import name_index
+from regulator.signals import notify_records_changed
+from regulator.text import normalise_name
+
+NAMES = ["深圳市华盛达贸易有限公司", "深圳市宏达贸易有限公司", "腾讯科技（深圳）有限公司", "深圳市南山区益立贸易商行",
+         "Shenzhen Bright Star Trading Co., Ltd."]
+
+
+def _world(make):  # noqa: ANN001, ANN202
+    entities = {name: make.entity(name) for name in NAMES}
+    for i in range(40):
+        make.entity(f"深圳市填充{i}号贸易有限公司")
+    renamed = entities["深圳市宏达贸易有限公司"]
+    db.session.add(EntityName(entity_id=renamed.id, name="深圳市老宏达五金厂", name_norm=normalise_name("深圳市老宏达五金厂"),
+                              kind=NameKind.FORMER))
+    name_index.reindex()
+    return entities
+
+
+def _names(query: str) -> list[str]:
+    return [hit.entity.name for hit in search_entities(query).items]
+
+
+def test_variants_typos_and_former_names(app, make) -> None:  # noqa: ANN001
+    """Width, region, legal-form variants and a one-character typo find the entity first; a former name too."""
+    entities = _world(make)
+    assert _names("华盛达贸易有限责任公司")[0] == "深圳市华盛达贸易有限公司"
+    assert _names("华胜达贸易")[0] == "深圳市华盛达贸易有限公司"
+    assert _names("腾讯科技(深圳)有限公司")[0] == "腾讯科技（深圳）有限公司"
+    assert _names("益立贸易")[0] == "深圳市南山区益立贸易商行"
+    assert _names("bright star trading co ltd")[0] == "Shenzhen Bright Star Trading Co., Ltd."
+    hit = search_entities("老宏达五金厂").items[0]
+    assert hit.entity.id == entities["深圳市宏达贸易有限公司"].id and hit.matched_name == "深圳市老宏达五金厂"
+    assert _names("完全无关的名字") == []
+
+
+def test_uscc_exact_and_prefix(app, make) -> None:  # noqa: ANN001
+    """A full code finds its entity (typed in lower case with spaces); a prefix finds those that start with it."""
+    entities = _world(make)
+    code = entities["深圳市华盛达贸易有限公司"].uscc
+    assert _names(" ".join([code[:6].lower(), code[6:]])) == ["深圳市华盛达贸易有限公司"]
+    assert len(search_entities(code[:8]).items) == 20 and search_entities(code[:8]).total == 45
+
+
+def test_new_entities_become_findable_through_records_changed(app, make) -> None:  # noqa: ANN001
+    """An entity announced by records_changed is indexed in the same transaction."""
+    _world(make)
+    fresh = make.entity("深圳市新面孔餐饮管理有限公司")
+    indexed = lambda: db.session.query(EntityNameGram).filter_by(entity_id=fresh.id).count()  # noqa: E731
+    assert indexed() == 0
+    notify_records_changed("ingest", [fresh.id])
+    assert indexed() == len(name_index.grams_of(fresh.name)) > 0
+    assert _names("新面孔餐厅")[0] == "深圳市新面孔餐饮管理有限公司"
+
+
+def test_merged_entities_are_not_found(app, make) -> None:  # noqa: ANN001
+    """A merged-away entity drops out of the results."""
+    entities = _world(make)
+    gone = entities["深圳市华盛达贸易有限公司"]
+    gone.merged_into_id = entities["深圳市宏达贸易有限公司"].id
+    db.session.flush()
+    assert "深圳市华盛达贸易有限公司" not in _names("华盛达贸易")
+
+
+def test_search_page_and_api(app, make, client) -> None:  # noqa: ANN001
+    """The page lists the hit with the matched former name; the API returns JSON; an empty query is a 400."""
+    _world(make)
+    db.session.commit()
+    page = client.get("/search?q=老宏达五金厂").get_data(as_text=True)
+    assert "深圳市宏达贸易有限公司" in page and "matched-name" in page
+    body = client.get("/api/v1/public/entities?q=华盛达").get_json()
+    assert body["items"][0]["name"] == "深圳市华盛达贸易有限公司" and "credit_class" not in body["items"][0]
+    assert client.get("/api/v1/public/entities").status_code == 400
+    assert db.session.query(MarketEntity).count() == 45
