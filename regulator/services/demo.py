@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from models import MarketEntity, Role, User
 
@@ -114,6 +114,9 @@ def stage_credit(run: DemoRun) -> None:
     report = credit.recompute(trigger="demo")
     grams = name_index.reindex()
     db.session.commit()
+    if db.engine.dialect.name == "sqlite":  # planner statistics after bulk loads (PostgreSQL gathers its own)
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     run.echo(f"  {report.entities} entities classed {report.by_class}; {filled} publication ends; "
              f"{grams} name grams")
 

@@ -66,9 +66,9 @@ def reindex(entity_ids: Iterable[int] | None = None, batch: int = 50_000) -> int
     pairs: set[tuple[str, int]] = set()
     for entity_id, name in _names(ids):
         pairs.update((gram, entity_id) for gram in grams_of(name))
-    rows = [{"gram": g, "entity_id": e} for g, e in pairs]
+    rows = [{"gram": g, "entity_id": e} for g, e in sorted(pairs)]  # in key order: appends to the index
     for start in range(0, len(rows), batch):
-        db.session.execute(insert(EntityNameGram), rows[start:start + batch])
+        db.session.execute(insert(EntityNameGram.__table__), rows[start:start + batch])
     log.info("name index: %d grams for %s entities in %.1f s", len(rows),
              "all" if ids is None else len(ids), time.perf_counter() - started)
     return len(rows)

@@ -78,7 +78,8 @@ def test_objection_corrected_by_owning_agency(app, make, client, auth) -> None: 
     assert source.batch_id is None and source.raw["objection_id"] == objection.id
     assert revision.before["source_record_id"] != fixed.source_record_id
     assert db.session.get(type(entity), entity.id).credit_points == 2.0
-    steps = [e.status for e in db.session.query(StatusEvent).filter_by(subject_type="objection").order_by(StatusEvent.id)]
+    steps = [e.status for e in db.session.query(StatusEvent).filter_by(subject_type="objection")
+             .order_by(StatusEvent.id)]
     assert steps == ["submitted", "accepted"]
     auth.logout()
 

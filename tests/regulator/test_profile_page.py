@@ -112,8 +112,11 @@ def test_profile_query_count_does_not_grow_with_records(app, make, client, auth)
     auth.login("coord")
     counts = []
     for entity in (small, big):
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        statements: list[str] = []
+
+        def listener(*args, _seen=statements) -> None:  # noqa: ANN002
+            _seen.append(args[2])
+
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             assert client.get(f"/entities/{entity.id}").status_code == 200

@@ -18,7 +18,8 @@ def _world(make):  # noqa: ANN001, ANN202
     for i in range(40):
         make.entity(f"深圳市填充{i}号贸易有限公司")
     renamed = entities["深圳市宏达贸易有限公司"]
-    db.session.add(EntityName(entity_id=renamed.id, name="深圳市老宏达五金厂", name_norm=normalise_name("深圳市老宏达五金厂"),
+    former = "深圳市老宏达五金厂"
+    db.session.add(EntityName(entity_id=renamed.id, name=former, name_norm=normalise_name(former),
                               kind=NameKind.FORMER))
     name_index.reindex()
     return entities
