@@ -37,6 +37,9 @@ class Config:
 
     MAX_CONTENT_LENGTH = 512 * 1024 * 1024
     PAGE_SIZE = 50
+    #: "json" or "text" to configure logging with request ids; unset leaves logging to the host
+    LOG_FORMAT: str | None = os.environ.get("LOG_FORMAT")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
 
 class DevelopmentConfig(Config):
@@ -58,6 +61,7 @@ class ProductionConfig(Config):
     """Production: PostgreSQL via DATABASE_URL, secrets from the environment, secure cookies."""
 
     ENV_NAME = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SQLALCHEMY_ENGINE_OPTIONS = {

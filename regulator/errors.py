@@ -14,10 +14,14 @@ log = logging.getLogger(__name__)
 
 def _handle_http(exc: HTTPException):  # noqa: ANN202 - a Flask response
     if wants_json():
-        body = {"code": exc.name.lower().replace(" ", "_"), "message": exc.description}
-        errors = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
-        if errors:
-            body["errors"] = errors
+        data = getattr(exc, "data", None) or {}
+        body = {"code": exc.name.lower().replace(" ", "_"), "message": data.get("message") or exc.description}
+        # webargs puts field errors under "messages" ({location: {field: [..]}}); flatten the location away
+        field_errors = data.get("errors") or data.get("messages")
+        if isinstance(field_errors, dict) and set(field_errors) <= {"json", "query", "form", "files", "view_args"}:
+            field_errors = {k: v for location in field_errors.values() for k, v in location.items()}
+        if field_errors:
+            body["errors"] = field_errors
         return jsonify(body), exc.code
     return render_template("errors/error.html", error=exc), exc.code
 

@@ -39,7 +39,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    api.init_app(app)
+    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui-dist/")
+    api.init_app(app, spec_kwargs={"info": {"description": __doc__}})
+    api.spec.components.security_scheme(
+        "agencyToken", {"type": "http", "scheme": "bearer", "description": "per-agency API token (rgt_...)"})
+    api.spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": "session", "description": "browser session"})
+    api.spec.options["security"] = [{"agencyToken": []}, {"session": []}]
     blueprint_roles("api-docs", PUBLIC)
 
     from .v1 import BLUEPRINTS

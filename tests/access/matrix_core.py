@@ -28,3 +28,5 @@ RULES["profile.entity"] = Route(
     "/entities/{entity}",
     roles(admin="both", coordinator="both", inspector="own", enterprise="own"),
 )
+RULES["api-docs.openapi_swagger_ui"] = Route("/api/v1/docs", EVERYONE)
+RULES["api_system.ready"] = Route("/api/v1/ready", EVERYONE, json=True)
