@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
+from flask import has_app_context
 from sqlalchemy import String, bindparam, cast, insert, literal, null, select
 
 from models import (
@@ -210,4 +211,7 @@ def latest_assessment(entity_id: int) -> CreditAssessment | None:
 @records_changed.connect
 def _on_records_changed(sender: str, entity_ids: set[int], **_kw: object) -> None:
     """Reclassify the entities whose records changed, in the sender's transaction."""
+    if not has_app_context():  # no application, no database to act on
+        log.warning("records_changed outside an application context ignored (%d entities)", len(entity_ids))
+        return
     recompute(entity_ids, trigger=str(sender))

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
+from flask import has_app_context
 from sqlalchemy import and_, func, or_, select, update
 
 from models import EnforcementAction, Inspection, Licence, ListEntry, RecordStatus, SelectionReason
@@ -98,4 +99,7 @@ def public_licences(entity_id: int) -> list[Licence]:
 @records_changed.connect
 def _on_records_changed(_sender: str, entity_ids: set[int], **_kw: object) -> None:
     """New penalties get their publication end in the sender's transaction."""
+    if not has_app_context():  # no application, no database to act on
+        log.warning("records_changed outside an application context ignored (%d entities)", len(entity_ids))
+        return
     fill_publication_ends(entity_ids)

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterable
 
+from flask import has_app_context
 from sqlalchemy import delete, insert, select
 
 from models import EntityName, EntityNameGram, MarketEntity
@@ -77,4 +78,7 @@ def reindex(entity_ids: Iterable[int] | None = None, batch: int = 50_000) -> int
 @records_changed.connect
 def _on_records_changed(_sender: str, entity_ids: set[int], **_kw: object) -> None:
     """New or renamed entities become findable in the sender's transaction."""
+    if not has_app_context():  # no application, no database to act on
+        log.warning("records_changed outside an application context ignored (%d entities)", len(entity_ids))
+        return
     reindex(entity_ids)
