@@ -1,8 +1,10 @@
-"""Normalising company names (Chinese and English) and addresses for search and entity resolution.
+"""Normalising company names (Chinese and English), addresses and person names for search and linkage.
 
 Hand-written because no library knows Chinese company suffixes (cleanco does not) and token-based
 fuzzy matching degrades on Chinese, which has no spaces: we fold width, punctuation and suffix
-variants to one canonical form and pull the region out as a field of its own.
+variants to one canonical form and pull the region out as a field of its own. Address parsing
+(usaddress, libpostal) is likewise English-only or needs a 2 GB model: the small rule set here splits
+Chinese and US street addresses into the premises (road + number) and the unit.
 """
 
 from __future__ import annotations
@@ -33,8 +35,14 @@ _REGION_RE = re.compile(
     "(?:(?:" + "|".join(sorted(set(CITIES), key=len, reverse=True)) + ")市?)?"
     "(?:[\u4e00-\u9fff]{1,4}?(?:新区|区|县))?)"
 )
-_BRACKET_REGION_RE = re.compile(r"[(\[](?P<region>[\u4e00-\u9fff]{2,8})[)\]]")
-_PUNCT_RE = re.compile(r"[\s\.,;:'\"`~!@#$%^&*_+=|\\/<>?\-–—·•、，。；：“”‘’（）()\[\]{}【】《》]+")
+_BRACKET_RE = re.compile(r"[(\[](?P<inner>[\u4e00-\u9fff]{2,8})[)\]]")
+_PUNCT_RE = re.compile(r"[\s\.,;:\"`~!@#$%^&*_+=|\\/<>?\-–—·•、，。；：“”‘’（）()\[\]{}【】《》]+")
+_APOSTROPHE_RE = re.compile(r"['’`´]")
+_CJK_SPACE_RE = re.compile(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
+#: legal forms written in brackets after the name: a form, not a region and not part of the trade name
+BRACKET_FORMS = {"个体工商户": "个体", "有限合伙": "有限合伙", "普通合伙": "普通合伙",
+                 "特殊普通合伙": "特殊普通合伙", "个人独资": "个人独资"}
+_PLACE_SUFFIXES = ("省", "市", "区", "县", "自治区", "特别行政区")
 
 #: variant -> canonical suffix; longest variants first so that 股份有限公司 wins over 有限公司
 CN_SUFFIXES = (
@@ -45,7 +53,7 @@ CN_SUFFIXES = (
 )
 EN_SUFFIXES = {
     "limited": "ltd", "ltd": "ltd", "company": "co", "co": "co", "corporation": "corp", "corp": "corp",
-    "incorporated": "inc", "inc": "inc", "llc": "llc", "plc": "plc", "gmbh": "gmbh",
+    "incorporated": "inc", "inc": "inc", "llc": "llc", "plc": "plc", "gmbh": "gmbh", "llp": "llp",
 }
 BRANCH_MARKERS = ("分公司", "分店", "分厂", "营业部", "分部", "branch")
 
@@ -59,6 +67,8 @@ class ParsedName:
     suffix: str
     branch: bool
     norm: str
+    #: a legal form written in brackets, e.g. 个体 for （个体工商户）
+    form: str = ""
 
 
 def fold(text: str | None) -> str:
@@ -68,25 +78,43 @@ def fold(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(text)).lower().split())
 
 
-def _strip_region(text: str) -> tuple[str, str]:
-    regions = []
-    match = _BRACKET_REGION_RE.search(text)
-    if match and match.start() > 0:
-        regions.append(match.group("region"))
+def _is_place(text: str) -> bool:
+    return text in PROVINCES or text in CITIES or text == "中国" or text.endswith(_PLACE_SUFFIXES)
+
+
+def _strip_brackets(text: str) -> tuple[str, str, str]:
+    """Remove bracketed regions and legal forms after the start; returns (regions, form, text)."""
+    regions, form = [], ""
+    for match in reversed(list(_BRACKET_RE.finditer(text))):
+        inner = match.group("inner")
+        if inner in BRACKET_FORMS:
+            form = BRACKET_FORMS[inner]
+        elif match.start() > 0 and _is_place(inner):
+            regions.insert(0, inner)
+        else:
+            continue
         text = text[: match.start()] + text[match.end():]
+    return "".join(regions), form, text
+
+
+def _strip_region(text: str) -> tuple[str, str, str]:
+    bracketed, form, text = _strip_brackets(text)
+    regions = [bracketed] if bracketed else []
     match = _REGION_RE.match(text)
     if match and match.group("region") and len(match.group("region")) < len(text) - 1:
         regions.insert(0, match.group("region"))
         text = text[match.end():]
-    return "".join(regions), text
+    return "".join(regions), form, text
 
 
 def parse_company_name(name: str | None) -> ParsedName:
     """Split a Chinese or English company name into region, core, canonical suffix and branch flag."""
-    text = fold(name)
-    region, text = _strip_region(text)
+    text = _CJK_SPACE_RE.sub("", _APOSTROPHE_RE.sub("", fold(name)))
+    region, form, text = _strip_region(text)
     branch = any(marker in text for marker in BRANCH_MARKERS)
     compact = _PUNCT_RE.sub(" ", text).strip()
+    if compact.startswith("the ") and compact.isascii():
+        compact = compact[4:]
     suffix = ""
     words = compact.split()
     if words and words[-1] in EN_SUFFIXES or (len(words) > 1 and words[-2] in EN_SUFFIXES):
@@ -95,6 +123,8 @@ def parse_company_name(name: str | None) -> ParsedName:
             canon.insert(0, EN_SUFFIXES[words.pop()])
         suffix = " ".join(canon)
         core = " ".join(words)
+    elif compact.isascii():  # an English name without a legal suffix: words stay words
+        core = compact
     else:
         core = compact.replace(" ", "")
         for variant, canonical in CN_SUFFIXES:
@@ -109,7 +139,7 @@ def parse_company_name(name: str | None) -> ParsedName:
             break
     core = core.strip()
     norm = (core + (" " if core.isascii() and suffix else "") + suffix).strip()
-    return ParsedName(region, core, suffix, branch, norm)
+    return ParsedName(region, core, suffix, branch, norm, form)
 
 
 def normalise_name(name: str | None) -> str:
@@ -128,3 +158,105 @@ def normalise_address(address: str | None) -> str:
     """Fold width, spaces and punctuation of an address; unit numbers stay (they tell shops apart)."""
     text = fold(address)
     return _ADDRESS_NOISE_RE.sub("", text)
+
+
+_PERSON_NOISE_RE = re.compile(r"[\s\.,;:'\"`·•\-_()（）]+")
+
+
+def normalise_person_name(name: str | None) -> str:
+    """A person's name folded for matching: width, case, spaces, dots and the middle dot (·) removed."""
+    return _PERSON_NOISE_RE.sub("", fold(name))
+
+
+@dataclass(frozen=True)
+class ParsedAddress:
+    """A street address taken apart: the premises (road and number), the unit within them, the number range."""
+
+    site: str
+    unit: str
+    street: str
+    number_lo: int | None
+    number_hi: int | None
+    norm: str
+
+
+_CN_ADMIN_RE = re.compile(
+    "^(?:(?:" + "|".join(sorted(PROVINCES, key=len, reverse=True)) + ")" + _REGION_SUFFIX + ")?"
+    "(?:(?:" + "|".join(sorted(set(CITIES), key=len, reverse=True)) + ")市?)?"
+    "(?:[\u4e00-\u9fff]{1,4}?(?:新区|区|县))?"
+    "(?:[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡))?"
+)
+_CN_SITE_RE = re.compile(r"^(?P<street>.*?(?:大道|大街|公路|路|街|道|巷|村))(?P<num>\d+)(?:-\d+)?号(?P<unit>.*)$")
+_CN_NOISE_RE = re.compile(r"[\s,，、.。#＃\-–—()（）:：;；]+")
+_US_TAIL_RE = re.compile(r",\s*[a-z]{2}\.?\s+\d{5}(?:-\d{4})?\s*$")
+_US_NUMBER_RE = re.compile(r"^(?P<lo>\d+)[a-z]?(?:\s*-\s*0*(?P<hi>\d+)[a-z]?)?\s+")
+_US_NOISE_RE = re.compile(r"[^a-z0-9#\s]+")
+DIRECTIONS = {"n": "n", "s": "s", "e": "e", "w": "w", "north": "n", "south": "s", "east": "e", "west": "w"}
+STREET_TYPES = {
+    "ave": "ave", "av": "ave", "avenue": "ave", "st": "st", "street": "st", "rd": "rd", "road": "rd",
+    "blvd": "blvd", "boulevard": "blvd", "dr": "dr", "drive": "dr", "pl": "pl", "place": "pl", "ct": "ct",
+    "court": "ct", "pkwy": "pkwy", "parkway": "pkwy", "hwy": "hwy", "highway": "hwy", "ln": "ln",
+    "lane": "ln", "ter": "ter", "terrace": "ter", "plz": "plz", "plaza": "plz", "sq": "sq", "square": "sq",
+    "cir": "cir", "circle": "cir", "way": "way", "row": "row", "trl": "trl",
+}
+UNIT_WORDS = {"ste", "suite", "unit", "apt", "fl", "flr", "floor", "floors", "bsmt", "basement", "ground",
+              "rear", "front", "rm", "room", "bldg", "lobby", "level", "lvl", "concourse", "store", "first",
+              "second", "third", "fourth", "fifth", "ll", "mezzanine", "penthouse", "and"}
+_ORDINAL_RE = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_GLUED_UNIT_RE = re.compile(r"\b(ste|unit|apt|fl|rm)(\d+)\b")
+
+
+def _chinese_address(text: str) -> ParsedAddress:
+    text = _CN_NOISE_RE.sub("", text)
+    match = _CN_ADMIN_RE.match(text)
+    if match and match.end() < len(text):
+        text = text[match.end():]
+    text = text.replace("座", "栋").replace("号铺", "铺").removesuffix("室")
+    site = _CN_SITE_RE.match(text)
+    if not site:
+        return ParsedAddress(text, "", "", None, None, text)
+    number = int(site.group("num"))
+    return ParsedAddress(site.group("street") + site.group("num") + "号", site.group("unit"),
+                         site.group("street"), number, number, text)
+
+
+def _english_address(text: str) -> ParsedAddress:
+    text, tails = _US_TAIL_RE.subn("", text)
+    lo = hi = None
+    match = _US_NUMBER_RE.match(text + " ")
+    if match:
+        lo = int(match.group("lo"))
+        hi = max(lo, int(match.group("hi"))) if match.group("hi") else lo
+        text = text[match.end():] if match.end() <= len(text) else ""
+    words = _GLUED_UNIT_RE.sub(r"\1 \2", _US_NOISE_RE.sub(" ", text.replace("#", " # "))).split()
+    direction = DIRECTIONS[words.pop(0)] if len(words) > 1 and words[0] in DIRECTIONS else ""
+    street, kind, rest = [], "", []
+    for i, word in enumerate(words):
+        if street and word in STREET_TYPES:
+            kind, rest = STREET_TYPES[word], words[i + 1:]
+            break
+        if street and (word in UNIT_WORDS or word == "#" or word.isdigit() or _ORDINAL_RE.match(word)):
+            rest = words[i:]
+            break
+        street.append(word)
+    if tails:  # "... AVE 2 CHICAGO, IL 60647": the words ending the address are the city, not a unit
+        while rest and rest[-1].isalpha():
+            rest.pop()
+    street_name = " ".join(street)
+    site = " ".join(x for x in (str(lo) if lo is not None else "", direction, street_name) if x)
+    unit = " ".join(w for w in rest if w != "#")
+    return ParsedAddress(site, unit, street_name, lo, hi, " ".join(x for x in (site, kind, unit) if x))
+
+
+def parse_address(address: str | None) -> ParsedAddress:
+    """Split a Chinese or US street address into premises, unit and number range (folded, canonical words).
+
+    深圳市福田区华富街道深南大道100号A座1201室 -> site 深南大道100号, unit a栋1201;
+    3352 N BROADWAY  1 -> site "3352 n broadway", unit "1"; 224-230 N MICHIGAN AVE -> numbers 224..230.
+    """
+    text = fold(address)
+    if not text:
+        return ParsedAddress("", "", "", None, None, "")
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return _chinese_address(text)
+    return _english_address(text)

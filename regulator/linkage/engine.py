@@ -1,0 +1,166 @@
+"""Running Splink on DuckDB: prepared Arrow tables in, scored candidate pairs out.
+
+Building the settings (``model.settings_dict``) is kept apart from running them here, so the same
+settings serve a Spark run (see docs/benchmarks.md, "Running linkage on Spark").
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from splink import DuckDBAPI, Linker
+
+from .profiles import UID, Profile
+
+log = logging.getLogger(__name__)
+DUCKDB_THREADS = 2
+
+
+def as_table(data: pd.DataFrame | pa.Table) -> pa.Table:
+    """An Arrow table (pandas frames converted; list columns must hold lists of strings)."""
+    return data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
+
+
+def cap_block_keys(tables: list[pa.Table], profile: Profile) -> list[pa.Table]:
+    """Drop blocking-key values shared by more than ``profile.cap`` rows of any table (stop values).
+
+    A phone shared by an agent's hundred clients, or an incubator's address, would otherwise pair
+    every record with every entity behind it; the other rules still find those records.
+    """
+    out = list(tables)
+    for col in profile.capped:
+        common: list[Any] = []
+        for table in out:
+            counts = pc.value_counts(table.column(col).drop_null())
+            values, n = counts.field("values"), counts.field("counts")
+            common.extend(pc.filter(values, pc.greater(n, profile.cap)).to_pylist())
+        if not common:
+            continue
+        log.debug("blocking key %s: %d values over the cap of %d dropped", col, len(common), profile.cap)
+        value_set = pa.array(sorted(set(common)), type=out[0].schema.field(col).type)
+        for i, table in enumerate(out):
+            column = table.column(col)
+            capped = pc.if_else(pc.is_in(column, value_set=value_set), pa.scalar(None, column.type), column)
+            out[i] = table.set_column(table.schema.get_field_index(col), col, capped)
+    return out
+
+
+def term_frequencies(table: pa.Table, entity_ids: np.ndarray, columns: tuple[str, ...],
+                     smoothing: float = 0.1) -> dict[str, pa.Table]:
+    """u probability of agreeing on each value: the share of *other* entities holding it.
+
+    Splink's own table counts rows, so an entity known under ten rows of one name makes its own name
+    look common. Here a value held by c distinct entities out of n gets (c - 1 + smoothing) / n: the
+    matching entity itself is no chance agreement; ``smoothing`` stands for unregistered namesakes.
+    """
+    source = table.select(list(columns)).append_column("entity_id", pa.array(entity_ids, pa.int64()))
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    try:
+        con.register("source", source)
+        n = max(con.sql("SELECT count(DISTINCT entity_id) FROM source").fetchall()[0][0], 1)
+        tables = {}
+        for col in columns:
+            tables[col] = con.sql(
+                f'SELECT "{col}", (count(DISTINCT entity_id) - 1 + {smoothing}) / {n} AS "tf_{col}" '  # noqa: S608
+                f'FROM source WHERE "{col}" IS NOT NULL GROUP BY "{col}"').to_arrow_table()
+    finally:
+        con.close()
+    return tables
+
+
+def _connection() -> DuckDBAPI:
+    db = DuckDBAPI()
+    db.duckdb_con.execute(f"SET threads TO {DUCKDB_THREADS}")
+    db.duckdb_con.execute("SET enable_progress_bar = false")
+    return db
+
+
+def _linker(db: DuckDBAPI, tables: list[pa.Table], settings: dict[str, Any],
+            tf_tables: dict[str, pa.Table] | None) -> Linker:
+    names = ("lhs", "rhs") if len(tables) == 2 else ("batch",)
+    registered = [db.register(t, dataset_display_name=n) for t, n in zip(tables, names, strict=True)]
+    link_type = "link_only" if len(tables) == 2 else "dedupe_only"
+    linker = Linker(registered if len(registered) == 2 else registered[0], {**settings, "link_type": link_type},
+                    log_level=None)
+    for col, table in (tf_tables or {}).items():
+        lookup = db.register(table, table_name=f"tf_lookup_{col}")
+        linker.table_management.register_term_frequency_lookup(lookup, col)
+    return linker
+
+
+def _oriented_sql(physical: str, two_tables: bool) -> str:
+    """Pairs with ``uid_l`` always from the first table (Splink may put either side on the left)."""
+    if not two_tables:
+        return f"SELECT * EXCLUDE (uid_l, uid_r), uid_l, uid_r FROM {physical}"  # noqa: S608
+    return (f"SELECT * EXCLUDE (uid_l, uid_r), "  # noqa: S608
+            f"CASE WHEN source_dataset_l = 'rhs' THEN uid_r ELSE uid_l END AS uid_l, "
+            f"CASE WHEN source_dataset_l = 'rhs' THEN uid_l ELSE uid_r END AS uid_r FROM {physical}")
+
+
+def score_pairs(tables: list[pa.Table], settings: dict[str, Any], threshold: float = 0.01,
+                tf_tables: dict[str, pa.Table] | None = None) -> pd.DataFrame:
+    """All candidate pairs at or above ``threshold``: between two tables, or within one.
+
+    Returns ``uid_l`` (a row of the first table), ``uid_r``, ``match_weight``, ``match_probability`` and
+    the ``mw_*`` weight of each comparison.
+    """
+    if any(t.num_rows == 0 for t in tables) or (len(tables) == 1 and tables[0].num_rows < 2):
+        return pd.DataFrame(columns=["uid_l", "uid_r", "match_weight", "match_probability"])
+    db = _connection()
+    try:
+        linker = _linker(db, tables, settings, tf_tables)
+        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        return db.duckdb_con.execute(_oriented_sql(predictions.physical_name, len(tables) == 2)).df()
+    finally:
+        db.duckdb_con.close()
+
+
+def best_per_record(left: pa.Table, right: pa.Table, settings: dict[str, Any], entity_of_left: np.ndarray,
+                    record_of_right: np.ndarray, threshold: float = 0.01,
+                    tf_tables: dict[str, pa.Table] | None = None) -> pd.DataFrame:
+    """For each record (``record_of_right``), its best entity pair and the runner-up entity's weight.
+
+    Left rows belong to entities (``entity_of_left``, several rows per entity), right rows to records
+    (several rows when a record has another name). The reduction runs in DuckDB, so millions of
+    candidate pairs never become Python objects. Columns: record, entity_id, match_weight,
+    match_probability, runner_up_weight, and the ``mw_*`` of the best pair.
+    """
+    empty = pd.DataFrame(columns=["record", "entity_id", "match_weight", "match_probability", "runner_up_weight"])
+    if left.num_rows == 0 or right.num_rows == 0:
+        return empty
+    db = _connection()
+    try:
+        linker = _linker(db, [left, right], settings, tf_tables)
+        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        con = db.duckdb_con
+        con.register("entity_map", pa.table({"uid": left.column(UID), "entity_id": pa.array(entity_of_left,
+                                                                                                pa.int64())}))
+        con.register("record_map", pa.table({"uid": right.column(UID), "record": pa.array(record_of_right,
+                                                                                             pa.int64())}))
+        sql = f"""
+            WITH pairs AS ({_oriented_sql(predictions.physical_name, True)}),
+            keyed AS (
+                SELECT e.entity_id, r.record, p.* FROM pairs p
+                JOIN entity_map e ON e.uid = p.uid_l JOIN record_map r ON r.uid = p.uid_r),
+            per_entity AS (
+                SELECT *, row_number() OVER (PARTITION BY record, entity_id ORDER BY match_weight DESC) AS rank_e
+                FROM keyed),
+            ranked AS (
+                SELECT *, row_number() OVER (PARTITION BY record ORDER BY match_weight DESC, entity_id) AS rank_r
+                FROM per_entity WHERE rank_e = 1)
+            SELECT * FROM (
+                SELECT record, entity_id, match_weight, match_probability, COLUMNS('^mw_'), rank_r,
+                       lead(match_weight) OVER (PARTITION BY record ORDER BY rank_r) AS runner_up_weight
+                FROM ranked WHERE rank_r <= 2) WHERE rank_r = 1
+        """  # noqa: S608 - table names are our own
+        ranked = con.execute(sql).df()
+    finally:
+        db.duckdb_con.close()
+    return ranked.drop(columns="rank_r")

@@ -1,0 +1,180 @@
+"""``match_records``: incoming records against known entities, one decision per record (the ingest contract).
+
+Each record is scored against every candidate entity row the blocking rules pair it with; the best
+entity decides: at or above ``upper`` it is linked, between ``lower`` and ``upper`` it goes to review,
+below ``lower`` it is new. Records that are not linked are then deduplicated among themselves, so
+that one new business seen in several rows of a batch becomes one new entity (``new_group``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .dedupe import group_new_records
+from .engine import best_per_record, cap_block_keys, term_frequencies
+from .explain import weights_by_comparison
+from .model import TrainedModel, load_model, settings_dict
+from .profiles import UID, get_profile
+
+log = logging.getLogger(__name__)
+RECORD_COLUMNS = ("rid", "name", "address", "district", "legal_rep", "phone", "latitude", "longitude", "uscc_raw")
+ENTITY_COLUMNS = ("entity_id", "name", "address", "district", "legal_rep", "phone", "latitude", "longitude")
+DECISIONS = ("link", "review", "new")
+
+
+@dataclass(frozen=True)
+class LinkageSettings:
+    """How records are matched and where the two thresholds lie.
+
+    ``upper`` and ``lower`` are match probabilities; the defaults were chosen on the benchmarks
+    (docs/benchmarks.md, "Linkage"): at 0.9 the Chicago links are 99% precise, and below 0.3 a
+    suggested match is right too rarely to be worth a coordinator's time.
+    """
+
+    profile: str = "company"
+    #: link automatically at or above this probability
+    upper: float = 0.9
+    #: send to review at or above this probability (and below ``upper``); below it: a new entity
+    lower: float = 0.3
+    #: a trained model; default: the profile's model file (see ``model.model_path``)
+    model: TrainedModel | None = None
+    model_path: Path | str | None = None
+    #: deduplicate the records that are not linked (within-batch new entities)
+    dedupe: bool = True
+    #: expected number of other rows of the same new entity in a batch (prior of the deduplication)
+    dedupe_rate: float = 1.0
+    #: a best candidate this close (in match weight) to a second entity is sent to review, not linked
+    ambiguity_margin: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.lower <= self.upper < 1.0:
+            raise ValueError(f"thresholds must satisfy 0 < lower <= upper < 1 (got lower={self.lower}, "
+                             f"upper={self.upper})")
+
+    def trained_model(self) -> TrainedModel:
+        """The model these settings use."""
+        return self.model or load_model(self.profile, self.model_path)
+
+
+def _check_frame(frame: pd.DataFrame, what: str, key: str) -> pd.DataFrame:
+    """Validate a contract frame: the key present, integral and (for records) unique; a clear error if not."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame, not {type(frame).__name__}")
+    if key not in frame.columns:
+        raise ValueError(f"{what}: required column {key!r} is missing (columns: {list(frame.columns)})")
+    ids = pd.to_numeric(frame[key], errors="coerce")
+    bad = frame.index[ids.isna() | (ids != ids.round())]
+    if len(bad):
+        raise ValueError(f"{what}: column {key!r} must hold integers; rows {list(bad[:5])} do not "
+                         f"(values {frame.loc[bad[:5], key].tolist()})")
+    if key == "rid" and frame[key].duplicated().any():
+        dupes = frame.loc[frame[key].duplicated(), key].unique()[:5].tolist()
+        raise ValueError(f"{what}: column 'rid' must be unique; repeated values {dupes}")
+    out = frame.reset_index(drop=True).copy()
+    out[key] = ids.astype("int64").to_numpy()
+    return out
+
+
+def _empty_result(rids: pd.Series) -> pd.DataFrame:
+    n = len(rids)
+    return pd.DataFrame({
+        "rid": rids.to_numpy(dtype="int64"),
+        "entity_id": pd.array([pd.NA] * n, dtype="Int64"),
+        "probability": np.zeros(n, dtype="float64"),
+        "decision": pd.Series(["new"] * n, dtype="object"),
+        "new_group": pd.array([pd.NA] * n, dtype="Int64"),
+        "match_weights": pd.Series([None] * n, dtype="object"),
+    })
+
+
+def _with_alt_names(records: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Records plus one extra row per alternative name (``alt_name``), and each row's record position."""
+    owner = np.arange(len(records))
+    if "alt_name" not in records.columns:
+        return records, owner
+    alt = records["alt_name"]
+    extra = alt.notna() & alt.astype(str).str.strip().ne("") & alt.astype(str).ne(records["name"].astype(str))
+    if not extra.any():
+        return records, owner
+    rows = records[extra].assign(name=alt[extra])
+    return pd.concat([records, rows], ignore_index=True), np.concatenate([owner, owner[extra.to_numpy()]])
+
+
+def _distinct_entity_rows(entities: pd.DataFrame) -> pd.DataFrame:
+    """Entity rows without exact repeats (the same entity known twice under the same identity)."""
+    return entities.drop_duplicates(ignore_index=True)
+
+
+def match_records(records: pd.DataFrame, entities: pd.DataFrame,
+                  settings: LinkageSettings | None = None) -> pd.DataFrame:
+    """Match each record to a known entity, to review, or to a new entity (deduplicated within the batch).
+
+    ``records``: rid (unique int), name, address, district, legal_rep, phone, latitude, longitude,
+    uscc_raw; ``entities``: entity_id, the same identity fields, several rows per entity allowed. Any
+    identity field may be null or absent. Optional: ``alt_name`` (another name of the record, e.g. an
+    "also known as"), ``record_date`` on records and ``valid_from`` / ``valid_to`` on entity rows (a
+    record dated within a row's period agrees with it: licence terms, registration to cancellation).
+    Returns one row per record, in input order: rid, entity_id (Int64, NA if none), probability,
+    decision ("link" | "review" | "new"), new_group (Int64, shared by the unlinked records of this
+    batch that are one new entity) and match_weights (dict or None).
+    """
+    settings = settings or LinkageSettings()
+    started = time.perf_counter()
+    records = _check_frame(records, "records", "rid")
+    entities = _distinct_entity_rows(_check_frame(entities, "entities", "entity_id"))
+    result = _empty_result(records["rid"])
+    if records.empty:
+        return result
+    profile, model = get_profile(settings.profile), settings.trained_model()
+    expanded, owner = _with_alt_names(records)
+    right = profile.prepare(expanded.assign(**{UID: np.arange(len(expanded))}))
+    if not entities.empty:
+        entity_ids = entities["entity_id"].to_numpy(dtype="int64")
+        left = profile.prepare(entities.assign(**{UID: np.arange(len(entities))}))
+        tf = term_frequencies(left, entity_ids, profile.tf_columns, profile.tf_smoothing)
+        left, right_capped = cap_block_keys([left, right], profile)
+        prior = min(0.5, model.match_rate / max(len(np.unique(entity_ids)), 1))
+        config = settings_dict(profile, "link_only", model=model, prior=prior)
+        best = best_per_record(left, right_capped, config, entity_ids, owner,
+                               threshold=min(0.01, settings.lower), tf_tables=tf)
+        if not best.empty:
+            _decide(result, best, settings, config)
+    unlinked = result.index[result["decision"] != "link"].to_numpy()
+    if len(unlinked):
+        rids = records["rid"].to_numpy()[unlinked]
+        groups = group_new_records(right.take(pa.array(unlinked)), rids, profile, model, settings) \
+            if settings.dedupe else rids
+        result.loc[unlinked, "new_group"] = groups
+    counts = result["decision"].value_counts().to_dict()
+    log.info("matched %d records against %d entity rows in %.1f s: %s", len(records), len(entities),
+             time.perf_counter() - started, counts)
+    return result
+
+
+def _decide(result: pd.DataFrame, best: pd.DataFrame, settings: LinkageSettings, config: dict) -> None:
+    """Fill decisions, probabilities, candidates and explanations from each record's best pair."""
+    rows = best["record"].to_numpy(dtype="int64")
+    probability = best["match_probability"].to_numpy(dtype="float64")
+    decision = np.where(probability >= settings.upper, "link", np.where(probability >= settings.lower, "review",
+                                                                         "new"))
+    margin = (best["match_weight"] - best["runner_up_weight"]).to_numpy(dtype="float64")
+    decision = np.where((decision == "link") & (margin < settings.ambiguity_margin), "review", decision)
+    result.loc[rows, "probability"] = probability
+    result.loc[rows, "decision"] = decision
+    candidate = decision != "new"
+    result.loc[rows[candidate], "entity_id"] = best["entity_id"].to_numpy()[candidate]
+    explained = weights_by_comparison(best[candidate], config)
+    result.loc[rows[candidate], "match_weights"] = pd.Series(explained, index=rows[candidate], dtype="object")
+
+
+def prior_weight(prior: float) -> float:
+    """The match weight of a prior probability (log2 odds)."""
+    return math.log2(prior / (1.0 - prior))
