@@ -14,8 +14,9 @@ mean: docs/benchmarks.md, "Linkage (issue 3)".
   (STACK_NOTES, "Chicago data"). Recall is over inspections whose licence is in the licence file.
 - febrl4: the two files linked one-to-one with the ``febrl`` profile trained by EM on them; a pair is
   right when the record numbers agree.
-- historical50k: deduplicated with the ``historical`` profile trained by EM, clustered at a threshold;
-  pairwise scores over all pairs of records put in one cluster against the true clusters.
+- historical50k: deduplicated with the ``historical`` profile trained by EM, clustered by average linkage
+  (``clustering.average_linkage``; ``--cluster components``: connected components at --threshold); pairwise
+  scores over all pairs of records put in one cluster against the true clusters.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from regulator.linkage import LinkageSettings, match_records, settings_dict, train_model  # noqa: E402
+from regulator.linkage.clustering import average_linkage  # noqa: E402
 from regulator.linkage.engine import score_pairs  # noqa: E402
 from regulator.linkage.persons import FEBRL, HISTORICAL  # noqa: E402
 from regulator.linkage.profiles import COMPANY, UID  # noqa: E402
@@ -132,21 +136,24 @@ def _pairs_in_clusters(labels: np.ndarray) -> int:
 
 
 def historical50k(data: Path, args: argparse.Namespace) -> tuple[float, float, float, float]:
-    """Deduplicate, cluster at the threshold, score all within-cluster pairs against the true clusters."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
+    """Deduplicate, cluster (average linkage), score all within-cluster pairs against the true clusters."""
     frame = pd.read_parquet(data / "historical_figures_with_errors_50k.parquet")
     if args.limit:
         frame = frame.head(args.limit)
     started = time.perf_counter()
     table = HISTORICAL.prepare(frame.assign(**{UID: np.arange(len(frame))}))
     settings = _train(HISTORICAL, [table])
-    pairs = score_pairs([table], settings, threshold=args.threshold)
+    pairs = score_pairs([table], settings, threshold=0.01)
     n = len(frame)
-    graph = coo_matrix((np.ones(len(pairs)), (pairs["uid_l"].to_numpy(int), pairs["uid_r"].to_numpy(int))),
-                       shape=(n, n))
-    _, predicted = connected_components(graph, directed=False)
+    left, right = pairs["uid_l"].to_numpy(np.int64), pairs["uid_r"].to_numpy(np.int64)
+    probability = pairs["match_probability"].to_numpy(np.float64)
+    if args.cluster == "components":
+        predicted = connected_components(coo_matrix((np.ones(int((probability >= args.threshold).sum())),
+                                                     (left[probability >= args.threshold],
+                                                      right[probability >= args.threshold])), shape=(n, n)),
+                                         directed=False)[1]
+    else:
+        predicted = average_linkage(left, right, probability, n, cut=args.cut)
     seconds = time.perf_counter() - started
     truth = frame["cluster"].astype("category").cat.codes.to_numpy()
     both = pd.Series(predicted.astype(np.int64) * (truth.max() + 1) + truth)
@@ -170,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N records (historical50k: a quick look)")
     parser.add_argument("--model", choices=("train", "shipped"), default="train",
                         help="chicago: train on the inspections before --split (default) or use the shipped model")
+    parser.add_argument("--cluster", choices=("average", "components"), default="average",
+                        help="historical50k: average linkage (default) or connected components at --threshold")
+    parser.add_argument("--cut", type=float, default=0.1, help="historical50k: average-linkage cut")
     parser.add_argument("--split", default="2013-01-01", help="chicago: inspections before this date train")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)

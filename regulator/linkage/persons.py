@@ -113,7 +113,15 @@ def historical_comparisons() -> list[Any]:
     ])
     return [
         name,
-        cl.DateOfBirthComparison("dob", input_is_string=True),
+        cl.CustomComparison(output_column_name="dob", comparison_description="date of birth", comparison_levels=[
+            cll.NullLevel("dob"), cll.ExactMatchLevel("dob"),
+            # day and month swapped (1504-21-01 for 1504-01-21), or one digit wrong
+            cll.CustomLevel("substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
+                            "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)", "Day and month swapped"),
+            cll.LevenshteinLevel("dob", 1), cll.CustomLevel("substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", "Same year"),
+            cll.CustomLevel("abs(try_cast(substr(dob_l, 1, 4) AS INTEGER) - try_cast(substr(dob_r, 1, 4) AS INTEGER)) "
+                            "<= 10", "Within ten years"),
+            cll.ElseLevel()]),
         cl.PostcodeComparison("postcode_fake"),
         cl.ExactMatch("birth_place").configure(term_frequency_adjustments=True),
         cl.ExactMatch("gender"),
