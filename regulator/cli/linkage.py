@@ -1,0 +1,79 @@
+"""`flask linkage review-stats | merge | split | undo`: entity resolution from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from models import Agency
+
+from ..extensions import db
+from ..linkage import merge as merging
+from ..linkage import review as reviews
+
+
+@click.group("linkage")
+def linkage() -> None:
+    """Entity resolution: review queue, merges, splits and undo."""
+
+
+def _run(action, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """Run a change and commit it, or roll back and fail with its message."""
+    try:
+        result = action(*args, **kwargs)
+    except merging.EntityChangeError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    return result
+
+
+@linkage.command("review-stats")
+@with_appcontext
+def review_stats() -> None:
+    """Match reviews by status; pending ones by probability band and by agency."""
+    stats = reviews.stats()
+    click.echo("reviews: " + (", ".join(f"{k} {v}" for k, v in sorted(stats.by_status.items())) or "none"))
+    click.echo("pending by band: " + ", ".join(f"{k} {v}" for k, v in stats.pending_by_band.items()))
+    codes = dict(db.session.execute(select(Agency.id, Agency.code)).all())
+    by_agency = ", ".join(f"{codes.get(k, k)} {v}" for k, v in sorted(stats.pending_by_agency.items()))
+    click.echo("pending by agency: " + (by_agency or "none"))
+
+
+@linkage.command("merge")
+@click.argument("source", type=int)
+@click.argument("target", type=int)
+@click.option("--reason", required=True, help="Why they are one entity (kept in the history).")
+@with_appcontext
+def merge(source: int, target: int, reason: str) -> None:
+    """Merge entity SOURCE into TARGET: every row moves, names become former names."""
+    event = _run(merging.merge, source, target, reason=reason)
+    click.echo(f"merged {source} into {target}: event {event.id}, {merging.row_count(event.moved)} rows moved"
+               + (f", kept for unique clashes: {event.moved['kept']}" if event.moved.get("kept") else ""))
+
+
+@linkage.command("split")
+@click.argument("entity", type=int)
+@click.option("--record", "records", type=int, multiple=True, required=True,
+              help="A source record id to move (repeatable).")
+@click.option("--name", default=None, help="Name of the new entity (default: the first record's name).")
+@click.option("--reason", required=True, help="Why the records are another entity (kept in the history).")
+@with_appcontext
+def split(entity: int, records: tuple[int, ...], name: str | None, reason: str) -> None:
+    """Move source records of ENTITY, and every fact from them, to a new entity."""
+    event = _run(merging.split, entity, list(records), name=name, reason=reason)
+    click.echo(f"split {len(records)} records of {entity} off to new entity {event.to_entity_id}: event {event.id}, "
+               f"{merging.row_count(event.moved)} rows moved")
+
+
+@linkage.command("undo")
+@click.argument("event", type=int)
+@click.option("--reason", default=None, help="Why (kept in the history).")
+@with_appcontext
+def undo(event: int, reason: str | None) -> None:
+    """Undo merge, split or link EVENT: the rows it moved go back."""
+    done = _run(merging.undo, event, reason=reason)
+    kept = done.moved.get("kept")
+    click.echo(f"undid event {event}: event {done.id}, {merging.row_count(done.moved)} rows moved back"
+               + (f"; moved again since, left where they are: {kept}" if kept else ""))
