@@ -6,4 +6,4 @@ bp = Blueprint("profile", __name__)
 
 # Subscribers of records_changed: credit classes, publication ends and the search index follow every change.
 from ..services import credit, disclosure, name_index  # noqa: E402,F401
-from . import routes  # noqa: E402,F401
+from . import risk_panel, routes  # noqa: E402,F401

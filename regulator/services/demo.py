@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -121,11 +122,34 @@ def stage_credit(run: DemoRun) -> None:
              f"{grams} name grams")
 
 
+def stage_risk(run: DemoRun) -> None:
+    """Train the risk model on the world's inspections, activate it and score every entity."""
+    from . import risk_models
+    from .risk_frames import load_frames
+
+    frames = load_frames()
+    if frames.inspections is None or frames.inspections.empty:
+        run.echo("  no inspections in the database yet: no risk model trained")
+        return
+    try:
+        row = risk_models.train(frames=frames, activate_it=True, notes="demo")
+    except risk_models.RegistryError as exc:
+        run.echo(f"  no risk model trained: {exc}")
+        return
+    as_of = frames.inspections["inspection_date"].max().date() + timedelta(days=1)
+    report = risk_models.score_all(row.version, as_of, recompute_credit=False, frames=frames)
+    db.session.commit()
+    auc = row.metrics.get("auc")
+    run.echo(f"  {row.version}: test auc {auc if auc is None else round(auc, 3)}; "
+             f"{report.entities} entities scored as of {as_of}")
+
+
 #: (name, stage) in order; capabilities insert their stage before "accounts"
 STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("database", stage_database),
     ("agencies", stage_agencies),
     ("generate", stage_generate),
+    ("risk", stage_risk),
     ("credit", stage_credit),
     ("accounts", stage_accounts),
 ]
