@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -121,11 +122,26 @@ def stage_credit(run: DemoRun) -> None:
              f"{grams} name grams")
 
 
+def stage_graph(run: DemoRun) -> None:
+    """The relationship graph: features as of the world's last day and the risk clusters."""
+    from ..graph import service as graph_service
+
+    data = graph_service.load_graph()
+    as_of = run.world.end if run.world is not None else date.today()
+    features = graph_service.graph_feature_frame(as_of, data)
+    build, count = graph_service.rebuild_clusters(as_of, data=data)
+    db.session.commit()
+    counts = ", ".join(f"{k} {v}" for k, v in graph_service.summary(data).items())
+    related = int((features["related_entities"] > 0).sum()) if len(features) else 0
+    run.echo(f"  {counts}; {related} entities related; {count} risk clusters (build {build})")
+
+
 #: (name, stage) in order; capabilities insert their stage before "accounts"
 STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("database", stage_database),
     ("agencies", stage_agencies),
     ("generate", stage_generate),
+    ("graph", stage_graph),
     ("credit", stage_credit),
     ("accounts", stage_accounts),
 ]
