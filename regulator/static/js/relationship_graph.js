@@ -29,11 +29,11 @@
           { selector: "node[kind = 'phone']", style: { "background-color": "#ffc107" } },
           { selector: "node[?centre]", style: { "border-width": 4, "border-color": "#212529", "width": 34, "height": 34 } },
           { selector: "edge", style: {
-              "label": "data(label)", "font-size": 8, "curve-style": "bezier", "width": 1.5,
+              "label": "data(label)", "font-size": 9, "curve-style": "bezier", "width": 1.5,
               "line-color": "#ced4da", "text-rotation": "autorotate", "color": "#495057" } }
         ],
-        layout: { name: "concentric", concentric: function (n) { return 3 - n.data("hop"); },
-                  levelWidth: function () { return 1; }, minNodeSpacing: 30, animate: false }
+        layout: { name: "cose", animate: false, randomize: false, idealEdgeLength: function () { return 90; },
+                  nodeRepulsion: function () { return 60000; }, padding: 20 }
       });
       cy.on("tap", "node[kind = 'entity'][!centre]", function (evt) {
         window.location.assign(evt.target.data("url"));
