@@ -10,10 +10,11 @@ def init_app(app: Flask) -> None:
     from .agencies import agencies
     from .credit import credit, search
     from .demo import demo
+    from .graph import graph
     from .risk import risk
     from .tokens import tokens
     from .translations import translate
     from .users import users
 
-    for group in (users, agencies, tokens, demo, translate, credit, search, risk):
+    for group in (users, agencies, tokens, demo, translate, credit, search, graph, risk):
         app.cli.add_command(group)

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +142,18 @@ def stage_risk(run: DemoRun) -> None:
     auc = row.metrics.get("auc")
     run.echo(f"  {row.version}: test auc {auc if auc is None else round(auc, 3)}; "
              f"{report.entities} entities scored as of {as_of}")
+def stage_graph(run: DemoRun) -> None:
+    """The relationship graph: features as of the world's last day and the risk clusters."""
+    from ..graph import service as graph_service
+
+    data = graph_service.load_graph()
+    as_of = run.world.end if run.world is not None else date.today()
+    features = graph_service.graph_feature_frame(as_of, data)
+    build, count = graph_service.rebuild_clusters(as_of, data=data)
+    db.session.commit()
+    counts = ", ".join(f"{k} {v}" for k, v in graph_service.summary(data).items())
+    related = int((features["related_entities"] > 0).sum()) if len(features) else 0
+    run.echo(f"  {counts}; {related} entities related; {count} risk clusters (build {build})")
 
 
 #: (name, stage) in order; capabilities insert their stage before "accounts"
@@ -149,6 +161,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("database", stage_database),
     ("agencies", stage_agencies),
     ("generate", stage_generate),
+    ("graph", stage_graph),
     ("risk", stage_risk),
     ("credit", stage_credit),
     ("accounts", stage_accounts),
