@@ -8,11 +8,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register every command group."""
     from .agencies import agencies
+    from .campaigns import campaign
     from .credit import credit, search
     from .demo import demo
     from .tokens import tokens
     from .translations import translate
     from .users import users
 
-    for group in (users, agencies, tokens, demo, translate, credit, search):
+    for group in (users, agencies, tokens, demo, translate, credit, search, campaign):
         app.cli.add_command(group)
