@@ -22,6 +22,7 @@ from models import MarketEntity, Role, User
 from ..extensions import db
 from . import users as user_service
 from .agencies import upsert_agency
+from .demo_campaign import stage_campaign, stage_campaign_inspectors
 
 log = logging.getLogger(__name__)
 DEFAULT_ENTITIES = 2000
@@ -127,7 +128,9 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("agencies", stage_agencies),
     ("generate", stage_generate),
     ("credit", stage_credit),
+    ("campaign", stage_campaign),
     ("accounts", stage_accounts),
+    ("campaign_inspectors", stage_campaign_inspectors),
 ]
 
 
