@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register every command group."""
     from .agencies import agencies
+    from .campaigns import campaign
     from .credit import credit, search
     from .demo import demo
     from .graph import graph
@@ -16,5 +17,5 @@ def init_app(app: Flask) -> None:
     from .translations import translate
     from .users import users
 
-    for group in (users, agencies, tokens, demo, translate, credit, search, graph, risk):
+    for group in (users, agencies, tokens, demo, translate, credit, search, graph, risk, campaign):
         app.cli.add_command(group)

@@ -23,6 +23,7 @@ from models import MarketEntity, Role, User
 from ..extensions import db
 from . import users as user_service
 from .agencies import upsert_agency
+from .demo_campaign import stage_campaign, stage_campaign_inspectors
 
 log = logging.getLogger(__name__)
 DEFAULT_ENTITIES = 2000
@@ -164,7 +165,9 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("graph", stage_graph),
     ("risk", stage_risk),
     ("credit", stage_credit),
+    ("campaign", stage_campaign),
     ("accounts", stage_accounts),
+    ("campaign_inspectors", stage_campaign_inspectors),
 ]
 
 
