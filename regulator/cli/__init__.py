@@ -10,9 +10,10 @@ def init_app(app: Flask) -> None:
     from .agencies import agencies
     from .credit import credit, search
     from .demo import demo
+    from .ingest import ingest
     from .tokens import tokens
     from .translations import translate
     from .users import users
 
-    for group in (users, agencies, tokens, demo, translate, credit, search):
+    for group in (users, agencies, tokens, demo, translate, credit, search, ingest):
         app.cli.add_command(group)

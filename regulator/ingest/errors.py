@@ -24,7 +24,7 @@ class MappingError(IngestError):
 
 
 @dataclass
-class RowError:
+class RowError(Exception):
     """Why one row was rejected: the column (or None for the row as a whole), the message and the value."""
 
     column: str | None
