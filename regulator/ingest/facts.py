@@ -125,7 +125,8 @@ class Writer:
         entity = MarketEntity(uscc=uscc, name=name[:300], name_norm=normalise_name(name)[:300] or name[:300],
                               district=c.get("district"),
                               entity_type=EntityType(c.get("entity_type") or _guess_type(name)),
-                              address_id=self.address_id(c.get("address"), c.get("district")),
+                              address_id=self.address_id(c.get("address"), c.get("district"),
+                                                         c.get("latitude"), c.get("longitude")),
                               status=EntityStatus.ACTIVE)
         db.session.add(entity)
         db.session.flush()
@@ -135,7 +136,13 @@ class Writer:
         if uscc:
             self.index.add_uscc(uscc, entity.id)
         self.index.add_identity(entity.id, c.get("name"), c.get("address"), c.get("district"),
-                                c.get("legal_rep"), c.get("phone"))
+                                c.get("legal_rep"), c.get("phone"), c.get("latitude"), c.get("longitude"))
+        alt = c.get("alt_name")
+        if alt and normalise_name(alt) != entity.name_norm:
+            db.session.add(EntityName(entity_id=entity.id, name=alt[:300], name_norm=normalise_name(alt)[:300],
+                                      kind=NameKind.VARIANT, source_record_id=source.id))
+            self.index.add_identity(entity.id, alt, c.get("address"), c.get("district"), c.get("legal_rep"),
+                                    c.get("phone"), c.get("latitude"), c.get("longitude"))
         return entity
 
     def enrich(self, entity_id: int, c: dict[str, Any], source: SourceRecord, uscc: str | None) -> bool:
@@ -158,14 +165,15 @@ class Writer:
                                           kind=NameKind.VARIANT, source_record_id=source.id))
                 self.index.add_identity(entity_id, name, None, entity.district)
                 changed = True
-        address_id = self.address_id(c.get("address"), c.get("district"))
+        address_id = self.address_id(c.get("address"), c.get("district"), c.get("latitude"), c.get("longitude"))
         if address_id and address_id != entity.address_id:
             exists = db.session.scalar(select(EntityAddress.id).where(EntityAddress.entity_id == entity_id,
                                                                       EntityAddress.address_id == address_id))
             if exists is None:
                 db.session.add(EntityAddress(entity_id=entity_id, address_id=address_id, kind=AddressKind.OPERATING,
                                              source_record_id=source.id))
-                self.index.add_identity(entity_id, None, c.get("address"), entity.district)
+                self.index.add_identity(entity_id, None, c.get("address"), entity.district,
+                                        latitude=c.get("latitude"), longitude=c.get("longitude"))
                 changed = True
         phone_id = self.phone_id(c.get("phone"))
         if phone_id:
@@ -297,6 +305,8 @@ class Writer:
         count = max(len(codes), len(descs))
         severities = [Severity(severity_map.get(s, s)) if severity_map.get(s, s) in Severity.__members__.values()
                       else Severity.MINOR for s in sevs]
+        if not severities and options.get("severity_by_code"):
+            severities = [_severity_by_code(code, options["severity_by_code"]) for code in codes]
         insp = Inspection(
             entity_id=entity_id, inspection_date=c["inspection_date"],
             inspection_type=InspectionType(c.get("inspection_type") or "routine"),
@@ -316,6 +326,18 @@ class Writer:
                 description=descs[i] if i < len(descs) else None,
                 severity=severities[i] if i < len(severities) else Severity.MINOR,
                 found_date=c["inspection_date"], **{**common, "external_id": f"{source.source_key}#{i + 1}"}))
+
+
+def _severity_by_code(code: str, ranges: list[list[Any]]) -> Severity:
+    """Severity from numbered violation codes, e.g. [[1, 14, critical], [15, 29, serious], [30, 999, minor]]."""
+    try:
+        number = int(str(code).strip())
+    except ValueError:
+        return Severity.MINOR
+    for lo, hi, severity in ranges:
+        if int(lo) <= number <= int(hi):
+            return Severity(severity)
+    return Severity.MINOR
 
 
 def _guess_type(name: str) -> str:

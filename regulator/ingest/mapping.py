@@ -66,6 +66,10 @@ class FieldMap:
     split: str | None = None
     scale: float | None = None
     formats: tuple[str, ...] = ()
+    #: the value for anything ``map`` does not list (instead of rejecting the row)
+    unmapped: Any = None
+    #: cell values that mean "empty" for this field (e.g. "0" for a missing licence number)
+    nulls: tuple[str, ...] = ()
 
     def read(self, row: dict[str, Any], date_formats: tuple[str, ...]) -> Any:
         """The field's value in ``row``; raises RowError naming the column when it cannot be read."""
@@ -76,6 +80,8 @@ class FieldMap:
             column, raw = next(((c, row.get(c)) for c in column if not _empty(row.get(c))), (column[0], None))
         else:
             raw = row.get(column)
+        if self.nulls and isinstance(raw, str) and raw.strip() in self.nulls:
+            raw = None
         if _empty(raw):
             raw = self.default
             if _empty(raw):
@@ -85,10 +91,13 @@ class FieldMap:
             return raw
         if self.map is not None:
             key = raw if not isinstance(raw, str) else raw.strip()
-            if key not in self.map:
+            if key not in self.map and self.unmapped is not None:
+                key = None
+                raw = self.unmapped
+            elif key not in self.map:
                 raise RowError(column, f"unknown value {key!r} (expected one of "
                                             f"{', '.join(map(str, list(self.map)[:8]))})", raw)
-            raw = self.map[key]
+            raw = self.map[key] if key is not None else raw
             if _empty(raw):
                 return None
         try:
@@ -221,6 +230,9 @@ class AgencyMapping:
     name: str | None
     files: tuple[FileMapping, ...]
     source: Path | None = None
+    #: the agency's domain and English name, to register it on its first import
+    domain: str | None = None
+    name_en: str | None = None
 
     def for_file(self, filename: str, headers: list[str] | None = None, kind: str | None = None) -> FileMapping:
         """The file mapping for ``filename`` (or the one named ``kind``); MappingError if none fits."""
@@ -253,7 +265,8 @@ def _field(name: str, spec: Any, where: str) -> FieldMap:
         return FieldMap(name=name, column=spec)
     if not isinstance(spec, dict):
         raise MappingError(f"{where}: field {name!r} must be a column name or a mapping")
-    unknown = set(spec) - {"column", "type", "value", "map", "default", "required", "split", "scale", "formats"}
+    unknown = set(spec) - {"column", "type", "value", "map", "default", "required", "split", "scale", "formats",
+                                "unmapped", "nulls"}
     if unknown:
         raise MappingError(f"{where}: field {name!r} has unknown keys {sorted(unknown)}")
     kind = spec.get("type", "text")
@@ -271,7 +284,8 @@ def _field(name: str, spec: Any, where: str) -> FieldMap:
         column = tuple(str(c) for c in column)
     return FieldMap(name=name, column=column, type=kind, value=spec.get("value"), map=mapping,
                     default=spec.get("default"), required=bool(spec.get("required", False)),
-                    split=split, scale=spec.get("scale"),
+                    split=split, scale=spec.get("scale"), unmapped=spec.get("unmapped"),
+                    nulls=tuple(str(v) for v in spec.get("nulls") or ()),
                     formats=tuple([formats] if isinstance(formats, str) else formats))
 
 
@@ -297,7 +311,8 @@ def parse_mapping(data: dict[str, Any], source: Path | None = None) -> AgencyMap
             source_key=spec.get("source_key"), fields=fields,
             date_formats=tuple([formats] if isinstance(formats, str) else formats),
             options=dict(spec.get("options") or {})))
-    return AgencyMapping(agency=code, name=data.get("name"), files=tuple(files), source=source)
+    return AgencyMapping(agency=code, name=data.get("name"), files=tuple(files), source=source,
+                         domain=data.get("domain"), name_en=data.get("name_en"))
 
 
 def mapping_file(code: str, directory: Path | None = None) -> Path:

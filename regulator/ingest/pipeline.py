@@ -23,6 +23,7 @@ from sqlalchemy import func, select, text
 
 from models import (
     Agency,
+    Licence,
     BatchStatus,
     ImportBatch,
     Inspection,
@@ -38,7 +39,7 @@ from models.base import utcnow
 from ..extensions import db
 from ..identifiers import check_uscc
 from ..signals import notify_records_changed
-from .errors import FileError, IngestError, RowError
+from .errors import FileError, IngestError, MappingError, RowError
 from .facts import Writer
 from .mapping import FileMapping, load_mapping
 from .readers import SourceFile, read_file
@@ -102,18 +103,24 @@ def jsonable(canonical: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _agency(code: str) -> Agency:
-    agency = db.session.scalar(select(Agency).where(func.upper(Agency.code) == code.upper()))
-    if agency is None:
-        raise IngestError(f"unknown agency {code!r}: register it first (flask agencies add)")
-    return agency
+def _agency(code: str) -> Agency | None:
+    return db.session.scalar(select(Agency).where(func.upper(Agency.code) == code.upper()))
 
 
 def open_import(path: str | Path, agency_code: str, options: IngestOptions) -> tuple[Agency, FileMapping,
                                                                                      SourceFile]:
-    """Everything that can refuse a file as a whole, checked before anything is written."""
+    """Everything that can refuse a file as a whole, checked before anything is written.
+
+    An agency not yet registered but with a mapping file (and a ``domain`` in it) is registered here.
+    """
     agency = _agency(agency_code)
-    mapping = load_mapping(agency.mapping or agency.code, options.mapping_dir)
+    try:
+        mapping = load_mapping(agency.mapping or agency.code if agency else agency_code, options.mapping_dir)
+    except MappingError:
+        if agency is None:
+            raise IngestError(f"unknown agency {agency_code!r}: register it first (flask agencies add) "
+                              f"or add a mapping file for it") from None
+        raise
     source = read_file(path)
     fmap = mapping.for_file(Path(path).name, source.headers, options.kind)
     missing = sorted(fmap.required_columns - set(source.headers))
@@ -121,6 +128,13 @@ def open_import(path: str | Path, agency_code: str, options: IngestOptions) -> t
         raise FileError(Path(path).name, f"mapping {mapping.agency}/{fmap.name} needs column(s) "
                                          f"{', '.join(missing)}, which the file lacks (its columns: "
                                          f"{', '.join(source.headers[:20])})")
+    if agency is None:
+        if not mapping.domain:
+            raise IngestError(f"unknown agency {agency_code!r}: register it first (flask agencies add)")
+        from ..services.agencies import upsert_agency
+
+        agency = upsert_agency(mapping.agency, mapping.name or mapping.agency, mapping.domain,
+                               name_en=mapping.name_en, mapping=mapping.agency)
     return agency, fmap, source
 
 
@@ -368,9 +382,13 @@ def _link(items: list[Prepared], fmap: FileMapping, writer: Writer, index: Entit
     """Give each accepted row its entity; create the new ones; return every entity touched."""
     if fmap.record_type in ENTITYLESS:
         return set()
+    _by_licence(items, fmap)
     pending: list[Prepared] = []
     for item in items:
         if item.resolution.entity_id is not None:
+            continue
+        if item.resolution.method == LinkMethod.NEW:  # a licence number first seen: its own business
+            pending.append(item)
             continue
         if item.uscc and item.uscc in index.by_uscc:
             item.resolution = Resolution(index.by_uscc[item.uscc], LinkMethod.USCC, 1.0)
@@ -393,6 +411,8 @@ def _link(items: list[Prepared], fmap: FileMapping, writer: Writer, index: Entit
         if not item.canonical.get("name"):  # address-only rows
             norm = _address_norm(item.canonical.get("address"))
             at = index.by_address.get(norm, set()) if norm else set()
+            if not at:
+                at = index.by_site.get(_site(item.canonical.get("address")), set())
             if len(at) == 1:
                 item.resolution = Resolution(next(iter(at)), LinkMethod.ADDRESS, None)
             elif item.uscc and fmap.record_type != RecordType.COMPLAINT:
@@ -412,10 +432,35 @@ def _link(items: list[Prepared], fmap: FileMapping, writer: Writer, index: Entit
     return touched
 
 
+def _by_licence(items: list[Prepared], fmap: FileMapping) -> None:
+    """Rows keyed by a licence number: the entity that holds it (a new one per number for licence files)."""
+    keyed = [i for i in items if i.resolution.entity_id is None and i.canonical.get("licence_key")]
+    if not keyed:
+        return
+    keys = {str(i.canonical["licence_key"]) for i in keyed}
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        part = sorted(keys)[start:start + 500]
+        found.update(db.session.execute(select(Licence.licence_no, Licence.entity_id)
+                                        .where(Licence.licence_no.in_(part))).all())
+    for item in keyed:
+        key = str(item.canonical["licence_key"])
+        if key in found:
+            item.resolution = Resolution(found[key], LinkMethod.SOURCE_KEY, 1.0)
+        elif fmap.record_type == RecordType.LICENCE:
+            item.resolution = Resolution(None, LinkMethod.NEW, new_group=f"k{key}")
+
+
 def _address_norm(address: str | None) -> str:
     from ..text import normalise_address
 
     return normalise_address(address) if address else ""
+
+
+def _site(address: str | None) -> str:
+    from ..text import parse_address
+
+    return parse_address(address).site if address else ""
 
 
 def _create_new(items: list[Prepared], fmap: FileMapping, writer: Writer) -> None:

@@ -44,9 +44,16 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _inner_suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1].lstrip(".") if suffixes else ""
+
+
 def detect_format(path: Path) -> str:
-    """The file's format from its extension."""
-    suffix = path.suffix.lower().lstrip(".")
+    """The file's format from its extension (``.gz`` compressed text files are read through)."""
+    suffix = _inner_suffix(path)
     aliases = {"txt": "csv", "json": "jsonl", "ndjson": "jsonl", "xlsm": "xlsx"}
     fmt = aliases.get(suffix, suffix)
     if fmt not in FORMATS:
@@ -79,6 +86,13 @@ def _clean_header(value: Any) -> str:
 
 def _read_text(path: Path, fmt: str, encoding: str | None) -> tuple[str, str]:
     data = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise FileError(path.name, f"is not a readable gzip file: {exc}") from exc
     enc = encoding or detect_encoding(data[:_SNIFF_BYTES])
     try:
         return data.decode(enc), enc

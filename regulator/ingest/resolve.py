@@ -31,7 +31,7 @@ from models import (
 
 from ..extensions import db
 from ..identifiers import org_code_check_char
-from ..text import normalise_address
+from ..text import normalise_address, parse_address
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ class EntityIndex:
     by_uscc: dict[str, int] = field(default_factory=dict)
     by_org: dict[str, int] = field(default_factory=dict)
     by_address: dict[str, set[int]] = field(default_factory=dict)
+    #: premises (number and street, no unit) -> entities there: links address-only records
+    by_site: dict[str, set[int]] = field(default_factory=dict)
     address_ids: dict[str, int] = field(default_factory=dict)
     frame_rows: list[dict[str, Any]] = field(default_factory=list)
     _frame: pd.DataFrame | None = None
@@ -67,7 +69,7 @@ class EntityIndex:
         index = cls()
         rows = db.session.execute(
             select(MarketEntity.id, MarketEntity.uscc, MarketEntity.name, MarketEntity.district, Address.text,
-                   Address.text_norm)
+                   Address.text_norm, Address.latitude, Address.longitude)
             .outerjoin(Address, Address.id == MarketEntity.address_id)
             .where(MarketEntity.merged_into_id.is_(None))).all()
         reps = dict(db.session.execute(
@@ -76,14 +78,16 @@ class EntityIndex:
         phones = dict(db.session.execute(
             select(EntityPhone.entity_id, Phone.number).join(Phone, Phone.id == EntityPhone.phone_id)).all())
         district: dict[int, str | None] = {}
-        for eid, uscc, name, dist, text, norm in rows:
+        for eid, uscc, name, dist, text, norm, lat, lon in rows:
             if uscc:
                 index.add_uscc(uscc, eid)
             district[eid] = dist
             if norm:
                 index.by_address.setdefault(norm, set()).add(eid)
+                index.by_site.setdefault(parse_address(text).site, set()).add(eid)
             index.frame_rows.append({"entity_id": eid, "name": name, "address": text, "district": dist,
-                                     "legal_rep": reps.get(eid), "phone": phones.get(eid)})
+                                     "legal_rep": reps.get(eid), "phone": phones.get(eid), "latitude": lat,
+                                     "longitude": lon})
         for eid, name in db.session.execute(
                 select(EntityName.entity_id, EntityName.name).where(EntityName.kind != "registered")).all():
             if eid in district:
@@ -95,6 +99,7 @@ class EntityIndex:
                 .join(Address, Address.id == EntityAddress.address_id)).all():
             if eid in district:
                 index.by_address.setdefault(norm, set()).add(eid)
+                index.by_site.setdefault(parse_address(text).site, set()).add(eid)
                 index.frame_rows.append({"entity_id": eid, "name": None, "address": text,
                                          "district": district[eid], "legal_rep": reps.get(eid),
                                          "phone": phones.get(eid)})
@@ -108,18 +113,21 @@ class EntityIndex:
         self.by_org.setdefault(uscc[8:17], entity_id)
 
     def add_identity(self, entity_id: int, name: str | None, address: str | None, district: str | None,
-                     legal_rep: str | None = None, phone: str | None = None) -> None:
+                     legal_rep: str | None = None, phone: str | None = None, latitude: float | None = None,
+                     longitude: float | None = None) -> None:
         """A new identity row for matching later chunks (a new entity, or a new variant of one)."""
         self.frame_rows.append({"entity_id": entity_id, "name": name, "address": address, "district": district,
-                                "legal_rep": legal_rep, "phone": phone})
+                                "legal_rep": legal_rep, "phone": phone, "latitude": latitude,
+                                "longitude": longitude})
         self._frame = None
         if address:
             self.by_address.setdefault(normalise_address(address), set()).add(entity_id)
+            self.by_site.setdefault(parse_address(address).site, set()).add(entity_id)
 
     def frame(self) -> pd.DataFrame:
         """The entities frame of ``match_records``."""
         if self._frame is None:
-            cols = ["entity_id", "name", "address", "district", "legal_rep", "phone"]
+            cols = ["entity_id", "name", "address", "district", "legal_rep", "phone", "latitude", "longitude"]
             self._frame = pd.DataFrame(self.frame_rows, columns=cols).drop_duplicates(ignore_index=True)
         return self._frame
 
@@ -136,9 +144,9 @@ def match_frame(rows: list[tuple[int, dict[str, Any], str | None]]) -> pd.DataFr
     return pd.DataFrame([{
         "rid": rid, "name": c.get("name"), "address": c.get("address"), "district": c.get("district"),
         "legal_rep": c.get("legal_rep"), "phone": c.get("phone"), "latitude": c.get("latitude"),
-        "longitude": c.get("longitude"), "uscc_raw": uscc,
+        "longitude": c.get("longitude"), "uscc_raw": uscc, "alt_name": c.get("alt_name"),
     } for rid, c, uscc in rows], columns=["rid", "name", "address", "district", "legal_rep", "phone", "latitude",
-                                           "longitude", "uscc_raw"])
+                                           "longitude", "uscc_raw", "alt_name"])
 
 
 def probabilistic(rows: list[tuple[int, dict[str, Any], str | None]], index: EntityIndex,
