@@ -23,10 +23,10 @@ from sqlalchemy import func, select, text
 
 from models import (
     Agency,
-    Licence,
     BatchStatus,
     ImportBatch,
     Inspection,
+    Licence,
     LinkMethod,
     MarketEntity,
     MatchReview,
