@@ -84,6 +84,17 @@ def stage_generate(run: DemoRun) -> None:
     run.echo(f"  wrote {len(run.manifest)} agency files ({rows} rows) to {run.out_dir}")
 
 
+def stage_ingest(run: DemoRun) -> None:
+    """Ingest every agency file through the mappings and link the rows to market entities."""
+    from ..ingest.demo import ingest_directory
+
+    batches = ingest_directory(run.out_dir)
+    rows = sum(b.rows_accepted for b in batches)
+    rejected = sum(b.rows_rejected for b in batches)
+    entities = db.session.scalar(select(func.count(MarketEntity.id)))
+    run.echo(f"  ingested {rows} rows ({rejected} quarantined) from {len(batches)} files; {entities} entities")
+
+
 def stage_accounts(run: DemoRun) -> None:
     """Demo accounts for every role: an administrator, each agency's coordinator and inspectors, enterprises."""
     from ..demo import AGENCIES
@@ -162,6 +173,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("database", stage_database),
     ("agencies", stage_agencies),
     ("generate", stage_generate),
+    ("ingest", stage_ingest),
     ("graph", stage_graph),
     ("risk", stage_risk),
     ("credit", stage_credit),
