@@ -17,12 +17,18 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from ..converters import MAX_ID
 from ..extensions import db
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 #: deeper pages than this are refused (offset scans); filter instead
 MAX_PAGE = 10_000
+
+
+def IdArg(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class
+    """A query argument holding an object id (1..MAX_ID, so no value overflows the database)."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class PageArgs(Schema):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from marshmallow import Schema, fields
 
 
@@ -13,3 +16,15 @@ class ErrorSchema(Schema):
     message = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), metadata={"description": "field name -> list of problems"})
     request_id = fields.String(metadata={"description": "the X-Request-ID of the failed request, for support"})
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """A timestamp with its offset: naive values (stored as UTC) are sent as ``...+00:00`` (RFC 3339)."""
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(default_timezone=UTC, **kwargs)
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)

@@ -12,7 +12,8 @@ from models import Objection, ObjectionStatus, Role
 from ...access import role_required
 from ...extensions import db
 from ...services import objections as service
-from ..pagination import PageArgs, apply_filters, envelope, page_schema, paginate
+from ..pagination import IdArg, PageArgs, apply_filters, envelope, page_schema, paginate
+from ..schemas import UtcDateTime
 
 bp = Blueprint("api_objections", __name__, url_prefix="/objections",
                description="Objections to records: states and histories (enterprise: own; agency: its own records)")
@@ -23,14 +24,14 @@ class ObjectionArgs(PageArgs):
     """Filters of the objection list."""
 
     status = fields.Enum(ObjectionStatus, by_value=True, metadata={"description": "state"})
-    entity_id = fields.Integer(metadata={"description": "market entity (staff only; enterprises see their own)"})
+    entity_id = IdArg(metadata={"description": "market entity (staff only; enterprises see their own)"})
 
 
 class StepSchema(Schema):
     """One step of an objection's history."""
 
     status = fields.String(required=True)
-    at = fields.DateTime(required=True)
+    at = UtcDateTime(required=True)
     note = fields.String(allow_none=True)
 
 
@@ -45,8 +46,8 @@ class ObjectionSchema(Schema):
     status = fields.Enum(ObjectionStatus, by_value=True, required=True)
     resolution = fields.String(allow_none=True)
     decision_reason = fields.String(allow_none=True)
-    submitted_at = fields.DateTime(attribute="created_at", required=True)
-    decided_at = fields.DateTime(allow_none=True)
+    submitted_at = UtcDateTime(attribute="created_at", required=True)
+    decided_at = UtcDateTime(allow_none=True)
 
 
 class ObjectionDetailSchema(ObjectionSchema):

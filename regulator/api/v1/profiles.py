@@ -24,7 +24,7 @@ from ...public.profile import public_payload
 from ...public.search import search_entities
 from ...record_kinds import KINDS, snapshot
 from ...services import audit
-from ..pagination import Page, PageArgs, envelope, page_schema
+from ..pagination import IdArg, Page, PageArgs, envelope, page_schema
 
 bp = Blueprint("api_profiles", __name__, description="Entity profiles: internal (audited) and public")
 STAFF_AND_ENTERPRISE = (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR, Role.ENTERPRISE)
@@ -75,7 +75,7 @@ class RecordArgs(PageArgs):
     """Timeline filters."""
 
     kind = fields.String(validate=validate.OneOf(sorted(KINDS)), metadata={"description": "record kind"})
-    agency = fields.Integer(validate=validate.Range(min=1), metadata={"description": "agency id"})
+    agency = IdArg(metadata={"description": "agency id"})
 
 
 class RecordItemSchema(Schema):
