@@ -1,11 +1,22 @@
-"""Forms of the coordinator area: objections, credit repair, match reviews, merges, splits and undo."""
+"""Forms of the coordinator area: deciding objections and credit repair applications, campaigns, referrals."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    FloatField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from risk.campaign import DEFAULT_RANDOM_SHARE, DEFAULT_RATIOS
 
 
 class ObjectionDecisionForm(FlaskForm):
@@ -33,39 +44,39 @@ class RepairDecisionForm(FlaskForm):
     submit = SubmitField(_l("Record decision"))
 
 
-class ReviewDecisionForm(FlaskForm):
-    """Confirm or reject a suggested match."""
+class CampaignForm(FlaskForm):
+    """A campaign's period, ratios and random share; agencies come as capacity-<id> and matters-<id> inputs."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    period_start = DateField(_l("Period start"), validators=[DataRequired()])
+    period_end = DateField(_l("Period end"), validators=[DataRequired()])
+    ratio_A = FloatField(_l("Sampling ratio, class A"), default=DEFAULT_RATIOS["A"], validators=[NumberRange(0, 1)])
+    ratio_B = FloatField(_l("Sampling ratio, class B"), default=DEFAULT_RATIOS["B"], validators=[NumberRange(0, 1)])
+    ratio_C = FloatField(_l("Sampling ratio, class C"), default=DEFAULT_RATIOS["C"], validators=[NumberRange(0, 1)])
+    ratio_D = FloatField(_l("Sampling ratio, class D"), default=DEFAULT_RATIOS["D"], validators=[NumberRange(0, 1)])
+    random_share = FloatField(_l("Share of capacity drawn purely at random"), default=DEFAULT_RANDOM_SHARE,
+                              validators=[NumberRange(0, 1)])
+    cost_per_visit = FloatField(_l("Cost of one visit (in expected findings)"), default=0.3,
+                                validators=[NumberRange(0, 10)])
+    submit = SubmitField(_l("Create campaign"))
+
+    def validate_period_end(self, field) -> None:  # noqa: ANN001
+        if self.period_start.data and field.data and field.data < self.period_start.data:
+            raise ValidationError(_l("The period ends before it starts."))
+
+
+class StepForm(FlaskForm):
+    """A bare form: the CSRF token of a campaign step button."""
+
+
+class ReferralDecisionForm(FlaskForm):
+    """Accept, reject or record the action taken on a received referral."""
 
     decision = RadioField(_l("Decision"), choices=[
-        SelectChoice("confirm", _l("Confirm: the same entity")),
-        SelectChoice("reject", _l("Reject: a different entity")),
+        SelectChoice("accepted", _l("Accept")),
+        SelectChoice("rejected", _l("Reject")),
+        SelectChoice("acted", _l("Record the action taken")),
     ], validators=[DataRequired()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
+    note = TextAreaField(_l("Note (the sending agency will read it)"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Record decision"))
-
-
-class MergeForm(FlaskForm):
-    """Merge another entity into this one, or this one into the other."""
-
-    other = IntegerField(_l("Other entity (id)"), validators=[DataRequired(), NumberRange(min=1)])
-    direction = RadioField(_l("Which one stays"), choices=[
-        SelectChoice("into_this", _l("This entity stays; the other is merged into it")),
-        SelectChoice("into_other", _l("The other entity stays; this one is merged into it")),
-    ], default="into_this", validators=[DataRequired()])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=4000)])
-    submit = SubmitField(_l("Merge"))
-
-
-class SplitForm(FlaskForm):
-    """Split the chosen source records (checkboxes ``records``) off to a new entity."""
-
-    name = StringField(_l("Name of the new entity"), validators=[Optional(), Length(max=300)])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=4000)])
-    submit = SubmitField(_l("Split off"))
-
-
-class UndoForm(FlaskForm):
-    """Undo a merge, split or link."""
-
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=4000)])
-    submit = SubmitField(_l("Undo"))

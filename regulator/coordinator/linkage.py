@@ -38,7 +38,7 @@ from ..nav import nav_item
 from ..panels import Panel, register_panel
 from ..privacy import mask_name, mask_phone
 from . import bp
-from .forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
+from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
 from .match_words import in_words
 
 nav_item("coordinator.reviews_queue", _l("Match reviews"), "coordinator", "admin", order=32)

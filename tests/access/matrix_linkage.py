@@ -12,6 +12,12 @@ RULES = {
     "coordinator.split": Route("/coordinator/entities/{entity}/split", COORDINATION),
     "coordinator.entity_history": Route("/coordinator/entities/{entity}/history", COORDINATION),
     "coordinator.undo": Route("/coordinator/events/{event}/undo", COORDINATION, method="POST"),
+    "api_match_reviews.match_reviews": Route("/api/v1/match-reviews", COORDINATION, json=True),
+    "api_match_reviews.match_review": Route("/api/v1/match-reviews/{review}", roles(admin="both", coordinator="own"),
+                                            json=True),
+    "api_match_reviews.decide": Route("/api/v1/match-reviews/{review}/decision",
+                                      roles(admin="both", coordinator="own"), method="POST", json=True,
+                                      data={"decision": "reject"}),
 }
 
 
