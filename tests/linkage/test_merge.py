@@ -27,6 +27,7 @@ from models.enums import EntityStatus, NameKind, PersonRole, SelectionReason
 from regulator.extensions import db
 from regulator.linkage import merge as merging
 from regulator.linkage.merge import KEPT, EntityChangeError, entity_references, merge, split, undo
+from regulator.services.credit import latest_assessment
 from regulator.text import normalise_name
 
 
@@ -108,6 +109,9 @@ def test_merge_moves_every_row_and_records_it(world) -> None:  # noqa: ANN001
     # records_changed reached the name index: the former name finds the survivor
     grams = set(db.session.scalars(select(EntityNameGram.gram).where(EntityNameGram.entity_id == keep)))
     assert "商行" in grams
+    # ... and the credit class: the survivor was reassessed with the duplicate's serious violation
+    assessment = latest_assessment(keep)
+    assert assessment is not None and assessment.trigger == "merge"
 
 
 def test_undo_of_a_merge_restores_everything(world) -> None:  # noqa: ANN001
