@@ -1,4 +1,4 @@
-"""`flask linkage review-stats | merge | split | undo`: entity resolution from the command line."""
+"""`flask linkage review-stats | merge | split | undo | train`: entity resolution from the command line."""
 
 from __future__ import annotations
 
@@ -77,3 +77,34 @@ def undo(event: int, reason: str | None) -> None:
     kept = done.moved.get("kept")
     click.echo(f"undid event {event}: event {done.id}, {merging.row_count(done.moved)} rows moved back"
                + (f"; moved again since, left where they are: {kept}" if kept else ""))
+
+
+@linkage.command("train")
+@click.option("--profile", default="company", show_default=True, help="Linkage profile to train.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Model file to write (default: instance/linkage/<profile>.json, read before the shipped one).")
+@click.option("--max-pairs", type=float, default=5e6, show_default=True, help="Random pairs for the u estimates.")
+@with_appcontext
+def train(profile: str, out: str | None, max_pairs: float) -> None:
+    """Re-estimate a profile on this database: records its valid codes linked label the matching pairs."""
+    import os
+    from pathlib import Path
+
+    from ..linkage import get_profile
+    from ..linkage.model import ENV_DIR, INSTANCE_DIR
+    from ..linkage.training import train_on_linked
+    from ..linkage.training_data import linked_by_code  # splink loads only when training
+
+    register, linked = linked_by_code()
+    if register.empty or linked.empty:
+        raise click.ClickException("no records linked by a valid code yet: ingest registrations and agency "
+                                   "records first")
+    try:
+        model = train_on_linked(get_profile(profile), register, linked, max_pairs=max_pairs,
+                                meta={"source": "database", "records": len(linked)})
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    folder = Path(os.environ[ENV_DIR]) if os.environ.get(ENV_DIR) else INSTANCE_DIR
+    path = model.save(Path(out) if out else folder / f"{profile}.json")
+    click.echo(f"trained {profile} on {len(register)} entities and {len(linked)} linked records "
+               f"in {model.meta['seconds']} s: {path}")

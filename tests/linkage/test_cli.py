@@ -35,3 +35,35 @@ def test_merge_split_undo_and_stats(runner, make) -> None:  # noqa: ANN001
     assert split.exit_code == 0, split.output
     moved = db.session.scalar(select(SourceRecord.entity_id).where(SourceRecord.id == first.source_record_id))
     assert db.session.get(MarketEntity, moved).name == "甲餐饮"
+
+
+def test_train_on_records_linked_by_code(runner, make, tmp_path) -> None:  # noqa: ANN001
+    """`linkage train` estimates the company profile from code-linked records and writes a loadable model."""
+    import json
+
+    from models.enums import LinkMethod, RecordType
+    from regulator.linkage import load_model
+
+    samr = make.agency("SAMR")
+    districts = ["福田区", "南山区", "罗湖区", "宝安区"]
+    for n in range(120):
+        entity = make.entity(f"深圳市{'华盛达宏远鑫泰'[n % 7]}{n}号贸易有限公司", district=districts[n % 4])
+        for variant in (entity.name, entity.name.replace("有限公司", "公司")):
+            make.source_record(samr, RecordType.INSPECTION, entity_id=entity.id, uscc_valid=True,
+                               link_method=LinkMethod.USCC, canonical={"name": variant, "district": entity.district})
+    db.session.commit()
+    out = tmp_path / "company.json"
+    result = runner.invoke(args=["linkage", "train", "--out", str(out), "--max-pairs", "20000"])
+    assert result.exit_code == 0, result.output
+    assert "120 entities and 240 linked records" in result.output
+    model = load_model("company", out)
+    levels = {lv["label_for_charts"]: lv for lv in model.levels()["name"]}
+    assert levels["Same name"]["m_probability"] > levels["Same name"]["u_probability"]
+    assert json.loads(out.read_text(encoding="utf-8"))["meta"]["source"] == "database"
+
+
+def test_train_without_linked_records_says_so(runner, make) -> None:  # noqa: ANN001
+    """An empty database: a clear message, non-zero exit, nothing written."""
+    make.agency("SAMR")
+    result = runner.invoke(args=["linkage", "train", "--out", "/nonexistent/x.json"])
+    assert result.exit_code != 0 and "no records linked by a valid code" in result.output
