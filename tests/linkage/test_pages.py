@@ -32,6 +32,7 @@ def test_queue_and_review_show_both_records_and_the_evidence_in_words(client, au
     """The coordinator finds the review in the queue, sees both sides and why, and confirms it."""
     world = _world(make)
     auth.login("coord")
+    assert "Suggested matches to review: 1" in client.get("/coordinator/").get_data(as_text=True)
     queue = client.get("/coordinator/reviews?band=high").get_data(as_text=True)
     assert f'data-id="{world["review"]}"' in queue and "82%" in queue
     assert f'data-id="{world["review"]}"' not in client.get("/coordinator/reviews?band=low").get_data(as_text=True)
@@ -59,6 +60,7 @@ def test_other_agency_coordinator_cannot_see_or_decide(client, auth, make) -> No
     """A coordinator of another agency gets 404 for the review and finds nothing in the queue."""
     world = _world(make)
     auth.login("coord-mee")
+    assert "Suggested matches to review: 0" in client.get("/coordinator/").get_data(as_text=True)
     assert client.get(f"/coordinator/reviews/{world['review']}").status_code == 404
     assert client.post(f"/coordinator/reviews/{world['review']}", data={"decision": "reject"}).status_code == 404
     assert f'data-id="{world["review"]}"' not in client.get("/coordinator/reviews").get_data(as_text=True)
