@@ -149,3 +149,20 @@ def test_a_sent_cluster_survives_the_draw_and_is_planned_as_one_visit(app, make)
     assert {t.entity_id for t in tasks} == set(_ids(w, ["e1", "e2", "e3", "e4", "e5", "e6"]))
     reasons = {a.selection_reason for t in tasks for a in db.session.query(TaskAgency).filter_by(task_id=t.id)}
     assert reasons == {SelectionReason.CLUSTER}
+
+
+def test_demo_stages(app, make, tmp_path) -> None:  # noqa: ANN001
+    """The demo's graph stage writes the feature frame; its clusters stage stores the clusters."""
+    from types import SimpleNamespace
+
+    from regulator.services.demo import stage_clusters, stage_graph
+
+    related_world(make)
+    said: list[str] = []
+    run = SimpleNamespace(world=SimpleNamespace(end=JUNE), echo=said.append, out_dir=tmp_path, graph=None)
+    stage_graph(run)
+    frame = pd.read_parquet(tmp_path / "graph-features-2024-06-01.parquet")
+    assert len(frame) == 7 and (frame["as_of"] == pd.Timestamp(JUNE)).all()
+    stage_clusters(run)
+    assert "6 entities related to another" in said[0] and "1 risk clusters" in said[1]
+    assert db.session.query(RiskCluster).count() == 1
