@@ -100,6 +100,9 @@ def chicago(data: Path, args: argparse.Namespace) -> tuple[float, float, float, 
     right = (decisions["entity_id"].astype("Int64") == truth).fillna(False).to_numpy()
     tp, findable = int(right[linked].sum()), int(truth.notna().sum())
     counts = decisions["decision"].value_counts().to_dict()
+    if args.dump:
+        shown = ins[test].reset_index(drop=True)[["DBA_Name", "AKA_Name", "Address", "Inspection_Date", "License"]]
+        decisions.drop(columns=["match_weights"]).assign(truth=truth, **shown).to_csv(args.dump, index=False)
     print(f"inspections={int(test.sum())} findable={findable} linked={int(linked.sum())} correct={tp} "
           f"wrong={int(linked.sum()) - tp} missed={findable - tp} decisions={counts} seconds={seconds:.1f}")
     return (*scores(tp, int(linked.sum()), findable), int(test.sum()) / seconds)
@@ -183,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="historical50k: average linkage (default) or connected components at --threshold")
     parser.add_argument("--cut", type=float, default=0.1, help="historical50k: average-linkage cut")
     parser.add_argument("--split", default="2013-01-01", help="chicago: inspections before this date train")
+    parser.add_argument("--dump", type=Path, help="chicago: write each inspection's decision and truth to this CSV")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)

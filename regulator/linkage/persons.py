@@ -7,6 +7,8 @@ Register them with ``register_person_profiles()``; the platform itself links com
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -91,11 +93,45 @@ FEBRL = Profile(
 
 
 HISTORICAL_COLUMNS = ("first_name", "surname", "dob", "birth_place", "postcode_fake", "gender", "occupation")
+FIRST_NAMES = Path(__file__).parent / "data" / "first_names.csv"
+
+
+@cache
+def name_groups() -> dict[str, tuple[str, ...]]:
+    """Each given name of ``data/first_names.csv`` -> the keys of the groups it belongs to (a name may be in
+    several: harry is a henry and a harold)."""
+    groups: dict[str, list[str]] = {}
+    for line in FIRST_NAMES.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        names = [n.strip().lower() for n in line.split(",") if n.strip()]
+        for name in dict.fromkeys(names):
+            groups.setdefault(name, []).append(names[0])
+    return {name: tuple(keys) for name, keys in groups.items()}
+
+
+def first_name_groups(first_names: pd.Series) -> pa.Array:
+    """Per cleaned first name, the list of its name groups (the name itself where it is in none)."""
+    table = name_groups()
+    return pa.array([None if not isinstance(n, str) else list(table.get(n, (n,))) for n in first_names],
+                    type=pa.list_(pa.string()))
 
 
 def prepare_historical(frame: pd.DataFrame) -> pa.Table:
-    """Historical figures: names, date of birth, birthplace, postcode, gender, occupation."""
-    return _table(frame, HISTORICAL_COLUMNS)
+    """Historical figures: names (and the nickname groups of the first name), date of birth, birthplace,
+    postcode, gender, occupation."""
+    table = _table(frame, HISTORICAL_COLUMNS)
+    first = table.column("first_name").to_pandas()
+    return table.append_column("first_groups", first_name_groups(first))
+
+
+_INITIAL = ("(length(first_name_l) <= 2 OR length(first_name_r) <= 2) "
+            "AND substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)")
+
+
+def _tf(level: Any) -> Any:
+    """A level whose agreement is weighed by how common the surname is (Splink's term frequencies)."""
+    return level.configure(tf_adjustment_column="surname", tf_adjustment_weight=1.0)
 
 
 def historical_comparisons() -> list[Any]:
@@ -103,11 +139,17 @@ def historical_comparisons() -> list[Any]:
     name = cl.CustomComparison(output_column_name="name", comparison_description="first name and surname",
                                comparison_levels=[
         cll.And(cll.NullLevel("first_name"), cll.NullLevel("surname")).configure(is_null_level=True),
-        cll.And(cll.ExactMatchLevel("first_name"), cll.ExactMatchLevel("surname")),
+        _tf(cll.And(cll.ExactMatchLevel("first_name"), cll.ExactMatchLevel("surname"))),
         cll.ColumnsReversedLevel("first_name", "surname"),
+        _tf(cll.And(cll.ArrayIntersectLevel("first_groups"), cll.ExactMatchLevel("surname")).configure(
+            label_for_charts="Nickname or the same name in another language, same surname")),
         cll.And(cll.JaroWinklerLevel("first_name", 0.9), cll.JaroWinklerLevel("surname", 0.9)),
-        cll.ExactMatchLevel("surname"),
-        cll.ExactMatchLevel("first_name"),
+        _tf(cll.And(cll.CustomLevel(_INITIAL, "Initial of the first name"), cll.ExactMatchLevel("surname")).configure(
+            label_for_charts="Initial agrees with the first name, same surname")),
+        _tf(cll.ExactMatchLevel("surname")),
+        cll.CustomLevel("first_name_l = surname_r OR surname_l = first_name_r",
+                        "A surname given as the other's first name"),
+        cll.ArrayIntersectLevel("first_groups").configure(label_for_charts="Same first name or nickname"),
         cll.Or(cll.JaroWinklerLevel("first_name", 0.8), cll.JaroWinklerLevel("surname", 0.8)),
         cll.ElseLevel(),
     ])

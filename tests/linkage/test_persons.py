@@ -15,3 +15,15 @@ def test_febrl4_links_one_to_one() -> None:
     assert precision >= 0.995, precision
     assert recall >= 0.99, recall
     assert f1 >= 0.99
+
+
+def test_first_name_groups_join_nicknames_and_keep_unknown_names() -> None:
+    import pandas as pd
+
+    from regulator.linkage.persons import first_name_groups
+
+    groups = first_name_groups(pd.Series(["bill", "william", "harry", "zebedee", None])).to_pylist()
+    assert set(groups[0]) & set(groups[1]) == {"william"}
+    assert set(groups[2]) == {"henry", "harold"}
+    assert groups[3] == ["zebedee"]
+    assert groups[4] is None
