@@ -220,6 +220,13 @@ def _chinese_address(text: str) -> ParsedAddress:
                          site.group("street"), number, number, text)
 
 
+#: units that name the premises itself (the ground floor, the shop front): "1608 W 59TH ST 1" = "1608 W 59TH ST"
+GROUND_FLOOR_UNITS = frozenset({
+    "1", "1st", "1 st", "1st fl", "1st flr", "1st floor", "fl 1", "flr 1", "floor 1", "first", "first fl",
+    "first floor", "ground", "ground fl", "ground floor", "grnd", "gf", "store front", "storefront", "store",
+    "main", "main fl", "main floor", "street level"})
+
+
 def _english_address(text: str) -> ParsedAddress:
     text, tails = _US_TAIL_RE.subn("", text)
     lo = hi = None
@@ -245,6 +252,7 @@ def _english_address(text: str) -> ParsedAddress:
     street_name = " ".join(street)
     site = " ".join(x for x in (str(lo) if lo is not None else "", direction, street_name) if x)
     unit = " ".join(w for w in rest if w != "#")
+    unit = "" if unit in GROUND_FLOOR_UNITS else unit
     return ParsedAddress(site, unit, street_name, lo, hi, " ".join(x for x in (site, kind, unit) if x))
 
 

@@ -11,7 +11,17 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..text import BRACKET_FORMS, CITIES, CN_SUFFIXES, DIRECTIONS, EN_SUFFIXES, PROVINCES, STREET_TYPES, UNIT_WORDS
+from ..text import (
+    BRACKET_FORMS,
+    CITIES,
+    CN_SUFFIXES,
+    DIRECTIONS,
+    EN_SUFFIXES,
+    GROUND_FLOOR_UNITS,
+    PROVINCES,
+    STREET_TYPES,
+    UNIT_WORDS,
+)
 
 CJK = "一-鿿"
 _PROV = "|".join(sorted(PROVINCES, key=len, reverse=True))
@@ -141,6 +151,9 @@ def _chinese_addresses(text: pa.Array) -> dict[str, pa.Array]:
             "unit": pc.if_else(pc.is_valid(site), unit, pa.scalar("", pa.string()))}
 
 
+_GROUND_FLOOR = "^(?:" + "|".join(sorted(GROUND_FLOOR_UNITS, key=len, reverse=True)) + ")$"
+
+
 def _english_addresses(text: pa.Array) -> dict[str, pa.Array]:
     tail = pc.match_substring_regex(text, r",\s*[a-z]{2}\.?\s+\d{5}(?:-\d{4})?\s*$")
     text = _sub(text, r",\s*[a-z]{2}\.?\s+\d{5}(?:-\d{4})?\s*$", "")
@@ -166,6 +179,8 @@ def _english_addresses(text: pa.Array) -> dict[str, pa.Array]:
     unit = pc.replace_substring(pc.fill_null(unit, ""), "#", "")
     unit = pc.if_else(tail, _sub(unit, r"(?:\s*\b[a-z]+)+\s*$", ""), unit)
     unit = pc.utf8_trim_whitespace(_sub(unit, r"\s+", " "))
+    # the ground floor or the shop front is the premises itself ("1608 W 59TH ST 1" = "1608 W 59TH ST")
+    unit = _sub(unit, _GROUND_FLOOR, "")
     lo = _blank_to_null(_field(number, "lo"))
     hi = pc.coalesce(_blank_to_null(_field(number, "hi")), lo)
     site = pc.utf8_trim_whitespace(_sub(pc.binary_join_element_wise(

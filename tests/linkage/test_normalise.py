@@ -35,11 +35,12 @@ def test_english_name_variants(variant: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(("raw", "site", "unit", "lo", "hi"), [
-    ("3352 N BROADWAY   1", "3352 n broadway", "1", 3352, 3352),
+    ("3352 N BROADWAY   1", "3352 n broadway", "", 3352, 3352),
     ("3352 N BROADWAY", "3352 n broadway", "", 3352, 3352),
-    ("1050  -01052 W ARGYLE ST 1ST", "1050 w argyle", "1st", 1050, 1052),
+    ("1050  -01052 W ARGYLE ST 1ST", "1050 w argyle", "", 1050, 1052),
     ("224-230 N MICHIGAN AVE", "224 n michigan", "", 224, 230),
-    ("714 N WELLS 1ST", "714 n wells", "1st", 714, 714),
+    ("714 N WELLS 1ST", "714 n wells", "", 714, 714),
+    ("714 N WELLS 2ND", "714 n wells", "2nd", 714, 714),
     ("3202 N BROADWAY  FIRST (GROUND LEVEL)", "3202 n broadway", "first ground level", 3202, 3202),
     ("3025 W DIVERSEY AVE 2 CHICAGO, IL 60647", "3025 w diversey", "2", 3025, 3025),
     ("深圳市光明区新湖街道光明大道385号华技工业区2603室", "光明大道385号", "华技工业区2603", 385, 385),
