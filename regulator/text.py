@@ -224,7 +224,7 @@ def _chinese_address(text: str) -> ParsedAddress:
 GROUND_FLOOR_UNITS = frozenset({
     "1", "1st", "1 st", "1st fl", "1st flr", "1st floor", "fl 1", "flr 1", "floor 1", "first", "first fl",
     "first floor", "ground", "ground fl", "ground floor", "grnd", "gf", "store front", "storefront", "store",
-    "main", "main fl", "main floor", "street level"})
+    "main", "main fl", "main floor", "street level", "1 1"})
 
 
 def _english_address(text: str) -> ParsedAddress:
