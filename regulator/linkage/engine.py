@@ -122,15 +122,27 @@ def score_pairs(tables: list[pa.Table], settings: dict[str, Any], threshold: flo
         db.duckdb_con.close()
 
 
+def _column_or_null(table: pa.Table, name: str) -> pa.Array:
+    """A numeric column of ``table`` as float, or nulls where the table has none."""
+    if name in table.column_names:
+        return pc.cast(table.column(name), pa.float64())
+    return pa.nulls(table.num_rows, pa.float64())
+
+
 def best_per_record(left: pa.Table, right: pa.Table, settings: dict[str, Any], entity_of_left: np.ndarray,
                     record_of_right: np.ndarray, threshold: float = 0.01,
-                    tf_tables: dict[str, pa.Table] | None = None) -> pd.DataFrame:
+                    tf_tables: dict[str, pa.Table] | None = None, band: float = 0.0) -> pd.DataFrame:
     """For each record (``record_of_right``), its best entity pair and the runner-up entity's weight.
 
     Left rows belong to entities (``entity_of_left``, several rows per entity), right rows to records
     (several rows when a record has another name). The reduction runs in DuckDB, so millions of
     candidate pairs never become Python objects. Columns: record, entity_id, match_weight,
     match_probability, runner_up_weight, and the ``mw_*`` of the best pair.
+
+    Successor rule: when every entity within ``band`` of the best weight has a period that began on or
+    before the record's date (licences of one premises, old owner and new), the one that began last is
+    taken, and the runner-up is the best entity outside the band: the newest licence in force is the
+    business the record is about. Otherwise the best weight wins and the runner-up is the next entity.
     """
     empty = pd.DataFrame(columns=["record", "entity_id", "match_weight", "match_probability", "runner_up_weight"])
     if left.num_rows == 0 or right.num_rows == 0:
@@ -141,23 +153,38 @@ def best_per_record(left: pa.Table, right: pa.Table, settings: dict[str, Any], e
         predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         con = db.duckdb_con
         con.register("entity_map", pa.table({"uid": left.column(UID), "entity_id": pa.array(entity_of_left,
-                                                                                                pa.int64())}))
+                                                                                                pa.int64()),
+                                             "day_from": _column_or_null(left, "day_from")}))
         con.register("record_map", pa.table({"uid": right.column(UID), "record": pa.array(record_of_right,
-                                                                                             pa.int64())}))
+                                                                                             pa.int64()),
+                                             "day": _column_or_null(right, "day")}))
         sql = f"""
             WITH pairs AS ({_oriented_sql(predictions.physical_name, True)}),
             keyed AS (
-                SELECT e.entity_id, r.record, p.* FROM pairs p
+                SELECT e.entity_id, r.record,
+                       CASE WHEN e.day_from <= r.day THEN e.day_from END AS began, p.* FROM pairs p
                 JOIN entity_map e ON e.uid = p.uid_l JOIN record_map r ON r.uid = p.uid_r),
             per_entity AS (
                 SELECT *, row_number() OVER (PARTITION BY record, entity_id ORDER BY match_weight DESC) AS rank_e
                 FROM keyed),
+            banded AS (
+                SELECT *, match_weight >= max(match_weight) OVER (PARTITION BY record) - {float(band)} AS in_band
+                FROM per_entity WHERE rank_e = 1),
+            flagged AS (
+                SELECT *, {float(band)} > 0 AND count(*) FILTER (WHERE in_band AND began IS NULL)
+                          OVER (PARTITION BY record) = 0 AS successor FROM banded),
             ranked AS (
-                SELECT *, row_number() OVER (PARTITION BY record ORDER BY match_weight DESC, entity_id) AS rank_r
-                FROM per_entity WHERE rank_e = 1)
-            SELECT * FROM (
-                SELECT record, entity_id, match_weight, match_probability, COLUMNS('^mw_'), rank_r,
-                       lead(match_weight) OVER (PARTITION BY record ORDER BY rank_r) AS runner_up_weight
+                SELECT *, row_number() OVER (PARTITION BY record ORDER BY
+                    CASE WHEN successor THEN in_band END DESC NULLS LAST,
+                    CASE WHEN successor THEN began END DESC NULLS LAST,
+                    match_weight DESC, entity_id) AS rank_r,
+                    max(CASE WHEN NOT in_band THEN match_weight END) OVER (PARTITION BY record) AS outside_band
+                FROM flagged)
+            SELECT * EXCLUDE (next_weight, outside_band, successor) FROM (
+                SELECT record, entity_id, match_weight, match_probability, COLUMNS('^mw_'), rank_r, successor,
+                       outside_band,
+                       lead(match_weight) OVER (PARTITION BY record ORDER BY rank_r) AS next_weight,
+                       CASE WHEN successor THEN outside_band ELSE next_weight END AS runner_up_weight
                 FROM ranked WHERE rank_r <= 2) WHERE rank_r = 1
         """  # noqa: S608 - table names are our own
         ranked = con.execute(sql).df()

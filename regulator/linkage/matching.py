@@ -144,7 +144,8 @@ def match_records(records: pd.DataFrame, entities: pd.DataFrame,
         prior = min(0.5, model.match_rate / max(len(np.unique(entity_ids)), 1))
         config = settings_dict(profile, "link_only", model=model, prior=prior)
         best = best_per_record(left, right_capped, config, entity_ids, owner,
-                               threshold=min(0.01, settings.lower), tf_tables=tf)
+                               threshold=min(0.01, settings.lower), tf_tables=tf,
+                               band=settings.ambiguity_margin)
         if not best.empty:
             _decide(result, best, settings, config)
     unlinked = result.index[result["decision"] != "link"].to_numpy()

@@ -161,3 +161,18 @@ def test_dates_pick_the_entity_valid_at_the_time() -> None:
     out = match_records(records, entities, LinkageSettings(model=dated, ambiguity_margin=0))
     assert out["entity_id"].tolist() == [11, 12]
     assert np.all(out["probability"] > 0.5)
+
+
+def test_newest_licence_in_force_wins_a_tie_and_an_undated_tie_goes_to_review() -> None:
+    """Two licences of one shop both in force: the one taken out last is the business now; without dates
+    the two are a tie and go to review."""
+    shop = {"name": "Seven Star Foods", "address": "3352 N BROADWAY"}
+    entities = pd.DataFrame([{**shop, "entity_id": 11, "valid_from": "2011-04-16", "valid_to": "2015-04-15"},
+                             {**shop, "entity_id": 12, "valid_from": "2013-04-16", "valid_to": "2015-04-15"}])
+    record = pd.DataFrame([{**shop, "rid": 1, "record_date": "2014-02-03"}])
+    settings = LinkageSettings(upper=0.5, lower=0.3)
+    dated = match_records(record, entities, settings)
+    assert dated[["entity_id", "decision"]].values.tolist() == [[12, "link"]]
+    undated = match_records(record.drop(columns="record_date"), entities.drop(columns=["valid_from", "valid_to"]),
+                            settings)
+    assert undated["decision"].tolist() == ["review"]
