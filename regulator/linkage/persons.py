@@ -143,6 +143,8 @@ def historical_comparisons() -> list[Any]:
         cll.ColumnsReversedLevel("first_name", "surname"),
         _tf(cll.And(cll.ArrayIntersectLevel("first_groups"), cll.ExactMatchLevel("surname")).configure(
             label_for_charts="Nickname or the same name in another language, same surname")),
+        cll.And(cll.ArrayIntersectLevel("first_groups"), cll.DamerauLevenshteinLevel("surname", 1)).configure(
+            label_for_charts="Same first name or nickname, surname one edit or transposition apart"),
         cll.And(cll.JaroWinklerLevel("first_name", 0.9), cll.JaroWinklerLevel("surname", 0.9)),
         _tf(cll.And(cll.CustomLevel(_INITIAL, "Initial of the first name"), cll.ExactMatchLevel("surname")).configure(
             label_for_charts="Initial agrees with the first name, same surname")),
