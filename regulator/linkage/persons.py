@@ -178,7 +178,8 @@ def historical_blocking() -> list[Any]:
     return [block_on("dob"), block_on("surname"), block_on("postcode_fake"), block_on("first_name", "birth_place"),
             block_on("first_name", "substr(dob, 1, 4)"), block_on("first_name", "occupation"),
             block_on("substr(first_name, 1, 2)", "substr(surname, 1, 2)", "birth_place"),
-            block_on("birth_place", "substr(dob, 1, 4)", "gender")]
+            block_on("birth_place", "substr(dob, 1, 4)", "gender"),
+            block_on("split_part(postcode_fake, ' ', 1)", "substr(dob, 1, 4)")]
 
 
 HISTORICAL = Profile(
