@@ -1,10 +1,11 @@
-"""Forms of the coordinator area: deciding objections and credit repair applications."""
+"""Forms of the coordinator area: deciding objections and credit repair applications, imports."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -31,3 +32,19 @@ class RepairDecisionForm(FlaskForm):
     ], validators=[DataRequired()])
     reason = TextAreaField(_l("Reason (the enterprise will read it)"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Record decision"))
+
+
+class UploadForm(FlaskForm):
+    """An agency file to import (administrators choose the agency; coordinators import for their own)."""
+
+    file = FileField(_l("File (CSV, TSV, XLSX or JSON lines)"), validators=[FileRequired()])
+    agency = SelectField(_l("Agency"), choices=[], validate_choice=False, validators=[Optional()])
+    kind = StringField(_l("File kind (leave empty to tell from the file name)"),
+                       validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Import"))
+
+
+class ResubmitForm(FlaskForm):
+    """Re-submit a corrected quarantined row; its cells come as ``col-<n>`` inputs."""
+
+    submit = SubmitField(_l("Re-submit corrected row"))
