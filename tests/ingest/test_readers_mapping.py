@@ -29,7 +29,8 @@ def test_encodings_are_detected_without_being_told(tmp_path, encoding, expected)
 
 def test_gbk_detection_on_a_long_sample():
     """A longer GBK text (beyond the first lines) is still detected as the GB family."""
-    sample = ("检查记录号,单位名称,单位地址\n" + "HJ2021-00001,深圳市环保测试有限公司,深圳市宝安区福永大道220号\n" * 200)
+    line = "HJ2021-00001,深圳市环保测试有限公司,深圳市宝安区福永大道220号\n"
+    sample = "检查记录号,单位名称,单位地址\n" + line * 200
     assert detect_encoding(sample.encode("gbk")) == "gb18030"
 
 
