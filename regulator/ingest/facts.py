@@ -346,10 +346,9 @@ class Writer:
             notes=(f"follow-up of {c['follow_up_of']}" if c.get("follow_up_of") else None),
             published=True, **common)
         db.session.add(insp)
-        db.session.flush()
-        for i in range(count):
+        for i in range(count):  # linked through the relationship: no flush per inspection
             db.session.add(Violation(
-                entity_id=entity_id, inspection_id=insp.id, code=codes[i] if i < len(codes) else None,
+                entity_id=entity_id, inspection=insp, code=codes[i] if i < len(codes) else None,
                 description=descs[i] if i < len(descs) else None,
                 severity=severities[i] if i < len(severities) else Severity.MINOR,
                 found_date=c["inspection_date"], **{**common, "external_id": f"{source.source_key}#{i + 1}"}))
