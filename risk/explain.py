@@ -72,8 +72,8 @@ def reason(feature: str, row: pd.Series, contribution: float) -> dict:
     if feature == "viol_agencies_12m":
         value = row.get("viol_12m")
     params = {"n": _number(value), "v": _number(value), "feature": feature}
-    if feature == "insp_share_violations" and value is not None and not pd.isna(value):
-        params["pct"] = str(int(round(100 * float(value))))
+    if feature == "insp_share_violations":  # no past inspection: no share (the template still needs one)
+        params["pct"] = "-" if value is None or pd.isna(value) else str(int(round(100 * float(value))))
     for name, source in extra.items():
         params[name] = _number(row.get(source))
     return {"feature": feature, "contribution": round(float(contribution), 4), "template": template,

@@ -46,7 +46,7 @@ from .readers import SourceFile, read_file
 from .resolve import EntityIndex, Resolution, probabilistic, tax_number_org
 
 log = logging.getLogger(__name__)
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000
 #: record types whose rows need no entity
 ENTITYLESS = {RecordType.CONTEXT}
 
@@ -288,6 +288,7 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, chunk:
         db.session.add(item.source)
     db.session.flush()
     accepted = [i for i in fresh if not i.errors]
+    writer.prefetch_addresses([i.canonical for i in accepted])
     touched = _link(accepted, fmap, writer, index, options)
     reviews = 0
     for item in accepted:
