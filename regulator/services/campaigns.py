@@ -305,8 +305,9 @@ def _write_tasks(campaign: Campaign, plan: planning.JointPlan, selection: pd.Dat
     pairs = plan.pairs.copy()
     per_entity = pairs.groupby("entity_id")["probability"].sum().sort_values(ascending=False, kind="stable")
     windows = _windows(campaign, len(per_entity))
+    groups = dict(iter(pairs.groupby("entity_id", sort=False)))
     for (entity_id, expected), (start, end) in zip(per_entity.items(), windows, strict=True):
-        mine = pairs.loc[pairs["entity_id"] == entity_id].sort_values("probability", ascending=False)
+        mine = groups[entity_id].sort_values("probability", ascending=False)
         visit = str(mine["visit"].iloc[0])
         task = InspectionTask(campaign_id=campaign.id, entity_id=int(entity_id), window_start=start, window_end=end,
                               expected_findings=float(expected), status=TaskStatus.PLANNED,
