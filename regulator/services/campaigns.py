@@ -220,6 +220,7 @@ def run_draw(campaign: Campaign, *, user: User | None = None) -> pd.DataFrame:
         "public_fingerprint": planning.fingerprint(planning.public_pool(cands), caps, settings),
         "by_reason": {str(k): int(v) for k, v in selection["reason"].value_counts().items()},
         "by_stratum": {str(k): int(v) for k, v in selection["stratum"].value_counts().items()},
+        "pool": _compact_pool(cands),
     }
     campaign.drawn_at = _now()
     campaign.status = CampaignStatus.DRAWN
@@ -228,6 +229,23 @@ def run_draw(campaign: Campaign, *, user: User | None = None) -> pd.DataFrame:
                  selected=len(selection), fingerprint=campaign.draw_inputs["fingerprint"])
     log.info("campaign %d drawn: %d pairs from %d candidates", campaign.id, len(selection), len(cands))
     return selection
+
+
+def _compact_pool(cands: pd.DataFrame) -> dict[str, dict[str, list[int]]]:
+    """The pool as it was at the draw, {agency: {class: [entity ids]}}: later class changes (results recorded
+    after the draw move classes) must not change what the public re-runs."""
+    frame = planning.validate_candidates(cands)
+    return {str(agency): {str(cls): sorted(int(e) for e in ids) for cls, ids in g.groupby("credit_class")["entity_id"]}
+            for agency, g in frame.groupby("agency")}
+
+
+def pool_at_draw(campaign: Campaign) -> pd.DataFrame:
+    """The public pool (entity, agency, class) the draw ran on."""
+    stored = (campaign.draw_inputs or {}).get("pool")
+    if stored is None:
+        return planning.public_pool(candidates(campaign))
+    rows = [(e, agency, cls) for agency, by_class in stored.items() for cls, ids in by_class.items() for e in ids]
+    return pd.DataFrame(rows, columns=["entity_id", "agency", "credit_class"]).assign(probability=float("nan"))
 
 
 def selection_frame(campaign: Campaign) -> pd.DataFrame:
@@ -424,7 +442,7 @@ def public_inputs(campaign: Campaign) -> dict[str, Any]:
     caps = {str(k): int(v) for k, v in campaign.draw_inputs.get("capacities", capacities(campaign)).items()}
     settings = planning.DrawSettings(class_ratios=campaign.draw_inputs.get("class_ratios", campaign.class_ratios),
                                      random_share=campaign.draw_inputs.get("random_share", campaign.random_share))
-    return planning.build_document(candidates(campaign), caps, settings, campaign.seed, campaign.seed_commitment,
+    return planning.build_document(pool_at_draw(campaign), caps, settings, campaign.seed, campaign.seed_commitment,
                                    random_pairs, version=PUBLIC_INPUTS_VERSION, campaign=campaign.id,
                                    name=campaign.name)
 

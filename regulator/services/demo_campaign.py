@@ -27,7 +27,7 @@ from models import (
 
 from ..extensions import db
 from . import campaigns as service
-from . import task_results
+from . import referrals, task_results
 
 log = logging.getLogger(__name__)
 DEMO_NAME = "2026年第一季度“双随机、一公开”联合抽查"
@@ -88,10 +88,12 @@ def stage_campaign(run: Any) -> None:
     service.publish_plan(campaign)
     recorded = _record_some(run, campaign)
     service.release_results(campaign)
+    alerts = referrals.raise_joint_punishment(db.session.scalars(select(MarketEntity.id)))
     db.session.commit()
     s = plan.summary
     run.echo(f"  campaign {campaign.id}: {len(selection)} pairs drawn; {s['pairs']} checks in {s['visits']} visits "
-             f"({s['joint_visits']} joint, {s['visits_saved']} visits saved); {recorded} results recorded and released")
+             f"({s['joint_visits']} joint, {s['visits_saved']} visits saved); "
+             f"{recorded} results recorded and released; {alerts} joint-punishment alerts")
 
 
 def _record_some(run: Any, campaign: Campaign) -> int:
