@@ -165,3 +165,23 @@ def test_bad_campaign_settings(app, make) -> None:  # noqa: ANN001
         service.create_campaign("x", date(2025, 2, 1), date(2025, 1, 1), [service.AgencyPart(samr.id, 1)])
     with pytest.raises(service.CampaignError, match="between 0 and 1"):
         make_campaign(samr, mee, random_share=2.0)
+
+
+def test_clusters_planned_as_one_target(app, make) -> None:  # noqa: ANN001
+    """With clusters, related entities' checks share one visit target: their tasks carry the cluster."""
+    from models import ClusterMember, RiskCluster
+
+    samr, mee, entities, _inspectors = world(make, n=40)
+    cluster = RiskCluster(build="test", size=4, score=0.9)
+    db.session.add(cluster)
+    db.session.flush()
+    members = [e for e in entities if e.credit_class == CreditClass.D][:4]
+    db.session.add_all([ClusterMember(cluster_id=cluster.id, entity_id=e.id) for e in members])
+    campaign = make_campaign(samr, mee, random_share=0.0, class_ratios={"A": 0, "B": 0, "C": 0, "D": 0.01})
+    service.commit_seed(campaign)
+    service.run_draw(campaign)
+    plan = service.build_plan(campaign, use_clusters=True)
+    assert f"c{cluster.id}" in set(plan.pairs["visit"])
+    tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
+    in_cluster = [t for t in tasks if t.entity_id in {e.id for e in members}]
+    assert in_cluster and all(t.cluster_id == cluster.id for t in in_cluster)
