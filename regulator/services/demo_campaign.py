@@ -26,6 +26,7 @@ from models import (
 )
 
 from ..extensions import db
+from ..signals import notify_records_changed
 from . import campaigns as service
 from . import referrals, task_results
 
@@ -115,8 +116,9 @@ def _record_some(run: Any, campaign: Campaign) -> int:
                 result=result, inspection_date=task.window_start, violations=found,
                 penalty_type=PenaltyType.FINE if grave else None, penalty_amount="5000" if grave else None,
                 notes="演示检查结果")
-            task_results.record_result(task, part.agency_id, data)
+            task_results.record_result(task, part.agency_id, data, notify=False)
             recorded += 1
+    notify_records_changed("result", [task.entity_id for task in tasks[: int(len(tasks) * RESULT_SHARE)]])
     return recorded
 
 
