@@ -185,3 +185,26 @@ def test_clusters_planned_as_one_target(app, make) -> None:  # noqa: ANN001
     tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
     in_cluster = [t for t in tasks if t.entity_id in {e.id for e in members}]
     assert in_cluster and all(t.cluster_id == cluster.id for t in in_cluster)
+
+
+def test_last_inspectors_are_not_drawn_again(app, make) -> None:  # noqa: ANN001
+    """Who inspected an entity last time is never drawn for its next visit (InspectionInspector history)."""
+    from models import InspectionInspector, TaskInspector
+
+    samr, _mee, entities, inspectors = world(make, n=12)
+    last_time = make.inspection(entities[2], samr, inspection_date=date(2024, 12, 1))
+    older = make.inspection(entities[2], samr, inspection_date=date(2023, 1, 1))
+    db.session.add_all([InspectionInspector(inspection_id=last_time.id, user_id=inspectors[0].id),
+                        InspectionInspector(inspection_id=older.id, user_id=inspectors[1].id)])
+    db.session.flush()
+    assert set(service._last_inspectors([entities[2].id])) == {(inspectors[0].id, entities[2].id)}
+    campaign = service.create_campaign("c", date(2025, 1, 1), date(2025, 3, 31),
+                                       [service.AgencyPart(samr.id, 9)], cost_per_visit=0.0)
+    service.commit_seed(campaign)
+    service.run_draw(campaign)
+    service.build_plan(campaign)
+    task = db.session.scalar(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id,
+                                                          InspectionTask.entity_id == entities[2].id))
+    assert task is not None
+    drawn = set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id == task.id)))
+    assert drawn == {inspectors[1].id, inspectors[2].id}
