@@ -70,19 +70,14 @@ def cluster_to_campaign(cluster_id: int):
     """Send the whole cluster to a draft campaign (one of the agency's, or a new one) as one joint target."""
     row = cluster_or_404(cluster_id)
     choice = request.form.get("campaign_id", "new")
-    if choice == "new":
-        name = (request.form.get("name") or "").strip()[:300] or _("Risk cluster #%(id)s", id=row.id)
-        campaign = cluster_campaigns.new_draft(current_user, name)
-    else:
-        if not choice.isdigit():
-            abort(400)
-        campaign = db.session.get(Campaign, int(choice))
-        if campaign is None:
-            abort(404)
-        if not cluster_campaigns.may_use_campaign(current_user, campaign):
-            abort(403)
     try:
-        sent = cluster_campaigns.send_cluster(row, campaign, current_user)
+        if choice == "new":
+            name = (request.form.get("name") or "").strip()[:300] or _("Risk cluster #%(id)s", id=row.id)
+            campaign = cluster_campaigns.new_draft(current_user, name)
+            sent = cluster_campaigns.send_cluster(row, campaign, current_user)
+        else:
+            campaign = _usable_campaign(choice)
+            sent = cluster_campaigns.send_cluster(row, campaign, current_user)
     except cluster_campaigns.ClusterCampaignError:
         db.session.rollback()
         flash(_("This cluster cannot go to that campaign: only a draft campaign of an agency takes new targets."),
@@ -92,3 +87,15 @@ def cluster_to_campaign(cluster_id: int):
     flash(_("%(added)s entities added to campaign “%(name)s” as one joint target (%(already)s were already in it).",
             added=sent.added, name=campaign.name, already=sent.already), "success")
     return redirect(url_for("coordinator.cluster", cluster_id=row.id))
+
+
+def _usable_campaign(choice: str) -> Campaign:
+    """The chosen campaign, if the user may add to it; 400/404/403 otherwise."""
+    if not choice.isdigit():
+        abort(400)
+    campaign = db.session.get(Campaign, int(choice))
+    if campaign is None:
+        abort(404)
+    if not cluster_campaigns.may_use_campaign(current_user, campaign):
+        abort(403)
+    return campaign

@@ -54,21 +54,27 @@ def may_use_campaign(user: Any, campaign: Campaign) -> bool:
 
 
 def new_draft(user: Any, name: str) -> Campaign:
-    """A draft campaign led by the user's agency, starting today for 90 days."""
+    """A draft campaign of the user's agency, from today for 90 days (capacity grows as clusters are sent)."""
+    from ..services import campaigns
+
+    if user.agency_id is None:
+        raise ClusterCampaignError("a new campaign needs an agency: choose an existing draft campaign")
     today = date.today()
-    campaign = Campaign(name=name, period_start=today, period_end=today + timedelta(days=NEW_CAMPAIGN_DAYS),
-                        status=CampaignStatus.DRAFT, lead_agency_id=user.agency_id, created_by_id=user.id)
-    db.session.add(campaign)
-    db.session.flush()
-    return campaign
+    try:
+        return campaigns.create_campaign(name, today, today + timedelta(days=NEW_CAMPAIGN_DAYS),
+                                         [campaigns.AgencyPart(user.agency_id, 0)], user=user,
+                                         lead_agency_id=user.agency_id)
+    except campaigns.CampaignError as exc:
+        raise ClusterCampaignError(str(exc)) from exc
 
 
 def send_cluster(cluster: RiskCluster, campaign: Campaign, user: Any) -> SentCluster:
     """Select every member of ``cluster`` in ``campaign`` for the acting agency, as one joint target.
 
-    Each member gets a CampaignSelection (reason ``cluster``, the cluster's id); the campaign's plan
-    summary lists the cluster under ``joint_targets`` so the planner visits its members together.
-    Members already selected for that agency stay as they are. Flushes, never commits.
+    Each member gets a CampaignSelection (reason ``cluster``, the cluster's id) and the agency's capacity
+    grows by as many visits; the draw keeps these selections and the joint plan fixes them as one visit
+    (regulator.services.campaigns). The campaign's plan summary lists the cluster under ``joint_targets``
+    until the plan replaces it. Members already selected for that agency stay as they are. Flushes.
     """
     if campaign.status != CampaignStatus.DRAFT:
         raise ClusterCampaignError("only a draft campaign takes new targets")
@@ -85,8 +91,12 @@ def send_cluster(cluster: RiskCluster, campaign: Campaign, user: Any) -> SentClu
         db.session.add(CampaignSelection(campaign_id=campaign.id, entity_id=entity_id, agency_id=agency_id,
                                          credit_class=classes.get(entity_id), reason=SelectionReason.CLUSTER,
                                          cluster_id=cluster.id))
-    if not any(a.agency_id == agency_id for a in campaign.agencies):
-        db.session.add(CampaignAgency(campaign_id=campaign.id, agency_id=agency_id, capacity=len(member_ids)))
+    # the cluster's visits are reserved on top of the agency's capacity: the draw and plan keep them
+    part = next((a for a in campaign.agencies if a.agency_id == agency_id), None)
+    if part is None:
+        db.session.add(CampaignAgency(campaign_id=campaign.id, agency_id=agency_id, capacity=len(added)))
+    else:
+        part.capacity += len(added)
     summary = dict(campaign.plan_summary or {})
     targets = [t for t in summary.get("joint_targets", []) if t.get("cluster_id") != cluster.id]
     targets.append({"cluster_id": cluster.id, "agency_id": agency_id, "entities": member_ids,

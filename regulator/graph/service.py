@@ -143,22 +143,26 @@ def _store(data: GraphData, membership: pd.DataFrame, build: str, as_of: date) -
     scores = score_clusters(membership, risk)
     why = explain_clusters(data.graph, membership, as_of)
     labels = _labels(why)
-    reasons = {c: group.head(REASONS_KEPT) for c, group in why.groupby("cluster")}
-    kinds = why.groupby(["cluster", "kind"]).size()
+    reasons: dict[int, list[dict[str, Any]]] = {}
+    for r in why.groupby("cluster").head(REASONS_KEPT).to_dict("records"):
+        reasons.setdefault(int(r["cluster"]), []).append({
+            "kind": r["kind"], "ref": int(r["ref"]), "label": labels.get((r["node_kind"], int(r["ref"])), ""),
+            "count": int(r["members"]), "relations": list(r["relations"])})
+    links: dict[int, dict[str, int]] = {}
+    for (cluster_no, kind), n in why.groupby(["cluster", "kind"]).size().items():
+        links.setdefault(int(cluster_no), {})[str(kind)] = int(n)
     now = datetime.now(UTC)
-    ids: dict[int, int] = {}
-    for row in scores.itertuples(index=False):
-        lines = reasons.get(row.cluster, why.iloc[0:0])
-        cluster = RiskCluster(
-            build=build, size=int(row.size), score=float(row.score), created_at=now,
-            reasons=[{"kind": r.kind, "ref": int(r.ref), "label": labels.get((r.node_kind, int(r.ref)), ""),
-                      "count": int(r.members), "relations": list(r.relations)} for r in lines.itertuples()],
-            stats={"mean_risk": round(float(row.mean_risk), 4), "max_risk": round(float(row.max_risk), 4),
-                   "high_risk": int(row.high_risk), "as_of": as_of.isoformat(),
-                   "links": {k: int(v) for k, v in kinds.get(row.cluster, pd.Series(dtype=int)).items()}})
-        db.session.add(cluster)
-        db.session.flush()
-        ids[int(row.cluster)] = cluster.id
+    rows: dict[int, RiskCluster] = {}
+    for row in scores.to_dict("records"):
+        c = int(row["cluster"])
+        rows[c] = RiskCluster(
+            build=build, size=int(row["size"]), score=float(row["score"]), created_at=now,
+            reasons=reasons.get(c, []),
+            stats={"mean_risk": round(float(row["mean_risk"]), 4), "max_risk": round(float(row["max_risk"]), 4),
+                   "high_risk": int(row["high_risk"]), "as_of": as_of.isoformat(), "links": links.get(c, {})})
+    db.session.add_all(rows.values())
+    db.session.flush()  # one batched INSERT ... RETURNING for all of them
+    ids = {c: cluster.id for c, cluster in rows.items()}
     members = [{"cluster_id": ids[int(c)], "entity_id": int(e)}
                for e, c in zip(membership["entity_id"], membership["cluster"], strict=True)]
     for start in range(0, len(members), 10_000):

@@ -204,15 +204,28 @@ def run_draw(campaign: Campaign, *, user: User | None = None) -> pd.DataFrame:
     """Draw with the committed seed, store the selection and the published inputs, reveal the seed."""
     _require(campaign, CampaignStatus.COMMITTED)
     cands = candidates(campaign)
-    caps, settings = capacities(campaign), settings_of(campaign)
-    selection = planning.draw(cands, caps, campaign.seed, settings)
+    settings = settings_of(campaign)
     agency_of = {code: aid for aid, code in _codes(campaign).items()}
-    db.session.execute(delete(CampaignSelection).where(CampaignSelection.campaign_id == campaign.id))
+    # risk clusters sent to the draft (regulator.graph.campaigns) stay: they are targets, not draws, and the
+    # capacity reserved for them is not drawn (so random and cluster pairs always fit the plan)
+    kept = {(int(e), int(a)) for e, a in db.session.execute(select(
+        CampaignSelection.entity_id, CampaignSelection.agency_id).where(
+        CampaignSelection.campaign_id == campaign.id, CampaignSelection.reason == SelectionReason.CLUSTER))}
+    code_of = {aid: code for code, aid in agency_of.items()}
+    reserved: dict[str, int] = {}
+    for _entity, agency_id in kept:
+        if agency_id in code_of:
+            reserved[code_of[agency_id]] = reserved.get(code_of[agency_id], 0) + 1
+    caps = {code: max(cap - reserved.get(code, 0), 0) for code, cap in capacities(campaign).items()}
+    selection = planning.draw(cands, caps, campaign.seed, settings)
+    db.session.execute(delete(CampaignSelection).where(CampaignSelection.campaign_id == campaign.id,
+                                                       CampaignSelection.reason != SelectionReason.CLUSTER))
     db.session.add_all([CampaignSelection(
         campaign_id=campaign.id, entity_id=int(r.entity_id), agency_id=agency_of[r.agency],
         credit_class=r.credit_class, reason=SelectionReason(r.reason),
         selection_probability=float(r.selection_probability), risk_probability=float(r.risk_probability),
-        rank=int(r.rank)) for r in selection.itertuples(index=False)])
+        rank=int(r.rank)) for r in selection.itertuples(index=False)
+        if (int(r.entity_id), agency_of[r.agency]) not in kept])
     campaign.draw_inputs = {
         "version": PUBLIC_INPUTS_VERSION, "capacities": caps, "class_ratios": dict(settings.class_ratios),
         "random_share": settings.random_share, "candidates": len(cands),
@@ -220,7 +233,9 @@ def run_draw(campaign: Campaign, *, user: User | None = None) -> pd.DataFrame:
         "public_fingerprint": planning.fingerprint(planning.public_pool(cands), caps, settings),
         "by_reason": {str(k): int(v) for k, v in selection["reason"].value_counts().items()},
         "by_stratum": {str(k): int(v) for k, v in selection["stratum"].value_counts().items()},
-        "pool": _compact_pool(cands),
+        "pool": _compact_pool(cands), "reserved_for_clusters": reserved,
+        "random_pairs": {str(a): sorted(int(e) for e in g["entity_id"])
+                         for a, g in selection.loc[selection["reason"] == "random_draw"].groupby("agency")},
     }
     campaign.drawn_at = _now()
     campaign.status = CampaignStatus.DRAWN
@@ -274,14 +289,24 @@ def _clusters(entity_ids: Iterable[int]) -> dict[int, int]:
     return out
 
 
+def _sent_clusters(campaign: Campaign) -> dict[int, int]:
+    """Entity -> the risk cluster it was sent to this campaign with (regulator.graph.campaigns)."""
+    return {int(e): int(c) for e, c in db.session.execute(select(
+        CampaignSelection.entity_id, CampaignSelection.cluster_id).where(
+        CampaignSelection.campaign_id == campaign.id, CampaignSelection.reason == SelectionReason.CLUSTER,
+        CampaignSelection.cluster_id.is_not(None)))}
+
+
 def build_plan(campaign: Campaign, *, user: User | None = None, use_clusters: bool = False,
                staff: bool = True) -> planning.JointPlan:
     """Solve the joint plan (random pairs fixed, risk pairs chosen by the MILP) and write the tasks."""
     _require(campaign, CampaignStatus.DRAWN, CampaignStatus.PLANNED)
     cands = candidates(campaign)
     selection = selection_frame(campaign)
-    fixed = selection.loc[selection["reason"] == SelectionReason.RANDOM_DRAW.value, ["entity_id", "agency"]]
-    clusters = _clusters(cands["entity_id"]) if use_clusters else None
+    pinned = selection["reason"].isin([SelectionReason.RANDOM_DRAW.value, SelectionReason.CLUSTER.value])
+    fixed = selection.loc[pinned, ["entity_id", "agency"]].merge(cands[["entity_id", "agency"]])
+    clusters = _clusters(cands["entity_id"]) if use_clusters else {}
+    clusters.update(_sent_clusters(campaign))  # a cluster sent to the campaign is always one visit
     plan = planning.plan_joint(cands, capacities(campaign), campaign.cost_per_visit, fixed=fixed, clusters=clusters)
     _clear_tasks(campaign)
     _write_tasks(campaign, plan, selection)
@@ -335,10 +360,12 @@ def _write_tasks(campaign: Campaign, plan: planning.JointPlan, selection: pd.Dat
         for row in mine.itertuples(index=False):
             hit = drawn.get((int(entity_id), row.agency))
             random_pair = hit is not None and hit.reason == SelectionReason.RANDOM_DRAW.value
+            cluster_pair = hit is not None and hit.reason == SelectionReason.CLUSTER.value
             db.session.add(TaskAgency(
                 task_id=task.id, agency_id=agency_of[row.agency], matters=matters.get(row.agency, []),
                 risk_probability=float(row.probability),
-                selection_reason=SelectionReason.RANDOM_DRAW if random_pair else SelectionReason.RISK_RANKING,
+                selection_reason=(SelectionReason.RANDOM_DRAW if random_pair else
+                                  SelectionReason.CLUSTER if cluster_pair else SelectionReason.RISK_RANKING),
                 selection_probability=float(hit.selection_probability) if random_pair else 1.0))
     db.session.flush()
 
@@ -437,8 +464,13 @@ def public_inputs(campaign: Campaign) -> dict[str, Any]:
     """Everything a member of the public needs to re-run the draw (after it), as one JSON-able document."""
     if campaign.drawn_at is None:
         raise CampaignError("the draw has not run yet: only the commitment is public")
-    selection = selection_frame(campaign)
-    random_pairs = selection.loc[selection["reason"] == SelectionReason.RANDOM_DRAW.value]
+    stored = (campaign.draw_inputs or {}).get("random_pairs")
+    if stored is not None:  # as drawn (a drawn pair that was also a cluster target is stored as the cluster's)
+        random_pairs = pd.DataFrame([(e, a) for a, ids in stored.items() for e in ids],
+                                    columns=["entity_id", "agency"])
+    else:
+        selection = selection_frame(campaign)
+        random_pairs = selection.loc[selection["reason"] == SelectionReason.RANDOM_DRAW.value]
     caps = {str(k): int(v) for k, v in campaign.draw_inputs.get("capacities", capacities(campaign)).items()}
     settings = planning.DrawSettings(class_ratios=campaign.draw_inputs.get("class_ratios", campaign.class_ratios),
                                      random_share=campaign.draw_inputs.get("random_share", campaign.random_share))

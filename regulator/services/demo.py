@@ -53,6 +53,7 @@ class DemoRun:
     manifest: list[dict[str, Any]] = field(default_factory=list)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     password: str = DEMO_PASSWORD
+    graph: Any = None
 
 
 def stage_database(run: DemoRun) -> None:
@@ -155,17 +156,30 @@ def stage_risk(run: DemoRun) -> None:
     run.echo(f"  {row.version}: test auc {auc if auc is None else round(auc, 3)}; "
              f"{report.entities} entities scored as of {as_of}")
 def stage_graph(run: DemoRun) -> None:
-    """The relationship graph: features as of the world's last day and the risk clusters."""
+    """The relationship graph and its features as of the world's last day (Parquet beside the agency files)."""
     from ..graph import service as graph_service
 
-    data = graph_service.load_graph()
+    run.graph = graph_service.load_graph()
     as_of = run.world.end if run.world is not None else date.today()
-    features = graph_service.graph_feature_frame(as_of, data)
-    build, count = graph_service.rebuild_clusters(as_of, data=data)
-    db.session.commit()
-    counts = ", ".join(f"{k} {v}" for k, v in graph_service.summary(data).items())
+    features = graph_service.feature_snapshot(as_of, run.graph)
+    out = Path(run.out_dir) / f"graph-features-{as_of.isoformat()}.parquet"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    features.to_parquet(out)
+    counts = ", ".join(f"{k} {v}" for k, v in graph_service.summary(run.graph).items())
     related = int((features["related_entities"] > 0).sum()) if len(features) else 0
-    run.echo(f"  {counts}; {related} entities related; {count} risk clusters (build {build})")
+    run.echo(f"  {counts}; {related} entities related to another; features -> {out}")
+
+
+def stage_clusters(run: DemoRun) -> None:
+    """Risk clusters of related entities, scored by the members' classes and model probabilities."""
+    from ..graph import service as graph_service
+
+    as_of = run.world.end if run.world is not None else date.today()
+    build, count = graph_service.rebuild_clusters(as_of, data=run.graph)
+    db.session.commit()
+    top = graph_service.riskiest(1, build)
+    best = f"; riskiest: {top[0].size} entities, score {top[0].score:.2f}" if top else ""
+    run.echo(f"  {count} risk clusters (build {build}){best}")
 
 
 #: (name, stage) in order; capabilities insert their stage before "accounts"
@@ -177,6 +191,7 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("graph", stage_graph),
     ("risk", stage_risk),
     ("credit", stage_credit),
+    ("clusters", stage_clusters),
     ("campaign", stage_campaign),
     ("accounts", stage_accounts),
     ("campaign_inspectors", stage_campaign_inspectors),

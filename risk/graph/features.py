@@ -32,7 +32,8 @@ class FeatureSettings:
     #: left out of hop counts and cluster sizes: it would relate every tenant to every other
     hub_limit: int = 500
     damping: float = 0.85
-    ppr_tol: float = 1e-9
+    #: L1 change between iterations at which the PageRank stops (the scores sum to 1)
+    ppr_tol: float = 1e-4
     ppr_max_iter: int = 100
     #: window of serious events that seed the personalised PageRank, in months
     seed_window: int = 36
@@ -124,7 +125,7 @@ def hop_counts(h: sp.csr_matrix, flags: np.ndarray, block: int) -> tuple[np.ndar
 
 
 def personalised_pagerank(adjacency: sp.csr_matrix, seeds: np.ndarray, damping: float = 0.85,
-                          tol: float = 1e-9, max_iter: int = 100) -> np.ndarray:
+                          tol: float = 1e-4, max_iter: int = 100) -> np.ndarray:
     """PageRank restarting at ``seeds`` (a non-negative vector over nodes), by sparse power iteration.
 
     Dangling nodes send their mass back to the seeds. Returns zeros when there is no seed.
@@ -135,12 +136,12 @@ def personalised_pagerank(adjacency: sp.csr_matrix, seeds: np.ndarray, damping: 
     restart = seeds / total
     degree = np.asarray(adjacency.sum(axis=1)).ravel()
     inv = np.divide(1.0, degree, out=np.zeros_like(degree, dtype=np.float64), where=degree > 0)
-    walk = adjacency.T.tocsr()
+    # column-stochastic walk matrix, built once in float64 so that no iteration converts it
+    walk = (adjacency.T.astype(np.float64) @ sp.diags(inv)).tocsr()
     dangling = degree == 0
     x = restart.astype(np.float64)
     for _ in range(max_iter):
-        spread = walk @ (x * inv)
-        new = damping * (spread + x[dangling].sum() * restart) + (1 - damping) * restart
+        new = damping * (walk @ x + x[dangling].sum() * restart) + (1 - damping) * restart
         if np.abs(new - x).sum() < tol:
             return new
         x = new

@@ -208,3 +208,27 @@ def test_last_inspectors_are_not_drawn_again(app, make) -> None:  # noqa: ANN001
     assert task is not None
     drawn = set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id == task.id)))
     assert drawn == {inspectors[1].id, inspectors[2].id}
+
+
+def test_cluster_sent_to_draft_keeps_draw_verifiable(app, make) -> None:  # noqa: ANN001
+    """Capacity reserved for a cluster is not drawn: random and cluster pairs fit the plan, the draw verifies."""
+    from models import ClusterMember, RiskCluster
+    from regulator.graph.campaigns import send_cluster
+
+    samr, mee, entities, _inspectors = world(make, n=60)
+    coordinator = make.user("lead", Role.COORDINATOR, agency_id=samr.id)
+    cluster = RiskCluster(build="t", size=3, score=0.8)
+    db.session.add(cluster)
+    db.session.flush()
+    members = [e for e in entities if e.credit_class == CreditClass.D][:3]
+    db.session.add_all([ClusterMember(cluster_id=cluster.id, entity_id=e.id) for e in members])
+    db.session.flush()
+    db.session.refresh(cluster)
+    campaign = make_campaign(samr, mee, random_share=0.5, class_ratios={"A": 0, "B": 1.0, "C": 1.0, "D": 1.0})
+    send_cluster(cluster, campaign, coordinator)
+    service.commit_seed(campaign, seed="with-cluster")
+    service.run_draw(campaign)
+    assert campaign.draw_inputs["reserved_for_clusters"] == {"SAMR": 3}
+    assert campaign.draw_inputs["capacities"]["SAMR"] == 12
+    service.build_plan(campaign)
+    assert verify_document(json.loads(service.dumps(service.public_inputs(campaign)))).ok

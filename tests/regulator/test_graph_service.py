@@ -123,3 +123,46 @@ def test_cli_build_and_clusters(app, make, runner, tmp_path) -> None:  # noqa: A
     result = runner.invoke(args=["graph", "clusters", "--as-of", "2024-06-01"])
     assert result.exit_code == 0, result.output
     assert "1 clusters" in result.output and "size 6" in result.output
+
+
+def test_a_sent_cluster_survives_the_draw_and_is_planned_as_one_visit(app, make) -> None:  # noqa: ANN001
+    """Send the cluster to a draft, commit, draw, plan: all six members are kept and share one visit."""
+    from models import InspectionTask, Role, TaskAgency
+    from regulator.graph import campaigns as cluster_campaigns
+    from regulator.services import campaigns
+
+    w = related_world(make)
+    samr = make.agency()
+    coordinator = make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    service.rebuild_clusters(JUNE)
+    cluster = service.riskiest()[0]
+    campaign = campaigns.create_campaign("关联企业专项", JUNE, date(2024, 8, 31),
+                                         [campaigns.AgencyPart(samr.id, 2)], lead_agency_id=samr.id)
+    sent = cluster_campaigns.send_cluster(cluster, campaign, coordinator)
+    assert sent.added == 6 and campaign.agencies[0].capacity == 8
+    campaigns.commit_seed(campaign, seed="graph-seed")
+    campaigns.run_draw(campaign)
+    kept = db.session.query(CampaignSelection).filter_by(campaign_id=campaign.id, reason=SelectionReason.CLUSTER)
+    assert kept.count() == 6
+    campaigns.build_plan(campaign, staff=False)
+    tasks = db.session.query(InspectionTask).filter_by(campaign_id=campaign.id, cluster_id=cluster.id).all()
+    assert {t.entity_id for t in tasks} == set(_ids(w, ["e1", "e2", "e3", "e4", "e5", "e6"]))
+    reasons = {a.selection_reason for t in tasks for a in db.session.query(TaskAgency).filter_by(task_id=t.id)}
+    assert reasons == {SelectionReason.CLUSTER}
+
+
+def test_demo_stages(app, make, tmp_path) -> None:  # noqa: ANN001
+    """The demo's graph stage writes the feature frame; its clusters stage stores the clusters."""
+    from types import SimpleNamespace
+
+    from regulator.services.demo import stage_clusters, stage_graph
+
+    related_world(make)
+    said: list[str] = []
+    run = SimpleNamespace(world=SimpleNamespace(end=JUNE), echo=said.append, out_dir=tmp_path, graph=None)
+    stage_graph(run)
+    frame = pd.read_parquet(tmp_path / "graph-features-2024-06-01.parquet")
+    assert len(frame) == 7 and (frame["as_of"] == pd.Timestamp(JUNE)).all()
+    stage_clusters(run)
+    assert "6 entities related to another" in said[0] and "1 risk clusters" in said[1]
+    assert db.session.query(RiskCluster).count() == 1
