@@ -85,7 +85,9 @@ def chicago(data: Path, args: argparse.Namespace) -> tuple[float, float, float, 
         # as the platform trains on records its valid codes linked: here the licence numbers of earlier
         # inspections label the pairs; the later inspections are scored
         labelled = records[train & truth.notna().to_numpy()].assign(entity_id=truth[train].dropna().to_numpy())
-        register = entities.drop_duplicates(["entity_id", "name", "address"])
+        # trained on the DBA-name rows: inspections carry the trading name, and a legal name ("VESUVIA, INC.")
+        # paired with it would teach the model that true matches often disagree on names
+        register = entities.iloc[:len(lic)].drop_duplicates(["entity_id", "name", "address"])
         model = train_on_linked(COMPANY, register, labelled.drop(columns=["rid", "alt_name"]),
                                 meta={"source": "Chicago licences and inspections before " + args.split})
         settings = LinkageSettings(upper=args.upper, lower=min(args.upper, 0.3), model=model,

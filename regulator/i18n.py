@@ -116,4 +116,6 @@ LABELS = {
     "probabilistic": _("Probabilistic match"), "review": _("Confirmed in review"), "manual": _("Manual"),
     "address": _("Address"), "new": _("New entity"),
     "A": _("A (low risk)"), "B": _("B (general risk)"), "C": _("C (higher risk)"), "D": _("D (high risk)"),
+    "entity_event_merge": _("Merge"), "entity_event_split": _("Split"), "entity_event_link": _("Record moved"),
+    "entity_event_undo": _("Undo"),
 }

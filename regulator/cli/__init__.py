@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from .demo import demo
     from .graph import graph
     from .ingest import ingest
+    from .linkage import linkage
     from .risk import risk
     from .tokens import tokens
     from .translations import translate
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
         graph,
         risk,
         campaign,
+        linkage,
     )
     for group in groups:
         app.cli.add_command(group)

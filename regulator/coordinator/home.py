@@ -20,6 +20,7 @@ from models import (
     ReferralStatus,
     RepairStatus,
     ReviewStatus,
+    SourceRecord,
 )
 
 from ..extensions import db
@@ -42,7 +43,10 @@ def index():
 
     own = (lambda model: (model.agency_id == agency_id,)) if agency_id else (lambda model: ())
     work = {
-        "reviews": pending(MatchReview, ReviewStatus.PENDING),
+        "reviews": db.session.scalar(select(func.count(MatchReview.id)).join(
+            SourceRecord, SourceRecord.id == MatchReview.source_record_id).where(
+            MatchReview.status == ReviewStatus.PENDING, *((SourceRecord.agency_id == agency_id,) if agency_id else ())))
+        or 0,
         "objections": pending(Objection, ObjectionStatus.SUBMITTED, *own(Objection)),
         "repairs": pending(CreditRepair, RepairStatus.SUBMITTED, *own(CreditRepair)),
         "referrals": pending(Referral, ReferralStatus.SENT,

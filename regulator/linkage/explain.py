@@ -57,3 +57,32 @@ def _numbers(pairs: pd.DataFrame, column: str) -> np.ndarray:
         return np.zeros(len(pairs))
     values = pd.to_numeric(pairs[column], errors="coerce").to_numpy(dtype="float64")
     return np.where(np.isfinite(values), values, 0.0)
+
+
+#: (lowest weight, strength) from strongest for a match to strongest against; below the last: "strong_against"
+STRENGTHS = ((5.0, "strong_for"), (1.0, "for"), (-1.0, "neutral"), (-5.0, "against"))
+
+
+def strength(weight: float) -> str:
+    """How strongly a match weight speaks for or against a match, in five steps."""
+    for low, name in STRENGTHS:
+        if weight >= low:
+            return name
+    return "strong_against"
+
+
+def evidence(match_weights: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The comparisons behind a probability, strongest evidence first, ready to put in words.
+
+    Each item: comparison, level (the comparison level's label), weight (log2 Bayes factor), strength
+    (``strength``) and factor: how many times more (or less) likely the pair is a match on this evidence.
+    The prior is left out: it is the same for every pair of a run.
+    """
+    items = []
+    for name, value in (match_weights or {}).items():
+        if name == "prior" or not isinstance(value, dict):
+            continue
+        weight = float(value.get("weight") or 0.0)
+        items.append({"comparison": name, "level": value.get("level"), "weight": round(weight, 2),
+                      "strength": strength(weight), "factor": round(2 ** abs(weight), 1)})
+    return sorted(items, key=lambda item: -abs(item["weight"]))

@@ -1,0 +1,110 @@
+"""`flask linkage review-stats | merge | split | undo | train`: entity resolution from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from models import Agency
+
+from ..extensions import db
+from ..linkage import merge as merging
+from ..linkage import review as reviews
+
+
+@click.group("linkage")
+def linkage() -> None:
+    """Entity resolution: review queue, merges, splits and undo."""
+
+
+def _run(action, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """Run a change and commit it, or roll back and fail with its message."""
+    try:
+        result = action(*args, **kwargs)
+    except merging.EntityChangeError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    return result
+
+
+@linkage.command("review-stats")
+@with_appcontext
+def review_stats() -> None:
+    """Match reviews by status; pending ones by probability band and by agency."""
+    stats = reviews.stats()
+    click.echo("reviews: " + (", ".join(f"{k} {v}" for k, v in sorted(stats.by_status.items())) or "none"))
+    click.echo("pending by band: " + ", ".join(f"{k} {v}" for k, v in stats.pending_by_band.items()))
+    codes = dict(db.session.execute(select(Agency.id, Agency.code)).all())
+    by_agency = ", ".join(f"{codes.get(k, k)} {v}" for k, v in sorted(stats.pending_by_agency.items()))
+    click.echo("pending by agency: " + (by_agency or "none"))
+
+
+@linkage.command("merge")
+@click.argument("source", type=int)
+@click.argument("target", type=int)
+@click.option("--reason", required=True, help="Why they are one entity (kept in the history).")
+@with_appcontext
+def merge(source: int, target: int, reason: str) -> None:
+    """Merge entity SOURCE into TARGET: every row moves, names become former names."""
+    event = _run(merging.merge, source, target, reason=reason)
+    click.echo(f"merged {source} into {target}: event {event.id}, {merging.row_count(event.moved)} rows moved"
+               + (f", kept for unique clashes: {event.moved['kept']}" if event.moved.get("kept") else ""))
+
+
+@linkage.command("split")
+@click.argument("entity", type=int)
+@click.option("--record", "records", type=int, multiple=True, required=True,
+              help="A source record id to move (repeatable).")
+@click.option("--name", default=None, help="Name of the new entity (default: the first record's name).")
+@click.option("--reason", required=True, help="Why the records are another entity (kept in the history).")
+@with_appcontext
+def split(entity: int, records: tuple[int, ...], name: str | None, reason: str) -> None:
+    """Move source records of ENTITY, and every fact from them, to a new entity."""
+    event = _run(merging.split, entity, list(records), name=name, reason=reason)
+    click.echo(f"split {len(records)} records of {entity} off to new entity {event.to_entity_id}: event {event.id}, "
+               f"{merging.row_count(event.moved)} rows moved")
+
+
+@linkage.command("undo")
+@click.argument("event", type=int)
+@click.option("--reason", default=None, help="Why (kept in the history).")
+@with_appcontext
+def undo(event: int, reason: str | None) -> None:
+    """Undo merge, split or link EVENT: the rows it moved go back."""
+    done = _run(merging.undo, event, reason=reason)
+    kept = done.moved.get("kept")
+    click.echo(f"undid event {event}: event {done.id}, {merging.row_count(done.moved)} rows moved back"
+               + (f"; moved again since, left where they are: {kept}" if kept else ""))
+
+
+@linkage.command("train")
+@click.option("--profile", default="company", show_default=True, help="Linkage profile to train.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Model file to write (default: instance/linkage/<profile>.json, read before the shipped one).")
+@click.option("--max-pairs", type=float, default=5e6, show_default=True, help="Random pairs for the u estimates.")
+@with_appcontext
+def train(profile: str, out: str | None, max_pairs: float) -> None:
+    """Re-estimate a profile on this database: records its valid codes linked label the matching pairs."""
+    import os
+    from pathlib import Path
+
+    from ..linkage import get_profile
+    from ..linkage.model import ENV_DIR, INSTANCE_DIR
+    from ..linkage.training import train_on_linked
+    from ..linkage.training_data import linked_by_code  # splink loads only when training
+
+    register, linked = linked_by_code()
+    if register.empty or linked.empty:
+        raise click.ClickException("no records linked by a valid code yet: ingest registrations and agency "
+                                   "records first")
+    try:
+        model = train_on_linked(get_profile(profile), register, linked, max_pairs=max_pairs,
+                                meta={"source": "database", "records": len(linked)})
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    folder = Path(os.environ[ENV_DIR]) if os.environ.get(ENV_DIR) else INSTANCE_DIR
+    path = model.save(Path(out) if out else folder / f"{profile}.json")
+    click.echo(f"trained {profile} on {len(register)} entities and {len(linked)} linked records "
+               f"in {model.meta['seconds']} s: {path}")

@@ -1,0 +1,250 @@
+"""Entity resolution for coordinators: the review queue, merging, splitting, an entity's history and undo.
+
+Coordinators decide the suggested matches of their own agency's records; administrators those of every
+agency. Merges, splits and undo change entities every agency shares: coordinators and administrators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import false, func, or_, select
+
+from models import (
+    Agency,
+    EntityEvent,
+    EntityName,
+    EntityPhone,
+    EntityRole,
+    MarketEntity,
+    MatchReview,
+    Person,
+    PersonRole,
+    ReviewStatus,
+    Role,
+    SourceRecord,
+    User,
+)
+
+from ..access import EntityAccess, can_see_personal_data, get_entity_or_404, same_agency_or_admin
+from ..extensions import db
+from ..linkage import merge as merging
+from ..linkage import review as reviews
+from ..nav import nav_item
+from ..panels import Panel, register_panel
+from ..privacy import mask_name, mask_phone
+from . import bp
+from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
+from .match_words import in_words
+
+nav_item("coordinator.reviews_queue", _l("Match reviews"), "coordinator", "admin", order=32)
+PAGE_SIZE = 50
+IDENTITY = (("name", _l("Name")), ("uscc", _l("Unified social credit code")), ("address", _l("Address")),
+            ("district", _l("District")), ("legal_rep", _l("Legal representative")), ("phone", _l("Phone")))
+BAND_LABELS = {"high": _l("High (70% and above)"), "middle": _l("Middle (50-70%)"), "low": _l("Low (below 50%)")}
+
+
+def _own_agency() -> int | None:
+    """The agency whose reviews the user decides (None: administrators, every agency)."""
+    return None if current_user.role == Role.ADMIN else current_user.agency_id
+
+
+@bp.route("/reviews")
+def reviews_queue():
+    """Suggested matches to decide, likeliest first; by agency (administrators) and probability band."""
+    state = request.args.get("state", "pending")
+    status = {"pending": ReviewStatus.PENDING, "confirmed": ReviewStatus.CONFIRMED,
+              "rejected": ReviewStatus.REJECTED}.get(state)
+    band = request.args.get("band") if request.args.get("band") in reviews.BANDS else None
+    agency_id = _own_agency()
+    if current_user.role == Role.ADMIN:
+        agency_id = request.args.get("agency", type=int)
+    stmt = reviews.queue(status=status, agency_id=agency_id, band=band)
+    if current_user.role != Role.ADMIN and agency_id is None:
+        stmt = stmt.where(false())  # a coordinator without an agency decides nothing
+    page = max(request.args.get("page", 1, type=int), 1)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    entity_ids = {r.candidate_entity_id for r, _s in rows} | {r.provisional_entity_id for r, _s in rows}
+    names = dict(db.session.execute(select(MarketEntity.id, MarketEntity.name)
+                                    .where(MarketEntity.id.in_([i for i in entity_ids if i]))).all()) if rows else {}
+    agencies = db.session.scalars(select(Agency).order_by(Agency.code)).all()
+    return render_template("coordinator/linkage/reviews.html", rows=rows, names=names, state=state, band=band,
+                           agency_id=agency_id, agencies=agencies, bands=BAND_LABELS, page=page,
+                           pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, total=total,
+                           agency_codes={a.id: a.code for a in agencies})
+
+
+def agency_review_or_404(review_id: int) -> tuple[MatchReview, SourceRecord]:
+    """A review of a record of the coordinator's agency (any, for administrators); 404 otherwise."""
+    review = db.session.get(MatchReview, review_id)
+    if review is None:
+        abort(404)
+    source = db.session.get(SourceRecord, review.source_record_id)
+    if source is None or not same_agency_or_admin(source.agency_id):
+        abort(404)
+    return review, source
+
+
+def _entity_identity(entity: MarketEntity | None) -> dict[str, Any]:
+    """An entity's identity fields for the side-by-side view (people and phones masked where required)."""
+    if entity is None:
+        return {}
+    personal = can_see_personal_data(current_user, entity.id)
+    reps = db.session.scalars(select(Person.name).join(EntityRole, EntityRole.person_id == Person.id).where(
+        EntityRole.entity_id == entity.id, EntityRole.role == PersonRole.LEGAL_REPRESENTATIVE)).all()
+    phones = db.session.scalars(select(EntityPhone).where(EntityPhone.entity_id == entity.id)).all()
+    return {
+        "name": entity.name, "uscc": entity.uscc, "district": entity.district,
+        "address": entity.address.text if entity.address else None,
+        "legal_rep": ", ".join(sorted({r if personal else mask_name(r) for r in reps})) or None,
+        "phone": ", ".join(sorted({p.phone.number if personal else p.phone.masked for p in phones})) or None,
+        "other_names": db.session.scalars(select(EntityName.name).where(EntityName.entity_id == entity.id)).all(),
+    }
+
+
+def _record_identity(source: SourceRecord, entity_id: int | None) -> dict[str, Any]:
+    canonical = dict(source.canonical or {})
+    canonical.setdefault("uscc", source.uscc_raw)
+    if not can_see_personal_data(current_user, entity_id):
+        canonical["legal_rep"] = mask_name(canonical.get("legal_rep")) or None
+        canonical["phone"] = mask_phone(str(canonical["phone"])) if canonical.get("phone") else None
+    return canonical
+
+
+@bp.route("/reviews/<int:review_id>", methods=["GET", "POST"])
+def review(review_id: int):
+    """The record and the suggested entity side by side, the evidence in words; confirm or reject."""
+    review, source = agency_review_or_404(review_id)
+    form = ReviewDecisionForm()
+    if form.validate_on_submit():
+        decide = reviews.confirm if form.data["decision"] == "confirm" else reviews.reject
+        try:
+            decide(review.id, user=current_user, note=form.data["note"] or None)
+        except merging.EntityChangeError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("Match confirmed.") if form.data["decision"] == "confirm" else _("Match rejected."), "success")
+            following = db.session.execute(reviews.queue(agency_id=_own_agency()).limit(1)).first()
+            if following is not None:
+                return redirect(url_for("coordinator.review", review_id=following[0].id))
+            return redirect(url_for("coordinator.reviews_queue"))
+    candidate = db.session.get(MarketEntity, review.candidate_entity_id)
+    survivor = merging.resolve(candidate.id) if candidate.merged_into_id else candidate
+    provisional = db.session.get(MarketEntity, review.provisional_entity_id) if review.provisional_entity_id else None
+    decider = db.session.get(User, review.decided_by_id) if review.decided_by_id else None
+    return render_template("coordinator/linkage/review.html", review=review, source=source, form=form,
+                           agency=db.session.get(Agency, source.agency_id), candidate=candidate, survivor=survivor,
+                           provisional=provisional, fields=IDENTITY, record=_record_identity(source, source.entity_id),
+                           entity=_entity_identity(survivor), evidence=in_words(review.match_weights),
+                           decider=decider)
+
+
+@bp.route("/entities/<int:entity_id>/merge", methods=["GET", "POST"])
+def merge(entity_id: int):
+    """Merge another entity into this one (or this one into it): both side by side first, then a reason."""
+    entity = get_entity_or_404(entity_id, EntityAccess.FULL)
+    form = MergeForm()
+    if request.method == "GET" and request.args.get("other", type=int):
+        form.other.data = request.args.get("other", type=int)
+    other = db.session.get(MarketEntity, form.other.data) if form.other.data else None
+    if form.validate_on_submit():
+        if other is None:
+            flash(_("Entity %(id)s does not exist.", id=form.other.data), "danger")
+        else:
+            source, target = (other, entity) if form.data["direction"] == "into_this" else (entity, other)
+            try:
+                event = merging.merge(source.id, target.id, user=current_user, reason=form.data["reason"])
+            except merging.EntityChangeError as exc:
+                db.session.rollback()
+                flash(str(exc), "danger")
+            else:
+                db.session.commit()
+                flash(_("Merged: %(rows)s rows moved.", rows=merging.row_count(event.moved)), "success")
+                return redirect(url_for("coordinator.entity_history", entity_id=target.id))
+    return render_template("coordinator/linkage/merge.html", entity=entity, other=other, form=form, fields=IDENTITY,
+                           this_identity=_entity_identity(entity), other_identity=_entity_identity(other))
+
+
+@bp.route("/entities/<int:entity_id>/split", methods=["GET", "POST"])
+def split(entity_id: int):
+    """Choose source records of the entity to move, with every fact from them, to a new entity."""
+    entity = get_entity_or_404(entity_id, EntityAccess.FULL)
+    form = SplitForm()
+    if form.validate_on_submit():
+        chosen = [int(v) for v in request.form.getlist("records") if v.isdigit()]
+        try:
+            event = merging.split(entity.id, chosen, name=form.data["name"] or None, user=current_user,
+                                  reason=form.data["reason"])
+        except merging.EntityChangeError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("Split off to a new entity: %(rows)s rows moved.", rows=merging.row_count(event.moved)), "success")
+            return redirect(url_for("coordinator.entity_history", entity_id=event.to_entity_id))
+    records = db.session.execute(select(SourceRecord, Agency.code).join(Agency, Agency.id == SourceRecord.agency_id)
+                                 .where(SourceRecord.entity_id == entity.id).order_by(SourceRecord.id)).all()
+    return render_template("coordinator/linkage/split.html", entity=entity, form=form, records=records,
+                           chosen={int(v) for v in request.form.getlist("records") if v.isdigit()})
+
+
+@bp.route("/entities/<int:entity_id>/history")
+def entity_history(entity_id: int):
+    """Every merge, split, link and undo that touched the entity, newest first, with undo where possible."""
+    entity = get_entity_or_404(entity_id, EntityAccess.FULL)
+    events = db.session.scalars(select(EntityEvent).where(or_(EntityEvent.from_entity_id == entity.id,
+                                                              EntityEvent.to_entity_id == entity.id))
+                                .order_by(EntityEvent.id.desc())).all()
+    ids = {e.from_entity_id for e in events} | {e.to_entity_id for e in events}
+    names = dict(db.session.execute(select(MarketEntity.id, MarketEntity.name)
+                                    .where(MarketEntity.id.in_([i for i in ids if i]))).all()) if events else {}
+    user_ids = [e.user_id for e in events if e.user_id]
+    users = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
+    undone = {e.moved.get("undoes") for e in events if e.kind == merging.UNDO}
+    return render_template("coordinator/linkage/history.html", entity=entity, events=events, names=names,
+                           users=users, undone=undone, form=UndoForm(), row_count=merging.row_count,
+                           survivor=merging.resolve(entity.id) if entity.merged_into_id else None)
+
+
+@bp.route("/events/<int:event_id>/undo", methods=["POST"])
+def undo(event_id: int):
+    """Undo a merge, split or link; back to the history of the entity it was about."""
+    event = db.session.get(EntityEvent, event_id)
+    if event is None:
+        abort(404)
+    form = UndoForm()
+    back_to = event.from_entity_id or event.to_entity_id
+    if not form.validate_on_submit():
+        flash(_("The form expired: please try again."), "danger")
+        return redirect(url_for("coordinator.entity_history", entity_id=back_to))
+    try:
+        merging.undo(event.id, user=current_user, reason=form.data["reason"] or None)
+    except merging.EntityChangeError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("Undone."), "success")
+    return redirect(url_for("coordinator.entity_history", entity_id=back_to))
+
+
+def _panel_context(entity: MarketEntity, access: EntityAccess) -> dict[str, Any] | None:
+    """Links to merge, split and history for coordinators and administrators; pending reviews of the entity."""
+    if not current_user.is_authenticated or current_user.role not in (Role.COORDINATOR, Role.ADMIN):
+        return None
+    pending = db.session.scalar(select(func.count(MatchReview.id)).where(
+        MatchReview.status == ReviewStatus.PENDING,
+        or_(MatchReview.candidate_entity_id == entity.id, MatchReview.provisional_entity_id == entity.id))) or 0
+    survivor = merging.resolve(entity.id) if entity.merged_into_id else None
+    return {"entity": entity, "pending": pending, "survivor": survivor}
+
+
+register_panel(Panel("linkage", "coordinator/linkage/_panel.html", _panel_context, order=90,
+                     min_access=EntityAccess.FULL))

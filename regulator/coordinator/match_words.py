@@ -1,0 +1,68 @@
+"""The evidence of a suggested match in plain words: comparison names, level labels and strengths translated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..linkage.explain import evidence
+
+COMPARISONS = {
+    "name": _l("Company name"),
+    "name_city": _l("Region in the name"),
+    "place": _l("Address and location"),
+    "legal_rep": _l("Legal representative"),
+    "phone": _l("Phone"),
+    "period": _l("Date of the record within the licence or registration period"),
+}
+#: the company profile's level labels (regulator/linkage/profiles.py) in words
+LEVELS = {
+    "Same name": _l("the same name"),
+    "Same trade name, legal suffix differs": _l("the same trade name, with a different legal form"),
+    "name similar (bigram overlap >= 0.8)": _l("very similar names"),
+    "name similar (bigram overlap >= 0.6)": _l("similar names"),
+    "name similar (bigram overlap >= 0.4)": _l("somewhat similar names"),
+    "Exact match on name_city": _l("the same region in the name"),
+    "Same address": _l("the same address"),
+    "Same premises, unit given once": _l("the same premises (a unit given on one side only)"),
+    "Same premises, different unit": _l("the same building, a different unit"),
+    "Same street, house numbers overlap": _l("the same street, overlapping house numbers"),
+    "addr similar (bigram overlap >= 0.7)": _l("similar addresses"),
+    "Within 30 m": _l("places within 30 metres"),
+    "Within 200 m": _l("places within 200 metres"),
+    "Same district": _l("the same district"),
+    "Different place": _l("different places"),
+    "Exact match on rep_norm": _l("the same legal representative"),
+    "rep similar (bigram overlap >= 0.5)": _l("similar legal representatives"),
+    "Exact match on phone_norm": _l("the same phone number"),
+    "Dated within the period": _l("a record dated within the period"),
+    "Dated within 183 days of the period": _l("a record dated within half a year of the period"),
+    "Dated outside the period": _l("a record dated outside the period"),
+    "All other comparisons": _l("no agreement"),
+}
+STRENGTHS = {
+    "strong_for": _l("strong evidence of the same entity"),
+    "for": _l("evidence of the same entity"),
+    "neutral": _l("hardly evidence either way"),
+    "against": _l("evidence against"),
+    "strong_against": _l("strong evidence against"),
+}
+
+
+def in_words(match_weights: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Each comparison as {field, finding, strength, sentence, weight, kind} for the review page."""
+    out = []
+    for item in evidence(match_weights):
+        field = str(COMPARISONS.get(item["comparison"], item["comparison"]))
+        finding = str(LEVELS.get(item["level"], item["level"] or ""))
+        if item["weight"] >= 0:
+            sentence = _("%(field)s: %(finding)s makes a match %(factor)s times more likely.", field=field,
+                         finding=finding, factor=item["factor"])
+        else:
+            sentence = _("%(field)s: %(finding)s makes a match %(factor)s times less likely.", field=field,
+                         finding=finding, factor=item["factor"])
+        out.append({**item, "field": field, "finding": finding, "strength_text": str(STRENGTHS[item["strength"]]),
+                    "sentence": sentence})
+    return out

@@ -1,0 +1,112 @@
+"""Coordinator pages of entity resolution: the queue, a review side by side, merge, split, history and undo."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import EntityEvent, MarketEntity, MatchReview, Role, SourceRecord
+from models.enums import ReviewStatus
+from regulator.extensions import db
+
+WEIGHTS = {"prior": -13.0, "name": {"level": "Same name", "weight": 9.5},
+           "place": {"level": "Different place", "weight": -1.5}}
+
+
+def _world(make):  # noqa: ANN001, ANN202
+    samr, mee = make.agency("SAMR"), make.agency("MEE", domain="environment")
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    make.user("coord-mee", Role.COORDINATOR, agency_id=mee.id)
+    candidate = make.entity("深圳市华盛达贸易有限公司")
+    provisional = make.entity("华盛达商行", uscc=None)
+    inspection = make.inspection(provisional, samr)
+    source = db.session.get(SourceRecord, inspection.source_record_id)
+    source.canonical = {"name": "华盛达商行", "district": "福田区", "legal_rep": "张三明", "phone": "13812345678"}
+    review = MatchReview(source_record_id=source.id, candidate_entity_id=candidate.id,
+                         provisional_entity_id=provisional.id, probability=0.82, match_weights=WEIGHTS)
+    db.session.add(review)
+    db.session.commit()
+    return {"candidate": candidate.id, "provisional": provisional.id, "review": review.id, "source": source.id}
+
+
+def test_queue_and_review_show_both_records_and_the_evidence_in_words(client, auth, make) -> None:  # noqa: ANN001
+    """The coordinator finds the review in the queue, sees both sides and why, and confirms it."""
+    world = _world(make)
+    auth.login("coord")
+    assert "Suggested matches to review: 1" in client.get("/coordinator/").get_data(as_text=True)
+    queue = client.get("/coordinator/reviews?band=high").get_data(as_text=True)
+    assert f'data-id="{world["review"]}"' in queue and "82%" in queue
+    assert f'data-id="{world["review"]}"' not in client.get("/coordinator/reviews?band=low").get_data(as_text=True)
+    page = client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
+    assert "华盛达商行" in page and "深圳市华盛达贸易有限公司" in page
+    assert "Company name: the same name makes a match 724.1 times more likely." in page
+    assert "Address and location: different places makes a match 2.8 times less likely." in page
+    response = client.post(f"/coordinator/reviews/{world['review']}", data={"decision": "confirm", "note": "同一家"})
+    assert response.status_code == 302
+    assert db.session.get(MatchReview, world["review"]).status == ReviewStatus.CONFIRMED
+    assert db.session.get(SourceRecord, world["source"]).entity_id == world["candidate"]
+    assert "同一家" in client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
+
+
+def test_review_page_in_chinese(client, auth, make) -> None:  # noqa: ANN001
+    """The evidence reads in Chinese for a Chinese browser."""
+    world = _world(make)
+    auth.login("coord")
+    page = client.get(f"/coordinator/reviews/{world['review']}", headers={"Accept-Language": "zh-CN"})
+    text = page.get_data(as_text=True)
+    assert "企业名称" in text and "名称相同" in text
+
+
+def test_other_agency_coordinator_cannot_see_or_decide(client, auth, make) -> None:  # noqa: ANN001
+    """A coordinator of another agency gets 404 for the review and finds nothing in the queue."""
+    world = _world(make)
+    auth.login("coord-mee")
+    assert "Suggested matches to review: 0" in client.get("/coordinator/").get_data(as_text=True)
+    assert client.get(f"/coordinator/reviews/{world['review']}").status_code == 404
+    assert client.post(f"/coordinator/reviews/{world['review']}", data={"decision": "reject"}).status_code == 404
+    assert f'data-id="{world["review"]}"' not in client.get("/coordinator/reviews").get_data(as_text=True)
+    assert db.session.get(MatchReview, world["review"]).status == ReviewStatus.PENDING
+
+
+def test_merge_split_history_and_undo_pages(client, auth, make) -> None:  # noqa: ANN001
+    """Merge from the page, see it in the history, undo it; split a record off to a new entity."""
+    world = _world(make)
+    samr = make.agency("SAMR")
+    keep, dup = world["candidate"], world["provisional"]
+    db.session.commit()
+    auth.login("coord")
+    preview = client.get(f"/coordinator/entities/{keep}/merge?other={dup}").get_data(as_text=True)
+    assert "华盛达商行" in preview
+    response = client.post(f"/coordinator/entities/{keep}/merge",
+                           data={"other": dup, "direction": "into_this", "reason": "同一企业"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/entities/{keep}/history")
+    assert db.session.get(MarketEntity, dup).merged_into_id == keep
+    history = client.get(f"/coordinator/entities/{keep}/history").get_data(as_text=True)
+    event = db.session.scalars(select(EntityEvent)).one()
+    assert f'data-id="{event.id}"' in history and "同一企业" in history
+    refused = client.post(f"/coordinator/entities/{keep}/merge",
+                          data={"other": keep, "direction": "into_this", "reason": "x"})
+    assert "into itself" in refused.get_data(as_text=True)
+    assert client.post(f"/coordinator/events/{event.id}/undo", data={"reason": "误合并"}).status_code == 302
+    assert db.session.get(MarketEntity, dup).merged_into_id is None
+    assert "undone" in client.get(f"/coordinator/entities/{keep}/history").get_data(as_text=True)
+    make.inspection(db.session.get(MarketEntity, keep), samr)
+    extra = make.inspection(db.session.get(MarketEntity, keep), samr)
+    db.session.commit()
+    only = client.post(f"/coordinator/entities/{dup}/split", data={"records": [], "reason": "x"})
+    assert "at least one" in only.get_data(as_text=True)
+    split_page = client.get(f"/coordinator/entities/{keep}/split").get_data(as_text=True)
+    assert f'value="{extra.source_record_id}"' in split_page
+    response = client.post(f"/coordinator/entities/{keep}/split",
+                           data={"records": [str(extra.source_record_id)], "name": "华盛达餐饮", "reason": "另一家"})
+    assert response.status_code == 302
+    moved = db.session.get(SourceRecord, extra.source_record_id)
+    assert db.session.get(MarketEntity, moved.entity_id).name == "华盛达餐饮"
+
+
+def test_profile_panel_links_to_entity_resolution(client, auth, make) -> None:  # noqa: ANN001
+    """Coordinators see merge, split and history links on the internal profile, with pending reviews."""
+    world = _world(make)
+    auth.login("coord")
+    page = client.get(f"/entities/{world['candidate']}").get_data(as_text=True)
+    assert f"/coordinator/entities/{world['candidate']}/merge" in page
+    assert "1 match review pending" in page
