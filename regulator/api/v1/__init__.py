@@ -1,5 +1,6 @@
 """Resources of API version 1, one module per resource."""
 
+from .campaigns import bp as campaigns_bp
 from .imports import bp as imports_bp
 from .match_reviews import bp as match_reviews_bp
 from .objections import bp as objections_bp
@@ -12,4 +13,5 @@ BLUEPRINTS = [
     objections_bp,
     match_reviews_bp,
     imports_bp,
+    campaigns_bp,
 ]
