@@ -50,13 +50,15 @@ def load_entities() -> pd.DataFrame:
 
 def load_inspections() -> pd.DataFrame:
     """Every live inspection with its selection reason and probability (training rows come from here)."""
-    stmt = select(Inspection.id, Inspection.entity_id, Inspection.agency_id, _txt(Inspection.inspection_date),
+    stmt = select(Inspection.id, Inspection.external_id, Inspection.entity_id, Inspection.agency_id,
+                  _txt(Inspection.inspection_date),
                   _txt(Inspection.inspection_type), _txt(Inspection.selection_reason),
                   Inspection.selection_probability, _txt(Inspection.result), Inspection.serious_violation,
-                  Inspection.violation_count).where(Inspection.status != RecordStatus.WITHDRAWN)
-    return _read(stmt, ["inspection_id", "entity_id", "agency_id", "inspection_date", "inspection_type",
+                  Inspection.violation_count, Inspection.inspectors_text).where(
+                      Inspection.status != RecordStatus.WITHDRAWN)
+    return _read(stmt, ["inspection_id", "external_id", "entity_id", "agency_id", "inspection_date", "inspection_type",
                         "selection_reason", "selection_probability", "result", "serious_violation",
-                        "violation_count"], ("inspection_date",))
+                        "violation_count", "inspectors_text"], ("inspection_date",))
 
 
 def load_frames() -> RecordFrames:
