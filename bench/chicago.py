@@ -15,8 +15,11 @@
 4. Where outcomes of the scored rows are present, prints the city's metrics: AUC, mean days earlier and
    the share of critical findings in the first half of the period (model against the actual schedule).
 
-The inspector (one of six anonymised groups) is a feature only with ``--with-inspector``: in the
-platform inspectors are drawn after entities are selected, so the entity ranking never uses them.
+The inspector (one of six anonymised groups) explains much of whether a critical violation is written
+up. The model learns with it (so that it does not mistake a strict inspector for a bad business), but
+the ranking uses the actual inspector of a scored inspection only with ``--with-inspector``; without it
+the score is averaged over the inspector groups in proportion to their share of past inspections: an
+entity ranking that does not depend on who will be drawn to inspect.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from risk.evaluate import schedule_gain, summary  # noqa: E402
 from risk.features import Timeline, build_features, to_days  # noqa: E402
-from risk.model import RiskClassifier  # noqa: E402
+from risk.model import RiskClassifier, marginal_proba  # noqa: E402
 
 FILES = {
     "food": ("food_inspections.csv.gz", ("Inspection_ID", "License", "DBA_Name", "Facility_Type", "Risk",
@@ -284,8 +287,12 @@ def history_excess(inspections: pd.DataFrame, queries: pd.DataFrame) -> dict[str
     return {"hist_excess": line.sum("excess", keys, days), "hist_last_excess": line.last("excess", keys, days)}
 
 
-def feature_table(with_inspector: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Features of every canvass inspection as of its day, and the inspections (ids, dates, outcomes)."""
+def feature_table() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Features of every canvass inspection as of its day, and the inspections (ids, dates, outcomes).
+
+    The inspector group is a column too: training uses it to explain away how strict each group is;
+    scoring without ``--with-inspector`` averages it out (``marginal_proba``).
+    """
     from regulator.services.risk_frames import load_frames
 
     frames = load_frames()
@@ -300,8 +307,7 @@ def feature_table(with_inspector: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     heat = inspection_context().reindex(canvass["external_id"].astype(str))
     for column in heat.columns:
         X[column] = heat[column].to_numpy(float)
-    if with_inspector:
-        X["inspector"] = pd.Categorical(canvass["inspectors_text"].astype("string"))
+    X["inspector"] = pd.Categorical(canvass["inspectors_text"].astype("string"))
     return X, canvass
 
 
@@ -325,14 +331,18 @@ def run(data_dir: Path, cutoff: date, out: Path, with_inspector: bool, until: da
             counts = load_into_platform(sources, cutoff)
             loaded = time.perf_counter()
             print(f"loaded {counts} in {loaded - started:.0f}s", flush=True)
-            X, canvass = feature_table(with_inspector)
+            X, canvass = feature_table()
     day = pd.Timestamp(cutoff)
     dates = pd.to_datetime(canvass["inspection_date"])
     train = (dates < day).to_numpy()
     test = ~train if until is None else (~train & (dates < pd.Timestamp(until)).to_numpy())
     y = canvass["serious_violation"].astype("boolean").fillna(False).to_numpy(int)
     model = RiskClassifier().fit(X.loc[train], y[train], dates=dates[train])
-    score = model.predict_proba(X.loc[test])[:, 1]
+    if with_inspector:
+        score = model.predict_proba(X.loc[test])[:, 1]
+    else:
+        weights = X.loc[train, "inspector"].value_counts()
+        score = marginal_proba(model, X.loc[test], "inspector", weights)
     ids = canvass.loc[test, "external_id"].astype(str).to_numpy()
     pd.DataFrame({"Inspection_ID": ids, "score": score.round(6)}).to_csv(out, index=False)
     print(f"trained on {int(train.sum())} inspections (best iteration {model.best_iteration_}), "
