@@ -296,6 +296,8 @@ def feature_table() -> tuple[pd.DataFrame, pd.DataFrame]:
     from regulator.services.risk_frames import load_frames
 
     frames = load_frames()
+    # the facility type (restaurant, school ...) and the location, besides the risk category (industry code)
+    frames.attributes = ["industry_name", "latitude", "longitude"]
     insp = frames.inspections
     canvass = insp.loc[insp["inspection_type"].eq("routine")].sort_values("inspection_date", kind="stable")
     canvass = canvass.reset_index(drop=True)

@@ -11,6 +11,8 @@ from models import InspectionTask, TaskInspector, TaskStatus
 
 from ..extensions import db
 from ..nav import nav_item
+from ..risk_text import reason_text
+from ..services.risk_models import latest_scores
 from . import bp
 
 nav_item("inspector.index", _l("My tasks"), "inspector", order=30)
@@ -25,4 +27,5 @@ def index():
         .where(TaskInspector.user_id == current_user.id,
                InspectionTask.status.in_([TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS]))
         .order_by(InspectionTask.expected_findings.desc(), InspectionTask.window_start)).all()
-    return render_template("inspector/index.html", tasks=tasks)
+    risk = latest_scores([t.entity_id for t in tasks])
+    return render_template("inspector/index.html", tasks=tasks, risk=risk, reason_text=reason_text)

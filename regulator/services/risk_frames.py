@@ -38,14 +38,15 @@ def _read(stmt, columns: list[str], dates: tuple[str, ...] = ()) -> pd.DataFrame
 
 
 def load_entities() -> pd.DataFrame:
-    """entity_id, district, industry, entity_type, registration_date, address_id, latitude, longitude."""
-    stmt = (select(MarketEntity.id, MarketEntity.district, MarketEntity.industry_code,
+    """entity_id, district, industry (code), industry_name, entity_type, registration_date, address_id, latitude,
+    longitude."""
+    stmt = (select(MarketEntity.id, MarketEntity.district, MarketEntity.industry_code, MarketEntity.industry,
                    _txt(MarketEntity.entity_type), _txt(MarketEntity.registration_date), MarketEntity.address_id,
                    Address.latitude, Address.longitude)
             .outerjoin(Address, Address.id == MarketEntity.address_id)
             .where(MarketEntity.merged_into_id.is_(None)))
-    return _read(stmt, ["entity_id", "district", "industry", "entity_type", "registration_date", "address_id",
-                        "latitude", "longitude"], ("registration_date",))
+    return _read(stmt, ["entity_id", "district", "industry", "industry_name", "entity_type", "registration_date",
+                        "address_id", "latitude", "longitude"], ("registration_date",))
 
 
 def load_inspections() -> pd.DataFrame:
