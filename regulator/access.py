@@ -100,7 +100,11 @@ def wants_json() -> bool:
 def _deny(status: int):  # noqa: ANN202 - returns a Flask response or aborts
     if status == 401:
         if wants_json():
-            return jsonify(code="unauthorized", message="authentication required"), 401
+            from .errors import error_body
+
+            response = jsonify(error_body("unauthorized", "authentication required"))
+            response.headers["WWW-Authenticate"] = 'Bearer realm="regulator"'
+            return response, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     abort(status)
 

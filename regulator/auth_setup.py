@@ -41,6 +41,7 @@ def load_user(user_id: str) -> User | None:
 def load_token_principal(request: Request) -> TokenPrincipal | None:
     """Agency systems authenticate with ``Authorization: Bearer rgt_...`` instead of a session."""
     header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    # tokens serve the API only: a leaked token must not open the web pages
+    if not header.startswith("Bearer ") or not request.path.startswith("/api/"):
         return None
     return principal_for(header[7:].strip())

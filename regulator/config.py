@@ -32,6 +32,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
+    #: per API token / user / address, on every /api/v1 resource (429 with the JSON error shape beyond it)
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1200 per minute")
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
 

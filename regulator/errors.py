@@ -1,40 +1,80 @@
-"""Error pages for browsers and JSON errors with a stable shape for API callers."""
+"""Error pages for browsers and JSON errors with a stable shape for API callers.
+
+The JSON shape (``regulator.api.schemas.ErrorSchema``): ``{"code", "message", "errors"?, "request_id"}``;
+``code`` is the HTTP reason in snake case (``not_found``, ``unprocessable_entity``, ``conflict``,
+``too_many_requests`` ...), ``errors`` maps each bad field to its problems.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, jsonify, render_template
-from werkzeug.exceptions import HTTPException
+from flask import Flask, g, jsonify, render_template
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import Conflict, HTTPException
 
 from .access import wants_json
 
 log = logging.getLogger(__name__)
+_LOCATIONS = {"json", "query", "querystring", "form", "files", "view_args", "headers", "path"}
+
+
+def error_body(code: str, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON body of an API error."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    body["request_id"] = g.get("request_id", "")
+    return body
+
+
+def _field_errors(data: dict[str, Any]) -> dict[str, Any] | None:
+    # webargs puts field errors under "messages" ({location: {field: [..]}}); flatten the location away
+    field_errors = data.get("errors") or data.get("messages")
+    if isinstance(field_errors, dict) and field_errors and set(field_errors) <= _LOCATIONS:
+        flat: dict[str, Any] = {}
+        for location in field_errors.values():
+            flat.update(location if isinstance(location, dict) else {"_schema": location})
+        field_errors = flat
+    return field_errors if isinstance(field_errors, dict) else None
 
 
 def _handle_http(exc: HTTPException):  # noqa: ANN202 - a Flask response
     if wants_json():
         data = getattr(exc, "data", None) or {}
-        body = {"code": exc.name.lower().replace(" ", "_"), "message": data.get("message") or exc.description}
-        # webargs puts field errors under "messages" ({location: {field: [..]}}); flatten the location away
-        field_errors = data.get("errors") or data.get("messages")
-        if isinstance(field_errors, dict) and set(field_errors) <= {"json", "query", "form", "files", "view_args"}:
-            field_errors = {k: v for location in field_errors.values() for k, v in location.items()}
-        if field_errors:
-            body["errors"] = field_errors
-        return jsonify(body), exc.code
+        code = (exc.name or "error").lower().replace(" ", "_").replace("'", "")
+        message = data.get("message") or exc.description or exc.name
+        response = jsonify(error_body(code, str(message), _field_errors(data)))
+        response.status_code = exc.code or 500
+        for name, value in (exc.get_headers() if exc.code == 405 else []):
+            if name.lower() == "allow":
+                response.headers["Allow"] = value
+        if exc.code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="regulator"'
+        return response
     return render_template("errors/error.html", error=exc), exc.code
+
+
+def _handle_integrity(exc: IntegrityError):  # noqa: ANN202 - a Flask response
+    """A write that collides with existing data (a unique key, a reference) is a conflict, not a crash."""
+    from .extensions import db
+
+    db.session.rollback()
+    log.warning("integrity error: %s", exc.orig)
+    return _handle_http(Conflict("the request conflicts with existing data"))
 
 
 def _handle_unexpected(exc: Exception):  # noqa: ANN202 - a Flask response
     log.exception("unhandled error")
     if wants_json():
-        return jsonify(code="internal_server_error", message="internal server error"), 500
+        return jsonify(error_body("internal_server_error", "internal server error")), 500
     return render_template("errors/error.html", error=None), 500
 
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(IntegrityError, _handle_integrity)
     if not app.config.get("TESTING"):
         app.register_error_handler(Exception, _handle_unexpected)

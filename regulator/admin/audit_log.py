@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, time
 
 from flask import Response, render_template, request
@@ -11,6 +9,7 @@ from sqlalchemy import func, select
 
 from models import AuditLog, MarketEntity, Role
 
+from ..exports import to_csv
 from ..extensions import db
 from ..services import audit as audit_service
 from . import bp
@@ -73,17 +72,14 @@ def audit_export():
     """The filtered log as CSV (UTF-8 with BOM so spreadsheet programs read Chinese); the export is audited."""
     stmt, filters = _filtered()
     rows = db.session.scalars(stmt.order_by(AuditLog.id.desc()).limit(EXPORT_LIMIT)).all()
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(["id", "at", "username", "role", "action", "entity_id", "object_type", "object_id", "ip",
-                     "details"])
-    for r in rows:
-        writer.writerow([r.id, r.at.isoformat(), r.username or "", r.role or "", r.action, r.entity_id or "",
-                         r.object_type or "", r.object_id or "", r.ip or "",
-                         ";".join(f"{k}={v}" for k, v in sorted((r.details or {}).items()))])
+    # usernames and details carry text typed by users: neutralised so no cell runs as a formula
+    body = to_csv(["id", "at", "username", "role", "action", "entity_id", "object_type", "object_id", "ip",
+                   "details"],
+                  ([r.id, r.at.isoformat(), r.username or "", r.role or "", r.action, r.entity_id or "",
+                    r.object_type or "", r.object_id or "", r.ip or "",
+                    ";".join(f"{k}={v}" for k, v in sorted((r.details or {}).items()))] for r in rows))
     audit_service.record("audit.export", rows=len(rows), filters={k: v for k, v in filters.items() if v})
     db.session.commit()
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename=audit-{stamp}.csv"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from models import Role
 
@@ -32,3 +32,21 @@ class UserEditForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
     password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional(), Length(min=10)])
     submit = SubmitField(_l("Save"))
+
+
+class TokenIssueForm(FlaskForm):
+    """A new API token for an agency system: its name, role, scopes and lifetime."""
+
+    agency = SelectField(_l("Agency"), choices=[], validate_choice=False, validators=[DataRequired()])
+    name = StringField(_l("System name"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(_l("Acts as"), choices=[SelectChoice(Role.COORDINATOR.value, Role.COORDINATOR.value),
+                                               SelectChoice(Role.INSPECTOR.value, Role.INSPECTOR.value)])
+    write = BooleanField(_l("May write (record results, push records); unticked: read only"), default=True)
+    days = IntegerField(_l("Expires after (days, empty: never)"), validators=[Optional(), NumberRange(1, 3650)])
+    submit = SubmitField(_l("Issue token"))
+
+
+class TokenRevokeForm(FlaskForm):
+    """Revoke one token (the CSRF token is the whole form)."""
+
+    submit = SubmitField(_l("Revoke"))

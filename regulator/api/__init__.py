@@ -6,15 +6,20 @@ callers must send the CSRF token (``X-CSRFToken``) on unsafe methods; token call
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
 from flask_smorest import Api
 
 from ..access import PUBLIC, blueprint_roles
-from ..extensions import csrf
+from ..extensions import csrf, limiter
+from ..services.tokens import TokenPrincipal, scope_for
+from .schemas import ErrorSchema
 
 
 class RegulatorApi(Api):
     """flask-smorest's Api, leaving error pages to regulator.errors (JSON under /api, HTML elsewhere)."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self) -> None:
         pass
@@ -30,6 +35,29 @@ def _csrf_for_session_callers() -> None:
     if request.headers.get("Authorization") or not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
     csrf.protect()
+
+
+def _token_scope() -> None:
+    """A token without the scope a method needs is refused (read-only tokens cannot write)."""
+    if not request.path.startswith("/api/") or not request.headers.get("Authorization"):
+        return
+    if isinstance(current_user._get_current_object(), TokenPrincipal) and not current_user.may(
+            scope_for(request.method)):
+        abort(403, description=f"this token lacks the {scope_for(request.method)!r} scope")
+
+
+def _caller_key() -> str:
+    """Rate limits count per token or signed-in user, else per address."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and current_user.is_authenticated:
+        return f"token:{getattr(current_user, 'token_id', '')}"
+    if current_user.is_authenticated:
+        return f"user:{current_user.get_id()}"
+    return f"addr:{request.remote_addr}"
+
+
+def _api_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def init_app(app: Flask) -> None:
@@ -52,6 +80,8 @@ def init_app(app: Flask) -> None:
     from .v1 import BLUEPRINTS
 
     app.before_request(_csrf_for_session_callers)
+    app.before_request(_token_scope)
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1" + (blueprint.url_prefix or ""))
+        limiter.limit(_api_limit, key_func=_caller_key)(blueprint)

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from models import MarketEntity, Role, User
 from ..extensions import db
 from . import users as user_service
 from .agencies import upsert_agency
+from .demo_campaign import stage_campaign, stage_campaign_inspectors
 
 log = logging.getLogger(__name__)
 DEFAULT_ENTITIES = 2000
@@ -81,6 +82,17 @@ def stage_generate(run: DemoRun) -> None:
     run.manifest = write_agency_files(run.world, run.out_dir)
     rows = sum(item["rows"] for item in run.manifest)
     run.echo(f"  wrote {len(run.manifest)} agency files ({rows} rows) to {run.out_dir}")
+
+
+def stage_ingest(run: DemoRun) -> None:
+    """Ingest every agency file through the mappings and link the rows to market entities."""
+    from ..ingest.demo import ingest_directory
+
+    batches = ingest_directory(run.out_dir)
+    rows = sum(b.rows_accepted for b in batches)
+    rejected = sum(b.rows_rejected for b in batches)
+    entities = db.session.scalar(select(func.count(MarketEntity.id)))
+    run.echo(f"  ingested {rows} rows ({rejected} quarantined) from {len(batches)} files; {entities} entities")
 
 
 def stage_accounts(run: DemoRun) -> None:
@@ -142,6 +154,18 @@ def stage_risk(run: DemoRun) -> None:
     auc = row.metrics.get("auc")
     run.echo(f"  {row.version}: test auc {auc if auc is None else round(auc, 3)}; "
              f"{report.entities} entities scored as of {as_of}")
+def stage_graph(run: DemoRun) -> None:
+    """The relationship graph: features as of the world's last day and the risk clusters."""
+    from ..graph import service as graph_service
+
+    data = graph_service.load_graph()
+    as_of = run.world.end if run.world is not None else date.today()
+    features = graph_service.graph_feature_frame(as_of, data)
+    build, count = graph_service.rebuild_clusters(as_of, data=data)
+    db.session.commit()
+    counts = ", ".join(f"{k} {v}" for k, v in graph_service.summary(data).items())
+    related = int((features["related_entities"] > 0).sum()) if len(features) else 0
+    run.echo(f"  {counts}; {related} entities related; {count} risk clusters (build {build})")
 
 
 #: (name, stage) in order; capabilities insert their stage before "accounts"
@@ -149,9 +173,13 @@ STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("database", stage_database),
     ("agencies", stage_agencies),
     ("generate", stage_generate),
+    ("ingest", stage_ingest),
+    ("graph", stage_graph),
     ("risk", stage_risk),
     ("credit", stage_credit),
+    ("campaign", stage_campaign),
     ("accounts", stage_accounts),
+    ("campaign_inspectors", stage_campaign_inspectors),
 ]
 
 

@@ -15,6 +15,9 @@ from ..extensions import db
 from . import audit
 
 TOKEN_PREFIX = "rgt_"  # noqa: S105 - a prefix, not a secret
+#: ``read``: GET/HEAD/OPTIONS; ``write``: every other method (within what the token's role may do)
+SCOPES = ("read", "write")
+TOKEN_ROLES = (Role.COORDINATOR, Role.INSPECTOR)
 
 
 def _digest(token: str) -> str:
@@ -44,24 +47,40 @@ class TokenPrincipal:
     def get_id(self) -> None:
         return None
 
+    def may(self, scope: str) -> bool:
+        """True when the token was granted ``scope`` (tokens issued without scopes hold both)."""
+        return not self.scopes or scope in self.scopes
+
+
+def scope_for(method: str) -> str:
+    """The scope an HTTP method needs."""
+    return "read" if method in ("GET", "HEAD", "OPTIONS") else "write"
+
 
 def issue_token(agency: Agency, name: str, role: Role | str = Role.COORDINATOR,
-                scopes: list[str] | None = None, created_by_id: int | None = None) -> tuple[str, ApiToken]:
+                scopes: list[str] | None = None, created_by_id: int | None = None,
+                expires_at: datetime | None = None) -> tuple[str, ApiToken]:
     """Create a token; the clear text is returned once and never stored."""
     role = Role(role)
-    if role in (Role.ADMIN, Role.ENTERPRISE):
+    if role not in TOKEN_ROLES:
         raise ValueError("agency tokens act as coordinators or inspectors only")
+    scopes = list(scopes) if scopes else list(SCOPES)
+    if not scopes or set(scopes) - set(SCOPES):
+        raise ValueError(f"scopes must be among {list(SCOPES)}")
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(agency_id=agency.id, name=name, prefix=clear[:10], token_hash=_digest(clear), role=role,
-                     scopes=scopes or [], created_by_id=created_by_id)
+                     scopes=scopes, created_by_id=created_by_id, expires_at=expires_at)
     db.session.add(token)
     db.session.flush()
-    audit.record("token.issue", object_type="api_token", object_id=token.id, agency=agency.code, name=name)
+    audit.record("token.issue", object_type="api_token", object_id=token.id, agency=agency.code, name=name,
+                 role=str(role), scopes=scopes)
     return clear, token
 
 
 def revoke_token(token: ApiToken) -> None:
-    """Revoke a token from now on."""
+    """Revoke a token from now on (revoking twice keeps the first time)."""
+    if token.revoked_at is not None:
+        return
     token.revoked_at = datetime.now(UTC)
     audit.record("token.revoke", object_type="api_token", object_id=token.id)
 

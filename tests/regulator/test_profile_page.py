@@ -156,8 +156,8 @@ def test_api_profile_and_records(app, make, client, auth) -> None:  # noqa: ANN0
     auth.login("ent")
     body = client.get(f"/api/v1/entities/{entity.id}").get_json()
     assert body["credit"]["credit_class"] == entity.credit_class.value and body["credit"]["reasons"]
-    records = client.get(f"/api/v1/entities/{entity.id}/records?kind=inspection").get_json()
-    assert records["total"] == 30 and len(records["items"]) == 30
+    records = client.get(f"/api/v1/entities/{entity.id}/records?kind=inspection&per_page=50").get_json()
+    assert records["total"] == 30 and len(records["items"]) == 30 and records["pages"] == 1
     assert "source_record_id" not in records["items"][0]["fields"]
     assert client.get(f"/api/v1/entities/{other.id}").status_code == 403
-    assert client.get(f"/api/v1/entities/{entity.id}/records?kind=nonsense").status_code == 400
+    assert client.get(f"/api/v1/entities/{entity.id}/records?kind=nonsense").status_code == 422

@@ -71,12 +71,13 @@ def test_merged_entities_are_not_found(app, make) -> None:  # noqa: ANN001
 
 
 def test_search_page_and_api(app, make, client) -> None:  # noqa: ANN001
-    """The page lists the hit with the matched former name; the API returns JSON; an empty query is a 400."""
+    """The page lists the hit with its matched former name; the API returns JSON; no query: 422 naming q."""
     _world(make)
     db.session.commit()
     page = client.get("/search?q=老宏达五金厂").get_data(as_text=True)
     assert "深圳市宏达贸易有限公司" in page and "matched-name" in page
     body = client.get("/api/v1/public/entities?q=华盛达").get_json()
     assert body["items"][0]["name"] == "深圳市华盛达贸易有限公司" and "credit_class" not in body["items"][0]
-    assert client.get("/api/v1/public/entities").status_code == 400
+    missing = client.get("/api/v1/public/entities")
+    assert missing.status_code == 422 and "q" in missing.json["errors"]
     assert db.session.query(MarketEntity).count() == 45

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import CreditAssessment, MarketEntity, ModelVersion, RiskScore, Role, Severity
+from models import CreditAssessment, ModelVersion, RiskScore, Role, Severity
 from regulator.extensions import db
 from regulator.risk_text import MESSAGES
 from regulator.services import risk_models
@@ -58,15 +58,12 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
                                  .where(CreditAssessment.model_version_id == row.id))
     assert assessed > 0  # credit classes took the model's probability
     make.user("boss", Role.ADMIN)
-    inspector = make.user("insp", Role.INSPECTOR, agency_id=make.agency("SAMR").id)
-    make.task(db.session.get(MarketEntity, worst.entity_id), [make.agency("SAMR")], [inspector])
+    make.user("insp", Role.INSPECTOR, agency_id=make.agency("SAMR").id)
     make.user("ent", Role.ENTERPRISE, entity_id=worst.entity_id)
     db.session.commit()
     auth.login("insp")
     page = client.get(f"/entities/{worst.entity_id}").get_data(as_text=True)
     assert 'id="risk-score"' in page and worst.reasons[0]["text"] in page
-    tasks = client.get("/inspector/").get_data(as_text=True)
-    assert f"{worst.probability * 100:.0f}%" in tasks and worst.reasons[0]["text"] in tasks
     auth.logout()
     auth.login("ent")
     assert 'id="risk-score"' not in client.get(f"/entities/{worst.entity_id}").get_data(as_text=True)

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, request
+from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
 
 from models import MarketEntity, Role
 
@@ -23,6 +24,7 @@ from ...public.profile import public_payload
 from ...public.search import search_entities
 from ...record_kinds import KINDS, snapshot
 from ...services import audit
+from ..pagination import IdArg, Page, PageArgs, envelope, page_schema
 
 bp = Blueprint("api_profiles", __name__, description="Entity profiles: internal (audited) and public")
 STAFF_AND_ENTERPRISE = (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR, Role.ENTERPRISE)
@@ -69,46 +71,91 @@ def entity(entity_id: int):
     })
 
 
+class RecordArgs(PageArgs):
+    """Timeline filters."""
+
+    kind = fields.String(validate=validate.OneOf(sorted(KINDS)), metadata={"description": "record kind"})
+    agency = IdArg(metadata={"description": "agency id"})
+
+
+class RecordItemSchema(Schema):
+    """One record of the timeline; ``fields`` are the kind's own fields."""
+
+    kind = fields.String(required=True)
+    id = fields.Integer(required=True)
+    date = fields.String(allow_none=True)
+    agency_id = fields.Integer(allow_none=True)
+    agency = fields.String(allow_none=True)
+    fields_ = fields.Dict(data_key="fields", required=True)
+    under_objection = fields.Boolean(required=True)
+    revisions = fields.Integer(required=True)
+
+
+class RecordPageSchema(page_schema(RecordItemSchema)):
+    """A page of the timeline, with the count of each kind over the whole timeline."""
+
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class SearchArgs(PageArgs):
+    """Public search: the text and the page."""
+
+    q = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                      metadata={"description": "name, former name or USCC (or its start)"})
+
+
+class SearchHitSchema(Schema):
+    """One public search result."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    uscc = fields.String(allow_none=True)
+    district = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    matched_name = fields.String(allow_none=True)
+    score = fields.Float(required=True)
+
+
 @bp.route("/entities/<int:entity_id>/records")
 @role_required(*STAFF_AND_ENTERPRISE)
-@bp.response(200)
-def records(entity_id: int):
-    """One page of the timeline (``kind``, ``agency``, ``page``), newest first; audited."""
+@bp.arguments(RecordArgs, location="query", as_kwargs=True)
+@bp.response(200, RecordPageSchema)
+def records(entity_id: int, page: int, per_page: int, kind: str | None = None, agency: int | None = None):
+    """One page of the timeline (filters ``kind``, ``agency``), newest first; audited."""
     entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
     access = entity_access(current_user, entity_id)
-    kind = request.args.get("kind") or None
-    if kind is not None and kind not in KINDS:
-        abort(400, description=f"kind must be one of {sorted(KINDS)}")
     audit.record("profile.records", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
-                 access=access.name, channel="api", page=request.args.get("page", 1, type=int))
+                 access=access.name, channel="api", page=page)
     db.session.commit()
-    page = load_page(TimelineFilter(entity.id, visible_agencies(current_user, access), kind,
-                                    request.args.get("agency", type=int)), request.args.get("page", 1, type=int))
+    loaded = load_page(TimelineFilter(entity.id, visible_agencies(current_user, access), kind, agency),
+                       page, per_page)
     items = []
-    for item in page.items:
-        fields = snapshot(KINDS[item.kind], item.record)
+    for item in loaded.items:
+        fields_ = snapshot(KINDS[item.kind], item.record)
         if not may_see_source(current_user, item.record.agency_id):
-            fields.pop("source_record_id")
+            fields_.pop("source_record_id")
         items.append({"kind": item.kind, "id": item.record.id, "date": item.day, "agency_id": item.record.agency_id,
-                      "agency": item.agency.name if item.agency else None, "fields": fields,
+                      "agency": item.agency.name if item.agency else None, "fields_": fields_,
                       "under_objection": item.objection is not None, "revisions": len(item.revisions)})
-    return plain({"total": page.total, "page": page.page, "pages": page.pages, "counts": page.counts,
-                  "items": items})
+    body = envelope(Page(items, loaded.total, loaded.page, per_page))
+    body["counts"] = loaded.counts
+    return plain(body)
 
 
 @bp.route("/public/entities")
 @public
-@bp.response(200)
-def public_search():
-    """Search by name, former name or USCC (``q``, ``page``)."""
-    query = request.args.get("q", "").strip()
+@bp.arguments(SearchArgs, location="query", as_kwargs=True)
+@bp.response(200, page_schema(SearchHitSchema))
+def public_search(q: str, page: int, per_page: int):
+    """Search by name, former name or USCC, best first."""
+    query = q.strip()
     if not query:
-        abort(400, description="q is required")
-    result = search_entities(query, page=request.args.get("page", 1, type=int))
-    return plain({"total": result.total, "page": result.page, "pages": result.pages, "items": [
+        abort(422, message="q must not be blank", errors={"q": ["must not be blank"]})
+    result = search_entities(query, page=page, page_size=per_page)
+    return plain(envelope(Page([
         {"id": h.entity.id, "name": h.entity.name, "uscc": h.entity.uscc, "district": h.entity.district,
          "status": h.entity.status, "matched_name": h.matched_name, "score": round(h.score, 3)}
-        for h in result.items]})
+        for h in result.items], result.total, page, per_page)))
 
 
 @bp.route("/public/entities/<int:entity_id>")
