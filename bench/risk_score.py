@@ -30,24 +30,28 @@ def run(args: argparse.Namespace) -> dict[str, float]:
     from regulator.services import risk_models
     from regulator.services.risk_frames import load_frames
 
-    _fresh_database(args.url)
+    if not args.reuse:
+        _fresh_database(args.url)
     app = _app(args.url)
     timings: dict[str, float] = {}
     with app.app_context():
-        upgrade()
-        timings.update(load_world(args.entities))
-        t0 = time.perf_counter()
-        frames = load_frames()
-        timings["load_frames"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        row = risk_models.train(frames=frames, activate_it=True, notes="bench")
-        db.session.commit()
-        timings["train"] = time.perf_counter() - t0
+        if args.reuse:
+            row = risk_models.get_version()
+        else:
+            upgrade()
+            timings.update(load_world(args.entities))
+            t0 = time.perf_counter()
+            frames = load_frames()
+            timings["load_frames"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            row = risk_models.train(frames=frames, activate_it=True, notes="bench")
+            db.session.commit()
+            timings["train"] = time.perf_counter() - t0
         as_of = date.today()
         t0 = time.perf_counter()
         report = risk_models.score_all(as_of=as_of, recompute_credit=False)
         db.session.commit()
-        timings["score (frames, features, predict, reasons, insert)"] = time.perf_counter() - t0
+        timings["risk score: frames, features, predict, reasons, insert"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         from regulator.services import credit
 
@@ -65,6 +69,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entities", type=int, default=100_000)
     parser.add_argument("--url", default="sqlite:////tmp/regulator_bench_risk.db")
+    parser.add_argument("--reuse", action="store_true", help="score the world and model already in --url again")
     logging.basicConfig(level=logging.WARNING)
     run(parser.parse_args())
     return 0
