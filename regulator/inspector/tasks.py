@@ -30,6 +30,7 @@ from ..exports import download
 from ..extensions import db
 from ..i18n import label
 from ..profile.credit_view import reason_text
+from ..risk_text import reason_text as risk_reason_text
 from ..services import referrals as referral_service
 from ..services import task_results as service
 from ..services.credit import latest_assessment
@@ -57,7 +58,7 @@ def top_reasons(entity: MarketEntity, limit: int = 3) -> list[str]:
         ModelVersion.active.is_(True), RiskScore.entity_id == entity.id, RiskScore.agency_id.is_(None))
         .order_by(RiskScore.as_of.desc(), RiskScore.id.desc()).limit(1))
     if score is not None and score.reasons:
-        return [str(r.get("text") or r.get("feature")) for r in score.reasons[:limit]]
+        return [risk_reason_text(r) for r in score.reasons[:limit]]
     assessment = latest_assessment(entity.id)
     if assessment is None:
         return []
