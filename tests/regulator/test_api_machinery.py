@@ -86,6 +86,7 @@ def test_objection_states_are_own_only(app, make, client, auth) -> None:  # noqa
 
 @pytest.mark.parametrize(("method", "path", "status", "code"), [
     ("GET", "/api/v1/me", 401, "unauthorized"),
+    ("GET", "/api/v1/public/entities?q=a%00b", 400, "bad_request"),
     ("GET", "/api/v1/nowhere", 404, "not_found"),
     ("GET", "/api/v1/public/entities/99999999999999999999", 404, "not_found"),
     ("POST", "/api/v1/health", 405, "method_not_allowed"),
