@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template
-from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Conflict, HTTPException
+from flask import Flask, g, jsonify, make_response, render_template
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import Conflict, HTTPException, ServiceUnavailable
 
 from .access import wants_json
 
@@ -65,6 +65,24 @@ def _handle_integrity(exc: IntegrityError):  # noqa: ANN202 - a Flask response
     return _handle_http(Conflict("the request conflicts with existing data"))
 
 
+def _handle_database_down(exc: OperationalError):  # noqa: ANN202 - a Flask response
+    """The database is unreachable (restarting, failing over): 503 with Retry-After, not a crash report."""
+    from .extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001, S110 - the connection is gone; the pool replaces it on next checkout
+        pass
+    log.error("database unavailable: %s", str(exc.orig or exc).splitlines()[0][:300])
+    error = ServiceUnavailable("the database is unavailable; retry shortly")
+    response = _handle_http(error)
+    if isinstance(response, tuple):
+        response = make_response(response)
+    response.status_code = 503
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def _handle_unexpected(exc: Exception):  # noqa: ANN202 - a Flask response
     log.exception("unhandled error")
     if wants_json():
@@ -76,5 +94,6 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(IntegrityError, _handle_integrity)
+    app.register_error_handler(OperationalError, _handle_database_down)
     if not app.config.get("TESTING"):
         app.register_error_handler(Exception, _handle_unexpected)

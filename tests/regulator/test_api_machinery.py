@@ -184,3 +184,15 @@ def test_admin_issues_lists_and_revokes_tokens(app, make, client, auth) -> None:
     client.post(f"/admin/tokens/{token.id}/revoke")
     assert system.get("/api/v1/me", headers={"Authorization": f"Bearer {clear}"}).status_code == 401
     assert "revoked" in client.get("/admin/tokens").get_data(as_text=True)
+
+
+def test_database_down_is_503_with_retry_after(tmp_path) -> None:  # noqa: ANN001
+    """An unreachable database (restart, failover) gives 503 + Retry-After in the error shape, and not-ready."""
+    application = create_app(_config("postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+                                     SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}}))
+    client = application.test_client()
+    response = client.get("/api/v1/public/entities?q=test")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert response.json["code"] == "service_unavailable"
+    assert client.get("/api/v1/ready").status_code == 503
+    assert client.get("/search?q=test").status_code == 503
