@@ -94,7 +94,7 @@ def build(url: str, entities: int, seed: int = 7) -> dict:
         db.session.commit()
         rng = random.Random(seed)
         top = db.session.scalar(select(func.max(MarketEntity.id)))
-        ids = rng.sample(range(1, top + 1), 5000)
+        ids = rng.sample(range(1, top + 1), min(5000, top))
         names = list(db.session.scalars(select(MarketEntity.name).where(MarketEntity.id.in_(ids[:2000]))))
         db.session.remove()
     _sample_file(url).write_text(json.dumps({"ids": ids, "queries": _queries(names, rng)}, ensure_ascii=False))
@@ -194,7 +194,7 @@ async def _load(base: str, cookie: str, scenario: str, sample: dict, duration: f
     import httpx
 
     results: list[tuple[float, float, int | str]] = []  # (start offset, ms, status or error)
-    started = time.perf_counter()
+    started, started_epoch = time.perf_counter(), time.time()
     deadline = started + duration
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, headers={"Cookie": cookie, "Accept-Language": "zh-CN",
@@ -230,7 +230,8 @@ async def _load(base: str, cookie: str, scenario: str, sample: dict, duration: f
     return {"scenario": scenario, "clients": clients, "seconds": round(elapsed, 1), "requests": len(results),
             "rps": round(len(results) / elapsed, 1), "p50_ms": round(statistics.median(ok), 1) if ok else None,
             "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": round(ok[-1], 1) if ok else None,
-            "errors": errors, "per_second": [seconds.get(s, [0, 0]) for s in range(int(elapsed) + 1)]}
+            "errors": errors, "started_epoch": started_epoch,
+            "per_second": [seconds.get(s, [0, 0]) for s in range(int(elapsed) + 1)]}
 
 
 def client_main(args: argparse.Namespace) -> None:
@@ -292,6 +293,7 @@ def run(args: argparse.Namespace) -> dict:
             result = load(base, insp_cookie if scenario == "tasks" else cookie, scenario, sample_path,
                           args.duration, args.clients)
             result.pop("per_second")
+            result.pop("started_epoch")
             figures["scenarios"].append(result)
             print(json.dumps(result), flush=True)  # noqa: T201
     finally:
@@ -301,8 +303,9 @@ def run(args: argparse.Namespace) -> dict:
 
 # ---------------------------------------------------------------- faults
 
-def _after(per_second: list[list[int]], second: int) -> dict:
-    later = per_second[second:]
+def _after(result: dict, fault_epoch: float) -> dict:
+    """Errors from the fault on, and the first second after it in which every request succeeded."""
+    later = result["per_second"][max(int(fault_epoch - result["started_epoch"]), 0):]
     first_ok = next((i for i, (ok, err) in enumerate(later) if ok and not err), None)
     return {"errors_from_fault": sum(err for _ok, err in later),
             "seconds_to_clean_second": first_ok,
@@ -322,13 +325,14 @@ def fault_worker_kill(url: str, args: argparse.Namespace) -> dict:
         client = load(base, cookie, "mixed", sample_path, args.fault_duration, args.clients, background=True)
         time.sleep(10)
         victim = workers_of(proc.pid)[0]
+        fault_epoch = time.time()
         os.kill(victim, signal.SIGKILL)
         result = collect(client)
         replaced = victim not in workers_of(proc.pid) and len(workers_of(proc.pid)) == args.workers
     finally:
         stop(proc)
     return {"fault": "worker SIGKILL at 10 s", "worker_replaced": replaced, **_summary(result),
-            **_after(result["per_second"], 10)}
+            **_after(result, fault_epoch)}
 
 
 def _summary(result: dict) -> dict:
@@ -368,7 +372,7 @@ def fault_db_restart(args: argparse.Namespace) -> dict:
             sample_path.write_text(json.dumps(sample, ensure_ascii=False))
             client = load(base, cookie, "mixed", sample_path, args.fault_duration, args.clients, background=True)
             time.sleep(10)
-            t0 = time.perf_counter()
+            t0, fault_epoch = time.perf_counter(), time.time()
             _pg_ctl("restart")
             restart_s = time.perf_counter() - t0
             result = collect(client)
@@ -377,7 +381,7 @@ def fault_db_restart(args: argparse.Namespace) -> dict:
             stop(proc)
         fault = {"fault": "database restart (pg_ctl restart -m fast) at 10 s", "restart_s": round(restart_s, 1),
                  "entities": built["entities"], "ready_after": ready, **_summary(result),
-                 **_after(result["per_second"], 10)}
+                 **_after(result, fault_epoch)}
         if args.worker_fault_here:
             fault_worker = fault_worker_kill(url, args)
         return {"db_restart": fault, "worker_kill": fault_worker}

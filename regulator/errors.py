@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, g, jsonify, make_response, render_template
+from flask import Flask, g, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import Conflict, HTTPException, ServiceUnavailable
+from werkzeug.exceptions import Conflict, HTTPException
 
 from .access import wants_json
 
@@ -74,13 +75,23 @@ def _handle_database_down(exc: OperationalError):  # noqa: ANN202 - a Flask resp
     except Exception:  # noqa: BLE001, S110 - the connection is gone; the pool replaces it on next checkout
         pass
     log.error("database unavailable: %s", str(exc.orig or exc).splitlines()[0][:300])
-    error = ServiceUnavailable("the database is unavailable; retry shortly")
-    response = _handle_http(error)
-    if isinstance(response, tuple):
-        response = make_response(response)
+    if wants_json():
+        response = jsonify(error_body("service_unavailable", "the database is unavailable; retry shortly"))
+    else:
+        # a standalone page: the usual layout loads the user and the menu, which needs the database
+        response = make_response(render_template("errors/unavailable.html", lang=request.accept_languages.best_match(
+            ["zh", "en"], "zh"), message=_unavailable_message()))
     response.status_code = 503
     response.headers["Retry-After"] = "5"
     return response
+
+
+def _unavailable_message() -> str:
+    """The translated notice; the locale may need the user's preference, which the database holds."""
+    try:
+        return str(_("The service is briefly unavailable. Please try again in a few seconds."))
+    except OperationalError:
+        return "服务暂时不可用，请稍后重试。 The service is briefly unavailable. Please try again in a few seconds."
 
 
 def _handle_unexpected(exc: Exception):  # noqa: ANN202 - a Flask response
