@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import Conflict, HTTPException
 
@@ -78,9 +79,9 @@ def _handle_database_down(exc: OperationalError):  # noqa: ANN202 - a Flask resp
     if wants_json():
         response = jsonify(error_body("service_unavailable", "the database is unavailable; retry shortly"))
     else:
-        # a standalone page: the usual layout loads the user and the menu, which needs the database
-        response = make_response(render_template("errors/unavailable.html", lang=request.accept_languages.best_match(
-            ["zh", "en"], "zh"), message=_unavailable_message()))
+        # a bare page: templates run context processors that load the user and the menu from the database
+        response = make_response(f"<!doctype html><html><head><meta charset=\"utf-8\"><title>503</title></head>"
+                                 f"<body><h1>503</h1><p>{escape(_unavailable_message())}</p></body></html>")
     response.status_code = 503
     response.headers["Retry-After"] = "5"
     return response
@@ -90,7 +91,7 @@ def _unavailable_message() -> str:
     """The translated notice; the locale may need the user's preference, which the database holds."""
     try:
         return str(_("The service is briefly unavailable. Please try again in a few seconds."))
-    except OperationalError:
+    except Exception:  # noqa: BLE001 - the locale lookup may itself need the database
         return "服务暂时不可用，请稍后重试。 The service is briefly unavailable. Please try again in a few seconds."
 
 

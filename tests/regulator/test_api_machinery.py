@@ -196,3 +196,4 @@ def test_database_down_is_503_with_retry_after(tmp_path) -> None:  # noqa: ANN00
     assert response.json["code"] == "service_unavailable"
     assert client.get("/api/v1/ready").status_code == 503
     assert client.get("/search?q=test").status_code == 503
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer rgt_abc"}).status_code == 503
