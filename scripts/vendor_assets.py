@@ -16,6 +16,7 @@ VENDOR = ROOT / "regulator" / "static" / "vendor"
 #: package -> files to copy (relative to the package folder)
 FILES = {
     "bootstrap": ["dist/css/bootstrap.min.css", "dist/js/bootstrap.bundle.min.js", "LICENSE"],
+    "cytoscape": ["dist/cytoscape.min.js", "LICENSE"],
     "swagger-ui-dist": ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "LICENSE"],
 }
 

@@ -9,4 +9,4 @@ from ..access import blueprint_roles
 bp = Blueprint("admin", __name__)
 blueprint_roles("admin", Role.ADMIN)
 
-from . import audit_log, home, tokens, users  # noqa: E402,F401
+from . import audit_log, home, risk_models, tokens, users  # noqa: E402,F401

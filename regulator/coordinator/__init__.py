@@ -9,4 +9,4 @@ from ..access import blueprint_roles
 bp = Blueprint("coordinator", __name__)
 blueprint_roles("coordinator", Role.COORDINATOR, Role.ADMIN)
 
-from . import decisions, home  # noqa: E402,F401
+from . import campaigns, clusters, decisions, home, referrals  # noqa: E402,F401

@@ -1,11 +1,22 @@
-"""Forms of the coordinator area: deciding objections and credit repair applications."""
+"""Forms of the coordinator area: deciding objections and credit repair applications, campaigns, referrals."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    DateField,
+    FloatField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from risk.campaign import DEFAULT_RANDOM_SHARE, DEFAULT_RATIOS
 
 
 class ObjectionDecisionForm(FlaskForm):
@@ -30,4 +41,42 @@ class RepairDecisionForm(FlaskForm):
         SelectChoice("rejected", _l("Reject")),
     ], validators=[DataRequired()])
     reason = TextAreaField(_l("Reason (the enterprise will read it)"), validators=[Optional(), Length(max=4000)])
+    submit = SubmitField(_l("Record decision"))
+
+
+class CampaignForm(FlaskForm):
+    """A campaign's period, ratios and random share; agencies come as capacity-<id> and matters-<id> inputs."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    period_start = DateField(_l("Period start"), validators=[DataRequired()])
+    period_end = DateField(_l("Period end"), validators=[DataRequired()])
+    ratio_A = FloatField(_l("Sampling ratio, class A"), default=DEFAULT_RATIOS["A"], validators=[NumberRange(0, 1)])
+    ratio_B = FloatField(_l("Sampling ratio, class B"), default=DEFAULT_RATIOS["B"], validators=[NumberRange(0, 1)])
+    ratio_C = FloatField(_l("Sampling ratio, class C"), default=DEFAULT_RATIOS["C"], validators=[NumberRange(0, 1)])
+    ratio_D = FloatField(_l("Sampling ratio, class D"), default=DEFAULT_RATIOS["D"], validators=[NumberRange(0, 1)])
+    random_share = FloatField(_l("Share of capacity drawn purely at random"), default=DEFAULT_RANDOM_SHARE,
+                              validators=[NumberRange(0, 1)])
+    cost_per_visit = FloatField(_l("Cost of one visit (in expected findings)"), default=0.3,
+                                validators=[NumberRange(0, 10)])
+    submit = SubmitField(_l("Create campaign"))
+
+    def validate_period_end(self, field) -> None:  # noqa: ANN001
+        if self.period_start.data and field.data and field.data < self.period_start.data:
+            raise ValidationError(_l("The period ends before it starts."))
+
+
+class StepForm(FlaskForm):
+    """A bare form: the CSRF token of a campaign step button."""
+
+
+class ReferralDecisionForm(FlaskForm):
+    """Accept, reject or record the action taken on a received referral."""
+
+    decision = RadioField(_l("Decision"), choices=[
+        SelectChoice("accepted", _l("Accept")),
+        SelectChoice("rejected", _l("Reject")),
+        SelectChoice("acted", _l("Record the action taken")),
+    ], validators=[DataRequired()])
+    note = TextAreaField(_l("Note (the sending agency will read it)"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Record decision"))

@@ -1,28 +1,19 @@
-"""The inspector's home: the tasks this inspector is drawn for, riskiest first."""
+"""The inspector's home: the ranked list of tasks this inspector is drawn for, with filters and exports."""
 
 from __future__ import annotations
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from sqlalchemy import select
 
-from models import InspectionTask, TaskInspector, TaskStatus
-
-from ..extensions import db
 from ..nav import nav_item
 from . import bp
+from .tasks import filtered_rows
 
 nav_item("inspector.index", _l("My tasks"), "inspector", order=30)
 
 
 @bp.route("/")
 def index():
-    """Open tasks assigned to the signed-in inspector, by expected findings."""
-    tasks = db.session.scalars(
-        select(InspectionTask)
-        .join(TaskInspector, TaskInspector.task_id == InspectionTask.id)
-        .where(TaskInspector.user_id == current_user.id,
-               InspectionTask.status.in_([TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS]))
-        .order_by(InspectionTask.expected_findings.desc(), InspectionTask.window_start)).all()
-    return render_template("inspector/index.html", tasks=tasks)
+    """Open tasks (or all, with done=1), riskiest first by default; filter by name, class, agency."""
+    rows, args = filtered_rows()
+    return render_template("inspector/index.html", rows=rows, args=args)

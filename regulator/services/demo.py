@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from models import MarketEntity, Role, User
 from ..extensions import db
 from . import users as user_service
 from .agencies import upsert_agency
+from .demo_campaign import stage_campaign, stage_campaign_inspectors
 
 log = logging.getLogger(__name__)
 DEFAULT_ENTITIES = 2000
@@ -82,6 +84,17 @@ def stage_generate(run: DemoRun) -> None:
     run.echo(f"  wrote {len(run.manifest)} agency files ({rows} rows) to {run.out_dir}")
 
 
+def stage_ingest(run: DemoRun) -> None:
+    """Ingest every agency file through the mappings and link the rows to market entities."""
+    from ..ingest.demo import ingest_directory
+
+    batches = ingest_directory(run.out_dir)
+    rows = sum(b.rows_accepted for b in batches)
+    rejected = sum(b.rows_rejected for b in batches)
+    entities = db.session.scalar(select(func.count(MarketEntity.id)))
+    run.echo(f"  ingested {rows} rows ({rejected} quarantined) from {len(batches)} files; {entities} entities")
+
+
 def stage_accounts(run: DemoRun) -> None:
     """Demo accounts for every role: an administrator, each agency's coordinator and inspectors, enterprises."""
     from ..demo import AGENCIES
@@ -121,13 +134,52 @@ def stage_credit(run: DemoRun) -> None:
              f"{grams} name grams")
 
 
+def stage_risk(run: DemoRun) -> None:
+    """Train the risk model on the world's inspections, activate it and score every entity."""
+    from . import risk_models
+    from .risk_frames import load_frames
+
+    frames = load_frames()
+    if frames.inspections is None or frames.inspections.empty:
+        run.echo("  no inspections in the database yet: no risk model trained")
+        return
+    try:
+        row = risk_models.train(frames=frames, activate_it=True, notes="demo")
+    except risk_models.RegistryError as exc:
+        run.echo(f"  no risk model trained: {exc}")
+        return
+    as_of = frames.inspections["inspection_date"].max().date() + timedelta(days=1)
+    report = risk_models.score_all(row.version, as_of, recompute_credit=False, frames=frames)
+    db.session.commit()
+    auc = row.metrics.get("auc")
+    run.echo(f"  {row.version}: test auc {auc if auc is None else round(auc, 3)}; "
+             f"{report.entities} entities scored as of {as_of}")
+def stage_graph(run: DemoRun) -> None:
+    """The relationship graph: features as of the world's last day and the risk clusters."""
+    from ..graph import service as graph_service
+
+    data = graph_service.load_graph()
+    as_of = run.world.end if run.world is not None else date.today()
+    features = graph_service.graph_feature_frame(as_of, data)
+    build, count = graph_service.rebuild_clusters(as_of, data=data)
+    db.session.commit()
+    counts = ", ".join(f"{k} {v}" for k, v in graph_service.summary(data).items())
+    related = int((features["related_entities"] > 0).sum()) if len(features) else 0
+    run.echo(f"  {counts}; {related} entities related; {count} risk clusters (build {build})")
+
+
 #: (name, stage) in order; capabilities insert their stage before "accounts"
 STAGES: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("database", stage_database),
     ("agencies", stage_agencies),
     ("generate", stage_generate),
+    ("ingest", stage_ingest),
+    ("graph", stage_graph),
+    ("risk", stage_risk),
     ("credit", stage_credit),
+    ("campaign", stage_campaign),
     ("accounts", stage_accounts),
+    ("campaign_inspectors", stage_campaign_inspectors),
 ]
 
 

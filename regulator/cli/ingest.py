@@ -1,0 +1,59 @@
+"""`flask ingest FILE --agency CODE`: import one agency file with a progress bar and an end report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..ingest import IngestError, IngestOptions, ingest_rows, open_import
+
+
+def _report(batch) -> list[str]:  # noqa: ANN001 - an ImportBatch
+    lines = [f"batch {batch.id}: {batch.filename} ({batch.mapping}, {batch.file_format}"
+             f"{', ' + batch.encoding if batch.encoding else ''})",
+             f"  rows read      {batch.rows_read:>9}",
+             f"  accepted       {batch.rows_accepted:>9}",
+             f"  rejected       {batch.rows_rejected:>9}",
+             f"  duplicates     {batch.rows_duplicate:>9}",
+             f"  new entities   {batch.entities_new:>9}",
+             f"  updated        {batch.entities_updated:>9}",
+             f"  to review      {batch.report.get('reviews', 0):>9}"]
+    for reason, n in sorted(batch.report.get("rejected_by_reason", {}).items(), key=lambda kv: -kv[1]):
+        lines.append(f"  rejected {n:>6} × {reason}")
+    for kind, n in sorted(batch.report.get("findings", {}).items(), key=lambda kv: -kv[1]):
+        lines.append(f"  finding  {n:>6} × {kind}")
+    return lines
+
+
+@click.command("ingest")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agency", "agency_code", required=True, help="Code of the agency that sent the file.")
+@click.option("--kind", default=None, help="File kind of the agency's mapping (default: from the file name).")
+@click.option("--chunk-size", default=2000, show_default=True, help="Rows per transaction (and checkpoint).")
+@click.option("--notify/--no-notify", default=True, show_default=True,
+              help="Update credit classes and the search index for the entities touched.")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+@with_appcontext
+def ingest(path: Path, agency_code: str, kind: str | None, chunk_size: int, notify: bool, progress: bool) -> None:
+    """Import PATH (CSV, TSV, XLSX or JSON lines; encoding detected) for AGENCY; re-run to resume."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    options = IngestOptions(kind=kind, chunk_size=chunk_size, notify=notify)
+    try:
+        agency, fmap, source = open_import(path, agency_code, options)
+    except IngestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    with Progress(*columns, disable=not progress, transient=False) as bar:
+        task = bar.add_task(f"{path.name} → {fmap.agency}/{fmap.name}", total=len(source.rows))
+        options.progress = lambda n: bar.advance(task, n)
+        try:
+            batch = ingest_rows(agency, fmap, source.rows, options, filename=path.name,
+                                file_hash=source.file_hash, file_format=source.file_format,
+                                encoding=source.encoding)
+        except IngestError as exc:
+            raise click.ClickException(str(exc)) from exc
+    for line in _report(batch):
+        click.echo(line)

@@ -1,0 +1,156 @@
+"""Campaigns for coordinators: create one, commit to the seed, draw, plan jointly, publish, release results.
+
+Coordinators see the campaigns their agency takes part in; the lead agency's coordinators (and
+administrators) take the steps.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from models import (
+    Agency,
+    Campaign,
+    CampaignAgency,
+    CampaignSelection,
+    InspectionTask,
+    MarketEntity,
+    Role,
+    SelectionReason,
+    TaskAgency,
+)
+
+from ..extensions import db
+from ..nav import nav_item
+from ..services import campaigns as service
+from . import bp
+from .forms import CampaignForm, StepForm
+
+nav_item("coordinator.campaigns", _l("Campaigns"), "coordinator", "admin", order=31)
+CLASS_KEYS = ("A", "B", "C", "D")
+
+
+def campaign_or_404(campaign_id: int, manage: bool = False) -> Campaign:
+    """A campaign the user's agency takes part in (404 otherwise); ``manage``: lead agency only (403)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404)
+    if current_user.role == Role.ADMIN:
+        return campaign
+    if current_user.agency_id not in {p.agency_id for p in campaign.agencies} | {campaign.lead_agency_id}:
+        abort(404)
+    if manage and campaign.lead_agency_id != current_user.agency_id:
+        abort(403)
+    return campaign
+
+
+@bp.route("/campaigns")
+def campaigns():
+    """Campaigns the agency takes part in, newest first."""
+    stmt = select(Campaign).order_by(Campaign.id.desc())
+    if current_user.role != Role.ADMIN:
+        stmt = stmt.where(or_(Campaign.lead_agency_id == current_user.agency_id,
+                              Campaign.id.in_(select(CampaignAgency.campaign_id)
+                                              .where(CampaignAgency.agency_id == current_user.agency_id))))
+    return render_template("coordinator/campaigns.html", campaigns=db.session.scalars(stmt.limit(200)).all())
+
+
+def _agency_parts(agencies: list[Agency]) -> tuple[list[service.AgencyPart], dict[int, str]]:
+    parts, errors = [], {}
+    for agency in agencies:
+        raw = request.form.get(f"capacity-{agency.id}", "").strip()
+        if not raw:
+            continue
+        try:
+            capacity = int(raw)
+            if capacity < 0:
+                raise ValueError
+        except ValueError:
+            errors[agency.id] = _("Capacity must be a whole number, 0 or more.")
+            continue
+        matters = [m.strip() for m in request.form.get(f"matters-{agency.id}", "").replace("，", ",").split(",")]
+        parts.append(service.AgencyPart(agency.id, capacity, [m for m in matters if m]))
+    return parts, errors
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+def campaign_new():
+    """Set up a campaign: period, agencies with matters and capacity, class ratios, random share."""
+    form = CampaignForm()
+    agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)).all()
+    agency_errors: dict[int, str] = {}
+    if form.validate_on_submit():
+        parts, agency_errors = _agency_parts(agencies)
+        if not agency_errors:
+            if current_user.agency_id and current_user.agency_id not in {p.agency_id for p in parts}:
+                flash(_("Your own agency must take part in the campaign it leads."), "danger")
+            elif not parts:
+                flash(_("Give a capacity for at least one agency."), "danger")
+            else:
+                try:
+                    campaign = service.create_campaign(
+                        form.name.data, form.period_start.data, form.period_end.data, parts, user=current_user,
+                        class_ratios={c: getattr(form, f"ratio_{c}").data for c in CLASS_KEYS},
+                        random_share=form.random_share.data, cost_per_visit=form.cost_per_visit.data,
+                        description=form.description.data or None,
+                        lead_agency_id=current_user.agency_id or parts[0].agency_id)
+                except service.CampaignError as exc:
+                    db.session.rollback()
+                    flash(str(exc), "danger")
+                else:
+                    db.session.commit()
+                    flash(_("Campaign created. Publish the seed commitment before the draw."), "success")
+                    return redirect(url_for("coordinator.campaign", campaign_id=campaign.id))
+    return render_template("coordinator/campaign_new.html", form=form, agencies=agencies,
+                           agency_errors=agency_errors, values=request.form)
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+def campaign(campaign_id: int):
+    """The campaign: settings, commitment and seed, the draw by reason, the joint plan and its tasks."""
+    campaign = campaign_or_404(campaign_id)
+    by_reason = dict(db.session.execute(
+        select(CampaignSelection.reason, func.count()).where(CampaignSelection.campaign_id == campaign.id)
+        .group_by(CampaignSelection.reason)).all())
+    tasks = db.session.execute(
+        select(InspectionTask, MarketEntity).join(MarketEntity, MarketEntity.id == InspectionTask.entity_id)
+        .where(InspectionTask.campaign_id == campaign.id)
+        .order_by(InspectionTask.expected_findings.desc()).limit(300)).all()
+    random_pairs = db.session.scalar(select(func.count()).select_from(TaskAgency).join(InspectionTask).where(
+        InspectionTask.campaign_id == campaign.id, TaskAgency.selection_reason == SelectionReason.RANDOM_DRAW)) or 0
+    manage = current_user.role == Role.ADMIN or campaign.lead_agency_id == current_user.agency_id
+    return render_template("coordinator/campaign.html", campaign=campaign, by_reason=by_reason, tasks=tasks,
+                           random_pairs=random_pairs, manage=manage, form=StepForm(),
+                           summary=campaign.plan_summary or {})
+
+
+STEPS = {
+    "commit": (service.commit_seed, _l("Seed commitment published.")),
+    "draw": (service.run_draw, _l("Draw done; the seed is now public.")),
+    "plan": (service.build_plan, _l("Joint plan built.")),
+    "publish": (service.publish_plan, _l("Plan published to the inspectors.")),
+    "release": (service.release_results, _l("Results released to the public.")),
+}
+
+
+@bp.route("/campaigns/<int:campaign_id>/<any(commit, draw, plan, publish, release):step>", methods=["POST"])
+def campaign_step(campaign_id: int, step: str):
+    """Take the next step of a campaign (lead agency only)."""
+    campaign = campaign_or_404(campaign_id, manage=True)
+    form = StepForm()
+    if not form.validate_on_submit():
+        abort(400)
+    action, message = STEPS[step]
+    try:
+        action(campaign, user=current_user)
+    except (service.CampaignError, ValueError, RuntimeError) as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(str(message), "success")
+    return redirect(url_for("coordinator.campaign", campaign_id=campaign.id))

@@ -1,0 +1,87 @@
+"""Referrals received from and sent to other agencies, and the agency's alerts (joint punishment, referrals)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from models import Alert, AlertKind, MarketEntity, Referral, Role
+
+from ..extensions import db
+from ..nav import nav_item
+from ..services import referrals as service
+from ..services.objections import history
+from . import bp
+from .forms import ReferralDecisionForm, StepForm
+
+nav_item("coordinator.referrals", _l("Referrals"), "coordinator", "admin", order=35)
+
+
+def referral_or_404(referral_id: int) -> Referral:
+    """A referral sent by or to the coordinator's agency (any, for administrators)."""
+    referral = db.session.get(Referral, referral_id)
+    if referral is None:
+        abort(404)
+    if current_user.role != Role.ADMIN and current_user.agency_id not in (referral.from_agency_id,
+                                                                          referral.to_agency_id):
+        abort(404)
+    return referral
+
+
+@bp.route("/referrals")
+def referrals():
+    """Received referrals (to accept and act on) and sent ones (to follow), with the agency's alerts."""
+    stmt = select(Referral, MarketEntity.name).join(MarketEntity, MarketEntity.id == Referral.entity_id)
+    alerts = select(Alert, MarketEntity.name).join(MarketEntity, MarketEntity.id == Alert.entity_id)
+    if current_user.role != Role.ADMIN:
+        stmt = stmt.where(or_(Referral.to_agency_id == current_user.agency_id,
+                              Referral.from_agency_id == current_user.agency_id))
+        alerts = alerts.where(Alert.agency_id == current_user.agency_id)
+    if request.args.get("alerts") != "all":
+        alerts = alerts.where(Alert.acknowledged_at.is_(None))
+    return render_template("coordinator/referrals.html",
+                           rows=db.session.execute(stmt.order_by(Referral.id.desc()).limit(200)).all(),
+                           alerts=db.session.execute(alerts.order_by(Alert.id.desc()).limit(200)).all(),
+                           form=StepForm(), joint=AlertKind.JOINT_PUNISHMENT)
+
+
+@bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
+def referral(referral_id: int):
+    """One referral and its history; the receiving agency accepts, rejects or records what it did."""
+    referral = referral_or_404(referral_id)
+    receiving = current_user.role == Role.ADMIN or current_user.agency_id == referral.to_agency_id
+    form = ReferralDecisionForm()
+    if form.validate_on_submit():
+        if not receiving:
+            abort(403)
+        try:
+            if form.decision.data == "acted":
+                service.acted(referral, current_user, form.note.data or "")
+            else:
+                service.decide(referral, current_user, form.decision.data == "accepted", form.note.data or "")
+        except service.ReferralError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for("coordinator.referral", referral_id=referral.id))
+    return render_template("coordinator/referral.html", referral=referral, form=form, receiving=receiving,
+                           steps=history(service.SUBJECT, referral.id),
+                           entity=db.session.get(MarketEntity, referral.entity_id))
+
+
+@bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+def alert_acknowledge(alert_id: int):
+    """Mark one of the agency's alerts as seen."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or (current_user.role != Role.ADMIN and alert.agency_id != current_user.agency_id):
+        abort(404)
+    if not StepForm().validate_on_submit():
+        abort(400)
+    service.acknowledge(alert, current_user)
+    db.session.commit()
+    return redirect(url_for("coordinator.referrals"))

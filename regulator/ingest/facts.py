@@ -1,0 +1,359 @@
+"""Turning an accepted, linked row into facts: entities, names, addresses, people, and the agency's records.
+
+Every object written here carries the ``source_record_id`` of the row it came from (lineage).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from models import (
+    Address,
+    AddressKind,
+    Complaint,
+    ComplaintStatus,
+    ContextValue,
+    EnforcementAction,
+    EntityAddress,
+    EntityName,
+    EntityPhone,
+    EntityRole,
+    EntityStatus,
+    EntityType,
+    Inspection,
+    InspectionResult,
+    InspectionType,
+    Investment,
+    Licence,
+    LicenceStatus,
+    LinkMethod,
+    ListEntry,
+    ListType,
+    MarketEntity,
+    NameKind,
+    PenaltyType,
+    Person,
+    PersonRole,
+    Phone,
+    RecordType,
+    SelectionReason,
+    Severity,
+    SourceRecord,
+    Violation,
+)
+
+from ..extensions import db
+from ..privacy import hash_id_number, mask_id_number, mask_phone, normalise_phone
+from ..text import normalise_address, normalise_name, normalise_person_name
+from .resolve import EntityIndex
+
+#: canonical fields that describe identity, not the record (the rest of a context row goes to ``values``)
+IDENTITY_FIELDS = {"uscc", "name", "address", "district", "legal_rep", "legal_rep_id", "phone", "latitude",
+                   "longitude", "entity_ref", "inspection_ref"}
+
+
+class Writer:
+    """Writes facts for one import, caching addresses, phones and people it has already seen."""
+
+    def __init__(self, agency_id: int, index: EntityIndex) -> None:
+        self.agency_id = agency_id
+        self.index = index
+        self.phones: dict[str, int] = {}
+        self.people: dict[str, int] = {}
+        self.pii_key = current_app.config.get("PII_HASH_KEY") or current_app.config.get("SECRET_KEY") or ""
+        self.parents: list[tuple[int, str]] = []
+
+    # --- shared objects -------------------------------------------------------------------------------------
+    def address_id(self, text: str | None, district: str | None = None,
+                   lat: float | None = None, lon: float | None = None) -> int | None:
+        """The Address row for ``text`` (created once per normalised form)."""
+        if not text:
+            return None
+        norm = normalise_address(text)[:500]
+        if not norm:
+            return None
+        found = self.index.address_ids.get(norm)
+        if found is None:
+            addr = Address(text=text[:500], text_norm=norm, district=district, latitude=lat, longitude=lon)
+            db.session.add(addr)
+            db.session.flush()
+            found = self.index.address_ids[norm] = addr.id
+        return found
+
+    def phone_id(self, raw: str | None) -> int | None:
+        """The Phone row for ``raw`` (normalised)."""
+        number = normalise_phone(raw or "")
+        if len(number) < 5:
+            return None
+        if number not in self.phones:
+            found = db.session.scalar(select(Phone.id).where(Phone.number == number))
+            if found is None:
+                phone = Phone(number=number, masked=mask_phone(number))
+                db.session.add(phone)
+                db.session.flush()
+                found = phone.id
+            self.phones[number] = found
+        return self.phones[number]
+
+    def person_id(self, name: str, id_number: str | None, phone: str | None = None) -> int:
+        """The Person with this ID number (keyed hash), or a new person when no usable number is given."""
+        id_hash = hash_id_number(id_number, self.pii_key) if id_number and "*" not in id_number else None
+        if id_hash and id_hash in self.people:
+            return self.people[id_hash]
+        if id_hash:
+            found = db.session.scalar(select(Person.id).where(Person.id_hash == id_hash))
+            if found is not None:
+                self.people[id_hash] = found
+                return found
+        person = Person(name=name[:200], name_norm=normalise_person_name(name)[:200], id_hash=id_hash,
+                        id_masked=mask_id_number(id_number) if id_number else None,
+                        phone_id=self.phone_id(phone))
+        db.session.add(person)
+        db.session.flush()
+        if id_hash:
+            self.people[id_hash] = person.id
+        return person.id
+
+    # --- entities -------------------------------------------------------------------------------------------
+    def new_entity(self, c: dict[str, Any], uscc: str | None, source: SourceRecord) -> MarketEntity:
+        """A market entity first seen in this row."""
+        name = c.get("name") or c.get("address") or source.source_key or "?"
+        entity = MarketEntity(uscc=uscc, name=name[:300], name_norm=normalise_name(name)[:300] or name[:300],
+                              district=c.get("district"),
+                              entity_type=EntityType(c.get("entity_type") or _guess_type(name)),
+                              address_id=self.address_id(c.get("address"), c.get("district"),
+                                                         c.get("latitude"), c.get("longitude")),
+                              status=EntityStatus.ACTIVE)
+        db.session.add(entity)
+        db.session.flush()
+        db.session.add(EntityName(entity_id=entity.id, name=entity.name, name_norm=entity.name_norm,
+                                  kind=NameKind.REGISTERED if source.record_type == RecordType.REGISTRATION
+                                  else NameKind.VARIANT, source_record_id=source.id))
+        if uscc:
+            self.index.add_uscc(uscc, entity.id)
+        self.index.add_identity(entity.id, c.get("name"), c.get("address"), c.get("district"),
+                                c.get("legal_rep"), c.get("phone"), c.get("latitude"), c.get("longitude"))
+        alt = c.get("alt_name")
+        if alt and normalise_name(alt) != entity.name_norm:
+            db.session.add(EntityName(entity_id=entity.id, name=alt[:300], name_norm=normalise_name(alt)[:300],
+                                      kind=NameKind.VARIANT, source_record_id=source.id))
+            self.index.add_identity(entity.id, alt, c.get("address"), c.get("district"), c.get("legal_rep"),
+                                    c.get("phone"), c.get("latitude"), c.get("longitude"))
+        return entity
+
+    def enrich(self, entity_id: int, c: dict[str, Any], source: SourceRecord, uscc: str | None) -> bool:
+        """Add what this row teaches about a known entity (a code, a name variant, an address, a phone)."""
+        changed = False
+        entity = db.session.get(MarketEntity, entity_id)
+        if entity is None:
+            return False
+        if uscc and not entity.uscc and uscc not in self.index.by_uscc:
+            entity.uscc = uscc
+            self.index.add_uscc(uscc, entity_id)
+            changed = True
+        name = c.get("name")
+        if name and normalise_name(name) != entity.name_norm and source.record_type != RecordType.REGISTRATION:
+            norm = normalise_name(name)[:300]
+            exists = db.session.scalar(select(EntityName.id).where(EntityName.entity_id == entity_id,
+                                                                   EntityName.name_norm == norm).limit(1))
+            if exists is None:
+                db.session.add(EntityName(entity_id=entity_id, name=name[:300], name_norm=norm,
+                                          kind=NameKind.VARIANT, source_record_id=source.id))
+                self.index.add_identity(entity_id, name, None, entity.district)
+                changed = True
+        address_id = self.address_id(c.get("address"), c.get("district"), c.get("latitude"), c.get("longitude"))
+        if address_id and address_id != entity.address_id:
+            exists = db.session.scalar(select(EntityAddress.id).where(EntityAddress.entity_id == entity_id,
+                                                                      EntityAddress.address_id == address_id))
+            if exists is None:
+                db.session.add(EntityAddress(entity_id=entity_id, address_id=address_id, kind=AddressKind.OPERATING,
+                                             source_record_id=source.id))
+                self.index.add_identity(entity_id, None, c.get("address"), entity.district,
+                                        latitude=c.get("latitude"), longitude=c.get("longitude"))
+                changed = True
+        phone_id = self.phone_id(c.get("phone"))
+        if phone_id:
+            exists = db.session.scalar(select(EntityPhone.id).where(EntityPhone.entity_id == entity_id,
+                                                                    EntityPhone.phone_id == phone_id))
+            if exists is None:
+                db.session.add(EntityPhone(entity_id=entity_id, phone_id=phone_id, source_record_id=source.id))
+                changed = True
+        return changed
+
+    def registration(self, entity_id: int, c: dict[str, Any], source: SourceRecord, uscc: str | None) -> None:
+        """The register's row is the authority on an entity's name, type, address, status and representative."""
+        entity = db.session.get(MarketEntity, entity_id)
+        if uscc and not entity.uscc and uscc not in self.index.by_uscc:
+            entity.uscc = uscc
+            self.index.add_uscc(uscc, entity_id)
+        name = c.get("name")
+        if name and name != entity.name:
+            if entity.name:
+                db.session.add(EntityName(entity_id=entity_id, name=entity.name, name_norm=entity.name_norm,
+                                          kind=NameKind.VARIANT))
+            entity.name, entity.name_norm = name[:300], normalise_name(name)[:300] or name[:300]
+            db.session.add(EntityName(entity_id=entity_id, name=entity.name, name_norm=entity.name_norm,
+                                      kind=NameKind.REGISTERED, source_record_id=source.id))
+        for attr in ("industry_code", "industry", "district", "registration_date", "registered_capital"):
+            if c.get(attr) is not None:
+                setattr(entity, attr, c[attr])
+        if c.get("entity_type"):
+            entity.entity_type = EntityType(c["entity_type"])
+        if c.get("entity_status"):
+            entity.status = EntityStatus(c["entity_status"])
+        address_id = self.address_id(c.get("address"), c.get("district"))
+        if address_id:
+            entity.address_id = address_id
+            db.session.add(EntityAddress(entity_id=entity_id, address_id=address_id, kind=AddressKind.REGISTERED,
+                                         since=c.get("registration_date"), source_record_id=source.id))
+            self.index.add_identity(entity_id, name, c.get("address"), c.get("district"), c.get("legal_rep"),
+                                    c.get("phone"))
+        phone_id = self.phone_id(c.get("phone"))
+        if phone_id:
+            db.session.add(EntityPhone(entity_id=entity_id, phone_id=phone_id, source_record_id=source.id))
+        if c.get("legal_rep"):
+            person = self.person_id(c["legal_rep"], c.get("legal_rep_id"), c.get("phone"))
+            db.session.add(EntityRole(entity_id=entity_id, person_id=person, role=PersonRole.LEGAL_REPRESENTATIVE,
+                                      start_date=c.get("registration_date"), source_record_id=source.id))
+        if c.get("parent_uscc"):
+            self.parents.append((entity_id, c["parent_uscc"]))
+
+    def link_parents(self) -> int:
+        """Branches point at their parent once every register row of the import is in."""
+        from ..identifiers import check_uscc
+
+        done = 0
+        for entity_id, raw in self.parents:
+            check = check_uscc(raw)
+            parent = self.index.by_uscc.get(check.code) if check.valid else None
+            if parent and parent != entity_id:
+                db.session.get(MarketEntity, entity_id).parent_id = parent
+                done += 1
+        self.parents.clear()
+        return done
+
+    # --- records --------------------------------------------------------------------------------------------
+    def write(self, record_type: RecordType, entity_id: int | None, c: dict[str, Any], source: SourceRecord,
+              options: dict[str, Any]) -> None:
+        """Write the fact(s) one row yields."""
+        common = {"agency_id": self.agency_id, "source_record_id": source.id, "external_id": source.source_key}
+        if record_type == RecordType.LICENCE:
+            db.session.add(Licence(entity_id=entity_id, licence_no=c.get("licence_no"),
+                                   licence_type=c.get("licence_type"), description=c.get("description"),
+                                   issue_date=c.get("issue_date"), valid_from=c.get("valid_from"),
+                                   valid_to=c.get("valid_to"),
+                                   licence_status=LicenceStatus(c.get("licence_status") or "unknown"), **common))
+        elif record_type == RecordType.INSPECTION:
+            self._inspection(entity_id, c, source, options, common)
+        elif record_type == RecordType.VIOLATION:
+            inspection_id = c.get("_inspection_id")
+            found = c.get("found_date") or c.get("_inspection_date")
+            db.session.add(Violation(entity_id=entity_id, inspection_id=inspection_id, code=c.get("code"),
+                                     description=c.get("description"),
+                                     severity=Severity(c.get("severity") or "minor"), found_date=found, **common))
+            if inspection_id:
+                insp = db.session.get(Inspection, inspection_id)
+                if c.get("severity") in ("serious", "critical"):
+                    insp.serious_violation = True
+        elif record_type == RecordType.ENFORCEMENT:
+            db.session.add(EnforcementAction(
+                entity_id=entity_id, decision_no=c.get("decision_no"), decision_date=c["decision_date"],
+                legal_basis=c.get("legal_basis"), penalty_type=PenaltyType(c.get("penalty_type") or "other"),
+                amount=c.get("amount"), description=c.get("description"),
+                publication_end=c.get("publication_end"), **common))
+        elif record_type == RecordType.LIST_ENTRY:
+            db.session.add(ListEntry(entity_id=entity_id, list_type=ListType(c["list_type"]),
+                                     added_date=c["added_date"], added_reason=c.get("added_reason"),
+                                     removed_date=c.get("removed_date"), removed_reason=c.get("removed_reason"),
+                                     **common))
+        elif record_type == RecordType.COMPLAINT:
+            db.session.add(Complaint(
+                entity_id=entity_id, address_id=self.address_id(c.get("address"), c.get("district"),
+                                                                c.get("latitude"), c.get("longitude")),
+                received_date=c["received_date"], category=c.get("category"), description=c.get("description"),
+                complaint_status=ComplaintStatus(c.get("complaint_status") or "open"),
+                link_method=source.link_method, latitude=c.get("latitude"), longitude=c.get("longitude"),
+                **common))
+        elif record_type == RecordType.ROLE:
+            person = self.person_id(c["person_name"], c.get("person_id"))
+            db.session.add(EntityRole(entity_id=entity_id, person_id=person, role=PersonRole(c["role"]),
+                                      share=c.get("share"), source_record_id=source.id))
+        elif record_type == RecordType.INVESTMENT:
+            investor = c.get("_investor_id")
+            if investor:
+                db.session.add(Investment(investor_id=investor, investee_id=entity_id, share=c.get("share"),
+                                          source_record_id=source.id))
+        elif record_type == RecordType.CONTEXT:
+            values = {k: _jsonable(v) for k, v in c.items()
+                      if k not in IDENTITY_FIELDS | {"on_date", "subject_key", "kind"} and not k.startswith("_")}
+            db.session.add(ContextValue(agency_id=self.agency_id, source_record_id=source.id,
+                                        kind=c.get("kind") or options.get("kind", "context"),
+                                        on_date=c.get("on_date"), district=c.get("district"),
+                                        subject_key=c.get("subject_key") or source.source_key, values=values))
+
+    def _inspection(self, entity_id: int | None, c: dict[str, Any], source: SourceRecord,
+                    options: dict[str, Any], common: dict[str, Any]) -> None:
+        codes = list(c.get("violation_codes") or [])
+        descs = list(c.get("violation_descriptions") or [])
+        sevs = list(c.get("violation_severities") or [])
+        severity_map = options.get("severity_map") or {}
+        inspectors = [*(c.get("inspectors") or []), *(c.get("inspectors_2") or [])]
+        count = max(len(codes), len(descs))
+        severities = [Severity(severity_map.get(s, s)) if severity_map.get(s, s) in Severity.__members__.values()
+                      else Severity.MINOR for s in sevs]
+        if not severities and options.get("severity_by_code"):
+            severities = [_severity_by_code(code, options["severity_by_code"]) for code in codes]
+        insp = Inspection(
+            entity_id=entity_id, inspection_date=c["inspection_date"],
+            inspection_type=InspectionType(c.get("inspection_type") or "routine"),
+            selection_reason=SelectionReason(c.get("selection_reason") or "unknown"),
+            selection_probability=c.get("selection_probability"),
+            result=InspectionResult(c["result"]) if c.get("result") else None,
+            serious_violation=any(s != Severity.MINOR for s in severities) if count else False,
+            violation_count=c.get("violation_count") if c.get("violation_count") is not None else count,
+            inspectors_text="、".join(inspectors)[:500] or None,
+            notes=(f"follow-up of {c['follow_up_of']}" if c.get("follow_up_of") else None),
+            published=True, **common)
+        db.session.add(insp)
+        db.session.flush()
+        for i in range(count):
+            db.session.add(Violation(
+                entity_id=entity_id, inspection_id=insp.id, code=codes[i] if i < len(codes) else None,
+                description=descs[i] if i < len(descs) else None,
+                severity=severities[i] if i < len(severities) else Severity.MINOR,
+                found_date=c["inspection_date"], **{**common, "external_id": f"{source.source_key}#{i + 1}"}))
+
+
+def _severity_by_code(code: str, ranges: list[list[Any]]) -> Severity:
+    """Severity from numbered violation codes, e.g. [[1, 14, critical], [15, 29, serious], [30, 999, minor]]."""
+    try:
+        number = int(str(code).strip())
+    except ValueError:
+        return Severity.MINOR
+    for lo, hi, severity in ranges:
+        if int(lo) <= number <= int(hi):
+            return Severity(severity)
+    return Severity.MINOR
+
+
+def _guess_type(name: str) -> str:
+    if "分公司" in name or "分店" in name:
+        return "branch"
+    if "个体" in name or not any(s in name for s in ("公司", "企业", "合作社", "厂")):
+        return "sole_trader" if any("\u4e00" <= ch <= "\u9fff" for ch in name) else "company"
+    return "company"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):  # Decimal
+        return float(value)
+    return value
+
+
+__all__ = ["IDENTITY_FIELDS", "LinkMethod", "Writer"]

@@ -1,0 +1,493 @@
+"""One import: read, map, validate, deduplicate, link and write a file's rows, in resumable chunks.
+
+Each chunk is one transaction that writes its rows (accepted or quarantined), their facts and the batch's
+counters and checkpoint together, so a crash leaves the database at a chunk boundary and the same command
+resumes the batch (same agency, same file hash) from its checkpoint with exact counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from models import (
+    Agency,
+    BatchStatus,
+    ImportBatch,
+    Inspection,
+    Licence,
+    LinkMethod,
+    MarketEntity,
+    MatchReview,
+    RecordType,
+    SourceRecord,
+    SourceStatus,
+)
+from models.base import utcnow
+
+from ..extensions import db
+from ..identifiers import check_uscc
+from ..signals import notify_records_changed
+from .errors import FileError, IngestError, MappingError, RowError
+from .facts import Writer
+from .mapping import FileMapping, load_mapping
+from .readers import SourceFile, read_file
+from .resolve import EntityIndex, Resolution, probabilistic, tax_number_org
+
+log = logging.getLogger(__name__)
+CHUNK_SIZE = 2000
+#: record types whose rows need no entity
+ENTITYLESS = {RecordType.CONTEXT}
+
+
+@dataclass
+class IngestOptions:
+    """How an import runs."""
+
+    kind: str | None = None
+    chunk_size: int = CHUNK_SIZE
+    user_id: int | None = None
+    #: tell ``records_changed`` subscribers (credit classes, search index) after each chunk
+    notify: bool = True
+    linkage_settings: Any = None
+    mapping_dir: Path | None = None
+    #: stop after this many chunks (tests simulate an interrupted import)
+    max_chunks: int | None = None
+    progress: Callable[[int], Any] | None = None
+
+
+@dataclass
+class Prepared:
+    """A row after mapping and validation."""
+
+    row_number: int
+    raw: dict[str, Any]
+    content_hash: str
+    canonical: dict[str, Any] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    uscc_raw: str | None = None
+    uscc: str | None = None  # valid, normalised
+    resolution: Resolution = field(default_factory=Resolution)
+    source: SourceRecord | None = None
+
+
+def content_hash(raw: dict[str, Any]) -> str:
+    """SHA-256 of a row's content (column names and values, order-free): the same row hashes the same."""
+    payload = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def jsonable(canonical: dict[str, Any]) -> dict[str, Any]:
+    """Canonical fields as JSON (dates ISO, decimals as strings)."""
+    out = {}
+    for key, value in canonical.items():
+        if key.startswith("_"):
+            continue
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def _agency(code: str) -> Agency | None:
+    return db.session.scalar(select(Agency).where(func.upper(Agency.code) == code.upper()))
+
+
+def open_import(path: str | Path, agency_code: str, options: IngestOptions) -> tuple[Agency, FileMapping,
+                                                                                     SourceFile]:
+    """Everything that can refuse a file as a whole, checked before anything is written.
+
+    An agency not yet registered but with a mapping file (and a ``domain`` in it) is registered here.
+    """
+    agency = _agency(agency_code)
+    try:
+        mapping = load_mapping(agency.mapping or agency.code if agency else agency_code, options.mapping_dir)
+    except MappingError:
+        if agency is None:
+            raise IngestError(f"unknown agency {agency_code!r}: register it first (flask agencies add) "
+                              f"or add a mapping file for it") from None
+        raise
+    source = read_file(path)
+    fmap = mapping.for_file(Path(path).name, source.headers, options.kind)
+    missing = sorted(fmap.required_columns - set(source.headers))
+    if missing and source.rows:
+        raise FileError(Path(path).name, f"mapping {mapping.agency}/{fmap.name} needs column(s) "
+                                         f"{', '.join(missing)}, which the file lacks (its columns: "
+                                         f"{', '.join(source.headers[:20])})")
+    if agency is None:
+        if not mapping.domain:
+            raise IngestError(f"unknown agency {agency_code!r}: register it first (flask agencies add)")
+        from ..services.agencies import upsert_agency
+
+        agency = upsert_agency(mapping.agency, mapping.name or mapping.agency, mapping.domain,
+                               name_en=mapping.name_en, mapping=mapping.agency)
+    return agency, fmap, source
+
+
+def ingest_file(path: str | Path, agency_code: str, options: IngestOptions | None = None) -> ImportBatch:
+    """Import one file for one agency (resuming an interrupted batch of the same file); commits per chunk."""
+    options = options or IngestOptions()
+    agency, fmap, source = open_import(path, agency_code, options)
+    return ingest_rows(agency, fmap, source.rows, options, filename=Path(path).name, file_hash=source.file_hash,
+                       file_format=source.file_format, encoding=source.encoding)
+
+
+def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], options: IngestOptions, *,
+                filename: str, file_hash: str | None, file_format: str, encoding: str | None = None) -> ImportBatch:
+    """Import already-read rows (a file, an upload or an API push) as one batch."""
+    batch = None
+    if file_hash:
+        batch = db.session.scalar(select(ImportBatch).where(
+            ImportBatch.agency_id == agency.id, ImportBatch.file_hash == file_hash,
+            ImportBatch.status == BatchStatus.RUNNING).order_by(ImportBatch.id.desc()).limit(1))
+    if batch is None:
+        batch = ImportBatch(agency_id=agency.id, filename=filename[:500], file_hash=file_hash,
+                            file_format=file_format, encoding=encoding, mapping=f"{fmap.agency}/{fmap.name}",
+                            status=BatchStatus.RUNNING, created_by_id=options.user_id,
+                            report={"checkpoint": 0, "rejected_by_reason": {}, "findings": {}, "reviews": 0})
+        db.session.add(batch)
+        db.session.commit()
+    else:
+        log.info("resuming batch %d of %s at row %d", batch.id, filename, batch.report.get("checkpoint", 0))
+    started = time.perf_counter()
+    index = EntityIndex.load()
+    writer = Writer(agency.id, index)
+    position = int(batch.report.get("checkpoint", 0))
+    chunks = 0
+    if options.progress and position:
+        options.progress(position)
+    while position < len(rows):
+        if options.max_chunks is not None and chunks >= options.max_chunks:
+            return batch
+        chunk = rows[position:position + options.chunk_size]
+        try:
+            _process_chunk(batch, agency, fmap, chunk, writer, index, options)
+            position += len(chunk)
+            report = dict(batch.report)
+            report["checkpoint"] = position
+            batch.report = report
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        chunks += 1
+        if options.progress:
+            options.progress(len(chunk))
+    _finish(batch, writer, time.perf_counter() - started)
+    return batch
+
+
+def _finish(batch: ImportBatch, writer: Writer, seconds: float) -> None:
+    writer.link_parents()
+    new_methods = (LinkMethod.NEW, LinkMethod.REVIEW)
+    created = set(db.session.scalars(select(SourceRecord.entity_id).distinct().where(
+        SourceRecord.batch_id == batch.id, SourceRecord.link_method.in_(new_methods),
+        SourceRecord.entity_id.is_not(None))))
+    touched = set(db.session.scalars(select(SourceRecord.entity_id).distinct().where(
+        SourceRecord.batch_id == batch.id, SourceRecord.entity_id.is_not(None))))
+    batch.entities_new = len(created)
+    batch.entities_updated = len(touched - created)
+    report = dict(batch.report)
+    report["seconds"] = round(report.get("seconds", 0) + seconds, 2)
+    batch.report = report
+    batch.status = BatchStatus.COMPLETED
+    batch.finished_at = utcnow()
+    db.session.commit()
+    if db.engine.dialect.name == "sqlite" and batch.rows_read >= 50_000:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+    log.info("batch %d %s: read %d, accepted %d, rejected %d, duplicate %d, new %d, updated %d", batch.id,
+             batch.filename, batch.rows_read, batch.rows_accepted, batch.rows_rejected, batch.rows_duplicate,
+             batch.entities_new, batch.entities_updated)
+
+
+def _prepare(fmap: FileMapping, row: dict[str, Any]) -> Prepared:
+    raw = {k: v for k, v in row.items() if not k.startswith("__")}
+    if "__text" in row:
+        raw = {"__text": row["__text"]}
+    item = Prepared(row_number=int(row.get("__row", 0)), raw=raw, content_hash=content_hash(raw))
+    if "__invalid" in row:
+        item.errors.append(RowError(None, row["__invalid"], row.get("__text")))
+        return item
+    if "__width" in row:
+        item.errors.append(RowError(None, f"row has {row['__width']} fields, the header has {len(raw)}"))
+        return item
+    item.canonical, item.errors = fmap.apply(raw)
+    c = item.canonical
+    if fmap.record_type not in ENTITYLESS and fmap.record_type not in (RecordType.VIOLATION, RecordType.ROLE) \
+            and fmap.record_type != RecordType.COMPLAINT and not c.get("name") and not check_uscc(c.get("uscc")).valid:
+        item.errors.append(RowError(None, "names no entity: neither a name nor a valid credit code"))
+    if fmap.record_type == RecordType.COMPLAINT and not (c.get("name") or c.get("uscc") or c.get("address")
+                                                         or c.get("latitude") is not None):
+        item.errors.append(RowError(None, "names no entity and no place"))
+    raw_code = c.get("uscc")
+    if raw_code:
+        item.uscc_raw = str(raw_code)[:64]
+        check = check_uscc(raw_code)
+        if check.valid:
+            item.uscc = check.code
+            if check.code != str(raw_code).strip():
+                item.findings.append({"kind": "uscc_normalised", "value": item.uscc_raw})
+        else:
+            org = tax_number_org(check.code)
+            kind = "tax_number" if org else f"uscc_{check.problem}"
+            item.findings.append({"kind": kind, "column": _column(fmap, "uscc"), "value": item.uscc_raw})
+    return item
+
+
+def _column(fmap: FileMapping, field_name: str) -> str | None:
+    for spec in fmap.fields:
+        if spec.name == field_name:
+            return spec.column if isinstance(spec.column, str) or spec.column is None else spec.column[0]
+    return None
+
+
+def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, chunk: list[dict[str, Any]],
+                   writer: Writer, index: EntityIndex, options: IngestOptions) -> None:
+    items = [_prepare(fmap, row) for row in chunk]
+    hashes = [i.content_hash for i in items]
+    known = set(db.session.scalars(select(SourceRecord.content_hash).where(
+        SourceRecord.agency_id == agency.id, SourceRecord.content_hash.in_(hashes))))
+    fresh: list[Prepared] = []
+    duplicates = 0
+    for item in items:
+        if item.content_hash in known:
+            duplicates += 1
+            continue
+        known.add(item.content_hash)
+        fresh.append(item)
+    _resolve_refs(agency, fmap, fresh)
+    rejected = Counter()
+    findings = Counter()
+    for item in fresh:
+        status = SourceStatus.REJECTED if item.errors else SourceStatus.ACCEPTED
+        for err in item.errors:
+            rejected[f"{err.column or 'row'}: {_reason(err.message)}"] += 1
+        for f in item.findings:
+            findings[f["kind"]] += 1
+        item.source = SourceRecord(
+            agency_id=agency.id, batch_id=batch.id, row_number=item.row_number, content_hash=item.content_hash,
+            record_type=fmap.record_type, source_key=_source_key(fmap, item), raw=item.raw,
+            canonical=jsonable(item.canonical) if not item.errors else None, status=status,
+            errors=[e.as_dict() for e in item.errors], findings=item.findings, uscc_raw=item.uscc_raw,
+            uscc_valid=(item.uscc is not None) if item.uscc_raw else None)
+        db.session.add(item.source)
+    db.session.flush()
+    accepted = [i for i in fresh if not i.errors]
+    touched = _link(accepted, fmap, writer, index, options)
+    reviews = 0
+    for item in accepted:
+        res = item.resolution
+        src = item.source
+        src.entity_id, src.link_method, src.link_probability = res.entity_id, res.method, res.probability
+        src.linked_at = utcnow() if res.entity_id else None
+        if res.candidate_id and res.entity_id:
+            db.session.add(MatchReview(source_record_id=src.id, candidate_entity_id=res.candidate_id,
+                                       provisional_entity_id=res.entity_id, probability=res.probability or 0.0,
+                                       match_weights=_weights(res.match_weights)))
+            reviews += 1
+        if fmap.record_type == RecordType.REGISTRATION and res.entity_id:
+            writer.registration(res.entity_id, item.canonical, src, item.uscc)
+        writer.write(fmap.record_type, res.entity_id, item.canonical, src, fmap.options)
+    db.session.flush()
+    batch.rows_read += len(items)
+    batch.rows_duplicate += duplicates
+    batch.rows_accepted += len(accepted)
+    batch.rows_rejected += len(fresh) - len(accepted)
+    report = dict(batch.report)
+    report["rejected_by_reason"] = _merge(report.get("rejected_by_reason", {}), rejected)
+    report["findings"] = _merge(report.get("findings", {}), findings)
+    report["reviews"] = report.get("reviews", 0) + reviews
+    batch.report = report
+    if options.notify:
+        notify_records_changed("ingest", touched)
+
+
+def _reason(message: str) -> str:
+    """A rejection message without the offending value, so that reasons group."""
+    return message.split(":")[0].split(" (expected")[0].split(" '")[0][:120]
+
+
+def _merge(old: dict[str, int], new: Counter) -> dict[str, int]:
+    out = dict(old)
+    for k, v in new.items():
+        out[k] = out.get(k, 0) + v
+    return out
+
+
+def _weights(weights: dict[str, Any] | None) -> dict[str, Any]:
+    if not weights:
+        return {}
+    return {str(k): (float(v) if isinstance(v, (int, float)) else str(v)) for k, v in weights.items()}
+
+
+def _source_key(fmap: FileMapping, item: Prepared) -> str | None:
+    if not fmap.source_key:
+        return None
+    value = item.raw.get(fmap.source_key)
+    return None if value in (None, "") else str(value)[:200]
+
+
+def _resolve_refs(agency: Agency, fmap: FileMapping, items: list[Prepared]) -> None:
+    """Rows that point at another row of the agency: violations at their inspection, persons at the register."""
+    want = [i for i in items if not i.errors and i.canonical.get("inspection_ref")]
+    if want and fmap.record_type == RecordType.VIOLATION:
+        refs = {i.canonical["inspection_ref"] for i in want}
+        found = {ext: (iid, eid, d) for ext, iid, eid, d in db.session.execute(
+            select(Inspection.external_id, Inspection.id, Inspection.entity_id, Inspection.inspection_date)
+            .where(Inspection.agency_id == agency.id, Inspection.external_id.in_(refs))).all()}
+        for item in want:
+            hit = found.get(item.canonical["inspection_ref"])
+            if hit is None:
+                item.errors.append(RowError(_column(fmap, "inspection_ref"), "refers to an inspection not "
+                                            "imported (or rejected)", item.canonical["inspection_ref"]))
+                continue
+            item.canonical["_inspection_id"], entity_id, item.canonical["_inspection_date"] = hit
+            item.resolution = Resolution(entity_id, LinkMethod.SOURCE_KEY, 1.0)
+    refs = {i.canonical["entity_ref"] for i in items if not i.errors and i.canonical.get("entity_ref")}
+    if refs:
+        ref_type = RecordType(fmap.options.get("entity_ref", "registration"))
+        found = dict(db.session.execute(select(SourceRecord.source_key, SourceRecord.entity_id).where(
+            SourceRecord.agency_id == agency.id, SourceRecord.record_type == ref_type,
+            SourceRecord.status == SourceStatus.ACCEPTED, SourceRecord.source_key.in_(refs),
+            SourceRecord.entity_id.is_not(None))).all())
+        for item in items:
+            ref = item.canonical.get("entity_ref")
+            if not item.errors and ref and found.get(ref):
+                item.resolution = Resolution(found[ref], LinkMethod.SOURCE_KEY, 1.0)
+    if fmap.record_type == RecordType.ROLE:
+        for item in items:
+            if not item.errors and item.resolution.entity_id is None and not item.canonical.get("name") \
+                    and not item.canonical.get("uscc"):
+                item.errors.append(RowError(_column(fmap, "entity_ref"), "refers to an entity not imported",
+                                            item.canonical.get("entity_ref")))
+
+
+def _link(items: list[Prepared], fmap: FileMapping, writer: Writer, index: EntityIndex,
+          options: IngestOptions) -> set[int]:
+    """Give each accepted row its entity; create the new ones; return every entity touched."""
+    if fmap.record_type in ENTITYLESS:
+        return set()
+    _by_licence(items, fmap)
+    pending: list[Prepared] = []
+    for item in items:
+        if item.resolution.entity_id is not None:
+            continue
+        if item.resolution.method == LinkMethod.NEW:  # a licence number first seen: its own business
+            pending.append(item)
+            continue
+        if item.uscc and item.uscc in index.by_uscc:
+            item.resolution = Resolution(index.by_uscc[item.uscc], LinkMethod.USCC, 1.0)
+            continue
+        if item.uscc and fmap.record_type == RecordType.REGISTRATION:  # the register creates what it names
+            item.resolution = Resolution(None, LinkMethod.NEW, new_group=f"u{item.uscc}")
+            pending.append(item)
+            continue
+        org = tax_number_org(item.uscc_raw and check_uscc(item.uscc_raw).code or "")
+        if org and org in index.by_org:
+            item.resolution = Resolution(index.by_org[org], LinkMethod.USCC, 1.0)
+            continue
+        pending.append(item)
+    named = [i for i in pending if i.canonical.get("name") and i.resolution.method is None]
+    decisions = probabilistic([(n, i.canonical, i.uscc_raw) for n, i in enumerate(named)], index,
+                              options.linkage_settings)
+    for n, item in enumerate(named):
+        item.resolution = decisions.get(n, Resolution(None, LinkMethod.NEW, new_group=f"r{n}"))
+    for item in pending:
+        if not item.canonical.get("name"):  # address-only rows
+            norm = _address_norm(item.canonical.get("address"))
+            at = index.by_address.get(norm, set()) if norm else set()
+            if not at:
+                at = index.by_site.get(_site(item.canonical.get("address")), set())
+            if len(at) == 1:
+                item.resolution = Resolution(next(iter(at)), LinkMethod.ADDRESS, None)
+            elif item.uscc and fmap.record_type != RecordType.COMPLAINT:
+                item.resolution = Resolution(None, LinkMethod.NEW, new_group=f"u{item.uscc}")
+    _create_new(pending, fmap, writer)
+    if fmap.record_type == RecordType.INVESTMENT:
+        for item in items:
+            item.canonical["_investor_id"] = _investor(item.canonical, index)
+    touched = set()
+    for item in items:
+        res = item.resolution
+        if res.entity_id is None:
+            continue
+        touched.add(res.entity_id)
+        if res.method not in (LinkMethod.NEW, LinkMethod.REVIEW) and fmap.record_type != RecordType.REGISTRATION:
+            writer.enrich(res.entity_id, item.canonical, item.source, item.uscc)
+    return touched
+
+
+def _by_licence(items: list[Prepared], fmap: FileMapping) -> None:
+    """Rows keyed by a licence number: the entity that holds it (a new one per number for licence files)."""
+    keyed = [i for i in items if i.resolution.entity_id is None and i.canonical.get("licence_key")]
+    if not keyed:
+        return
+    keys = {str(i.canonical["licence_key"]) for i in keyed}
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        part = sorted(keys)[start:start + 500]
+        found.update(db.session.execute(select(Licence.licence_no, Licence.entity_id)
+                                        .where(Licence.licence_no.in_(part))).all())
+    for item in keyed:
+        key = str(item.canonical["licence_key"])
+        if key in found:
+            item.resolution = Resolution(found[key], LinkMethod.SOURCE_KEY, 1.0)
+        elif fmap.record_type == RecordType.LICENCE:
+            item.resolution = Resolution(None, LinkMethod.NEW, new_group=f"k{key}")
+
+
+def _address_norm(address: str | None) -> str:
+    from ..text import normalise_address
+
+    return normalise_address(address) if address else ""
+
+
+def _site(address: str | None) -> str:
+    from ..text import parse_address
+
+    return parse_address(address).site if address else ""
+
+
+def _create_new(items: list[Prepared], fmap: FileMapping, writer: Writer) -> None:
+    """One new entity per new-entity group (and per distinct valid code within a group)."""
+    groups: dict[tuple[str, str | None], list[Prepared]] = {}
+    for item in items:
+        res = item.resolution
+        if res.entity_id is not None or res.method not in (LinkMethod.NEW, LinkMethod.REVIEW):
+            continue
+        codes = {i.uscc for i in items if i.resolution.new_group == res.new_group and i.uscc}
+        key_code = item.uscc if item.uscc else (sorted(codes)[0] if len(codes) == 1 else None)
+        groups.setdefault((res.new_group or f"x{id(item)}", key_code), []).append(item)
+    for (_group, code), members in groups.items():
+        first = next((m for m in members if fmap.record_type == RecordType.REGISTRATION), members[0])
+        uscc = code if code and code not in writer.index.by_uscc else None
+        entity = writer.new_entity(first.canonical, uscc, first.source)
+        for member in members:
+            member.resolution.entity_id = entity.id
+
+
+def _investor(c: dict[str, Any], index: EntityIndex) -> int | None:
+    check = check_uscc(c.get("investor_uscc"))
+    if check.valid and check.code in index.by_uscc:
+        return index.by_uscc[check.code]
+    from ..text import normalise_name
+
+    norm = normalise_name(c.get("investor_name"))
+    if norm:
+        return db.session.scalar(select(MarketEntity.id).where(MarketEntity.name_norm == norm).limit(1))
+    return None

@@ -1,0 +1,204 @@
+"""Reading agency files: CSV/TSV, XLSX and JSON lines, with the text encoding detected from the bytes."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import FileError
+
+FORMATS = ("csv", "tsv", "xlsx", "jsonl")
+_SNIFF_BYTES = 256 * 1024
+#: what charset-normalizer may call a Chinese legacy encoding; GB18030 is a superset of them all
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+
+
+@dataclass
+class SourceFile:
+    """A file opened for import: its format, encoding, header and rows as dicts of strings."""
+
+    path: Path
+    file_format: str
+    encoding: str | None
+    headers: list[str]
+    file_hash: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of the file's bytes (a re-run of the same file resumes its batch)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _inner_suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1].lstrip(".") if suffixes else ""
+
+
+def detect_format(path: Path) -> str:
+    """The file's format from its extension (``.gz`` compressed text files are read through)."""
+    suffix = _inner_suffix(path)
+    aliases = {"txt": "csv", "json": "jsonl", "ndjson": "jsonl", "xlsm": "xlsx"}
+    fmt = aliases.get(suffix, suffix)
+    if fmt not in FORMATS:
+        raise FileError(path.name, f"unsupported file type .{suffix}: use CSV, TSV, XLSX or JSON lines")
+    return fmt
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM) when the bytes decode as such, else GB18030 or what charset-normalizer finds."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:  # a multi-byte character cut by the sample's end
+            return "utf-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    name = (best.encoding if best else "gb18030").lower().replace("-", "").replace("_", "")
+    if name in _GB_FAMILY or best is None or name.startswith("big5"):
+        return "gb18030"
+    return best.encoding
+
+
+def _clean_header(value: Any) -> str:
+    return str(value if value is not None else "").strip().lstrip("\ufeff")
+
+
+def _read_text(path: Path, fmt: str, encoding: str | None) -> tuple[str, str]:
+    data = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise FileError(path.name, f"is not a readable gzip file: {exc}") from exc
+    enc = encoding or detect_encoding(data[:_SNIFF_BYTES])
+    try:
+        return data.decode(enc), enc
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise FileError(path.name, f"cannot be decoded as {enc}: {exc}") from exc
+
+
+def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[dict[str, Any]]]:
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if fmt == "tsv" or first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = [_clean_header(h) for h in next(reader)]
+    except StopIteration:
+        raise FileError(path.name, "is empty: no header row") from None
+    _check_headers(path, headers)
+    rows = []
+    for line_no, values in enumerate(reader, start=1):
+        if not values or all(not v.strip() for v in values):
+            continue
+        if len(values) != len(headers):
+            rows.append({"__row": line_no, "__width": len(values), **dict(zip(headers, values, strict=False))})
+            continue
+        rows.append({"__row": line_no, **dict(zip(headers, values, strict=True))})
+    return headers, rows
+
+
+def _read_jsonl(path: Path, text: str) -> tuple[list[str], list[dict[str, Any]]]:
+    headers: list[str] = []
+    rows = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append({"__row": line_no, "__invalid": f"not valid JSON: {exc.msg}", "__text": line})
+            continue
+        if not isinstance(obj, dict):
+            rows.append({"__row": line_no, "__invalid": "not a JSON object", "__text": line})
+            continue
+        for key in obj:
+            if key not in headers:
+                headers.append(key)
+        rows.append({"__row": line_no, **obj})
+    return headers, rows
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure to open is an unreadable workbook
+        raise FileError(path.name, f"is not a readable XLSX workbook: {exc}") from exc
+    try:
+        sheet = book.worksheets[0]
+        it = sheet.iter_rows(values_only=True)
+        try:
+            headers = [_clean_header(h) for h in next(it)]
+        except StopIteration:
+            raise FileError(path.name, "is empty: no header row") from None
+        _check_headers(path, headers)
+        rows = []
+        for line_no, values in enumerate(it, start=1):
+            if values is None or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            cells = ["" if v is None else _cell_text(v) for v in values]
+            rows.append({"__row": line_no, **dict(zip(headers, cells, strict=False))})
+    finally:
+        book.close()
+    return headers, rows
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_headers(path: Path, headers: list[str]) -> None:
+    seen = set()
+    for i, h in enumerate(headers, start=1):
+        if h and h in seen:
+            raise FileError(path.name, f"column {i} header {h!r} appears twice")
+        seen.add(h)
+
+
+def read_file(path: str | Path, encoding: str | None = None, fmt: str | None = None) -> SourceFile:
+    """Open ``path`` and return its header and rows (``__row`` is the 1-based data row number)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileError(str(path), "does not exist")
+    fmt = fmt or detect_format(path)
+    digest = file_hash(path)
+    if fmt == "xlsx":
+        headers, rows = _read_xlsx(path)
+        enc = None
+    else:
+        text, enc = _read_text(path, fmt, encoding)
+        headers, rows = _read_jsonl(path, text) if fmt == "jsonl" else _read_delimited(path, text, fmt)
+    return SourceFile(path, fmt, enc, headers, digest, rows)
+
+
+def iter_rows(source: SourceFile, start: int = 0) -> Iterator[dict[str, Any]]:
+    """Rows from position ``start`` on (a resumed import skips what it already committed)."""
+    yield from source.rows[start:]

@@ -1,0 +1,173 @@
+"""Which market entity each accepted row is about: source key, valid USCC, then Splink, then address.
+
+Order of evidence, strongest first: a reference to another row of the same agency (the persons file
+names the register's entity id), a valid unified social credit code, the organisation code inside an
+old 15-digit tax number, then probabilistic matching (``regulator.linkage.match_records``) on name,
+address, legal representative and phone. A row that names no entity (an address-only complaint) is
+linked to the one entity registered or seen at that address, if there is exactly one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+
+from models import (
+    Address,
+    EntityAddress,
+    EntityName,
+    EntityPhone,
+    EntityRole,
+    LinkMethod,
+    MarketEntity,
+    Person,
+    PersonRole,
+    Phone,
+)
+
+from ..extensions import db
+from ..identifiers import org_code_check_char
+from ..text import normalise_address, parse_address
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Resolution:
+    """The outcome for one row."""
+
+    entity_id: int | None = None
+    method: LinkMethod | None = None
+    probability: float | None = None
+    #: a suggested entity between the thresholds (a MatchReview is written for it)
+    candidate_id: int | None = None
+    match_weights: dict[str, Any] | None = None
+    #: the row should create an entity (group key shared by rows that are one new entity)
+    new_group: str | None = None
+
+
+@dataclass
+class EntityIndex:
+    """What is known about entities, loaded once per import and kept current as entities are created."""
+
+    by_uscc: dict[str, int] = field(default_factory=dict)
+    by_org: dict[str, int] = field(default_factory=dict)
+    by_address: dict[str, set[int]] = field(default_factory=dict)
+    #: premises (number and street, no unit) -> entities there: links address-only records
+    by_site: dict[str, set[int]] = field(default_factory=dict)
+    address_ids: dict[str, int] = field(default_factory=dict)
+    frame_rows: list[dict[str, Any]] = field(default_factory=list)
+    _frame: pd.DataFrame | None = None
+
+    @classmethod
+    def load(cls) -> EntityIndex:
+        """Read the identity of every live entity from the database."""
+        index = cls()
+        rows = db.session.execute(
+            select(MarketEntity.id, MarketEntity.uscc, MarketEntity.name, MarketEntity.district, Address.text,
+                   Address.text_norm, Address.latitude, Address.longitude)
+            .outerjoin(Address, Address.id == MarketEntity.address_id)
+            .where(MarketEntity.merged_into_id.is_(None))).all()
+        reps = dict(db.session.execute(
+            select(EntityRole.entity_id, Person.name).join(Person, Person.id == EntityRole.person_id)
+            .where(EntityRole.role == PersonRole.LEGAL_REPRESENTATIVE)).all())
+        phones = dict(db.session.execute(
+            select(EntityPhone.entity_id, Phone.number).join(Phone, Phone.id == EntityPhone.phone_id)).all())
+        district: dict[int, str | None] = {}
+        for eid, uscc, name, dist, text, norm, lat, lon in rows:
+            if uscc:
+                index.add_uscc(uscc, eid)
+            district[eid] = dist
+            if norm:
+                index.by_address.setdefault(norm, set()).add(eid)
+                index.by_site.setdefault(parse_address(text).site, set()).add(eid)
+            index.frame_rows.append({"entity_id": eid, "name": name, "address": text, "district": dist,
+                                     "legal_rep": reps.get(eid), "phone": phones.get(eid), "latitude": lat,
+                                     "longitude": lon})
+        for eid, name in db.session.execute(
+                select(EntityName.entity_id, EntityName.name).where(EntityName.kind != "registered")).all():
+            if eid in district:
+                index.frame_rows.append({"entity_id": eid, "name": name, "address": None,
+                                         "district": district[eid], "legal_rep": reps.get(eid),
+                                         "phone": phones.get(eid)})
+        for eid, text, norm in db.session.execute(
+                select(EntityAddress.entity_id, Address.text, Address.text_norm)
+                .join(Address, Address.id == EntityAddress.address_id)).all():
+            if eid in district:
+                index.by_address.setdefault(norm, set()).add(eid)
+                index.by_site.setdefault(parse_address(text).site, set()).add(eid)
+                index.frame_rows.append({"entity_id": eid, "name": None, "address": text,
+                                         "district": district[eid], "legal_rep": reps.get(eid),
+                                         "phone": phones.get(eid)})
+        index.address_ids = dict(db.session.execute(select(Address.text_norm, Address.id)).all())
+        log.debug("entity index: %d usccs, %d identity rows", len(index.by_uscc), len(index.frame_rows))
+        return index
+
+    def add_uscc(self, uscc: str, entity_id: int) -> None:
+        """Know ``uscc`` (and its organisation code) as ``entity_id``."""
+        self.by_uscc[uscc] = entity_id
+        self.by_org.setdefault(uscc[8:17], entity_id)
+
+    def add_identity(self, entity_id: int, name: str | None, address: str | None, district: str | None,
+                     legal_rep: str | None = None, phone: str | None = None, latitude: float | None = None,
+                     longitude: float | None = None) -> None:
+        """A new identity row for matching later chunks (a new entity, or a new variant of one)."""
+        self.frame_rows.append({"entity_id": entity_id, "name": name, "address": address, "district": district,
+                                "legal_rep": legal_rep, "phone": phone, "latitude": latitude,
+                                "longitude": longitude})
+        self._frame = None
+        if address:
+            self.by_address.setdefault(normalise_address(address), set()).add(entity_id)
+            self.by_site.setdefault(parse_address(address).site, set()).add(entity_id)
+
+    def frame(self) -> pd.DataFrame:
+        """The entities frame of ``match_records``."""
+        if self._frame is None:
+            cols = ["entity_id", "name", "address", "district", "legal_rep", "phone", "latitude", "longitude"]
+            self._frame = pd.DataFrame(self.frame_rows, columns=cols).drop_duplicates(ignore_index=True)
+        return self._frame
+
+
+def tax_number_org(code: str) -> str | None:
+    """The organisation code inside a 15-digit tax registration number (region + organisation code)."""
+    if len(code) == 15 and code[:6].isdigit() and org_code_check_char(code[6:14]) == code[14]:
+        return code[6:15]
+    return None
+
+
+def match_frame(rows: list[tuple[int, dict[str, Any], str | None]]) -> pd.DataFrame:
+    """Records frame of ``match_records`` from (rid, canonical fields, raw USCC) triples."""
+    return pd.DataFrame([{
+        "rid": rid, "name": c.get("name"), "address": c.get("address"), "district": c.get("district"),
+        "legal_rep": c.get("legal_rep"), "phone": c.get("phone"), "latitude": c.get("latitude"),
+        "longitude": c.get("longitude"), "uscc_raw": uscc, "alt_name": c.get("alt_name"),
+    } for rid, c, uscc in rows], columns=["rid", "name", "address", "district", "legal_rep", "phone", "latitude",
+                                           "longitude", "uscc_raw", "alt_name"])
+
+
+def probabilistic(rows: list[tuple[int, dict[str, Any], str | None]], index: EntityIndex,
+                  settings: Any = None) -> dict[int, Resolution]:
+    """Splink decisions for rows with no key: link, review (with its candidate) or a new-entity group."""
+    from ..linkage import match_records
+
+    if not rows:
+        return {}
+    decisions = match_records(match_frame(rows), index.frame(), settings)
+    out: dict[int, Resolution] = {}
+    for rec in decisions.itertuples(index=False):
+        prob = float(rec.probability)
+        group = None if pd.isna(rec.new_group) else f"g{int(rec.new_group)}"
+        weights = rec.match_weights if isinstance(rec.match_weights, dict) else None
+        if rec.decision == "link":
+            out[int(rec.rid)] = Resolution(int(rec.entity_id), LinkMethod.PROBABILISTIC, prob,
+                                           match_weights=weights)
+        elif rec.decision == "review":
+            out[int(rec.rid)] = Resolution(None, LinkMethod.REVIEW, prob, candidate_id=int(rec.entity_id),
+                                           match_weights=weights, new_group=group)
+        else:
+            out[int(rec.rid)] = Resolution(None, LinkMethod.NEW, prob if prob else None, new_group=group)
+    return out

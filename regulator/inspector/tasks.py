@@ -1,0 +1,200 @@
+"""The inspector's tasks: ranked list with filters and exports, task page, printable sheet, results, referrals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from models import (
+    Agency,
+    Campaign,
+    CampaignStatus,
+    Inspection,
+    InspectionResult,
+    InspectionTask,
+    MarketEntity,
+    ModelVersion,
+    PenaltyType,
+    Referral,
+    RiskScore,
+    TaskInspector,
+    TaskStatus,
+)
+
+from ..exports import download
+from ..extensions import db
+from ..i18n import label
+from ..profile.credit_view import reason_text
+from ..services import referrals as referral_service
+from ..services import task_results as service
+from ..services.credit import latest_assessment
+from . import bp
+from .forms import ReferralForm, ResultForm
+
+VISIBLE = (CampaignStatus.PUBLISHED, CampaignStatus.RELEASED, CampaignStatus.CLOSED)
+OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+SORTS = {"probability", "class", "window", "entity"}
+
+
+def own_task_or_404(task_id: int) -> InspectionTask:
+    """A task of a published campaign that the signed-in inspector is drawn for."""
+    task = db.session.get(InspectionTask, task_id)
+    if task is None or task.campaign.status not in VISIBLE:
+        abort(404)
+    if not any(ti.user_id == current_user.id for ti in task.inspectors):
+        abort(404)
+    return task
+
+
+def top_reasons(entity: MarketEntity, limit: int = 3) -> list[str]:
+    """The model's top reasons for the entity where it has a score, else the credit rules that weigh most."""
+    score = db.session.scalar(select(RiskScore).join(ModelVersion).where(
+        ModelVersion.active.is_(True), RiskScore.entity_id == entity.id, RiskScore.agency_id.is_(None))
+        .order_by(RiskScore.as_of.desc(), RiskScore.id.desc()).limit(1))
+    if score is not None and score.reasons:
+        return [str(r.get("text") or r.get("feature")) for r in score.reasons[:limit]]
+    assessment = latest_assessment(entity.id)
+    if assessment is None:
+        return []
+    reasons = sorted(assessment.reasons or [], key=lambda r: -abs(r.get("points", 0)))
+    return [reason_text(r["rule"]) for r in reasons if r.get("points", 0) > 0][:limit]
+
+
+def _rows(include_done: bool) -> list[dict[str, Any]]:
+    stmt = (select(InspectionTask).join(TaskInspector, TaskInspector.task_id == InspectionTask.id)
+            .join(Campaign, Campaign.id == InspectionTask.campaign_id)
+            .where(TaskInspector.user_id == current_user.id, Campaign.status.in_(VISIBLE)))
+    if not include_done:
+        stmt = stmt.where(InspectionTask.status.in_(OPEN))
+    rows = []
+    for task in db.session.scalars(stmt).unique():
+        entity = task.entity
+        mine = next((p for p in task.agencies if p.agency_id == current_user.agency_id), None)
+        probability = mine.risk_probability if mine is not None else max(
+            (p.risk_probability or 0 for p in task.agencies), default=0)
+        rows.append({"task": task, "entity": entity, "credit_class": getattr(entity.credit_class, "value", None),
+                     "probability": probability or 0.0, "reasons": top_reasons(entity),
+                     "agencies": [p.agency.code for p in task.agencies],
+                     "reason": mine.selection_reason if mine is not None else None,
+                     "address": entity.address.text if entity.address is not None else "",
+                     "district": entity.district or ""})
+    return rows
+
+
+def filtered_rows() -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The inspector's tasks after the query string's filters, in its order (riskiest first by default)."""
+    args = {k: request.args.get(k, "").strip() for k in ("q", "credit_class", "agency", "sort", "done")}
+    rows = _rows(include_done=args["done"] == "1")
+    if args["q"]:
+        rows = [r for r in rows if args["q"] in r["entity"].name or args["q"] in r["address"]]
+    if args["credit_class"]:
+        rows = [r for r in rows if r["credit_class"] == args["credit_class"]]
+    if args["agency"]:
+        rows = [r for r in rows if args["agency"] in r["agencies"]]
+    sort = args["sort"] if args["sort"] in SORTS else "probability"
+    keys = {"probability": lambda r: (-r["probability"], r["task"].window_start),
+            "class": lambda r: (-" ABCD".index(r["credit_class"] or " "), -r["probability"]),
+            "window": lambda r: (r["task"].window_start, -r["probability"]),
+            "entity": lambda r: r["entity"].name}
+    rows.sort(key=keys[sort])
+    args["sort"] = sort
+    return rows, args
+
+
+@bp.route("/tasks.<any(csv, xlsx):fmt>")
+def tasks_export(fmt: str):
+    """The filtered task list as CSV or XLSX (text that looks like a formula is neutralised)."""
+    rows, _args = filtered_rows()
+    header = [_("Entity"), _("Unified social credit code"), _("Class"), _("Probability"), _("Top reasons"),
+              _("Agencies"), _("Window start"), _("Window end"), _("Address"), _("Status")]
+    body = [[r["entity"].name, r["entity"].uscc or "", r["credit_class"] or "", round(r["probability"], 4),
+             "; ".join(r["reasons"]), ", ".join(r["agencies"]), r["task"].window_start, r["task"].window_end,
+             r["address"], label(r["task"].status)] for r in rows]
+    return download(header, body, f"tasks-{date.today().isoformat()}", fmt)
+
+
+@bp.route("/tasks/<int:task_id>")
+def task(task_id: int):
+    """A visit: profile summary, each agency's matters, the results so far, the forms."""
+    task = own_task_or_404(task_id)
+    part = service.part_for(task, current_user.agency_id) if current_user.agency_id else None
+    return render_template("inspector/task.html", **_task_context(task, part), result_form=ResultForm(),
+                           referral_form=_referral_form())
+
+
+def _task_context(task: InspectionTask, part: Any) -> dict[str, Any]:
+    inspections = db.session.scalars(select(Inspection).where(Inspection.task_id == task.id)).all()
+    referrals = db.session.scalars(select(Referral).where(Referral.task_id == task.id)
+                                   .order_by(Referral.id)).all()
+    return {"task": task, "entity": task.entity, "part": part, "reasons": top_reasons(task.entity),
+            "inspections": inspections, "referrals": referrals,
+            "assessment": latest_assessment(task.entity_id)}
+
+
+def _referral_form() -> ReferralForm:
+    form = ReferralForm(prefix="ref")
+    form.to_agency.choices = [(a.id, f"{a.code} · {a.name}") for a in db.session.scalars(
+        select(Agency).where(Agency.active.is_(True), Agency.id != current_user.agency_id).order_by(Agency.code))]
+    return form
+
+
+@bp.route("/tasks/<int:task_id>/sheet")
+def task_sheet(task_id: int):
+    """A printable task sheet."""
+    task = own_task_or_404(task_id)
+    part = service.part_for(task, current_user.agency_id) if current_user.agency_id else None
+    return render_template("inspector/task_sheet.html", **_task_context(task, part))
+
+
+@bp.route("/tasks/<int:task_id>/result", methods=["POST"])
+def task_result(task_id: int):
+    """Record the inspector's agency's result of the visit."""
+    task = own_task_or_404(task_id)
+    form = ResultForm()
+    if not form.validate_on_submit():
+        for name, errors in form.errors.items():
+            flash(f"{getattr(form, name).label.text}: {'; '.join(str(e) for e in errors)}", "danger")
+        return redirect(url_for("inspector.task", task_id=task.id))
+    try:
+        data = service.ResultInput(
+            result=InspectionResult(form.result.data), inspection_date=form.inspection_date.data,
+            violations=service.parse_violations(form.violations.data or ""),
+            penalty_type=PenaltyType(form.penalty_type.data) if form.penalty_type.data else None,
+            penalty_amount=(form.penalty_amount.data or "").strip() or None,
+            penalty_description=form.penalty_description.data or "", decision_no=form.decision_no.data or "",
+            notes=form.notes.data or "", internal_notes=form.internal_notes.data or "")
+        service.record_result(task, current_user.agency_id, data, user=current_user)
+    except service.ResultError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("Result recorded on the entity's profile."), "success")
+    return redirect(url_for("inspector.task", task_id=task.id))
+
+
+@bp.route("/tasks/<int:task_id>/referral", methods=["POST"])
+def task_referral(task_id: int):
+    """Send a finding from this visit to the agency whose remit it is in."""
+    task = own_task_or_404(task_id)
+    form = _referral_form()
+    if not form.validate_on_submit():
+        flash(_("Choose the agency and describe the finding."), "danger")
+        return redirect(url_for("inspector.task", task_id=task.id))
+    part = service.part_for(task, current_user.agency_id)
+    try:
+        referral_service.send(task.entity_id, current_user.agency_id, form.to_agency.data, form.description.data,
+                              user=current_user, task_id=task.id,
+                              inspection_id=part.inspection_id if part is not None else None)
+    except referral_service.ReferralError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("Referral sent."), "success")
+    return redirect(url_for("inspector.task", task_id=task.id))

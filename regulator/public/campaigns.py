@@ -1,0 +1,64 @@
+"""Public campaign pages: the seed commitment before the draw, the seed and inputs after, released results."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from models import Campaign, CampaignStatus, Inspection, InspectionTask, MarketEntity
+
+from ..access import public
+from ..extensions import db
+from ..nav import nav_item
+from ..services import campaigns as service
+from . import bp
+
+nav_item("public.campaigns", _l("Random checks"), "public", order=12)
+VISIBLE = (CampaignStatus.COMMITTED, CampaignStatus.DRAWN, CampaignStatus.PLANNED, CampaignStatus.PUBLISHED,
+           CampaignStatus.RELEASED, CampaignStatus.CLOSED)
+
+
+def public_campaign_or_404(campaign_id: int) -> Campaign:
+    """A campaign whose commitment has been published."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.status not in VISIBLE:
+        abort(404)
+    return campaign
+
+
+@bp.route("/campaigns")
+@public
+def campaigns():
+    """Campaigns with a published commitment, newest first."""
+    rows = db.session.scalars(select(Campaign).where(Campaign.status.in_(VISIBLE))
+                              .order_by(Campaign.id.desc()).limit(200)).all()
+    return render_template("public/campaigns.html", campaigns=rows)
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@public
+def campaign(campaign_id: int):
+    """Commitment, seed (after the draw) and the released results: entity, date, agencies, result."""
+    campaign = public_campaign_or_404(campaign_id)
+    results = []
+    if campaign.released_at is not None:
+        results = db.session.execute(
+            select(Inspection, MarketEntity.name)
+            .join(InspectionTask, InspectionTask.id == Inspection.task_id)
+            .join(MarketEntity, MarketEntity.id == Inspection.entity_id)
+            .where(InspectionTask.campaign_id == campaign.id, Inspection.published.is_(True))
+            .order_by(Inspection.inspection_date.desc(), Inspection.id.desc())).all()
+    return render_template("public/campaign.html", campaign=campaign, results=results)
+
+
+@bp.route("/campaigns/<int:campaign_id>/inputs.json")
+@public
+def campaign_inputs(campaign_id: int):
+    """The draw's public inputs, to re-run it with ``python -m risk.campaign inputs.json``."""
+    campaign = public_campaign_or_404(campaign_id)
+    if campaign.drawn_at is None:
+        abort(404)
+    body = service.dumps(service.public_inputs(campaign))
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="campaign-{campaign.id}-inputs.json"'})

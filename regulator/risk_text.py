@@ -1,0 +1,60 @@
+"""The risk model's reasons in the reader's language.
+
+``risk.explain`` writes English templates with placeholders; this module lists the same templates as
+messages, so the catalogues hold them, and fills them in through gettext.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+#: every template risk.explain.TEMPLATES uses (tests/regulator/test_risk_ui.py checks they agree)
+MESSAGES = (
+    _l('%(feature)s is %(v)s'),
+    _l('%(n)s complaints about its address in the last 12 months'),
+    _l('%(n)s complaints in the last 12 months'),
+    _l('%(n)s complaints nearby in the last 90 days'),
+    _l('%(n)s critical violations on record'),
+    _l('%(n)s days since the last inspection'),
+    _l('%(n)s failed inspections'),
+    _l('%(n)s inspections in the last 3 years'),
+    _l('%(n)s inspections on record'),
+    _l('%(n)s inspections that found a serious violation'),
+    _l('%(n)s licences in force'),
+    _l('%(n)s licences on record'),
+    _l('%(n)s penalties in the last 3 years'),
+    _l('%(n)s penalties on record'),
+    _l('%(n)s serious or critical violations in the last 12 months'),
+    _l('%(n)s suspensions or revocations on record'),
+    _l('%(n)s violations at its last inspection'),
+    _l('%(n)s violations found by %(agencies)s agencies in the last 12 months'),
+    _l('%(n)s violations on record'),
+    _l('a serious or critical violation on record'),
+    _l('conditions before the inspection (%(feature)s %(v)s)'),
+    _l('entity type %(v)s'),
+    _l('failed its last inspection'),
+    _l('fines totalling %(n)s'),
+    _l('industry %(v)s'),
+    _l('inspected by %(n)s agencies in the last 3 years'),
+    _l('its last inspection found a serious violation'),
+    _l('last penalty %(n)s days ago'),
+    _l('last violation found %(n)s days ago'),
+    _l('licensed for %(n)s days'),
+    _l('located in %(v)s'),
+    _l('on the abnormal operations list'),
+    _l('on the serious illegal and dishonest list'),
+    _l('registered %(n)s days ago'),
+    _l('violations found at %(pct)s%% of past inspections'),
+)
+
+
+def reason_text(reason: dict) -> str:
+    """One stored reason as a sentence in the current language (the stored English text if unknown)."""
+    template, params = reason.get("template"), reason.get("params") or {}
+    if not template:
+        return str(reason.get("text", ""))
+    try:
+        return gettext(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(reason.get("text", template))

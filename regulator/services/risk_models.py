@@ -1,0 +1,203 @@
+"""The risk model registry: train, evaluate, activate and score, in bulk.
+
+A trained model is a ``ModelVersion`` row (training window, features, parameters, metrics, evaluation,
+data fingerprint) plus the fitted estimator, pickled into ``instance/models/<version>.pkl`` and kept in the
+row's ``artifact`` too (so a copied database still scores). Exactly one version is active. Scoring writes
+one ``RiskScore`` per entity with one bulk insert, then recomputes the credit classes, which take the
+active model's probability into account (``services.credit``).
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+from flask import current_app
+from sqlalchemy import insert, select, update
+
+from models import ModelVersion, RiskScore
+from risk.credit import class_for_probability
+from risk.evaluate import evaluate
+from risk.features import RecordFrames
+from risk.model import RiskClassifier
+from risk.training import fingerprint, fit_and_evaluate, score, training_set
+
+from ..extensions import db
+from . import credit as credit_service
+from .risk_frames import load_frames
+
+log = logging.getLogger(__name__)
+
+
+class RegistryError(ValueError):
+    """A registry operation that cannot be done (unknown version, no active model, nothing to learn)."""
+
+
+@dataclass
+class ScoreReport:
+    """What one scoring run did."""
+
+    version: str
+    entities: int
+    seconds: float
+    credit_changed: int
+
+
+def model_dir() -> Path:
+    path = Path(current_app.instance_path) / "models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _new_version() -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    version, n = f"risk-{stamp}", 1
+    while db.session.scalar(select(ModelVersion.id).where(ModelVersion.version == version)) is not None:
+        n += 1
+        version = f"risk-{stamp}-{n}"
+    return version
+
+
+def _json(value: object) -> object:
+    """Dates and numpy scalars made JSON-safe."""
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def train(*, test_fraction: float = 0.2, weighted: bool = False, params: dict | None = None,
+          user_id: int | None = None, notes: str | None = None, frames: RecordFrames | None = None,
+          activate_it: bool = False) -> ModelVersion:
+    """Train on every live inspection in the database, store the version (inactive unless asked). Flushes."""
+    frames = frames or load_frames()
+    inspections = frames.inspections
+    if inspections is None or inspections.empty:
+        raise RegistryError("there are no inspections to train on")
+    try:
+        result = fit_and_evaluate(frames, inspections, test_fraction=test_fraction, weighted=weighted,
+                                  params=params)
+    except ValueError as exc:
+        raise RegistryError(str(exc)) from exc
+    version = _new_version()
+    blob = pickle.dumps(result.model, protocol=pickle.HIGHEST_PROTOCOL)
+    (model_dir() / f"{version}.pkl").write_bytes(blob)
+    row = ModelVersion(
+        version=version, kind="risk", train_start=result.train_start, train_end=result.train_end,
+        valid_start=result.valid_start, valid_end=result.valid_end, features=result.features,
+        params=_json(result.params), metrics=_json(result.metrics | {
+            "test_start": result.test_start, "test_end": result.test_end}),
+        evaluation=_json(result.evaluation), data_fingerprint=fingerprint(frames), artifact=blob,
+        created_by_id=user_id, notes=notes)
+    db.session.add(row)
+    db.session.flush()
+    log.info("trained %s: %s", version, result.metrics)
+    if activate_it:
+        activate(version)
+    return row
+
+
+def get_version(version: str | None = None) -> ModelVersion:
+    """The named version, or the active one."""
+    stmt = select(ModelVersion).where(ModelVersion.kind == "risk")
+    stmt = stmt.where(ModelVersion.version == version) if version else stmt.where(ModelVersion.active.is_(True))
+    row = db.session.scalar(stmt.order_by(ModelVersion.id.desc()).limit(1))
+    if row is None:
+        raise RegistryError(f"no model version {version!r}" if version else "no active risk model")
+    return row
+
+
+def activate(version: str) -> ModelVersion:
+    """Make this version the only active one. Flushes."""
+    row = get_version(version)
+    db.session.execute(update(ModelVersion).where(ModelVersion.kind == "risk", ModelVersion.id != row.id)
+                       .values(active=False))
+    row.active = True
+    row.activated_at = datetime.now(UTC)
+    db.session.flush()
+    return row
+
+
+def load_model(row: ModelVersion) -> RiskClassifier:
+    """The fitted estimator: from the instance folder, else from the row's artifact."""
+    path = model_dir() / f"{row.version}.pkl"
+    blob = path.read_bytes() if path.exists() else row.artifact
+    if not blob:
+        raise RegistryError(f"model {row.version} has no stored estimator")
+    return pickle.loads(blob)  # noqa: S301 - written by train() above, never uploaded
+
+
+def score_all(version: str | None = None, as_of: date | None = None, *, recompute_credit: bool = True,
+              frames: RecordFrames | None = None) -> ScoreReport:
+    """Score every entity with the given (default: active) model, bulk insert, recompute credit. Flushes."""
+    started = time.perf_counter()
+    row = get_version(version)
+    as_of = as_of or date.today()
+    frames = frames or load_frames()
+    if frames.entities.empty:
+        return ScoreReport(row.version, 0, 0.0, 0)
+    scores = score(load_model(row), frames, as_of)
+    classes = class_for_probability(scores["probability"])
+    now = datetime.now(UTC)
+    db.session.execute(insert(RiskScore.__table__), [
+        {"entity_id": int(eid), "model_version_id": row.id, "agency_id": None, "as_of": as_of,
+         "probability": float(p), "risk_class": cls, "reasons": reasons, "created_at": now}
+        for eid, p, cls, reasons in zip(scores["entity_id"], scores["probability"], classes, scores["reasons"],
+                                        strict=True)])
+    changed = 0
+    if recompute_credit and row.active:
+        changed = credit_service.recompute(None, trigger=f"risk:{row.version}"[:64], as_of=as_of).changed
+    report = ScoreReport(row.version, len(scores), time.perf_counter() - started, changed)
+    log.info("scored %d entities with %s in %.1f s", report.entities, row.version, report.seconds)
+    return report
+
+
+def reevaluate(version: str | None = None, frames: RecordFrames | None = None) -> ModelVersion:
+    """Evaluate the model on every inspection dated after its validation window (data it never saw).
+
+    Where there are none yet, the evaluation made at training stays. Flushes.
+    """
+    row = get_version(version)
+    frames = frames or load_frames()
+    inspections = frames.inspections
+    after = row.valid_end or row.train_end
+    if inspections is None or after is None:
+        return row
+    unseen = inspections.loc[pd.to_datetime(inspections["inspection_date"]) > pd.Timestamp(after)]
+    if unseen.empty:
+        return row
+    X, y, _ = training_set(frames, unseen)
+    rows = unseen.sort_values("inspection_date", kind="stable").reset_index(drop=True)
+    model = load_model(row)
+    p = model.predict_proba(X.reindex(columns=list(model.feature_names_in_)))[:, 1]
+    groups = {name: X[name] for name in ("district", "industry") if name in X}
+    result = evaluate(y, p, selection_reason=rows.get("selection_reason"), groups=groups)
+    result["importance"] = row.evaluation.get("importance", {})
+    result["evaluated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    row.evaluation = _json(result)
+    db.session.flush()
+    return row
+
+
+def latest_score(entity_id: int) -> RiskScore | None:
+    """The active model's latest entity-wide score for this entity."""
+    return db.session.scalar(
+        select(RiskScore).join(ModelVersion, ModelVersion.id == RiskScore.model_version_id)
+        .where(RiskScore.entity_id == entity_id, RiskScore.agency_id.is_(None), ModelVersion.active.is_(True))
+        .order_by(RiskScore.as_of.desc(), RiskScore.id.desc()).limit(1))
+
+
+def versions() -> list[ModelVersion]:
+    """Every risk model version, newest first."""
+    return list(db.session.scalars(select(ModelVersion).where(ModelVersion.kind == "risk")
+                                  .order_by(ModelVersion.id.desc())))

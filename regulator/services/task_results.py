@@ -1,0 +1,185 @@
+"""Recording an inspection task's result: Inspection, Violation and EnforcementAction records on the profile.
+
+Each agency of a joint task records its own part. The records carry the task's selection reason and
+probability (so the next training can weight random-draw outcomes), trace back to a SourceRecord holding
+what the inspector submitted, and ``records_changed`` keeps the credit class current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from models import (
+    EnforcementAction,
+    Inspection,
+    InspectionInspector,
+    InspectionResult,
+    InspectionTask,
+    InspectionType,
+    PenaltyType,
+    RecordType,
+    Severity,
+    SourceRecord,
+    SourceStatus,
+    TaskAgency,
+    TaskInspector,
+    TaskStatus,
+    User,
+    Violation,
+)
+
+from ..extensions import db
+from ..signals import notify_records_changed
+from . import audit
+
+log = logging.getLogger(__name__)
+
+
+class ResultError(ValueError):
+    """A result that cannot be recorded; the message names the field."""
+
+
+@dataclass
+class FoundViolation:
+    """One violation as the inspector records it."""
+
+    code: str
+    severity: Severity
+    description: str = ""
+
+
+@dataclass
+class ResultInput:
+    """What an inspector submits for their agency's part of a task."""
+
+    result: InspectionResult
+    inspection_date: date
+    violations: list[FoundViolation] = field(default_factory=list)
+    penalty_type: PenaltyType | None = None
+    penalty_amount: str | None = None
+    penalty_description: str = ""
+    decision_no: str = ""
+    notes: str = ""
+    internal_notes: str = ""
+
+
+def parse_violations(text: str) -> list[FoundViolation]:
+    """One violation per line: ``CODE | severity | description`` (severity minor/serious/critical)."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        code = parts[0]
+        if not code:
+            raise ResultError(f"violations line {number}: the code is missing")
+        severity = parts[1].lower() if len(parts) > 1 and parts[1] else Severity.MINOR.value
+        if severity not in {s.value for s in Severity}:
+            raise ResultError(f"violations line {number}: severity {parts[1]!r} is not minor, serious or critical")
+        found.append(FoundViolation(code=code[:64], severity=Severity(severity),
+                                    description="|".join(parts[2:]).strip()))
+    return found
+
+
+def part_for(task: InspectionTask, agency_id: int) -> TaskAgency | None:
+    """The agency's part of a task."""
+    return next((p for p in task.agencies if p.agency_id == agency_id), None)
+
+
+def _source(part: TaskAgency, task: InspectionTask, data: ResultInput, user: User | None) -> SourceRecord:
+    raw = {"task": task.id, "agency_id": part.agency_id, "result": str(data.result),
+           "inspection_date": data.inspection_date.isoformat(),
+           "violations": [{"code": v.code, "severity": str(v.severity), "description": v.description}
+                          for v in data.violations],
+           "penalty_type": str(data.penalty_type) if data.penalty_type else None,
+           "penalty_amount": data.penalty_amount, "decision_no": data.decision_no, "notes": data.notes,
+           "recorded_by": getattr(user, "username", None), "recorded_at": datetime.now(UTC).isoformat()}
+    digest = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    source = SourceRecord(agency_id=part.agency_id, content_hash=digest, record_type=RecordType.INSPECTION,
+                          source_key=f"task-{task.id}", raw=raw, status=SourceStatus.ACCEPTED,
+                          entity_id=task.entity_id, note="recorded on the platform")
+    db.session.add(source)
+    db.session.flush()
+    return source
+
+
+def _amount(text: str | None) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ResultError(f"penalty amount {text!r} is not a number") from exc
+    if value < 0:
+        raise ResultError("penalty amount must not be negative")
+    return value
+
+
+def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, user: User | None = None) -> Inspection:
+    """Record one agency's part of a task; returns the new Inspection. Never commits."""
+    part = part_for(task, agency_id)
+    if part is None:
+        raise ResultError("this agency does not take part in the task")
+    if part.inspection_id is not None:
+        raise ResultError("this agency's result is already recorded")
+    if task.status == TaskStatus.CANCELLED:
+        raise ResultError("the task is cancelled")
+    amount = _amount(data.penalty_amount)
+    source = _source(part, task, data, user)
+    inspectors = [ti for ti in task.inspectors if ti.agency_id == agency_id]
+    inspection = Inspection(
+        agency_id=agency_id, source_record_id=source.id, entity_id=task.entity_id,
+        inspection_date=data.inspection_date,
+        inspection_type=InspectionType.JOINT if len(task.agencies) > 1 else InspectionType.ROUTINE,
+        selection_reason=part.selection_reason, selection_probability=part.selection_probability,
+        result=data.result, violation_count=len(data.violations),
+        serious_violation=any(v.severity != Severity.MINOR for v in data.violations),
+        inspectors_text="、".join(ti.user.display_name or ti.user.username for ti in inspectors)[:500] or None,
+        notes=data.notes or None, internal_notes=data.internal_notes or None, task_id=task.id,
+        external_id=f"task-{task.id}-{agency_id}")
+    db.session.add(inspection)
+    db.session.flush()
+    for ti in inspectors:
+        db.session.add(InspectionInspector(inspection_id=inspection.id, user_id=ti.user_id))
+    violations = []
+    for v in data.violations:
+        violation = Violation(agency_id=agency_id, source_record_id=source.id, entity_id=task.entity_id,
+                              inspection_id=inspection.id, code=v.code, description=v.description or None,
+                              severity=v.severity, found_date=data.inspection_date)
+        db.session.add(violation)
+        violations.append(violation)
+    db.session.flush()
+    if data.penalty_type is not None:
+        db.session.add(EnforcementAction(
+            agency_id=agency_id, source_record_id=source.id, entity_id=task.entity_id,
+            decision_no=data.decision_no or None, decision_date=data.inspection_date,
+            penalty_type=data.penalty_type, amount=amount, description=data.penalty_description or None,
+            violation_id=violations[0].id if violations else None))
+    part.inspection_id = inspection.id
+    part.status = TaskStatus.DONE
+    if all(p.status == TaskStatus.DONE for p in task.agencies):
+        task.status, task.completed_at = TaskStatus.DONE, datetime.now(UTC)
+    else:
+        task.status = TaskStatus.IN_PROGRESS
+    db.session.flush()
+    from .disclosure import fill_publication_ends
+
+    fill_publication_ends([task.entity_id])
+    notify_records_changed("result", [task.entity_id])
+    audit.record("task.result", entity_id=task.entity_id, object_type="inspection", object_id=inspection.id,
+                 user=user, task=task.id, result=str(data.result), violations=len(violations))
+    log.info("task %d: agency %d recorded %s with %d violations", task.id, agency_id, data.result, len(violations))
+    return inspection
+
+
+def tasks_of(user: User) -> list[InspectionTask]:
+    """Every task the inspector is drawn for."""
+    return list(db.session.scalars(select(InspectionTask).join(TaskInspector)
+                                   .where(TaskInspector.user_id == user.id)))

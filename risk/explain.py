@@ -1,0 +1,106 @@
+"""Top reasons behind a score, in plain words with the entity's own numbers.
+
+Each reason is ``{"feature", "contribution", "template", "params", "text"}``: ``template`` is an English
+message with ``%(name)s`` placeholders (the web layer translates it through its catalogue and fills in
+``params``), ``text`` is the English sentence, kept for exports and logs. Only features that raise the
+risk are reasons; their order is by contribution to the log-odds (LightGBM ``pred_contrib``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: feature -> (English template, {placeholder: feature whose value fills it}); the feature's own value is "n"
+TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
+    "viol_12m": ("%(n)s violations found by %(agencies)s agencies in the last 12 months",
+                 {"agencies": "viol_agencies_12m"}),
+    "viol_agencies_12m": ("%(n)s violations found by %(agencies)s agencies in the last 12 months",
+                          {"agencies": "viol_agencies_12m"}),
+    "viol_serious_12m": ("%(n)s serious or critical violations in the last 12 months", {}),
+    "viol_count": ("%(n)s violations on record", {}),
+    "viol_critical": ("%(n)s critical violations on record", {}),
+    "viol_max_severity": ("a serious or critical violation on record", {}),
+    "viol_days_since": ("last violation found %(n)s days ago", {}),
+    "insp_count": ("%(n)s inspections on record", {}),
+    "insp_3y": ("%(n)s inspections in the last 3 years", {}),
+    "insp_days_since": ("%(n)s days since the last inspection", {}),
+    "insp_failed": ("%(n)s failed inspections", {}),
+    "insp_serious": ("%(n)s inspections that found a serious violation", {}),
+    "insp_share_violations": ("violations found at %(pct)s%% of past inspections", {}),
+    "insp_last_failed": ("failed its last inspection", {}),
+    "insp_last_serious": ("its last inspection found a serious violation", {}),
+    "insp_last_violations": ("%(n)s violations at its last inspection", {}),
+    "insp_agencies_3y": ("inspected by %(n)s agencies in the last 3 years", {}),
+    "enf_count": ("%(n)s penalties on record", {}),
+    "enf_3y": ("%(n)s penalties in the last 3 years", {}),
+    "enf_severe": ("%(n)s suspensions or revocations on record", {}),
+    "enf_amount": ("fines totalling %(n)s", {}),
+    "enf_days_since": ("last penalty %(n)s days ago", {}),
+    "list_abnormal": ("on the abnormal operations list", {}),
+    "list_serious": ("on the serious illegal and dishonest list", {}),
+    "complaints_12m": ("%(n)s complaints in the last 12 months", {}),
+    "complaints_address_12m": ("%(n)s complaints about its address in the last 12 months", {}),
+    "complaints_nearby_90d": ("%(n)s complaints nearby in the last 90 days", {}),
+    "licence_count": ("%(n)s licences on record", {}),
+    "licence_in_force": ("%(n)s licences in force", {}),
+    "licence_age_days": ("licensed for %(n)s days", {}),
+    "entity_age_days": ("registered %(n)s days ago", {}),
+    "district": ("located in %(v)s", {}),
+    "industry": ("industry %(v)s", {}),
+    "entity_type": ("entity type %(v)s", {}),
+}
+#: features not listed above: the generic sentence
+GENERIC = "%(feature)s is %(v)s"
+#: context (weather ...) is a reason about the day, not the entity
+CONTEXT = "conditions before the inspection (%(feature)s %(v)s)"
+
+
+def _number(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "-"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{int(round(float(value))):,}" if float(value).is_integer() or abs(float(value)) >= 10 \
+            else f"{float(value):.2f}"
+    return str(value)
+
+
+def reason(feature: str, row: pd.Series, contribution: float) -> dict:
+    """One reason for one feature of one row."""
+    value = row.get(feature)
+    template, extra = TEMPLATES.get(feature, (CONTEXT if feature.startswith("ctx_") else GENERIC, {}))
+    if feature == "viol_agencies_12m":
+        value = row.get("viol_12m")
+    params = {"n": _number(value), "v": _number(value), "feature": feature}
+    if feature == "insp_share_violations" and value is not None and not pd.isna(value):
+        params["pct"] = str(int(round(100 * float(value))))
+    for name, source in extra.items():
+        params[name] = _number(row.get(source))
+    return {"feature": feature, "contribution": round(float(contribution), 4), "template": template,
+            "params": params, "text": template % params}
+
+
+def top_reasons(contributions: pd.DataFrame, features: pd.DataFrame, top: int = 3) -> list[list[dict]]:
+    """For each row, the ``top`` features that raise its risk most, as reasons (largest first).
+
+    A template shared by two features (violations and agencies) appears once.
+    """
+    values = contributions.drop(columns=["_base"], errors="ignore")
+    names = np.asarray(values.columns)
+    matrix = values.to_numpy(float)
+    order = np.argsort(-matrix, axis=1)[:, :top * 2]
+    out: list[list[dict]] = []
+    rows = features.reset_index(drop=True)
+    for i in range(len(matrix)):
+        picked: list[dict] = []
+        seen: set[str] = set()
+        for j in order[i]:
+            if matrix[i, j] <= 0 or len(picked) == top:
+                break
+            item = reason(str(names[j]), rows.iloc[i], matrix[i, j])
+            if item["template"] in seen:
+                continue
+            seen.add(item["template"])
+            picked.append(item)
+        out.append(picked)
+    return out

@@ -1,0 +1,89 @@
+"""Browser walk: a coordinator sets up, draws and publishes a campaign; an inspector records a result; the
+public page shows it once the coordinator releases the results."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from models import CreditClass, Role, TaskInspector
+from regulator.extensions import db
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_campaign_from_setup_to_public_result(live_server, page) -> None:  # noqa: ANN001
+    make = live_server.make
+    samr = make.agency("SAMR", name="市场监督管理局")
+    mee = make.agency("MEE", name="生态环境局", domain="environment")
+    for i in range(40):
+        make.entity(f"深圳市浏览器抽查{i}号有限公司", credit_class=[CreditClass.B, CreditClass.C, CreditClass.D][i % 3])
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    for i in range(3):
+        make.user(f"samr.insp{i}", Role.INSPECTOR, agency_id=samr.id)
+        make.user(f"mee.insp{i}", Role.INSPECTOR, agency_id=mee.id)
+    samr_id = samr.id
+    live_server.commit()
+
+    sign_in(page, live_server, "coord")
+    page.goto(live_server.url + "/coordinator/campaigns")
+    page.click("#new-campaign")
+    page.fill("#name", "浏览器联合抽查")
+    page.fill("#period_start", "2026-03-01")
+    page.fill("#period_end", "2026-05-31")
+    page.fill("#capacity-SAMR", "8")
+    page.fill("#matters-SAMR", "价格行为, 食品安全")
+    page.fill("#capacity-MEE", "4")
+    page.fill("#matters-MEE", "排污许可")
+    page.click("#submit")
+    page.wait_for_selector("#campaign-status")
+    assert "Draft" in page.inner_text("#campaign-status")
+    page.click("#step-commit")
+    page.wait_for_selector(".alert-success")
+    commitment = page.inner_text("#commitment").strip()
+    assert len(commitment) == 64
+    for step, status in (("draw", "Drawn"), ("plan", "Planned"), ("publish", "Published")):
+        page.click(f"#step-{step}")
+        page.wait_for_selector(".alert-success")
+        assert status in page.inner_text("#campaign-status")
+    seed = page.inner_text("#seed").strip()
+    assert page.locator("#plan-tasks tbody tr").count() >= 1
+    page.click("#logout")
+
+    db.session.remove()
+    drawn = db.session.scalars(select(TaskInspector).where(TaskInspector.agency_id == samr_id)
+                               .order_by(TaskInspector.id)).first()
+    task_id, username = drawn.task_id, drawn.user.username
+    sign_in(page, live_server, username)
+    page.goto(live_server.url + "/inspector/")
+    page.locator(f"#tasks tr[data-id='{task_id}'] a.task-link").click()
+    page.wait_for_selector("#result-form")
+    entity_name = page.inner_text("h1").split(" ")[0]
+    page.select_option("#result", "fail")
+    page.fill("#inspection_date", "2026-03-05")
+    page.fill("#violations", "SC-01 | serious | 未按规定明码标价")
+    page.select_option("#penalty_type", "warning")
+    page.click("#result-form #submit")
+    page.wait_for_selector(".alert-success")
+    assert "Fail" in page.inner_text("#task-results")
+    page.click("#logout")
+
+    page.goto(live_server.url + "/campaigns")
+    page.locator("#public-campaigns a").first.click()
+    assert commitment in page.inner_text("#public-commitment")
+    assert entity_name not in page.inner_text("#public-results")
+
+    sign_in(page, live_server, "coord")
+    page.goto(live_server.url + "/coordinator/campaigns")
+    page.locator("#campaigns a").first.click()
+    page.click("#step-release")
+    page.wait_for_selector(".alert-success")
+    page.click("#logout")
+
+    page.goto(live_server.url + "/campaigns")
+    page.locator("#public-campaigns a").first.click()
+    assert seed in page.inner_text("#public-seed")
+    results = page.inner_text("#public-results")
+    assert entity_name in results and "Fail" in results

@@ -1,0 +1,63 @@
+"""The demo world's seven agencies ingested end to end, scored against the generator's hidden truth."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from models import (
+    EnforcementAction,
+    Inspection,
+    Licence,
+    MatchReview,
+    SourceRecord,
+    SourceStatus,
+    Violation,
+)
+from regulator.extensions import db
+from regulator.ingest.demo import ingest_directory, score_linkage
+
+
+def _count(model) -> int:  # noqa: ANN001
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_world_is_ingested_with_lineage_and_linked_against_the_truth(app, agencies, demo_world):
+    """Every file lands; facts match the world's counts; linkage keeps precision and recall above a floor."""
+    batches = ingest_directory(demo_world)
+    assert len(batches) == len(pd.read_json(demo_world / "manifest.json", typ="series")["files"])
+    assert all(b.status == "completed" for b in batches)
+    assert sum(b.rows_rejected for b in batches) == 0
+    truth = {name: len(pd.read_csv(demo_world / "truth" / f"{name}.csv"))
+             for name in ("inspections", "violations", "licences")}
+    assert _count(Inspection) == truth["inspections"]
+    assert _count(Violation) == truth["violations"]
+    assert _count(Licence) == truth["licences"]
+    # lineage: every fact points at an accepted source row of its agency
+    orphans = db.session.scalar(select(func.count(Inspection.id)).outerjoin(
+        SourceRecord, SourceRecord.id == Inspection.source_record_id).where(
+        (SourceRecord.id.is_(None)) | (SourceRecord.agency_id != Inspection.agency_id)))
+    assert orphans == 0
+    assert db.session.scalar(select(func.count(EnforcementAction.id)).where(
+        EnforcementAction.source_record_id.is_(None))) == 0
+    score = score_linkage(demo_world, batches)
+    # measured 1.000 / 0.93 on this world; a regression in keys, mapping or matching falls below
+    assert score["precision"] >= 0.97, score
+    assert score["recall"] >= 0.85, score
+    assert score["f1"] >= 0.9, score
+    # invalid codes are kept as findings, never as keys
+    flagged = db.session.scalars(select(SourceRecord).where(SourceRecord.uscc_valid.is_(False))).all()
+    assert flagged and all(r.findings for r in flagged)
+    assert _count(MatchReview) >= 0
+
+
+def test_reimporting_the_world_adds_nothing(app, agencies, demo_world):
+    """A second import of the same files finds every row already there (content hashes)."""
+    ingest_directory(demo_world)
+    before = {m: _count(m) for m in (SourceRecord, Inspection, Violation, Licence)}
+    again = ingest_directory(demo_world)
+    assert sum(b.rows_accepted for b in again) == 0
+    assert sum(b.rows_duplicate for b in again) == sum(b.rows_read for b in again) > 0
+    assert {m: _count(m) for m in before} == before
+    assert db.session.scalar(select(func.count(SourceRecord.id)).where(
+        SourceRecord.status == SourceStatus.REJECTED)) == 0

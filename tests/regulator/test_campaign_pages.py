@@ -1,0 +1,108 @@
+"""Campaign pages through the test client: coordinator steps, inspector list/exports/results, public release."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from models import Campaign, CampaignStatus, CreditClass, Inspection, InspectionTask, Referral, Role, TaskInspector
+from regulator.exports import neutralise, to_csv
+from regulator.extensions import db
+
+
+def setup_world(make):  # noqa: ANN001, ANN201
+    samr, mee = make.agency("SAMR", name="市场监督管理局"), make.agency("MEE", name="生态环境局", domain="environment")
+    for i in range(60):
+        make.entity(f"=HYPERLINK(\"x\")测试{i}号商行" if i == 5 else None,
+                    credit_class=[CreditClass.B, CreditClass.C, CreditClass.D][i % 3])
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    make.user("mee-coord", Role.COORDINATOR, agency_id=mee.id)
+    for i in range(3):
+        make.user(f"insp{i}", Role.INSPECTOR, agency_id=samr.id)
+        make.user(f"mins{i}", Role.INSPECTOR, agency_id=mee.id)
+    db.session.commit()
+    return samr, mee
+
+
+def test_coordinator_to_public(app, client, auth, make) -> None:  # noqa: ANN001
+    samr, mee = setup_world(make)
+    auth.login("coord")
+    response = client.post("/coordinator/campaigns/new", data={
+        "name": "春季联合抽查", "period_start": "2025-03-01", "period_end": "2025-05-31",
+        "ratio_A": "0", "ratio_B": "0.05", "ratio_C": "0.1", "ratio_D": "0.3", "random_share": "0.2",
+        "cost_per_visit": "0.2", f"capacity-{samr.id}": "20", f"matters-{samr.id}": "价格，食品安全",
+        f"capacity-{mee.id}": "8", f"matters-{mee.id}": "排污"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    campaign = db.session.scalar(select(Campaign))
+    assert {p.agency.code: p.matters for p in campaign.agencies} == {"SAMR": ["价格", "食品安全"], "MEE": ["排污"]}
+    for step in ("commit", "draw", "plan", "publish"):
+        client.post(f"/coordinator/campaigns/{campaign.id}/{step}")
+    db.session.expire_all()
+    assert campaign.status == CampaignStatus.PUBLISHED
+    page = client.get(f"/coordinator/campaigns/{campaign.id}").get_data(as_text=True)
+    assert campaign.seed in page and "plan-summary" in page
+    auth.logout()
+    auth.login("mee-coord")  # a participating agency sees it but may not take steps
+    assert client.get(f"/coordinator/campaigns/{campaign.id}").status_code == 200
+    assert client.post(f"/coordinator/campaigns/{campaign.id}/release").status_code == 403
+    auth.logout()
+
+    task_id = db.session.scalar(select(TaskInspector.task_id).join(InspectionTask).join(
+        TaskInspector.user).where(TaskInspector.agency_id == samr.id).limit(1))
+    username = db.session.scalar(select(TaskInspector).where(TaskInspector.task_id == task_id,
+                                                             TaskInspector.agency_id == samr.id)).user.username
+    auth.login(username)
+    listing = client.get("/inspector/?sort=class").get_data(as_text=True)
+    assert f'data-id="{task_id}"' in listing
+    csv_text = client.get("/inspector/tasks.csv").get_data(as_text=True)
+    assert csv_text.startswith("\ufeffEntity")
+    cells = [cell for row in csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))) for cell in row]
+    assert len(cells) > 10 and not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    book = load_workbook(io.BytesIO(client.get("/inspector/tasks.xlsx").data))
+    assert book.active.max_row >= 2 and book.active["A1"].value == "Entity"
+    assert client.get(f"/inspector/tasks/{task_id}/sheet").status_code == 200
+    response = client.post(f"/inspector/tasks/{task_id}/result", data={
+        "result": "fail", "inspection_date": "2025-03-10", "violations": "SC-01 | serious | 无照经营",
+        "penalty_type": "warning", "notes": "责令改正"})
+    assert response.status_code == 302
+    inspection = db.session.scalar(select(Inspection).where(Inspection.task_id == task_id))
+    assert inspection is not None and inspection.violation_count == 1
+    client.post(f"/inspector/tasks/{task_id}/referral", data={"ref-to_agency": str(mee.id),
+                                                                "ref-description": "疑似超标排放"})
+    assert db.session.scalar(select(Referral)).to_agency_id == mee.id
+    auth.logout()
+
+    before = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "Results are published when" in before and "public-results" in before
+    auth.login("coord")
+    client.post(f"/coordinator/campaigns/{campaign.id}/release")
+    auth.logout()
+    public = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert campaign.seed in public and campaign.seed_commitment in public
+    assert "Fail" in public
+    inputs = client.get(f"/campaigns/{campaign.id}/inputs.json").get_json()
+    assert inputs["commitment"] == campaign.seed_commitment and inputs["seed"] == campaign.seed
+
+
+def test_seed_hidden_before_draw(app, client, make) -> None:  # noqa: ANN001
+    """Before the draw the public sees the commitment, never the seed, and no inputs."""
+    samr, _mee = setup_world(make)
+    from regulator.services import campaigns
+
+    campaign = campaigns.create_campaign("c", date(2025, 1, 1), date(2025, 2, 1), [campaigns.AgencyPart(samr.id, 3)])
+    campaigns.commit_seed(campaign, seed="secret-seed-xyz")
+    db.session.commit()
+    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert campaign.seed_commitment in page and "secret-seed-xyz" not in page
+    assert client.get(f"/campaigns/{campaign.id}/inputs.json").status_code == 404
+
+
+def test_neutralise() -> None:
+    """Formula-looking text gets an apostrophe; numbers and plain text are untouched."""
+    assert neutralise("=1+1") == "'=1+1" and neutralise("+86") == "'+86" and neutralise("@x") == "'@x"
+    assert neutralise(-3) == -3 and neutralise("深圳") == "深圳"
+    assert to_csv(["a"], [["=cmd"]]).decode("utf-8").splitlines()[1] == "'=cmd"

@@ -1,0 +1,164 @@
+"""Campaign services end to end on the database: create, commit, draw, plan, staff, results, release, verify."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models import (
+    Alert,
+    AlertKind,
+    CampaignSelection,
+    CampaignStatus,
+    ConflictDeclaration,
+    CreditClass,
+    EnforcementAction,
+    InspectionInspector,
+    InspectionResult,
+    InspectionTask,
+    ListType,
+    PenaltyType,
+    ReferralStatus,
+    Role,
+    SelectionReason,
+    Severity,
+    TaskStatus,
+    Violation,
+)
+from regulator.extensions import db
+from regulator.services import campaigns as service
+from regulator.services import referrals, task_results
+from risk.campaign import commitment, verify_document
+
+
+def world(make, n: int = 80):  # noqa: ANN001, ANN201
+    samr, mee = make.agency("SAMR", domain="market"), make.agency("MEE", domain="environment")
+    classes = [CreditClass.A, CreditClass.B, CreditClass.C, CreditClass.D]
+    entities = [make.entity(credit_class=classes[i % 4]) for i in range(n)]
+    inspectors = [make.user(f"samr{i}", Role.INSPECTOR, agency_id=samr.id) for i in range(3)]
+    inspectors += [make.user(f"mee{i}", Role.INSPECTOR, agency_id=mee.id) for i in range(3)]
+    return samr, mee, entities, inspectors
+
+
+def make_campaign(samr, mee, **kw):  # noqa: ANN001, ANN003, ANN201
+    kw.setdefault("cost_per_visit", 0.2)
+    return service.create_campaign("2025 第一季度双随机", date(2025, 1, 1), date(2025, 3, 31),
+                                   [service.AgencyPart(samr.id, 12, ["价格", "食品安全"]),
+                                    service.AgencyPart(mee.id, 6, ["排污许可"])], **kw)
+
+
+def test_campaign_flow(app, make) -> None:  # noqa: ANN001
+    """Commitment before the draw; draw stores reasons and probabilities; plan within capacity; staffed tasks."""
+    samr, mee, entities, inspectors = world(make)
+    db.session.add(ConflictDeclaration(user_id=inspectors[0].id, entity_id=entities[3].id, reason="亲属"))
+    campaign = make_campaign(samr, mee)
+    with pytest.raises(service.CampaignError, match="needs committed"):
+        service.run_draw(campaign)
+    published = service.commit_seed(campaign, seed="fixed-seed-1")
+    assert published == commitment("fixed-seed-1") and campaign.status == CampaignStatus.COMMITTED
+    selection = service.run_draw(campaign)
+    assert campaign.status == CampaignStatus.DRAWN
+    stored = db.session.scalars(select(CampaignSelection).where(CampaignSelection.campaign_id == campaign.id)).all()
+    assert len(stored) == len(selection) == 18
+    assert all(s.credit_class != CreditClass.A for s in stored)
+    assert {s.reason for s in stored} <= {SelectionReason.RANDOM_DRAW, SelectionReason.RISK_RANKING}
+    assert all(s.selection_probability is not None for s in stored)
+    plan = service.build_plan(campaign)
+    assert campaign.status == CampaignStatus.PLANNED
+    tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
+    assert len(tasks) == plan.summary["visits"]
+    per_agency: dict[int, int] = {}
+    for task in tasks:
+        assert campaign.period_start <= task.window_start <= task.window_end <= campaign.period_end
+        for part in task.agencies:
+            per_agency[part.agency_id] = per_agency.get(part.agency_id, 0) + 1
+        assert len(task.inspectors) >= 2
+        assert not (task.entity_id == entities[3].id and inspectors[0].id in {i.user_id for i in task.inspectors})
+    assert per_agency.get(samr.id, 0) <= 12 and per_agency.get(mee.id, 0) <= 6
+    random_drawn = {(s.entity_id, s.agency_id) for s in stored if s.reason == SelectionReason.RANDOM_DRAW}
+    planned = {(t.entity_id, p.agency_id) for t in tasks for p in t.agencies}
+    assert random_drawn <= planned
+    service.publish_plan(campaign)
+    assert campaign.status == CampaignStatus.PUBLISHED
+
+    document = json.loads(service.dumps(service.public_inputs(campaign)))
+    assert "probability" not in json.dumps(document["pool"][:3])
+    result = verify_document(document)
+    assert result.ok, result
+    document["random_selection"][0][0] += 100000
+    assert not verify_document(document).ok
+
+
+def test_result_creates_records_and_release_publishes(app, make) -> None:  # noqa: ANN001
+    """A recorded result becomes Inspection, Violation and EnforcementAction rows with the selection reason;
+    the class is recomputed; release makes the inspection public."""
+    samr, mee, entities, _inspectors = world(make, n=40)
+    campaign = make_campaign(samr, mee)
+    service.commit_seed(campaign)
+    service.run_draw(campaign)
+    service.build_plan(campaign)
+    service.publish_plan(campaign)
+    task = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)
+                              .order_by(InspectionTask.id)).first()
+    part = task.agencies[0]
+    data = task_results.ResultInput(
+        result=InspectionResult.FAIL, inspection_date=date(2025, 2, 3),
+        violations=task_results.parse_violations("SC-01 | critical | 无证经营\nJG-07 | minor | 价签不全"),
+        penalty_type=PenaltyType.FINE, penalty_amount="5000", decision_no="深市监罚〔2025〕1号",
+        notes="现场检查", internal_notes="内部")
+    inspection = task_results.record_result(task, part.agency_id, data)
+    assert inspection.selection_reason == part.selection_reason
+    assert inspection.selection_probability == part.selection_probability
+    assert inspection.task_id == task.id and inspection.source_record_id
+    assert {v.code for v in db.session.scalars(select(Violation).where(Violation.inspection_id == inspection.id))} \
+        == {"SC-01", "JG-07"}
+    action = db.session.scalar(select(EnforcementAction).where(EnforcementAction.entity_id == task.entity_id))
+    assert action.penalty_type == PenaltyType.FINE and action.publication_end is not None
+    assert part.status == TaskStatus.DONE
+    entity = db.session.get(type(task.entity), task.entity_id)
+    assert entity.credit_points is not None  # records_changed recomputed the class
+    assert db.session.scalars(select(InspectionInspector).where(
+        InspectionInspector.inspection_id == inspection.id)).all()
+    with pytest.raises(task_results.ResultError, match="already recorded"):
+        task_results.record_result(task, part.agency_id, data)
+    assert not inspection.published
+    assert service.release_results(campaign) == 1
+    assert inspection.published and campaign.status == CampaignStatus.RELEASED
+
+
+def test_violation_lines_are_checked() -> None:
+    """A bad severity names the line."""
+    with pytest.raises(task_results.ResultError, match="line 2: severity 'huge'"):
+        task_results.parse_violations("A | minor | x\nB | huge | y")
+    assert task_results.parse_violations("\nC\n")[0].severity == Severity.MINOR
+
+
+def test_referral_and_joint_punishment(app, make) -> None:  # noqa: ANN001
+    """A referral goes SENT -> ACCEPTED -> ACTED with both agencies' alerts; a serious-illegal entry alerts all."""
+    samr, mee, entities, inspectors = world(make, n=8)
+    coordinator = make.user("mee-coord", Role.COORDINATOR, agency_id=mee.id)
+    referral = referrals.send(entities[0].id, samr.id, mee.id, "疑似偷排废水", user=inspectors[0])
+    assert db.session.scalar(select(Alert).where(Alert.referral_id == referral.id)).agency_id == mee.id
+    with pytest.raises(referrals.ReferralError):
+        referrals.acted(referral, coordinator, "done")
+    referrals.decide(referral, coordinator, accept=True)
+    referrals.acted(referral, coordinator, "已立案调查")
+    assert referral.status == ReferralStatus.ACTED
+    entry = make.list_entry(entities[1], samr, list_type=ListType.SERIOUS_ILLEGAL)
+    from regulator.signals import notify_records_changed
+
+    notify_records_changed("ingest", [entities[1].id])
+    alerts = db.session.scalars(select(Alert).where(Alert.kind == AlertKind.JOINT_PUNISHMENT)).all()
+    assert {a.agency_id for a in alerts} == {samr.id, mee.id} and {a.list_entry_id for a in alerts} == {entry.id}
+    assert referrals.raise_joint_punishment([entities[1].id]) == 0  # once per entry and agency
+
+
+def test_bad_campaign_settings(app, make) -> None:  # noqa: ANN001
+    samr, mee, _e, _i = world(make, n=4)
+    with pytest.raises(service.CampaignError, match="ends before"):
+        service.create_campaign("x", date(2025, 2, 1), date(2025, 1, 1), [service.AgencyPart(samr.id, 1)])
+    with pytest.raises(service.CampaignError, match="between 0 and 1"):
+        make_campaign(samr, mee, random_share=2.0)

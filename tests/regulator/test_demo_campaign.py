@@ -1,0 +1,37 @@
+"""The demo's campaign stages: a campaign drawn, planned, published, partly recorded and released; then staffed."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from models import Campaign, CampaignStatus, CreditClass, Inspection, InspectionTask, Role
+from regulator.extensions import db
+from regulator.services.demo_campaign import stage_campaign, stage_campaign_inspectors
+
+
+def test_demo_campaign_stages(app, make) -> None:  # noqa: ANN001
+    samr, mee = make.agency("SAMR"), make.agency("MEE", domain="environment")
+    for i in range(120):
+        make.entity(credit_class=[CreditClass.B, CreditClass.C, CreditClass.D][i % 3])
+    said: list[str] = []
+    run = SimpleNamespace(world=None, echo=said.append, settings=SimpleNamespace(seed=3))
+    stage_campaign(run)
+    campaign = db.session.scalar(select(Campaign))
+    assert campaign.status == CampaignStatus.RELEASED and campaign.seed
+    published = db.session.scalars(select(Inspection).where(Inspection.published.is_(True))).all()
+    assert published and all(i.task_id for i in published)
+    for i in range(3):
+        make.user(f"s{i}", Role.INSPECTOR, agency_id=samr.id)
+        make.user(f"m{i}", Role.INSPECTOR, agency_id=mee.id)
+    stage_campaign_inspectors(run)
+    open_tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.completed_at.is_(None))).all()
+    assert open_tasks and all(len(t.inspectors) >= 2 for t in open_tasks)
+    assert "results recorded and released" in said[0] and "staffed" in said[1]
+
+
+def test_demo_campaign_skips_without_entities(sqlite_app) -> None:  # noqa: ANN001
+    said: list[str] = []
+    stage_campaign(SimpleNamespace(world=None, echo=said.append, settings=None))
+    assert "no demo campaign" in said[0]

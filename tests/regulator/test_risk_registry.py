@@ -1,0 +1,106 @@
+"""The registry end to end: train from the database, activate, score in bulk, credit, CLI, pages."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from models import CreditAssessment, ModelVersion, RiskScore, Role, Severity
+from regulator.extensions import db
+from regulator.risk_text import MESSAGES
+from regulator.services import risk_models
+from risk.explain import CONTEXT, GENERIC, TEMPLATES
+
+
+def _world(make) -> list:  # noqa: ANN001
+    """60 entities; a third of them keep breaking rules, and their inspections find serious violations."""
+    rng = random.Random(5)
+    samr, health = make.agency("SAMR"), make.agency("HEALTH", domain="health")
+    entities = [make.entity(industry_code="food" if i % 2 else "retail") for i in range(60)]
+    for i, entity in enumerate(entities):
+        bad = i % 3 == 0
+        day = date(2021, 1, 1) + timedelta(days=rng.randint(0, 40))
+        while day < date(2024, 6, 1):
+            found = rng.random() < (0.7 if bad else 0.1)
+            make.inspection(entity, samr if rng.random() < 0.7 else health, inspection_date=day,
+                            serious_violation=found, violation_count=2 if found else 0)
+            if found:
+                make.violation(entity, samr, found_date=day, severity=Severity.SERIOUS)
+            day += timedelta(days=rng.randint(60, 120))
+    return entities
+
+
+def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa: ANN001
+    entities = _world(make)
+    row = risk_models.train(params={"n_estimators": 60, "min_child_samples": 5})
+    assert not row.active and row.metrics["n_test"] > 0 and row.data_fingerprint
+    assert row.train_end < date.fromisoformat(row.metrics["test_start"])
+    assert "viol_12m" in row.features and "inspector" not in " ".join(row.features)
+    assert risk_models.load_model(row).predict_proba is not None
+    with pytest.raises(risk_models.RegistryError):
+        risk_models.score_all()  # nothing active yet
+    risk_models.activate(row.version)
+    report = risk_models.score_all(as_of=date(2024, 6, 2))
+    db.session.commit()
+    assert report.entities == 60
+    scores = db.session.scalars(select(RiskScore)).all()
+    assert len(scores) == 60 and {s.model_version_id for s in scores} == {row.id}
+    by_entity = {s.entity_id: s for s in scores}
+    bad = [by_entity[e.id].probability for i, e in enumerate(entities) if i % 3 == 0]
+    good = [by_entity[e.id].probability for i, e in enumerate(entities) if i % 3]
+    assert sum(bad) / len(bad) > sum(good) / len(good)
+    worst = max(scores, key=lambda s: s.probability)
+    assert worst.reasons and worst.reasons[0]["text"]
+    assessed = db.session.scalar(select(func.count(CreditAssessment.id))
+                                 .where(CreditAssessment.model_version_id == row.id))
+    assert assessed > 0  # credit classes took the model's probability
+    make.user("boss", Role.ADMIN)
+    make.user("insp", Role.INSPECTOR, agency_id=make.agency("SAMR").id)
+    make.user("ent", Role.ENTERPRISE, entity_id=worst.entity_id)
+    db.session.commit()
+    auth.login("insp")
+    page = client.get(f"/entities/{worst.entity_id}").get_data(as_text=True)
+    assert 'id="risk-score"' in page and worst.reasons[0]["text"] in page
+    auth.logout()
+    auth.login("ent")
+    assert 'id="risk-score"' not in client.get(f"/entities/{worst.entity_id}").get_data(as_text=True)
+    auth.logout()
+    auth.login("boss")
+    listing = client.get("/admin/models").get_data(as_text=True)
+    assert row.version in listing
+    report_page = client.get(f"/admin/models/{row.version}/report").get_data(as_text=True)
+    assert "<polyline" in report_page and "Fairness" in report_page
+
+
+def test_cli_train_evaluate_score_activate(app, make, runner, tmp_path) -> None:  # noqa: ANN001
+    _world(make)
+    db.session.commit()
+    result = runner.invoke(args=["risk", "train", "--activate"])
+    assert result.exit_code == 0, result.output
+    version = db.session.scalar(select(ModelVersion.version).where(ModelVersion.active.is_(True)))
+    assert version in result.output and "(active)" in result.output
+    out = tmp_path / "report.html"
+    result = runner.invoke(args=["risk", "evaluate", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "auc=" in result.output and "<svg" in out.read_text(encoding="utf-8")
+    result = runner.invoke(args=["risk", "score", "--as-of", "2024-06-02"])
+    assert result.exit_code == 0 and "60 entities scored" in result.output
+    second = runner.invoke(args=["risk", "train"])
+    assert second.exit_code == 0
+    newest = db.session.scalar(select(ModelVersion.version).order_by(ModelVersion.id.desc()).limit(1))
+    assert runner.invoke(args=["risk", "activate", newest]).exit_code == 0
+    assert db.session.scalar(select(func.count()).where(ModelVersion.active.is_(True))) == 1
+    bad = runner.invoke(args=["risk", "activate", "nope"])
+    assert bad.exit_code != 0 and "no model version 'nope'" in bad.output
+
+
+def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: ANN001
+    result = runner.invoke(args=["risk", "train"])
+    assert result.exit_code != 0 and "no inspections" in result.output
+
+
+def test_every_reason_template_is_a_message() -> None:
+    assert {str(m) for m in MESSAGES} == {t for t, _ in TEMPLATES.values()} | {GENERIC, CONTEXT}

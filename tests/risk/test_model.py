@@ -1,0 +1,109 @@
+"""The risk model: estimator contract, time-based validation, calibration, monotonicity, reasons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from risk.evaluate import evaluate
+from risk.explain import TEMPLATES, top_reasons
+from risk.features import RecordFrames
+from risk.model import RiskClassifier, inverse_selection_weights
+from risk.training import fingerprint, fit_and_evaluate, score
+
+
+def _synthetic(n: int = 3000, seed: int = 1) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"viol_12m": rng.poisson(1.0, n).astype(float), "insp_days_since": rng.uniform(0, 900, n),
+                      "noise": rng.normal(size=n),
+                      "district": pd.Categorical(rng.choice(["A", "B", "C"], n))})
+    logit = -2.0 + 0.9 * X["viol_12m"] + 0.001 * X["insp_days_since"] + (X["district"] == "C") * 0.7
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return X, y.to_numpy()
+
+
+@parametrize_with_checks([RiskClassifier(n_estimators=20, min_child_samples=2)], expected_failed_checks=lambda e: {
+    "check_sample_weight_equivalence_on_dense_data":
+        "LightGBM bins features and bags rows: weights are not exactly repeated rows"})
+def test_sklearn_contract(estimator, check) -> None:  # noqa: ANN001
+    check(estimator)
+
+
+def test_learns_calibrates_and_stops_early() -> None:
+    X, y = _synthetic()
+    model = RiskClassifier(n_estimators=2000, learning_rate=0.1).fit(X.iloc[:2400], y[:2400])
+    assert model.n_valid_ == 480 and model.best_iteration_ < 2000
+    p = model.predict_proba(X.iloc[2400:])[:, 1]
+    report = evaluate(y[2400:], p)
+    truth = X.iloc[2400:]
+    oracle = evaluate(y[2400:], 0.9 * truth["viol_12m"] + 0.001 * truth["insp_days_since"]
+                      + (truth["district"] == "C") * 0.7)["summary"]["auc"]
+    assert report["summary"]["auc"] > oracle - 0.03
+    # calibrated: mean prediction close to the observed rate
+    assert abs(p.mean() - y[2400:].mean()) < 0.05
+    assert model.get_params()["calibration"] == "isotonic"
+
+
+def test_more_violations_never_lower_the_risk() -> None:
+    X, y = _synthetic()
+    model = RiskClassifier(calibration=None).fit(X, y)
+    probe = pd.concat([X.iloc[:50]] * 6, ignore_index=True)
+    probe["viol_12m"] = np.repeat(np.arange(6, dtype=float), 50)
+    p = model.predict_proba(probe)[:, 1].reshape(6, 50)
+    assert (np.diff(p, axis=0) >= -1e-12).all()
+
+
+def test_unseen_category_and_inverse_selection_weights() -> None:
+    X, y = _synthetic(800)
+    weights = inverse_selection_weights(pd.Series([0.1, None, 0.0, 0.5] * 200))
+    assert weights[:4].tolist() == [10.0, 1.0, 1.0, 2.0]
+    model = RiskClassifier(n_estimators=50).fit(X, y, sample_weight=weights)
+    other = X.iloc[:3].copy()
+    other["district"] = pd.Categorical(["Z", "A", "B"])
+    assert model.predict_proba(other).shape == (3, 2)
+
+
+def test_reasons_are_plain_words_with_numbers() -> None:
+    X, y = _synthetic()
+    model = RiskClassifier().fit(X, y)
+    worst = X.assign(viol_12m=5.0, viol_agencies_12m=2.0).iloc[:1]
+    reasons = top_reasons(model.contributions(worst.drop(columns="viol_agencies_12m")), worst)[0]
+    assert reasons[0]["feature"] == "viol_12m"
+    assert reasons[0]["text"] == "5 violations found by 2 agencies in the last 12 months"
+    assert reasons[0]["template"] == TEMPLATES["viol_12m"][0]
+    assert all(r["contribution"] > 0 for r in reasons)
+
+
+def test_training_from_records_end_to_end() -> None:
+    rng = np.random.default_rng(3)
+    n_entities, n_inspections = 400, 4000
+    bad = rng.uniform(size=n_entities) < 0.3
+    entities = pd.DataFrame({"entity_id": np.arange(n_entities), "district": rng.choice(["N", "S"], n_entities),
+                             "industry": "food", "entity_type": "company"})
+    eid = rng.integers(0, n_entities, n_inspections)
+    day = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1400, n_inspections), unit="D")
+    found = rng.uniform(size=n_inspections) < np.where(bad[eid], 0.6, 0.1)
+    inspections = pd.DataFrame({"entity_id": eid, "agency_id": 1, "inspection_date": day,
+                                "result": np.where(found, "fail", "pass"), "serious_violation": found,
+                                "violation_count": found.astype(int) * 2,
+                                "selection_reason": rng.choice(["random_draw", "risk_ranking"], n_inspections),
+                                "selection_probability": 0.2})
+    frames = RecordFrames(entities=entities, inspections=inspections)
+    result = fit_and_evaluate(frames, inspections, weighted=True)
+    assert result.metrics["auc"] > 0.65 and result.metrics["random_draw_auc"] > 0.6
+    assert result.train_end < result.test_start
+    assert {r["group"] for r in result.evaluation["fairness"]["district"]} == {"N", "S"}
+    scores = score(result.model, frames, pd.Timestamp("2024-01-01").date())
+    assert len(scores) == n_entities and scores["probability"].between(0, 1).all()
+    assert scores.loc[bad, "probability"].mean() > scores.loc[~bad, "probability"].mean()
+    assert len(fingerprint(frames)) == 64
+
+
+def test_one_outcome_is_refused() -> None:
+    frames = RecordFrames(entities=pd.DataFrame({"entity_id": [1]}))
+    rows = pd.DataFrame({"entity_id": [1, 1], "inspection_date": ["2020-01-01", "2021-01-01"],
+                         "serious_violation": [False, False]})
+    with pytest.raises(ValueError, match="only one outcome"):
+        fit_and_evaluate(frames, rows)
