@@ -101,6 +101,44 @@ def build(url: str, entities: int, seed: int = 7) -> dict:
     return figures
 
 
+def ensure_inspector_tasks(url: str, n_tasks: int = 40, seed: int = 7) -> int:
+    """A published campaign that draws bench.insp for ``n_tasks`` joint tasks (SAMR + MEE), once."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import func, select
+
+    from bench.profile import _app
+    from models import Campaign, CampaignStatus, InspectionTask, MarketEntity, TaskAgency, TaskInspector, User
+    from regulator.extensions import db
+
+    app = _app(url)
+    with app.app_context():
+        inspector = db.session.scalar(select(User).where(User.username == "bench.insp"))
+        have = db.session.scalar(select(func.count()).select_from(TaskInspector)
+                                 .where(TaskInspector.user_id == inspector.id))
+        if not have:
+            rng = random.Random(seed)
+            top = db.session.scalar(select(func.max(MarketEntity.id)))
+            today = date.today()
+            campaign = Campaign(name="bench campaign", period_start=today, period_end=today + timedelta(days=90),
+                                status=CampaignStatus.PUBLISHED, lead_agency_id=inspector.agency_id)
+            db.session.add(campaign)
+            db.session.flush()
+            for entity_id in rng.sample(range(1, top + 1), n_tasks):
+                task = InspectionTask(campaign_id=campaign.id, entity_id=entity_id, window_start=today,
+                                      window_end=today + timedelta(days=30))
+                db.session.add(task)
+                db.session.flush()
+                for agency_id in (inspector.agency_id, 2):
+                    db.session.add(TaskAgency(task_id=task.id, agency_id=agency_id, selection_reason="risk_ranking",
+                                              risk_probability=round(rng.random(), 3)))
+                db.session.add(TaskInspector(task_id=task.id, user_id=inspector.id, agency_id=inspector.agency_id))
+            db.session.commit()
+            have = n_tasks
+        db.session.remove()
+    return have
+
+
 # ---------------------------------------------------------------- serve
 
 def _free_port() -> int:
@@ -262,12 +300,9 @@ def collect(proc: subprocess.Popen) -> dict:
 # ---------------------------------------------------------------- run
 
 def _tasks_path(base: str, cookie: str) -> str | None:
-    """The inspector's ranked task list, when the campaigns area provides it."""
-    for path in ("/inspector/tasks", "/inspector/"):
-        status, _headers, page = _request(base, "GET", path, headers={"Cookie": cookie})
-        if status == 200 and ("task" in page.lower() or "任务" in page):
-            return path
-    return None
+    """The inspector's ranked task list (the campaigns area's /inspector/), when it lists the bench tasks."""
+    status, _headers, page = _request(base, "GET", "/inspector/", headers={"Cookie": cookie})
+    return "/inspector/" if status == 200 and "/inspector/tasks/" in page else None
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -275,8 +310,10 @@ def run(args: argparse.Namespace) -> dict:
     sample_path = _sample_file(args.url)
     sample = json.loads(sample_path.read_text())
     log = TMP / "regulator_load_gunicorn.log"
+    figures_tasks = ensure_inspector_tasks(args.url) if "tasks" in args.scenarios else 0
     proc, base = serve(args.url, args.workers, args.threads, log)
-    figures: dict = {"workers": args.workers, "threads": args.threads, "clients": args.clients, "scenarios": []}
+    figures: dict = {"workers": args.workers, "threads": args.threads, "clients": args.clients,
+                     "inspector_tasks": figures_tasks, "scenarios": []}
     try:
         cookie = login(base, "bench.coord")
         insp_cookie = login(base, "bench.insp")
