@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert
+from sqlalchemy import JSON, insert
 
 from models import (
     Address,
@@ -56,8 +56,27 @@ def _rows(frame: pd.DataFrame) -> Iterator[list[dict]]:
 
 
 def _load(model: type, frame: pd.DataFrame) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        _copy(model.__table__, frame)
+        return
     for chunk in _rows(frame):
         db.session.execute(insert(model.__table__), chunk)
+
+
+def _copy(table, frame: pd.DataFrame) -> None:  # noqa: ANN001 - a sqlalchemy Table
+    """PostgreSQL: COPY ... FROM STDIN on the session's connection (an order of magnitude above executemany)."""
+    from psycopg.types.json import Jsonb
+
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    columns = list(frame.columns)
+    wrap = [name in json_columns for name in columns]
+    raw = db.session.connection().connection.driver_connection
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for chunk in _rows(frame):
+            for row in chunk:
+                copy.write_row([Jsonb(v) if w and v is not None else v
+                                for v, w in zip(row.values(), wrap, strict=True)])
 
 
 class _Sources:

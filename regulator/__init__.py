@@ -32,11 +32,10 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     _finish_config(app)
 
-    from . import access, auth_setup, cli, converters, db_setup, errors, i18n, observability, views
-
-    converters.init_app(app)
+    from . import access, auth_setup, cli, db_setup, errors, i18n, observability, request_guards, views
 
     observability.init_app(app)
+    request_guards.init_app(app)
     db_setup.init_app(app)
     i18n.init_app(app)
     auth_setup.init_app(app)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template
-from sqlalchemy.exc import IntegrityError
+from flask import Flask, g, jsonify, make_response, render_template
+from flask_babel import gettext as _
+from markupsafe import escape
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import Conflict, HTTPException
 
 from .access import wants_json
@@ -65,6 +67,34 @@ def _handle_integrity(exc: IntegrityError):  # noqa: ANN202 - a Flask response
     return _handle_http(Conflict("the request conflicts with existing data"))
 
 
+def _handle_database_down(exc: OperationalError):  # noqa: ANN202 - a Flask response
+    """The database is unreachable (restarting, failing over): 503 with Retry-After, not a crash report."""
+    from .extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001, S110 - the connection is gone; the pool replaces it on next checkout
+        pass
+    log.error("database unavailable: %s", str(exc.orig or exc).splitlines()[0][:300])
+    if wants_json():
+        response = jsonify(error_body("service_unavailable", "the database is unavailable; retry shortly"))
+    else:
+        # a bare page: templates run context processors that load the user and the menu from the database
+        response = make_response(f"<!doctype html><html><head><meta charset=\"utf-8\"><title>503</title></head>"
+                                 f"<body><h1>503</h1><p>{escape(_unavailable_message())}</p></body></html>")
+    response.status_code = 503
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def _unavailable_message() -> str:
+    """The translated notice; the locale may need the user's preference, which the database holds."""
+    try:
+        return str(_("The service is briefly unavailable. Please try again in a few seconds."))
+    except Exception:  # noqa: BLE001 - the locale lookup may itself need the database
+        return "服务暂时不可用，请稍后重试。 The service is briefly unavailable. Please try again in a few seconds."
+
+
 def _handle_unexpected(exc: Exception):  # noqa: ANN202 - a Flask response
     log.exception("unhandled error")
     if wants_json():
@@ -76,5 +106,6 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(IntegrityError, _handle_integrity)
+    app.register_error_handler(OperationalError, _handle_database_down)
     if not app.config.get("TESTING"):
         app.register_error_handler(Exception, _handle_unexpected)

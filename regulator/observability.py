@@ -9,8 +9,8 @@ import time
 import uuid
 
 from flask import Flask, Response, g, has_request_context, request
-from flask_login import current_user
 from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import inspect as sa_inspect
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 access_log = logging.getLogger("regulator.access")
@@ -48,11 +48,21 @@ def _start() -> None:
     g.request_started = time.perf_counter()
 
 
+def _user_id() -> str | None:
+    """The caller already loaded for this request, without touching the database (it may be down)."""
+    user = g.get("_login_user")
+    token_id = getattr(user, "token_id", None)
+    if token_id is not None:
+        return f"token:{token_id}"
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    return str(state.identity[0]) if state is not None and state.identity else None
+
+
 def _finish(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id", "")
     started = g.get("request_started")
     if started is not None:
-        user = current_user.get_id() if current_user and current_user.is_authenticated else None
+        user = _user_id()
         access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
             "method": request.method, "status": response.status_code, "user_id": user,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2), "remote": request.remote_addr})

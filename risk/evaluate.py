@@ -92,3 +92,24 @@ def evaluate(y: np.ndarray, p: np.ndarray, *, selection_reason: pd.Series | None
     for name, values in (groups or {}).items():
         report["fairness"][name] = fairness(y, p, values.reset_index(drop=True))
     return report
+
+
+def schedule_gain(dates: pd.Series, y: np.ndarray, score: np.ndarray) -> dict:
+    """The city of Chicago's evaluation (``simulated_date_diff_mean.R``): put the inspections, ordered by
+    score, onto the same calendar of inspection dates; report the mean number of days each inspection with
+    a finding moves earlier, and the share of findings made in the first half of the period, model against
+    the actual schedule.
+    """
+    actual = pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[D]")
+    y = np.asarray(y, dtype=int)
+    calendar = np.sort(actual)
+    simulated = np.empty_like(actual)
+    simulated[np.argsort(-np.asarray(score, dtype=float), kind="stable")] = calendar
+    found = y == 1
+    if not found.any():
+        return {"days_earlier": None, "first_half_model": None, "first_half_actual": None, "findings": 0}
+    gain = (actual[found] - simulated[found]).astype("timedelta64[D]").astype(float)
+    middle = calendar[0] + (calendar[-1] - calendar[0]) / 2
+    return {"days_earlier": float(gain.mean()), "findings": int(found.sum()),
+            "first_half_model": float((simulated[found] <= middle).mean()),
+            "first_half_actual": float((actual[found] <= middle).mean())}

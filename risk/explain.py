@@ -31,6 +31,12 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "insp_last_failed": ("failed its last inspection", {}),
     "insp_last_serious": ("its last inspection found a serious violation", {}),
     "insp_last_violations": ("%(n)s violations at its last inspection", {}),
+    "insp_complaint_12m": ("%(n)s inspections after complaints in the last 12 months", {}),
+    "insp_complaint": ("%(n)s inspections after complaints on record", {}),
+    "insp_follow_up_12m": ("%(n)s follow-up inspections in the last 12 months", {}),
+    "insp_follow_up": ("%(n)s follow-up inspections on record", {}),
+    "insp_licence_12m": ("%(n)s licence inspections in the last 12 months", {}),
+    "insp_licence": ("%(n)s licence inspections on record", {}),
     "insp_agencies_3y": ("inspected by %(n)s agencies in the last 3 years", {}),
     "enf_count": ("%(n)s penalties on record", {}),
     "enf_3y": ("%(n)s penalties in the last 3 years", {}),
@@ -65,15 +71,15 @@ def _number(value: object) -> str:
     return str(value)
 
 
-def reason(feature: str, row: pd.Series, contribution: float) -> dict:
-    """One reason for one feature of one row."""
+def reason(feature: str, row: pd.Series | dict, contribution: float) -> dict:
+    """One reason for one feature of one row (``row``: feature name -> value)."""
     value = row.get(feature)
     template, extra = TEMPLATES.get(feature, (CONTEXT if feature.startswith("ctx_") else GENERIC, {}))
     if feature == "viol_agencies_12m":
         value = row.get("viol_12m")
     params = {"n": _number(value), "v": _number(value), "feature": feature}
-    if feature == "insp_share_violations" and value is not None and not pd.isna(value):
-        params["pct"] = str(int(round(100 * float(value))))
+    if feature == "insp_share_violations":
+        params["pct"] = "-" if value is None or pd.isna(value) else str(int(round(100 * float(value))))
     for name, source in extra.items():
         params[name] = _number(row.get(source))
     return {"feature": feature, "contribution": round(float(contribution), 4), "template": template,
@@ -90,17 +96,31 @@ def top_reasons(contributions: pd.DataFrame, features: pd.DataFrame, top: int = 
     matrix = values.to_numpy(float)
     order = np.argsort(-matrix, axis=1)[:, :top * 2]
     out: list[list[dict]] = []
-    rows = features.reset_index(drop=True)
+    columns = {c: features[c].to_numpy() for c in features.columns}
     for i in range(len(matrix)):
+        row = _LazyRow(columns, i)
         picked: list[dict] = []
         seen: set[str] = set()
         for j in order[i]:
             if matrix[i, j] <= 0 or len(picked) == top:
                 break
-            item = reason(str(names[j]), rows.iloc[i], matrix[i, j])
+            item = reason(str(names[j]), row, matrix[i, j])
             if item["template"] in seen:
                 continue
             seen.add(item["template"])
             picked.append(item)
         out.append(picked)
     return out
+
+
+class _LazyRow:
+    """One row of a column dict, read only where a reason needs a value (no per-row Series)."""
+
+    __slots__ = ("columns", "i")
+
+    def __init__(self, columns: dict[str, np.ndarray], i: int):
+        self.columns, self.i = columns, i
+
+    def get(self, name: str, default: object = None) -> object:
+        column = self.columns.get(name)
+        return default if column is None else column[self.i]

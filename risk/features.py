@@ -44,7 +44,7 @@ MONOTONE: dict[str, int] = {
     "insp_failed": 1, "insp_serious": 1, "viol_count": 1, "viol_12m": 1, "viol_serious_12m": 1,
     "viol_critical": 1, "viol_agencies_12m": 1, "viol_max_severity": 1, "enf_count": 1, "enf_3y": 1,
     "enf_severe": 1, "enf_amount": 1, "list_abnormal": 1, "list_serious": 1, "complaints_12m": 1,
-    "complaints_address_12m": 1,
+    "complaints_address_12m": 1, "insp_complaint_12m": 1, "insp_complaint": 1,
 }
 
 
@@ -174,6 +174,13 @@ def _inspection_features(f: pd.DataFrame, keys: np.ndarray, days: np.ndarray) ->
         "insp_last_serious": line.last("serious", keys, days),
         "insp_last_violations": line.last("violations", keys, days),
     }
+    if "inspection_type" in f:
+        kinds = f["inspection_type"].astype("string")
+        by_type = Timeline(f["entity_id"].to_numpy(), to_days(f["inspection_date"]), {
+            kind: kinds.eq(kind).fillna(False).to_numpy(float) for kind in ("complaint", "follow_up", "licence")})
+        for kind in ("complaint", "follow_up", "licence"):
+            out[f"insp_{kind}_12m"] = by_type.count(keys, days, YEAR, where=kind)
+            out[f"insp_{kind}"] = by_type.count(keys, days, where=kind)
     if "agency_id" in f:
         out["insp_agencies_3y"] = _distinct(f, "inspection_date", "agency_id", keys, days, 3 * YEAR)
     return out

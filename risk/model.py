@@ -206,3 +206,18 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
+
+
+def marginal_proba(model: RiskClassifier, X: pd.DataFrame, column: str, weights: pd.Series) -> np.ndarray:
+    """The probability averaged over the values of a nuisance column (who inspects), weighted.
+
+    Training with the inspector as a feature lets the model explain away how strict each inspector is;
+    averaging over inspectors at scoring time ranks the entity alone, whoever will be drawn to inspect it.
+    """
+    total = np.zeros(len(X))
+    categories = list(weights.index)
+    for value, weight in weights.items():
+        probe = X.copy()
+        probe[column] = pd.Categorical([value] * len(X), categories=categories)
+        total += float(weight) * model.predict_proba(probe)[:, 1]
+    return total / float(weights.sum())

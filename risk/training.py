@@ -113,8 +113,29 @@ def score(model: RiskClassifier, frames: RecordFrames, as_of: date, entity_ids: 
     X = build_features(frames, queries)
     X = X.reindex(columns=list(model.feature_names_in_))
     probability = model.predict_proba(X)[:, 1]
-    reasons = top_reasons(model.contributions(X), X, top=top)
-    return pd.DataFrame({"entity_id": queries["entity_id"], "probability": probability, "reasons": reasons})
+    return pd.DataFrame({"entity_id": queries["entity_id"], "probability": probability,
+                         "reasons": explain_above_average(model, X, probability, top)})
+
+
+def explain_above_average(model: RiskClassifier, X: pd.DataFrame, probability: np.ndarray,
+                          top: int = 3) -> list[list[dict]]:
+    """Reasons for the rows scored above the average (the others have none: nothing raises their risk).
+
+    LightGBM's contributions (tree SHAP) are the expensive part of scoring, so they are computed once per
+    distinct feature row among those above the average.
+    """
+    reasons: list[list[dict]] = [[] for _ in range(len(X))]
+    rows = np.flatnonzero(probability > probability.mean())
+    if not len(rows):
+        return reasons
+    subset = X.iloc[rows].reset_index(drop=True)
+    keys = pd.util.hash_pandas_object(subset, index=False).to_numpy()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    distinct = subset.iloc[first].reset_index(drop=True)
+    explained = top_reasons(model.contributions(distinct), distinct, top=top)
+    for row, k in zip(rows, inverse.ravel(), strict=True):
+        reasons[row] = explained[k]
+    return reasons
 
 
 def fingerprint(frames: RecordFrames) -> str:

@@ -17,8 +17,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..converters import MAX_ID
 from ..extensions import db
+from ..request_guards import MAX_ID
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100

@@ -57,3 +57,23 @@ def ingest(path: Path, agency_code: str, kind: str | None, chunk_size: int, noti
             raise click.ClickException(str(exc)) from exc
     for line in _report(batch):
         click.echo(line)
+    for line in _rejections(batch):
+        click.echo(line, err=True)
+
+
+def _rejections(batch, limit: int = 20) -> list[str]:  # noqa: ANN001 - an ImportBatch
+    """``file:row: column: message`` for the first rejected rows of the batch (all are in the quarantine)."""
+    from sqlalchemy import select
+
+    from models import SourceRecord, SourceStatus
+
+    from ..extensions import db
+
+    rows = db.session.scalars(select(SourceRecord).where(
+        SourceRecord.batch_id == batch.id, SourceRecord.status == SourceStatus.REJECTED)
+        .order_by(SourceRecord.row_number).limit(limit)).all()
+    lines = [f"{batch.filename}:{r.row_number}: {e.get('column') or 'row'}: {e.get('message')}"
+             for r in rows for e in r.errors]
+    if batch.rows_rejected > limit:
+        lines.append(f"… {batch.rows_rejected - limit} more rejected rows: see /coordinator/imports/{batch.id}")
+    return lines

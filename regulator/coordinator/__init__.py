@@ -9,4 +9,12 @@ from ..access import blueprint_roles
 bp = Blueprint("coordinator", __name__)
 blueprint_roles("coordinator", Role.COORDINATOR, Role.ADMIN)
 
-from . import campaigns, clusters, decisions, home, linkage, referrals  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    campaigns,
+    clusters,
+    decisions,
+    home,
+    imports,
+    linkage,
+    referrals,
+)

@@ -145,8 +145,9 @@ def campaign_step(campaign_id: int, step: str):
     if not form.validate_on_submit():
         abort(400)
     action, message = STEPS[step]
+    options = {"use_clusters": request.form.get("clusters") == "1"} if step == "plan" else {}
     try:
-        action(campaign, user=current_user)
+        action(campaign, user=current_user, **options)
     except (service.CampaignError, ValueError, RuntimeError) as exc:
         db.session.rollback()
         flash(str(exc), "danger")

@@ -1,14 +1,16 @@
-"""Forms of the coordinator area: deciding objections and credit repair applications, campaigns, referrals."""
+"""Forms of the coordinator area: objections and credit repair decisions, campaigns, referrals, imports."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     FloatField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -80,3 +82,19 @@ class ReferralDecisionForm(FlaskForm):
     ], validators=[DataRequired()])
     note = TextAreaField(_l("Note (the sending agency will read it)"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Record decision"))
+
+
+class UploadForm(FlaskForm):
+    """An agency file to import (administrators choose the agency; coordinators import for their own)."""
+
+    file = FileField(_l("File (CSV, TSV, XLSX or JSON lines)"), validators=[FileRequired()])
+    agency = SelectField(_l("Agency"), choices=[], validate_choice=False, validators=[Optional()])
+    kind = StringField(_l("File kind (leave empty to tell from the file name)"),
+                       validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Import"))
+
+
+class ResubmitForm(FlaskForm):
+    """Re-submit a corrected quarantined row; its cells come as ``col-<n>`` inputs."""
+
+    submit = SubmitField(_l("Re-submit corrected row"))

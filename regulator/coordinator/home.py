@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from models import (
     Campaign,
+    CampaignAgency,
     CreditRepair,
     ImportBatch,
     MarketEntity,
@@ -51,7 +52,12 @@ def index():
         "referrals": pending(Referral, ReferralStatus.SENT,
                              *((Referral.to_agency_id == agency_id,) if agency_id else ())),
     }
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id.desc()).limit(5)).all()
+    campaigns_stmt = select(Campaign).order_by(Campaign.id.desc()).limit(5)
+    if agency_id:  # the campaigns the agency leads or takes part in (the others' pages are closed to it)
+        campaigns_stmt = campaigns_stmt.where(or_(
+            Campaign.lead_agency_id == agency_id,
+            Campaign.id.in_(select(CampaignAgency.campaign_id).where(CampaignAgency.agency_id == agency_id))))
+    campaigns = db.session.scalars(campaigns_stmt).all()
     batches_stmt = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(5)
     if agency_id:
         batches_stmt = batches_stmt.where(ImportBatch.agency_id == agency_id)

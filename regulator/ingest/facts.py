@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from models import (
     Address,
@@ -45,6 +45,7 @@ from models import (
     SourceRecord,
     Violation,
 )
+from models.base import utcnow
 
 from ..extensions import db
 from ..privacy import hash_id_number, mask_id_number, mask_phone, normalise_phone
@@ -66,6 +67,30 @@ class Writer:
         self.people: dict[str, int] = {}
         self.pii_key = current_app.config.get("PII_HASH_KEY") or current_app.config.get("SECRET_KEY") or ""
         self.parents: list[tuple[int, str]] = []
+        # what entities already carry, so that enriching one is a set lookup rather than three queries
+        self.names = set(db.session.execute(select(EntityName.entity_id, EntityName.name_norm)).all())
+        self.addresses = set(db.session.execute(select(EntityAddress.entity_id, EntityAddress.address_id)).all())
+        self.entity_phones = set(db.session.execute(select(EntityPhone.entity_id, EntityPhone.phone_id)).all())
+
+    def prefetch_addresses(self, canonicals: list[dict[str, Any]]) -> None:
+        """Create the chunk's new addresses in one statement (instead of one flush each)."""
+        new: dict[str, dict[str, Any]] = {}
+        for c in canonicals:
+            text = c.get("address")
+            if not text:
+                continue
+            norm = normalise_address(text)[:500]
+            if norm and norm not in self.index.address_ids and norm not in new:
+                new[norm] = {"text": str(text)[:500], "text_norm": norm, "district": c.get("district"),
+                             "latitude": c.get("latitude"), "longitude": c.get("longitude"),
+                             "created_at": utcnow()}
+        if not new:
+            return
+        db.session.execute(insert(Address), list(new.values()))
+        keys = list(new)
+        for start in range(0, len(keys), 500):
+            self.index.address_ids.update(db.session.execute(
+                select(Address.text_norm, Address.id).where(Address.text_norm.in_(keys[start:start + 500]))).all())
 
     # --- shared objects -------------------------------------------------------------------------------------
     def address_id(self, text: str | None, district: str | None = None,
@@ -133,12 +158,14 @@ class Writer:
         db.session.add(EntityName(entity_id=entity.id, name=entity.name, name_norm=entity.name_norm,
                                   kind=NameKind.REGISTERED if source.record_type == RecordType.REGISTRATION
                                   else NameKind.VARIANT, source_record_id=source.id))
+        self.names.add((entity.id, entity.name_norm))
         if uscc:
             self.index.add_uscc(uscc, entity.id)
         self.index.add_identity(entity.id, c.get("name"), c.get("address"), c.get("district"),
                                 c.get("legal_rep"), c.get("phone"), c.get("latitude"), c.get("longitude"))
         alt = c.get("alt_name")
         if alt and normalise_name(alt) != entity.name_norm:
+            self.names.add((entity.id, normalise_name(alt)[:300]))
             db.session.add(EntityName(entity_id=entity.id, name=alt[:300], name_norm=normalise_name(alt)[:300],
                                       kind=NameKind.VARIANT, source_record_id=source.id))
             self.index.add_identity(entity.id, alt, c.get("address"), c.get("district"), c.get("legal_rep"),
@@ -158,18 +185,16 @@ class Writer:
         name = c.get("name")
         if name and normalise_name(name) != entity.name_norm and source.record_type != RecordType.REGISTRATION:
             norm = normalise_name(name)[:300]
-            exists = db.session.scalar(select(EntityName.id).where(EntityName.entity_id == entity_id,
-                                                                   EntityName.name_norm == norm).limit(1))
-            if exists is None:
+            if (entity_id, norm) not in self.names:
+                self.names.add((entity_id, norm))
                 db.session.add(EntityName(entity_id=entity_id, name=name[:300], name_norm=norm,
                                           kind=NameKind.VARIANT, source_record_id=source.id))
                 self.index.add_identity(entity_id, name, None, entity.district)
                 changed = True
         address_id = self.address_id(c.get("address"), c.get("district"), c.get("latitude"), c.get("longitude"))
         if address_id and address_id != entity.address_id:
-            exists = db.session.scalar(select(EntityAddress.id).where(EntityAddress.entity_id == entity_id,
-                                                                      EntityAddress.address_id == address_id))
-            if exists is None:
+            if (entity_id, address_id) not in self.addresses:
+                self.addresses.add((entity_id, address_id))
                 db.session.add(EntityAddress(entity_id=entity_id, address_id=address_id, kind=AddressKind.OPERATING,
                                              source_record_id=source.id))
                 self.index.add_identity(entity_id, None, c.get("address"), entity.district,
@@ -177,9 +202,8 @@ class Writer:
                 changed = True
         phone_id = self.phone_id(c.get("phone"))
         if phone_id:
-            exists = db.session.scalar(select(EntityPhone.id).where(EntityPhone.entity_id == entity_id,
-                                                                    EntityPhone.phone_id == phone_id))
-            if exists is None:
+            if (entity_id, phone_id) not in self.entity_phones:
+                self.entity_phones.add((entity_id, phone_id))
                 db.session.add(EntityPhone(entity_id=entity_id, phone_id=phone_id, source_record_id=source.id))
                 changed = True
         return changed
@@ -198,6 +222,7 @@ class Writer:
             entity.name, entity.name_norm = name[:300], normalise_name(name)[:300] or name[:300]
             db.session.add(EntityName(entity_id=entity_id, name=entity.name, name_norm=entity.name_norm,
                                       kind=NameKind.REGISTERED, source_record_id=source.id))
+            self.names.add((entity_id, entity.name_norm))
         for attr in ("industry_code", "industry", "district", "registration_date", "registered_capital"):
             if c.get(attr) is not None:
                 setattr(entity, attr, c[attr])
@@ -210,10 +235,12 @@ class Writer:
             entity.address_id = address_id
             db.session.add(EntityAddress(entity_id=entity_id, address_id=address_id, kind=AddressKind.REGISTERED,
                                          since=c.get("registration_date"), source_record_id=source.id))
+            self.addresses.add((entity_id, address_id))
             self.index.add_identity(entity_id, name, c.get("address"), c.get("district"), c.get("legal_rep"),
                                     c.get("phone"))
         phone_id = self.phone_id(c.get("phone"))
-        if phone_id:
+        if phone_id and (entity_id, phone_id) not in self.entity_phones:
+            self.entity_phones.add((entity_id, phone_id))
             db.session.add(EntityPhone(entity_id=entity_id, phone_id=phone_id, source_record_id=source.id))
         if c.get("legal_rep"):
             person = self.person_id(c["legal_rep"], c.get("legal_rep_id"), c.get("phone"))
@@ -319,10 +346,9 @@ class Writer:
             notes=(f"follow-up of {c['follow_up_of']}" if c.get("follow_up_of") else None),
             published=True, **common)
         db.session.add(insp)
-        db.session.flush()
-        for i in range(count):
+        for i in range(count):  # linked through the relationship: no flush per inspection
             db.session.add(Violation(
-                entity_id=entity_id, inspection_id=insp.id, code=codes[i] if i < len(codes) else None,
+                entity_id=entity_id, inspection=insp, code=codes[i] if i < len(codes) else None,
                 description=descs[i] if i < len(descs) else None,
                 severity=severities[i] if i < len(severities) else Severity.MINOR,
                 found_date=c["inspection_date"], **{**common, "external_id": f"{source.source_key}#{i + 1}"}))

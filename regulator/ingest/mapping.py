@@ -214,7 +214,8 @@ class FileMapping:
             try:
                 out[spec.name] = spec.read(row, self.date_formats)
             except RowError as exc:
-                errors.append(exc)
+                if not any(e.column == exc.column and e.message == exc.message for e in errors):
+                    errors.append(exc)
         return out, errors
 
     def applies_to(self, filename: str) -> bool:

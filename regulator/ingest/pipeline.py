@@ -41,12 +41,13 @@ from ..identifiers import check_uscc
 from ..signals import notify_records_changed
 from .errors import FileError, IngestError, MappingError, RowError
 from .facts import Writer
+from .limits import too_long
 from .mapping import FileMapping, load_mapping
 from .readers import SourceFile, read_file
 from .resolve import EntityIndex, Resolution, probabilistic, tax_number_org
 
 log = logging.getLogger(__name__)
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000
 #: record types whose rows need no entity
 ENTITYLESS = {RecordType.CONTEXT}
 
@@ -228,6 +229,7 @@ def _prepare(fmap: FileMapping, row: dict[str, Any]) -> Prepared:
         return item
     item.canonical, item.errors = fmap.apply(raw)
     c = item.canonical
+    item.errors.extend(too_long(fmap.record_type, c, lambda name: _column(fmap, name)))
     if fmap.record_type not in ENTITYLESS and fmap.record_type not in (RecordType.VIOLATION, RecordType.ROLE) \
             and fmap.record_type != RecordType.COMPLAINT and not c.get("name") and not check_uscc(c.get("uscc")).valid:
         item.errors.append(RowError(None, "names no entity: neither a name nor a valid credit code"))
@@ -288,6 +290,7 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, chunk:
         db.session.add(item.source)
     db.session.flush()
     accepted = [i for i in fresh if not i.errors]
+    writer.prefetch_addresses([i.canonical for i in accepted])
     touched = _link(accepted, fmap, writer, index, options)
     reviews = 0
     for item in accepted:

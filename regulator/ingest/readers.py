@@ -35,6 +35,10 @@ class SourceFile:
         return len(self.rows)
 
 
+#: what a NUL character in a cell becomes (the file's hash still identifies the original bytes)
+NUL_STANDIN = "\ufffd"
+
+
 def file_hash(path: Path) -> str:
     """SHA-256 of the file's bytes (a re-run of the same file resumes its batch)."""
     digest = hashlib.sha256()
@@ -196,7 +200,16 @@ def read_file(path: str | Path, encoding: str | None = None, fmt: str | None = N
     else:
         text, enc = _read_text(path, fmt, encoding)
         headers, rows = _read_jsonl(path, text) if fmt == "jsonl" else _read_delimited(path, text, fmt)
-    return SourceFile(path, fmt, enc, headers, digest, rows)
+        if "\x00" not in text and "\\u0000" not in text:
+            return SourceFile(path, fmt, enc, headers, digest, rows)
+    return SourceFile(path, fmt, enc, [h.replace("\x00", NUL_STANDIN) for h in headers], digest,
+                      [_without_nul(row) for row in rows])
+
+
+def _without_nul(row: dict[str, Any]) -> dict[str, Any]:
+    """NUL characters as U+FFFD: PostgreSQL text and JSON cannot hold them (the import would fail whole)."""
+    return {k.replace("\x00", NUL_STANDIN) if isinstance(k, str) else k:
+            v.replace("\x00", NUL_STANDIN) if isinstance(v, str) else v for k, v in row.items()}
 
 
 def iter_rows(source: SourceFile, start: int = 0) -> Iterator[dict[str, Any]]:

@@ -9,11 +9,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from models import (
     Agency,
     Campaign,
     CampaignStatus,
+    CreditAssessment,
     Inspection,
     InspectionResult,
     InspectionTask,
@@ -22,6 +24,7 @@ from models import (
     PenaltyType,
     Referral,
     RiskScore,
+    TaskAgency,
     TaskInspector,
     TaskStatus,
 )
@@ -30,6 +33,7 @@ from ..exports import download
 from ..extensions import db
 from ..i18n import label
 from ..profile.credit_view import reason_text
+from ..risk_text import reason_text as risk_reason_text
 from ..services import referrals as referral_service
 from ..services import task_results as service
 from ..services.credit import latest_assessment
@@ -56,29 +60,56 @@ def top_reasons(entity: MarketEntity, limit: int = 3) -> list[str]:
     score = db.session.scalar(select(RiskScore).join(ModelVersion).where(
         ModelVersion.active.is_(True), RiskScore.entity_id == entity.id, RiskScore.agency_id.is_(None))
         .order_by(RiskScore.as_of.desc(), RiskScore.id.desc()).limit(1))
+    return _reasons(score, lambda: latest_assessment(entity.id), limit)
+
+
+def _reasons(score: RiskScore | None, assessment: Any, limit: int) -> list[str]:
     if score is not None and score.reasons:
-        return [str(r.get("text") or r.get("feature")) for r in score.reasons[:limit]]
-    assessment = latest_assessment(entity.id)
+        return [risk_reason_text(r) for r in score.reasons[:limit]]
+    assessment = assessment()
     if assessment is None:
         return []
     reasons = sorted(assessment.reasons or [], key=lambda r: -abs(r.get("points", 0)))
     return [reason_text(r["rule"]) for r in reasons if r.get("points", 0) > 0][:limit]
 
 
+def top_reasons_many(entity_ids: list[int], limit: int = 3) -> dict[int, list[str]]:
+    """``top_reasons`` for many entities in two queries (the ranked list would otherwise ask twice per task)."""
+    if not entity_ids:
+        return {}
+    scores: dict[int, RiskScore] = {}
+    for score in db.session.scalars(select(RiskScore).join(ModelVersion).where(
+            ModelVersion.active.is_(True), RiskScore.entity_id.in_(entity_ids), RiskScore.agency_id.is_(None))
+            .order_by(RiskScore.entity_id, RiskScore.as_of.desc(), RiskScore.id.desc())):
+        scores.setdefault(score.entity_id, score)
+    need = [i for i in entity_ids if not (scores.get(i) is not None and scores[i].reasons)]
+    latest: dict[int, CreditAssessment] = {}
+    if need:
+        for assessment in db.session.scalars(select(CreditAssessment).where(CreditAssessment.entity_id.in_(need))
+                                             .order_by(CreditAssessment.entity_id, CreditAssessment.created_at.desc(),
+                                                       CreditAssessment.id.desc())):
+            latest.setdefault(assessment.entity_id, assessment)
+    return {i: _reasons(scores.get(i), lambda i=i: latest.get(i), limit) for i in entity_ids}
+
+
 def _rows(include_done: bool) -> list[dict[str, Any]]:
     stmt = (select(InspectionTask).join(TaskInspector, TaskInspector.task_id == InspectionTask.id)
             .join(Campaign, Campaign.id == InspectionTask.campaign_id)
-            .where(TaskInspector.user_id == current_user.id, Campaign.status.in_(VISIBLE)))
+            .where(TaskInspector.user_id == current_user.id, Campaign.status.in_(VISIBLE))
+            .options(selectinload(InspectionTask.entity).joinedload(MarketEntity.address),
+                     selectinload(InspectionTask.agencies).joinedload(TaskAgency.agency)))
     if not include_done:
         stmt = stmt.where(InspectionTask.status.in_(OPEN))
     rows = []
-    for task in db.session.scalars(stmt).unique():
+    tasks = list(db.session.scalars(stmt).unique())
+    reasons = top_reasons_many([task.entity_id for task in tasks])
+    for task in tasks:
         entity = task.entity
         mine = next((p for p in task.agencies if p.agency_id == current_user.agency_id), None)
         probability = mine.risk_probability if mine is not None else max(
             (p.risk_probability or 0 for p in task.agencies), default=0)
         rows.append({"task": task, "entity": entity, "credit_class": getattr(entity.credit_class, "value", None),
-                     "probability": probability or 0.0, "reasons": top_reasons(entity),
+                     "probability": probability or 0.0, "reasons": reasons[entity.id],
                      "agencies": [p.agency.code for p in task.agencies],
                      "reason": mine.selection_reason if mine is not None else None,
                      "address": entity.address.text if entity.address is not None else "",

@@ -204,13 +204,20 @@ def run_draw(campaign: Campaign, *, user: User | None = None) -> pd.DataFrame:
     """Draw with the committed seed, store the selection and the published inputs, reveal the seed."""
     _require(campaign, CampaignStatus.COMMITTED)
     cands = candidates(campaign)
-    caps, settings = capacities(campaign), settings_of(campaign)
-    selection = planning.draw(cands, caps, campaign.seed, settings)
+    settings = settings_of(campaign)
     agency_of = {code: aid for aid, code in _codes(campaign).items()}
-    # risk clusters sent to the draft (regulator.graph.campaigns) stay: they are targets, not draws
+    # risk clusters sent to the draft (regulator.graph.campaigns) stay: they are targets, not draws, and the
+    # capacity reserved for them is not drawn (so random and cluster pairs always fit the plan)
     kept = {(int(e), int(a)) for e, a in db.session.execute(select(
         CampaignSelection.entity_id, CampaignSelection.agency_id).where(
         CampaignSelection.campaign_id == campaign.id, CampaignSelection.reason == SelectionReason.CLUSTER))}
+    code_of = {aid: code for code, aid in agency_of.items()}
+    reserved: dict[str, int] = {}
+    for _entity, agency_id in kept:
+        if agency_id in code_of:
+            reserved[code_of[agency_id]] = reserved.get(code_of[agency_id], 0) + 1
+    caps = {code: max(cap - reserved.get(code, 0), 0) for code, cap in capacities(campaign).items()}
+    selection = planning.draw(cands, caps, campaign.seed, settings)
     db.session.execute(delete(CampaignSelection).where(CampaignSelection.campaign_id == campaign.id,
                                                        CampaignSelection.reason != SelectionReason.CLUSTER))
     db.session.add_all([CampaignSelection(
@@ -226,6 +233,9 @@ def run_draw(campaign: Campaign, *, user: User | None = None) -> pd.DataFrame:
         "public_fingerprint": planning.fingerprint(planning.public_pool(cands), caps, settings),
         "by_reason": {str(k): int(v) for k, v in selection["reason"].value_counts().items()},
         "by_stratum": {str(k): int(v) for k, v in selection["stratum"].value_counts().items()},
+        "pool": _compact_pool(cands), "reserved_for_clusters": reserved,
+        "random_pairs": {str(a): sorted(int(e) for e in g["entity_id"])
+                         for a, g in selection.loc[selection["reason"] == "random_draw"].groupby("agency")},
     }
     campaign.drawn_at = _now()
     campaign.status = CampaignStatus.DRAWN
@@ -234,6 +244,23 @@ def run_draw(campaign: Campaign, *, user: User | None = None) -> pd.DataFrame:
                  selected=len(selection), fingerprint=campaign.draw_inputs["fingerprint"])
     log.info("campaign %d drawn: %d pairs from %d candidates", campaign.id, len(selection), len(cands))
     return selection
+
+
+def _compact_pool(cands: pd.DataFrame) -> dict[str, dict[str, list[int]]]:
+    """The pool as it was at the draw, {agency: {class: [entity ids]}}: later class changes (results recorded
+    after the draw move classes) must not change what the public re-runs."""
+    frame = planning.validate_candidates(cands)
+    return {str(agency): {str(cls): sorted(int(e) for e in ids) for cls, ids in g.groupby("credit_class")["entity_id"]}
+            for agency, g in frame.groupby("agency")}
+
+
+def pool_at_draw(campaign: Campaign) -> pd.DataFrame:
+    """The public pool (entity, agency, class) the draw ran on."""
+    stored = (campaign.draw_inputs or {}).get("pool")
+    if stored is None:
+        return planning.public_pool(candidates(campaign))
+    rows = [(e, agency, cls) for agency, by_class in stored.items() for cls, ids in by_class.items() for e in ids]
+    return pd.DataFrame(rows, columns=["entity_id", "agency", "credit_class"]).assign(probability=float("nan"))
 
 
 def selection_frame(campaign: Campaign) -> pd.DataFrame:
@@ -321,8 +348,9 @@ def _write_tasks(campaign: Campaign, plan: planning.JointPlan, selection: pd.Dat
     pairs = plan.pairs.copy()
     per_entity = pairs.groupby("entity_id")["probability"].sum().sort_values(ascending=False, kind="stable")
     windows = _windows(campaign, len(per_entity))
+    groups = dict(iter(pairs.groupby("entity_id", sort=False)))
     for (entity_id, expected), (start, end) in zip(per_entity.items(), windows, strict=True):
-        mine = pairs.loc[pairs["entity_id"] == entity_id].sort_values("probability", ascending=False)
+        mine = groups[entity_id].sort_values("probability", ascending=False)
         visit = str(mine["visit"].iloc[0])
         task = InspectionTask(campaign_id=campaign.id, entity_id=int(entity_id), window_start=start, window_end=end,
                               expected_findings=float(expected), status=TaskStatus.PLANNED,
@@ -436,12 +464,17 @@ def public_inputs(campaign: Campaign) -> dict[str, Any]:
     """Everything a member of the public needs to re-run the draw (after it), as one JSON-able document."""
     if campaign.drawn_at is None:
         raise CampaignError("the draw has not run yet: only the commitment is public")
-    selection = selection_frame(campaign)
-    random_pairs = selection.loc[selection["reason"] == SelectionReason.RANDOM_DRAW.value]
+    stored = (campaign.draw_inputs or {}).get("random_pairs")
+    if stored is not None:  # as drawn (a drawn pair that was also a cluster target is stored as the cluster's)
+        random_pairs = pd.DataFrame([(e, a) for a, ids in stored.items() for e in ids],
+                                    columns=["entity_id", "agency"])
+    else:
+        selection = selection_frame(campaign)
+        random_pairs = selection.loc[selection["reason"] == SelectionReason.RANDOM_DRAW.value]
     caps = {str(k): int(v) for k, v in campaign.draw_inputs.get("capacities", capacities(campaign)).items()}
     settings = planning.DrawSettings(class_ratios=campaign.draw_inputs.get("class_ratios", campaign.class_ratios),
                                      random_share=campaign.draw_inputs.get("random_share", campaign.random_share))
-    return planning.build_document(candidates(campaign), caps, settings, campaign.seed, campaign.seed_commitment,
+    return planning.build_document(pool_at_draw(campaign), caps, settings, campaign.seed, campaign.seed_commitment,
                                    random_pairs, version=PUBLIC_INPUTS_VERSION, campaign=campaign.id,
                                    name=campaign.name)
 

@@ -138,10 +138,14 @@ def _current(ids: list[int], everyone: bool) -> pd.DataFrame:
 def _records(result: CreditResult, ids: pd.Index) -> tuple[dict[int, list], dict[int, list]]:
     reasons: dict[int, list] = {int(i): [] for i in ids}
     for row in result.reasons.itertuples(index=False):
+        if int(row.entity_id) not in reasons:  # unchanged entities keep their last assessment
+            continue
         reasons[int(row.entity_id)].append({"rule": row.rule, "count": int(row.count),
                                             "points": float(row.points), "basis": row.basis})
     overrides: dict[int, list] = {int(i): [] for i in ids}
     for row in result.overrides.itertuples(index=False):
+        if int(row.entity_id) not in overrides:
+            continue
         overrides[int(row.entity_id)].append({"rule": row.rule, "floor": row.floor, "from": row.from_class,
                                               "to": row.to_class, "basis": row.basis})
     return reasons, overrides

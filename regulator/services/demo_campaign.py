@@ -26,8 +26,9 @@ from models import (
 )
 
 from ..extensions import db
+from ..signals import notify_records_changed
 from . import campaigns as service
-from . import task_results
+from . import referrals, task_results
 
 log = logging.getLogger(__name__)
 DEMO_NAME = "2026年第一季度“双随机、一公开”联合抽查"
@@ -88,10 +89,12 @@ def stage_campaign(run: Any) -> None:
     service.publish_plan(campaign)
     recorded = _record_some(run, campaign)
     service.release_results(campaign)
+    alerts = referrals.raise_joint_punishment(db.session.scalars(select(MarketEntity.id)))
     db.session.commit()
     s = plan.summary
     run.echo(f"  campaign {campaign.id}: {len(selection)} pairs drawn; {s['pairs']} checks in {s['visits']} visits "
-             f"({s['joint_visits']} joint, {s['visits_saved']} visits saved); {recorded} results recorded and released")
+             f"({s['joint_visits']} joint, {s['visits_saved']} visits saved); "
+             f"{recorded} results recorded and released; {alerts} joint-punishment alerts")
 
 
 def _record_some(run: Any, campaign: Campaign) -> int:
@@ -113,8 +116,9 @@ def _record_some(run: Any, campaign: Campaign) -> int:
                 result=result, inspection_date=task.window_start, violations=found,
                 penalty_type=PenaltyType.FINE if grave else None, penalty_amount="5000" if grave else None,
                 notes="演示检查结果")
-            task_results.record_result(task, part.agency_id, data)
+            task_results.record_result(task, part.agency_id, data, notify=False)
             recorded += 1
+    notify_records_changed("result", [task.entity_id for task in tasks[: int(len(tasks) * RESULT_SHARE)]])
     return recorded
 
 

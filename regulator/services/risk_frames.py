@@ -38,25 +38,28 @@ def _read(stmt, columns: list[str], dates: tuple[str, ...] = ()) -> pd.DataFrame
 
 
 def load_entities() -> pd.DataFrame:
-    """entity_id, district, industry, entity_type, registration_date, address_id, latitude, longitude."""
-    stmt = (select(MarketEntity.id, MarketEntity.district, MarketEntity.industry_code,
+    """entity_id, district, industry (code), industry_name, entity_type, registration_date, address_id, latitude,
+    longitude."""
+    stmt = (select(MarketEntity.id, MarketEntity.district, MarketEntity.industry_code, MarketEntity.industry,
                    _txt(MarketEntity.entity_type), _txt(MarketEntity.registration_date), MarketEntity.address_id,
                    Address.latitude, Address.longitude)
             .outerjoin(Address, Address.id == MarketEntity.address_id)
             .where(MarketEntity.merged_into_id.is_(None)))
-    return _read(stmt, ["entity_id", "district", "industry", "entity_type", "registration_date", "address_id",
-                        "latitude", "longitude"], ("registration_date",))
+    return _read(stmt, ["entity_id", "district", "industry", "industry_name", "entity_type", "registration_date",
+                        "address_id", "latitude", "longitude"], ("registration_date",))
 
 
 def load_inspections() -> pd.DataFrame:
     """Every live inspection with its selection reason and probability (training rows come from here)."""
-    stmt = select(Inspection.id, Inspection.entity_id, Inspection.agency_id, _txt(Inspection.inspection_date),
+    stmt = select(Inspection.id, Inspection.external_id, Inspection.entity_id, Inspection.agency_id,
+                  _txt(Inspection.inspection_date),
                   _txt(Inspection.inspection_type), _txt(Inspection.selection_reason),
                   Inspection.selection_probability, _txt(Inspection.result), Inspection.serious_violation,
-                  Inspection.violation_count).where(Inspection.status != RecordStatus.WITHDRAWN)
-    return _read(stmt, ["inspection_id", "entity_id", "agency_id", "inspection_date", "inspection_type",
+                  Inspection.violation_count, Inspection.inspectors_text).where(
+                      Inspection.status != RecordStatus.WITHDRAWN)
+    return _read(stmt, ["inspection_id", "external_id", "entity_id", "agency_id", "inspection_date", "inspection_type",
                         "selection_reason", "selection_probability", "result", "serious_violation",
-                        "violation_count"], ("inspection_date",))
+                        "violation_count", "inspectors_text"], ("inspection_date",))
 
 
 def load_frames() -> RecordFrames:

@@ -201,3 +201,17 @@ def versions() -> list[ModelVersion]:
     """Every risk model version, newest first."""
     return list(db.session.scalars(select(ModelVersion).where(ModelVersion.kind == "risk")
                                   .order_by(ModelVersion.id.desc())))
+
+
+def latest_scores(entity_ids: list[int]) -> dict[int, RiskScore]:
+    """The active model's latest entity-wide score per entity, for lists (one query per 900 ids)."""
+    out: dict[int, RiskScore] = {}
+    ids = sorted(set(entity_ids))
+    for start in range(0, len(ids), 900):
+        rows = db.session.scalars(
+            select(RiskScore).join(ModelVersion, ModelVersion.id == RiskScore.model_version_id)
+            .where(RiskScore.entity_id.in_(ids[start:start + 900]), RiskScore.agency_id.is_(None),
+                   ModelVersion.active.is_(True))
+            .order_by(RiskScore.entity_id, RiskScore.as_of, RiskScore.id))
+        out.update({row.entity_id: row for row in rows})  # the latest wins
+    return out

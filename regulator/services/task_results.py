@@ -122,8 +122,12 @@ def _amount(text: str | None) -> Decimal | None:
     return value
 
 
-def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, user: User | None = None) -> Inspection:
-    """Record one agency's part of a task; returns the new Inspection. Never commits."""
+def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, user: User | None = None,
+                  notify: bool = True) -> Inspection:
+    """Record one agency's part of a task; returns the new Inspection. Never commits.
+
+    ``notify=False`` leaves ``records_changed`` to the caller (a batch sends it once for all its entities).
+    """
     part = part_for(task, agency_id)
     if part is None:
         raise ResultError("this agency does not take part in the task")
@@ -172,7 +176,8 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
     from .disclosure import fill_publication_ends
 
     fill_publication_ends([task.entity_id])
-    notify_records_changed("result", [task.entity_id])
+    if notify:
+        notify_records_changed("result", [task.entity_id])
     audit.record("task.result", entity_id=task.entity_id, object_type="inspection", object_id=inspection.id,
                  user=user, task=task.id, result=str(data.result), violations=len(violations))
     log.info("task %d: agency %d recorded %s with %d violations", task.id, agency_id, data.result, len(violations))

@@ -63,11 +63,12 @@ def assign_inspectors(visits: pd.DataFrame, pool: pd.DataFrame, seed: str,
             load[user] += int(n)
     by_agency = {a: sorted(int(u) for u in g["user_id"]) for a, g in pool.groupby("agency")}
     tasks = list(dict.fromkeys(visits["task"].tolist()))
+    groups = dict(iter(visits.groupby("task", sort=False)))
     order = rng.permutation(len(tasks))
     rows, short = [], []
     for i in order:
         task = tasks[i]
-        mine = visits.loc[visits["task"] == task]
+        mine = groups[task]
         entity = int(mine["entity_id"].iloc[0])
         agencies = list(dict.fromkeys(mine["agency"].tolist()))
         chosen: list[int] = []

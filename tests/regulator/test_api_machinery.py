@@ -86,6 +86,7 @@ def test_objection_states_are_own_only(app, make, client, auth) -> None:  # noqa
 
 @pytest.mark.parametrize(("method", "path", "status", "code"), [
     ("GET", "/api/v1/me", 401, "unauthorized"),
+    ("GET", "/api/v1/public/entities?q=a%00b", 400, "bad_request"),
     ("GET", "/api/v1/nowhere", 404, "not_found"),
     ("GET", "/api/v1/public/entities/99999999999999999999", 404, "not_found"),
     ("POST", "/api/v1/health", 405, "method_not_allowed"),
@@ -183,3 +184,16 @@ def test_admin_issues_lists_and_revokes_tokens(app, make, client, auth) -> None:
     client.post(f"/admin/tokens/{token.id}/revoke")
     assert system.get("/api/v1/me", headers={"Authorization": f"Bearer {clear}"}).status_code == 401
     assert "revoked" in client.get("/admin/tokens").get_data(as_text=True)
+
+
+def test_database_down_is_503_with_retry_after(tmp_path) -> None:  # noqa: ANN001
+    """An unreachable database (restart, failover) gives 503 + Retry-After in the error shape, and not-ready."""
+    application = create_app(_config("postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+                                     SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}}))
+    client = application.test_client()
+    response = client.get("/api/v1/public/entities?q=test")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert response.json["code"] == "service_unavailable"
+    assert client.get("/api/v1/ready").status_code == 503
+    assert client.get("/search?q=test").status_code == 503
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer rgt_abc"}).status_code == 503

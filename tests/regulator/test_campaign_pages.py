@@ -106,3 +106,31 @@ def test_neutralise() -> None:
     assert neutralise("=1+1") == "'=1+1" and neutralise("+86") == "'+86" and neutralise("@x") == "'@x"
     assert neutralise(-3) == -3 and neutralise("深圳") == "深圳"
     assert to_csv(["a"], [["=cmd"]]).decode("utf-8").splitlines()[1] == "'=cmd"
+
+
+def test_campaign_api(app, client, auth, make) -> None:  # noqa: ANN001
+    """Public JSON: commitment always, seed after the draw, results after release; inspectors list their tasks."""
+    samr, mee = setup_world(make)
+    from models import InspectionResult
+    from regulator.services import campaigns, task_results
+
+    campaign = campaigns.create_campaign("api", date(2025, 1, 1), date(2025, 2, 1),
+                                         [campaigns.AgencyPart(samr.id, 6), campaigns.AgencyPart(mee.id, 3)])
+    campaigns.commit_seed(campaign, seed="api-seed")
+    db.session.commit()
+    body = client.get(f"/api/v1/public/campaigns/{campaign.id}").get_json()
+    assert body["seed"] is None and body["seed_commitment"] == campaign.seed_commitment
+    campaigns.run_draw(campaign)
+    campaigns.build_plan(campaign)
+    campaigns.publish_plan(campaign)
+    task = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).first()
+    task_results.record_result(task, task.agencies[0].agency_id, task_results.ResultInput(
+        result=InspectionResult.PASS, inspection_date=date(2025, 1, 9)))
+    campaigns.release_results(campaign)
+    db.session.commit()
+    body = client.get(f"/api/v1/public/campaigns/{campaign.id}").get_json()
+    assert body["seed"] == "api-seed" and body["results"][0]["result"] == "pass"
+    assert client.get("/api/v1/public/campaigns").get_json()["total"] == 1
+    auth.login(task.inspectors[0].user.username)
+    mine = client.get("/api/v1/tasks").get_json()
+    assert task.id in {t["id"] for t in mine["items"]}

@@ -84,6 +84,9 @@ def test_campaign_flow(app, make) -> None:  # noqa: ANN001
     service.publish_plan(campaign)
     assert campaign.status == CampaignStatus.PUBLISHED
 
+    for entity in entities[:20]:  # classes move after the draw (results recorded): the draw still verifies
+        entity.credit_class = CreditClass.A if entity.credit_class == CreditClass.D else CreditClass.D
+    db.session.flush()
     document = json.loads(service.dumps(service.public_inputs(campaign)))
     assert "probability" not in json.dumps(document["pool"][:3])
     result = verify_document(document)
@@ -162,3 +165,70 @@ def test_bad_campaign_settings(app, make) -> None:  # noqa: ANN001
         service.create_campaign("x", date(2025, 2, 1), date(2025, 1, 1), [service.AgencyPart(samr.id, 1)])
     with pytest.raises(service.CampaignError, match="between 0 and 1"):
         make_campaign(samr, mee, random_share=2.0)
+
+
+def test_clusters_planned_as_one_target(app, make) -> None:  # noqa: ANN001
+    """With clusters, related entities' checks share one visit target: their tasks carry the cluster."""
+    from models import ClusterMember, RiskCluster
+
+    samr, mee, entities, _inspectors = world(make, n=40)
+    cluster = RiskCluster(build="test", size=4, score=0.9)
+    db.session.add(cluster)
+    db.session.flush()
+    members = [e for e in entities if e.credit_class == CreditClass.D][:4]
+    db.session.add_all([ClusterMember(cluster_id=cluster.id, entity_id=e.id) for e in members])
+    campaign = make_campaign(samr, mee, random_share=0.0, class_ratios={"A": 0, "B": 0, "C": 0, "D": 0.01})
+    service.commit_seed(campaign)
+    service.run_draw(campaign)
+    plan = service.build_plan(campaign, use_clusters=True)
+    assert f"c{cluster.id}" in set(plan.pairs["visit"])
+    tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
+    in_cluster = [t for t in tasks if t.entity_id in {e.id for e in members}]
+    assert in_cluster and all(t.cluster_id == cluster.id for t in in_cluster)
+
+
+def test_last_inspectors_are_not_drawn_again(app, make) -> None:  # noqa: ANN001
+    """Who inspected an entity last time is never drawn for its next visit (InspectionInspector history)."""
+    from models import InspectionInspector, TaskInspector
+
+    samr, _mee, entities, inspectors = world(make, n=12)
+    last_time = make.inspection(entities[2], samr, inspection_date=date(2024, 12, 1))
+    older = make.inspection(entities[2], samr, inspection_date=date(2023, 1, 1))
+    db.session.add_all([InspectionInspector(inspection_id=last_time.id, user_id=inspectors[0].id),
+                        InspectionInspector(inspection_id=older.id, user_id=inspectors[1].id)])
+    db.session.flush()
+    assert set(service._last_inspectors([entities[2].id])) == {(inspectors[0].id, entities[2].id)}
+    campaign = service.create_campaign("c", date(2025, 1, 1), date(2025, 3, 31),
+                                       [service.AgencyPart(samr.id, 9)], cost_per_visit=0.0)
+    service.commit_seed(campaign)
+    service.run_draw(campaign)
+    service.build_plan(campaign)
+    task = db.session.scalar(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id,
+                                                          InspectionTask.entity_id == entities[2].id))
+    assert task is not None
+    drawn = set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id == task.id)))
+    assert drawn == {inspectors[1].id, inspectors[2].id}
+
+
+def test_cluster_sent_to_draft_keeps_draw_verifiable(app, make) -> None:  # noqa: ANN001
+    """Capacity reserved for a cluster is not drawn: random and cluster pairs fit the plan, the draw verifies."""
+    from models import ClusterMember, RiskCluster
+    from regulator.graph.campaigns import send_cluster
+
+    samr, mee, entities, _inspectors = world(make, n=60)
+    coordinator = make.user("lead", Role.COORDINATOR, agency_id=samr.id)
+    cluster = RiskCluster(build="t", size=3, score=0.8)
+    db.session.add(cluster)
+    db.session.flush()
+    members = [e for e in entities if e.credit_class == CreditClass.D][:3]
+    db.session.add_all([ClusterMember(cluster_id=cluster.id, entity_id=e.id) for e in members])
+    db.session.flush()
+    db.session.refresh(cluster)
+    campaign = make_campaign(samr, mee, random_share=0.5, class_ratios={"A": 0, "B": 1.0, "C": 1.0, "D": 1.0})
+    send_cluster(cluster, campaign, coordinator)
+    service.commit_seed(campaign, seed="with-cluster")
+    service.run_draw(campaign)
+    assert campaign.draw_inputs["reserved_for_clusters"] == {"SAMR": 3}
+    assert campaign.draw_inputs["capacities"]["SAMR"] == 12
+    service.build_plan(campaign)
+    assert verify_document(json.loads(service.dumps(service.public_inputs(campaign)))).ok

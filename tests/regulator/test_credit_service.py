@@ -38,6 +38,20 @@ def test_unchanged_entities_get_no_new_assessment(app, make) -> None:  # noqa: A
     assert db.session.query(CreditAssessment).filter_by(entity_id=entity.id).count() == 2
 
 
+def test_recompute_of_a_changed_and_an_unchanged_entity(app, make) -> None:  # noqa: ANN001
+    """Only the changed entity gets a new assessment; the unchanged one keeps its reasons (regression)."""
+    samr = make.agency()
+    steady, moving = make.entity(), make.entity()
+    for entity in (steady, moving):
+        make.violation(entity, samr, severity=Severity.SERIOUS, found_date=TODAY - timedelta(days=10))
+    credit.recompute([steady.id, moving.id])
+    make.violation(moving, samr, severity=Severity.SERIOUS, found_date=TODAY - timedelta(days=2))
+    assert credit.recompute([steady.id, moving.id]).changed == 1
+    assert db.session.query(CreditAssessment).filter_by(entity_id=steady.id).count() == 1
+    latest = credit.latest_assessment(moving.id)
+    assert {r["rule"]: r["count"] for r in latest.reasons} == {"violation_serious": 2}
+
+
 def test_class_follows_records_changed(app, make) -> None:  # noqa: ANN001
     """A list entry announced through records_changed moves the class at once, in the same transaction."""
     samr = make.agency()

@@ -10,7 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from risk.evaluate import evaluate
 from risk.explain import TEMPLATES, top_reasons
 from risk.features import RecordFrames
-from risk.model import RiskClassifier, inverse_selection_weights
+from risk.model import RiskClassifier, inverse_selection_weights, marginal_proba
 from risk.training import fingerprint, fit_and_evaluate, score
 
 
@@ -107,3 +107,16 @@ def test_one_outcome_is_refused() -> None:
                          "serious_violation": [False, False]})
     with pytest.raises(ValueError, match="only one outcome"):
         fit_and_evaluate(frames, rows)
+
+
+def test_marginal_probability_does_not_depend_on_the_nuisance_value() -> None:
+    X, y = _synthetic(1500)
+    rng = np.random.default_rng(0)
+    X["inspector"] = pd.Categorical(rng.choice(["strict", "lenient"], len(X)))
+    y = np.where(X["inspector"] == "lenient", y * (rng.uniform(size=len(X)) < 0.3), y)
+    model = RiskClassifier(n_estimators=80).fit(X, y)
+    weights = X["inspector"].value_counts()
+    flipped = X.assign(inspector=pd.Categorical(np.where(X["inspector"] == "strict", "lenient", "strict")))
+    np.testing.assert_allclose(marginal_proba(model, X, "inspector", weights),
+                               marginal_proba(model, flipped, "inspector", weights))
+    assert not np.allclose(model.predict_proba(X)[:, 1], model.predict_proba(flipped)[:, 1])

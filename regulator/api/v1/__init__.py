@@ -1,8 +1,17 @@
 """Resources of API version 1, one module per resource."""
 
+from .campaigns import bp as campaigns_bp
+from .imports import bp as imports_bp
 from .match_reviews import bp as match_reviews_bp
 from .objections import bp as objections_bp
 from .profiles import bp as profiles_bp
 from .system import bp as system_bp
 
-BLUEPRINTS = [system_bp, profiles_bp, objections_bp, match_reviews_bp]
+BLUEPRINTS = [
+    system_bp,
+    profiles_bp,
+    objections_bp,
+    match_reviews_bp,
+    imports_bp,
+    campaigns_bp,
+]

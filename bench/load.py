@@ -1,0 +1,482 @@
+"""Load benchmark: gunicorn on PostgreSQL under 16 concurrent clients, plus two faults.
+
+    python bench/load.py build --entities 1000000       # database regulator_load on 127.0.0.1:5432 (COPY)
+    python bench/load.py run --duration 60              # gunicorn + 16 clients per scenario, figures as JSON
+    python bench/load.py faults                         # worker SIGKILL; database restart (own cluster, 5433)
+
+``build`` generates the demo world (seed 7) and bulk-loads it with COPY (bench/profile_world.py), builds the
+name index, runs ANALYZE and creates a coordinator account. ``run`` starts gunicorn (deploy/gunicorn.conf.py,
+production config, JSON logs to a file) on a free loopback port, signs in once, and starts the load client
+in a second process (``client``: asyncio + httpx, N concurrent clients for a fixed time), once per
+scenario: the internal profile page, the public search API, and the inspector's ranked task list when that
+page exists. Each scenario reports requests/s, p50/p95/p99/max and errors.
+
+``faults`` measures recovery: (1) one gunicorn worker SIGKILLed mid-run; (2) the database restarted under
+load. The restart uses a throwaway PostgreSQL cluster of its own (initdb under /tmp, port 5433, run as the
+``postgres`` user) with a small world; the shared server on 5432 is never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway benchmark account
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/regulator_load"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+TMP = Path(tempfile.gettempdir())
+FAULT_DIR = TMP / "regulator_pg5433"
+FAULT_PORT = 5433
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+#: one agent for sign-in and load: session protection ("strong") ties a session to address and agent
+USER_AGENT = "regulator-bench/1"
+
+
+# ---------------------------------------------------------------- build
+
+def _sample_file(url: str) -> Path:
+    return TMP / f"regulator_load_{url.rsplit('/', 1)[-1]}.json"
+
+
+def build(url: str, entities: int, seed: int = 7) -> dict:
+    """Fresh database, migrated; the world bulk-loaded; name index; ANALYZE; the bench account; a sample file."""
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select, text
+
+    from bench.profile import _app, _fresh_database, _queries
+    from bench.profile_world import load_world
+    from models import MarketEntity, Role
+    from regulator.extensions import db
+    from regulator.services import name_index
+    from regulator.services import users as user_service
+
+    figures: dict = {"entities": entities}
+    _fresh_database(url)
+    app = _app(url)
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        figures["load_s"] = load_world(entities, seed)
+        figures["load_total_s"] = time.perf_counter() - started
+        for table in ("address", "market_entity", "person", "entity_role", "source_record", "inspection",
+                      "violation", "enforcement_action", "list_entry", "complaint", "licence", "agency"):
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                                    f"(SELECT coalesce(max(id), 1) FROM {table}))"))
+        db.session.commit()
+        started = time.perf_counter()
+        figures["name_grams"] = name_index.reindex()
+        db.session.commit()
+        figures["name_index_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        figures["analyze_s"] = time.perf_counter() - started
+        user_service.create_user("bench.coord", PASSWORD, Role.COORDINATOR, agency_code="SAMR")
+        user_service.create_user("bench.insp", PASSWORD, Role.INSPECTOR, agency_code="SAMR")
+        db.session.commit()
+        rng = random.Random(seed)
+        top = db.session.scalar(select(func.max(MarketEntity.id)))
+        ids = rng.sample(range(1, top + 1), min(5000, top))
+        names = list(db.session.scalars(select(MarketEntity.name).where(MarketEntity.id.in_(ids[:2000]))))
+        db.session.remove()
+    _sample_file(url).write_text(json.dumps({"ids": ids, "queries": _queries(names, rng)}, ensure_ascii=False))
+    return figures
+
+
+def ensure_inspector_tasks(url: str, n_tasks: int = 40, seed: int = 7) -> int:
+    """A published campaign that draws bench.insp for ``n_tasks`` joint tasks (SAMR + MEE), once."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import func, select
+
+    from bench.profile import _app
+    from models import Campaign, CampaignStatus, InspectionTask, MarketEntity, TaskAgency, TaskInspector, User
+    from regulator.extensions import db
+
+    app = _app(url)
+    with app.app_context():
+        inspector = db.session.scalar(select(User).where(User.username == "bench.insp"))
+        have = db.session.scalar(select(func.count()).select_from(TaskInspector)
+                                 .where(TaskInspector.user_id == inspector.id))
+        if not have:
+            rng = random.Random(seed)
+            top = db.session.scalar(select(func.max(MarketEntity.id)))
+            today = date.today()
+            campaign = Campaign(name="bench campaign", period_start=today, period_end=today + timedelta(days=90),
+                                status=CampaignStatus.PUBLISHED, lead_agency_id=inspector.agency_id)
+            db.session.add(campaign)
+            db.session.flush()
+            for entity_id in rng.sample(range(1, top + 1), n_tasks):
+                task = InspectionTask(campaign_id=campaign.id, entity_id=entity_id, window_start=today,
+                                      window_end=today + timedelta(days=30))
+                db.session.add(task)
+                db.session.flush()
+                for agency_id in (inspector.agency_id, 2):
+                    db.session.add(TaskAgency(task_id=task.id, agency_id=agency_id, selection_reason="risk_ranking",
+                                              risk_probability=round(rng.random(), 3)))
+                db.session.add(TaskInspector(task_id=task.id, user_id=inspector.id, agency_id=inspector.agency_id))
+            db.session.commit()
+            have = n_tasks
+        db.session.remove()
+    return have
+
+
+# ---------------------------------------------------------------- serve
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(url: str, workers: int, threads: int, log: Path) -> tuple[subprocess.Popen, str]:
+    """gunicorn as in production (deploy/gunicorn.conf.py); returns the process and its base URL."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-" + "s" * 40, "PII_HASH_KEY": "bench-" + "p" * 40,
+           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers),
+           "GUNICORN_THREADS": str(threads), "LOG_FORMAT": "json", "API_RATE_LIMIT": "1000000 per minute",
+           "DB_POOL_SIZE": str(threads), "PYTHONPATH": str(ROOT)}
+    env.pop("REGULATOR_ENV", None)
+    with log.open("wb") as sink:
+        proc = subprocess.Popen([str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],  # noqa: S603
+                                cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(1200):
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
+        try:
+            if _request(base, "GET", "/api/v1/ready")[0] == 200:
+                return proc, base
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("gunicorn did not become ready")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM (graceful), then wait."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def workers_of(master: int) -> list[int]:
+    """The gunicorn master's worker pids."""
+    path = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _request(base: str, method: str, path: str, body: str | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    conn.request(method, path, body=body, headers={"User-Agent": USER_AGENT, **(headers or {})})
+    response = conn.getresponse()
+    data = response.read().decode("utf-8", "replace")
+    cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
+    conn.close()
+    return response.status, {"set-cookie": ";;".join(cookies), "location": response.getheader("Location", "")}, data
+
+
+def login(base: str, username: str) -> str:
+    """Sign in through the login form (CSRF token included); returns the session cookie header."""
+    status, headers, page = _request(base, "GET", "/auth/login")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    cookie = re.search(r"session=([^;]+)", headers["set-cookie"])
+    if status != 200 or not token or not cookie:
+        raise RuntimeError("login page without CSRF token or session cookie")
+    form = f"csrf_token={quote(token.group(1))}&username={quote(username)}&password={quote(PASSWORD)}"
+    status, headers, _ = _request(base, "POST", "/auth/login", form, {
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"session={cookie.group(1)}"})
+    signed = re.search(r"session=([^;]+)", headers["set-cookie"])
+    if status != 302 or not signed:
+        raise RuntimeError(f"sign-in as {username} failed: HTTP {status}")
+    return f"session={signed.group(1)}"
+
+
+# ---------------------------------------------------------------- client (second process)
+
+def _paths(scenario: str, sample: dict, rng: random.Random) -> str:
+    if scenario == "profile":
+        return f"/entities/{rng.choice(sample['ids'])}"
+    if scenario == "search":
+        return f"/api/v1/public/entities?q={quote(rng.choice(sample['queries']))}"
+    if scenario == "tasks":
+        return sample["tasks_path"]
+    return _paths(rng.choice(sample["mixed"]), sample, rng)
+
+
+async def _load(base: str, cookie: str, scenario: str, sample: dict, duration: float, clients: int,
+                seed: int) -> dict:
+    import httpx
+
+    results: list[tuple[float, float, int | str]] = []  # (start offset, ms, status or error)
+    started, started_epoch = time.perf_counter(), time.time()
+    deadline = started + duration
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers={"Cookie": cookie, "Accept-Language": "zh-CN",
+                                                                    "User-Agent": USER_AGENT},
+                                 limits=limits, timeout=30, follow_redirects=False) as client:
+
+        async def one(n: int) -> None:
+            rng = random.Random(seed * 1000 + n)
+            while time.perf_counter() < deadline:
+                path = _paths(scenario, sample, rng)
+                t0 = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    outcome: int | str = response.status_code
+                except httpx.HTTPError as exc:
+                    outcome = type(exc).__name__
+                results.append((t0 - started, (time.perf_counter() - t0) * 1000, outcome))
+
+        await asyncio.gather(*(one(n) for n in range(clients)))
+    elapsed = time.perf_counter() - started
+    ok = sorted(ms for _t, ms, status in results if status == 200)
+    errors: dict[str, int] = {}
+    for _t, _ms, status in results:
+        if status != 200:
+            errors[str(status)] = errors.get(str(status), 0) + 1
+
+    def pct(q: float) -> float | None:
+        return round(ok[min(int(q * len(ok)), len(ok) - 1)], 1) if ok else None
+
+    seconds: dict[int, list[int]] = {}
+    for t, _ms, status in results:
+        seconds.setdefault(int(t), [0, 0])[0 if status == 200 else 1] += 1
+    return {"scenario": scenario, "clients": clients, "seconds": round(elapsed, 1), "requests": len(results),
+            "rps": round(len(results) / elapsed, 1), "p50_ms": round(statistics.median(ok), 1) if ok else None,
+            "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": round(ok[-1], 1) if ok else None,
+            "errors": errors, "started_epoch": started_epoch,
+            "per_second": [seconds.get(s, [0, 0]) for s in range(int(elapsed) + 1)]}
+
+
+def client_main(args: argparse.Namespace) -> None:
+    """The load generator (run as its own process): prints one JSON line of figures."""
+    sample = json.loads(Path(args.sample).read_text())
+    result = asyncio.run(_load(args.base, args.cookie, args.scenario, sample, args.duration, args.clients,
+                               args.seed))
+    print(json.dumps(result))  # noqa: T201 - the parent process reads this line
+
+
+def load(base: str, cookie: str, scenario: str, sample_path: Path, duration: float, clients: int,
+         background: bool = False) -> subprocess.Popen | dict:
+    """Start the client process; wait for its figures unless ``background``."""
+    proc = subprocess.Popen([sys.executable, __file__, "client", "--base", base, "--cookie", cookie,  # noqa: S603
+                             "--scenario", scenario, "--sample", str(sample_path), "--duration", str(duration),
+                             "--clients", str(clients)], stdout=subprocess.PIPE, text=True)
+    return proc if background else collect(proc)
+
+
+def collect(proc: subprocess.Popen) -> dict:
+    """The figures a client process printed."""
+    out, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"load client failed ({proc.returncode})")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- run
+
+def _tasks_path(base: str, cookie: str) -> str | None:
+    """The inspector's ranked task list (the campaigns area's /inspector/), when it lists the bench tasks."""
+    status, _headers, page = _request(base, "GET", "/inspector/", headers={"Cookie": cookie})
+    return "/inspector/" if status == 200 and "/inspector/tasks/" in page else None
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Serve the built database and load each scenario in turn."""
+    sample_path = _sample_file(args.url)
+    sample = json.loads(sample_path.read_text())
+    log = TMP / "regulator_load_gunicorn.log"
+    figures_tasks = ensure_inspector_tasks(args.url) if "tasks" in args.scenarios else 0
+    proc, base = serve(args.url, args.workers, args.threads, log)
+    figures: dict = {"workers": args.workers, "threads": args.threads, "clients": args.clients,
+                     "inspector_tasks": figures_tasks, "scenarios": []}
+    try:
+        cookie = login(base, "bench.coord")
+        insp_cookie = login(base, "bench.insp")
+        tasks = _tasks_path(base, insp_cookie)
+        sample["mixed"] = ["profile", "search"]
+        if tasks:
+            sample["tasks_path"] = tasks
+        sample_path.write_text(json.dumps(sample, ensure_ascii=False))
+        load(base, cookie, "mixed", sample_path, 5, args.clients)  # warm workers, caches and pools
+        for scenario in args.scenarios:
+            if scenario == "tasks" and not tasks:
+                figures["scenarios"].append({"scenario": "tasks", "skipped": "no inspector task list served"})
+                continue
+            result = load(base, insp_cookie if scenario == "tasks" else cookie, scenario, sample_path,
+                          args.duration, args.clients)
+            result.pop("per_second")
+            result.pop("started_epoch")
+            figures["scenarios"].append(result)
+            print(json.dumps(result), flush=True)  # noqa: T201
+    finally:
+        stop(proc)
+    return figures
+
+
+# ---------------------------------------------------------------- faults
+
+def _after(result: dict, fault_epoch: float) -> dict:
+    """Errors from the fault on, and the first second after it in which every request succeeded."""
+    later = result["per_second"][max(int(fault_epoch - result["started_epoch"]), 0):]
+    first_ok = next((i for i, (ok, err) in enumerate(later) if ok and not err), None)
+    return {"errors_from_fault": sum(err for _ok, err in later),
+            "seconds_to_clean_second": first_ok,
+            "errors_after_recovery": sum(err for _ok, err in later[(first_ok or 0) + 1:]) if first_ok is not None
+            else None}
+
+
+def fault_worker_kill(url: str, args: argparse.Namespace) -> dict:
+    """SIGKILL one worker 10 s into a mixed load: errors, and how soon every request succeeds again."""
+    sample_path = _sample_file(url)
+    sample = json.loads(sample_path.read_text())
+    sample["mixed"] = ["profile", "search"]
+    sample_path.write_text(json.dumps(sample, ensure_ascii=False))
+    proc, base = serve(url, args.workers, args.threads, TMP / "regulator_load_fault_worker.log")
+    try:
+        cookie = login(base, "bench.coord")
+        client = load(base, cookie, "mixed", sample_path, args.fault_duration, args.clients, background=True)
+        time.sleep(10)
+        victim = workers_of(proc.pid)[0]
+        fault_epoch = time.time()
+        os.kill(victim, signal.SIGKILL)
+        result = collect(client)
+        replaced = victim not in workers_of(proc.pid) and len(workers_of(proc.pid)) == args.workers
+    finally:
+        stop(proc)
+    return {"fault": "worker SIGKILL at 10 s", "worker_replaced": replaced, **_summary(result),
+            **_after(result, fault_epoch)}
+
+
+def _summary(result: dict) -> dict:
+    return {k: result[k] for k in ("requests", "rps", "p50_ms", "p95_ms", "p99_ms", "errors")}
+
+
+def _as_postgres(*cmd: str) -> subprocess.CompletedProcess:
+    prefix = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
+    return subprocess.run([*prefix, *cmd], check=True, capture_output=True, text=True)  # noqa: S603
+
+
+def _pg_ctl(action: str) -> None:
+    _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(FAULT_DIR / "data"), "-l", str(FAULT_DIR / "log"), "-w",
+                 "-m", "fast", "-o", f"-p {FAULT_PORT} -k {FAULT_DIR} -c listen_addresses=127.0.0.1", action)
+
+
+def fault_db_restart(args: argparse.Namespace) -> dict:
+    """Restart a throwaway cluster (port 5433) 10 s into a mixed load; the shared server is never touched."""
+    if FAULT_DIR.exists():
+        shutil.rmtree(FAULT_DIR)
+    FAULT_DIR.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(FAULT_DIR, "postgres", "postgres")
+    _as_postgres(str(PG_BIN / "initdb"), "-D", str(FAULT_DIR / "data"), "-A", "trust", "-U", "postgres",
+                 "--no-sync")
+    _pg_ctl("start")
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{FAULT_PORT}/regulator_fault"
+    try:
+        built = build(url, args.fault_entities)
+        fault_worker = None
+        proc, base = serve(url, args.workers, args.threads, TMP / "regulator_load_fault_db.log")
+        try:
+            cookie = login(base, "bench.coord")
+            sample_path = _sample_file(url)
+            sample = json.loads(sample_path.read_text())
+            sample["mixed"] = ["profile", "search"]
+            sample_path.write_text(json.dumps(sample, ensure_ascii=False))
+            client = load(base, cookie, "mixed", sample_path, args.fault_duration, args.clients, background=True)
+            time.sleep(10)
+            t0, fault_epoch = time.perf_counter(), time.time()
+            _pg_ctl("restart")
+            restart_s = time.perf_counter() - t0
+            result = collect(client)
+            ready = _request(base, "GET", "/api/v1/ready")[0]
+        finally:
+            stop(proc)
+        fault = {"fault": "database restart (pg_ctl restart -m fast) at 10 s", "restart_s": round(restart_s, 1),
+                 "entities": built["entities"], "ready_after": ready, **_summary(result),
+                 **_after(result, fault_epoch)}
+        if args.worker_fault_here:
+            fault_worker = fault_worker_kill(url, args)
+        return {"db_restart": fault, "worker_kill": fault_worker}
+    finally:
+        _pg_ctl("stop")
+        shutil.rmtree(FAULT_DIR, ignore_errors=True)
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_build = sub.add_parser("build")
+    p_build.add_argument("--url", default=DEFAULT_URL)
+    p_build.add_argument("--entities", type=int, default=1_000_000)
+    for name in ("run", "faults"):
+        p = sub.add_parser(name)
+        p.add_argument("--url", default=DEFAULT_URL)
+        p.add_argument("--duration", type=float, default=60)
+        p.add_argument("--clients", type=int, default=16)
+        p.add_argument("--workers", type=int, default=3)
+        p.add_argument("--threads", type=int, default=4)
+        p.add_argument("--scenarios", nargs="+", default=["profile", "search", "tasks"])
+        p.add_argument("--fault-duration", type=float, default=40)
+        p.add_argument("--fault-entities", type=int, default=20_000)
+        p.add_argument("--worker-fault-here", action="store_true",
+                       help="run the worker-kill fault on the throwaway cluster instead of --url")
+    p_client = sub.add_parser("client")
+    p_client.add_argument("--base", required=True)
+    p_client.add_argument("--cookie", default="")
+    p_client.add_argument("--scenario", required=True)
+    p_client.add_argument("--sample", required=True)
+    p_client.add_argument("--duration", type=float, required=True)
+    p_client.add_argument("--clients", type=int, default=16)
+    p_client.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.command == "client":
+        client_main(args)
+        return
+    logging_setup()
+    if args.command == "build":
+        print(json.dumps(build(args.url, args.entities), indent=1, default=str))  # noqa: T201
+    elif args.command == "run":
+        print(json.dumps(run(args), indent=1))  # noqa: T201
+    else:
+        figures = fault_db_restart(args)
+        if not args.worker_fault_here:
+            figures["worker_kill"] = fault_worker_kill(args.url, args)
+        print(json.dumps(figures, indent=1))  # noqa: T201
+
+
+def logging_setup() -> None:
+    """Progress on stderr."""
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+if __name__ == "__main__":
+    main()

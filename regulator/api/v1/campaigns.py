@@ -1,0 +1,127 @@
+"""Campaigns over JSON: the public side of each draw (commitment, seed, results) and an inspector's tasks."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from models import Campaign, Inspection, InspectionTask, MarketEntity, Role, TaskInspector
+
+from ...access import public, role_required
+from ...extensions import db
+from ...public.campaigns import VISIBLE
+from ..pagination import PageArgs, envelope, page_schema, paginate
+from ..schemas import UtcDateTime
+
+bp = Blueprint("api_campaigns", __name__,
+               description="Random-check campaigns: commitment, revealed seed, released results; inspectors' tasks")
+
+
+class CampaignSchema(Schema):
+    """A campaign as the public sees it: the seed only after the draw."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    status = fields.String(required=True)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    agencies = fields.List(fields.String(), required=True)
+    seed_commitment = fields.String(allow_none=True)
+    committed_at = UtcDateTime(allow_none=True)
+    seed = fields.String(allow_none=True)
+    drawn_at = UtcDateTime(allow_none=True)
+    released_at = UtcDateTime(allow_none=True)
+
+
+class ResultSchema(Schema):
+    """One released inspection result of a campaign."""
+
+    entity_id = fields.Integer(required=True)
+    entity = fields.String(required=True)
+    date = fields.Date(required=True)
+    agency = fields.String(required=True)
+    joint = fields.Boolean(required=True)
+    result = fields.String(allow_none=True)
+    violations = fields.Integer(required=True)
+
+
+class CampaignDetailSchema(CampaignSchema):
+    """A campaign with its released results."""
+
+    results = fields.List(fields.Nested(ResultSchema), required=True)
+
+
+class TaskSchema(Schema):
+    """One visit the inspector is drawn for."""
+
+    id = fields.Integer(required=True)
+    campaign_id = fields.Integer(required=True)
+    entity_id = fields.Integer(required=True)
+    entity = fields.String(required=True)
+    credit_class = fields.String(allow_none=True)
+    agencies = fields.List(fields.String(), required=True)
+    window_start = fields.Date(required=True)
+    window_end = fields.Date(required=True)
+    expected_findings = fields.Float(required=True)
+    status = fields.String(required=True)
+
+
+def _campaign(c: Campaign) -> dict:
+    drawn = c.drawn_at is not None
+    return {"id": c.id, "name": c.name, "status": c.status.value, "period_start": c.period_start,
+            "period_end": c.period_end, "agencies": [p.agency.code for p in c.agencies],
+            "seed_commitment": c.seed_commitment, "committed_at": c.committed_at,
+            "seed": c.seed if drawn else None, "drawn_at": c.drawn_at, "released_at": c.released_at}
+
+
+@bp.route("/public/campaigns")
+@public
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_schema(CampaignSchema))
+def public_campaigns(args: dict):
+    """Campaigns whose seed commitment is published, newest first."""
+    page = paginate(select(Campaign).where(Campaign.status.in_(VISIBLE)).order_by(Campaign.id.desc()), args)
+    return envelope(page, [_campaign(c) for c in page.items])
+
+
+@bp.route("/public/campaigns/<int:campaign_id>")
+@public
+@bp.response(200, CampaignDetailSchema)
+def public_campaign(campaign_id: int):
+    """One campaign: commitment, seed after the draw, results after release."""
+    found = db.session.get(Campaign, campaign_id)
+    if found is None or found.status not in VISIBLE:
+        abort(404, message="no such campaign")
+    results = []
+    if found.released_at is not None:
+        rows = db.session.execute(
+            select(Inspection, MarketEntity.name).join(InspectionTask, InspectionTask.id == Inspection.task_id)
+            .join(MarketEntity, MarketEntity.id == Inspection.entity_id)
+            .where(InspectionTask.campaign_id == found.id, Inspection.published.is_(True))
+            .order_by(Inspection.inspection_date.desc(), Inspection.id.desc())).all()
+        results = [{"entity_id": i.entity_id, "entity": name, "date": i.inspection_date, "agency": i.agency.code,
+                    "joint": i.inspection_type.value == "joint", "result": i.result.value if i.result else None,
+                    "violations": i.violation_count} for i, name in rows]
+    return {**_campaign(found), "results": results}
+
+
+@bp.route("/tasks")
+@role_required(Role.INSPECTOR)
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_schema(TaskSchema))
+def tasks(args: dict):
+    """The visits of published campaigns the signed-in inspector is drawn for, riskiest first."""
+    from ...inspector.tasks import VISIBLE as TASK_VISIBLE
+
+    stmt = (select(InspectionTask).join(TaskInspector, TaskInspector.task_id == InspectionTask.id)
+            .join(Campaign, Campaign.id == InspectionTask.campaign_id)
+            .where(TaskInspector.user_id == current_user.id, Campaign.status.in_(TASK_VISIBLE))
+            .order_by(InspectionTask.expected_findings.desc(), InspectionTask.id))
+    page = paginate(stmt, args)
+    return envelope(page, [{
+        "id": t.id, "campaign_id": t.campaign_id, "entity_id": t.entity_id, "entity": t.entity.name,
+        "credit_class": getattr(t.entity.credit_class, "value", None), "agencies": [p.agency.code for p in t.agencies],
+        "window_start": t.window_start, "window_end": t.window_end, "expected_findings": t.expected_findings,
+        "status": t.status.value} for t in page.items])

@@ -1,0 +1,141 @@
+"""Imports for coordinators and administrators: upload a file, read batch reports, fix quarantined rows."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.utils import secure_filename
+
+from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus
+
+from ..access import same_agency_or_admin
+from ..extensions import db
+from ..ingest import IngestError, IngestOptions, ingest_file
+from ..ingest.quarantine import quarantine_query, resubmit
+from ..nav import nav_item
+from . import bp
+from .forms import ResubmitForm, UploadForm
+
+nav_item("coordinator.imports", _l("Imports"), "coordinator", "admin", order=31)
+PAGE_SIZE = 50
+
+
+def _own_agency_filter(stmt, model):  # noqa: ANN001, ANN202
+    if current_user.role != Role.ADMIN:
+        stmt = stmt.where(model.agency_id == current_user.agency_id)
+    return stmt
+
+
+def _page(stmt):  # noqa: ANN001, ANN202
+    page = max(request.args.get("page", 1, type=int), 1)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return rows, page, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total
+
+
+def _save_upload(storage) -> Path:  # noqa: ANN001 - a werkzeug FileStorage
+    """Keep the uploaded bytes under the instance folder, named by content (a re-upload resumes its batch)."""
+    data = storage.read()
+    name = secure_filename(storage.filename or "upload.csv") or "upload.csv"
+    folder = Path(current_app.instance_path) / "uploads" / hashlib.sha256(data).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+def imports():
+    """Upload an agency file and see the agency's import batches, newest first."""
+    form = UploadForm()
+    agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)).all()
+    form.agency.choices = [(a.code, f"{a.code} · {a.name}") for a in agencies]
+    if form.validate_on_submit():
+        if current_user.role == Role.ADMIN:
+            code = form.agency.data
+        else:
+            own = db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None
+            code = own.code if own else None
+        if not code:
+            abort(403)
+        path = _save_upload(form.file.data)
+        try:
+            batch = ingest_file(path, code, IngestOptions(kind=form.kind.data or None, user_id=current_user.id))
+        except IngestError as exc:
+            db.session.rollback()
+            flash(_("The file was not imported: %(error)s", error=str(exc)), "danger")
+        else:
+            flash(_("Imported: %(accepted)s rows accepted, %(rejected)s quarantined, %(duplicate)s already there.",
+                    accepted=batch.rows_accepted, rejected=batch.rows_rejected, duplicate=batch.rows_duplicate),
+                  "success")
+            return redirect(url_for("coordinator.import_batch", batch_id=batch.id))
+    batches, page, pages, total = _page(_own_agency_filter(select(ImportBatch), ImportBatch)
+                                        .order_by(ImportBatch.id.desc()))
+    return render_template("coordinator/imports.html", form=form, batches=batches, page=page, pages=pages,
+                           total=total, is_admin=current_user.role == Role.ADMIN)
+
+
+def agency_batch_or_404(batch_id: int) -> ImportBatch:
+    """A batch of the coordinator's agency (any, for administrators)."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or not same_agency_or_admin(batch.agency_id):
+        abort(404)
+    return batch
+
+
+@bp.route("/imports/<int:batch_id>")
+def import_batch(batch_id: int):
+    """A batch's end report and its quarantined rows."""
+    batch = agency_batch_or_404(batch_id)
+    stmt = select(SourceRecord).where(SourceRecord.batch_id == batch.id,
+                                      SourceRecord.status != SourceStatus.ACCEPTED).order_by(SourceRecord.row_number)
+    rejected, page, pages, total = _page(stmt)
+    return render_template("coordinator/import_batch.html", batch=batch, rejected=rejected, page=page, pages=pages,
+                           total=total)
+
+
+@bp.route("/quarantine")
+def quarantine():
+    """Rejected rows of the agency waiting for a fix."""
+    agency_id = None if current_user.role == Role.ADMIN else current_user.agency_id
+    rows, page, pages, total = _page(quarantine_query(agency_id))
+    return render_template("coordinator/quarantine.html", rows=rows, page=page, pages=pages, total=total)
+
+
+def agency_source_or_404(source_id: int) -> SourceRecord:
+    """A source row of the coordinator's agency (any, for administrators)."""
+    record = db.session.get(SourceRecord, source_id)
+    if record is None or not same_agency_or_admin(record.agency_id):
+        abort(404)
+    return record
+
+
+@bp.route("/quarantine/<int:source_id>", methods=["GET", "POST"])
+def quarantined_row(source_id: int):
+    """One rejected row verbatim, its reasons, and a form to correct its cells and re-submit it."""
+    record = agency_source_or_404(source_id)
+    form = ResubmitForm()
+    columns = list(record.raw)
+    if form.validate_on_submit() and record.status == SourceStatus.REJECTED:
+        fixed = {col: request.form.get(f"col-{i}", "") for i, col in enumerate(columns)}
+        try:
+            new = resubmit(record, fixed, current_user.id)
+        except IngestError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            if new.status == SourceStatus.ACCEPTED:
+                flash(_("The corrected row was accepted."), "success")
+            else:
+                flash(_("The corrected row was rejected again; see the new reasons."), "warning")
+            return redirect(url_for("coordinator.quarantined_row", source_id=new.id))
+    errors = {e.get("column"): e for e in record.errors or []}
+    replaced_by = db.session.get(SourceRecord, record.resubmitted_as_id) if record.resubmitted_as_id else None
+    return render_template("coordinator/quarantined_row.html", record=record, form=form, columns=columns,
+                           errors=errors, replaced_by=replaced_by)

@@ -1,0 +1,62 @@
+"""Field lengths: a value longer than its database column is a row error, not a failed import.
+
+PostgreSQL refuses a string longer than its ``VARCHAR(n)`` column and the whole chunk's transaction with it;
+SQLite stores it silently. Checking canonical values against the target columns' lengths before writing
+quarantines just the row, naming its column and the limit.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import String
+
+from models import (
+    Complaint,
+    EnforcementAction,
+    Inspection,
+    Licence,
+    ListEntry,
+    MarketEntity,
+    Person,
+    RecordType,
+    Violation,
+)
+
+from .errors import RowError
+
+#: the tables each record type writes (besides the entity every record may create)
+TARGETS: dict[RecordType, tuple[type, ...]] = {
+    RecordType.REGISTRATION: (MarketEntity,),
+    RecordType.ROLE: (Person,),
+    RecordType.LICENCE: (Licence,),
+    RecordType.INSPECTION: (Inspection,),
+    RecordType.VIOLATION: (Violation,),
+    RecordType.ENFORCEMENT: (EnforcementAction,),
+    RecordType.LIST_ENTRY: (ListEntry,),
+    RecordType.COMPLAINT: (Complaint,),
+}
+
+
+@cache
+def limits(record_type: RecordType) -> dict[str, int]:
+    """Canonical field name -> the shortest ``VARCHAR`` length among the columns of that name it may land in."""
+    out: dict[str, int] = {}
+    for model in (*TARGETS.get(record_type, ()), MarketEntity):
+        for column in model.__table__.columns:
+            if isinstance(column.type, String) and column.type.length and column.name not in ("uscc",):
+                out[column.name] = min(out.get(column.name, column.type.length), column.type.length)
+    return out
+
+
+def too_long(record_type: RecordType, canonical: dict[str, Any], column_of: Any) -> list[RowError]:
+    """A row error for each canonical text value longer than its column allows."""
+    bounds = limits(record_type)
+    errors = []
+    for name, value in canonical.items():
+        limit = bounds.get(name)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            errors.append(RowError(column_of(name) or name, f"too long: {len(value)} characters, at most {limit}",
+                                   value[:50]))
+    return errors

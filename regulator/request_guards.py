@@ -1,0 +1,48 @@
+"""Guards on what a request may carry before any view sees it, so bad input is a 4xx and never a 500.
+
+- ``<int:...>`` ids are bounded to the database's integer range: an id beyond the 32-bit id columns does not
+  match the route (404) instead of overflowing the driver (SQLite's OverflowError, PostgreSQL's
+  NumericValueOutOfRange).
+- Text with NUL characters (query arguments, form fields, JSON ``\\u0000``) is refused with 400: PostgreSQL
+  text cannot hold them, and no legitimate name, code or search contains one.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+#: largest value of an INTEGER column on PostgreSQL (ids, foreign keys)
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` with 0 <= value <= MAX_ID unless the route says otherwise."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003, A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+#: JSON bodies up to this size are checked for an escaped NUL; larger ones are left to their endpoint
+JSON_CHECK_LIMIT = 16 * 1024 * 1024
+
+
+def refuse_nul() -> None:
+    """before_request: 400 when a query argument, form field or JSON text holds a NUL character."""
+    values = [request.query_string.decode("latin-1")]
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values.extend(request.form.values())
+        elif request.is_json and (request.content_length or 0) <= JSON_CHECK_LIMIT:
+            body = request.get_data(cache=True)
+            if b"\\u0000" in body or b"\x00" in body:
+                values.append("\x00")
+    if any("\x00" in v or "%00" in v for v in values):
+        abort(400, description="text must not contain NUL characters")
+
+
+def init_app(app: Flask) -> None:
+    """Replace the ``int`` converter (before any route is registered) and refuse NUL characters."""
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul)

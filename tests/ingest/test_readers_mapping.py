@@ -1,0 +1,87 @@
+"""Reading files in every supported format and encoding, and applying a mapping to rows."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from regulator.ingest import FileError, MappingError, detect_encoding, read_file
+from regulator.ingest.mapping import parse_mapping
+
+TEXT = "单位名称,日期\n深圳市测试有限公司,2023/5/1\n"
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
+                                                    ("gbk", "gb18030"), ("gb18030", "gb18030")])
+def test_encodings_are_detected_without_being_told(tmp_path, encoding, expected):
+    """UTF-8, UTF-8 with BOM and GBK/GB18030 files read back the same Chinese text."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(TEXT.encode(encoding))
+    source = read_file(path)
+    assert source.encoding == expected
+    assert source.headers == ["单位名称", "日期"]
+    assert source.rows == [{"__row": 1, "单位名称": "深圳市测试有限公司", "日期": "2023/5/1"}]
+
+
+def test_gbk_detection_on_a_long_sample():
+    """A longer GBK text (beyond the first lines) is still detected as the GB family."""
+    line = "HJ2021-00001,深圳市环保测试有限公司,深圳市宝安区福永大道220号\n"
+    sample = "检查记录号,单位名称,单位地址\n" + line * 200
+    assert detect_encoding(sample.encode("gbk")) == "gb18030"
+
+
+def test_jsonl_xlsx_tsv_and_gzip(tmp_path):
+    """JSON lines keep lists; XLSX cells become text; TSV and .csv.gz are read."""
+    import openpyxl
+
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "1", "hazards": ["AQ-1", "AQ-2"]}, ensure_ascii=False)
+                                      + "\nnot json\n", encoding="utf-8")
+    rows = read_file(tmp_path / "a.jsonl").rows
+    assert rows[0]["hazards"] == ["AQ-1", "AQ-2"]
+    assert rows[1]["__invalid"].startswith("not valid JSON") and rows[1]["__row"] == 2
+    book = openpyxl.Workbook()
+    book.active.append(["编号", "金额"])
+    book.active.append(["X1", 1200])
+    book.save(tmp_path / "b.xlsx")
+    assert read_file(tmp_path / "b.xlsx").rows == [{"__row": 1, "编号": "X1", "金额": "1200"}]
+    (tmp_path / "c.tsv").write_text("a\tb\n1\t2\n", encoding="utf-8")
+    assert read_file(tmp_path / "c.tsv").rows == [{"__row": 1, "a": "1", "b": "2"}]
+    (tmp_path / "d.csv.gz").write_bytes(gzip.compress(TEXT.encode("utf-8")))
+    assert read_file(tmp_path / "d.csv.gz").file_format == "csv"
+    with pytest.raises(FileError, match="unsupported file type"):
+        (tmp_path / "e.pdf").write_bytes(b"%PDF")
+        read_file(tmp_path / "e.pdf")
+
+
+MAPPING = {"agency": "X", "files": {"x_penalties": {
+    "record_type": "enforcement", "source_key": "编号", "date_formats": ["%Y/%m/%d"],
+    "fields": {"decision_date": {"column": "日期", "type": "date", "required": True},
+               "penalty_type": {"column": "种类", "map": {"罚款": "fine", "警告": "warning"}},
+               "amount": {"column": "金额（万元）", "type": "decimal", "scale": 10000},
+               "codes": {"column": "代码", "type": "list", "split": ";"},
+               "list_type": {"value": "serious_illegal"}}}}}
+
+
+def test_mapping_converts_and_reports_every_bad_cell_by_column():
+    """Values are converted; each bad cell is reported with its column and value."""
+    fmap = parse_mapping(MAPPING).for_file("x_penalties_2024.csv")
+    good, errors = fmap.apply({"编号": "1", "日期": "2024/3/5", "种类": "罚款", "金额（万元）": "1.5", "代码": "A;B"})
+    assert not errors
+    assert good == {"decision_date": date(2024, 3, 5), "penalty_type": "fine", "amount": Decimal("15000.00"),
+                    "codes": ["A", "B"], "list_type": "serious_illegal"}
+    _, errors = fmap.apply({"编号": "2", "日期": "", "种类": "没收", "金额（万元）": "abc", "代码": ""})
+    assert [(e.column, e.message.split(" (")[0].split(":")[0]) for e in errors] == [
+        ("日期", "is required but empty"), ("种类", "unknown value '没收'"), ("金额（万元）", "not a number")]
+
+
+def test_malformed_mappings_are_refused_with_the_place():
+    """A wrong record type or field type names the file kind and field."""
+    with pytest.raises(MappingError, match="x_penalties: record_type"):
+        parse_mapping({"agency": "X", "files": {"x_penalties": {"record_type": "nope"}}})
+    with pytest.raises(MappingError, match="field 'a' has unknown type"):
+        parse_mapping({"agency": "X", "files": {"k": {"record_type": "licence",
+                                                      "fields": {"a": {"column": "c", "type": "money"}}}}})

@@ -1,0 +1,77 @@
+"""The upload page, fixing a quarantined row and re-submitting it, and the token-authenticated push API."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from models import ImportBatch, Licence, Role, SourceRecord, SourceStatus
+from regulator.extensions import db
+from regulator.services.tokens import issue_token
+
+from ..conftest import PASSWORD
+
+HEADER = "记录号,许可证编号,许可证名称,统一社会信用代码,企业名称,经营场所,法定代表人（负责人）,发证日期,有效期至,状态\n"
+GOOD = ("XK1,JY24403091600047,食品经营许可证,91110000600037341L,深圳市测试餐饮有限公司,深圳市福田区测试路1号,"
+        "张三,2020-01-02,2025-01-01,有效\n")
+BAD = ("XK2,JY24403091600048,食品经营许可证,,深圳市另一餐饮有限公司,深圳市福田区测试路2号,"
+       "李四,2020-02-30,2025-01-01,有效\n")
+
+
+def _coordinator(make, agency):  # noqa: ANN001, ANN202
+    return make.user("samr.coord", Role.COORDINATOR, agency_id=agency.id)
+
+
+def test_upload_then_fix_and_resubmit_a_quarantined_row(app, make, client, auth, agencies):
+    """A GBK upload lands; the bad row is quarantined verbatim; correcting its date re-submits it."""
+    samr = next(a for a in agencies if a.code == "SAMR")
+    _coordinator(make, samr)
+    db.session.commit()
+    auth.login("samr.coord", PASSWORD)
+    data = (HEADER + GOOD + BAD).encode("gb18030")
+    response = client.post("/coordinator/imports", data={"file": (io.BytesIO(data), "samr_licences.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    batch = db.session.scalar(select(ImportBatch))
+    assert (batch.rows_read, batch.rows_accepted, batch.rows_rejected, batch.encoding) == (2, 1, 1, "gb18030")
+    page = client.get(f"/coordinator/imports/{batch.id}").get_data(as_text=True)
+    assert "发证日期: not a date in the expected format" in page
+    bad = db.session.scalar(select(SourceRecord).where(SourceRecord.status == SourceStatus.REJECTED))
+    assert bad.raw["发证日期"] == "2020-02-30" and bad.errors[0]["column"] == "发证日期"
+    assert "XK2" in client.get("/coordinator/quarantine").get_data(as_text=True)
+    form = {f"col-{i}": ("2020-02-28" if col == "发证日期" else value)
+            for i, (col, value) in enumerate(bad.raw.items())}
+    response = client.post(f"/coordinator/quarantine/{bad.id}", data=form)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert bad.status == SourceStatus.RESUBMITTED
+    fixed = db.session.get(SourceRecord, bad.resubmitted_as_id)
+    assert fixed.status == SourceStatus.ACCEPTED and fixed.canonical["issue_date"] == "2020-02-28"
+    assert db.session.scalar(select(Licence).where(Licence.source_record_id == fixed.id)).licence_no \
+        == "JY24403091600048"
+    assert "XK2" not in client.get("/coordinator/quarantine").get_data(as_text=True)
+
+
+def test_push_api_imports_rows_for_the_tokens_agency_and_ignores_repeats(app, client, agencies):
+    """An agency system pushes JSON rows with its token; a second identical push adds nothing."""
+    mem = next(a for a in agencies if a.code == "MEM")
+    clear, _token = issue_token(mem, "mem-system")
+    db.session.commit()
+    rows = [{"licence_no": "粤深危化经字〔2019〕000003号", "credit_code": "91110000600037341L",
+             "company_name": "深圳测试化学品有限公司", "address": "深圳市龙岗区测试路3号", "issue_date": "20191229",
+             "valid_until": "20221227", "status": "EXPIRED"},
+            {"licence_no": "粤深危化经字〔2019〕000004号", "credit_code": "", "company_name": "深圳另一化学品有限公司",
+             "address": "深圳市龙岗区测试路4号", "issue_date": "2019-13-01", "valid_until": "", "status": "VALID"}]
+    headers = {"Authorization": f"Bearer {clear}"}
+    assert client.post("/api/v1/imports", json={"kind": "mem_licences", "rows": rows}).status_code == 401
+    response = client.post("/api/v1/imports", json={"kind": "mem_licences", "rows": rows}, headers=headers)
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert (body["rows_read"], body["rows_accepted"], body["rows_rejected"]) == (2, 1, 1)
+    assert body["rejected_by_reason"] == {"issue_date: not a date in the expected format (%Y%m%d)": 1}
+    again = client.post("/api/v1/imports", json={"kind": "mem_licences", "rows": rows}, headers=headers).json
+    assert (again["rows_accepted"], again["rows_duplicate"]) == (0, 2)
+    assert client.get(f"/api/v1/imports/{body['id']}", headers=headers).json["rows_accepted"] == 1
+    bad_kind = client.post("/api/v1/imports", json={"kind": "nope", "rows": rows}, headers=headers)
+    assert bad_kind.status_code == 400 and "nope" in bad_kind.json["message"]
