@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from risk.training import fingerprint, fit_and_evaluate, score, training_set
 
 from ..extensions import db
 from . import credit as credit_service
-from .risk_frames import load_frames
+from .risk_frames import graph_source, load_frames
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,13 @@ def uses_graph(row: ModelVersion) -> bool:
     return bool(set(row.features or ()) & set(feature_names()))
 
 
+def _with_graph(frames: RecordFrames, graph: bool) -> RecordFrames:
+    """The frames with the graph features attached (read once) or left out, as the model needs."""
+    if graph and frames.graph is None:
+        return replace(frames, graph=graph_source())
+    return frames if graph else replace(frames, graph=None)
+
+
 def train(*, test_fraction: float = 0.2, weighted: bool = False, params: dict | None = None,
           user_id: int | None = None, notes: str | None = None, frames: RecordFrames | None = None,
           activate_it: bool = False, graph: bool = True) -> ModelVersion:
@@ -89,7 +96,7 @@ def train(*, test_fraction: float = 0.2, weighted: bool = False, params: dict | 
 
     ``graph``: join the point-in-time relationship-graph features (``risk.graph``) to every training row.
     """
-    frames = frames or load_frames(graph=graph)
+    frames = _with_graph(frames or load_frames(graph=graph), graph)
     inspections = frames.inspections
     if inspections is None or inspections.empty:
         raise RegistryError("there are no inspections to train on")
@@ -152,7 +159,7 @@ def score_all(version: str | None = None, as_of: date | None = None, *, recomput
     started = time.perf_counter()
     row = get_version(version)
     as_of = as_of or date.today()
-    frames = frames or load_frames(graph=uses_graph(row))
+    frames = _with_graph(frames or load_frames(graph=uses_graph(row)), uses_graph(row))
     if frames.entities.empty:
         return ScoreReport(row.version, 0, 0.0, 0)
     scores = score(load_model(row), frames, as_of)
@@ -177,7 +184,7 @@ def reevaluate(version: str | None = None, frames: RecordFrames | None = None) -
     Where there are none yet, the evaluation made at training stays. Flushes.
     """
     row = get_version(version)
-    frames = frames or load_frames(graph=uses_graph(row))
+    frames = _with_graph(frames or load_frames(graph=uses_graph(row)), uses_graph(row))
     inspections = frames.inspections
     after = row.valid_end or row.train_end
     if inspections is None or after is None:
