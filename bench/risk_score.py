@@ -2,7 +2,9 @@
 
     python bench/risk_score.py --entities 100000 [--url sqlite:////tmp/regulator_bench_risk.db]
 
-Loads the demo world in bulk (``bench.profile_world``), trains and activates a model on its inspections,
+Loads the demo world in bulk (``bench.profile_world``), trains a model without and one with the
+relationship-graph features on the same split (prints test AUC and average precision of both), activates
+the graph one (``--no-graph``: the plain one),
 then times ``services.risk_models.score_all``: loading the record frames, building features for every
 entity, predicting, reasons from LightGBM's contributions, one bulk insert of the scores, and the credit
 recompute that follows.
@@ -44,9 +46,18 @@ def run(args: argparse.Namespace) -> dict[str, float]:
             frames = load_frames()
             timings["load_frames"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            row = risk_models.train(frames=frames, activate_it=True, notes="bench")
+            plain = risk_models.train(frames=frames, notes="bench, no graph", graph=False)
             db.session.commit()
-            timings["train"] = time.perf_counter() - t0
+            timings["train without graph features"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            row = risk_models.train(frames=frames, activate_it=True, notes="bench", graph=not args.no_graph)
+            db.session.commit()
+            timings["train with graph features (same split)"] = time.perf_counter() - t0
+            for name, version in (("without graph", plain), ("with graph", row)):
+                m = version.metrics
+                print(f"{name}: test auc={m.get('auc'):.4f} average precision={m.get('average_precision'):.4f} "
+                      f"n_train={m.get('n_train')} n_test={m.get('n_test')} importance="
+                      f"{list(version.evaluation.get('importance', {}))[:8]}")
         as_of = date.today()
         t0 = time.perf_counter()
         report = risk_models.score_all(as_of=as_of, recompute_credit=False)
@@ -69,6 +80,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entities", type=int, default=100_000)
     parser.add_argument("--url", default="sqlite:////tmp/regulator_bench_risk.db")
+    parser.add_argument("--no-graph", action="store_true", help="the active model without graph features")
     parser.add_argument("--reuse", action="store_true", help="score the world and model already in --url again")
     logging.basicConfig(level=logging.WARNING)
     run(parser.parse_args())

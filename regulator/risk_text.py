@@ -12,6 +12,13 @@ from flask_babel import lazy_gettext as _l
 #: every template risk.explain.TEMPLATES uses (tests/regulator/test_risk_ui.py checks they agree)
 MESSAGES = (
     _l('%(feature)s is %(v)s'),
+    _l('%(n)s companies two steps away in the relationship graph'),
+    _l('%(n)s companies two steps away through a shared address had violations or penalties in the last 12 months'),
+    _l('%(n)s companies two steps away through a shared address had violations or penalties in the last 3 years'),
+    _l('%(n)s companies two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months'),  # noqa: E501
+    _l('%(n)s companies two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years'),  # noqa: E501
+    _l('%(n)s companies two steps away through a shared person, address or phone had violations or penalties in the last 12 months'),  # noqa: E501
+    _l('%(n)s companies two steps away through a shared person, address or phone had violations or penalties in the last 3 years'),  # noqa: E501
     _l('%(n)s complaints about its address in the last 12 months'),
     _l('%(n)s complaints in the last 12 months'),
     _l('%(n)s complaints nearby in the last 90 days'),
@@ -31,12 +38,20 @@ MESSAGES = (
     _l('%(n)s licences on record'),
     _l('%(n)s penalties in the last 3 years'),
     _l('%(n)s penalties on record'),
+    _l('%(n)s related companies through a shared address had violations or penalties in the last 12 months'),
+    _l('%(n)s related companies through a shared address had violations or penalties in the last 3 years'),
+    _l('%(n)s related companies through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months'),  # noqa: E501
+    _l('%(n)s related companies through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years'),  # noqa: E501
+    _l('%(n)s related companies through a shared person, address or phone'),
+    _l('%(n)s related companies through a shared person, address or phone had violations or penalties in the last 12 months'),  # noqa: E501
+    _l('%(n)s related companies through a shared person, address or phone had violations or penalties in the last 3 years'),  # noqa: E501
     _l('%(n)s serious or critical violations in the last 12 months'),
     _l('%(n)s suspensions or revocations on record'),
     _l('%(n)s violations at its last inspection'),
     _l('%(n)s violations found by %(agencies)s agencies in the last 12 months'),
     _l('%(n)s violations on record'),
     _l('a serious or critical violation on record'),
+    _l('closely connected to companies with serious violations in the relationship graph'),
     _l('conditions before the inspection (%(feature)s %(v)s)'),
     _l('entity type %(v)s'),
     _l('failed its last inspection'),
@@ -50,6 +65,7 @@ MESSAGES = (
     _l('located in %(v)s'),
     _l('on the abnormal operations list'),
     _l('on the serious illegal and dishonest list'),
+    _l('part of a group of %(n)s related companies'),
     _l('registered %(n)s days ago'),
     _l('violations found at %(pct)s%% of past inspections'),
 )

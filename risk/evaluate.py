@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import brier_score_loss, roc_auc_score, roc_curve
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score, roc_curve
 
 BUDGETS = (0.05, 0.10, 0.20, 0.30)
 
@@ -24,7 +24,9 @@ def summary(y: np.ndarray, p: np.ndarray) -> dict:
     order = np.argsort(-p, kind="stable")
     is_probability = len(y) > 0 and 0 <= p.min() <= p.max() <= 1
     out = {"n": int(len(y)), "positives": int(y.sum()), "base_rate": float(y.mean()) if len(y) else None,
-           "auc": _auc(y, p), "brier": float(brier_score_loss(y, p)) if is_probability else None}
+           "auc": _auc(y, p),
+           "average_precision": float(average_precision_score(y, p)) if len(np.unique(y)) == 2 else None,
+           "brier": float(brier_score_loss(y, p)) if is_probability else None}
     for budget in BUDGETS:
         k = max(int(round(len(y) * budget)), 1) if len(y) else 0
         out[f"precision_at_{int(budget * 100)}"] = float(y[order[:k]].mean()) if k else None

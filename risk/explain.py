@@ -55,6 +55,23 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "district": ("located in %(v)s", {}),
     "industry": ("industry %(v)s", {}),
     "entity_type": ("entity type %(v)s", {}),
+    # relationship graph (risk.graph.feature_names)
+    "flagged_person_hop1_12m": ("%(n)s related companies through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months", {}),  # noqa: E501
+    "flagged_person_hop1_36m": ("%(n)s related companies through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years", {}),  # noqa: E501
+    "flagged_person_hop2_12m": ("%(n)s companies two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months", {}),  # noqa: E501
+    "flagged_person_hop2_36m": ("%(n)s companies two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years", {}),  # noqa: E501
+    "flagged_address_hop1_12m": ("%(n)s related companies through a shared address had violations or penalties in the last 12 months", {}),  # noqa: E501
+    "flagged_address_hop1_36m": ("%(n)s related companies through a shared address had violations or penalties in the last 3 years", {}),  # noqa: E501
+    "flagged_address_hop2_12m": ("%(n)s companies two steps away through a shared address had violations or penalties in the last 12 months", {}),  # noqa: E501
+    "flagged_address_hop2_36m": ("%(n)s companies two steps away through a shared address had violations or penalties in the last 3 years", {}),  # noqa: E501
+    "flagged_any_hop1_12m": ("%(n)s related companies through a shared person, address or phone had violations or penalties in the last 12 months", {}),  # noqa: E501
+    "flagged_any_hop1_36m": ("%(n)s related companies through a shared person, address or phone had violations or penalties in the last 3 years", {}),  # noqa: E501
+    "flagged_any_hop2_12m": ("%(n)s companies two steps away through a shared person, address or phone had violations or penalties in the last 12 months", {}),  # noqa: E501
+    "flagged_any_hop2_36m": ("%(n)s companies two steps away through a shared person, address or phone had violations or penalties in the last 3 years", {}),  # noqa: E501
+    "related_entities": ("%(n)s related companies through a shared person, address or phone", {}),
+    "related_entities_hop2": ("%(n)s companies two steps away in the relationship graph", {}),
+    "ppr_serious": ("closely connected to companies with serious violations in the relationship graph", {}),
+    "cluster_size": ("part of a group of %(n)s related companies", {}),
 }
 #: features not listed above: the generic sentence
 GENERIC = "%(feature)s is %(v)s"

@@ -20,10 +20,16 @@ Frames (``RecordFrames``), each optional except ``entities``; dates may be ``dat
     complaints:  entity_id (may be empty), address_id, received_date, latitude, longitude
     licences:    entity_id, issue_date, valid_from, valid_to
     context:     on_date + numeric columns (one row per day: weather)
+    graph:       a callable ``day -> frame`` (index entity_id, numeric columns) giving relationship-graph
+                 features as of that day (edges in force, events dated before it; see ``risk.graph``).
+                 Queries on several days are grouped by the first day of their month (one graph
+                 computation per month, still strictly before every inspection in it); queries on one
+                 day (scoring) use that day.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,6 +68,8 @@ class RecordFrames:
     context: pd.DataFrame | None = None
     #: static entity columns passed through as features (numeric or categorical)
     attributes: list[str] = field(default_factory=list)
+    #: day -> graph feature frame (index entity_id); None: no graph features
+    graph: Callable[[pd.Timestamp], pd.DataFrame] | None = None
 
 
 def to_days(values: pd.Series | np.ndarray | list) -> np.ndarray:
@@ -344,7 +352,33 @@ def build_features(frames: RecordFrames, queries: pd.DataFrame) -> pd.DataFrame:
             if name in CATEGORICAL or not pd.api.types.is_numeric_dtype(values):
                 values = values.astype("string").astype("category")
             columns[name] = values.to_numpy() if not isinstance(values.dtype, pd.CategoricalDtype) else values
+    if frames.graph is not None:
+        columns.update(graph_columns(frames.graph, keys, queries["as_of"]))
     out = pd.DataFrame({k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v)
                         for k, v in columns.items()})
     out.index = queries.index
     return out
+
+
+def graph_days(as_of: pd.Series) -> pd.Series:
+    """The day whose graph features each query gets: its own day if all queries share it, else the first
+    day of its month (never after the query's day, so still point-in-time)."""
+    stamps = pd.to_datetime(as_of).dt.normalize().reset_index(drop=True)
+    if stamps.nunique() <= 1:
+        return stamps
+    return stamps.dt.to_period("M").dt.start_time
+
+
+def graph_columns(source: Callable[[pd.Timestamp], pd.DataFrame], keys: np.ndarray,
+                  as_of: pd.Series) -> dict[str, np.ndarray]:
+    """Graph features per query, one ``source`` call per distinct day; entities it lacks get 0."""
+    days = graph_days(as_of)
+    columns: dict[str, np.ndarray] = {}
+    for day, positions in days.groupby(days, sort=True).indices.items():
+        frame = source(pd.Timestamp(day))
+        for name in frame.columns:
+            if name not in columns:
+                columns[name] = np.zeros(len(keys), dtype=float)
+            values = pd.to_numeric(frame[name], errors="coerce").reindex(keys[positions])
+            columns[name][positions] = values.fillna(0).to_numpy(float)
+    return columns

@@ -27,19 +27,23 @@ def risk() -> None:
 @click.option("--weighted", is_flag=True, help="Weight by inverse selection probability.")
 @click.option("--activate", "activate_it", is_flag=True, help="Make the new version the active one.")
 @click.option("--notes", default=None)
+@click.option("--graph/--no-graph", default=True, show_default=True,
+              help="Use the relationship-graph features (related entities with violations, PageRank ...).")
 @with_appcontext
-def train(test_fraction: float, weighted: bool, activate_it: bool, notes: str | None) -> None:
+def train(test_fraction: float, weighted: bool, activate_it: bool, notes: str | None, graph: bool) -> None:
     """Train on every inspection in the database and store the version."""
     try:
         row = risk_models.train(test_fraction=test_fraction, weighted=weighted, activate_it=activate_it,
-                                notes=notes)
+                                notes=notes, graph=graph)
     except risk_models.RegistryError as exc:
         _fail(exc)
     db.session.commit()
     m = row.metrics
     auc = f"{m['auc']:.3f}" if m.get("auc") is not None else "-"
-    click.echo(f"{row.version}: trained {row.train_start}..{row.train_end} on {m['n_train']} inspections, "
-               f"test auc={auc}{' (active)' if row.active else ''}")
+    ap = f"{m['average_precision']:.3f}" if m.get("average_precision") is not None else "-"
+    graph_note = "with graph features" if risk_models.uses_graph(row) else "without graph features"
+    click.echo(f"{row.version}: trained {row.train_start}..{row.train_end} on {m['n_train']} inspections "
+               f"{graph_note}, test auc={auc} ap={ap}{' (active)' if row.active else ''}")
 
 
 @risk.command("evaluate")

@@ -140,7 +140,7 @@ def stage_risk(run: DemoRun) -> None:
     from . import risk_models
     from .risk_frames import load_frames
 
-    frames = load_frames()
+    frames = load_frames(graph=True)  # one read of the relationship graph for training and scoring
     if frames.inspections is None or frames.inspections.empty:
         run.echo("  no inspections in the database yet: no risk model trained")
         return

@@ -6,6 +6,8 @@ Enum and date columns are read as text and parsed by pandas in one go (as ``serv
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 from sqlalchemy import String, cast, select
 
@@ -62,8 +64,8 @@ def load_inspections() -> pd.DataFrame:
                         "violation_count", "inspectors_text"], ("inspection_date",))
 
 
-def load_frames() -> RecordFrames:
-    """Every table the features use, for all entities."""
+def load_frames(graph: bool = False) -> RecordFrames:
+    """Every table the features use, for all entities; ``graph`` adds the relationship-graph features."""
     live = RecordStatus.WITHDRAWN
     violations = _read(select(Violation.entity_id, Violation.agency_id, _txt(Violation.found_date),
                               _txt(Violation.severity), Violation.inspection_id).where(Violation.status != live),
@@ -85,7 +87,22 @@ def load_frames() -> RecordFrames:
                      ("issue_date", "valid_from", "valid_to"))
     return RecordFrames(entities=load_entities(), inspections=load_inspections(), violations=violations,
                         enforcement=enforcement, list_entries=lists, complaints=complaints, licences=licences,
-                        context=load_weather())
+                        context=load_weather(), graph=graph_source() if graph else None)
+
+
+def graph_source() -> Callable[[pd.Timestamp], pd.DataFrame]:
+    """Relationship-graph features by day from one read of the graph (``RecordFrames.graph``), cached per day."""
+    from ..graph import graph_feature_frame, load_graph  # the graph package reads the risk scores: import late
+
+    data = load_graph()
+    cache: dict[pd.Timestamp, pd.DataFrame] = {}
+
+    def features(day: pd.Timestamp) -> pd.DataFrame:
+        if day not in cache:
+            cache[day] = graph_feature_frame(day, data=data)
+        return cache[day]
+
+    return features
 
 
 def load_weather() -> pd.DataFrame:

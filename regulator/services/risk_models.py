@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,12 +24,13 @@ from models import ModelVersion, RiskScore
 from risk.credit import class_for_probability
 from risk.evaluate import evaluate
 from risk.features import RecordFrames
+from risk.graph import feature_names
 from risk.model import RiskClassifier
 from risk.training import fingerprint, fit_and_evaluate, score, training_set
 
 from ..extensions import db
 from . import credit as credit_service
-from .risk_frames import load_frames
+from .risk_frames import graph_source, load_frames
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +77,26 @@ def _json(value: object) -> object:
     return value
 
 
+def uses_graph(row: ModelVersion) -> bool:
+    """Whether this version was trained with the relationship-graph features (so scoring needs them)."""
+    return bool(set(row.features or ()) & set(feature_names()))
+
+
+def _with_graph(frames: RecordFrames, graph: bool) -> RecordFrames:
+    """The frames with the graph features attached (read once) or left out, as the model needs."""
+    if graph and frames.graph is None:
+        return replace(frames, graph=graph_source())
+    return frames if graph else replace(frames, graph=None)
+
+
 def train(*, test_fraction: float = 0.2, weighted: bool = False, params: dict | None = None,
           user_id: int | None = None, notes: str | None = None, frames: RecordFrames | None = None,
-          activate_it: bool = False) -> ModelVersion:
-    """Train on every live inspection in the database, store the version (inactive unless asked). Flushes."""
-    frames = frames or load_frames()
+          activate_it: bool = False, graph: bool = True) -> ModelVersion:
+    """Train on every live inspection in the database, store the version (inactive unless asked). Flushes.
+
+    ``graph``: join the point-in-time relationship-graph features (``risk.graph``) to every training row.
+    """
+    frames = _with_graph(frames or load_frames(graph=graph), graph)
     inspections = frames.inspections
     if inspections is None or inspections.empty:
         raise RegistryError("there are no inspections to train on")
@@ -95,7 +111,7 @@ def train(*, test_fraction: float = 0.2, weighted: bool = False, params: dict | 
     row = ModelVersion(
         version=version, kind="risk", train_start=result.train_start, train_end=result.train_end,
         valid_start=result.valid_start, valid_end=result.valid_end, features=result.features,
-        params=_json(result.params), metrics=_json(result.metrics | {
+        params=_json(result.params | {"graph": frames.graph is not None}), metrics=_json(result.metrics | {
             "test_start": result.test_start, "test_end": result.test_end}),
         evaluation=_json(result.evaluation), data_fingerprint=fingerprint(frames), artifact=blob,
         created_by_id=user_id, notes=notes)
@@ -143,7 +159,7 @@ def score_all(version: str | None = None, as_of: date | None = None, *, recomput
     started = time.perf_counter()
     row = get_version(version)
     as_of = as_of or date.today()
-    frames = frames or load_frames()
+    frames = _with_graph(frames or load_frames(graph=uses_graph(row)), uses_graph(row))
     if frames.entities.empty:
         return ScoreReport(row.version, 0, 0.0, 0)
     scores = score(load_model(row), frames, as_of)
@@ -168,7 +184,7 @@ def reevaluate(version: str | None = None, frames: RecordFrames | None = None) -
     Where there are none yet, the evaluation made at training stays. Flushes.
     """
     row = get_version(version)
-    frames = frames or load_frames()
+    frames = _with_graph(frames or load_frames(graph=uses_graph(row)), uses_graph(row))
     inspections = frames.inspections
     after = row.valid_end or row.train_end
     if inspections is None or after is None:

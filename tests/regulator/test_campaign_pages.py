@@ -134,3 +134,4 @@ def test_campaign_api(app, client, auth, make) -> None:  # noqa: ANN001
     auth.login(task.inspectors[0].user.username)
     mine = client.get("/api/v1/tasks").get_json()
     assert task.id in {t["id"] for t in mine["items"]}
+    assert all("risk" in t for t in mine["items"])  # the active model's probability, None before scoring

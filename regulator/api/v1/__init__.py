@@ -5,6 +5,7 @@ from .imports import bp as imports_bp
 from .match_reviews import bp as match_reviews_bp
 from .objections import bp as objections_bp
 from .profiles import bp as profiles_bp
+from .risk import bp as risk_bp
 from .system import bp as system_bp
 
 BLUEPRINTS = [
@@ -14,4 +15,5 @@ BLUEPRINTS = [
     match_reviews_bp,
     imports_bp,
     campaigns_bp,
+    risk_bp,
 ]

@@ -66,6 +66,7 @@ class TaskSchema(Schema):
     window_end = fields.Date(required=True)
     expected_findings = fields.Float(required=True)
     status = fields.String(required=True)
+    risk = fields.Float(allow_none=True, metadata={"description": "the active risk model's latest probability"})
 
 
 def _campaign(c: Campaign) -> dict:
@@ -120,8 +121,12 @@ def tasks(args: dict):
             .where(TaskInspector.user_id == current_user.id, Campaign.status.in_(TASK_VISIBLE))
             .order_by(InspectionTask.expected_findings.desc(), InspectionTask.id))
     page = paginate(stmt, args)
+    from ...services.risk_models import latest_scores
+
+    scores = latest_scores([t.entity_id for t in page.items])
     return envelope(page, [{
         "id": t.id, "campaign_id": t.campaign_id, "entity_id": t.entity_id, "entity": t.entity.name,
         "credit_class": getattr(t.entity.credit_class, "value", None), "agencies": [p.agency.code for p in t.agencies],
         "window_start": t.window_start, "window_end": t.window_end, "expected_findings": t.expected_findings,
-        "status": t.status.value} for t in page.items])
+        "status": t.status.value,
+        "risk": scores[t.entity_id].probability if t.entity_id in scores else None} for t in page.items])
