@@ -63,8 +63,10 @@ class Writer:
     def __init__(self, agency_id: int, index: EntityIndex) -> None:
         self.agency_id = agency_id
         self.index = index
-        self.phones: dict[str, int] = {}
-        self.people: dict[str, int] = {}
+        # every phone and identified person already known: lookups are dict hits, never a query per row
+        self.phones: dict[str, int] = dict(db.session.execute(select(Phone.number, Phone.id)).all())
+        self.people: dict[str, int] = dict(db.session.execute(
+            select(Person.id_hash, Person.id).where(Person.id_hash.is_not(None))).all())
         self.pii_key = current_app.config.get("PII_HASH_KEY") or current_app.config.get("SECRET_KEY") or ""
         self.parents: list[tuple[int, str]] = []
         # what entities already carry, so that enriching one is a set lookup rather than three queries
@@ -114,34 +116,25 @@ class Writer:
         number = normalise_phone(raw or "")
         if len(number) < 5:
             return None
-        if number not in self.phones:
-            found = db.session.scalar(select(Phone.id).where(Phone.number == number))
-            if found is None:
-                phone = Phone(number=number, masked=mask_phone(number))
-                db.session.add(phone)
-                db.session.flush()
-                found = phone.id
-            self.phones[number] = found
-        return self.phones[number]
+        found = self.phones.get(number)
+        if found is None:
+            table = Phone.__table__  # a Core insert: no autoflush of the chunk's pending objects
+            found = self.phones[number] = db.session.execute(
+                insert(table).values(number=number, masked=mask_phone(number)).returning(table.c.id)).scalar_one()
+        return found
 
     def person_id(self, name: str, id_number: str | None, phone: str | None = None) -> int:
         """The Person with this ID number (keyed hash), or a new person when no usable number is given."""
         id_hash = hash_id_number(id_number, self.pii_key) if id_number and "*" not in id_number else None
         if id_hash and id_hash in self.people:
             return self.people[id_hash]
+        person_id = db.session.execute(insert(Person.__table__).values(
+            name=name[:200], name_norm=normalise_person_name(name)[:200], id_hash=id_hash,
+            id_masked=mask_id_number(id_number) if id_number else None,
+            phone_id=self.phone_id(phone)).returning(Person.__table__.c.id)).scalar_one()
         if id_hash:
-            found = db.session.scalar(select(Person.id).where(Person.id_hash == id_hash))
-            if found is not None:
-                self.people[id_hash] = found
-                return found
-        person = Person(name=name[:200], name_norm=normalise_person_name(name)[:200], id_hash=id_hash,
-                        id_masked=mask_id_number(id_number) if id_number else None,
-                        phone_id=self.phone_id(phone))
-        db.session.add(person)
-        db.session.flush()
-        if id_hash:
-            self.people[id_hash] = person.id
-        return person.id
+            self.people[id_hash] = person_id
+        return person_id
 
     # --- entities -------------------------------------------------------------------------------------------
     def new_entity(self, c: dict[str, Any], uscc: str | None, source: SourceRecord) -> MarketEntity:
