@@ -424,12 +424,13 @@ def _link(items: list[Prepared], fmap: FileMapping, writer: Writer, index: Entit
     if fmap.record_type == RecordType.INVESTMENT:
         for item in items:
             item.canonical["_investor_id"] = _investor(item.canonical, index)
-    touched = set()
+    touched = {i.resolution.entity_id for i in items if i.resolution.entity_id is not None}
+    if fmap.record_type != RecordType.REGISTRATION:
+        writer.prefetch_entities(touched)
     for item in items:
         res = item.resolution
         if res.entity_id is None:
             continue
-        touched.add(res.entity_id)
         if res.method not in (LinkMethod.NEW, LinkMethod.REVIEW) and fmap.record_type != RecordType.REGISTRATION:
             writer.enrich(res.entity_id, item.canonical, item.source, item.uscc)
     return touched
