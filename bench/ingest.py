@@ -19,27 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.databases import fresh_database  # noqa: E402
 from regulator import create_app  # noqa: E402
 from regulator.config import TestingConfig  # noqa: E402
 
 ROWS_PER_ENTITY = 5.7
 
-
-def _fresh_database(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        Path(parsed.database).unlink(missing_ok=True)
-        return
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
 
 
 def main() -> None:
@@ -52,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     url = args.database_url or f"sqlite:///{work / 'bench.db'}"
-    _fresh_database(url)
+    fresh_database(url)
 
     from regulator.demo import AGENCIES, generate_world, write_agency_files
 

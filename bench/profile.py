@@ -19,11 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.databases import fresh_database  # noqa: E402
 from bench.profile_world import add_heavy_entity, load_world  # noqa: E402
 from models import Inspection, MarketEntity, Role  # noqa: E402
 from regulator import create_app  # noqa: E402
@@ -34,17 +34,6 @@ from regulator.services import users as user_service  # noqa: E402
 
 PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway benchmark account
 
-
-def _fresh_database(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        Path(parsed.database).unlink(missing_ok=True)
-        return
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
 
 
 def _app(url: str):  # noqa: ANN202
@@ -91,7 +80,7 @@ def run(args: argparse.Namespace) -> dict:
     """Build (unless --reuse), then measure; returns the figures."""
     figures: dict = {"entities": args.entities}
     if not args.reuse:
-        _fresh_database(args.url)
+        fresh_database(args.url)
     app = _app(args.url)
     rng = random.Random(args.seed)
     with app.app_context():
