@@ -2,11 +2,12 @@
 
     python bench/chicago.py --data ../shared/data/chicago --cutoff 2014-07-01 --out scores.csv [--with-inspector]
 
-1. Loads the departments' files into a fresh platform database (``load_into_platform``: entities keyed by
-   licence number, licences, canvass inspections with results and violations, every other inspection from
-   the log, sanitation complaints with their location only, daily weather and the city's per-inspection
-   densities as context values). Outcomes of inspections dated on or after the cutoff are never stored:
-   the rows to score may have them empty, and when present they are kept aside for the metrics only.
+1. Imports the departments' files into a fresh platform database through the platform's own ingest and
+   linkage (``bench/chicago_platform.py``: ``regulator.ingest.ingest_file`` with the Chicago mappings, as
+   ``flask ingest`` does; Splink links inspections without a known licence number). Outcomes of
+   inspections dated on or after the cutoff are blanked in a temporary copy first, so they are never
+   stored; when the file has them they are kept aside for the metrics only. ``--loader direct`` writes
+   the tables directly instead (``bench/chicago_direct.py``, linked by licence number only): a fallback.
 2. Reads the records back with the platform's bulk loader and builds point-in-time features
    (``risk.features``) as of each inspection's day.
 3. Trains ``RiskClassifier`` on canvass inspections dated before the cutoff (target: a critical
@@ -17,20 +18,21 @@
 
 The inspector (one of six anonymised groups) explains much of whether a critical violation is written
 up. The model learns with it (so that it does not mistake a strict inspector for a bad business), but
-the ranking uses the actual inspector of a scored inspection only with ``--with-inspector``; without it
-the score is averaged over the inspector groups in proportion to their share of past inspections: an
-entity ranking that does not depend on who will be drawn to inspect.
+the ranking uses the actual inspector of a scored inspection only with ``--with-inspector``. Without it
+the score is averaged over the inspector groups, weighted by each group's share of the canvass
+inspections in the business's postcode over the year before the cutoff (``risk.model.shares_by_group``):
+the city assigns inspectors by area, so this is what is known about who will inspect there before anyone
+is drawn, not who was.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
+import resource
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -38,224 +40,22 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.chicago_platform import ingest_directory, licence_flags, read_canvass  # noqa: E402
 from risk.evaluate import schedule_gain, summary  # noqa: E402
 from risk.features import Timeline, build_features, to_days  # noqa: E402
-from risk.model import RiskClassifier, marginal_proba  # noqa: E402
+from risk.model import RiskClassifier, marginal_proba, shares_by_group  # noqa: E402
 
-FILES = {
-    "food": ("food_inspections.csv.gz", ("Inspection_ID", "License", "DBA_Name", "Facility_Type", "Risk",
-                                         "Address", "Zip", "Inspection_Date", "Results", "Latitude",
-                                         "Longitude", "critical_count", "serious_count", "minor_count",
-                                         "violations", "inspector")),
-    "log": ("inspection_log.csv.gz", ("License", "DBA", "Inspection_Date", "Inspection_Purpose")),
-    "licences": ("business_licenses.csv.gz", ("LICENSE_NUMBER", "LEGAL_NAME", "DOING_BUSINESS_AS_NAME",
-                                              "LICENSE_DESCRIPTION", "LICENSE_TERM_START_DATE",
-                                              "LICENSE_TERM_EXPIRATION_DATE", "LATITUDE", "LONGITUDE")),
-    "complaints": ("sanitation_complaints.csv.gz", ("Creation_Date", "Service_Request_Number",
-                                                    "Street_Address", "Latitude", "Longitude")),
-    "weather": ("weather.csv.gz", ("date",)),
-    "context": ("inspection_context.csv.gz", ("Inspection_ID",)),
-}
-OUTCOMES = ("Results", "critical_count", "serious_count", "minor_count", "violations")
-PURPOSE = {"Canvass Re-Inspection": "follow_up", "Complaint Re-Inspection": "follow_up",
-           "License Re-Inspection": "follow_up", "Complaint": "complaint", "Short Form Complaint": "complaint",
-           "Suspected Food Poisoning": "complaint", "License": "licence", "License-Task Force": "licence"}
-RESULT = {"Pass": "pass", "Fail": "fail", "Pass w/ Conditions": "pass_with_conditions",
-          "Out of Business": "closed", "No Entry": "no_entry", "Business Not Located": "not_found"}
 CITY_DAYS = 7.44
+FACILITY_LEVELS = 12  # the most frequent facility types; the rest are one level
+SEEDS = (0, 1, 2)
 
 
-# ---------------------------------------------------------------------------------------------- reading
-def read_sources(data_dir: Path) -> dict[str, pd.DataFrame]:
-    """Read every file, checking the columns; errors name the file and what is missing."""
-    out = {}
-    for key, (name, required) in FILES.items():
-        path = data_dir / name
-        if not path.exists():
-            raise SystemExit(f"{path}: file not found")
-        frame = pd.read_csv(path, dtype={"License": str, "violations": str, "Zip": str, "LICENSE_NUMBER": str,
-                                         "Service_Request_Number": str}, low_memory=False)
-        missing = [c for c in required if c not in frame.columns]
-        if missing:
-            raise SystemExit(f"{path}: missing columns {missing}")
-        out[key] = frame
-    food = out["food"]
-    food["Inspection_Date"] = pd.to_datetime(food["Inspection_Date"], errors="coerce")
-    bad = food["Inspection_Date"].isna()
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + 2
-        raise SystemExit(f"{data_dir / FILES['food'][0]}: row {row}, column Inspection_Date: not a date")
-    return out
-
-
-def licence_key(values: pd.Series) -> pd.Series:
-    """The licence number as the linking key: leading digits ('1980406-1006' -> '1980406'); else empty."""
-    return values.astype("string").str.extract(r"^\s*(\d+)")[0].str.lstrip("0")
-
-
-# ------------------------------------------------------------------------------------- platform loading
-def load_into_platform(sources: dict[str, pd.DataFrame], cutoff: date) -> dict[str, int]:
-    """Write the departments' records into the platform's database (the one loading step).
-
-    Records link to entities by licence number (the source key every department shares); complaints have
-    no business key and keep their location only. Outcomes dated on or after ``cutoff`` are not stored.
-    Uses bulk inserts within the current app context; returns row counts.
-    """
-    from sqlalchemy import insert
-
-    from models import (
-        Address,
-        Complaint,
-        ContextValue,
-        Inspection,
-        Licence,
-        MarketEntity,
-        SourceRecord,
-        Violation,
-    )
-    from regulator.extensions import db
-    from regulator.services.agencies import upsert_agency
-
-    # an identical row sent twice is one record (the platform keeps one source row per content hash)
-    food, log, lic = (sources[k].drop_duplicates().copy() for k in ("food", "log", "licences"))
-    health = upsert_agency("CDPH", "Chicago Department of Public Health", "food", name_en="Public Health")
-    bacp = upsert_agency("BACP", "Business Affairs and Consumer Protection", "market", name_en="Business Affairs")
-    streets = upsert_agency("DSS", "Streets and Sanitation", "sanitation", name_en="Streets and Sanitation")
-    now = datetime.now(UTC)
-    food["key"], log["key"], lic["key"] = licence_key(food["License"]), licence_key(log["License"]), \
-        licence_key(lic["LICENSE_NUMBER"])
-    food, log, lic = food.dropna(subset=["key"]), log.dropna(subset=["key"]), lic.dropna(subset=["key"])
-    log = log.loc[~log["Inspection_Purpose"].eq("Canvass")]  # canvass visits are in the food file, with results
-    # entities: one per licence number; attributes from the latest canvass record, else the licence file
-    latest = food.sort_values("Inspection_Date").drop_duplicates("key", keep="last").set_index("key")
-    lic_latest = lic.sort_values("LICENSE_TERM_START_DATE").drop_duplicates("key", keep="last").set_index("key")
-    keys = pd.Index(pd.unique(pd.concat([food["key"], log["key"], lic["key"]])))
-    name = latest["DBA_Name"].reindex(keys).fillna(lic_latest["DOING_BUSINESS_AS_NAME"].reindex(keys))
-    name = name.fillna(log.drop_duplicates("key").set_index("key")["DBA"].reindex(keys)).fillna("").astype(str)
-    lat = latest["Latitude"].reindex(keys).fillna(lic_latest["LATITUDE"].reindex(keys))
-    lon = latest["Longitude"].reindex(keys).fillna(lic_latest["LONGITUDE"].reindex(keys))
-    address_text = latest["Address"].reindex(keys).fillna("licence " + keys.to_series(index=keys))
-    address_rows = [{"id": i + 1, "text": str(t).strip() or f"licence {k}", "text_norm": f"{k}|{str(t).strip()}",
-                     "latitude": None if pd.isna(a) else float(a), "longitude": None if pd.isna(o) else float(o),
-                     "postcode": None, "district": None, "created_at": now}
-                    for i, (k, t, a, o) in enumerate(zip(keys, address_text, lat, lon, strict=True))]
-    db.session.execute(insert(Address.__table__), address_rows)
-    entity_id = pd.Series(np.arange(1, len(keys) + 1), index=keys)
-    facility = latest["Facility_Type"].reindex(keys)
-    risk_level = latest["Risk"].reindex(keys).astype("string").str.extract(r"Risk (\d)")[0]
-    zips = latest["Zip"].reindex(keys).astype("string").str.slice(0, 5)
-    db.session.execute(insert(MarketEntity.__table__), [
-        {"id": int(entity_id[k]), "name": n[:300] or f"licence {k}", "name_norm": n.upper()[:300],
-         "entity_type": "company", "industry": None if pd.isna(f) else str(f)[:200],
-         "industry_code": None if pd.isna(r) else f"risk{r}", "district": None if pd.isna(z) else str(z),
-         "address_id": i + 1, "status": "active", "created_at": now, "updated_at": now}
-        for i, (k, n, f, r, z) in enumerate(zip(keys, name, facility, risk_level, zips, strict=True))])
-
-    next_source = [0]
-
-    def sources_for(agency_id: int, record_type: str, frame: pd.DataFrame, key_column: str | None) -> np.ndarray:
-        """One SourceRecord per row (raw row kept as JSON), linked by licence number; returns their ids."""
-        start = next_source[0] + 1
-        ids = np.arange(start, start + len(frame))
-        next_source[0] += len(frame)
-        raws = frame.drop(columns=["key", "day"], errors="ignore").astype("string").to_dict("records")
-        rows = []
-        for sid, raw, key in zip(ids, raws, frame["key"] if key_column else [None] * len(frame), strict=True):
-            text = json.dumps({k: v for k, v in raw.items() if v is not pd.NA}, ensure_ascii=False, sort_keys=True)
-            rows.append({"id": int(sid), "agency_id": agency_id, "content_hash": hashlib.sha256(text.encode())
-                         .hexdigest(), "record_type": record_type, "source_key": key, "raw": json.loads(text),
-                         "status": "accepted", "errors": [], "findings": [],
-                         "entity_id": int(entity_id[key]) if key is not None else None,
-                         "link_method": "source_key" if key is not None else None, "created_at": now})
-        db.session.execute(insert(SourceRecord.__table__), rows)
-        return ids
-
-    # licences
-    src = sources_for(bacp.id, "licence", lic, "key")
-    starts = pd.to_datetime(lic["LICENSE_TERM_START_DATE"], errors="coerce")
-    ends = pd.to_datetime(lic["LICENSE_TERM_EXPIRATION_DATE"], errors="coerce")
-    db.session.execute(insert(Licence.__table__), [
-        {"agency_id": bacp.id, "source_record_id": int(s), "status": "active", "entity_id": int(entity_id[k]),
-         "licence_no": k, "licence_type": None if pd.isna(t) else str(t)[:200],
-         "issue_date": None if pd.isna(a) else a.date(), "valid_to": None if pd.isna(b) else b.date(),
-         "licence_status": "unknown", "created_at": now}
-        for s, k, t, a, b in zip(src, lic["key"], lic["LICENSE_DESCRIPTION"], starts, ends, strict=True)])
-    # canvass inspections: outcomes only before the cutoff
-    day = pd.Timestamp(cutoff)
-    known = food["Inspection_Date"] < day
-    stored = food.copy()
-    stored.loc[~known, list(OUTCOMES)] = None
-    src = sources_for(health.id, "inspection", stored, "key")
-    crit = pd.to_numeric(food["critical_count"], errors="coerce")
-    counts = crit + pd.to_numeric(food["serious_count"], errors="coerce") + pd.to_numeric(
-        food["minor_count"], errors="coerce")
-    rows = []
-    for i, (s, k, d, res, c, n, ext, insp) in enumerate(zip(
-            src, food["key"], food["Inspection_Date"], food["Results"], crit, counts, food["Inspection_ID"],
-            food["inspector"], strict=True)):
-        ok = bool(known.iloc[i])
-        rows.append({"id": i + 1, "agency_id": health.id, "source_record_id": int(s), "status": "active",
-                     "external_id": str(ext), "entity_id": int(entity_id[k]), "inspection_date": d.date(),
-                     "inspection_type": "routine", "selection_reason": "risk_ranking",
-                     "result": RESULT.get(res, "other") if ok and not pd.isna(res) else None,
-                     "serious_violation": bool(c > 0) if ok and not pd.isna(c) else None,
-                     "violation_count": int(n) if ok and not pd.isna(n) else 0,
-                     "inspectors_text": None if pd.isna(insp) else str(insp), "published": False,
-                     "created_at": now})
-    db.session.execute(insert(Inspection.__table__), rows)
-    n_canvass = len(rows)
-    # violations found at the canvass inspections before the cutoff
-    found = food.assign(inspection_id=np.arange(1, len(food) + 1), source=src).loc[known]
-    found = found.dropna(subset=["violations"])
-    found = found.assign(code=found["violations"].str.split()).explode("code")
-    number = pd.to_numeric(found["code"], errors="coerce")
-    found = found.assign(number=number).dropna(subset=["number"])
-    severity = np.select([found["number"] <= 14, found["number"] <= 29], ["critical", "serious"], "minor")
-    db.session.execute(insert(Violation.__table__), [
-        {"agency_id": health.id, "source_record_id": int(s), "status": "active", "entity_id": int(entity_id[k]),
-         "inspection_id": int(i), "code": str(int(c)), "severity": sev, "found_date": d.date(), "created_at": now}
-        for s, k, i, c, sev, d in zip(found["source"], found["key"], found["inspection_id"], found["number"],
-                                      severity, found["Inspection_Date"], strict=True)])
-    # every other inspection from the log (no results)
-    log_days = pd.to_datetime(log["Inspection_Date"], errors="coerce")
-    log = log.assign(day=log_days).dropna(subset=["day"])
-    src = sources_for(health.id, "inspection", log, "key")
-    db.session.execute(insert(Inspection.__table__), [
-        {"agency_id": health.id, "source_record_id": int(s), "status": "active", "entity_id": int(entity_id[k]),
-         "inspection_date": d.date(), "inspection_type": PURPOSE.get(p, "other"),
-         "selection_reason": "complaint" if PURPOSE.get(p) == "complaint" else "other", "violation_count": 0,
-         "published": False, "created_at": now}
-        for s, k, d, p in zip(src, log["key"], log["day"], log["Inspection_Purpose"], strict=True)])
-    # sanitation complaints: location only, no business key
-    comp = sources["complaints"].drop_duplicates().assign(key=None)
-    comp_days = pd.to_datetime(comp["Creation_Date"], errors="coerce")
-    comp = comp.assign(day=comp_days).dropna(subset=["day"])
-    src = sources_for(streets.id, "complaint", comp.drop(columns=["day"]), None)
-    db.session.execute(insert(Complaint.__table__), [
-        {"agency_id": streets.id, "source_record_id": int(s), "status": "active", "entity_id": None,
-         "received_date": d.date(), "category": "sanitation", "complaint_status": "closed",
-         "latitude": None if pd.isna(a) else float(a), "longitude": None if pd.isna(o) else float(o),
-         "created_at": now}
-        for s, d, a, o in zip(src, comp["day"], comp["Latitude"], comp["Longitude"], strict=True)])
-    # context: daily weather and the city's per-inspection densities
-    weather = sources["weather"].drop_duplicates().assign(key=None)
-    src = sources_for(health.id, "context", weather, None)
-    values = weather.drop(columns=["date", "key"]).apply(pd.to_numeric, errors="coerce")
-    rows = [{"agency_id": health.id, "source_record_id": int(s), "kind": "weather", "subject_key": None,
-             "on_date": pd.Timestamp(d).date(), "values": {k: (None if pd.isna(v) else float(v)) for k, v in
-                                                          vals.items()}, "created_at": now}
-            for s, d, vals in zip(src, weather["date"], values.to_dict("records"), strict=True)]
-    context = sources["context"].drop_duplicates().assign(key=None)
-    src = sources_for(health.id, "context", context, None)
-    heat = context.drop(columns=["Inspection_ID", "key"]).apply(pd.to_numeric, errors="coerce")
-    rows += [{"agency_id": health.id, "source_record_id": int(s), "kind": "inspection_context", "on_date": None,
-              "subject_key": str(i), "values": {k: (None if pd.isna(v) else float(v)) for k, v in vals.items()},
-              "created_at": now}
-             for s, i, vals in zip(src, context["Inspection_ID"], heat.to_dict("records"), strict=True)]
-    db.session.execute(insert(ContextValue.__table__), rows)
-    db.session.commit()
-    return {"entities": len(keys), "canvass": n_canvass, "violations": len(found), "log": len(log),
-            "complaints": len(comp), "licences": len(lic), "source_records": next_source[0]}
+def truth_of(data_dir: Path) -> pd.DataFrame:
+    """The food inspections' dates and critical counts as the file has them (for the metrics only)."""
+    path = data_dir / "food_inspections.csv.gz"
+    frame = pd.read_csv(path, usecols=["Inspection_ID", "Inspection_Date", "critical_count"], dtype=str)
+    frame["Inspection_Date"] = pd.to_datetime(frame["Inspection_Date"], errors="coerce")
+    return frame.set_index("Inspection_ID")
 
 
 # --------------------------------------------------------------------------------------------- features
@@ -277,14 +77,26 @@ def history_excess(inspections: pd.DataFrame, queries: pd.DataFrame) -> dict[str
     A finding by an inspector who rarely reports one says more about the business than one by an
     inspector who often does. Uses only past inspections (the upcoming inspector plays no part).
     """
-    past = inspections.dropna(subset=["serious_violation"])
-    found = past["serious_violation"].astype(float)
-    group = past["inspectors_text"].astype("string").fillna("-")
+    past = inspections.dropna(subset=["critical"])
+    found = past["critical"].astype(float)
+    group = past["inspector"].astype("string").fillna("-")
     rate = found.groupby(group).transform("mean")
     line = Timeline(past["entity_id"].to_numpy("int64"), to_days(past["inspection_date"]),
                     {"excess": (found - rate).to_numpy()})
     keys, days = queries["entity_id"].to_numpy("int64"), to_days(queries["as_of"])
     return {"hist_excess": line.sum("excess", keys, days), "hist_last_excess": line.last("excess", keys, days)}
+
+
+def flag_features(queries: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Whether the business held a licence with each flag (alcohol, tobacco) that began before the day."""
+    flags = licence_flags()
+    keys, days = queries["entity_id"].to_numpy("int64"), to_days(queries["as_of"])
+    out = {}
+    for column in flags.columns.drop(["entity_id", "start"]):
+        line = Timeline(flags["entity_id"].to_numpy("int64"), to_days(flags["start"]),
+                        {"flag": flags[column].to_numpy(float)})
+        out[f"licence_{column.split('_')[0]}"] = (line.count(keys, days, where="flag") > 0).astype(float)
+    return out
 
 
 def feature_table() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -296,25 +108,57 @@ def feature_table() -> tuple[pd.DataFrame, pd.DataFrame]:
     from regulator.services.risk_frames import load_frames
 
     frames = load_frames()
-    # the facility type (restaurant, school ...) and the location, besides the risk category (industry code)
-    frames.attributes = ["industry_name", "latitude", "longitude"]
+    canvass = read_canvass()
     insp = frames.inspections
-    canvass = insp.loc[insp["inspection_type"].eq("routine")].sort_values("inspection_date", kind="stable")
-    canvass = canvass.reset_index(drop=True)
-    queries = pd.DataFrame({"entity_id": canvass["entity_id"], "as_of": canvass["inspection_date"]})
+    # the log repeats the canvass visits of the food file, without results: history counts each visit once
+    ours = insp["inspection_id"].isin(canvass["inspection_id"])
+    insp = insp.loc[ours | insp["inspection_type"].ne("routine")].copy()
+    ours = insp["inspection_id"].isin(canvass["inspection_id"])
+    outcome = canvass.set_index("inspection_id")["critical"]
+    insp.loc[ours, "serious_violation"] = insp.loc[ours, "inspection_id"].map(outcome)
+    unknown = ours & insp["serious_violation"].isna()
+    insp.loc[unknown, ["violation_count", "result"]] = np.nan  # outcomes not stored: unknown, not "none found"
+    frames.inspections = insp
+    frames.entities = frames.entities.drop(columns=["district", "industry", "industry_name"])
+    frames.attributes = ["latitude", "longitude"]
+    queries = pd.DataFrame({"entity_id": canvass["entity_id"].astype("int64"), "as_of": canvass["inspection_date"]})
     X = build_features(frames, queries)
-    X = X.drop(columns=["district"])  # the postcode: too many levels for a few hundred findings a month
-    for name, values in history_excess(canvass, queries).items():
+    for name, values in {**history_excess(canvass, queries), **flag_features(queries)}.items():
         X[name] = values
+    common = canvass["facility_type"].value_counts().index[:FACILITY_LEVELS]
+    X["facility_type"] = pd.Categorical(canvass["facility_type"].where(canvass["facility_type"].isin(common)))
+    X["risk_level"] = canvass["risk_level"].to_numpy(float)
     heat = inspection_context().reindex(canvass["external_id"].astype(str))
     for column in heat.columns:
-        X[column] = heat[column].to_numpy(float)
-    X["inspector"] = pd.Categorical(canvass["inspectors_text"].astype("string"))
+        X[column] = pd.to_numeric(heat[column], errors="coerce").to_numpy(float)
+    X["inspector"] = pd.Categorical(canvass["inspector"].astype("string"))
     return X, canvass
 
 
 # ---------------------------------------------------------------------------------------------- running
-def run(data_dir: Path, cutoff: date, out: Path, with_inspector: bool, until: date | None = None) -> dict:
+def load(data_dir: Path, cutoff: date, loader: str, tmp: Path) -> None:
+    """Fill the (empty, migrated) database of the current app context from the files."""
+    if loader == "direct":
+        from bench.chicago_direct import load_into_platform, read_sources
+
+        print(f"loaded {load_into_platform(read_sources(data_dir), cutoff)}", flush=True)
+    else:
+        seconds = ingest_directory(data_dir, cutoff, tmp, log=lambda line: print(line, flush=True))
+        print(f"ingest {sum(seconds.values()):.0f}s in all", flush=True)
+
+
+def inspector_weights(X: pd.DataFrame, canvass: pd.DataFrame, train: np.ndarray, test: np.ndarray) -> pd.DataFrame:
+    """Per scored inspection, each inspector group's share of the canvass inspections in its postcode over
+    the year before the cutoff (only inspections before the cutoff, whose inspector is known)."""
+    dates = canvass["inspection_date"]
+    known = train & canvass["inspector"].notna().to_numpy()
+    recent = known & (dates >= dates[known].max() - pd.Timedelta(days=365)).to_numpy()
+    return shares_by_group(canvass.loc[recent, "postcode"], canvass.loc[recent, "inspector"],
+                           canvass.loc[test, "postcode"]).set_axis(X.loc[test].index)
+
+
+def run(data_dir: Path, cutoff: date, out: Path, with_inspector: bool, until: date | None = None,
+        loader: str = "platform") -> dict:
     """The whole benchmark; returns the metrics (also printed)."""
     from flask_migrate import upgrade
 
@@ -322,36 +166,37 @@ def run(data_dir: Path, cutoff: date, out: Path, with_inspector: bool, until: da
     from regulator.config import TestingConfig
 
     started = time.perf_counter()
-    sources = read_sources(data_dir)
-    food = sources["food"]
+    truth = truth_of(data_dir)
     with tempfile.TemporaryDirectory() as tmp:
         config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
         config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/chicago.db", TESTING=False)
         app = create_app(config)
         with app.app_context():
             upgrade()
-            counts = load_into_platform(sources, cutoff)
+            load(data_dir, cutoff, loader, Path(tmp))
             loaded = time.perf_counter()
-            print(f"loaded {counts} in {loaded - started:.0f}s", flush=True)
+            print(f"loaded in {loaded - started:.0f}s", flush=True)
             X, canvass = feature_table()
     day = pd.Timestamp(cutoff)
-    dates = pd.to_datetime(canvass["inspection_date"])
-    train = (dates < day).to_numpy()
-    test = ~train if until is None else (~train & (dates < pd.Timestamp(until)).to_numpy())
-    y = canvass["serious_violation"].astype("boolean").fillna(False).to_numpy(int)
-    model = RiskClassifier().fit(X.loc[train], y[train], dates=dates[train])
-    if with_inspector:
-        score = model.predict_proba(X.loc[test])[:, 1]
-    else:
-        weights = X.loc[train, "inspector"].value_counts()
-        score = marginal_proba(model, X.loc[test], "inspector", weights)
+    dates = canvass["inspection_date"]
+    train = (dates < day).to_numpy() & canvass["critical"].notna().to_numpy()
+    test = (dates >= day).to_numpy() if until is None else ((dates >= day) & (dates < pd.Timestamp(until))).to_numpy()
+    y = canvass["critical"].fillna(0).to_numpy(int)
+    score = np.zeros(int(test.sum()))
+    weights = None if with_inspector else inspector_weights(X, canvass, train, test)
+    for seed in SEEDS:  # several seeds, averaged: steadier rankings than one model
+        model = RiskClassifier(random_state=seed).fit(X.loc[train], y[train], dates=dates[train])
+        if with_inspector:
+            score += model.predict_proba(X.loc[test])[:, 1] / len(SEEDS)
+        else:
+            score += marginal_proba(model, X.loc[test], "inspector", weights) / len(SEEDS)
     ids = canvass.loc[test, "external_id"].astype(str).to_numpy()
     pd.DataFrame({"Inspection_ID": ids, "score": score.round(6)}).to_csv(out, index=False)
     print(f"trained on {int(train.sum())} inspections (best iteration {model.best_iteration_}), "
           f"scored {int(test.sum())} in {time.perf_counter() - loaded:.0f}s; wrote {out}", flush=True)
     print("top features: " + ", ".join(model.feature_importance().head(8).index), flush=True)
     # outcomes of the scored rows, kept aside from the database
-    truth = food.set_index(food["Inspection_ID"].astype(str)).reindex(ids)
+    truth = truth.reindex(ids)
     critical = pd.to_numeric(truth["critical_count"], errors="coerce")
     result: dict = {"scored": int(test.sum()), "auc": None, "days_earlier": None}
     if critical.notna().any():
@@ -364,9 +209,10 @@ def run(data_dir: Path, cutoff: date, out: Path, with_inspector: bool, until: da
         print(f"critical findings in the first half of the period: model {result['first_half_model']:.1%}, "
               f"actual schedule {result['first_half_actual']:.1%}")
         print(f"the city's published model: {CITY_DAYS} days earlier (Sep-Oct 2014, with inspector)")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     days = "-" if result["days_earlier"] is None else f"{result['days_earlier']:.2f}"
     auc = "-" if result["auc"] is None else f"{result['auc']:.4f}"
-    print(f"total {time.perf_counter() - started:.0f}s")
+    print(f"total {time.perf_counter() - started:.0f}s wall, {usage.ru_utime + usage.ru_stime:.0f}s CPU")
     print(f"days_earlier={days} auc={auc}")
     return result
 
@@ -378,13 +224,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="CSV to write: Inspection_ID,score")
     parser.add_argument("--with-inspector", action="store_true", help="use the inspector group as a feature")
     parser.add_argument("--until", default=None, help="YYYY-MM-DD: score only before this day (validation)")
+    parser.add_argument("--loader", choices=("platform", "direct"), default="platform",
+                        help="platform: regulator.ingest and Splink (default); direct: the fallback loader")
     args = parser.parse_args(argv)
     try:
         cutoff = date.fromisoformat(args.cutoff)
         until = date.fromisoformat(args.until) if args.until else None
     except ValueError as exc:
         parser.error(f"dates must be YYYY-MM-DD: {exc}")
-    run(args.data, cutoff, args.out, args.with_inspector, until)
+    run(args.data, cutoff, args.out, args.with_inspector, until, args.loader)
 
 
 if __name__ == "__main__":

@@ -208,16 +208,42 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def marginal_proba(model: RiskClassifier, X: pd.DataFrame, column: str, weights: pd.Series) -> np.ndarray:
+def marginal_proba(model: RiskClassifier, X: pd.DataFrame, column: str,
+                   weights: pd.Series | pd.DataFrame) -> np.ndarray:
     """The probability averaged over the values of a nuisance column (who inspects), weighted.
 
     Training with the inspector as a feature lets the model explain away how strict each inspector is;
     averaging over inspectors at scoring time ranks the entity alone, whoever will be drawn to inspect it.
+    ``weights``: one weight per value (a Series indexed by value), or one row of weights per row of ``X``
+    (a DataFrame aligned with ``X``, one column per value: e.g. ``shares_by_group``).
     """
+    per_row = isinstance(weights, pd.DataFrame)
+    categories = list(weights.columns if per_row else weights.index)
+    table = weights.to_numpy(float) if per_row else np.tile(weights.to_numpy(float), (len(X), 1))
     total = np.zeros(len(X))
-    categories = list(weights.index)
-    for value, weight in weights.items():
+    for j, value in enumerate(categories):
         probe = X.copy()
         probe[column] = pd.Categorical([value] * len(X), categories=categories)
-        total += float(weight) * model.predict_proba(probe)[:, 1]
-    return total / float(weights.sum())
+        total += table[:, j] * model.predict_proba(probe)[:, 1]
+    norm = table.sum(axis=1)
+    return np.divide(total, norm, out=np.zeros(len(X)), where=norm > 0)
+
+
+def shares_by_group(groups: pd.Series, values: pd.Series, query_groups: pd.Series,
+                    prior: float = 5.0) -> pd.DataFrame:
+    """How often each value occurred in each group (past records), one row per query group.
+
+    E.g. the share of each inspector group among the past inspections in a postcode: where inspectors are
+    assigned by area, the expected strictness of whoever will inspect there, without knowing who will.
+    Shares are smoothed towards the overall shares with ``prior`` pseudo-records (groups never seen get
+    the overall shares).
+    """
+    past = pd.DataFrame({"g": groups.astype("string").to_numpy(), "v": values.astype("string").to_numpy()})
+    past = past.dropna(subset=["v"])
+    counts = pd.crosstab(past["g"].fillna("-"), past["v"])
+    overall = counts.sum(axis=0) / max(counts.to_numpy().sum(), 1)
+    shares = (counts + prior * overall).div(counts.sum(axis=1) + prior, axis=0)
+    out = shares.reindex(query_groups.astype("string").fillna("-").to_numpy())
+    out = out.fillna(overall)
+    out.index = query_groups.index
+    return out

@@ -10,7 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from risk.evaluate import evaluate
 from risk.explain import TEMPLATES, top_reasons
 from risk.features import RecordFrames
-from risk.model import RiskClassifier, inverse_selection_weights, marginal_proba
+from risk.model import RiskClassifier, inverse_selection_weights, marginal_proba, shares_by_group
 from risk.training import fingerprint, fit_and_evaluate, score
 
 
@@ -134,3 +134,35 @@ def test_marginal_probability_does_not_depend_on_the_nuisance_value() -> None:
     np.testing.assert_allclose(marginal_proba(model, X, "inspector", weights),
                                marginal_proba(model, flipped, "inspector", weights))
     assert not np.allclose(model.predict_proba(X)[:, 1], model.predict_proba(flipped)[:, 1])
+
+
+def test_per_row_weights_follow_where_each_value_is_likely() -> None:
+    X, y = _synthetic(1500)
+    rng = np.random.default_rng(0)
+    X["inspector"] = pd.Categorical(rng.choice(["strict", "lenient"], len(X)))
+    y = np.where(X["inspector"] == "lenient", y * (rng.uniform(size=len(X)) < 0.3), y)
+    model = RiskClassifier(n_estimators=80).fit(X, y)
+    every = pd.Series({"strict": 1.0, "lenient": 1.0})
+    same = pd.DataFrame([[1.0, 1.0]] * len(X), columns=["strict", "lenient"], index=X.index)
+    np.testing.assert_allclose(marginal_proba(model, X, "inspector", same),
+                               marginal_proba(model, X, "inspector", every))
+    # a row that only the strict inspector would visit gets the strict inspector's probability
+    strict_only = pd.DataFrame([[1.0, 0.0]] * len(X), columns=["strict", "lenient"], index=X.index)
+    probe = X.assign(inspector=pd.Categorical(["strict"] * len(X), categories=["strict", "lenient"]))
+    np.testing.assert_allclose(marginal_proba(model, X, "inspector", strict_only),
+                               model.predict_proba(probe)[:, 1])
+    assert marginal_proba(model, X, "inspector", strict_only).mean() > marginal_proba(
+        model, X, "inspector", same).mean()
+
+
+def test_shares_by_group_smooth_towards_the_overall_shares() -> None:
+    groups = pd.Series(["60601"] * 8 + ["60602"] * 2)
+    values = pd.Series(["blue"] * 8 + ["green", None])
+    query = pd.Series(["60601", "60602", "99999"], index=[10, 11, 12])
+    shares = shares_by_group(groups, values, query, prior=1.0)
+    assert list(shares.index) == [10, 11, 12]
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    overall = {"blue": 8 / 9, "green": 1 / 9}
+    assert shares.loc[10, "blue"] == pytest.approx((8 + overall["blue"]) / 9)
+    assert shares.loc[11, "green"] == pytest.approx((1 + overall["green"]) / 2)  # the row without a value is left out
+    assert shares.loc[12].to_dict() == pytest.approx(overall)
