@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -34,6 +35,17 @@ from ..identifiers import org_code_check_char
 from ..text import normalise_address, parse_address
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1 << 18)
+def _site(address: str) -> str:
+    """Premises of an address (cached: the index parses every known address on each import)."""
+    return parse_address(address).site
+
+
+@lru_cache(maxsize=1 << 18)
+def _norm(address: str) -> str:
+    return normalise_address(address)
 
 
 @dataclass
@@ -84,7 +96,7 @@ class EntityIndex:
             district[eid] = dist
             if norm:
                 index.by_address.setdefault(norm, set()).add(eid)
-                index.by_site.setdefault(parse_address(text).site, set()).add(eid)
+                index.by_site.setdefault(_site(text), set()).add(eid)
             index.frame_rows.append({"entity_id": eid, "name": name, "address": text, "district": dist,
                                      "legal_rep": reps.get(eid), "phone": phones.get(eid), "latitude": lat,
                                      "longitude": lon})
@@ -99,7 +111,7 @@ class EntityIndex:
                 .join(Address, Address.id == EntityAddress.address_id)).all():
             if eid in district:
                 index.by_address.setdefault(norm, set()).add(eid)
-                index.by_site.setdefault(parse_address(text).site, set()).add(eid)
+                index.by_site.setdefault(_site(text), set()).add(eid)
                 index.frame_rows.append({"entity_id": eid, "name": None, "address": text,
                                          "district": district[eid], "legal_rep": reps.get(eid),
                                          "phone": phones.get(eid)})
@@ -121,8 +133,8 @@ class EntityIndex:
                                 "longitude": longitude})
         self._frame = None
         if address:
-            self.by_address.setdefault(normalise_address(address), set()).add(entity_id)
-            self.by_site.setdefault(parse_address(address).site, set()).add(entity_id)
+            self.by_address.setdefault(_norm(address), set()).add(entity_id)
+            self.by_site.setdefault(_site(address), set()).add(entity_id)
 
     def frame(self) -> pd.DataFrame:
         """The entities frame of ``match_records``."""
