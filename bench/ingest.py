@@ -7,12 +7,13 @@ Generates a world whose files hold about N data rows (5.7 rows per entity), writ
 own format, migrates a fresh database, registers the agencies and times `ingest_directory` (every file
 through its mapping, linking by key and Splink). Prints per-file figures, the linkage score against the
 hidden truth, and on its last line
-``records=… seconds=… records_per_s=… peak_rss_mb=… precision=… recall=… f1=…``.
+``records=… seconds=… cpu_s=… records_per_s=… load=… peak_rss_mb=… precision=… recall=… f1=…``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -65,15 +66,16 @@ def main() -> None:
         for agency in AGENCIES:
             upsert_agency(agency["code"], agency["name"], agency["domain"])
         db.session.commit()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         batches = ingest_directory(work / "files", IngestOptions(notify=False, chunk_size=args.chunk_size),
                                    echo=print)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         score = score_linkage(work / "files", batches)
     read = sum(b.rows_read for b in batches)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"linkage: {score}")
-    print(f"records={read} seconds={seconds:.1f} records_per_s={read / seconds:.0f} peak_rss_mb={peak:.0f} "
+    print(f"records={read} seconds={seconds:.1f} cpu_s={cpu:.1f} records_per_s={read / seconds:.0f} "
+          f"load={os.getloadavg()[0]:.1f} peak_rss_mb={peak:.0f} "
           f"precision={score['precision']:.4f} recall={score['recall']:.4f} f1={score['f1']:.4f}")
 
 

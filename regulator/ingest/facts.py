@@ -137,9 +137,9 @@ class Writer:
         return row
 
     def source(self, row: dict[str, Any], record_type: RecordType, source_key: str | None) -> Source:
-        """Queue a source record row; the returned ``Source`` stands for it until it is inserted."""
-        ref = Ref()
-        self.add(SourceRecord, {**row, REF: ref})
+        """Queue a source record row (filled in further until ``flush``); ``Source`` stands for it meanwhile."""
+        ref = row[REF] = Ref()
+        self.add(SourceRecord, row)
         return Source(ref, record_type, source_key)
 
     def flush(self) -> None:
