@@ -67,7 +67,8 @@ def main() -> None:
             upsert_agency(agency["code"], agency["name"], agency["domain"])
         db.session.commit()
         started, cpu_started = time.perf_counter(), time.process_time()
-        batches = ingest_directory(work / "files", IngestOptions(notify=False, chunk_size=args.chunk_size),
+        batches = ingest_directory(work / "files", IngestOptions(notify=False, chunk_size=args.chunk_size,
+                                                                        reuse_index=True),
                                    echo=print)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         score = score_linkage(work / "files", batches)

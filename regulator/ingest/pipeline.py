@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -22,14 +23,22 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from models import (
+    Address,
     Agency,
     BatchStatus,
+    EntityAddress,
+    EntityEvent,
+    EntityName,
+    EntityPhone,
+    EntityRole,
     ImportBatch,
     Inspection,
     Licence,
     LinkMethod,
     MarketEntity,
     MatchReview,
+    Person,
+    Phone,
     RecordType,
     SourceRecord,
     SourceStatus,
@@ -66,6 +75,11 @@ class IngestOptions:
     #: stop after this many chunks (tests simulate an interrupted import)
     max_chunks: int | None = None
     progress: Callable[[int], Any] | None = None
+    #: keep the entity index (and the writer's caches) for the next import in this process, and take the
+    #: one the last import kept when nothing was added to the entity tables since (``_stamp``): loading and
+    #: preparing every known entity again per file costs more than a small file's import. For a run of
+    #: imports with no other writer meanwhile (a directory of files, a benchmark).
+    reuse_index: bool = False
 
 
 @dataclass
@@ -165,8 +179,10 @@ def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], o
     else:
         log.info("resuming batch %d of %s at row %d", batch.id, filename, batch.report.get("checkpoint", 0))
     started = time.perf_counter()
-    index = EntityIndex.load()
-    writer = Writer(agency.id, index)
+    index, writer = _take_index(agency.id) if options.reuse_index else (None, None)
+    if index is None:
+        index = EntityIndex.load()
+        writer = Writer(agency.id, index)
     position = int(batch.report.get("checkpoint", 0))
     chunks = 0
     if options.progress and position:
@@ -189,7 +205,37 @@ def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], o
         if options.progress:
             options.progress(len(chunk))
     _finish(batch, writer, time.perf_counter() - started)
+    if options.reuse_index:
+        _keep_index(index, writer)
     return batch
+
+
+_kept: dict[str, Any] = {}
+_kept_lock = threading.Lock()
+#: tables whose rows the entity index and the writer's caches hold (EntityEvent: merges and splits)
+_STAMPED = (MarketEntity, EntityName, EntityAddress, EntityPhone, EntityRole, Phone, Person, Address, EntityEvent)
+
+
+def _stamp() -> tuple[Any, ...]:
+    """The highest id of each table the index caches: unchanged when nobody added rows to them."""
+    return tuple(db.session.execute(select(*[select(func.max(m.id)).scalar_subquery() for m in _STAMPED])).one())
+
+
+def _take_index(agency_id: int) -> tuple[EntityIndex | None, Writer | None]:
+    """The index the last import of this process kept, if it is of this database and still current."""
+    with _kept_lock:
+        kept = dict(_kept)
+        _kept.clear()  # one import at a time uses it; a concurrent one loads its own
+    if not kept or kept["engine"] is not db.engine or kept["stamp"] != _stamp():
+        return None, None
+    writer = kept["writer"]
+    writer.agency_id = agency_id
+    return kept["index"], writer
+
+
+def _keep_index(index: EntityIndex, writer: Writer) -> None:
+    with _kept_lock:
+        _kept.update(engine=db.engine, stamp=_stamp(), index=index, writer=writer)
 
 
 def _finish(batch: ImportBatch, writer: Writer, seconds: float) -> None:
