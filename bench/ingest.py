@@ -37,6 +37,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file under /tmp")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--chunk-size", type=int, default=5000)
+    parser.add_argument("--reuse-index", action="store_true",
+                        help="keep the entity index between files (IngestOptions.reuse_index)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     url = args.database_url or f"sqlite:///{work / 'bench.db'}"
@@ -68,7 +70,7 @@ def main() -> None:
         db.session.commit()
         started, cpu_started = time.perf_counter(), time.process_time()
         batches = ingest_directory(work / "files", IngestOptions(notify=False, chunk_size=args.chunk_size,
-                                                                        reuse_index=True),
+                                                                        reuse_index=args.reuse_index),
                                    echo=print)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         score = score_linkage(work / "files", batches)

@@ -26,8 +26,7 @@ def ingest_directory(out_dir: str | Path, options: IngestOptions | None = None,
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     batches = []
     for entry in manifest["files"]:
-        batch = ingest_file(out / entry["path"], entry["agency"], options or IngestOptions(notify=False,
-                                                                                          reuse_index=True))
+        batch = ingest_file(out / entry["path"], entry["agency"], options or IngestOptions(notify=False))
         batches.append(batch)
         if echo:
             echo(f"  {entry['path']}: {batch.rows_accepted}/{batch.rows_read} accepted, "
