@@ -37,8 +37,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file under /tmp")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--chunk-size", type=int, default=5000)
-    parser.add_argument("--reuse-index", action="store_true",
-                        help="keep the entity index between files (IngestOptions.reuse_index)")
+    parser.add_argument("--no-reuse-index", dest="reuse_index", action="store_false",
+                        help="read the writer's caches again for each file (IngestOptions.reuse_index)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     url = args.database_url or f"sqlite:///{work / 'bench.db'}"

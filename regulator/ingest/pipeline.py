@@ -75,10 +75,10 @@ class IngestOptions:
     #: stop after this many chunks (tests simulate an interrupted import)
     max_chunks: int | None = None
     progress: Callable[[int], Any] | None = None
-    #: keep the entity index (and the writer's caches) for the next import in this process, and take the
-    #: one the last import kept when nothing was added to the entity tables since (``_stamp``): loading and
-    #: preparing every known entity again per file costs more than a small file's import. For a run of
-    #: imports with no other writer meanwhile (a directory of files, a benchmark).
+    #: keep the writer's caches (every phone, person, entity name, address and phone link) for the next
+    #: import in this process, and take the ones the last import kept when nothing was added to those
+    #: tables since (``_stamp``): reading them again per file costs more than a small file's import. For a
+    #: run of imports with no other writer meanwhile (a directory of files, a benchmark).
     reuse_index: bool = False
 
 
@@ -179,10 +179,9 @@ def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], o
     else:
         log.info("resuming batch %d of %s at row %d", batch.id, filename, batch.report.get("checkpoint", 0))
     started = time.perf_counter()
-    index, writer = _take_index(agency.id) if options.reuse_index else (None, None)
-    if index is None:
-        index = EntityIndex.load()
-        writer = Writer(agency.id, index)
+    index = EntityIndex.load()
+    writer = _take_writer(agency.id, index) if options.reuse_index else None
+    writer = writer or Writer(agency.id, index)
     position = int(batch.report.get("checkpoint", 0))
     chunks = 0
     if options.progress and position:
@@ -206,36 +205,36 @@ def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], o
             options.progress(len(chunk))
     _finish(batch, writer, time.perf_counter() - started)
     if options.reuse_index:
-        _keep_index(index, writer)
+        _keep_writer(writer)
     return batch
 
 
 _kept: dict[str, Any] = {}
 _kept_lock = threading.Lock()
-#: tables whose rows the entity index and the writer's caches hold (EntityEvent: merges and splits)
+#: tables whose rows the writer's caches hold (EntityEvent: merges and splits move them)
 _STAMPED = (MarketEntity, EntityName, EntityAddress, EntityPhone, EntityRole, Phone, Person, Address, EntityEvent)
 
 
 def _stamp() -> tuple[Any, ...]:
-    """The highest id of each table the index caches: unchanged when nobody added rows to them."""
+    """The highest id of each table the writer caches: unchanged when nobody added rows to them."""
     return tuple(db.session.execute(select(*[select(func.max(m.id)).scalar_subquery() for m in _STAMPED])).one())
 
 
-def _take_index(agency_id: int) -> tuple[EntityIndex | None, Writer | None]:
-    """The index the last import of this process kept, if it is of this database and still current."""
+def _take_writer(agency_id: int, index: EntityIndex) -> Writer | None:
+    """The writer the last import of this process kept, if it is of this database and still current."""
     with _kept_lock:
         kept = dict(_kept)
-        _kept.clear()  # one import at a time uses it; a concurrent one loads its own
+        _kept.clear()  # one import at a time uses it; a concurrent one reads its own
     if not kept or kept["engine"] is not db.engine or kept["stamp"] != _stamp():
-        return None, None
+        return None
     writer = kept["writer"]
-    writer.agency_id = agency_id
-    return kept["index"], writer
+    writer.agency_id, writer.index = agency_id, index
+    return writer
 
 
-def _keep_index(index: EntityIndex, writer: Writer) -> None:
+def _keep_writer(writer: Writer) -> None:
     with _kept_lock:
-        _kept.update(engine=db.engine, stamp=_stamp(), index=index, writer=writer)
+        _kept.update(engine=db.engine, stamp=_stamp(), writer=writer)
 
 
 def _finish(batch: ImportBatch, writer: Writer, seconds: float) -> None:

@@ -35,6 +35,13 @@ def test_features_prepared_in_parts_equal_features_prepared_at_once() -> None:
     for name in at_once.column_names:
         assert whole.column(name).to_pylist() == at_once.column(name).to_pylist(), name
     assert isinstance(whole, pa.Table)
+    again = EntityRows()  # a second import of the process: every row's features come from the cache
+    for row in reversed(rows):
+        again.add(row)
+    table = again.prepared("company")
+    assert table.column(UID).to_pylist() == list(range(len(again)))
+    for name in ("name_norm", "addr_site", "phone_norm", "name_gw0"):  # the same rows, in reverse order
+        assert table.column(name).to_pylist() == whole.column(name).to_pylist()[::-1], name
 
 
 def test_match_records_decides_the_same_with_entity_rows_as_with_a_frame() -> None:
