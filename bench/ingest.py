@@ -7,12 +7,13 @@ Generates a world whose files hold about N data rows (5.7 rows per entity), writ
 own format, migrates a fresh database, registers the agencies and times `ingest_directory` (every file
 through its mapping, linking by key and Splink). Prints per-file figures, the linkage score against the
 hidden truth, and on its last line
-``records=… seconds=… records_per_s=… peak_rss_mb=… precision=… recall=… f1=…``.
+``records=… seconds=… cpu_s=… records_per_s=… load=… peak_rss_mb=… precision=… recall=… f1=…``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -36,6 +37,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file under /tmp")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--chunk-size", type=int, default=5000)
+    parser.add_argument("--no-reuse-index", dest="reuse_index", action="store_false",
+                        help="read the writer's caches again for each file (IngestOptions.reuse_index)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     url = args.database_url or f"sqlite:///{work / 'bench.db'}"
@@ -65,15 +68,17 @@ def main() -> None:
         for agency in AGENCIES:
             upsert_agency(agency["code"], agency["name"], agency["domain"])
         db.session.commit()
-        started = time.perf_counter()
-        batches = ingest_directory(work / "files", IngestOptions(notify=False, chunk_size=args.chunk_size),
+        started, cpu_started = time.perf_counter(), time.process_time()
+        batches = ingest_directory(work / "files", IngestOptions(notify=False, chunk_size=args.chunk_size,
+                                                                        reuse_index=args.reuse_index),
                                    echo=print)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         score = score_linkage(work / "files", batches)
     read = sum(b.rows_read for b in batches)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"linkage: {score}")
-    print(f"records={read} seconds={seconds:.1f} records_per_s={read / seconds:.0f} peak_rss_mb={peak:.0f} "
+    print(f"records={read} seconds={seconds:.1f} cpu_s={cpu:.1f} records_per_s={read / seconds:.0f} "
+          f"load={os.getloadavg()[0]:.1f} peak_rss_mb={peak:.0f} "
           f"precision={score['precision']:.4f} recall={score['recall']:.4f} f1={score['f1']:.4f}")
 
 

@@ -26,7 +26,8 @@ def ingest_directory(out_dir: str | Path, options: IngestOptions | None = None,
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     batches = []
     for entry in manifest["files"]:
-        batch = ingest_file(out / entry["path"], entry["agency"], options or IngestOptions(notify=False))
+        batch = ingest_file(out / entry["path"], entry["agency"], options or IngestOptions(notify=False,
+                                                                                          reuse_index=True))
         batches.append(batch)
         if echo:
             echo(f"  {entry['path']}: {batch.rows_accepted}/{batch.rows_read} accepted, "

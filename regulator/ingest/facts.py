@@ -1,11 +1,14 @@
 """Turning an accepted, linked row into facts: entities, names, addresses, people, and the agency's records.
 
-Every object written here carries the ``source_record_id`` of the row it came from (lineage).
+Every object written here carries the ``source_record_id`` of the row it came from (lineage). Rows are
+collected per chunk and inserted table by table in one statement each (``Writer.flush``): ids that are
+not known yet (a source record's, a new person's, an inspection's) travel as ``Ref`` objects and are
+filled in from ``INSERT … RETURNING`` before the rows that point at them are inserted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -35,6 +38,7 @@ from models import (
     ListEntry,
     ListType,
     MarketEntity,
+    MatchReview,
     NameKind,
     PenaltyType,
     Person,
@@ -54,6 +58,25 @@ from ..text import normalise_address, normalise_name, normalise_person_name
 from .resolve import EntityIndex
 
 
+class Ref:
+    """The id of a row inserted at the end of the chunk (filled in by ``Writer.flush``)."""
+
+    __slots__ = ("id",)
+
+    def __init__(self) -> None:
+        self.id: int | None = None
+
+
+@dataclass
+class Source:
+    """The source record a row becomes: its id (once inserted) and what the facts copy from it."""
+
+    ref: Ref
+    record_type: RecordType
+    source_key: str | None
+    link_method: LinkMethod | None = None
+
+
 @dataclass
 class _Known:
     """The identity fields of an entity that enriching it compares against."""
@@ -62,11 +85,30 @@ class _Known:
     name_norm: str
     address_id: int | None
     district: str | None
+    name: str | None = None
 
 
 #: canonical fields that describe identity, not the record (the rest of a context row goes to ``values``)
 IDENTITY_FIELDS = {"uscc", "name", "address", "district", "legal_rep", "legal_rep_id", "phone", "latitude",
                    "longitude", "entity_ref", "inspection_ref"}
+#: insert order of a chunk's rows: every table after the ones it points at
+ORDER = (Person, SourceRecord, EntityName, EntityAddress, EntityPhone, EntityRole, MatchReview, Licence,
+         Inspection, Violation, EnforcementAction, ListEntry, Complaint, Investment, ContextValue)
+#: tables whose ids later rows of the chunk need (their rows carry a ``Ref`` under this key)
+REF = "__ref"
+
+
+def _resolved(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.id if isinstance(v, Ref) else v) for k, v in row.items() if k != REF}
+
+
+@dataclass
+class _Pending:
+    """A chunk's rows not yet inserted, per table, and its updates of existing rows."""
+
+    rows: dict[type, list[dict[str, Any]]] = field(default_factory=dict)
+    entity_updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    serious_inspections: set[int] = field(default_factory=set)
 
 
 class Writer:
@@ -77,7 +119,7 @@ class Writer:
         self.index = index
         # every phone and identified person already known: lookups are dict hits, never a query per row
         self.phones: dict[str, int] = dict(db.session.execute(select(Phone.number, Phone.id)).all())
-        self.people: dict[str, int] = dict(db.session.execute(
+        self.people: dict[str, int | Ref] = dict(db.session.execute(
             select(Person.id_hash, Person.id).where(Person.id_hash.is_not(None))).all())
         self.pii_key = current_app.config.get("PII_HASH_KEY") or current_app.config.get("SECRET_KEY") or ""
         self.parents: list[tuple[int, str]] = []
@@ -86,12 +128,55 @@ class Writer:
         self.names = set(db.session.execute(select(EntityName.entity_id, EntityName.name_norm)).all())
         self.addresses = set(db.session.execute(select(EntityAddress.entity_id, EntityAddress.address_id)).all())
         self.entity_phones = set(db.session.execute(select(EntityPhone.entity_id, EntityPhone.phone_id)).all())
+        self.pending = _Pending()
+
+    # --- the chunk's rows -----------------------------------------------------------------------------------
+    def add(self, model: type, row: dict[str, Any]) -> dict[str, Any]:
+        """Queue ``row`` for ``model``'s table (inserted by ``flush``); returns the row, still mutable."""
+        self.pending.rows.setdefault(model, []).append(row)
+        return row
+
+    def source(self, row: dict[str, Any], record_type: RecordType, source_key: str | None) -> Source:
+        """Queue a source record row (filled in further until ``flush``); ``Source`` stands for it meanwhile."""
+        ref = row[REF] = Ref()
+        self.add(SourceRecord, row)
+        return Source(ref, record_type, source_key)
+
+    def flush(self) -> None:
+        """Insert the chunk's rows, one statement per table (ids first where later rows need them)."""
+        pending, self.pending = self.pending, _Pending()
+        for model in ORDER:
+            rows = pending.rows.get(model)
+            if not rows:
+                continue
+            if REF in rows[0]:
+                stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+                ids = db.session.execute(stmt, [_resolved(r) for r in rows]).scalars().all()
+                for row, new_id in zip(rows, ids, strict=True):
+                    row[REF].id = new_id
+            else:
+                db.session.execute(insert(model), [_resolved(r) for r in rows])
+        if pending.entity_updates:
+            db.session.execute(update(MarketEntity), [{"id": k, **v} for k, v in pending.entity_updates.items()])
+        if pending.serious_inspections:
+            ids = sorted(pending.serious_inspections)
+            for start in range(0, len(ids), 500):
+                db.session.execute(update(Inspection.__table__).where(Inspection.__table__.c.id.in_(
+                    ids[start:start + 500])).values(serious_violation=True))
+
+    def _update_entity(self, entity_id: int, values: dict[str, Any]) -> None:
+        self.pending.entity_updates.setdefault(entity_id, {}).update(values)
 
     def prefetch_addresses(self, canonicals: list[dict[str, Any]]) -> None:
-        """Create the chunk's new addresses in one statement (instead of one flush each)."""
+        """Create the chunk's new addresses and phones in one statement each (instead of one per row)."""
         new: dict[str, dict[str, Any]] = {}
+        phones: dict[str, dict[str, Any]] = {}
         for c in canonicals:
             text = c.get("address")
+            for key in ("phone",):
+                number = normalise_phone(c.get(key) or "")
+                if len(number) >= 5 and number not in self.phones and number not in phones:
+                    phones[number] = {"number": number, "masked": mask_phone(number)}
             if not text:
                 continue
             norm = normalise_address(text)[:500]
@@ -99,6 +184,12 @@ class Writer:
                 new[norm] = {"text": str(text)[:500], "text_norm": norm, "district": c.get("district"),
                              "latitude": c.get("latitude"), "longitude": c.get("longitude"),
                              "created_at": utcnow()}
+        if phones:
+            table = Phone.__table__
+            rows = list(phones.values())
+            ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                     rows).scalars().all()
+            self.phones.update(zip(phones, ids, strict=True))
         if not new:
             return
         db.session.execute(insert(Address), list(new.values()))
@@ -114,8 +205,9 @@ class Writer:
         table = MarketEntity.__table__
         for start in range(0, len(ids), 500):
             for row in db.session.execute(select(table.c.id, table.c.uscc, table.c.name_norm, table.c.address_id,
-                                                 table.c.district).where(table.c.id.in_(ids[start:start + 500]))):
-                self.entities[row.id] = _Known(row.uscc, row.name_norm, row.address_id, row.district)
+                                                 table.c.district, table.c.name)
+                                          .where(table.c.id.in_(ids[start:start + 500]))):
+                self.entities[row.id] = _Known(row.uscc, row.name_norm, row.address_id, row.district, row.name)
 
     # --- shared objects -------------------------------------------------------------------------------------
     def address_id(self, text: str | None, district: str | None = None,
@@ -128,10 +220,10 @@ class Writer:
             return None
         found = self.index.address_ids.get(norm)
         if found is None:
-            addr = Address(text=text[:500], text_norm=norm, district=district, latitude=lat, longitude=lon)
-            db.session.add(addr)
-            db.session.flush()
-            found = self.index.address_ids[norm] = addr.id
+            table = Address.__table__
+            found = self.index.address_ids[norm] = db.session.execute(insert(table).values(
+                text=text[:500], text_norm=norm, district=district, latitude=lat, longitude=lon,
+                created_at=utcnow()).returning(table.c.id)).scalar_one()
         return found
 
     def phone_id(self, raw: str | None) -> int | None:
@@ -141,57 +233,62 @@ class Writer:
             return None
         found = self.phones.get(number)
         if found is None:
-            table = Phone.__table__  # a Core insert: no autoflush of the chunk's pending objects
-            with db.session.no_autoflush:
-                found = self.phones[number] = db.session.execute(insert(table).values(
-                    number=number, masked=mask_phone(number)).returning(table.c.id)).scalar_one()
+            table = Phone.__table__
+            found = self.phones[number] = db.session.execute(insert(table).values(
+                number=number, masked=mask_phone(number)).returning(table.c.id)).scalar_one()
         return found
 
-    def person_id(self, name: str, id_number: str | None, phone: str | None = None) -> int:
+    def person_id(self, name: str, id_number: str | None, phone: str | None = None) -> int | Ref:
         """The Person with this ID number (keyed hash), or a new person when no usable number is given."""
         id_hash = hash_id_number(id_number, self.pii_key) if id_number and "*" not in id_number else None
         if id_hash and id_hash in self.people:
             return self.people[id_hash]
-        phone_id = self.phone_id(phone)
-        with db.session.no_autoflush:
-            person_id = db.session.execute(insert(Person.__table__).values(
-                name=name[:200], name_norm=normalise_person_name(name)[:200], id_hash=id_hash,
-                id_masked=mask_id_number(id_number) if id_number else None,
-                phone_id=phone_id).returning(Person.__table__.c.id)).scalar_one()
+        ref = Ref()
+        self.add(Person, {"name": name[:200], "name_norm": normalise_person_name(name)[:200], "id_hash": id_hash,
+                          "id_masked": mask_id_number(id_number) if id_number else None,
+                          "phone_id": self.phone_id(phone), REF: ref})
         if id_hash:
-            self.people[id_hash] = person_id
-        return person_id
+            self.people[id_hash] = ref
+        return ref
 
     # --- entities -------------------------------------------------------------------------------------------
-    def new_entity(self, c: dict[str, Any], uscc: str | None, source: SourceRecord) -> MarketEntity:
-        """A market entity first seen in this row."""
-        name = c.get("name") or c.get("address") or source.source_key or "?"
-        entity = MarketEntity(uscc=uscc, name=name[:300], name_norm=normalise_name(name)[:300] or name[:300],
-                              district=c.get("district"),
-                              entity_type=EntityType(c.get("entity_type") or _guess_type(name)),
-                              address_id=self.address_id(c.get("address"), c.get("district"),
-                                                         c.get("latitude"), c.get("longitude")),
-                              status=EntityStatus.ACTIVE)
-        db.session.add(entity)
-        db.session.flush()
-        db.session.add(EntityName(entity_id=entity.id, name=entity.name, name_norm=entity.name_norm,
-                                  kind=NameKind.REGISTERED if source.record_type == RecordType.REGISTRATION
-                                  else NameKind.VARIANT, source_record_id=source.id))
-        self.names.add((entity.id, entity.name_norm))
-        if uscc:
-            self.index.add_uscc(uscc, entity.id)
-        self.index.add_identity(entity.id, c.get("name"), c.get("address"), c.get("district"),
-                                c.get("legal_rep"), c.get("phone"), c.get("latitude"), c.get("longitude"))
-        alt = c.get("alt_name")
-        if alt and normalise_name(alt) != entity.name_norm:
-            self.names.add((entity.id, normalise_name(alt)[:300]))
-            db.session.add(EntityName(entity_id=entity.id, name=alt[:300], name_norm=normalise_name(alt)[:300],
-                                      kind=NameKind.VARIANT, source_record_id=source.id))
-            self.index.add_identity(entity.id, alt, c.get("address"), c.get("district"), c.get("legal_rep"),
-                                    c.get("phone"), c.get("latitude"), c.get("longitude"))
-        return entity
+    def new_entities(self, firsts: list[tuple[dict[str, Any], str | None, Source]]) -> list[int]:
+        """Market entities first seen in these rows (canonical fields, valid code, source): one insert."""
+        if not firsts:
+            return []
+        rows = []
+        for c, uscc, source in firsts:
+            name = c.get("name") or c.get("address") or source.source_key or "?"
+            rows.append({"uscc": uscc, "name": name[:300], "name_norm": normalise_name(name)[:300] or name[:300],
+                         "district": c.get("district"),
+                         "entity_type": EntityType(c.get("entity_type") or _guess_type(name)),
+                         "address_id": self.address_id(c.get("address"), c.get("district"), c.get("latitude"),
+                                                       c.get("longitude")),
+                         "status": EntityStatus.ACTIVE})
+        ids = db.session.execute(insert(MarketEntity).returning(MarketEntity.id, sort_by_parameter_order=True),
+                                 rows).scalars().all()
+        for entity_id, row, (c, uscc, source) in zip(ids, rows, firsts, strict=True):
+            self.add(EntityName, {"entity_id": entity_id, "name": row["name"], "name_norm": row["name_norm"],
+                                  "kind": NameKind.REGISTERED if source.record_type == RecordType.REGISTRATION
+                                  else NameKind.VARIANT, "source_record_id": source.ref})
+            self.names.add((entity_id, row["name_norm"]))
+            self.entities[entity_id] = _Known(uscc, row["name_norm"], row["address_id"], row["district"],
+                                              row["name"])
+            if uscc:
+                self.index.add_uscc(uscc, entity_id)
+            self.index.add_identity(entity_id, c.get("name"), c.get("address"), c.get("district"),
+                                    c.get("legal_rep"), c.get("phone"), c.get("latitude"), c.get("longitude"))
+            alt = c.get("alt_name")
+            if alt and normalise_name(alt) != row["name_norm"]:
+                self.names.add((entity_id, normalise_name(alt)[:300]))
+                self.add(EntityName, {"entity_id": entity_id, "name": alt[:300],
+                                      "name_norm": normalise_name(alt)[:300], "kind": NameKind.VARIANT,
+                                      "source_record_id": source.ref})
+                self.index.add_identity(entity_id, alt, c.get("address"), c.get("district"), c.get("legal_rep"),
+                                        c.get("phone"), c.get("latitude"), c.get("longitude"))
+        return ids
 
-    def enrich(self, entity_id: int, c: dict[str, Any], source: SourceRecord, uscc: str | None) -> bool:
+    def enrich(self, entity_id: int, c: dict[str, Any], source: Source, uscc: str | None) -> bool:
         """Add what this row teaches about a known entity (a code, a name variant, an address, a phone)."""
         changed = False
         entity = self.entities.get(entity_id)
@@ -199,8 +296,7 @@ class Writer:
             return False
         if uscc and not entity.uscc and uscc not in self.index.by_uscc:
             entity.uscc = uscc
-            db.session.execute(update(MarketEntity.__table__).where(MarketEntity.__table__.c.id == entity_id)
-                               .values(uscc=uscc))
+            self._update_entity(entity_id, {"uscc": uscc})
             self.index.add_uscc(uscc, entity_id)
             changed = True
         name = c.get("name")
@@ -208,16 +304,17 @@ class Writer:
             norm = normalise_name(name)[:300]
             if (entity_id, norm) not in self.names:
                 self.names.add((entity_id, norm))
-                db.session.add(EntityName(entity_id=entity_id, name=name[:300], name_norm=norm,
-                                          kind=NameKind.VARIANT, source_record_id=source.id))
+                self.add(EntityName, {"entity_id": entity_id, "name": name[:300], "name_norm": norm,
+                                      "kind": NameKind.VARIANT, "source_record_id": source.ref})
                 self.index.add_identity(entity_id, name, None, entity.district)
                 changed = True
         address_id = self.address_id(c.get("address"), c.get("district"), c.get("latitude"), c.get("longitude"))
         if address_id and address_id != entity.address_id:
             if (entity_id, address_id) not in self.addresses:
                 self.addresses.add((entity_id, address_id))
-                db.session.add(EntityAddress(entity_id=entity_id, address_id=address_id, kind=AddressKind.OPERATING,
-                                             source_record_id=source.id))
+                self.add(EntityAddress, {"entity_id": entity_id, "address_id": address_id,
+                                         "kind": AddressKind.OPERATING, "since": None,
+                                         "source_record_id": source.ref})
                 self.index.add_identity(entity_id, None, c.get("address"), entity.district,
                                         latitude=c.get("latitude"), longitude=c.get("longitude"))
                 changed = True
@@ -225,125 +322,132 @@ class Writer:
         if phone_id:
             if (entity_id, phone_id) not in self.entity_phones:
                 self.entity_phones.add((entity_id, phone_id))
-                db.session.add(EntityPhone(entity_id=entity_id, phone_id=phone_id, source_record_id=source.id))
+                self.add(EntityPhone, {"entity_id": entity_id, "phone_id": phone_id, "source_record_id": source.ref})
                 changed = True
         return changed
 
-    def registration(self, entity_id: int, c: dict[str, Any], source: SourceRecord, uscc: str | None) -> None:
+    def registration(self, entity_id: int, c: dict[str, Any], source: Source, uscc: str | None) -> None:
         """The register's row is the authority on an entity's name, type, address, status and representative."""
-        entity = db.session.get(MarketEntity, entity_id)
+        entity = self.entities[entity_id]
+        changes: dict[str, Any] = {}
         if uscc and not entity.uscc and uscc not in self.index.by_uscc:
-            entity.uscc = uscc
+            entity.uscc = changes["uscc"] = uscc
             self.index.add_uscc(uscc, entity_id)
         name = c.get("name")
         if name and name != entity.name:
             if entity.name:
-                db.session.add(EntityName(entity_id=entity_id, name=entity.name, name_norm=entity.name_norm,
-                                          kind=NameKind.VARIANT))
+                self.add(EntityName, {"entity_id": entity_id, "name": entity.name, "name_norm": entity.name_norm,
+                                      "kind": NameKind.VARIANT, "source_record_id": None})
             entity.name, entity.name_norm = name[:300], normalise_name(name)[:300] or name[:300]
-            db.session.add(EntityName(entity_id=entity_id, name=entity.name, name_norm=entity.name_norm,
-                                      kind=NameKind.REGISTERED, source_record_id=source.id))
+            changes.update(name=entity.name, name_norm=entity.name_norm)
+            self.add(EntityName, {"entity_id": entity_id, "name": entity.name, "name_norm": entity.name_norm,
+                                  "kind": NameKind.REGISTERED, "source_record_id": source.ref})
             self.names.add((entity_id, entity.name_norm))
         for attr in ("industry_code", "industry", "district", "registration_date", "registered_capital"):
             if c.get(attr) is not None:
-                setattr(entity, attr, c[attr])
+                changes[attr] = c[attr]
+        if c.get("district") is not None:
+            entity.district = c["district"]
         if c.get("entity_type"):
-            entity.entity_type = EntityType(c["entity_type"])
+            changes["entity_type"] = EntityType(c["entity_type"])
         if c.get("entity_status"):
-            entity.status = EntityStatus(c["entity_status"])
+            changes["status"] = EntityStatus(c["entity_status"])
         address_id = self.address_id(c.get("address"), c.get("district"))
         if address_id:
-            entity.address_id = address_id
-            db.session.add(EntityAddress(entity_id=entity_id, address_id=address_id, kind=AddressKind.REGISTERED,
-                                         since=c.get("registration_date"), source_record_id=source.id))
+            entity.address_id = changes["address_id"] = address_id
+            self.add(EntityAddress, {"entity_id": entity_id, "address_id": address_id, "kind": AddressKind.REGISTERED,
+                                     "since": c.get("registration_date"), "source_record_id": source.ref})
             self.addresses.add((entity_id, address_id))
             self.index.add_identity(entity_id, name, c.get("address"), c.get("district"), c.get("legal_rep"),
                                     c.get("phone"))
         phone_id = self.phone_id(c.get("phone"))
         if phone_id and (entity_id, phone_id) not in self.entity_phones:
             self.entity_phones.add((entity_id, phone_id))
-            db.session.add(EntityPhone(entity_id=entity_id, phone_id=phone_id, source_record_id=source.id))
+            self.add(EntityPhone, {"entity_id": entity_id, "phone_id": phone_id, "source_record_id": source.ref})
         if c.get("legal_rep"):
             person = self.person_id(c["legal_rep"], c.get("legal_rep_id"), c.get("phone"))
-            db.session.add(EntityRole(entity_id=entity_id, person_id=person, role=PersonRole.LEGAL_REPRESENTATIVE,
-                                      start_date=c.get("registration_date"), source_record_id=source.id))
+            self.add(EntityRole, {"entity_id": entity_id, "person_id": person, "role": PersonRole.LEGAL_REPRESENTATIVE,
+                                  "share": None, "start_date": c.get("registration_date"),
+                                  "source_record_id": source.ref})
         if c.get("parent_uscc"):
             self.parents.append((entity_id, c["parent_uscc"]))
+        if changes:
+            self._update_entity(entity_id, changes)
 
     def link_parents(self) -> int:
         """Branches point at their parent once every register row of the import is in."""
         from ..identifiers import check_uscc
 
-        done = 0
+        updates = []
         for entity_id, raw in self.parents:
             check = check_uscc(raw)
             parent = self.index.by_uscc.get(check.code) if check.valid else None
             if parent and parent != entity_id:
-                db.session.get(MarketEntity, entity_id).parent_id = parent
-                done += 1
+                updates.append({"id": entity_id, "parent_id": parent})
+        if updates:
+            db.session.execute(update(MarketEntity), updates)
         self.parents.clear()
-        return done
+        return len(updates)
 
     # --- records --------------------------------------------------------------------------------------------
-    def write(self, record_type: RecordType, entity_id: int | None, c: dict[str, Any], source: SourceRecord,
+    def write(self, record_type: RecordType, entity_id: int | None, c: dict[str, Any], source: Source,
               options: dict[str, Any]) -> None:
         """Write the fact(s) one row yields."""
-        common = {"agency_id": self.agency_id, "source_record_id": source.id, "external_id": source.source_key}
+        common = {"agency_id": self.agency_id, "source_record_id": source.ref, "external_id": source.source_key}
         if record_type == RecordType.LICENCE:
-            db.session.add(Licence(entity_id=entity_id, licence_no=c.get("licence_no"),
-                                   licence_type=c.get("licence_type"), description=c.get("description"),
-                                   issue_date=c.get("issue_date"), valid_from=c.get("valid_from"),
-                                   valid_to=c.get("valid_to"),
-                                   licence_status=LicenceStatus(c.get("licence_status") or "unknown"), **common))
+            self.add(Licence, {"entity_id": entity_id, "licence_no": c.get("licence_no"),
+                               "licence_type": c.get("licence_type"), "description": c.get("description"),
+                               "issue_date": c.get("issue_date"), "valid_from": c.get("valid_from"),
+                               "valid_to": c.get("valid_to"),
+                               "licence_status": LicenceStatus(c.get("licence_status") or "unknown"), **common})
         elif record_type == RecordType.INSPECTION:
             self._inspection(entity_id, c, source, options, common)
         elif record_type == RecordType.VIOLATION:
             inspection_id = c.get("_inspection_id")
             found = c.get("found_date") or c.get("_inspection_date")
-            db.session.add(Violation(entity_id=entity_id, inspection_id=inspection_id, code=c.get("code"),
-                                     description=c.get("description"),
-                                     severity=Severity(c.get("severity") or "minor"), found_date=found, **common))
-            if inspection_id:
-                insp = db.session.get(Inspection, inspection_id)
-                if c.get("severity") in ("serious", "critical"):
-                    insp.serious_violation = True
+            self.add(Violation, {"entity_id": entity_id, "inspection_id": inspection_id, "code": c.get("code"),
+                                 "description": c.get("description"),
+                                 "severity": Severity(c.get("severity") or "minor"), "found_date": found, **common})
+            if inspection_id and c.get("severity") in ("serious", "critical"):
+                self.pending.serious_inspections.add(inspection_id)
         elif record_type == RecordType.ENFORCEMENT:
-            db.session.add(EnforcementAction(
-                entity_id=entity_id, decision_no=c.get("decision_no"), decision_date=c["decision_date"],
-                legal_basis=c.get("legal_basis"), penalty_type=PenaltyType(c.get("penalty_type") or "other"),
-                amount=c.get("amount"), description=c.get("description"),
-                publication_end=c.get("publication_end"), **common))
+            self.add(EnforcementAction, {
+                "entity_id": entity_id, "decision_no": c.get("decision_no"), "decision_date": c["decision_date"],
+                "legal_basis": c.get("legal_basis"), "penalty_type": PenaltyType(c.get("penalty_type") or "other"),
+                "amount": c.get("amount"), "description": c.get("description"),
+                "publication_end": c.get("publication_end"), **common})
         elif record_type == RecordType.LIST_ENTRY:
-            db.session.add(ListEntry(entity_id=entity_id, list_type=ListType(c["list_type"]),
-                                     added_date=c["added_date"], added_reason=c.get("added_reason"),
-                                     removed_date=c.get("removed_date"), removed_reason=c.get("removed_reason"),
-                                     **common))
+            self.add(ListEntry, {"entity_id": entity_id, "list_type": ListType(c["list_type"]),
+                                 "added_date": c["added_date"], "added_reason": c.get("added_reason"),
+                                 "removed_date": c.get("removed_date"), "removed_reason": c.get("removed_reason"),
+                                 **common})
         elif record_type == RecordType.COMPLAINT:
-            db.session.add(Complaint(
-                entity_id=entity_id, address_id=self.address_id(c.get("address"), c.get("district"),
-                                                                c.get("latitude"), c.get("longitude")),
-                received_date=c["received_date"], category=c.get("category"), description=c.get("description"),
-                complaint_status=ComplaintStatus(c.get("complaint_status") or "open"),
-                link_method=source.link_method, latitude=c.get("latitude"), longitude=c.get("longitude"),
-                **common))
+            self.add(Complaint, {
+                "entity_id": entity_id, "address_id": self.address_id(c.get("address"), c.get("district"),
+                                                                      c.get("latitude"), c.get("longitude")),
+                "received_date": c["received_date"], "category": c.get("category"),
+                "description": c.get("description"),
+                "complaint_status": ComplaintStatus(c.get("complaint_status") or "open"),
+                "link_method": source.link_method, "latitude": c.get("latitude"), "longitude": c.get("longitude"),
+                **common})
         elif record_type == RecordType.ROLE:
             person = self.person_id(c["person_name"], c.get("person_id"))
-            db.session.add(EntityRole(entity_id=entity_id, person_id=person, role=PersonRole(c["role"]),
-                                      share=c.get("share"), source_record_id=source.id))
+            self.add(EntityRole, {"entity_id": entity_id, "person_id": person, "role": PersonRole(c["role"]),
+                                  "share": c.get("share"), "start_date": None, "source_record_id": source.ref})
         elif record_type == RecordType.INVESTMENT:
             investor = c.get("_investor_id")
             if investor:
-                db.session.add(Investment(investor_id=investor, investee_id=entity_id, share=c.get("share"),
-                                          source_record_id=source.id))
+                self.add(Investment, {"investor_id": investor, "investee_id": entity_id, "share": c.get("share"),
+                                      "source_record_id": source.ref})
         elif record_type == RecordType.CONTEXT:
             values = {k: _jsonable(v) for k, v in c.items()
                       if k not in IDENTITY_FIELDS | {"on_date", "subject_key", "kind"} and not k.startswith("_")}
-            db.session.add(ContextValue(agency_id=self.agency_id, source_record_id=source.id,
-                                        kind=c.get("kind") or options.get("kind", "context"),
-                                        on_date=c.get("on_date"), district=c.get("district"),
-                                        subject_key=c.get("subject_key") or source.source_key, values=values))
+            self.add(ContextValue, {"agency_id": self.agency_id, "source_record_id": source.ref,
+                                    "kind": c.get("kind") or options.get("kind", "context"),
+                                    "on_date": c.get("on_date"), "district": c.get("district"),
+                                    "subject_key": c.get("subject_key") or source.source_key, "values": values})
 
-    def _inspection(self, entity_id: int | None, c: dict[str, Any], source: SourceRecord,
+    def _inspection(self, entity_id: int | None, c: dict[str, Any], source: Source,
                     options: dict[str, Any], common: dict[str, Any]) -> None:
         codes = list(c.get("violation_codes") or [])
         descs = list(c.get("violation_descriptions") or [])
@@ -355,24 +459,24 @@ class Writer:
                       else Severity.MINOR for s in sevs]
         if not severities and options.get("severity_by_code"):
             severities = [_severity_by_code(code, options["severity_by_code"]) for code in codes]
-        insp = Inspection(
-            entity_id=entity_id, inspection_date=c["inspection_date"],
-            inspection_type=InspectionType(c.get("inspection_type") or "routine"),
-            selection_reason=SelectionReason(c.get("selection_reason") or "unknown"),
-            selection_probability=c.get("selection_probability"),
-            result=InspectionResult(c["result"]) if c.get("result") else None,
-            serious_violation=any(s != Severity.MINOR for s in severities) if count else False,
-            violation_count=c.get("violation_count") if c.get("violation_count") is not None else count,
-            inspectors_text="、".join(inspectors)[:500] or None,
-            notes=(f"follow-up of {c['follow_up_of']}" if c.get("follow_up_of") else None),
-            published=True, **common)
-        db.session.add(insp)
-        for i in range(count):  # linked through the relationship: no flush per inspection
-            db.session.add(Violation(
-                entity_id=entity_id, inspection=insp, code=codes[i] if i < len(codes) else None,
-                description=descs[i] if i < len(descs) else None,
-                severity=severities[i] if i < len(severities) else Severity.MINOR,
-                found_date=c["inspection_date"], **{**common, "external_id": f"{source.source_key}#{i + 1}"}))
+        ref = Ref()
+        self.add(Inspection, {
+            "entity_id": entity_id, "inspection_date": c["inspection_date"],
+            "inspection_type": InspectionType(c.get("inspection_type") or "routine"),
+            "selection_reason": SelectionReason(c.get("selection_reason") or "unknown"),
+            "selection_probability": c.get("selection_probability"),
+            "result": InspectionResult(c["result"]) if c.get("result") else None,
+            "serious_violation": any(s != Severity.MINOR for s in severities) if count else False,
+            "violation_count": c.get("violation_count") if c.get("violation_count") is not None else count,
+            "inspectors_text": "、".join(inspectors)[:500] or None,
+            "notes": (f"follow-up of {c['follow_up_of']}" if c.get("follow_up_of") else None),
+            "published": True, **common, REF: ref})
+        for i in range(count):
+            self.add(Violation, {
+                "entity_id": entity_id, "inspection_id": ref, "code": codes[i] if i < len(codes) else None,
+                "description": descs[i] if i < len(descs) else None,
+                "severity": severities[i] if i < len(severities) else Severity.MINOR,
+                "found_date": c["inspection_date"], **{**common, "external_id": f"{source.source_key}#{i + 1}"}})
 
 
 def _severity_by_code(code: str, ranges: list[list[Any]]) -> Severity:
@@ -403,4 +507,4 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-__all__ = ["IDENTITY_FIELDS", "LinkMethod", "Writer"]
+__all__ = ["IDENTITY_FIELDS", "LinkMethod", "Ref", "Source", "Writer"]

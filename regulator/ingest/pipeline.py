@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -22,14 +23,22 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from models import (
+    Address,
     Agency,
     BatchStatus,
+    EntityAddress,
+    EntityEvent,
+    EntityName,
+    EntityPhone,
+    EntityRole,
     ImportBatch,
     Inspection,
     Licence,
     LinkMethod,
     MarketEntity,
     MatchReview,
+    Person,
+    Phone,
     RecordType,
     SourceRecord,
     SourceStatus,
@@ -40,7 +49,7 @@ from ..extensions import db
 from ..identifiers import check_uscc
 from ..signals import notify_records_changed
 from .errors import FileError, IngestError, MappingError, RowError
-from .facts import Writer
+from .facts import Source, Writer
 from .limits import too_long
 from .mapping import FileMapping, load_mapping
 from .readers import SourceFile, read_file
@@ -66,6 +75,11 @@ class IngestOptions:
     #: stop after this many chunks (tests simulate an interrupted import)
     max_chunks: int | None = None
     progress: Callable[[int], Any] | None = None
+    #: keep the writer's caches (every phone, person, entity name, address and phone link) for the next
+    #: import in this process, and take the ones the last import kept when nothing was added to those
+    #: tables since (``_stamp``): reading them again per file costs more than a small file's import. For a
+    #: run of imports with no other writer meanwhile (a directory of files, a benchmark).
+    reuse_index: bool = False
 
 
 @dataclass
@@ -81,7 +95,7 @@ class Prepared:
     uscc_raw: str | None = None
     uscc: str | None = None  # valid, normalised
     resolution: Resolution = field(default_factory=Resolution)
-    source: SourceRecord | None = None
+    source: Source | None = None
 
 
 def content_hash(raw: dict[str, Any]) -> str:
@@ -166,7 +180,8 @@ def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], o
         log.info("resuming batch %d of %s at row %d", batch.id, filename, batch.report.get("checkpoint", 0))
     started = time.perf_counter()
     index = EntityIndex.load()
-    writer = Writer(agency.id, index)
+    writer = _take_writer(agency.id, index) if options.reuse_index else None
+    writer = writer or Writer(agency.id, index)
     position = int(batch.report.get("checkpoint", 0))
     chunks = 0
     if options.progress and position:
@@ -189,7 +204,37 @@ def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], o
         if options.progress:
             options.progress(len(chunk))
     _finish(batch, writer, time.perf_counter() - started)
+    if options.reuse_index:
+        _keep_writer(writer)
     return batch
+
+
+_kept: dict[str, Any] = {}
+_kept_lock = threading.Lock()
+#: tables whose rows the writer's caches hold (EntityEvent: merges and splits move them)
+_STAMPED = (MarketEntity, EntityName, EntityAddress, EntityPhone, EntityRole, Phone, Person, Address, EntityEvent)
+
+
+def _stamp() -> tuple[Any, ...]:
+    """The highest id of each table the writer caches: unchanged when nobody added rows to them."""
+    return tuple(db.session.execute(select(*[select(func.max(m.id)).scalar_subquery() for m in _STAMPED])).one())
+
+
+def _take_writer(agency_id: int, index: EntityIndex) -> Writer | None:
+    """The writer the last import of this process kept, if it is of this database and still current."""
+    with _kept_lock:
+        kept = dict(_kept)
+        _kept.clear()  # one import at a time uses it; a concurrent one reads its own
+    if not kept or kept["engine"] is not db.engine or kept["stamp"] != _stamp():
+        return None
+    writer = kept["writer"]
+    writer.agency_id, writer.index = agency_id, index
+    return writer
+
+
+def _keep_writer(writer: Writer) -> None:
+    with _kept_lock:
+        _kept.update(engine=db.engine, stamp=_stamp(), writer=writer)
 
 
 def _finish(batch: ImportBatch, writer: Writer, seconds: float) -> None:
@@ -275,38 +320,42 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, chunk:
     _resolve_refs(agency, fmap, fresh)
     rejected = Counter()
     findings = Counter()
+    rows: dict[int, dict[str, Any]] = {}
     for item in fresh:
         status = SourceStatus.REJECTED if item.errors else SourceStatus.ACCEPTED
         for err in item.errors:
             rejected[f"{err.column or 'row'}: {_reason(err.message)}"] += 1
         for f in item.findings:
             findings[f["kind"]] += 1
-        item.source = SourceRecord(
-            agency_id=agency.id, batch_id=batch.id, row_number=item.row_number, content_hash=item.content_hash,
-            record_type=fmap.record_type, source_key=_source_key(fmap, item), raw=item.raw,
-            canonical=jsonable(item.canonical) if not item.errors else None, status=status,
-            errors=[e.as_dict() for e in item.errors], findings=item.findings, uscc_raw=item.uscc_raw,
-            uscc_valid=(item.uscc is not None) if item.uscc_raw else None)
-        db.session.add(item.source)
-    db.session.flush()
+        source_key = _source_key(fmap, item)
+        rows[id(item)] = row = {
+            "agency_id": agency.id, "batch_id": batch.id, "row_number": item.row_number,
+            "content_hash": item.content_hash, "record_type": fmap.record_type, "source_key": source_key,
+            "raw": item.raw, "canonical": jsonable(item.canonical) if not item.errors else None, "status": status,
+            "errors": [e.as_dict() for e in item.errors], "findings": item.findings, "uscc_raw": item.uscc_raw,
+            "uscc_valid": (item.uscc is not None) if item.uscc_raw else None, "entity_id": None,
+            "link_method": None, "link_probability": None, "linked_at": None}
+        item.source = writer.source(row, fmap.record_type, source_key)
     accepted = [i for i in fresh if not i.errors]
     writer.prefetch_addresses([i.canonical for i in accepted])
     touched = _link(accepted, fmap, writer, index, options)
     reviews = 0
+    now = utcnow()
     for item in accepted:
         res = item.resolution
         src = item.source
-        src.entity_id, src.link_method, src.link_probability = res.entity_id, res.method, res.probability
-        src.linked_at = utcnow() if res.entity_id else None
+        src.link_method = res.method
+        rows[id(item)].update(entity_id=res.entity_id, link_method=res.method, link_probability=res.probability,
+                              linked_at=now if res.entity_id else None)
         if res.candidate_id and res.entity_id:
-            db.session.add(MatchReview(source_record_id=src.id, candidate_entity_id=res.candidate_id,
-                                       provisional_entity_id=res.entity_id, probability=res.probability or 0.0,
-                                       match_weights=_weights(res.match_weights)))
+            writer.add(MatchReview, {"source_record_id": src.ref, "candidate_entity_id": res.candidate_id,
+                                     "provisional_entity_id": res.entity_id, "probability": res.probability or 0.0,
+                                     "match_weights": _weights(res.match_weights)})
             reviews += 1
         if fmap.record_type == RecordType.REGISTRATION and res.entity_id:
             writer.registration(res.entity_id, item.canonical, src, item.uscc)
         writer.write(fmap.record_type, res.entity_id, item.canonical, src, fmap.options)
-    db.session.flush()
+    writer.flush()
     batch.rows_read += len(items)
     batch.rows_duplicate += duplicates
     batch.rows_accepted += len(accepted)
@@ -425,8 +474,7 @@ def _link(items: list[Prepared], fmap: FileMapping, writer: Writer, index: Entit
         for item in items:
             item.canonical["_investor_id"] = _investor(item.canonical, index)
     touched = {i.resolution.entity_id for i in items if i.resolution.entity_id is not None}
-    if fmap.record_type != RecordType.REGISTRATION:
-        writer.prefetch_entities(touched)
+    writer.prefetch_entities(touched)
     for item in items:
         res = item.resolution
         if res.entity_id is None:
@@ -470,19 +518,30 @@ def _site(address: str | None) -> str:
 def _create_new(items: list[Prepared], fmap: FileMapping, writer: Writer) -> None:
     """One new entity per new-entity group (and per distinct valid code within a group)."""
     groups: dict[tuple[str, str | None], list[Prepared]] = {}
+    codes_of: dict[str | None, set[str]] = {}
+    for item in items:
+        if item.uscc:
+            codes_of.setdefault(item.resolution.new_group, set()).add(item.uscc)
     for item in items:
         res = item.resolution
         if res.entity_id is not None or res.method not in (LinkMethod.NEW, LinkMethod.REVIEW):
             continue
-        codes = {i.uscc for i in items if i.resolution.new_group == res.new_group and i.uscc}
+        codes = codes_of.get(res.new_group, set())
         key_code = item.uscc if item.uscc else (sorted(codes)[0] if len(codes) == 1 else None)
         groups.setdefault((res.new_group or f"x{id(item)}", key_code), []).append(item)
-    for (_group, code), members in groups.items():
-        first = next((m for m in members if fmap.record_type == RecordType.REGISTRATION), members[0])
-        uscc = code if code and code not in writer.index.by_uscc else None
-        entity = writer.new_entity(first.canonical, uscc, first.source)
+    firsts = []
+    for members in groups.values():
+        firsts.append(next((m for m in members if fmap.record_type == RecordType.REGISTRATION), members[0]))
+    claimed: set[str] = set()
+    wanted = []
+    for (_group, code), first in zip(groups, firsts, strict=True):
+        uscc = code if code and code not in writer.index.by_uscc and code not in claimed else None
+        if uscc:
+            claimed.add(uscc)
+        wanted.append((first.canonical, uscc, first.source))
+    for members, entity_id in zip(groups.values(), writer.new_entities(wanted), strict=True):
         for member in members:
-            member.resolution.entity_id = entity.id
+            member.resolution.entity_id = entity_id
 
 
 def _investor(c: dict[str, Any], index: EntityIndex) -> int | None:

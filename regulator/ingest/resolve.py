@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -33,7 +34,27 @@ from ..extensions import db
 from ..identifiers import org_code_check_char
 from ..text import normalise_address, parse_address
 
+if TYPE_CHECKING:
+    from ..linkage.entity_rows import EntityRows
+
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1 << 18)
+def _site(address: str) -> str:
+    """Premises of an address (cached: the index parses every known address on each import)."""
+    return parse_address(address).site
+
+
+@lru_cache(maxsize=1 << 18)
+def _norm(address: str) -> str:
+    return normalise_address(address)
+
+
+def _entity_rows() -> EntityRows:
+    from ..linkage.entity_rows import EntityRows  # Splink is imported when an import first needs it
+
+    return EntityRows()
 
 
 @dataclass
@@ -60,8 +81,8 @@ class EntityIndex:
     #: premises (number and street, no unit) -> entities there: links address-only records
     by_site: dict[str, set[int]] = field(default_factory=dict)
     address_ids: dict[str, int] = field(default_factory=dict)
-    frame_rows: list[dict[str, Any]] = field(default_factory=list)
-    _frame: pd.DataFrame | None = None
+    #: identity rows of the entities (what Splink matches against), features prepared once per import
+    rows: EntityRows = field(default_factory=lambda: _entity_rows())
 
     @classmethod
     def load(cls) -> EntityIndex:
@@ -84,14 +105,14 @@ class EntityIndex:
             district[eid] = dist
             if norm:
                 index.by_address.setdefault(norm, set()).add(eid)
-                index.by_site.setdefault(parse_address(text).site, set()).add(eid)
-            index.frame_rows.append({"entity_id": eid, "name": name, "address": text, "district": dist,
+                index.by_site.setdefault(_site(text), set()).add(eid)
+            index.rows.add({"entity_id": eid, "name": name, "address": text, "district": dist,
                                      "legal_rep": reps.get(eid), "phone": phones.get(eid), "latitude": lat,
                                      "longitude": lon})
         for eid, name in db.session.execute(
                 select(EntityName.entity_id, EntityName.name).where(EntityName.kind != "registered")).all():
             if eid in district:
-                index.frame_rows.append({"entity_id": eid, "name": name, "address": None,
+                index.rows.add({"entity_id": eid, "name": name, "address": None,
                                          "district": district[eid], "legal_rep": reps.get(eid),
                                          "phone": phones.get(eid)})
         for eid, text, norm in db.session.execute(
@@ -99,12 +120,12 @@ class EntityIndex:
                 .join(Address, Address.id == EntityAddress.address_id)).all():
             if eid in district:
                 index.by_address.setdefault(norm, set()).add(eid)
-                index.by_site.setdefault(parse_address(text).site, set()).add(eid)
-                index.frame_rows.append({"entity_id": eid, "name": None, "address": text,
+                index.by_site.setdefault(_site(text), set()).add(eid)
+                index.rows.add({"entity_id": eid, "name": None, "address": text,
                                          "district": district[eid], "legal_rep": reps.get(eid),
                                          "phone": phones.get(eid)})
         index.address_ids = dict(db.session.execute(select(Address.text_norm, Address.id)).all())
-        log.debug("entity index: %d usccs, %d identity rows", len(index.by_uscc), len(index.frame_rows))
+        log.debug("entity index: %d usccs, %d identity rows", len(index.by_uscc), len(index.rows))
         return index
 
     def add_uscc(self, uscc: str, entity_id: int) -> None:
@@ -116,20 +137,15 @@ class EntityIndex:
                      legal_rep: str | None = None, phone: str | None = None, latitude: float | None = None,
                      longitude: float | None = None) -> None:
         """A new identity row for matching later chunks (a new entity, or a new variant of one)."""
-        self.frame_rows.append({"entity_id": entity_id, "name": name, "address": address, "district": district,
-                                "legal_rep": legal_rep, "phone": phone, "latitude": latitude,
-                                "longitude": longitude})
-        self._frame = None
+        self.rows.add({"entity_id": entity_id, "name": name, "address": address, "district": district,
+                       "legal_rep": legal_rep, "phone": phone, "latitude": latitude, "longitude": longitude})
         if address:
-            self.by_address.setdefault(normalise_address(address), set()).add(entity_id)
-            self.by_site.setdefault(parse_address(address).site, set()).add(entity_id)
+            self.by_address.setdefault(_norm(address), set()).add(entity_id)
+            self.by_site.setdefault(_site(address), set()).add(entity_id)
 
     def frame(self) -> pd.DataFrame:
         """The entities frame of ``match_records``."""
-        if self._frame is None:
-            cols = ["entity_id", "name", "address", "district", "legal_rep", "phone", "latitude", "longitude"]
-            self._frame = pd.DataFrame(self.frame_rows, columns=cols).drop_duplicates(ignore_index=True)
-        return self._frame
+        return self.rows.frame()
 
 
 def tax_number_org(code: str) -> str | None:
@@ -156,7 +172,7 @@ def probabilistic(rows: list[tuple[int, dict[str, Any], str | None]], index: Ent
 
     if not rows:
         return {}
-    decisions = match_records(match_frame(rows), index.frame(), settings)
+    decisions = match_records(match_frame(rows), index.rows, settings)
     out: dict[int, Resolution] = {}
     for rec in decisions.itertuples(index=False):
         prob = float(rec.probability)

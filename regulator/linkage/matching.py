@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from .dedupe import group_new_records
 from .engine import best_per_record, cap_block_keys, term_frequencies
+from .entity_rows import EntityRows
 from .explain import weights_by_comparison
 from .model import TrainedModel, load_model, settings_dict
 from .profiles import UID, get_profile
@@ -113,15 +114,16 @@ def _distinct_entity_rows(entities: pd.DataFrame) -> pd.DataFrame:
     return entities.drop_duplicates(ignore_index=True)
 
 
-def match_records(records: pd.DataFrame, entities: pd.DataFrame,
+def match_records(records: pd.DataFrame, entities: pd.DataFrame | EntityRows,
                   settings: LinkageSettings | None = None) -> pd.DataFrame:
     """Match each record to a known entity, to review, or to a new entity (deduplicated within the batch).
 
     ``records``: rid (unique int), name, address, district, legal_rep, phone, latitude, longitude,
-    uscc_raw; ``entities``: entity_id, the same identity fields, several rows per entity allowed. Any
-    identity field may be null or absent. Optional: ``alt_name`` (another name of the record, e.g. an
-    "also known as"), ``record_date`` on records and ``valid_from`` / ``valid_to`` on entity rows (a
-    record dated within a row's period agrees with it: licence terms, registration to cancellation).
+    uscc_raw; ``entities``: entity_id, the same identity fields, several rows per entity allowed (or an
+    ``EntityRows``, whose features are prepared once across calls). Any identity field may be null or
+    absent. Optional: ``alt_name`` (another name of the record, e.g. an "also known as"),
+    ``record_date`` on records and ``valid_from`` / ``valid_to`` on entity rows (a record dated within
+    a row's period agrees with it: licence terms, registration to cancellation).
     Returns one row per record, in input order: rid, entity_id (Int64, NA if none), probability,
     decision ("link" | "review" | "new"), new_group (Int64, shared by the unlinked records of this
     batch that are one new entity) and match_weights (dict or None).
@@ -129,16 +131,20 @@ def match_records(records: pd.DataFrame, entities: pd.DataFrame,
     settings = settings or LinkageSettings()
     started = time.perf_counter()
     records = _check_frame(records, "records", "rid")
-    entities = _distinct_entity_rows(_check_frame(entities, "entities", "entity_id"))
+    if not isinstance(entities, EntityRows):
+        entities = _distinct_entity_rows(_check_frame(entities, "entities", "entity_id"))
     result = _empty_result(records["rid"])
     if records.empty:
         return result
     profile, model = get_profile(settings.profile), settings.trained_model()
     expanded, owner = _with_alt_names(records)
     right = profile.prepare(expanded.assign(**{UID: np.arange(len(expanded))}))
-    if not entities.empty:
-        entity_ids = entities["entity_id"].to_numpy(dtype="int64")
-        left = profile.prepare(entities.assign(**{UID: np.arange(len(entities))}))
+    if len(entities):
+        if isinstance(entities, EntityRows):
+            entity_ids, left = entities.entity_ids(), entities.prepared(profile.name)
+        else:
+            entity_ids = entities["entity_id"].to_numpy(dtype="int64")
+            left = profile.prepare(entities.assign(**{UID: np.arange(len(entities))}))
         tf = term_frequencies(left, entity_ids, profile.tf_columns, profile.tf_smoothing)
         left, right_capped = cap_block_keys([left, right], profile)
         prior = min(0.5, model.match_rate / max(len(np.unique(entity_ids)), 1))

@@ -8,6 +8,7 @@ copied onto them level by level: the same trained model drives DuckDB here and S
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -94,13 +95,25 @@ def load_model(profile: str, path: Path | str | None = None) -> TrainedModel:
     return _cache[key]
 
 
+#: rendered settings: key -> (profile, model, settings); the objects are kept so that an id is never reused
+_rendered: dict[tuple[Any, ...], tuple[Profile, Any, dict[str, Any]]] = {}
+
+
 def settings_dict(profile: Profile, link_type: str, *, dialect: str = "duckdb", model: TrainedModel | None = None,
                   prior: float = 1e-4, blocking: list[Any] | None = None) -> dict[str, Any]:
     """Splink settings for ``dialect`` with the model's m/u probabilities on every level.
 
     Usable as ``Linker(tables, settings_dict(...))`` on DuckDB, and on Spark with ``dialect="spark"``
-    and ``SparkAPI`` tables: the comparisons are rendered in that backend's SQL.
+    and ``SparkAPI`` tables: the comparisons are rendered in that backend's SQL. Rendered settings are
+    kept per (profile, link type, dialect, model): rendering parses every level's SQL (~0.5 s), and
+    ingest asks for the same settings twice per chunk with only the prior changed.
     """
+    key = (profile.name, link_type, dialect, id(model))
+    cached = _rendered.get(key) if blocking is None else None
+    if cached is not None and cached[0] is profile and cached[1] is model:
+        settings = copy.deepcopy(cached[2])
+        settings["probability_two_random_records_match"] = prior
+        return settings
     creator = SettingsCreator(
         link_type=link_type,
         unique_id_column_name=UID,
@@ -113,6 +126,12 @@ def settings_dict(profile: Profile, link_type: str, *, dialect: str = "duckdb", 
     settings = creator.create_settings_dict(dialect)
     if model is not None:
         apply_parameters(settings, model)
+    if blocking is None:
+        if len(_rendered) > 32:
+            _rendered.clear()
+        kept = copy.deepcopy(settings)
+        kept.pop("linker_uid", None)  # each Linker draws its own
+        _rendered[key] = (profile, model, kept)
     return settings
 
 
