@@ -113,6 +113,7 @@ def feature_table() -> tuple[pd.DataFrame, pd.DataFrame]:
     insp = insp.loc[ours | insp["inspection_type"].ne("routine")].copy()
     ours = insp["inspection_id"].isin(canvass["inspection_id"])
     outcome = canvass.set_index("inspection_id")["critical"]
+    insp["serious_violation"] = insp["serious_violation"].map({True: 1.0, False: 0.0})  # None: unknown
     insp.loc[ours, "serious_violation"] = insp.loc[ours, "inspection_id"].map(outcome)
     unknown = ours & insp["serious_violation"].isna()
     insp.loc[unknown, ["violation_count", "result"]] = np.nan  # outcomes not stored: unknown, not "none found"
