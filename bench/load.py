@@ -61,7 +61,8 @@ def build(url: str, entities: int, seed: int = 7) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import func, select, text
 
-    from bench.profile import _app, _fresh_database, _queries
+    from bench.databases import fresh_database
+    from bench.profile import _app, _queries
     from bench.profile_world import load_world
     from models import MarketEntity, Role
     from regulator.extensions import db
@@ -69,7 +70,7 @@ def build(url: str, entities: int, seed: int = 7) -> dict:
     from regulator.services import users as user_service
 
     figures: dict = {"entities": entities}
-    _fresh_database(url)
+    fresh_database(url)
     app = _app(url)
     with app.app_context():
         upgrade()
