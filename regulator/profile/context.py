@@ -50,7 +50,9 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
     personal = can_see_personal_data(user, entity.id)
     kind = request.args.get("kind") or None
     agency = request.args.get("agency", type=int)
-    timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), request.args.get("page", 1, type=int))
+    all_agencies = list(db.session.scalars(select(Agency).order_by(Agency.code)))
+    timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), request.args.get("page", 1, type=int),
+                         agencies={a.id: a for a in all_agencies})
     owner = getattr(user, "role", None) == Role.ENTERPRISE and user.entity_id == entity.id
     page_agencies = {item.record.agency_id for item in timeline.items}
     internals = {a: may_see_agency_internals(user, a) for a in page_agencies}
@@ -77,7 +79,6 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
         "objections": objections,
         "repairs": repairs,
         "limited": agencies is not None,
-        "agency_names": dict(db.session.execute(select(Agency.id, Agency.name)).all()),
-        "agency_choices": [(a, n) for a, n in db.session.execute(select(Agency.id, Agency.name).order_by(Agency.code))
-                           if agencies is None or a in agencies],
+        "agency_names": {a.id: a.name for a in all_agencies},
+        "agency_choices": [(a.id, a.name) for a in all_agencies if agencies is None or a.id in agencies],
     }
