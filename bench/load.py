@@ -199,17 +199,16 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / tick
 
 
-def postgres_backends() -> list[int]:
-    """The PostgreSQL server's processes (the database's share of the CPU)."""
-    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
-            and (p / "comm").exists() and _comm(p).startswith(("postgres", "postmaster"))]
+def postgres_backends(url: str) -> list[int]:
+    """The server processes of the database's other sessions (gunicorn's pooled connections): its CPU share."""
+    from sqlalchemy import create_engine, text
 
-
-def _comm(proc: Path) -> str:
-    try:
-        return (proc / "comm").read_text()
-    except OSError:
-        return ""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        pids = list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                      "AND pid <> pg_backend_pid()")))
+    engine.dispose()
+    return pids
 
 
 def workers_of(master: int) -> list[int]:
@@ -411,7 +410,7 @@ def run(args: argparse.Namespace) -> dict:
                 continue
             load_before = os.getloadavg()[0]
             servers = [proc.pid, *workers_of(proc.pid)]
-            database = postgres_backends()
+            database = postgres_backends(args.url)
             cpu_before = cpu_seconds(servers), cpu_seconds(database)
             result = load(base, insp_cookie if scenario == "tasks" else cookie, scenario, sample_path,
                           args.duration, args.clients)
