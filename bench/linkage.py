@@ -102,7 +102,7 @@ def chicago(data: Path, args: argparse.Namespace) -> tuple[float, float, float, 
     counts = decisions["decision"].value_counts().to_dict()
     if args.dump:
         shown = ins[test].reset_index(drop=True)[["DBA_Name", "AKA_Name", "Address", "Inspection_Date", "License"]]
-        decisions.drop(columns=["match_weights"]).assign(truth=truth, **shown).to_csv(args.dump, index=False)
+        decisions.assign(truth=truth, **shown).to_csv(args.dump, index=False)
     print(f"inspections={int(test.sum())} findable={findable} linked={int(linked.sum())} correct={tp} "
           f"wrong={int(linked.sum()) - tp} missed={findable - tp} decisions={counts} seconds={seconds:.1f}")
     return (*scores(tp, int(linked.sum()), findable), int(test.sum()) / seconds)

@@ -117,12 +117,60 @@ def first_name_groups(first_names: pd.Series) -> pa.Array:
                     type=pa.list_(pa.string()))
 
 
+_SOUNDEX = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3"), "l": "4",
+            **dict.fromkeys("mn", "5"), "r": "6"}
+
+
+def soundex(name: str | None) -> str | None:
+    """American Soundex of a name (letters only; None when it has none).
+
+    Hand-written (a dozen lines) rather than a new dependency: no phonetic library is installed, DuckDB
+    has no soundex, and a precomputed column blocks the same way on every Splink backend.
+    """
+    letters = "".join(ch for ch in (name or "").lower() if "a" <= ch <= "z")
+    if not letters:
+        return None
+    code, previous = letters[0], _SOUNDEX.get(letters[0], "")
+    for ch in letters[1:]:
+        digit = _SOUNDEX.get(ch, "")
+        if digit and digit != previous:
+            code += digit
+        if ch not in "hw":  # h and w do not separate two letters of one code; vowels do
+            previous = digit
+    return (code + "000")[:4]
+
+
+def surname_keys(first_names: pd.Series, surnames: pd.Series) -> pd.Series:
+    """The surname, or the last word of a name given as one word ("gibb", "h.o.forbes") when there is none.
+
+    A lone word is usually the surname here ("gibb" against "jamea gibb"), so blocking on this key pairs
+    such records with the full names; the name comparison already has a level for a surname given as the
+    other's first name.
+    """
+    lone = first_names.str.split(r"[\s.]+").str[-1].where(~first_names.str.contains(" ", na=False))
+    return surnames.fillna(lone).mask(lambda k: k.str.len().fillna(0) < 2)
+
+
 def prepare_historical(frame: pd.DataFrame) -> pa.Table:
     """Historical figures: names (and the nickname groups of the first name), date of birth, birthplace,
-    postcode, gender, occupation."""
+    postcode, gender, occupation; blocking keys derived from them (surname key, its Soundex, the first
+    name's first nickname group, birth decade, postcode area)."""
     table = _table(frame, HISTORICAL_COLUMNS)
-    first = table.column("first_name").to_pandas()
-    return table.append_column("first_groups", first_name_groups(first))
+    first, surname = table.column("first_name").to_pandas(), table.column("surname").to_pandas()
+    groups = first_name_groups(first)
+    key = surname_keys(first, surname)
+    dob, postcode = table.column("dob").to_pandas(), table.column("postcode_fake").to_pandas()
+    derived = {
+        "first_groups": groups,
+        "first_group": pa.array([g[0] if g else None for g in groups.to_pylist()], pa.string()),
+        "surname_key": pa.array(key, pa.string(), from_pandas=True),
+        "surname_sx": pa.array([soundex(k) if isinstance(k, str) else None for k in key], pa.string()),
+        "birth_decade": pa.array(dob.str.slice(0, 3).where(dob.str.len() >= 4), pa.string(), from_pandas=True),
+        "postcode_area": pa.array(postcode.str.split(" ").str[0], pa.string(), from_pandas=True),
+    }
+    for name, values in derived.items():
+        table = table.append_column(name, values)
+    return table
 
 
 _INITIAL = ("(length(first_name_l) <= 2 OR length(first_name_r) <= 2) "
@@ -174,12 +222,18 @@ def historical_comparisons() -> list[Any]:
 
 
 def historical_blocking() -> list[Any]:
-    """Date of birth, surname or postcode alone (each pairs under two million), or a first name with more."""
-    return [block_on("dob"), block_on("surname"), block_on("postcode_fake"), block_on("first_name", "birth_place"),
+    """Date of birth, surname (or a lone name) or postcode alone (each pairs under two million), a first name
+    with more; then the nickname group or the surname's Soundex with a birthplace, birth decade or postcode
+    area, for names written differently in the two records (bessie marchant / elizabeth merchant)."""
+    return [block_on("dob"), block_on("surname_key"), block_on("postcode_fake"), block_on("first_name", "birth_place"),
             block_on("first_name", "substr(dob, 1, 4)"), block_on("first_name", "occupation"),
             block_on("substr(first_name, 1, 2)", "substr(surname, 1, 2)", "birth_place"),
             block_on("birth_place", "substr(dob, 1, 4)", "gender"),
-            block_on("split_part(postcode_fake, ' ', 1)", "substr(dob, 1, 4)")]
+            block_on("postcode_area", "substr(dob, 1, 4)"),
+            block_on("first_group", "birth_place"), block_on("first_group", "surname_sx"),
+            block_on("surname_sx", "birth_place"), block_on("occupation", "birth_place"),
+            block_on("surname_sx", "birth_decade"), block_on("first_group", "postcode_area"),
+            block_on("surname_sx", "postcode_area")]
 
 
 HISTORICAL = Profile(
