@@ -7,6 +7,7 @@ Register them with ``register_person_profiles()``; the platform itself links com
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,9 @@ FEBRL = Profile(
 
 
 HISTORICAL_COLUMNS = ("first_name", "surname", "dob", "birth_place", "postcode_fake", "gender", "occupation")
+#: words of a full name that are titles or particles, not names ("thomas clifford, 1st baron of chudleigh")
+NAME_PARTICLES = frozenset({"the", "of", "and", "de", "von", "van", "sir", "lord", "lady", "baron", "baronet", "earl",
+                            "viscount", "duke", "countess", "hon", "rev", "mrs", "miss", "dame", "kcb", "bt"})
 FIRST_NAMES = Path(__file__).parent / "data" / "first_names.csv"
 
 
@@ -151,6 +155,21 @@ def surname_keys(first_names: pd.Series, surnames: pd.Series) -> pd.Series:
     return surnames.fillna(lone).mask(lambda k: k.str.len().fillna(0) < 2)
 
 
+def other_names(full_names: pd.Series, first_names: pd.Series, surnames: pd.Series) -> pa.Array:
+    """The words of each full name besides its first name and surname (middle names, a second surname),
+    titles, particles, ordinals and initials left out; null when none remain."""
+    out = []
+    for full, first, last in zip(full_names.tolist(), first_names.tolist(), surnames.tolist(), strict=True):
+        if not isinstance(full, str):
+            out.append(None)
+            continue
+        seen = {first, last}
+        words = [w for w in re.split(r"[^a-z]+", full.lower()) if len(w) > 2 and w not in NAME_PARTICLES]
+        kept = sorted({w for w in words if w not in seen})
+        out.append(kept or None)
+    return pa.array(out, type=pa.list_(pa.string()))
+
+
 def prepare_historical(frame: pd.DataFrame) -> pa.Table:
     """Historical figures: names (and the nickname groups of the first name), date of birth, birthplace,
     postcode, gender, occupation; blocking keys derived from them (surname key, its Soundex, the first
@@ -167,6 +186,8 @@ def prepare_historical(frame: pd.DataFrame) -> pa.Table:
         "surname_sx": pa.array([soundex(k) if isinstance(k, str) else None for k in key], pa.string()),
         "birth_decade": pa.array(dob.str.slice(0, 3).where(dob.str.len() >= 4), pa.string(), from_pandas=True),
         "postcode_area": pa.array(postcode.str.split(" ").str[0], pa.string(), from_pandas=True),
+        "other_names": other_names(frame["full_name"] if "full_name" in frame.columns else pd.Series([None] * len(frame)),
+                                   first, surname),
     }
     for name, values in derived.items():
         table = table.append_column(name, values)
@@ -214,6 +235,9 @@ def historical_comparisons() -> list[Any]:
             cll.CustomLevel("abs(try_cast(substr(dob_l, 1, 4) AS INTEGER) - try_cast(substr(dob_r, 1, 4) AS INTEGER)) "
                             "<= 10", "Within ten years"),
             cll.ElseLevel()]),
+        cl.CustomComparison(output_column_name="other_names", comparison_description="middle names",
+                            comparison_levels=[cll.NullLevel("other_names"), cll.ArrayIntersectLevel("other_names", 2),
+                                               cll.ArrayIntersectLevel("other_names", 1), cll.ElseLevel()]),
         cl.PostcodeComparison("postcode_fake"),
         cl.ExactMatch("birth_place").configure(term_frequency_adjustments=True),
         cl.ExactMatch("gender"),
