@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="chicago: train on the inspections before --split (default) or use the shipped model")
     parser.add_argument("--cluster", choices=("average", "components"), default="average",
                         help="historical50k: average linkage (default) or connected components at --threshold")
-    parser.add_argument("--cut", type=float, default=0.1, help="historical50k: average-linkage cut")
+    parser.add_argument("--cut", type=float, default=0.15, help="historical50k: average-linkage cut")
     parser.add_argument("--split", default="2013-01-01", help="chicago: inspections before this date train")
     parser.add_argument("--dump", type=Path, help="chicago: write each inspection's decision and truth to this CSV")
     parser.add_argument("-v", "--verbose", action="store_true")

@@ -155,6 +155,33 @@ def surname_keys(first_names: pd.Series, surnames: pd.Series) -> pd.Series:
     return surnames.fillna(lone).mask(lambda k: k.str.len().fillna(0) < 2)
 
 
+#: London's boroughs and districts that records give as a birthplace where others say "london"
+LONDON_PLACES = frozenset({
+    "westminster", "camden", "lambeth", "marylebone", "southwark", "islington", "hackney", "chelsea", "kensington",
+    "hammersmith", "fulham", "wandsworth", "lewisham", "greenwich", "tower", "hamlets", "holborn", "bloomsbury",
+    "mayfair", "soho", "clerkenwell", "stepney", "whitechapel", "bermondsey", "battersea", "clapham", "brixton",
+    "hampstead", "highgate", "paddington", "pimlico", "chiswick", "ealing", "croydon", "bromley", "barnet",
+    "haringey", "brent", "newham", "richmond", "kingston", "merton", "sutton", "hounslow", "hillingdon", "harrow",
+    "enfield", "waltham", "redbridge", "havering", "bexley", "barking", "dagenham", "shoreditch", "finsbury",
+    "deptford", "woolwich", "stoke", "newington", "st", "pancras", "bethnal", "poplar", "london"})
+_PLACE_NOISE = frozenset({"and", "the", "city", "upon", "with", "county", "borough", "of", "on"})
+
+
+def place_words(places: pd.Series) -> pa.Array:
+    """The words of each birthplace ("bristol, city of" -> bristol), plus "london" for a London borough
+    ("westminster", "camden"): the same place given as a town in one record and its area in another."""
+    out = []
+    for place in places.tolist():
+        if not isinstance(place, str):
+            out.append(None)
+            continue
+        words = {w for w in re.split(r"[^a-z]+", place.lower()) if len(w) > 2 and w not in _PLACE_NOISE}
+        if words & (LONDON_PLACES - {"st", "stoke", "tower", "newington"}):
+            words.add("london")
+        out.append(sorted(words) or None)
+    return pa.array(out, type=pa.list_(pa.string()))
+
+
 def other_names(full_names: pd.Series, first_names: pd.Series, surnames: pd.Series) -> pa.Array:
     """The words of each full name besides its first name and surname (middle names, a second surname),
     titles, particles, ordinals and initials left out; null when none remain."""
@@ -186,6 +213,7 @@ def prepare_historical(frame: pd.DataFrame) -> pa.Table:
         "surname_sx": pa.array([soundex(k) if isinstance(k, str) else None for k in key], pa.string()),
         "birth_decade": pa.array(dob.str.slice(0, 3).where(dob.str.len() >= 4), pa.string(), from_pandas=True),
         "postcode_area": pa.array(postcode.str.split(" ").str[0], pa.string(), from_pandas=True),
+        "place_words": place_words(table.column("birth_place").to_pandas()),
         "other_names": other_names(frame["full_name"] if "full_name" in frame.columns else pd.Series([None] * len(frame)),
                                    first, surname),
     }
@@ -239,7 +267,12 @@ def historical_comparisons() -> list[Any]:
                             comparison_levels=[cll.NullLevel("other_names"), cll.ArrayIntersectLevel("other_names", 2),
                                                cll.ArrayIntersectLevel("other_names", 1), cll.ElseLevel()]),
         cl.PostcodeComparison("postcode_fake"),
-        cl.ExactMatch("birth_place").configure(term_frequency_adjustments=True),
+        cl.CustomComparison(output_column_name="birth_place", comparison_description="birthplace", comparison_levels=[
+            cll.NullLevel("birth_place"),
+            cll.ExactMatchLevel("birth_place").configure(tf_adjustment_column="birth_place", tf_adjustment_weight=1.0),
+            cll.ArrayIntersectLevel("place_words", 1).configure(
+                label_for_charts="A word of the place in common, or London and one of its boroughs"),
+            cll.ElseLevel()]),
         cl.ExactMatch("gender"),
         cl.ExactMatch("occupation").configure(term_frequency_adjustments=True),
     ]
