@@ -214,8 +214,7 @@ def prepare_historical(frame: pd.DataFrame) -> pa.Table:
         "birth_decade": pa.array(dob.str.slice(0, 3).where(dob.str.len() >= 4), pa.string(), from_pandas=True),
         "postcode_area": pa.array(postcode.str.split(" ").str[0], pa.string(), from_pandas=True),
         "place_words": place_words(table.column("birth_place").to_pandas()),
-        "other_names": other_names(frame["full_name"] if "full_name" in frame.columns else pd.Series([None] * len(frame)),
-                                   first, surname),
+        "other_names": other_names(frame.get("full_name", pd.Series([None] * len(frame))), first, surname),
     }
     for name, values in derived.items():
         table = table.append_column(name, values)

@@ -71,7 +71,8 @@ _NAME_PREFIX = ("least(length(name_core_l), length(name_core_r)) >= 4 AND "
                 "substr(name_core_r, 1, length(name_core_l)) = name_core_l)")
 
 #: "QDOBA MEXICAN GRILL" and "QDOBA MEXICAN EATS #2447", "LITTLE CAESAR'S PIZZA" and "LITTLE CAESAR ENTERPRISES"
-_NAME_HEAD = "length(name_core_l) >= 8 AND length(name_core_r) >= 8 AND substr(name_core_l, 1, 8) = substr(name_core_r, 1, 8)"
+_NAME_HEAD = ("length(name_core_l) >= 8 AND length(name_core_r) >= 8 AND "
+              "substr(name_core_l, 1, 8) = substr(name_core_r, 1, 8)")
 
 
 def company_comparisons() -> list[Any]:
