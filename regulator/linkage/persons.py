@@ -213,6 +213,8 @@ def prepare_historical(frame: pd.DataFrame) -> pa.Table:
         "surname_sx": pa.array([soundex(k) if isinstance(k, str) else None for k in key], pa.string()),
         "birth_decade": pa.array(dob.str.slice(0, 3).where(dob.str.len() >= 4), pa.string(), from_pandas=True),
         "postcode_area": pa.array(postcode.str.split(" ").str[0], pa.string(), from_pandas=True),
+        "postcode_sector": pa.array(postcode.str.slice(0, -2).where(postcode.str.contains(" ", na=False)),
+                                    pa.string(), from_pandas=True),
         "place_words": place_words(table.column("birth_place").to_pandas()),
         "other_names": other_names(frame.get("full_name", pd.Series([None] * len(frame))), first, surname),
     }
@@ -228,6 +230,32 @@ _INITIAL = ("(length(first_name_l) <= 2 OR length(first_name_r) <= 2) "
 def _tf(level: Any) -> Any:
     """A level whose agreement is weighed by how common the surname is (Splink's term frequencies)."""
     return level.configure(tf_adjustment_column="surname", tf_adjustment_weight=1.0)
+
+
+def _place_comparison() -> Any:
+    """Birthplace and postcode as one comparison: both say where the person is from, and as two comparisons
+    their agreement was counted twice (Splink takes comparisons as independent), so that strangers born in
+    one town outscored a person's own records written with a town in one and its borough in the other."""
+    comparable = ("(birth_place_l IS NOT NULL AND birth_place_r IS NOT NULL) OR "
+                  "(postcode_fake_l IS NOT NULL AND postcode_fake_r IS NOT NULL)")
+    return cl.CustomComparison(output_column_name="place", comparison_description="birthplace and postcode",
+                               comparison_levels=[
+        cll.CustomLevel(f"NOT ({comparable})", "Nothing to compare").configure(is_null_level=True),
+        cll.And(cll.ExactMatchLevel("postcode_fake"), cll.ExactMatchLevel("birth_place")).configure(
+            label_for_charts="Same postcode and birthplace"),
+        cll.ExactMatchLevel("postcode_fake").configure(label_for_charts="Same postcode"),
+        cll.And(cll.ExactMatchLevel("postcode_sector"), cll.ExactMatchLevel("birth_place")).configure(
+            label_for_charts="Same postcode sector and birthplace"),
+        cll.ExactMatchLevel("birth_place").configure(tf_adjustment_column="birth_place", tf_adjustment_weight=1.0,
+                                                     label_for_charts="Same birthplace"),
+        cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same postcode sector"),
+        cll.And(cll.ExactMatchLevel("postcode_area"), cll.ArrayIntersectLevel("place_words", 1)).configure(
+            label_for_charts="Same postcode area, a birthplace word in common"),
+        cll.ExactMatchLevel("postcode_area").configure(label_for_charts="Same postcode area"),
+        cll.ArrayIntersectLevel("place_words", 1).configure(
+            label_for_charts="A word of the birthplace in common, or London and one of its boroughs"),
+        cll.ElseLevel(),
+    ])
 
 
 def historical_comparisons() -> list[Any]:
@@ -265,13 +293,7 @@ def historical_comparisons() -> list[Any]:
         cl.CustomComparison(output_column_name="other_names", comparison_description="middle names",
                             comparison_levels=[cll.NullLevel("other_names"), cll.ArrayIntersectLevel("other_names", 2),
                                                cll.ArrayIntersectLevel("other_names", 1), cll.ElseLevel()]),
-        cl.PostcodeComparison("postcode_fake"),
-        cl.CustomComparison(output_column_name="birth_place", comparison_description="birthplace", comparison_levels=[
-            cll.NullLevel("birth_place"),
-            cll.ExactMatchLevel("birth_place").configure(tf_adjustment_column="birth_place", tf_adjustment_weight=1.0),
-            cll.ArrayIntersectLevel("place_words", 1).configure(
-                label_for_charts="A word of the place in common, or London and one of its boroughs"),
-            cll.ElseLevel()]),
+        _place_comparison(),
         cl.ExactMatch("gender"),
         cl.ExactMatch("occupation").configure(term_frequency_adjustments=True),
     ]
