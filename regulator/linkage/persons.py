@@ -275,6 +275,9 @@ def historical_comparisons() -> list[Any]:
         _tf(cll.ExactMatchLevel("surname")),
         cll.CustomLevel("first_name_l = surname_r OR surname_l = first_name_r",
                         "A surname given as the other's first name"),
+        cll.ExactMatchLevel("first_name").configure(
+            tf_adjustment_column="first_name", tf_adjustment_weight=1.0,
+            label_for_charts="Same first name, surname differs or missing (weighed by how rare the name is)"),
         cll.ArrayIntersectLevel("first_groups").configure(label_for_charts="Same first name or nickname"),
         cll.Or(cll.JaroWinklerLevel("first_name", 0.8), cll.JaroWinklerLevel("surname", 0.8)),
         cll.ElseLevel(),
