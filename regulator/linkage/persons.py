@@ -285,7 +285,9 @@ def historical_comparisons() -> list[Any]:
     return [
         name,
         cl.CustomComparison(output_column_name="dob", comparison_description="date of birth", comparison_levels=[
-            cll.NullLevel("dob"), cll.ExactMatchLevel("dob"),
+            cll.NullLevel("dob"),
+            # 1850-01-01 often stands for "some time in 1850": a common date says less than a rare one
+            cll.ExactMatchLevel("dob").configure(tf_adjustment_column="dob", tf_adjustment_weight=1.0),
             # day and month swapped (1504-21-01 for 1504-01-21), or one digit wrong
             cll.CustomLevel("substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
                             "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)", "Day and month swapped"),
