@@ -5,11 +5,12 @@
     python bench/load.py faults                         # worker SIGKILL; database restart (own cluster, 5433)
 
 ``build`` generates the demo world (seed 7) and bulk-loads it with COPY (bench/profile_world.py), builds the
-name index, runs ANALYZE and creates a coordinator account. ``run`` starts gunicorn (deploy/gunicorn.conf.py,
-production config, JSON logs to a file) on a free loopback port, signs in once, and starts the load client
-in a second process (``client``: asyncio + httpx, N concurrent clients for a fixed time), once per
-scenario: the internal profile page, the public search API, and the inspector's ranked task list when that
-page exists. Each scenario reports requests/s, p50/p95/p99/max and errors.
+name index, runs VACUUM ANALYZE and creates a coordinator and an inspector account. ``run`` starts gunicorn
+(deploy/gunicorn.conf.py, production config, JSON logs to a file) on a free loopback port, signs in once,
+and starts the load client in a second process (``client``: asyncio streams, N concurrent keep-alive
+clients for a fixed time), once per scenario: the internal profile page, the public search API, and the
+inspector's ranked task list. Each scenario reports requests/s, p50/p95/p99/max, errors, the load average
+before it and the CPU seconds of the client, gunicorn and PostgreSQL (``cpu_ms_per_request``: all three).
 
 ``faults`` measures recovery: (1) one gunicorn worker SIGKILLed mid-run; (2) the database restarted under
 load. The restart uses a throwaway PostgreSQL cluster of its own (initdb under /tmp, port 5433, run as the
@@ -25,6 +26,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -61,7 +63,8 @@ def build(url: str, entities: int, seed: int = 7) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import func, select, text
 
-    from bench.profile import _app, _fresh_database, _queries
+    from bench.databases import fresh_database
+    from bench.profile import _app, _queries
     from bench.profile_world import load_world
     from models import MarketEntity, Role
     from regulator.extensions import db
@@ -69,7 +72,7 @@ def build(url: str, entities: int, seed: int = 7) -> dict:
     from regulator.services import users as user_service
 
     figures: dict = {"entities": entities}
-    _fresh_database(url)
+    fresh_database(url)
     app = _app(url)
     with app.app_context():
         upgrade()
@@ -86,8 +89,10 @@ def build(url: str, entities: int, seed: int = 7) -> dict:
         db.session.commit()
         figures["name_index_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        db.session.execute(text("ANALYZE"))
         db.session.commit()
+        # VACUUM too: freshly copied tables have no visibility map, so index-only scans would read the heap
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
         figures["analyze_s"] = time.perf_counter() - started
         user_service.create_user("bench.coord", PASSWORD, Role.COORDINATOR, agency_code="SAMR")
         user_service.create_user("bench.insp", PASSWORD, Role.INSPECTOR, agency_code="SAMR")
@@ -181,6 +186,31 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds these processes have used so far (gone ones count 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def postgres_backends(url: str) -> list[int]:
+    """The server processes of the database's other sessions (gunicorn's pooled connections): its CPU share."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        pids = list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                      "AND pid <> pg_backend_pid()")))
+    engine.dispose()
+    return pids
+
+
 def workers_of(master: int) -> list[int]:
     """The gunicorn master's worker pids."""
     path = Path(f"/proc/{master}/task/{master}/children")
@@ -227,31 +257,80 @@ def _paths(scenario: str, sample: dict, rng: random.Random) -> str:
     return _paths(rng.choice(sample["mixed"]), sample, rng)
 
 
+class _Connection:
+    """One keep-alive HTTP/1.1 connection on asyncio streams.
+
+    A few lines of parsing instead of an HTTP library: the client shares the server's two cores, and
+    httpx spent more CPU per request than some of the pages it measured.
+    """
+
+    def __init__(self, base: str, headers: dict[str, str]) -> None:
+        self.host, port = base.removeprefix("http://").split(":")
+        self.port = int(port)
+        self.head = "".join(f"{k}: {v}\r\n" for k, v in {"Host": f"{self.host}:{port}", **headers}.items()
+                            ).encode("latin-1") + b"\r\n"
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def get(self, path: str) -> int:
+        """GET ``path``; the status. A kept-alive connection the server closed meanwhile is retried once."""
+        for reused in (self.writer is not None, False):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                return await self._exchange(path)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if not reused:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _exchange(self, path: str) -> int:
+        self.writer.write(b"GET " + path.encode("ascii") + b" HTTP/1.1\r\n" + self.head)
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+        status = int(head[9:12])
+        length = re.search(r"\r\ncontent-length: *(\d+)", head)
+        if length:
+            await self.reader.readexactly(int(length.group(1)))
+        elif "transfer-encoding: chunked" in head:
+            while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                await self.reader.readexactly(size + 2)
+            await self.reader.readuntil(b"\r\n")
+        else:  # the body runs to the end of the connection
+            await self.reader.read()
+            self.close()
+        if "\r\nconnection: close" in head:
+            self.close()
+        return status
+
+
 async def _load(base: str, cookie: str, scenario: str, sample: dict, duration: float, clients: int,
                 seed: int) -> dict:
-    import httpx
-
     results: list[tuple[float, float, int | str]] = []  # (start offset, ms, status or error)
     started, started_epoch = time.perf_counter(), time.time()
     deadline = started + duration
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers={"Cookie": cookie, "Accept-Language": "zh-CN",
-                                                                    "User-Agent": USER_AGENT},
-                                 limits=limits, timeout=30, follow_redirects=False) as client:
+    headers = {"Cookie": cookie, "Accept-Language": "zh-CN", "User-Agent": USER_AGENT}
 
-        async def one(n: int) -> None:
-            rng = random.Random(seed * 1000 + n)
-            while time.perf_counter() < deadline:
-                path = _paths(scenario, sample, rng)
-                t0 = time.perf_counter()
-                try:
-                    response = await client.get(path)
-                    outcome: int | str = response.status_code
-                except httpx.HTTPError as exc:
-                    outcome = type(exc).__name__
-                results.append((t0 - started, (time.perf_counter() - t0) * 1000, outcome))
+    async def one(n: int) -> None:
+        rng = random.Random(seed * 1000 + n)
+        connection = _Connection(base, headers)
+        while time.perf_counter() < deadline:
+            path = _paths(scenario, sample, rng)
+            t0 = time.perf_counter()
+            try:
+                outcome: int | str = await asyncio.wait_for(connection.get(path), 30)
+            except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError) as exc:
+                connection.close()
+                outcome = type(exc).__name__
+            results.append((t0 - started, (time.perf_counter() - t0) * 1000, outcome))
+        connection.close()
 
-        await asyncio.gather(*(one(n) for n in range(clients)))
+    await asyncio.gather(*(one(n) for n in range(clients)))
     elapsed = time.perf_counter() - started
     ok = sorted(ms for _t, ms, status in results if status == 200)
     errors: dict[str, int] = {}
@@ -277,6 +356,8 @@ def client_main(args: argparse.Namespace) -> None:
     sample = json.loads(Path(args.sample).read_text())
     result = asyncio.run(_load(args.base, args.cookie, args.scenario, sample, args.duration, args.clients,
                                args.seed))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["client_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     print(json.dumps(result))  # noqa: T201 - the parent process reads this line
 
 
@@ -327,8 +408,20 @@ def run(args: argparse.Namespace) -> dict:
             if scenario == "tasks" and not tasks:
                 figures["scenarios"].append({"scenario": "tasks", "skipped": "no inspector task list served"})
                 continue
+            load_before = os.getloadavg()[0]
+            servers = [proc.pid, *workers_of(proc.pid)]
+            database = postgres_backends(args.url)
+            cpu_before = cpu_seconds(servers), cpu_seconds(database)
             result = load(base, insp_cookie if scenario == "tasks" else cookie, scenario, sample_path,
                           args.duration, args.clients)
+            servers = sorted({*servers, *workers_of(proc.pid)})
+            result.update(load_avg_before=round(load_before, 2),
+                          gunicorn_cpu_s=round(cpu_seconds(servers) - cpu_before[0], 1),
+                          postgres_cpu_s=round(cpu_seconds(database) - cpu_before[1], 1))
+            ok = result["requests"] - sum(result["errors"].values())
+            if ok:
+                result["cpu_ms_per_request"] = round(1000 * (result["gunicorn_cpu_s"] + result["postgres_cpu_s"]
+                                                             + result["client_cpu_s"]) / ok, 1)
             result.pop("per_second")
             result.pop("started_epoch")
             figures["scenarios"].append(result)

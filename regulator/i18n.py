@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 
@@ -70,7 +70,16 @@ def label(value: object) -> str:
     """The translated display label of an enum value (or the value itself when it has none)."""
     key = getattr(value, "value", value)
     text = LABELS.get(key)
-    return str(text) if text is not None else ("" if key is None else str(key))
+    if text is None:
+        return "" if key is None else str(key)
+    if not has_request_context():
+        return str(text)
+    # a list page asks for the same few labels once per row, and each gettext walks Flask-Babel's context:
+    # remembered for the request (its environ, which, unlike g, never outlives it)
+    memo = request.environ.setdefault("regulator.labels", {})
+    if key not in memo:
+        memo[key] = str(text)
+    return memo[key]
 
 
 _ = lazy_gettext

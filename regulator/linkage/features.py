@@ -145,6 +145,23 @@ def _coordinate(frame: pd.DataFrame, name: str, low: float, high: float) -> pa.A
     return pc.if_else(ok, values, pa.scalar(None, pa.float64()))
 
 
+#: "T1", "T-3", "TERM 3", "TERMINAL 2", "T3航站楼": the terminal of an airport, where every shop has one street
+#: address (O'Hare's is 11601 W TOUHY AVE) and a name or a unit that says which building it is in
+_TERMINAL = r"(?:^|[^a-z0-9])t(?:er|erm|ermi|erminal|ermnl)?\s*[-.]?\s*(?P<n>[1-9])(?:[^0-9]|$)"
+
+
+def _terminal(values: pa.Array) -> dict[str, pa.Array]:
+    match = pc.extract_regex(pc.fill_null(textvec.fold(values), ""), _TERMINAL)
+    number = pc.if_else(pc.is_valid(match), pc.struct_field(match, "n"), _NULL)
+    return {"t": pc.binary_join_element_wise(pa.scalar("t"), number, "")}
+
+
+def terminals(*columns: pa.Array) -> pa.Array:
+    """The terminal a row names ("t1" ...): from the first of ``columns`` (address, name, other name) that
+    names one; null when none does."""
+    return pc.coalesce(*[on_uniques(values, _terminal)["t"] for values in columns])
+
+
 def company_features(frame: pd.DataFrame, uid: np.ndarray) -> dict[str, pa.Array]:
     """The matching features of a records or entities frame, one row per input row (same order)."""
     names = on_uniques(text_column(frame, "name"), textvec.company_names)
@@ -155,6 +172,9 @@ def company_features(frame: pd.DataFrame, uid: np.ndarray) -> dict[str, pa.Array
         "name_norm": names["norm"], "name_core": names["core"], "name_city": names["city"],
         "addr_norm": addr["norm"], "addr_site": addr["site"], "addr_unit": addr["unit"],
         "addr_street": addr["street"], "addr_lo": addr["lo"], "addr_hi": addr["hi"],
+        # the record's, whichever of its names says it: an inspection's "also known as" often holds the terminal
+        "terminal": terminals(text_column(frame, "address"), text_column(frame, "name"),
+                              text_column(frame, "alt_name")),
         "district": on_uniques(text_column(frame, "district"), lambda v: {"d": districts(v)})["d"],
         "rep_norm": rep,
         "phone_norm": phones(text_column(frame, "phone")),

@@ -63,6 +63,18 @@ def _exact(col: str, tf: bool = False) -> Any:
     return level
 
 
+#: "SMOKEHOUSE" and "SMOKEHOUSE RESTAURANT", "JAPONAIS" and "JAPONAIS BY MORIMOTO": a trading name and
+#: the same name with a descriptor or a branch after it (cores have no spaces; substr/length/least read the
+#: same on DuckDB and Spark)
+_NAME_PREFIX = ("least(length(name_core_l), length(name_core_r)) >= 4 AND "
+                "(substr(name_core_l, 1, length(name_core_r)) = name_core_r OR "
+                "substr(name_core_r, 1, length(name_core_l)) = name_core_l)")
+
+#: "QDOBA MEXICAN GRILL" and "QDOBA MEXICAN EATS #2447", "LITTLE CAESAR'S PIZZA" and "LITTLE CAESAR ENTERPRISES"
+_NAME_HEAD = ("length(name_core_l) >= 8 AND length(name_core_r) >= 8 AND "
+              "substr(name_core_l, 1, 8) = substr(name_core_r, 1, 8)")
+
+
 def company_comparisons() -> list[Any]:
     """Name, region in the name, place, legal representative, phone, and the date against the period.
 
@@ -73,8 +85,10 @@ def company_comparisons() -> list[Any]:
     name = cl.CustomComparison(output_column_name="name", comparison_description="company name", comparison_levels=[
         _null("name_core"),
         _exact("name_norm", tf=True).configure(label_for_charts="Same name"),
-        _exact("name_core").configure(label_for_charts="Same trade name, legal suffix differs"),
+        _exact("name_core", tf=True).configure(label_for_charts="Same trade name, legal suffix differs"),
         GramOverlapLevel("name", 0.8),
+        cll.CustomLevel(_NAME_PREFIX, "One trade name begins with the other"),
+        cll.CustomLevel(_NAME_HEAD, "Trade names begin with the same eight characters"),
         GramOverlapLevel("name", 0.6),
         GramOverlapLevel("name", 0.4),
         cll.ElseLevel(),
@@ -105,7 +119,10 @@ def company_comparisons() -> list[Any]:
     period = cl.CustomComparison(output_column_name="period", comparison_description="date within the period",
                                  comparison_levels=[PeriodNullLevel().configure(is_null_level=True),
                                                     WithinPeriodLevel(0), WithinPeriodLevel(183), outside])
-    return [name, city, place, rep, phone, period]
+    # many businesses at one street address (an airport): the terminal named in the unit or the name decides
+    terminal = cl.CustomComparison(output_column_name="terminal", comparison_description="terminal (airports)",
+                                   comparison_levels=[_null("terminal"), _exact("terminal"), cll.ElseLevel()])
+    return [name, city, place, rep, phone, period, terminal]
 
 
 def company_blocking() -> list[Any]:
@@ -176,7 +193,7 @@ COMPANY = Profile(
             "bk_geo_name", "bk_prefix_number"),
     cap=100,
     match_rate=0.9,
-    tf_columns=("name_norm", "addr_norm"),
+    tf_columns=("name_norm", "name_core", "addr_norm"),
 )
 
 PROFILES: dict[str, Profile] = {COMPANY.name: COMPANY}

@@ -17,6 +17,7 @@ from models import Agency, CreditRepair, MarketEntity, Objection, Role
 
 from ..access import EntityAccess, can_see_personal_data, may_see_agency_internals
 from ..extensions import db
+from ..services import objections as objection_service
 from ..services import repairs as repair_service
 from .credit_view import credit_context
 from .identity import load_identity
@@ -35,13 +36,24 @@ def may_see_source(user: Any, agency_id: int) -> bool:
     return may_see_agency_internals(user, agency_id)
 
 
+REQUESTS_SHOWN = 100
+
+
 def requests_of(entity_id: int) -> tuple[list[Objection], list[CreditRepair]]:
     """The entity's objections and repair applications, newest first."""
     objections = list(db.session.scalars(select(Objection).where(Objection.entity_id == entity_id)
-                                         .order_by(Objection.id.desc()).limit(100)))
+                                         .order_by(Objection.id.desc()).limit(REQUESTS_SHOWN)))
     repairs = list(db.session.scalars(select(CreditRepair).where(CreditRepair.entity_id == entity_id)
-                                      .order_by(CreditRepair.id.desc()).limit(100)))
+                                      .order_by(CreditRepair.id.desc()).limit(REQUESTS_SHOWN)))
     return objections, repairs
+
+
+def _open_requests(objections: list[Objection], repairs: list[CreditRepair]) -> tuple[dict, dict] | None:
+    """The open ones by record, as the timeline wants them, when the lists hold all (else None: it asks)."""
+    if len(objections) >= REQUESTS_SHOWN or len(repairs) >= REQUESTS_SHOWN:
+        return None
+    return ({(o.record_type, o.record_id): o for o in reversed(objections) if o.status in objection_service.OPEN},
+            {(r.target_type, r.target_id): r for r in reversed(repairs) if r.status in repair_service.OPEN})
 
 
 def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request: Request) -> dict[str, Any]:
@@ -50,7 +62,11 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
     personal = can_see_personal_data(user, entity.id)
     kind = request.args.get("kind") or None
     agency = request.args.get("agency", type=int)
-    timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), request.args.get("page", 1, type=int))
+    all_agencies = list(db.session.scalars(select(Agency).order_by(Agency.code)))
+    objections, repairs = requests_of(entity.id) if access >= EntityAccess.FULL else ([], [])
+    timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), request.args.get("page", 1, type=int),
+                         agencies={a.id: a for a in all_agencies},
+                         open_requests=_open_requests(objections, repairs) if access >= EntityAccess.FULL else None)
     owner = getattr(user, "role", None) == Role.ENTERPRISE and user.entity_id == entity.id
     page_agencies = {item.record.agency_id for item in timeline.items}
     internals = {a: may_see_agency_internals(user, a) for a in page_agencies}
@@ -60,7 +76,6 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
             if item.kind in ("enforcement", "list_entry") and item.repair is None:
                 target = "enforcement_action" if item.kind == "enforcement" else "list_entry"
                 repairable[(item.kind, item.record.id)] = repair_service.eligibility(target, item.record)
-    objections, repairs = requests_of(entity.id) if access >= EntityAccess.FULL else ([], [])
     return {
         "entity": entity,
         "access": access,
@@ -77,7 +92,6 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
         "objections": objections,
         "repairs": repairs,
         "limited": agencies is not None,
-        "agency_names": dict(db.session.execute(select(Agency.id, Agency.name)).all()),
-        "agency_choices": [(a, n) for a, n in db.session.execute(select(Agency.id, Agency.name).order_by(Agency.code))
-                           if agencies is None or a in agencies],
+        "agency_names": {a.id: a.name for a in all_agencies},
+        "agency_choices": [(a.id, a.name) for a in all_agencies if agencies is None or a.id in agencies],
     }

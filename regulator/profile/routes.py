@@ -30,9 +30,12 @@ def entity(entity_id: int):
     access = entity_access(current_user, entity_id)
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
                  access=access.name, page=request.args.get("page", 1, type=int))
-    db.session.commit()  # before loading the page: a commit expires every loaded row
     context = build_profile(entity, current_user, access, request)
-    return render_template("profile/entity.html", panels=panels_for(entity, access), **context)
+    page = render_template("profile/entity.html", panels=panels_for(entity, access), **context)
+    # the view is committed before the page leaves (no page without its audit row); committing last
+    # spares re-loading the user and the entity that a commit would expire
+    db.session.commit()
+    return page
 
 
 def get_record_or_404(entity_id: int, kind_key: str, record_id: int) -> tuple[Any, Any, EntityAccess]:

@@ -82,8 +82,14 @@ def counts_by_kind(flt: TimelineFilter) -> dict[str, int]:
     return {k: n for k, n in db.session.execute(select(sub.c.kind, func.count()).group_by(sub.c.kind)).all()}
 
 
-def load_page(flt: TimelineFilter, page: int = 1, page_size: int = PAGE_SIZE) -> TimelinePage:
-    """One page of the timeline, newest first, fully loaded for display."""
+def load_page(flt: TimelineFilter, page: int = 1, page_size: int = PAGE_SIZE,
+              agencies: dict[int, Agency] | None = None,
+              open_requests: tuple[dict, dict] | None = None) -> TimelinePage:
+    """One page of the timeline, newest first, fully loaded for display.
+
+    ``agencies`` (by id) and ``open_requests`` (open objections and repair applications by record) spare
+    their queries when the caller has them already.
+    """
     counts = counts_by_kind(flt)
     total = counts.get(flt.kind, 0) if flt.kind in TIMELINE_KINDS else sum(counts.values())
     pages = max((total + page_size - 1) // page_size, 1)
@@ -102,9 +108,10 @@ def load_page(flt: TimelineFilter, page: int = 1, page_size: int = PAGE_SIZE) ->
         for row in db.session.scalars(select(model).where(model.id.in_(ids))):
             loaded[(key, row.id)] = row
         revisions[key] = revisions_for(key, ids)
-    agencies = {a.id: a for a in db.session.scalars(select(Agency))}
-    objections = objection_service.open_for_entity(flt.entity_id)
-    repairs = repair_service.open_for_entity(flt.entity_id)
+    if agencies is None:
+        agencies = {a.id: a for a in db.session.scalars(select(Agency))}
+    objections, repairs = open_requests or (objection_service.open_for_entity(flt.entity_id),
+                                            repair_service.open_for_entity(flt.entity_id))
     items = []
     for key, rid, day in keys:
         record = loaded[(key, rid)]

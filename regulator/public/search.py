@@ -6,15 +6,22 @@ core (regulator.text folds width, region and 有限责任公司/有限公司) an
 are skipped when rarer ones exist, so a lookup touches few index rows even at 100k+ entities. The few
 hundred candidates are then ranked by edit similarity of their cores (rapidfuzz) against every name the
 entity has had, so 华胜达 finds 华盛达 and a former name finds the entity under its current one.
+
+At a million entities the lookup stays bounded: a gram's postings are counted only up to the "common"
+threshold (a common gram's count is remembered per process for a while, as is the registry's size, which
+only sets the weights), candidates are ranked on (id, name) rows, and whole entities are loaded only for
+the page shown.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
+from flask import current_app
 from rapidfuzz import fuzz
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select, union_all
 
 from models import EntityName, EntityNameGram, MarketEntity, NameKind
 
@@ -29,16 +36,20 @@ MAX_RESULTS = 200
 MIN_SIMILARITY = 0.6
 #: a bigram in more than this share of all names is skipped while rarer bigrams remain
 COMMON_SHARE = 0.02
+#: seconds a process trusts its count of entities and of common grams' postings
+STATS_TTL = 300
 
 
 @dataclass
 class SearchHit:
     """One result: the entity, the name that matched when it is not the current one, and the score."""
 
-    entity: MarketEntity
+    entity_id: int
     matched_name: str | None
     matched_kind: str | None
     score: float
+    #: loaded for the hits of the page shown
+    entity: MarketEntity | None = None
 
 
 @dataclass
@@ -56,7 +67,13 @@ def _page(hits: list[SearchHit], page: int, page_size: int) -> SearchPage:
     total = len(hits)
     pages = (total + page_size - 1) // page_size
     start = (max(page, 1) - 1) * page_size
-    return SearchPage(hits[start:start + page_size], total, page, pages, capped=total >= MAX_RESULTS)
+    items = hits[start:start + page_size]
+    missing = [h.entity_id for h in items if h.entity is None]
+    if missing:
+        entities = {e.id: e for e in db.session.scalars(select(MarketEntity).where(MarketEntity.id.in_(missing)))}
+        for hit in items:
+            hit.entity = hit.entity or entities[hit.entity_id]
+    return SearchPage(items, total, page, pages, capped=total >= MAX_RESULTS)
 
 
 def _by_code(code: str) -> list[SearchHit]:
@@ -68,23 +85,57 @@ def _by_code(code: str) -> list[SearchHit]:
     else:  # a range on the unique index: a prefix search that both databases answer from the index
         stmt = stmt.where(MarketEntity.uscc >= code, MarketEntity.uscc < code + "Z")
     rows = db.session.scalars(stmt.order_by(MarketEntity.uscc).limit(MAX_RESULTS)).all()
-    return [SearchHit(e, None, None, 1.0) for e in rows]
+    return [SearchHit(e.id, None, None, 1.0, e) for e in rows]
 
 
-def _candidates(grams: set[str]) -> list[int]:
-    freq = dict(db.session.execute(select(EntityNameGram.gram, func.count())
-                                   .where(EntityNameGram.gram.in_(grams)).group_by(EntityNameGram.gram)).all())
+def _stats() -> dict:
+    """Per application (tests build many), remembered figures: population and common grams' counts."""
+    stats = current_app.extensions.setdefault("search_stats", {"until": 0.0, "population": 1, "common": {}})
+    if stats["until"] < time.monotonic():
+        stats["population"] = db.session.scalar(select(func.count(MarketEntity.id))) or 1
+        stats["common"] = {}
+        stats["until"] = time.monotonic() + STATS_TTL
+    return stats
+
+
+def _frequencies(grams: set[str], cap: int, known: dict[str, int]) -> dict[str, int]:
+    """Postings per gram, counted only up to ``cap`` (an index-only range of the primary key each)."""
+    freq = {g: known[g] for g in grams if g in known}
+    ask = sorted(grams - freq.keys())
+    if ask:
+        parts = [select(literal(g).label("gram"), func.count().label("n")).select_from(
+            select(EntityNameGram.entity_id).where(EntityNameGram.gram == g).limit(cap).subquery())
+            for g in ask]
+        for gram, n in db.session.execute(union_all(*parts)).all():
+            if n:
+                freq[gram] = n
+            if n >= cap:
+                known[gram] = n
+    return freq
+
+
+def _candidate_names(grams: set[str]) -> list[tuple[int, str, object]]:
+    """(entity id, name, kind or None for the current name) of the best-scoring candidates, in one query.
+
+    The candidates stay in the database (a CTE) rather than coming back as a long IN list twice.
+    """
+    stats = _stats()
+    population = stats["population"]
+    common = max(200, int(population * COMMON_SHARE))
+    freq = _frequencies(grams, common + 1, stats["common"])
     if not freq:
         return []
-    population = db.session.scalar(select(func.count(MarketEntity.id))) or 1
-    common = max(200, int(population * COMMON_SHARE))
     usable = [g for g in freq if freq[g] <= common] or sorted(freq, key=freq.get)[:2]
     weight = case({g: math.log(1 + population / freq[g]) for g in usable}, value=EntityNameGram.gram, else_=0.0)
     score = func.sum(weight)
-    rows = db.session.execute(select(EntityNameGram.entity_id, score).where(EntityNameGram.gram.in_(usable))
-                              .group_by(EntityNameGram.entity_id).order_by(score.desc(), EntityNameGram.entity_id)
-                              .limit(CANDIDATES)).all()
-    return [r[0] for r in rows]
+    candidate = (select(EntityNameGram.entity_id).where(EntityNameGram.gram.in_(usable))
+                 .group_by(EntityNameGram.entity_id).order_by(score.desc(), EntityNameGram.entity_id)
+                 .limit(CANDIDATES).cte("candidate"))
+    others = (select(EntityName.entity_id, EntityName.name, EntityName.kind)
+              .join(candidate, candidate.c.entity_id == EntityName.entity_id))
+    current = (select(MarketEntity.id, MarketEntity.name, literal(None, EntityName.kind.type))
+               .join(candidate, candidate.c.entity_id == MarketEntity.id).where(MarketEntity.merged_into_id.is_(None)))
+    return list(db.session.execute(union_all(others, current)).all())
 
 
 def _similarity(query_core: str, core: str) -> float:
@@ -98,28 +149,29 @@ def _similarity(query_core: str, core: str) -> float:
     return score
 
 
-def _rank(query: str, ids: list[int]) -> list[SearchHit]:
+def _rank(query: str, rows: list[tuple[int, str, object]]) -> list[SearchHit]:
+    """Hits without their entities (``_page`` loads those of the page shown), best first."""
     query_core = name_core(query)
-    entities = {e.id: e for e in db.session.scalars(
-        select(MarketEntity).where(MarketEntity.id.in_(ids), MarketEntity.merged_into_id.is_(None)))}
+    names = {eid: name for eid, name, kind in rows if kind is None}
     best: dict[int, tuple[float, str | None, str | None]] = {
-        eid: (_similarity(query_core, name_core(e.name)), None, None) for eid, e in entities.items()}
-    for entity_id, name, kind in db.session.execute(select(EntityName.entity_id, EntityName.name, EntityName.kind)
-                                                    .where(EntityName.entity_id.in_(list(entities)))):
+        eid: (_similarity(query_core, name_core(name)), None, None) for eid, name in names.items()}
+    for entity_id, name, kind in rows:
+        if kind is None or entity_id not in names:  # a current name, or a merged-away entity's
+            continue
         score = _similarity(query_core, name_core(name))
-        if score > best[entity_id][0] + 1e-9 and name != entities[entity_id].name:
+        if score > best[entity_id][0] + 1e-9 and name != names[entity_id]:
             best[entity_id] = (score, name, getattr(kind, "value", kind))
-    hits = [SearchHit(entities[eid], name, kind if kind != NameKind.REGISTERED.value else None, score)
-            for eid, (score, name, kind) in best.items() if score >= MIN_SIMILARITY]
-    hits.sort(key=lambda h: (-h.score, len(h.entity.name), h.entity.id))
-    return hits[:MAX_RESULTS]
+    ranked = sorted(((score, len(names[eid]), eid, name, kind) for eid, (score, name, kind) in best.items()
+                     if score >= MIN_SIMILARITY), key=lambda r: (-r[0], r[1], r[2]))
+    return [SearchHit(eid, name, kind if kind != NameKind.REGISTERED.value else None, score)
+            for score, _length, eid, name, kind in ranked[:MAX_RESULTS]]
 
 
 def _by_substring(norm: str) -> list[SearchHit]:
     rows = db.session.scalars(select(MarketEntity).where(MarketEntity.merged_into_id.is_(None),
                                                          MarketEntity.name_norm.contains(norm, autoescape=True))
                               .order_by(func.length(MarketEntity.name), MarketEntity.id).limit(MAX_RESULTS)).all()
-    return [SearchHit(e, None, None, 1.0) for e in rows]
+    return [SearchHit(e.id, None, None, 1.0, e) for e in rows]
 
 
 def search_entities(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
@@ -130,8 +182,8 @@ def search_entities(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Se
     hits = _by_code(normalise_uscc(query))
     if not hits:
         grams = grams_of(query)
-        ids = _candidates(grams) if grams and len(name_core(query)) > 1 else []
-        hits = _rank(query, ids) if ids else []
+        rows = _candidate_names(grams) if grams and len(name_core(query)) > 1 else []
+        hits = _rank(query, rows) if rows else []
         norm = normalise_name(query)
         if not hits and norm:
             hits = _by_substring(norm)

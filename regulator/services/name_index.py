@@ -12,6 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flask import has_app_context
 from sqlalchemy import delete, insert, select
@@ -27,6 +28,7 @@ CHUNK = 900
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=50_000)  # search ranks a few hundred candidates' names per query; parsing is the cost
 def name_core(name: str | None) -> str:
     """The part of a name that tells entities apart: no region, suffix, spaces or punctuation."""
     parsed = parse_company_name(name)

@@ -114,7 +114,11 @@ def test_gunicorn_serves_health_ready_pages_and_json_logs(served) -> None:  # no
 def test_killed_worker_is_replaced_and_service_recovers(served) -> None:  # noqa: ANN001
     """SIGKILL one worker: the master starts another and every later request succeeds."""
     base, _log, master = served
-    before = _workers(master)
+    for _ in range(600):  # with preload_app the first worker answers while the master still forks the second
+        before = _workers(master)
+        if len(before) == 2:
+            break
+        time.sleep(0.1)
     assert len(before) == 2
     os.kill(before[0], signal.SIGKILL)
     for _ in range(600):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from models import AuditLog, Role
 from regulator.access import EntityAccess
 from regulator.extensions import db
@@ -18,6 +20,21 @@ def test_internal_profile_views_are_audited(app, make, client, auth) -> None:  #
     assert client.get(f"/entities/{entity.id}").status_code == 200
     row = db.session.query(AuditLog).filter_by(action="profile.view").one()
     assert (row.username, row.role, row.entity_id) == ("coord", "coordinator", entity.id)
+
+
+def test_every_profile_page_served_has_its_audit_row_committed(app, make, client, auth) -> None:  # noqa: ANN001
+    """The view is committed before the page is returned (after rendering it): no page without its row."""
+    entities = [make.entity() for _ in range(3)]
+    make.user("coord", Role.COORDINATOR, agency_id=make.agency().id)
+    db.session.commit()
+    auth.login("coord")
+    for page, entity in enumerate(entities, start=1):
+        assert client.get(f"/entities/{entity.id}?page={page}").status_code == 200
+    with db.engine.connect() as other:  # a second connection sees committed rows only
+        rows = other.execute(select(AuditLog.entity_id, AuditLog.details).where(AuditLog.action == "profile.view")
+                             .order_by(AuditLog.id)).all()
+    assert [r.entity_id for r in rows] == [e.id for e in entities]
+    assert [r.details["page"] for r in rows] == [1, 2, 3]
 
 
 def test_panels_respect_access_and_context(app, make) -> None:  # noqa: ANN001
