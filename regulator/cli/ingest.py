@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..ingest import IngestError, IngestOptions, ingest_rows, open_import
+from ..ingest.pipeline import CHUNK_SIZE
 
 
 def _report(batch) -> list[str]:  # noqa: ANN001 - an ImportBatch
@@ -31,7 +32,7 @@ def _report(batch) -> list[str]:  # noqa: ANN001 - an ImportBatch
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--agency", "agency_code", required=True, help="Code of the agency that sent the file.")
 @click.option("--kind", default=None, help="File kind of the agency's mapping (default: from the file name).")
-@click.option("--chunk-size", default=2000, show_default=True, help="Rows per transaction (and checkpoint).")
+@click.option("--chunk-size", default=CHUNK_SIZE, show_default=True, help="Rows per transaction (and checkpoint).")
 @click.option("--notify/--no-notify", default=True, show_default=True,
               help="Update credit classes and the search index for the entities touched.")
 @click.option("--progress/--no-progress", default=True, show_default=True)

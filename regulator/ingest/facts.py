@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from models import (
     Address,
@@ -102,6 +102,27 @@ def _resolved(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.id if isinstance(v, Ref) else v) for k, v in row.items() if k != REF}
 
 
+def insert_ids(model: type, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into ``model``'s table in one statement and return their ids, in order.
+
+    PostgreSQL returns them (``INSERT … RETURNING`` in batches, sorted by parameter). SQLite cannot sort
+    a multi-row RETURNING, so SQLAlchemy would send one statement per row; instead the rows go in one
+    executemany and the ids are read back: SQLite has a single writer, and from its first row this
+    transaction holds the write lock, so the rows take consecutive ids ending at the table's highest.
+    """
+    table = model.__table__
+    if db.engine.dialect.name != "sqlite":
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(db.session.execute(stmt, rows).scalars().all())
+    db.session.execute(insert(table), rows)
+    last = db.session.scalar(select(func.max(table.c.id)))
+    first = last - len(rows) + 1
+    if db.session.scalar(select(func.count()).select_from(table).where(table.c.id >= first)) != len(rows):
+        raise RuntimeError(f"ids of the {len(rows)} rows just inserted into {model.__tablename__} are not "
+                           f"consecutive")  # cannot happen with one writer; refuse rather than mislink
+    return list(range(first, last + 1))
+
+
 @dataclass
 class _Pending:
     """A chunk's rows not yet inserted, per table, and its updates of existing rows."""
@@ -150,12 +171,11 @@ class Writer:
             if not rows:
                 continue
             if REF in rows[0]:
-                stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
-                ids = db.session.execute(stmt, [_resolved(r) for r in rows]).scalars().all()
+                ids = insert_ids(model, [_resolved(r) for r in rows])
                 for row, new_id in zip(rows, ids, strict=True):
                     row[REF].id = new_id
             else:
-                db.session.execute(insert(model), [_resolved(r) for r in rows])
+                db.session.execute(insert(model.__table__), [_resolved(r) for r in rows])
         if pending.entity_updates:
             db.session.execute(update(MarketEntity), [{"id": k, **v} for k, v in pending.entity_updates.items()])
         if pending.serious_inspections:
@@ -185,11 +205,7 @@ class Writer:
                              "latitude": c.get("latitude"), "longitude": c.get("longitude"),
                              "created_at": utcnow()}
         if phones:
-            table = Phone.__table__
-            rows = list(phones.values())
-            ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                     rows).scalars().all()
-            self.phones.update(zip(phones, ids, strict=True))
+            self.phones.update(zip(phones, insert_ids(Phone, list(phones.values())), strict=True))
         if not new:
             return
         db.session.execute(insert(Address), list(new.values()))
@@ -265,8 +281,7 @@ class Writer:
                          "address_id": self.address_id(c.get("address"), c.get("district"), c.get("latitude"),
                                                        c.get("longitude")),
                          "status": EntityStatus.ACTIVE})
-        ids = db.session.execute(insert(MarketEntity).returning(MarketEntity.id, sort_by_parameter_order=True),
-                                 rows).scalars().all()
+        ids = insert_ids(MarketEntity, rows)
         for entity_id, row, (c, uscc, source) in zip(ids, rows, firsts, strict=True):
             self.add(EntityName, {"entity_id": entity_id, "name": row["name"], "name_norm": row["name_norm"],
                                   "kind": NameKind.REGISTERED if source.record_type == RecordType.REGISTRATION

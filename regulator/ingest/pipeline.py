@@ -56,7 +56,7 @@ from .readers import SourceFile, read_file
 from .resolve import EntityIndex, Resolution, probabilistic, tax_number_org
 
 log = logging.getLogger(__name__)
-CHUNK_SIZE = 5000
+CHUNK_SIZE = 10_000
 #: record types whose rows need no entity
 ENTITYLESS = {RecordType.CONTEXT}
 
