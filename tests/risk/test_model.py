@@ -123,12 +123,18 @@ def test_one_outcome_is_refused() -> None:
         fit_and_evaluate(frames, rows)
 
 
-def test_marginal_probability_does_not_depend_on_the_nuisance_value() -> None:
+def _inspector_model() -> tuple[pd.DataFrame, RiskClassifier]:
+    """A synthetic world where a lenient inspector writes up few findings, and a model fitted on it."""
     X, y = _synthetic(1500)
     rng = np.random.default_rng(0)
     X["inspector"] = pd.Categorical(rng.choice(["strict", "lenient"], len(X)))
     y = np.where(X["inspector"] == "lenient", y * (rng.uniform(size=len(X)) < 0.3), y)
     model = RiskClassifier(n_estimators=80).fit(X, y)
+    return X, model
+
+
+def test_marginal_probability_does_not_depend_on_the_nuisance_value() -> None:
+    X, model = _inspector_model()
     weights = X["inspector"].value_counts()
     flipped = X.assign(inspector=pd.Categorical(np.where(X["inspector"] == "strict", "lenient", "strict")))
     np.testing.assert_allclose(marginal_proba(model, X, "inspector", weights),
@@ -137,11 +143,7 @@ def test_marginal_probability_does_not_depend_on_the_nuisance_value() -> None:
 
 
 def test_per_row_weights_follow_where_each_value_is_likely() -> None:
-    X, y = _synthetic(1500)
-    rng = np.random.default_rng(0)
-    X["inspector"] = pd.Categorical(rng.choice(["strict", "lenient"], len(X)))
-    y = np.where(X["inspector"] == "lenient", y * (rng.uniform(size=len(X)) < 0.3), y)
-    model = RiskClassifier(n_estimators=80).fit(X, y)
+    X, model = _inspector_model()
     every = pd.Series({"strict": 1.0, "lenient": 1.0})
     same = pd.DataFrame([[1.0, 1.0]] * len(X), columns=["strict", "lenient"], index=X.index)
     np.testing.assert_allclose(marginal_proba(model, X, "inspector", same),
