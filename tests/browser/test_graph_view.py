@@ -19,6 +19,10 @@ pytestmark = pytest.mark.browser
 def _click_node(page, node_id: str) -> None:  # noqa: ANN001
     """Click a node where Cytoscape drew it on the canvas (a real mouse click, not a JS call)."""
     page.locator("#relationship-graph").scroll_into_view_if_needed()
+    # Web fonts and the scroll move the canvas after Cytoscape cached its offset; let both settle first.
+    page.evaluate("() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => "
+                  "requestAnimationFrame(r))))")
+    page.wait_for_load_state("networkidle")
     pos = page.evaluate("id => window.relationshipGraph.getElementById(id).renderedPosition()", node_id)
     box = page.locator("#relationship-graph").bounding_box()
     page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
