@@ -5,6 +5,8 @@ Administrators see every agency's; a coordinator sees only those about records t
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +27,7 @@ from .forms import ObjectionDecisionForm, RepairDecisionForm
 nav_item("coordinator.objections", _l("Objections"), "coordinator", "admin", order=33)
 nav_item("coordinator.repairs", _l("Credit repair"), "coordinator", "admin", order=34)
 PAGE_SIZE = 50
+T = TypeVar("T", Objection, CreditRepair)
 
 
 def _listing(model, statuses: dict[str, tuple]):  # noqa: ANN001, ANN202
@@ -40,6 +43,14 @@ def _listing(model, statuses: dict[str, tuple]):  # noqa: ANN001, ANN202
     return rows, state, page, (total + PAGE_SIZE - 1) // PAGE_SIZE, total
 
 
+def agency_row_or_404(model: type[T], row_id: int) -> T:
+    """An objection or repair application about a record the coordinator's agency owns (any, for administrators)."""
+    row = db.session.get(model, row_id)
+    if row is None or not same_agency_or_admin(row.agency_id):
+        abort(404)
+    return row
+
+
 @bp.route("/objections")
 def objections():
     """Objections to the agency's records: open ones first by default, or decided, or all."""
@@ -50,18 +61,11 @@ def objections():
                            total=total)
 
 
-def agency_objection_or_404(objection_id: int) -> Objection:
-    """An objection about a record the coordinator's agency owns (any, for administrators)."""
-    objection = db.session.get(Objection, objection_id)
-    if objection is None or not same_agency_or_admin(objection.agency_id):
-        abort(404)
-    return objection
-
 
 @bp.route("/objections/<int:objection_id>", methods=["GET", "POST"])
 def objection(objection_id: int):
     """The record and the objection side by side; correct, withdraw or reject with a reason."""
-    objection = agency_objection_or_404(objection_id)
+    objection = agency_row_or_404(Objection, objection_id)
     kind, record = objection_service.target(objection)
     form = ObjectionDecisionForm()
     error_field = None
@@ -102,18 +106,10 @@ def repairs():
     return render_template("coordinator/repairs.html", rows=rows, state=state, page=page, pages=pages, total=total)
 
 
-def agency_repair_or_404(repair_id: int) -> CreditRepair:
-    """A repair application about a record the coordinator's agency owns (any, for administrators)."""
-    repair = db.session.get(CreditRepair, repair_id)
-    if repair is None or not same_agency_or_admin(repair.agency_id):
-        abort(404)
-    return repair
-
-
 @bp.route("/repairs/<int:repair_id>", methods=["GET", "POST"])
 def repair(repair_id: int):
     """The record and the application side by side; grant or reject with a reason."""
-    repair = agency_repair_or_404(repair_id)
+    repair = agency_row_or_404(CreditRepair, repair_id)
     record = repair_service.record_of(repair.target_type, repair.target_id)
     kind = KINDS[REPAIR_TARGETS[repair.target_type]]
     form = RepairDecisionForm()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +18,8 @@ from ..profile.context import build_profile
 from ..services import audit
 from . import bp
 
+T = TypeVar("T")
+
 nav_item("enterprise.index", _l("My enterprise"), "enterprise", order=30)
 RECORD_MODELS = {"inspection": Inspection, "violation": Violation, "enforcement": EnforcementAction,
                  "list_entry": ListEntry, "licence": Licence, "complaint": Complaint}
@@ -26,6 +30,19 @@ def own_entity_id() -> int:
     if current_user.entity_id is None:
         abort(403)
     return current_user.entity_id
+
+
+def own_or_404(model: type[T], row_id: int) -> T:
+    """A row of ``model`` that belongs to the signed-in enterprise's entity; 404 for any other."""
+    row = db.session.get(model, row_id)
+    if row is None or row.entity_id != own_entity_id():
+        abort(404)
+    return row
+
+
+def own_rows(model: type[T]) -> list[T]:
+    """Every row of ``model`` on the signed-in enterprise's entity, newest first."""
+    return list(db.session.scalars(select(model).where(model.entity_id == own_entity_id()).order_by(model.id.desc())))
 
 
 @bp.route("/")

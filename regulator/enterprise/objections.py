@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from models import Objection
 
@@ -16,25 +15,16 @@ from ..record_kinds import KINDS, form_value
 from ..services import objections as service
 from . import bp
 from .forms import ObjectionForm, WithdrawForm
-from .home import own_entity_id
+from .home import own_entity_id, own_or_404, own_rows
 
 nav_item("enterprise.objections", _l("My objections"), "enterprise", order=31)
 
-
-def own_objection_or_404(objection_id: int) -> Objection:
-    """An objection of the signed-in enterprise's entity; 404 for any other."""
-    objection = db.session.get(Objection, objection_id)
-    if objection is None or objection.entity_id != own_entity_id():
-        abort(404)
-    return objection
 
 
 @bp.route("/objections")
 def objections():
     """Every objection the enterprise raised, newest first, with its state."""
-    rows = db.session.scalars(select(Objection).where(Objection.entity_id == own_entity_id())
-                              .order_by(Objection.id.desc())).all()
-    return render_template("enterprise/objections.html", objections=rows)
+    return render_template("enterprise/objections.html", objections=own_rows(Objection))
 
 
 @bp.route("/objections/new/<kind>/<int:record_id>", methods=["GET", "POST"])
@@ -62,7 +52,7 @@ def objection_new(kind: str, record_id: int):
 @bp.route("/objections/<int:objection_id>")
 def objection(objection_id: int):
     """One objection: the record, the reason, every step so far and the decision."""
-    objection = own_objection_or_404(objection_id)
+    objection = own_or_404(Objection, objection_id)
     kind, record = service.target(objection)
     return render_template("enterprise/objection.html", objection=objection, kind=kind, record=record,
                            steps=service.history(service.SUBJECT, objection.id), form=WithdrawForm(),
@@ -72,7 +62,7 @@ def objection(objection_id: int):
 @bp.route("/objections/<int:objection_id>/withdraw", methods=["POST"])
 def objection_withdraw(objection_id: int):
     """Take an open objection back."""
-    objection = own_objection_or_404(objection_id)
+    objection = own_or_404(Objection, objection_id)
     form = WithdrawForm()
     if form.validate_on_submit():
         try:

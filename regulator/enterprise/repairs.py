@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from models import CreditRepair
 
@@ -17,25 +16,16 @@ from ..services import repairs as service
 from ..services.objections import history
 from . import bp
 from .forms import RepairForm
-from .home import own_entity_id
+from .home import own_entity_id, own_or_404, own_rows
 
 nav_item("enterprise.repairs", _l("Credit repair"), "enterprise", order=32)
 
-
-def own_repair_or_404(repair_id: int) -> CreditRepair:
-    """A repair application of the signed-in enterprise's entity; 404 for any other."""
-    repair = db.session.get(CreditRepair, repair_id)
-    if repair is None or repair.entity_id != own_entity_id():
-        abort(404)
-    return repair
 
 
 @bp.route("/repairs")
 def repairs():
     """Every application, newest first, with its state."""
-    rows = db.session.scalars(select(CreditRepair).where(CreditRepair.entity_id == own_entity_id())
-                              .order_by(CreditRepair.id.desc())).all()
-    return render_template("enterprise/repairs.html", repairs=rows)
+    return render_template("enterprise/repairs.html", repairs=own_rows(CreditRepair))
 
 
 @bp.route("/repairs/new/<target_type>/<int:target_id>", methods=["GET", "POST"])
@@ -63,7 +53,7 @@ def repair_new(target_type: str, target_id: int):
 @bp.route("/repairs/<int:repair_id>")
 def repair(repair_id: int):
     """One application: the record, the reason, every step and the decision."""
-    repair = own_repair_or_404(repair_id)
+    repair = own_or_404(CreditRepair, repair_id)
     record = service.record_of(repair.target_type, repair.target_id)
     kind = KINDS[REPAIR_TARGETS[repair.target_type]]
     return render_template("enterprise/repair.html", repair=repair, kind=kind, record=record,
