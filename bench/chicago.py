@@ -38,14 +38,17 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.chicago_platform import ingest_directory, licence_flags, read_canvass  # noqa: E402
+from bench.chicago_platform import ingest_directory, licence_flags, licence_names, read_canvass  # noqa: E402
 from risk.evaluate import schedule_gain, summary  # noqa: E402
-from risk.features import Timeline, build_features, to_days  # noqa: E402
+from risk.features import Timeline, build_features, namesake_counts, to_days  # noqa: E402
 from risk.model import RiskClassifier, marginal_proba, shares_by_group  # noqa: E402
 
 CITY_DAYS = 7.44
 FACILITY_LEVELS = 12  # the most frequent facility types; the rest are one level
 SEEDS = (0, 1, 2)
+#: LightGBM settings chosen on the 2013 validation windows (docs/benchmarks.md): half the features per tree and
+#: at least 300 inspections per leaf (the defaults, 0.8 and 20, fit the inspector's noise more)
+PARAMS = {"colsample_bytree": 0.5, "min_child_samples": 300}
 
 
 def truth_of(data_dir: Path) -> pd.DataFrame:
@@ -97,6 +100,20 @@ def flag_features(queries: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
+def chain_features(queries: pd.DataFrame) -> dict[str, np.ndarray]:
+    """How many businesses traded under the business's name (store numbers aside) before the day: outlets of
+    chains find fewer critical violations than single shops. From the licence terms' names and start days;
+    businesses without a licence term use their entity name."""
+    from sqlalchemy import select
+
+    from models import MarketEntity
+    from regulator.extensions import db
+
+    entity_names = pd.Series(dict(db.session.execute(select(MarketEntity.id, MarketEntity.name)).all()))
+    keys, days = queries["entity_id"].to_numpy("int64"), to_days(queries["as_of"])
+    return {"chain_size": namesake_counts(licence_names(), keys, days, fallback=entity_names)}
+
+
 def feature_table() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Features of every canvass inspection as of its day, and the inspections (ids, dates, outcomes).
 
@@ -122,7 +139,8 @@ def feature_table() -> tuple[pd.DataFrame, pd.DataFrame]:
     frames.attributes = ["latitude", "longitude"]
     queries = pd.DataFrame({"entity_id": canvass["entity_id"].astype("int64"), "as_of": canvass["inspection_date"]})
     X = build_features(frames, queries)
-    for name, values in {**history_excess(canvass, queries), **flag_features(queries)}.items():
+    for name, values in {**history_excess(canvass, queries), **flag_features(queries),
+                         **chain_features(queries)}.items():
         X[name] = values
     common = canvass["facility_type"].value_counts().index[:FACILITY_LEVELS]
     X["facility_type"] = pd.Categorical(canvass["facility_type"].where(canvass["facility_type"].isin(common)))
@@ -203,7 +221,7 @@ def run(data_dir: Path, cutoff: date, out: Path, with_inspector: bool, until: da
     score = np.zeros(int(test.sum()))
     weights = None if with_inspector else inspector_weights(X, canvass, train, test, weights_by)
     for seed in SEEDS:  # several seeds, averaged: steadier rankings than one model
-        model = RiskClassifier(random_state=seed).fit(X.loc[train], y[train], dates=dates[train])
+        model = RiskClassifier(random_state=seed, **PARAMS).fit(X.loc[train], y[train], dates=dates[train])
         if with_inspector:
             score += model.predict_proba(X.loc[test])[:, 1] / len(SEEDS)
         else:

@@ -123,3 +123,20 @@ def licence_flags() -> pd.DataFrame:
         frame[column] = pd.to_numeric(raw[column], errors="coerce").fillna(0).to_numpy()
     frame["start"] = pd.to_datetime(frame["start"], format="%Y-%m-%d", errors="coerce")
     return frame.drop(columns=["source_record_id"])
+
+
+def licence_names() -> pd.DataFrame:
+    """The trade name of every licence term: entity_id, name (DOING_BUSINESS_AS_NAME), start (the term's first
+    day), as the licence rows gave them."""
+    from sqlalchemy import String, cast, select
+
+    from models import Licence
+    from regulator.extensions import db
+
+    rows = db.session.execute(select(Licence.entity_id, cast(Licence.issue_date, String),
+                                     Licence.source_record_id).where(Licence.entity_id.is_not(None))).all()
+    frame = pd.DataFrame(rows, columns=["entity_id", "start", "source_record_id"])
+    raw = _raw(frame["source_record_id"].tolist(), ("DOING_BUSINESS_AS_NAME",))
+    frame["name"] = raw["DOING_BUSINESS_AS_NAME"].to_numpy()
+    frame["start"] = pd.to_datetime(frame["start"], format="%Y-%m-%d", errors="coerce")
+    return frame.drop(columns=["source_record_id"])

@@ -29,6 +29,7 @@ Frames (``RecordFrames``), each optional except ``entities``; dates may be ``dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -311,6 +312,49 @@ def _context_features(f: pd.DataFrame, days: np.ndarray) -> dict[str, np.ndarray
             out[f"ctx_{column}"] = np.where(has.any(axis=0), np.nansum(stacked, axis=0)
                                             / np.maximum(has.sum(axis=0), 1), np.nan)
     return out
+
+
+#: words that do not tell one trade name from another (legal forms, generic nouns)
+_NAME_NOISE = frozenset({"INC", "LLC", "CORP", "CO", "THE", "LTD", "STORE", "RESTAURANT"})
+_STORE_NUMBER_RE = re.compile(r"[#@].*$")
+_APOSTROPHE_RE = re.compile(r"['’`]")
+_NOT_LETTER_RE = re.compile(r"[\W\d_]+")
+
+
+def trade_name_key(name: object) -> str:
+    """A trade name without store numbers, digits, punctuation and legal forms ("SUBWAY #3421" and
+    "Subway 12" -> "SUBWAY"): the key that the outlets of one chain share. Hand-written: a few regular
+    expressions; the company-name parser in ``regulator.text`` keeps branch numbers apart on purpose."""
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return ""
+    text = _NOT_LETTER_RE.sub(" ", _APOSTROPHE_RE.sub("", _STORE_NUMBER_RE.sub("", str(name).upper())))
+    return " ".join(w for w in text.split() if w not in _NAME_NOISE)
+
+
+def namesake_counts(names: pd.DataFrame, keys: np.ndarray, days: np.ndarray,
+                    fallback: pd.Series | None = None) -> np.ndarray:
+    """How many businesses traded under the entity's trade name before the day (itself included; 0 where
+    the name is unknown or shorter than three letters): outlets of a chain against single shops.
+
+    ``names``: entity_id, name, start (one row per dated record naming the business, e.g. licence terms).
+    The entity's name is that of its latest record started before the day, else ``fallback`` (a name per
+    entity_id). A business counts from its first record under that name; later records change nothing.
+    """
+    frame = names.assign(key=names["name"].map(trade_name_key), day=to_days(names["start"]))
+    frame = frame.loc[(frame["key"].str.len() > 2) & (frame["day"] >= 0)]
+    codes = {k: i for i, k in enumerate(pd.unique(frame["key"]))}
+    code = frame["key"].map(codes).to_numpy("int64")
+    entity = pd.to_numeric(frame["entity_id"]).to_numpy("int64")
+    firsts = pd.DataFrame({"code": code, "entity": entity, "day": frame["day"].to_numpy()})
+    firsts = firsts.groupby(["code", "entity"], sort=False)["day"].min().reset_index()
+    members = Timeline(firsts["code"].to_numpy("int64"), firsts["day"].to_numpy("int64"))
+    own = Timeline(entity, frame["day"].to_numpy("int64"), {"code": code.astype(float)}).last("code", keys, days)
+    if fallback is not None:
+        spare = pd.Series(fallback).map(trade_name_key).map(codes).reindex(keys).to_numpy(float)
+        own = np.where(np.isnan(own), spare, own)
+    known = ~np.isnan(own)
+    counts = members.count(np.where(known, np.nan_to_num(own), 0).astype("int64"), days)
+    return np.where(known, counts, 0.0)
 
 
 def build_features(frames: RecordFrames, queries: pd.DataFrame) -> pd.DataFrame:

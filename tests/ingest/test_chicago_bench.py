@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.chicago_platform import ingest_directory, licence_flags, read_canvass
+from bench.chicago_platform import ingest_directory, licence_flags, licence_names, read_canvass
 
 LICENCE = ("ID,LICENSE_ID,ACCOUNT_NUMBER,LEGAL_NAME,DOING_BUSINESS_AS_NAME,ADDRESS,CITY,STATE,ZIP_CODE,WARD,"
            "LICENSE_DESCRIPTION,BUSINESS_ACTIVITY,LICENSE_NUMBER,APPLICATION_TYPE,LICENSE_TERM_START_DATE,"
@@ -73,3 +73,7 @@ def test_outcomes_after_the_cutoff_are_never_stored_and_read_back_as_unknown(sql
     flags = licence_flags().set_index("entity_id")
     assert flags.loc[canvass.loc["1", "entity_id"], "consumption_on_premises_incidental_activity"] == 1
     assert flags.loc[canvass.loc["2", "entity_id"], "tobacco"] == 1
+
+    names = licence_names().set_index("entity_id")
+    assert names.loc[canvass.loc["1", "entity_id"], "name"] == "ALPHA DINER"
+    assert str(names.loc[canvass.loc["2", "entity_id"], "start"].date()) == "2012-01-01"

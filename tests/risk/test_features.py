@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from risk.features import RecordFrames, build_features
+from risk.features import RecordFrames, build_features, namesake_counts, to_days, trade_name_key
 
 
 def _frames() -> RecordFrames:
@@ -102,3 +102,36 @@ def test_bad_input_is_named() -> None:
     frames.violations = frames.violations.drop(columns="severity")
     with pytest.raises(ValueError, match="violations frame lacks columns \\['severity'\\]"):
         build_features(frames, _queries("2023-01-01"))
+
+
+def test_trade_name_key_drops_store_numbers_and_legal_forms() -> None:
+    assert trade_name_key("SUBWAY #3421") == trade_name_key("Subway 12") == "SUBWAY"
+    assert trade_name_key("McDonald's Corp.") == trade_name_key("MCDONALDS") == "MCDONALDS"
+    assert trade_name_key("The Little Cafe, Inc.") == "LITTLE CAFE"
+    assert trade_name_key(None) == trade_name_key(np.nan) == ""
+
+
+def _names() -> pd.DataFrame:
+    return pd.DataFrame({"entity_id": [1, 2, 3, 4, 4],
+                         "name": ["SUBWAY #1", "Subway 22", "SUBWAY #3", "JOE'S DINER", "SUBWAY #9"],
+                         "start": pd.to_datetime(["2020-01-01", "2021-05-01", "2023-01-01", "2019-01-01",
+                                                  "2023-02-01"])})
+
+
+def test_namesake_counts_are_point_in_time() -> None:
+    """Businesses count under a name from their first record with it; records dated on or after the day
+    (a new outlet, a business renamed later) change nothing."""
+    keys = np.array([1, 3, 4, 5])
+    days = to_days(pd.Series(["2022-06-01"] * 4))
+    fallback = pd.Series({5: "Subway"})
+    before = namesake_counts(_names(), keys, days, fallback=fallback)
+    # outlets 1 and 2 opened before the day; 3 only later (its own name is not known yet: 0); 4 traded as
+    # JOE'S DINER then; 5 has no licence and goes by its entity name
+    assert before.tolist() == [2.0, 0.0, 1.0, 2.0]
+    later = pd.concat([_names(), pd.DataFrame({
+        "entity_id": [6, 7, 1], "name": ["SUBWAY #40", "JOE'S DINER", "SUBWAY"],
+        "start": pd.to_datetime(["2022-06-01", "2022-07-01", "2024-01-01"])})], ignore_index=True)
+    assert namesake_counts(later, keys, days, fallback=fallback).tolist() == before.tolist()
+    # a day later in 2023 sees the new outlets and the renamed business
+    assert namesake_counts(later, keys, to_days(pd.Series(["2023-03-01"] * 4)), fallback=fallback).tolist() \
+        == [5.0, 5.0, 5.0, 5.0]
