@@ -8,11 +8,12 @@ for the revisions of all its records, and one each for open objections and repai
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, literal, null, select, union_all
+from sqlalchemy import Integer, bindparam, func, literal, null, select, union_all
 
 from models import Agency
 
@@ -60,37 +61,57 @@ class TimelinePage:
     counts: dict[str, int]
 
 
-def _union(flt: TimelineFilter, all_kinds: bool = False):  # noqa: ANN202 - a SQLAlchemy selectable
+@functools.cache
+def _statement(kind: bool, agencies: bool, agency: bool, counts: bool):  # noqa: ANN202 - a SQLAlchemy statement
+    """The timeline statement for one combination of filters, built once per process.
+
+    The values travel as bound parameters (entity_id, kind, agencies, agency, limit, offset): building
+    this UNION, its CTE and subquery costs about a millisecond of CPU per request, executing it a tenth.
+    With ``counts`` the statement also returns the count of each kind (ignoring the kind filter) as rows
+    whose last column is the count; the page's rows have NULL there.
+    """
     parts = []
-    kinds = [flt.kind] if flt.kind in TIMELINE_KINDS and not all_kinds else list(TIMELINE_KINDS)
-    for key in kinds:
-        kind = KINDS[key]
-        model = kind.model
-        stmt = select(literal(key).label("kind"), model.id.label("id"),
-                      getattr(model, kind.date_field).label("day")).where(model.entity_id == flt.entity_id)
-        if flt.agencies is not None:
-            stmt = stmt.where(model.agency_id.in_(flt.agencies))
-        if flt.agency is not None:
-            stmt = stmt.where(model.agency_id == flt.agency)
-        parts.append(stmt)
-    return union_all(*parts)
+    for key in TIMELINE_KINDS:
+        spec = KINDS[key]
+        model = spec.model
+        part = select(literal(key).label("kind"), model.id.label("id"),
+                      getattr(model, spec.date_field).label("day")).where(model.entity_id == bindparam("entity_id"))
+        if agencies:
+            part = part.where(model.agency_id.in_(bindparam("agencies", expanding=True)))
+        if agency:
+            part = part.where(model.agency_id == bindparam("agency"))
+        parts.append(part)
+    timeline = union_all(*parts).cte("timeline") if counts else union_all(*parts).subquery("timeline")
+    keys = select(timeline.c.kind, timeline.c.id, timeline.c.day)
+    if kind:
+        keys = keys.where(timeline.c.kind == bindparam("kind"))
+    keys = (keys.order_by(timeline.c.day.desc(), timeline.c.kind, timeline.c.id.desc())
+            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+    if not counts:
+        return keys
+    page = keys.subquery("page")
+    return union_all(select(timeline.c.kind, null().label("id"), null().label("day"), func.count().label("n"))
+                     .group_by(timeline.c.kind),
+                     select(page.c.kind, page.c.id, page.c.day, null()))
 
 
-def _page_keys(sub, flt: TimelineFilter, page: int, page_size: int):  # noqa: ANN001, ANN202
-    stmt = select(sub.c.kind, sub.c.id, sub.c.day)
-    if flt.kind in TIMELINE_KINDS:
-        stmt = stmt.where(sub.c.kind == flt.kind)
-    return (stmt.order_by(sub.c.day.desc(), sub.c.kind, sub.c.id.desc())
-            .limit(page_size).offset((page - 1) * page_size))
+def _execute(flt: TimelineFilter, page: int, page_size: int, counts: bool):  # noqa: ANN202 - rows
+    kind = flt.kind in TIMELINE_KINDS
+    params = {"entity_id": flt.entity_id, "limit": page_size, "offset": (page - 1) * page_size}
+    if kind:
+        params["kind"] = flt.kind
+    if flt.agencies is not None:
+        params["agencies"] = sorted(flt.agencies)
+    if flt.agency is not None:
+        params["agency"] = flt.agency
+    stmt = _statement(kind, flt.agencies is not None, flt.agency is not None, counts)
+    return db.session.execute(stmt, params).all()
 
 
 def counts_and_keys(flt: TimelineFilter, page: int, page_size: int) -> tuple[dict[str, int], list[tuple]]:
     """In one statement: how many records of each kind the viewer may see (ignoring the kind filter),
     and the (kind, id, day) keys of page ``page``, newest first."""
-    sub = _union(flt, all_kinds=True).cte("timeline")
-    counts = select(sub.c.kind, null().label("id"), null().label("day"), func.count().label("n")).group_by(sub.c.kind)
-    keys = _page_keys(sub, flt, page, page_size).subquery("page")
-    rows = db.session.execute(union_all(counts, select(keys.c.kind, keys.c.id, keys.c.day, null()))).all()
+    rows = _execute(flt, page, page_size, counts=True)
     return ({kind: n for kind, _id, _day, n in rows if n is not None},
             [(kind, rid, day) for kind, rid, day, n in rows if n is None])
 
@@ -109,7 +130,7 @@ def load_page(flt: TimelineFilter, page: int = 1, page_size: int = PAGE_SIZE,
     pages = max((total + page_size - 1) // page_size, 1)
     page = min(asked, pages)
     if page != asked:  # past the last page: the last page is shown
-        keys = db.session.execute(_page_keys(_union(flt).subquery("timeline"), flt, page, page_size)).all()
+        keys = _execute(flt, page, page_size, counts=False)
     by_kind: dict[str, list[int]] = {}
     for key, rid, _day in keys:
         by_kind.setdefault(key, []).append(rid)
