@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import event
 
-from models import PenaltyType, Role, Severity
+from models import Address, AddressKind, EntityAddress, EntityPhone, PenaltyType, Phone, Role, Severity
 from regulator.extensions import db
 from regulator.record_kinds import KINDS
 from regulator.services.corrections import change_record
@@ -35,7 +35,8 @@ def _statements(client, path: str) -> tuple[list[str], str]:  # noqa: ANN001
 
 
 def test_profile_page_of_every_kind_of_record_within_its_statement_ceiling(app, make, client, auth) -> None:  # noqa: ANN001
-    """A page showing all five kinds of record, two of them corrected, takes at most 21 statements.
+    """A page showing all five kinds of record, two of them corrected, three phones and three operating
+    addresses takes at most 21 statements.
 
     user, entity with its address, audit row, agencies, whether there are objections or repair
     applications (one statement; none here, so neither list is loaded), timeline counts and page keys
@@ -51,6 +52,11 @@ def test_profile_page_of_every_kind_of_record_within_its_statement_ceiling(app, 
     make.enforcement(entity, samr, decision_date=START + timedelta(days=30), penalty_type=PenaltyType.WARNING)
     make.list_entry(entity, mee, added_date=START + timedelta(days=40))
     inspection = make.inspection(entity, mee, inspection_date=START + timedelta(days=50))
+    for i in range(3):  # phones and operating addresses, each shown on the page
+        phone = make._add(Phone(number=f"1380000000{i}", masked=f"138****000{i}"))
+        make._add(EntityPhone(entity_id=entity.id, phone_id=phone.id))
+        address = make._add(Address(text=f"福田区上限路{i}号", text_norm=f"福田区上限路{i}号"))
+        make._add(EntityAddress(entity_id=entity.id, address_id=address.id, kind=AddressKind.OPERATING))
     coord = make.user("coord", Role.COORDINATOR, agency_id=samr.id)
     change_record(KINDS["violation"], violation, changes={"severity": Severity.MINOR}, status=None,
                   reason="复核", user=coord, origin="test")
@@ -63,6 +69,7 @@ def test_profile_page_of_every_kind_of_record_within_its_statement_ceiling(app, 
     for kind in ("inspection", "violation", "enforcement", "list_entry", "complaint"):
         assert f'data-kind="{kind}"' in page
     assert page.count("History (1 changes)") == 2
+    assert "13800000002" in page and "福田区上限路2号" in page
     assert len(statements) <= 21, "\n".join(statements)
 
 
