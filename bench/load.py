@@ -186,29 +186,63 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def cpu_of(pid: int) -> float | None:
+    """User + system CPU seconds the process has used so far (None when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU seconds these processes have used so far (gone ones count 0)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
+    return sum(cpu_of(pid) or 0.0 for pid in pids)
 
 
-def postgres_backends(url: str) -> list[int]:
-    """The server processes of the database's other sessions (gunicorn's pooled connections): its CPU share."""
-    from sqlalchemy import create_engine, text
+class CpuMeter:
+    """CPU seconds of gunicorn (master and workers) and of the database's backends over a scenario.
 
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        pids = list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                                      "AND pid <> pg_backend_pid()")))
-    engine.dispose()
-    return pids
+    Sampled every half second while the load runs, so that a worker replaced meanwhile (max_requests)
+    and the connections it held still count up to their last sample instead of vanishing from the sum.
+    """
+
+    def __init__(self, url: str, master: int) -> None:
+        from sqlalchemy import create_engine
+
+        self.master = master
+        # autocommit: pg_stat_activity is a snapshot per transaction
+        self.engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+        self.conn = self.engine.connect()
+        self.start: dict[str, dict[int, float]] = {"gunicorn": {}, "postgres": {}}
+        self.last: dict[str, dict[int, float]] = {"gunicorn": {}, "postgres": {}}
+        self.sample(first=True)
+
+    def _pids(self) -> dict[str, list[int]]:
+        from sqlalchemy import text
+
+        backends = list(self.conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                               "AND pid <> pg_backend_pid()")))
+        return {"gunicorn": [self.master, *workers_of(self.master)], "postgres": backends}
+
+    def sample(self, first: bool = False) -> None:
+        """Remember each process's CPU so far; a process first seen after the start counts from zero."""
+        for group, pids in self._pids().items():
+            for pid in pids:
+                used = cpu_of(pid)
+                if used is None:
+                    continue
+                if first:
+                    self.start[group][pid] = used
+                self.last[group][pid] = used
+
+    def totals(self) -> dict[str, float]:
+        """CPU seconds per group since the first sample."""
+        self.sample()
+        self.conn.close()
+        self.engine.dispose()
+        return {group: sum(used - self.start[group].get(pid, 0.0) for pid, used in self.last[group].items())
+                for group in self.last}
 
 
 def workers_of(master: int) -> list[int]:
@@ -409,15 +443,16 @@ def run(args: argparse.Namespace) -> dict:
                 figures["scenarios"].append({"scenario": "tasks", "skipped": "no inspector task list served"})
                 continue
             load_before = os.getloadavg()[0]
-            servers = [proc.pid, *workers_of(proc.pid)]
-            database = postgres_backends(args.url)
-            cpu_before = cpu_seconds(servers), cpu_seconds(database)
-            result = load(base, insp_cookie if scenario == "tasks" else cookie, scenario, sample_path,
-                          args.duration, args.clients)
-            servers = sorted({*servers, *workers_of(proc.pid)})
-            result.update(load_avg_before=round(load_before, 2),
-                          gunicorn_cpu_s=round(cpu_seconds(servers) - cpu_before[0], 1),
-                          postgres_cpu_s=round(cpu_seconds(database) - cpu_before[1], 1))
+            meter = CpuMeter(args.url, proc.pid)
+            client = load(base, insp_cookie if scenario == "tasks" else cookie, scenario, sample_path,
+                          args.duration, args.clients, background=True)
+            while client.poll() is None:
+                time.sleep(0.5)
+                meter.sample()
+            result = collect(client)
+            cpu = meter.totals()
+            result.update(load_avg_before=round(load_before, 2), load_avg_after=round(os.getloadavg()[0], 2),
+                          gunicorn_cpu_s=round(cpu["gunicorn"], 1), postgres_cpu_s=round(cpu["postgres"], 1))
             ok = result["requests"] - sum(result["errors"].values())
             if ok:
                 result["cpu_ms_per_request"] = round(1000 * (result["gunicorn_cpu_s"] + result["postgres_cpu_s"]

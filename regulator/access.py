@@ -180,9 +180,12 @@ def entity_access(user: User | Any, entity_id: int) -> EntityAccess:
     return EntityAccess.NONE
 
 
-def get_entity_or_404(entity_id: int, need: EntityAccess = EntityAccess.AGENCY) -> MarketEntity:
-    """Fetch an entity the current user may see at level ``need``; 404 if missing, 403 if not allowed."""
-    entity = db.session.get(MarketEntity, entity_id)
+def get_entity_or_404(entity_id: int, need: EntityAccess = EntityAccess.AGENCY, options: tuple = ()) -> MarketEntity:
+    """Fetch an entity the current user may see at level ``need``; 404 if missing, 403 if not allowed.
+
+    ``options`` are loader options for the same query (e.g. its address joined instead of a second query).
+    """
+    entity = db.session.get(MarketEntity, entity_id, options=options)
     if entity is None:
         abort(404)
     if entity_access(current_user, entity_id) < need:

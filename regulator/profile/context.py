@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Request
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from models import Agency, CreditRepair, MarketEntity, Objection, Role
 
@@ -40,11 +40,20 @@ REQUESTS_SHOWN = 100
 
 
 def requests_of(entity_id: int) -> tuple[list[Objection], list[CreditRepair]]:
-    """The entity's objections and repair applications, newest first."""
-    objections = list(db.session.scalars(select(Objection).where(Objection.entity_id == entity_id)
-                                         .order_by(Objection.id.desc()).limit(REQUESTS_SHOWN)))
-    repairs = list(db.session.scalars(select(CreditRepair).where(CreditRepair.entity_id == entity_id)
-                                      .order_by(CreditRepair.id.desc()).limit(REQUESTS_SHOWN)))
+    """The entity's objections and repair applications, newest first.
+
+    Most entities have neither: one statement asks whether each exists, and only those that do are loaded.
+    """
+    has_objections, has_repairs = db.session.execute(select(
+        exists().where(Objection.entity_id == entity_id), exists().where(CreditRepair.entity_id == entity_id))).one()
+    objections: list[Objection] = []
+    repairs: list[CreditRepair] = []
+    if has_objections:
+        objections = list(db.session.scalars(select(Objection).where(Objection.entity_id == entity_id)
+                                             .order_by(Objection.id.desc()).limit(REQUESTS_SHOWN)))
+    if has_repairs:
+        repairs = list(db.session.scalars(select(CreditRepair).where(CreditRepair.entity_id == entity_id)
+                                          .order_by(CreditRepair.id.desc()).limit(REQUESTS_SHOWN)))
     return objections, repairs
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from models import (
     EntityAddress,
@@ -22,6 +23,7 @@ from models import (
     NameKind,
     Person,
     PersonRole,
+    Phone,
     RecordStatus,
 )
 
@@ -81,10 +83,13 @@ def load_identity(entity: MarketEntity, personal: bool, agencies: set[int] | Non
     """The identity block; ``agencies`` limits licences to those agencies' (None: all)."""
     names = list(db.session.scalars(select(EntityName).where(EntityName.entity_id == entity.id)
                                     .order_by(EntityName.valid_from.desc().nulls_last(), EntityName.id)))
+    # each address and phone with its row, not one more query per address or phone
     addresses = list(db.session.scalars(select(EntityAddress).where(EntityAddress.entity_id == entity.id)
+                                        .options(joinedload(EntityAddress.address))
                                         .order_by(EntityAddress.kind, EntityAddress.id)))
-    phones = [ep.phone.number if personal else ep.phone.masked for ep in db.session.scalars(
-        select(EntityPhone).where(EntityPhone.entity_id == entity.id).order_by(EntityPhone.id).limit(20))]
+    phones = list(db.session.scalars(
+        select(Phone.number if personal else Phone.masked).join(EntityPhone, EntityPhone.phone_id == Phone.id)
+        .where(EntityPhone.entity_id == entity.id).order_by(EntityPhone.id).limit(20)))
     lic_stmt = (select(Licence).where(Licence.entity_id == entity.id, Licence.status != RecordStatus.WITHDRAWN)
                 .order_by(Licence.issue_date.desc().nulls_last(), Licence.id.desc()).limit(MAX_LICENCES))
     if agencies is not None:

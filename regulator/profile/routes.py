@@ -7,8 +7,9 @@ from typing import Any
 from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from models import Agency, Objection, RecordRevision, Role, SourceRecord
+from models import Agency, MarketEntity, Objection, RecordRevision, Role, SourceRecord
 
 from ..access import EntityAccess, entity_access, get_entity_or_404, role_required
 from ..extensions import db
@@ -26,7 +27,7 @@ STAFF_AND_ENTERPRISE = (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR, Role.ENTER
 @role_required(*STAFF_AND_ENTERPRISE)
 def entity(entity_id: int):
     """One entity's internal profile: identity, class and why, licences, timeline, panels; audited."""
-    entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
+    entity = get_entity_or_404(entity_id, EntityAccess.AGENCY, options=(joinedload(MarketEntity.address),))
     access = entity_access(current_user, entity_id)
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
                  access=access.name, page=request.args.get("page", 1, type=int))

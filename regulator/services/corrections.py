@@ -13,7 +13,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from models import LinkMethod, RecordRevision, RecordStatus, RecordType, SourceRecord, SourceStatus, User
 
@@ -56,14 +56,13 @@ def change_record(kind: RecordKind, record: Any, *, changes: dict[str, Any], sta
     return revision
 
 
-def revisions_for(kind_key: str, record_ids: list[int]) -> dict[int, list[RecordRevision]]:
-    """Revisions of these records of one kind, oldest first, by record id."""
-    out: dict[int, list[RecordRevision]] = {}
-    if not record_ids:
+def revisions_of(ids_by_kind: dict[str, list[int]]) -> dict[tuple[str, int], list[RecordRevision]]:
+    """Revisions of these records (record ids by kind), oldest first, by (kind, record id), in one query."""
+    out: dict[tuple[str, int], list[RecordRevision]] = {}
+    wanted = [and_(RecordRevision.record_type == kind, RecordRevision.record_id.in_(ids))
+              for kind, ids in ids_by_kind.items() if ids]
+    if not wanted:
         return out
-    rows = db.session.scalars(select(RecordRevision).where(RecordRevision.record_type == kind_key,
-                                                           RecordRevision.record_id.in_(record_ids))
-                              .order_by(RecordRevision.id)).all()
-    for row in rows:
-        out.setdefault(row.record_id, []).append(row)
+    for row in db.session.scalars(select(RecordRevision).where(or_(*wanted)).order_by(RecordRevision.id)):
+        out.setdefault((row.record_type, row.record_id), []).append(row)
     return out
