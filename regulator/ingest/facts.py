@@ -145,6 +145,8 @@ class Writer:
         self.pii_key = current_app.config.get("PII_HASH_KEY") or current_app.config.get("SECRET_KEY") or ""
         self.parents: list[tuple[int, str]] = []
         self.entities: dict[int, _Known] = {}
+        #: every entity this writer's imports linked rows to (their part of the index is read again)
+        self.touched: set[int] = set()
         # what entities already carry, so that enriching one is a set lookup rather than three queries
         self.names = set(db.session.execute(select(EntityName.entity_id, EntityName.name_norm)).all())
         self.addresses = set(db.session.execute(select(EntityAddress.entity_id, EntityAddress.address_id)).all())

@@ -90,6 +90,13 @@ class EntityRows:
                 seen.add(key)
                 kept.append(key)
 
+    def replace(self, entity_ids: set[int], rows: list[Row]) -> None:
+        """Drop every row of ``entity_ids`` and add ``rows`` (their rows now) after the others."""
+        kept = [r for r in self._rows if r[0] not in entity_ids]
+        self._rows, self._seen, self._prepared = [], set(), {}
+        self.extend(kept)
+        self.extend(rows)
+
     def frame(self) -> pd.DataFrame:
         """The rows as the entities frame of ``match_records``."""
         return pd.DataFrame(self._rows, columns=list(COLUMNS))
