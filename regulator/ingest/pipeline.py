@@ -247,11 +247,16 @@ def _keep_writer(writer: Writer) -> None:
 def _finish(batch: ImportBatch, writer: Writer, seconds: float) -> None:
     writer.link_parents()
     new_methods = (LinkMethod.NEW, LinkMethod.REVIEW)
-    created = set(db.session.scalars(select(SourceRecord.entity_id).distinct().where(
-        SourceRecord.batch_id == batch.id, SourceRecord.link_method.in_(new_methods),
-        SourceRecord.entity_id.is_not(None))))
-    touched = set(db.session.scalars(select(SourceRecord.entity_id).distinct().where(
-        SourceRecord.batch_id == batch.id, SourceRecord.entity_id.is_not(None))))
+    # filtered here, not in SQL: with a condition on entity_id SQLite walks the entity_id index over every
+    # import's rows instead of this batch's (0.5 s a file at 300k rows, growing with each import)
+    created: set[int] = set()
+    touched: set[int] = set()
+    for entity_id, method in db.session.connection().execute(select(
+            SourceRecord.entity_id, SourceRecord.link_method).where(SourceRecord.batch_id == batch.id)):
+        if entity_id is not None:
+            touched.add(entity_id)
+            if method in new_methods:
+                created.add(entity_id)
     batch.entities_new = len(created)
     batch.entities_updated = len(touched - created)
     report = dict(batch.report)
