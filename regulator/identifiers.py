@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -49,6 +50,17 @@ class UsccCheck:
 
 def check_uscc(raw: object) -> UsccCheck:
     """Normalise and validate a code; ``problem`` names the first rule it breaks."""
+    if isinstance(raw, str):
+        return _check_text(raw)  # an import sees each entity's code in many rows
+    return _check(raw)
+
+
+@lru_cache(maxsize=1 << 18)
+def _check_text(raw: str) -> UsccCheck:
+    return _check(raw)
+
+
+def _check(raw: object) -> UsccCheck:
     code = normalise_uscc(raw)
     if not code:
         return UsccCheck(code, False, "missing")

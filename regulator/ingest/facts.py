@@ -98,8 +98,11 @@ ORDER = (Person, SourceRecord, EntityName, EntityAddress, EntityPhone, EntityRol
 REF = "__ref"
 
 
-def _resolved(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.id if isinstance(v, Ref) else v) for k, v in row.items() if k != REF}
+def _resolve(row: dict[str, Any]) -> None:
+    """Replace the row's ``Ref`` values by their ids, in place (a copy per row cost more than the insert)."""
+    for key, value in row.items():
+        if value.__class__ is Ref:
+            row[key] = value.id
 
 
 def insert_ids(model: type, rows: list[dict[str, Any]]) -> list[int]:
@@ -145,6 +148,8 @@ class Writer:
         self.pii_key = current_app.config.get("PII_HASH_KEY") or current_app.config.get("SECRET_KEY") or ""
         self.parents: list[tuple[int, str]] = []
         self.entities: dict[int, _Known] = {}
+        #: every entity this writer's imports linked rows to (their part of the index is read again)
+        self.touched: set[int] = set()
         # what entities already carry, so that enriching one is a set lookup rather than three queries
         self.names = set(db.session.execute(select(EntityName.entity_id, EntityName.name_norm)).all())
         self.addresses = set(db.session.execute(select(EntityAddress.entity_id, EntityAddress.address_id)).all())
@@ -170,12 +175,14 @@ class Writer:
             rows = pending.rows.get(model)
             if not rows:
                 continue
-            if REF in rows[0]:
-                ids = insert_ids(model, [_resolved(r) for r in rows])
-                for row, new_id in zip(rows, ids, strict=True):
-                    row[REF].id = new_id
+            refs = [row.pop(REF, None) for row in rows]
+            for row in rows:
+                _resolve(row)
+            if refs[0] is not None:
+                for ref, new_id in zip(refs, insert_ids(model, rows), strict=True):
+                    ref.id = new_id
             else:
-                db.session.execute(insert(model.__table__), [_resolved(r) for r in rows])
+                db.session.execute(insert(model.__table__), rows)
         if pending.entity_updates:
             db.session.execute(update(MarketEntity), [{"id": k, **v} for k, v in pending.entity_updates.items()])
         if pending.serious_inspections:

@@ -164,6 +164,17 @@ def parse_date(raw: Any, formats: tuple[str, ...]) -> date:
         return raw.date()
     if isinstance(raw, date):
         return raw
+    if isinstance(raw, str):
+        return _parse_text_date(raw, formats)  # files repeat few dates: strptime is ~10 µs a call
+    return _parse_date(raw, formats)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_text_date(raw: str, formats: tuple[str, ...]) -> date:
+    return _parse_date(raw, formats)
+
+
+def _parse_date(raw: Any, formats: tuple[str, ...]) -> date:
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     for fmt in formats:
         try:

@@ -40,13 +40,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 20)
 def _site(address: str) -> str:
     """Premises of an address (cached: the index parses every known address on each import)."""
     return parse_address(address).site
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 20)
 def _norm(address: str) -> str:
     return normalise_address(address)
 
@@ -73,7 +73,11 @@ class Resolution:
 
 @dataclass
 class EntityIndex:
-    """What is known about entities, loaded once per import and kept current as entities are created."""
+    """What is known about entities, loaded once per import and kept current as entities are created.
+
+    A run of imports with no other writer may keep the index for the next file: ``refresh`` then reads
+    again only the entities the last import touched, and leaves the index as ``load`` would read it.
+    """
 
     by_uscc: dict[str, int] = field(default_factory=dict)
     by_org: dict[str, int] = field(default_factory=dict)
@@ -83,50 +87,96 @@ class EntityIndex:
     address_ids: dict[str, int] = field(default_factory=dict)
     #: identity rows of the entities (what Splink matches against), features prepared once per import
     rows: EntityRows = field(default_factory=lambda: _entity_rows())
+    #: each entity's district, and the ``by_address`` / ``by_site`` keys that point at it
+    districts: dict[int, str | None] = field(default_factory=dict)
+    keys: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> EntityIndex:
-        """Read the identity of every live entity from the database."""
+        """Read the identity of every live entity from the database.
+
+        Rows come through the Core connection as plain tuples and are added in bulk: at a hundred
+        thousand entities the ORM's row objects and a dict per identity row cost seconds per file.
+        """
         index = cls()
-        rows = db.session.execute(
-            select(MarketEntity.id, MarketEntity.uscc, MarketEntity.name, MarketEntity.district, Address.text,
-                   Address.text_norm, Address.latitude, Address.longitude)
-            .outerjoin(Address, Address.id == MarketEntity.address_id)
-            .where(MarketEntity.merged_into_id.is_(None))).all()
-        reps = dict(db.session.execute(
-            select(EntityRole.entity_id, Person.name).join(Person, Person.id == EntityRole.person_id)
-            .where(EntityRole.role == PersonRole.LEGAL_REPRESENTATIVE)).all())
-        phones = dict(db.session.execute(
-            select(EntityPhone.entity_id, Phone.number).join(Phone, Phone.id == EntityPhone.phone_id)).all())
-        district: dict[int, str | None] = {}
-        for eid, uscc, name, dist, text, norm, lat, lon in rows:
-            if uscc:
-                index.add_uscc(uscc, eid)
-            district[eid] = dist
-            if norm:
-                index.by_address.setdefault(norm, set()).add(eid)
-                index.by_site.setdefault(_site(text), set()).add(eid)
-            index.rows.add({"entity_id": eid, "name": name, "address": text, "district": dist,
-                                     "legal_rep": reps.get(eid), "phone": phones.get(eid), "latitude": lat,
-                                     "longitude": lon})
-        for eid, name in db.session.execute(
-                select(EntityName.entity_id, EntityName.name).where(EntityName.kind != "registered")).all():
-            if eid in district:
-                index.rows.add({"entity_id": eid, "name": name, "address": None,
-                                         "district": district[eid], "legal_rep": reps.get(eid),
-                                         "phone": phones.get(eid)})
-        for eid, text, norm in db.session.execute(
-                select(EntityAddress.entity_id, Address.text, Address.text_norm)
-                .join(Address, Address.id == EntityAddress.address_id)).all():
-            if eid in district:
-                index.by_address.setdefault(norm, set()).add(eid)
-                index.by_site.setdefault(_site(text), set()).add(eid)
-                index.rows.add({"entity_id": eid, "name": None, "address": text,
-                                         "district": district[eid], "legal_rep": reps.get(eid),
-                                         "phone": phones.get(eid)})
-        index.address_ids = dict(db.session.execute(select(Address.text_norm, Address.id)).all())
+        conn = db.session.connection()
+        index.rows.extend(index._read(conn, None))
+        index._read_codes(conn)
+        index.address_ids = dict(conn.execute(select(Address.text_norm, Address.id)).all())
         log.debug("entity index: %d usccs, %d identity rows", len(index.by_uscc), len(index.rows))
         return index
+
+    def refresh(self, entity_ids: set[int]) -> EntityIndex:
+        """The index after an import that touched ``entity_ids`` (this one, updated; or a fresh load)."""
+        if len(entity_ids) > max(len(self.districts) // 4, 2_000):
+            return EntityIndex.load()  # most entities changed: one full read is cheaper than many partial ones
+        conn = db.session.connection()
+        for eid in entity_ids:
+            self.districts.pop(eid, None)
+            for norm, site in self.keys.pop(eid, ()):
+                for keyed, key in ((self.by_address, norm), (self.by_site, site)):
+                    held = keyed.get(key)
+                    if held is not None:
+                        held.discard(eid)
+                        if not held:
+                            del keyed[key]
+        ids = sorted(entity_ids)
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(ids), 500):
+            rows.extend(self._read(conn, ids[start:start + 500]))
+        self.rows.replace(entity_ids, rows)
+        self._read_codes(conn)
+        return self
+
+    def _read(self, conn: Any, ids: list[int] | None) -> list[tuple[Any, ...]]:
+        """Identity rows of the live entities ``ids`` (all when None), in ``EntityRows.COLUMNS`` order."""
+        def only(query: Any, column: Any) -> Any:
+            return query if ids is None else query.where(column.in_(ids))
+
+        rows = conn.execute(only(
+            select(MarketEntity.id, MarketEntity.name, MarketEntity.district, Address.text,
+                   Address.text_norm, Address.latitude, Address.longitude)
+            .outerjoin(Address, Address.id == MarketEntity.address_id)
+            .where(MarketEntity.merged_into_id.is_(None)), MarketEntity.id).order_by(MarketEntity.id)).all()
+        reps = dict(conn.execute(only(
+            select(EntityRole.entity_id, Person.name).join(Person, Person.id == EntityRole.person_id)
+            .where(EntityRole.role == PersonRole.LEGAL_REPRESENTATIVE), EntityRole.entity_id)
+            .order_by(EntityRole.id)).all())
+        phones = dict(conn.execute(only(
+            select(EntityPhone.entity_id, Phone.number).join(Phone, Phone.id == EntityPhone.phone_id),
+            EntityPhone.entity_id).order_by(EntityPhone.id)).all())
+        district = self.districts
+        identity: list[tuple[Any, ...]] = []
+        for eid, name, dist, text, norm, lat, lon in rows:
+            district[eid] = dist
+            if norm:
+                self._key(eid, norm, _site(text))
+            identity.append((eid, name, text, dist, reps.get(eid), phones.get(eid), lat, lon))
+        for eid, name in conn.execute(only(
+                select(EntityName.entity_id, EntityName.name).where(EntityName.kind != "registered"),
+                EntityName.entity_id).order_by(EntityName.id)).all():
+            if eid in district:
+                identity.append((eid, name, None, district[eid], reps.get(eid), phones.get(eid), None, None))
+        for eid, text, norm in conn.execute(only(
+                select(EntityAddress.entity_id, Address.text, Address.text_norm)
+                .join(Address, Address.id == EntityAddress.address_id), EntityAddress.entity_id)
+                .order_by(EntityAddress.id)).all():
+            if eid in district:
+                self._key(eid, norm, _site(text))
+                identity.append((eid, None, text, district[eid], reps.get(eid), phones.get(eid), None, None))
+        return identity
+
+    def _read_codes(self, conn: Any) -> None:
+        self.by_uscc, self.by_org = {}, {}
+        for eid, uscc in conn.execute(select(MarketEntity.id, MarketEntity.uscc).where(
+                MarketEntity.merged_into_id.is_(None), MarketEntity.uscc.is_not(None)).order_by(MarketEntity.id)):
+            if uscc:
+                self.add_uscc(uscc, eid)
+
+    def _key(self, entity_id: int, norm: str, site: str) -> None:
+        self.by_address.setdefault(norm, set()).add(entity_id)
+        self.by_site.setdefault(site, set()).add(entity_id)
+        self.keys.setdefault(entity_id, set()).add((norm, site))
 
     def add_uscc(self, uscc: str, entity_id: int) -> None:
         """Know ``uscc`` (and its organisation code) as ``entity_id``."""
@@ -140,8 +190,7 @@ class EntityIndex:
         self.rows.add({"entity_id": entity_id, "name": name, "address": address, "district": district,
                        "legal_rep": legal_rep, "phone": phone, "latitude": latitude, "longitude": longitude})
         if address:
-            self.by_address.setdefault(_norm(address), set()).add(entity_id)
-            self.by_site.setdefault(_site(address), set()).add(entity_id)
+            self._key(entity_id, _norm(address), _site(address))
 
     def frame(self) -> pd.DataFrame:
         """The entities frame of ``match_records``."""

@@ -2,11 +2,20 @@
 
 Building the settings (``model.settings_dict``) is kept apart from running them here, so the same
 settings serve a Spark run (see docs/benchmarks.md, "Running linkage on Spark").
+
+Splink renders a prediction as a few SQL statements, and rendering them (building the ``Linker``,
+parsing every comparison level with sqlglot, generating the blocking and scoring SQL) costs about half
+a second, more than scoring a chunk of an import. The SQL depends only on the settings, the input
+tables' schemas and the threshold, and the prior enters it as one literal, so it is rendered by Splink
+once per such key (``_PLANS``) and replayed on fresh tables with the prior substituted.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -15,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker
+from splink.internals.misc import prob_to_match_weight
 
 from .profiles import UID, Profile
 
@@ -75,8 +85,21 @@ def term_frequencies(table: pa.Table, entity_ids: np.ndarray, columns: tuple[str
     return tables
 
 
-def _connection() -> DuckDBAPI:
-    db = DuckDBAPI()
+class _RecordingAPI(DuckDBAPI):
+    """Splink's DuckDB API, keeping the statements that create and drop tables (to replay them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statements: list[str] = []
+
+    def _execute_sql_against_backend(self, final_sql: str) -> duckdb.DuckDBPyRelation:
+        if final_sql.lstrip().upper().startswith(("CREATE TABLE", "DROP TABLE")):
+            self.statements.append(final_sql)
+        return super()._execute_sql_against_backend(final_sql)
+
+
+def _connection() -> _RecordingAPI:
+    db = _RecordingAPI()
     db.duckdb_con.execute(f"SET threads TO {DUCKDB_THREADS}")
     db.duckdb_con.execute("SET enable_progress_bar = false")
     return db
@@ -84,8 +107,7 @@ def _connection() -> DuckDBAPI:
 
 def _linker(db: DuckDBAPI, tables: list[pa.Table], settings: dict[str, Any],
             tf_tables: dict[str, pa.Table] | None) -> Linker:
-    names = ("lhs", "rhs") if len(tables) == 2 else ("batch",)
-    registered = [db.register(t, dataset_display_name=n) for t, n in zip(tables, names, strict=True)]
+    registered = [db.register(t, dataset_display_name=n) for t, n in zip(tables, _names(tables), strict=True)]
     link_type = "link_only" if len(tables) == 2 else "dedupe_only"
     linker = Linker(registered if len(registered) == 2 else registered[0], {**settings, "link_type": link_type},
                     log_level=None, validate_settings=False)  # our settings are fixed: validation is ~0.6 s a call
@@ -93,6 +115,79 @@ def _linker(db: DuckDBAPI, tables: list[pa.Table], settings: dict[str, Any],
         lookup = db.register(table, table_name=f"tf_lookup_{col}")
         linker.table_management.register_term_frequency_lookup(lookup, col)
     return linker
+
+
+def _names(tables: list[pa.Table]) -> tuple[str, ...]:
+    return ("lhs", "rhs") if len(tables) == 2 else ("batch",)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Splink's statements for one prediction, the prior's literal replaced by ``PRIOR``."""
+
+    statements: tuple[str, ...]
+    output: str
+
+
+PRIOR = "__regulator_prior_weight__"
+_PLANS: dict[tuple[Any, ...], _Plan] = {}
+_plans_lock = threading.Lock()
+
+
+def _prior_literal(prior: float) -> str:
+    """How Splink writes the prior into its SQL (``predict._combine_prior_and_mws``)."""
+    return f"cast({prob_to_match_weight(prior)} as float8)"
+
+
+def _plan_key(tables: list[pa.Table], settings: dict[str, Any], threshold: float,
+              tf_tables: dict[str, pa.Table] | None) -> tuple[Any, ...]:
+    fixed = {k: v for k, v in settings.items() if k != "probability_two_random_records_match"}
+    return (json.dumps(fixed, sort_keys=True, default=str), tuple(str(t.schema) for t in tables), float(threshold),
+            tuple(sorted((col, str(t.schema)) for col, t in (tf_tables or {}).items())))
+
+
+def _predict(tables: list[pa.Table], settings: dict[str, Any], threshold: float,
+             tf_tables: dict[str, pa.Table] | None) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """Splink's predictions at or above ``threshold``: the connection holding them and their table's name.
+
+    The first call for a key renders the SQL through Splink (and keeps it when the prior's literal is
+    found in it); later calls run the kept statements on a fresh connection with the same table names.
+    """
+    prior = float(settings["probability_two_random_records_match"])
+    key = _plan_key(tables, settings, threshold, tf_tables)
+    with _plans_lock:
+        plan = _PLANS.get(key)
+    if plan is not None:
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET threads TO {DUCKDB_THREADS}")
+            con.execute("SET enable_progress_bar = false")
+            for table, name in zip(tables, _names(tables), strict=True):
+                con.register(name, table)
+            for col, table in (tf_tables or {}).items():
+                con.register(f"tf_lookup_{col}", table)
+            literal = _prior_literal(prior)
+            for sql in plan.statements:
+                con.execute(sql.replace(PRIOR, literal))
+        except Exception:
+            con.close()
+            raise
+        return con, plan.output
+    db = _connection()
+    try:
+        linker = _linker(db, tables, settings, tf_tables)
+        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    except Exception:
+        db.duckdb_con.close()
+        raise
+    literal = _prior_literal(prior)
+    statements = tuple(s.replace(literal, PRIOR) for s in db.statements)
+    if any(PRIOR in s for s in statements):
+        with _plans_lock:
+            if len(_PLANS) > 64:
+                _PLANS.clear()
+            _PLANS[key] = _Plan(statements, predictions.physical_name)
+    return db.duckdb_con, predictions.physical_name
 
 
 def _oriented_sql(physical: str, two_tables: bool) -> str:
@@ -113,13 +208,11 @@ def score_pairs(tables: list[pa.Table], settings: dict[str, Any], threshold: flo
     """
     if any(t.num_rows == 0 for t in tables) or (len(tables) == 1 and tables[0].num_rows < 2):
         return pd.DataFrame(columns=["uid_l", "uid_r", "match_weight", "match_probability"])
-    db = _connection()
+    con, output = _predict(tables, settings, threshold, tf_tables)
     try:
-        linker = _linker(db, tables, settings, tf_tables)
-        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-        return db.duckdb_con.execute(_oriented_sql(predictions.physical_name, len(tables) == 2)).df()
+        return con.execute(_oriented_sql(output, len(tables) == 2)).df()
     finally:
-        db.duckdb_con.close()
+        con.close()
 
 
 def _column_or_null(table: pa.Table, name: str) -> pa.Array:
@@ -147,11 +240,8 @@ def best_per_record(left: pa.Table, right: pa.Table, settings: dict[str, Any], e
     empty = pd.DataFrame(columns=["record", "entity_id", "match_weight", "match_probability", "runner_up_weight"])
     if left.num_rows == 0 or right.num_rows == 0:
         return empty
-    db = _connection()
+    con, output = _predict([left, right], settings, threshold, tf_tables)
     try:
-        linker = _linker(db, [left, right], settings, tf_tables)
-        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-        con = db.duckdb_con
         con.register("entity_map", pa.table({"uid": left.column(UID), "entity_id": pa.array(entity_of_left,
                                                                                                 pa.int64()),
                                              "day_from": _column_or_null(left, "day_from")}))
@@ -159,7 +249,7 @@ def best_per_record(left: pa.Table, right: pa.Table, settings: dict[str, Any], e
                                                                                              pa.int64()),
                                              "day": _column_or_null(right, "day")}))
         sql = f"""
-            WITH pairs AS ({_oriented_sql(predictions.physical_name, True)}),
+            WITH pairs AS ({_oriented_sql(output, True)}),
             keyed AS (
                 SELECT e.entity_id, r.record,
                        CASE WHEN e.day_from <= r.day THEN e.day_from END AS began, p.* FROM pairs p
@@ -189,5 +279,5 @@ def best_per_record(left: pa.Table, right: pa.Table, settings: dict[str, Any], e
         """  # noqa: S608 - table names are our own
         ranked = con.execute(sql).df()
     finally:
-        db.duckdb_con.close()
+        con.close()
     return ranked.drop(columns="rank_r")

@@ -36,7 +36,7 @@ class FeatureCache:
         """Features of ``rows`` (preparing those not seen before), with ``uid`` numbered from ``first_uid``."""
         with self._lock:
             positions = self._positions.setdefault(profile_name, {})
-            missing = [r for r in dict.fromkeys(rows) if r not in positions]
+            missing = list(dict.fromkeys(r for r in rows if r not in positions))
             if len(positions) + len(missing) > self.limit:
                 positions.clear()
                 self._tables.pop(profile_name, None)
@@ -51,7 +51,7 @@ class FeatureCache:
                 self._tables[profile_name] = prepared if old is None else pa.concat_tables(
                     [old, prepared], promote_options="default")
             table = self._tables[profile_name]
-            index = np.fromiter((positions[r] for r in rows), dtype="int64", count=len(rows))
+            index = np.fromiter(map(positions.__getitem__, rows), dtype="int64", count=len(rows))
         part = table.take(pa.array(index))
         uids = pa.array(np.arange(first_uid, first_uid + len(rows), dtype="int64"))
         return part.set_column(part.schema.get_field_index(UID), UID, uids)
@@ -81,6 +81,21 @@ class EntityRows:
             return
         self._seen.add(key)
         self._rows.append(key)
+
+    def extend(self, rows: list[Row]) -> None:
+        """Add rows given as tuples in ``COLUMNS`` order (exact repeats of known rows are ignored)."""
+        seen, kept = self._seen, self._rows
+        for key in rows:
+            if key not in seen:
+                seen.add(key)
+                kept.append(key)
+
+    def replace(self, entity_ids: set[int], rows: list[Row]) -> None:
+        """Drop every row of ``entity_ids`` and add ``rows`` (their rows now) after the others."""
+        kept = [r for r in self._rows if r[0] not in entity_ids]
+        self._rows, self._seen, self._prepared = [], set(), {}
+        self.extend(kept)
+        self.extend(rows)
 
     def frame(self) -> pd.DataFrame:
         """The rows as the entities frame of ``match_records``."""

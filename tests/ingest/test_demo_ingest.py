@@ -69,3 +69,27 @@ def test_reimporting_the_world_adds_nothing(app, agencies, demo_world):
     assert {m: _count(m) for m in before} == before
     assert db.session.scalar(select(func.count(SourceRecord.id)).where(
         SourceRecord.status == SourceStatus.REJECTED)) == 0
+
+
+def _identity(index) -> dict:  # noqa: ANN001
+    return {"rows": set(index.rows._rows), "by_uscc": index.by_uscc, "by_org": index.by_org,
+            "by_address": index.by_address, "by_site": index.by_site, "address_ids": index.address_ids,
+            "districts": index.districts}
+
+
+def test_index_kept_between_files_is_refreshed_to_what_a_fresh_read_gives(app, agencies, demo_world):
+    """After each file of a run, the kept index (entities the import touched read again) equals a full load."""
+    from regulator.ingest import IngestOptions, pipeline
+    from regulator.ingest.resolve import EntityIndex
+
+    manifest = pd.read_json(demo_world / "manifest.json", typ="series")["files"]
+    refreshed = 0
+    for entry in manifest[:12]:
+        pipeline.ingest_file(demo_world / entry["path"], entry["agency"],
+                             IngestOptions(notify=False, reuse_index=True))
+        writer = pipeline._take_writer(0)
+        assert writer is not None and not writer.touched
+        assert _identity(writer.index) == _identity(EntityIndex.load()), entry["path"]
+        refreshed += 1
+        pipeline._keep_writer(writer)
+    assert refreshed == 12
