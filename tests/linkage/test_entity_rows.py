@@ -8,7 +8,7 @@ import pyarrow as pa
 from regulator.demo import generate_world
 from regulator.linkage import match_records
 from regulator.linkage.demo_frames import demo_frames
-from regulator.linkage.entity_rows import EntityRows
+from regulator.linkage.entity_rows import COLUMNS, EntityRows
 from regulator.linkage.profiles import UID, get_profile
 
 
@@ -56,3 +56,22 @@ def test_match_records_decides_the_same_with_entity_rows_as_with_a_frame() -> No
     columns = ["rid", "entity_id", "decision", "new_group"]
     pd.testing.assert_frame_equal(with_rows[columns], with_frame[columns])
     assert (with_rows["probability"] - with_frame["probability"]).abs().max() < 1e-9
+
+
+def test_replaced_rows_prepare_as_a_fresh_set_of_the_same_rows() -> None:
+    frames = demo_frames(generate_world(n_entities=300, seed=11))
+    rows = [tuple(r.get(c) for c in COLUMNS) for r in _rows(frames.entities)]
+    kept = EntityRows()
+    kept.extend(rows[:200])
+    kept.prepared("company")
+    touched = {r[0] for r in rows[50:80]}
+    now = [(r[0], f"{r[1]} 新" if r[1] else r[1], *r[2:]) for r in rows[:200] if r[0] in touched] + rows[200:]
+    kept.replace(touched, now)
+    table = kept.prepared("company")
+    fresh = EntityRows()
+    fresh.extend([r for r in rows[:200] if r[0] not in touched] + now)
+    expected = fresh.prepared("company")
+    assert kept.frame().equals(fresh.frame())
+    assert table.column_names == expected.column_names
+    for name in expected.column_names:
+        assert table.column(name).to_pylist() == expected.column(name).to_pylist(), name
