@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.databases import fresh_database  # noqa: E402
 from regulator import create_app  # noqa: E402
 from regulator.config import TestingConfig  # noqa: E402
+from regulator.ingest.pipeline import CHUNK_SIZE  # noqa: E402
 
 ROWS_PER_ENTITY = 5.7
 
@@ -36,7 +37,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=20_000, help="agency rows to generate (about)")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file under /tmp")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--chunk-size", type=int, default=None, help="rows per chunk (default: the CLI's)")
+    parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help="rows per chunk (the CLI's default)")
     parser.add_argument("--no-reuse-index", dest="reuse_index", action="store_false",
                         help="read the writer's caches again for each file (IngestOptions.reuse_index)")
     args = parser.parse_args()
@@ -69,10 +70,8 @@ def main() -> None:
             upsert_agency(agency["code"], agency["name"], agency["domain"])
         db.session.commit()
         started, cpu_started = time.perf_counter(), time.process_time()
-        options = IngestOptions(notify=False, reuse_index=args.reuse_index)
-        options.chunk_size = args.chunk_size or options.chunk_size
-        batches = ingest_directory(work / "files", options,
-                                   echo=print)
+        batches = ingest_directory(work / "files", IngestOptions(notify=False, chunk_size=args.chunk_size,
+                                                                 reuse_index=args.reuse_index), echo=print)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         score = score_linkage(work / "files", batches)
     read = sum(b.rows_read for b in batches)

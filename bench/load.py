@@ -152,13 +152,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def app_environment(url: str, pool_size: int) -> dict[str, str]:
+    """What the served app is given: the database, bench secrets, JSON logs, no rate limit in the way."""
+    return {"DATABASE_URL": url, "SECRET_KEY": "bench-" + "s" * 40, "PII_HASH_KEY": "bench-" + "p" * 40,
+            "LOG_FORMAT": "json", "API_RATE_LIMIT": "1000000 per minute", "DB_POOL_SIZE": str(pool_size)}
+
+
 def serve(url: str, workers: int, threads: int, log: Path) -> tuple[subprocess.Popen, str]:
     """gunicorn as in production (deploy/gunicorn.conf.py); returns the process and its base URL."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-" + "s" * 40, "PII_HASH_KEY": "bench-" + "p" * 40,
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers),
-           "GUNICORN_THREADS": str(threads), "LOG_FORMAT": "json", "API_RATE_LIMIT": "1000000 per minute",
-           "DB_POOL_SIZE": str(threads), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **app_environment(url, pool_size=threads), "GUNICORN_BIND": f"127.0.0.1:{port}",
+           "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
     env.pop("REGULATOR_ENV", None)
     with log.open("wb") as sink:
         proc = subprocess.Popen([str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],  # noqa: S603

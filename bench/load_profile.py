@@ -26,19 +26,25 @@ import re
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import DEFAULT_URL, PASSWORD, USER_AGENT, _sample_file, cpu_seconds, ensure_inspector_tasks  # noqa: E402
+from bench.load import (  # noqa: E402
+    DEFAULT_URL,
+    PASSWORD,
+    USER_AGENT,
+    _paths,
+    _sample_file,
+    app_environment,
+    cpu_seconds,
+    ensure_inspector_tasks,
+)
 
 
 def production_environment(url: str) -> None:
     """The environment bench/load.py gives gunicorn (set before regulator.config is imported)."""
-    os.environ.update(REGULATOR_ENV="production", DATABASE_URL=url, SECRET_KEY="bench-" + "s" * 40,
-                      PII_HASH_KEY="bench-" + "p" * 40, LOG_FORMAT="json", API_RATE_LIMIT="1000000 per minute",
-                      DB_POOL_SIZE="1")
+    os.environ.update(REGULATOR_ENV="production", **app_environment(url, pool_size=1))
 
 
 def production_app():  # noqa: ANN201 - a Flask app
@@ -68,14 +74,6 @@ def login(app, username: str):  # noqa: ANN001, ANN201
     return client
 
 
-def _path(scenario: str, sample: dict, rng: random.Random) -> str:
-    if scenario == "profile":
-        return f"/entities/{rng.choice(sample['ids'])}"
-    if scenario == "search":
-        return f"/api/v1/public/entities?q={quote(rng.choice(sample['queries']))}"
-    return "/inspector/"
-
-
 def backend_pids(app) -> list[int]:  # noqa: ANN001
     """The PostgreSQL backends of this process's pool."""
     from sqlalchemy import text
@@ -94,7 +92,7 @@ def measure(app, client, scenario: str, sample: dict, n: int, profile_top: int) 
 
     rng = random.Random(11)
     for _ in range(20):
-        assert client.get(_path(scenario, sample, rng)).status_code == 200  # noqa: S101
+        assert client.get(_paths(scenario, sample, rng)).status_code == 200  # noqa: S101
     statements = []
     with app.app_context():
         engine = db.engine
@@ -109,7 +107,7 @@ def measure(app, client, scenario: str, sample: dict, n: int, profile_top: int) 
     if profiler:
         profiler.enable()
     for _ in range(n):
-        response = client.get(_path(scenario, sample, rng))
+        response = client.get(_paths(scenario, sample, rng))
         if response.status_code != 200:
             raise RuntimeError(f"{scenario}: HTTP {response.status_code}")
     if profiler:
@@ -136,7 +134,7 @@ def main() -> None:
     parser.add_argument("--scenario", nargs="+", default=["profile", "search", "tasks"])
     parser.add_argument("--cprofile", type=int, default=0, help="print the top N functions (cProfile)")
     args = parser.parse_args()
-    sample = json.loads(_sample_file(args.url).read_text())
+    sample = {**json.loads(_sample_file(args.url).read_text()), "tasks_path": "/inspector/"}
     production_environment(args.url)
     if "tasks" in args.scenario:
         ensure_inspector_tasks(args.url)
