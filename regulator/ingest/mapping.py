@@ -80,6 +80,10 @@ class FieldMap:
             column, raw = next(((c, row.get(c)) for c in column if not _empty(row.get(c))), (column[0], None))
         else:
             raw = row.get(column)
+        return self.convert(column, raw, date_formats)
+
+    def convert(self, column: str | tuple[str, ...] | None, raw: Any, date_formats: tuple[str, ...]) -> Any:
+        """The field's value from the cell ``raw`` of ``column`` (what ``read`` does once it found the cell)."""
         if self.nulls and isinstance(raw, str) and raw.strip() in self.nulls:
             raw = None
         if _empty(raw):
@@ -229,6 +233,19 @@ class FileMapping:
                     errors.append(exc)
         return out, errors
 
+    def apply_all(self, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[RowError]]]:
+        """``apply`` of each row, computed column by column: a field converts each distinct text cell once.
+
+        Files repeat few values in most columns (dates, categories, codes). A row where any field fails is
+        mapped again by ``apply``, so its errors (and the fields it keeps) are exactly those of ``apply``.
+        """
+        failed: set[int] = set()
+        names = [spec.name for spec in self.fields]
+        columns = [_read_column(spec, rows, self.date_formats, failed) for spec in self.fields]
+        return [self.apply(row) if n in failed else (dict(zip(names, values, strict=True)), [])
+                for n, (row, values) in enumerate(zip(rows, zip(*columns, strict=True) if columns
+                                                      else ((),) * len(rows), strict=True))]
+
     def applies_to(self, filename: str) -> bool:
         """True when ``filename`` matches one of this mapping's patterns."""
         return any(fnmatch.fnmatch(filename.lower(), p.lower()) for p in self.match)
@@ -264,6 +281,48 @@ class AgencyMapping:
             raise MappingError(f"{filename}: no file kind of mapping {self.agency} applies (kinds: "
                                f"{', '.join(f.name for f in self.files)}); name one with --kind")
         return matches[0]
+
+
+_FAILED = object()
+
+
+def _read_column(spec: FieldMap, rows: list[dict[str, Any]], date_formats: tuple[str, ...],
+                 failed: set[int]) -> list[Any]:
+    """``spec.read`` of each row (``_FAILED`` where it raises, its row number added to ``failed``)."""
+    out: list[Any] = []
+    column = spec.column
+    if not isinstance(column, str):  # a constant or the first non-empty of several columns: row by row
+        for n, row in enumerate(rows):
+            try:
+                out.append(spec.read(row, date_formats))
+            except RowError:
+                out.append(_FAILED)
+                failed.add(n)
+        return out
+    memo: dict[str, Any] = {}
+    convert = spec.convert
+    copy = spec.type == "list"  # each row gets its own list, as from ``read``
+    for n, row in enumerate(rows):
+        raw = row.get(column)
+        if type(raw) is str:  # noqa: E721 - exactly str: 1 == 1.0 == True as dict keys
+            value = memo.get(raw, _FAILED)
+            if value is _FAILED and raw not in memo:
+                try:
+                    value = convert(column, raw, date_formats)
+                except RowError:
+                    value = _FAILED
+                memo[raw] = value
+        else:
+            try:
+                value = convert(column, raw, date_formats)
+            except RowError:
+                value = _FAILED
+        if value is _FAILED:
+            failed.add(n)
+        elif copy and type(value) is list:  # noqa: E721
+            value = list(value)
+        out.append(value)
+    return out
 
 
 def _columns(column: str | tuple[str, ...] | None) -> tuple[str, ...]:

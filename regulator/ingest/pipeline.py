@@ -273,18 +273,29 @@ def _finish(batch: ImportBatch, writer: Writer, seconds: float) -> None:
              batch.entities_new, batch.entities_updated)
 
 
-def _prepare(fmap: FileMapping, row: dict[str, Any]) -> Prepared:
-    raw = {k: v for k, v in row.items() if not k.startswith("__")}
-    if "__text" in row:
-        raw = {"__text": row["__text"]}
-    item = Prepared(row_number=int(row.get("__row", 0)), raw=raw, content_hash=content_hash(raw))
-    if "__invalid" in row:
-        item.errors.append(RowError(None, row["__invalid"], row.get("__text")))
-        return item
-    if "__width" in row:
-        item.errors.append(RowError(None, f"row has {row['__width']} fields, the header has {len(raw)}"))
-        return item
-    item.canonical, item.errors = fmap.apply(raw)
+def prepare_rows(fmap: FileMapping, rows: list[dict[str, Any]]) -> list[Prepared]:
+    """Map and validate rows (the part of an import that reads no database), mapping them column by column."""
+    items: list[Prepared] = []
+    mapped: list[Prepared] = []
+    for row in rows:
+        raw = {k: v for k, v in row.items() if not k.startswith("__")}
+        if "__text" in row:
+            raw = {"__text": row["__text"]}
+        item = Prepared(row_number=int(row.get("__row", 0)), raw=raw, content_hash=content_hash(raw))
+        items.append(item)
+        if "__invalid" in row:
+            item.errors.append(RowError(None, row["__invalid"], row.get("__text")))
+        elif "__width" in row:
+            item.errors.append(RowError(None, f"row has {row['__width']} fields, the header has {len(raw)}"))
+        else:
+            mapped.append(item)
+    for item, (canonical, errors) in zip(mapped, fmap.apply_all([i.raw for i in mapped]), strict=True):
+        item.canonical, item.errors = canonical, errors
+        _validate(fmap, item)
+    return items
+
+
+def _validate(fmap: FileMapping, item: Prepared) -> None:
     c = item.canonical
     item.errors.extend(too_long(fmap.record_type, c, lambda name: _column(fmap, name)))
     raw_code = c.get("uscc")
@@ -305,7 +316,6 @@ def _prepare(fmap: FileMapping, row: dict[str, Any]) -> Prepared:
             org = tax_number_org(check.code)
             kind = "tax_number" if org else f"uscc_{check.problem}"
             item.findings.append({"kind": kind, "column": _column(fmap, "uscc"), "value": item.uscc_raw})
-    return item
 
 
 def _column(fmap: FileMapping, field_name: str) -> str | None:
@@ -317,7 +327,7 @@ def _column(fmap: FileMapping, field_name: str) -> str | None:
 
 def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, chunk: list[dict[str, Any]],
                    writer: Writer, index: EntityIndex, options: IngestOptions) -> None:
-    items = [_prepare(fmap, row) for row in chunk]
+    items = prepare_rows(fmap, chunk)
     hashes = [i.content_hash for i in items]
     known = set(db.session.scalars(select(SourceRecord.content_hash).where(
         SourceRecord.agency_id == agency.id, SourceRecord.content_hash.in_(hashes))))
