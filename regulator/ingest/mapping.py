@@ -299,6 +299,20 @@ def _read_column(spec: FieldMap, rows: list[dict[str, Any]], date_formats: tuple
                 out.append(_FAILED)
                 failed.add(n)
         return out
+    if spec.type == "text" and spec.map is None and not spec.nulls:
+        # plain text (names, addresses: few repeats): what ``convert`` gives a non-blank str, without a memo
+        normalize = unicodedata.normalize
+        for n, row in enumerate(rows):
+            raw = row.get(column)
+            if type(raw) is str and raw.strip():  # noqa: E721
+                out.append(normalize("NFC", raw).strip())
+                continue
+            try:
+                out.append(spec.convert(column, raw, date_formats))
+            except RowError:
+                out.append(_FAILED)
+                failed.add(n)
+        return out
     memo: dict[str, Any] = {}
     convert = spec.convert
     copy = spec.type == "list"  # each row gets its own list, as from ``read``

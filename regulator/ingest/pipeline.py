@@ -98,10 +98,21 @@ class Prepared:
     source: Source | None = None
 
 
+#: ``json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))``, built once
+_ROW_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
 def content_hash(raw: dict[str, Any]) -> str:
-    """SHA-256 of a row's content (column names and values, order-free): the same row hashes the same."""
-    payload = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """SHA-256 of a row's content (column names and values, order-free): the same row hashes the same.
+
+    Stored hashes must keep matching re-imports: the hashed text is what ``json.dumps`` with the
+    arguments above gives (the encoder is built once rather than per row).
+    """
+    return hashlib.sha256(_ROW_JSON.encode(raw).encode("utf-8")).hexdigest()
+
+
+#: value types JSON takes as they are (anything else is checked for a date or a decimal)
+_PLAIN = frozenset({str, int, float, bool, list, type(None)})
 
 
 def jsonable(canonical: dict[str, Any]) -> dict[str, Any]:
@@ -110,10 +121,11 @@ def jsonable(canonical: dict[str, Any]) -> dict[str, Any]:
     for key, value in canonical.items():
         if key.startswith("_"):
             continue
-        if isinstance(value, (date, datetime)):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
+        if type(value) not in _PLAIN:
+            if isinstance(value, (date, datetime)):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = str(value)
         out[key] = value
     return out
 
