@@ -100,8 +100,10 @@ class EntityIndex:
         """
         index = cls()
         conn = db.session.connection()
-        index.rows.extend(index._read(conn, None))
-        index._read_codes(conn)
+        identity, codes = index._read(conn, None)
+        index.rows.extend(identity)
+        for eid, uscc in codes:
+            index.add_uscc(uscc, eid)
         index.address_ids = dict(conn.execute(select(Address.text_norm, Address.id)).all())
         log.debug("entity index: %d usccs, %d identity rows", len(index.by_uscc), len(index.rows))
         return index
@@ -122,20 +124,39 @@ class EntityIndex:
                             del keyed[key]
         ids = sorted(entity_ids)
         rows: list[tuple[Any, ...]] = []
+        codes: list[tuple[int, str]] = []
         for start in range(0, len(ids), 500):
-            rows.extend(self._read(conn, ids[start:start + 500]))
+            identity, part = self._read(conn, ids[start:start + 500])
+            rows.extend(identity)
+            codes.extend(part)
         self.rows.replace(entity_ids, rows)
-        self._read_codes(conn)
+        self._update_codes(codes)
         return self
 
-    def _read(self, conn: Any, ids: list[int] | None) -> list[tuple[Any, ...]]:
-        """Identity rows of the live entities ``ids`` (all when None), in ``EntityRows.COLUMNS`` order."""
+    def _update_codes(self, codes: list[tuple[int, str]]) -> None:
+        """``by_uscc`` / ``by_org`` as a full read gives them, from the codes of the entities an import touched.
+
+        Only an import's entities gain a code (new ones, or a code learned), and none loses one, so the
+        codes read before it plus theirs are all codes. A full read keeps the lowest entity id per
+        organisation code; ``add_uscc`` during the import kept the first one added, which is one of these.
+        """
+        by_uscc, by_org = self.by_uscc, self.by_org
+        for eid, uscc in codes:
+            by_uscc[uscc] = eid
+            org = uscc[8:17]
+            held = by_org.get(org)
+            if held is None or eid < held:
+                by_org[org] = eid
+
+    def _read(self, conn: Any, ids: list[int] | None) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
+        """Identity rows of the live entities ``ids`` (all when None), in ``EntityRows.COLUMNS`` order, and
+        their (entity id, code) in id order."""
         def only(query: Any, column: Any) -> Any:
             return query if ids is None else query.where(column.in_(ids))
 
         rows = conn.execute(only(
             select(MarketEntity.id, MarketEntity.name, MarketEntity.district, Address.text,
-                   Address.text_norm, Address.latitude, Address.longitude)
+                   Address.text_norm, Address.latitude, Address.longitude, MarketEntity.uscc)
             .outerjoin(Address, Address.id == MarketEntity.address_id)
             .where(MarketEntity.merged_into_id.is_(None)), MarketEntity.id).order_by(MarketEntity.id)).all()
         reps = dict(conn.execute(only(
@@ -147,11 +168,14 @@ class EntityIndex:
             EntityPhone.entity_id).order_by(EntityPhone.id)).all())
         district = self.districts
         identity: list[tuple[Any, ...]] = []
-        for eid, name, dist, text, norm, lat, lon in rows:
+        codes: list[tuple[int, str]] = []
+        for eid, name, dist, text, norm, lat, lon, uscc in rows:
             district[eid] = dist
             if norm:
                 self._key(eid, norm, _site(text))
             identity.append((eid, name, text, dist, reps.get(eid), phones.get(eid), lat, lon))
+            if uscc:
+                codes.append((eid, uscc))
         for eid, name in conn.execute(only(
                 select(EntityName.entity_id, EntityName.name).where(EntityName.kind != "registered"),
                 EntityName.entity_id).order_by(EntityName.id)).all():
@@ -164,14 +188,7 @@ class EntityIndex:
             if eid in district:
                 self._key(eid, norm, _site(text))
                 identity.append((eid, None, text, district[eid], reps.get(eid), phones.get(eid), None, None))
-        return identity
-
-    def _read_codes(self, conn: Any) -> None:
-        self.by_uscc, self.by_org = {}, {}
-        for eid, uscc in conn.execute(select(MarketEntity.id, MarketEntity.uscc).where(
-                MarketEntity.merged_into_id.is_(None), MarketEntity.uscc.is_not(None)).order_by(MarketEntity.id)):
-            if uscc:
-                self.add_uscc(uscc, eid)
+        return identity, codes
 
     def _key(self, entity_id: int, norm: str, site: str) -> None:
         self.by_address.setdefault(norm, set()).add(entity_id)
