@@ -110,8 +110,10 @@ class EntityIndex:
 
     def refresh(self, entity_ids: set[int]) -> EntityIndex:
         """The index after an import that touched ``entity_ids`` (this one, updated; or a fresh load)."""
-        if len(entity_ids) > max(len(self.districts) // 4, 2_000):
-            return EntityIndex.load()  # most entities changed: one full read is cheaper than many partial ones
+        if len(entity_ids) > max(len(self.districts) * 3 // 4, 2_000):
+            # nearly all entities changed: one full read (whose rows' features are then taken from the
+            # cache again) is cheaper than many partial ones; below that, keeping the prepared rows wins
+            return EntityIndex.load()
         conn = db.session.connection()
         for eid in entity_ids:
             self.districts.pop(eid, None)
