@@ -93,3 +93,14 @@ def test_index_kept_between_files_is_refreshed_to_what_a_fresh_read_gives(app, a
         refreshed += 1
         pipeline._keep_writer(writer)
     assert refreshed == 12
+
+
+def test_refreshed_codes_keep_the_lowest_entity_per_organisation_code():
+    """A code learned by an older entity during an import takes its organisation code, as a full read does."""
+    from regulator.ingest.resolve import EntityIndex
+
+    index = EntityIndex()
+    index.add_uscc("91110000MA01ABCD1X", 9)  # a new entity of the import, added first
+    index._update_codes([(3, "92110000MA01ABCD1Y"), (9, "91110000MA01ABCD1X")])
+    assert index.by_org == {"MA01ABCD1": 3}
+    assert index.by_uscc == {"91110000MA01ABCD1X": 9, "92110000MA01ABCD1Y": 3}

@@ -78,6 +78,41 @@ def test_mapping_converts_and_reports_every_bad_cell_by_column():
         ("日期", "is required but empty"), ("种类", "unknown value '没收'"), ("金额（万元）", "not a number")]
 
 
+def test_a_chunk_mapped_column_by_column_equals_each_row_mapped_alone():
+    """``apply_all`` gives each row what ``apply`` gives it: values, errors, repeated cells, non-text cells."""
+    data = dict(MAPPING)
+    data["files"] = {"x_penalties": dict(MAPPING["files"]["x_penalties"])}
+    data["files"]["x_penalties"]["fields"] = {
+        **MAPPING["files"]["x_penalties"]["fields"], "name": "名称", "first": {"column": ["甲", "乙"]},
+        "status": {"column": "状态", "map": {"有效": "valid"}, "unmapped": "unknown", "nulls": ["0"]},
+        "flag": {"column": "标记", "type": "bool", "default": "否"}, "count": {"column": "数量", "type": "int"}}
+    fmap = parse_mapping(data).for_file("x_penalties.csv")
+    cells = [{"日期": "2024/3/5", "种类": "罚款", "金额（万元）": "1.5", "代码": "A;B", "名称": " Ｃafé ",
+              "甲": "", "乙": "b", "状态": "有效", "标记": "是", "数量": "3"},
+             {"日期": "", "种类": "没收", "金额（万元）": "abc", "代码": "", "名称": "", "状态": "0", "数量": "1.5"},
+             {"日期": "2024/3/5", "种类": "罚款", "金额（万元）": "1.5", "代码": "A;B", "名称": "x", "状态": "?",
+              "标记": "", "数量": 3},
+             {"日期": "2024/13/5", "种类": "警告", "金额（万元）": 2, "代码": ["C", " "], "名称": 7, "甲": "a",
+              "标记": True, "数量": True},
+             {}]
+    rows = [*cells, *cells]
+    together = fmap.apply_all(rows)
+    assert together == [fmap.apply(row) for row in rows]
+    assert together[0][0]["codes"] is not together[5][0]["codes"]
+    assert [len(errors) for _, errors in together[:5]] == [0, 4, 0, 2, 1]
+
+
+def test_content_hash_is_the_hash_of_the_rows_json():
+    """Stored hashes keep matching: the hashed text is json.dumps of the row, keys sorted."""
+    import hashlib
+
+    from regulator.ingest.pipeline import content_hash
+
+    for raw in ({"b": "北京", "a": "x\u0000\"y\\"}, {"n": 1, "f": 1.5, "l": ["a"], "d": date(2024, 1, 2), "z": None}):
+        text = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+        assert content_hash(raw) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def test_malformed_mappings_are_refused_with_the_place():
     """A wrong record type or field type names the file kind and field."""
     with pytest.raises(MappingError, match="x_penalties: record_type"):
