@@ -7,13 +7,15 @@ resumes the batch (same agency, same file hash) from its checkpoint with exact c
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -190,6 +192,32 @@ def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], o
         db.session.commit()
     else:
         log.info("resuming batch %d of %s at row %d", batch.id, filename, batch.report.get("checkpoint", 0))
+    with _collecting_less():
+        return _ingest_chunks(batch, agency, fmap, rows, options)
+
+
+#: allocations between two collections of the youngest generation while rows are imported (Python: 700)
+GC_YOUNG_THRESHOLD = 50_000
+
+
+@contextmanager
+def _collecting_less() -> Iterator[None]:
+    """Python's cyclic garbage collector, run less often during an import, then as before.
+
+    An import allocates millions of short-lived dicts and lists while the entity index and the writer's
+    caches hold millions of long-lived objects: with the default thresholds the collector walked that
+    whole heap again and again (8.9 of ~58 CPU s at 100,000 rows; 2.0 s with this threshold).
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], GC_YOUNG_THRESHOLD), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _ingest_chunks(batch: ImportBatch, agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]],
+                   options: IngestOptions) -> ImportBatch:
     started = time.perf_counter()
     writer = _take_writer(agency.id) if options.reuse_index else None
     writer = writer or Writer(agency.id, EntityIndex.load())
