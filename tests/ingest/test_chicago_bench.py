@@ -77,3 +77,30 @@ def test_outcomes_after_the_cutoff_are_never_stored_and_read_back_as_unknown(sql
     names = licence_names().set_index("entity_id")
     assert names.loc[canvass.loc["1", "entity_id"], "name"] == "ALPHA DINER"
     assert str(names.loc[canvass.loc["2", "entity_id"], "start"].date()) == "2012-01-01"
+
+
+def test_the_linear_ranking_does_not_depend_on_the_scored_rows_inspector() -> None:
+    import numpy as np
+
+    from bench.chicago import linear_scores, rank_average
+
+    rng = np.random.default_rng(0)
+    n = 400
+    inspector = rng.choice(["blue", "green", "purple"], n)
+    past = rng.poisson(1.0, n).astype(float)
+    past[::17] = np.nan
+    strict = pd.Series(inspector).map({"blue": 1.5, "green": -1.5, "purple": 0.0}).to_numpy()
+    y = (rng.random(n) < 1 / (1 + np.exp(-(past - 1 + strict)))).astype(int)
+    X = pd.DataFrame({"past": past, "kind": pd.Categorical(rng.choice(["a", "b"], n)),
+                      "inspector": pd.Categorical(inspector)})
+    train, test = np.arange(n) < 300, np.arange(n) >= 300
+    score = linear_scores(X, y, train, test)
+    swapped = X.copy()
+    swapped.loc[test, "inspector"] = "purple"  # whoever will be drawn: the ranking stays
+    assert np.allclose(linear_scores(swapped, y, train, test), score)
+    known = ~np.isnan(past[test])
+    assert np.corrcoef(score[known], past[test][known])[0, 1] > 0.9  # more past findings, higher risk
+
+    blend = rank_average(np.array([0.1, 0.3, 0.2]), np.array([5.0, 9.0, 1.0]), weights=(0.5, 0.5))
+    assert list(np.argsort(blend)) == [0, 2, 1] or list(np.argsort(blend)) == [2, 0, 1]
+    assert blend.max() <= 1.0
