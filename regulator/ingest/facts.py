@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -53,10 +54,18 @@ from models import (
 from models.base import utcnow
 
 from ..extensions import db
-from ..privacy import hash_id_number, mask_id_number, mask_phone, normalise_phone
-from ..text import normalise_address, normalise_name, normalise_person_name
+from ..privacy import hash_id_number, mask_id_number, mask_phone
+from ..privacy import normalise_phone as _normalise_phone
+from ..text import normalise_address as _normalise_address
+from ..text import normalise_name as _normalise_name
+from ..text import normalise_person_name
 from .bulk import Ref, insert_rows
 from .resolve import EntityIndex
+
+# pure functions of a string, called for every linked row's name, address and phone; rows repeat them
+normalise_name = lru_cache(maxsize=1 << 18)(_normalise_name)
+normalise_address = lru_cache(maxsize=1 << 18)(_normalise_address)
+normalise_phone = lru_cache(maxsize=1 << 18)(_normalise_phone)
 
 
 @dataclass
