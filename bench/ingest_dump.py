@@ -6,7 +6,7 @@
 Writes ``OUTDIR/outcome.tsv`` (per source row: file, row number, status, entity id, link method,
 probability) and ``OUTDIR/tables.tsv`` (per table: row count and an md5 of its content in id order, with
 each value's storage type on SQLite). Timestamps (``DateTime`` columns) enter the checksum as their shape
-only (digits masked), and an import batch's report without its ``seconds``: they differ from run to run.
+only (runs of digits masked), and an import batch's report without its ``seconds``: they differ from run to run.
 ``diff -r`` of two such folders shows whether two runs wrote the same thing.
 """
 
@@ -34,7 +34,7 @@ OUTCOME = """
 
 def _value(column, kind, value) -> str:
     if value is not None and isinstance(column.type, DateTime):
-        return re.sub(r"\d", "d", str(value))
+        return re.sub(r"\d+", "d", str(value))
     if column.table.name == "import_batch" and column.name == "report" and value is not None:
         report = json.loads(value) if isinstance(value, str) else dict(value)
         report.pop("seconds", None)
