@@ -1,19 +1,20 @@
 """Turning an accepted, linked row into facts: entities, names, addresses, people, and the agency's records.
 
 Every object written here carries the ``source_record_id`` of the row it came from (lineage). Rows are
-collected per chunk and inserted table by table in one statement each (``Writer.flush``): ids that are
-not known yet (a source record's, a new person's, an inspection's) travel as ``Ref`` objects and are
-filled in from ``INSERT … RETURNING`` before the rows that point at them are inserted.
+collected per chunk and inserted table by table in one statement each (``Writer.flush``, through
+``bulk.insert_rows``): ids that are not known yet (a source record's, a new person's, an inspection's)
+travel as ``Ref`` objects and are filled in when their rows go in, before the rows that point at them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from models import (
     Address,
@@ -53,18 +54,18 @@ from models import (
 from models.base import utcnow
 
 from ..extensions import db
-from ..privacy import hash_id_number, mask_id_number, mask_phone, normalise_phone
-from ..text import normalise_address, normalise_name, normalise_person_name
+from ..privacy import hash_id_number, mask_id_number, mask_phone
+from ..privacy import normalise_phone as _normalise_phone
+from ..text import normalise_address as _normalise_address
+from ..text import normalise_name as _normalise_name
+from ..text import normalise_person_name
+from .bulk import Ref, insert_rows
 from .resolve import EntityIndex
 
-
-class Ref:
-    """The id of a row inserted at the end of the chunk (filled in by ``Writer.flush``)."""
-
-    __slots__ = ("id",)
-
-    def __init__(self) -> None:
-        self.id: int | None = None
+# pure functions of a string, called for every linked row's name, address and phone; rows repeat them
+normalise_name = lru_cache(maxsize=1 << 18)(_normalise_name)
+normalise_address = lru_cache(maxsize=1 << 18)(_normalise_address)
+normalise_phone = lru_cache(maxsize=1 << 18)(_normalise_phone)
 
 
 @dataclass
@@ -96,34 +97,6 @@ ORDER = (Person, SourceRecord, EntityName, EntityAddress, EntityPhone, EntityRol
          Inspection, Violation, EnforcementAction, ListEntry, Complaint, Investment, ContextValue)
 #: tables whose ids later rows of the chunk need (their rows carry a ``Ref`` under this key)
 REF = "__ref"
-
-
-def _resolve(row: dict[str, Any]) -> None:
-    """Replace the row's ``Ref`` values by their ids, in place (a copy per row cost more than the insert)."""
-    for key, value in row.items():
-        if value.__class__ is Ref:
-            row[key] = value.id
-
-
-def insert_ids(model: type, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` into ``model``'s table in one statement and return their ids, in order.
-
-    PostgreSQL returns them (``INSERT … RETURNING`` in batches, sorted by parameter). SQLite cannot sort
-    a multi-row RETURNING, so SQLAlchemy would send one statement per row; instead the rows go in one
-    executemany and the ids are read back: SQLite has a single writer, and from its first row this
-    transaction holds the write lock, so the rows take consecutive ids ending at the table's highest.
-    """
-    table = model.__table__
-    if db.engine.dialect.name != "sqlite":
-        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(db.session.execute(stmt, rows).scalars().all())
-    db.session.execute(insert(table), rows)
-    last = db.session.scalar(select(func.max(table.c.id)))
-    first = last - len(rows) + 1
-    if db.session.scalar(select(func.count()).select_from(table).where(table.c.id >= first)) != len(rows):
-        raise RuntimeError(f"ids of the {len(rows)} rows just inserted into {model.__tablename__} are not "
-                           f"consecutive")  # cannot happen with one writer; refuse rather than mislink
-    return list(range(first, last + 1))
 
 
 @dataclass
@@ -176,13 +149,11 @@ class Writer:
             if not rows:
                 continue
             refs = [row.pop(REF, None) for row in rows]
-            for row in rows:
-                _resolve(row)
             if refs[0] is not None:
-                for ref, new_id in zip(refs, insert_ids(model, rows), strict=True):
+                for ref, new_id in zip(refs, insert_rows(model.__table__, rows, ids=True), strict=True):
                     ref.id = new_id
             else:
-                db.session.execute(insert(model.__table__), rows)
+                insert_rows(model.__table__, rows)
         if pending.entity_updates:
             db.session.execute(update(MarketEntity), [{"id": k, **v} for k, v in pending.entity_updates.items()])
         if pending.serious_inspections:
@@ -212,14 +183,11 @@ class Writer:
                              "latitude": c.get("latitude"), "longitude": c.get("longitude"),
                              "created_at": utcnow()}
         if phones:
-            self.phones.update(zip(phones, insert_ids(Phone, list(phones.values())), strict=True))
-        if not new:
-            return
-        db.session.execute(insert(Address), list(new.values()))
-        keys = list(new)
-        for start in range(0, len(keys), 500):
-            self.index.address_ids.update(db.session.execute(
-                select(Address.text_norm, Address.id).where(Address.text_norm.in_(keys[start:start + 500]))).all())
+            self.phones.update(zip(phones, insert_rows(Phone.__table__, list(phones.values()), ids=True),
+                                   strict=True))
+        if new:  # text_norm is unique: each new row's id is its address's
+            self.index.address_ids.update(zip(new, insert_rows(Address.__table__, list(new.values()), ids=True),
+                                              strict=True))
 
     def prefetch_entities(self, entity_ids: set[int]) -> None:
         """What ``enrich`` compares against, for the chunk's linked entities, in one query per 500."""
@@ -288,7 +256,7 @@ class Writer:
                          "address_id": self.address_id(c.get("address"), c.get("district"), c.get("latitude"),
                                                        c.get("longitude")),
                          "status": EntityStatus.ACTIVE})
-        ids = insert_ids(MarketEntity, rows)
+        ids = insert_rows(MarketEntity.__table__, rows, ids=True)
         for entity_id, row, (c, uscc, source) in zip(ids, rows, firsts, strict=True):
             self.add(EntityName, {"entity_id": entity_id, "name": row["name"], "name_norm": row["name_norm"],
                                   "kind": NameKind.REGISTERED if source.record_type == RecordType.REGISTRATION

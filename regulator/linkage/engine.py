@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker
+from splink.internals.blocking_rule_library import And, ExactMatchRule
 from splink.internals.misc import prob_to_match_weight
 
 from .profiles import UID, Profile
@@ -62,27 +63,63 @@ def cap_block_keys(tables: list[pa.Table], profile: Profile) -> list[pa.Table]:
 
 
 def term_frequencies(table: pa.Table, entity_ids: np.ndarray, columns: tuple[str, ...],
-                     smoothing: float = 0.1) -> dict[str, pa.Table]:
+                     smoothing: float = 0.1, only: dict[str, pa.Array] | None = None) -> dict[str, pa.Table]:
     """u probability of agreeing on each value: the share of *other* entities holding it.
 
     Splink's own table counts rows, so an entity known under ten rows of one name makes its own name
     look common. Here a value held by c distinct entities out of n gets (c - 1 + smoothing) / n: the
     matching entity itself is no chance agreement; ``smoothing`` stands for unregistered namesakes.
+    ``only`` (per column): compute just these values' frequencies (the ones a prediction will look up);
+    each value's figure is the same as over the whole table, as all the rows holding it are counted.
     """
-    source = table.select(list(columns)).append_column("entity_id", pa.array(entity_ids, pa.int64()))
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
+    ids = pa.array(entity_ids, pa.int64())
+    n = max(len(np.unique(entity_ids)), 1)
+    con = local_connection()
     try:
-        con.register("source", source)
-        n = max(con.sql("SELECT count(DISTINCT entity_id) FROM source").fetchall()[0][0], 1)
         tables = {}
         for col in columns:
+            values = table.column(col)
+            if only is not None and col in only:
+                keep = pc.is_in(values, value_set=only[col])
+                source = pa.table({col: values.filter(keep), "entity_id": ids.filter(keep)})
+            else:
+                source = pa.table({col: values, "entity_id": ids})
+            con.register("source", source)
             tables[col] = con.sql(
                 f'SELECT "{col}", (count(DISTINCT entity_id) - 1 + {smoothing}) / {n} AS "tf_{col}" '  # noqa: S608
                 f'FROM source WHERE "{col}" IS NOT NULL GROUP BY "{col}"').to_arrow_table()
+            con.unregister("source")
     finally:
         con.close()
     return tables
+
+
+def blocking_columns(rules: list[Any]) -> tuple[str, ...] | None:
+    """For each blocking rule, a column its pairs agree on; None unless every rule is ``block_on`` columns."""
+    out = []
+    for rule in rules:
+        while isinstance(rule, And) and rule.blocking_rules:
+            rule = rule.blocking_rules[0]  # a pair of an And rule agrees on each of its parts
+        if not isinstance(rule, ExactMatchRule) or rule.col_expression.operations \
+                or not rule.col_expression.raw_sql_expression.isidentifier():
+            return None
+        out.append(rule.col_expression.raw_sql_expression)
+    return tuple(out)
+
+
+def candidate_rows(left: pa.Table, right: pa.Table, columns: tuple[str, ...]) -> pa.Array:
+    """Which rows of ``left`` share a value of at least one of ``columns`` with some row of ``right``.
+
+    With ``columns`` from ``blocking_columns``, only those rows can be in a blocked pair, so predicting
+    on them alone scores the same pairs (each pair's score depends on its two rows and the term
+    frequency tables only) at a cost that no longer grows with every known entity row.
+    """
+    keep = pa.array(np.zeros(left.num_rows, dtype=bool))
+    for col in dict.fromkeys(columns):
+        values = pc.unique(right.column(col).drop_null())
+        if len(values):
+            keep = pc.or_(keep, pc.is_in(left.column(col), value_set=values))
+    return keep
 
 
 class _RecordingAPI(DuckDBAPI):
@@ -139,6 +176,32 @@ def _prior_literal(prior: float) -> str:
     return f"cast({prob_to_match_weight(prior)} as float8)"
 
 
+_local = threading.local()
+
+
+def local_connection() -> duckdb.DuckDBPyConnection:
+    """A connection of this thread's in-memory DuckDB database (close it after use).
+
+    Opening a new database costs ~25 ms of CPU, more than scoring a chunk's few records; a cursor of a
+    kept one costs ~2 ms. Its registered tables and temporary tables are its own and go when it closes.
+    """
+    database = getattr(_local, "database", None)
+    if database is None:
+        database = _local.database = duckdb.connect()
+        database.execute(f"SET threads TO {DUCKDB_THREADS}")
+    con = database.cursor()
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _temporary(sql: str) -> str:
+    """A replayed statement creating its table as a temporary one (local to the connection)."""
+    stripped = sql.lstrip()
+    if stripped.upper().startswith("CREATE TABLE "):
+        return "CREATE TEMPORARY TABLE " + stripped[len("CREATE TABLE "):]
+    return sql
+
+
 def _plan_key(tables: list[pa.Table], settings: dict[str, Any], threshold: float,
               tf_tables: dict[str, pa.Table] | None) -> tuple[Any, ...]:
     fixed = {k: v for k, v in settings.items() if k != "probability_two_random_records_match"}
@@ -158,10 +221,8 @@ def _predict(tables: list[pa.Table], settings: dict[str, Any], threshold: float,
     with _plans_lock:
         plan = _PLANS.get(key)
     if plan is not None:
-        con = duckdb.connect()
+        con = local_connection()
         try:
-            con.execute(f"SET threads TO {DUCKDB_THREADS}")
-            con.execute("SET enable_progress_bar = false")
             for table, name in zip(tables, _names(tables), strict=True):
                 con.register(name, table)
             for col, table in (tf_tables or {}).items():
@@ -181,7 +242,7 @@ def _predict(tables: list[pa.Table], settings: dict[str, Any], threshold: float,
         db.duckdb_con.close()
         raise
     literal = _prior_literal(prior)
-    statements = tuple(s.replace(literal, PRIOR) for s in db.statements)
+    statements = tuple(_temporary(s.replace(literal, PRIOR)) for s in db.statements)
     if any(PRIOR in s for s in statements):
         with _plans_lock:
             if len(_PLANS) > 64:

@@ -11,6 +11,7 @@ the first time it is seen, and a table for any list of rows is taken from the ca
 from __future__ import annotations
 
 import threading
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -70,6 +71,8 @@ class EntityRows:
         self._cache = cache or FEATURES
         #: profile name -> (rows prepared so far, prepared parts, their concatenation)
         self._prepared: dict[str, tuple[int, list[pa.Table], pa.Table | None]] = {}
+        #: the entity of each of the first rows (extended as rows are added)
+        self._ids = np.zeros(0, dtype="int64")
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -96,18 +99,21 @@ class EntityRows:
         Features already prepared for the kept rows stay (filtered, ``uid`` renumbered): taking every
         row from the cache again after each file cost more than the file's matching at 300k rows.
         """
-        keep = [r[0] not in entity_ids for r in self._rows]
-        kept = [r for r, k in zip(self._rows, keep, strict=True) if k]
+        ids = self.entity_ids()
+        keep = ~np.isin(ids, np.fromiter(entity_ids, dtype="int64", count=len(entity_ids)))
         prepared: dict[str, tuple[int, list[pa.Table], pa.Table | None]] = {}
         for name, (done, _, whole) in self._prepared.items():
             if whole is None:
                 continue
-            part = whole.filter(pa.array(keep[:done], pa.bool_()))
+            part = whole.filter(pa.array(keep[:done]))
             uids = pa.array(np.arange(part.num_rows, dtype="int64"))
             part = part.set_column(part.schema.get_field_index(UID), UID, uids)
             prepared[name] = (part.num_rows, [part], part)
-        self._rows, self._seen, self._prepared = [], set(), prepared
-        self.extend(kept)
+        old = self._rows
+        for i in np.flatnonzero(~keep).tolist():
+            self._seen.discard(old[i])  # the rows kept are exactly the others: no set rebuilt
+        self._rows = list(compress(old, keep.tolist()))
+        self._ids, self._prepared = ids[keep], prepared
         self.extend(rows)
 
     def frame(self) -> pd.DataFrame:
@@ -116,7 +122,11 @@ class EntityRows:
 
     def entity_ids(self) -> np.ndarray:
         """The entity of each row."""
-        return np.fromiter((r[0] for r in self._rows), dtype="int64", count=len(self._rows))
+        done = len(self._ids)
+        if done < len(self._rows):
+            added = np.fromiter((r[0] for r in self._rows[done:]), dtype="int64", count=len(self._rows) - done)
+            self._ids = np.concatenate([self._ids, added])
+        return self._ids
 
     def prepared(self, profile_name: str) -> pa.Table | None:
         """The rows' features for ``profile_name`` (``uid`` = row position); None when there are no rows."""

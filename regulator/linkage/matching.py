@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .dedupe import group_new_records
-from .engine import best_per_record, cap_block_keys, term_frequencies
+from .engine import best_per_record, blocking_columns, candidate_rows, cap_block_keys, term_frequencies
 from .entity_rows import EntityRows
 from .explain import weights_by_comparison
 from .model import TrainedModel, load_model, settings_dict
@@ -145,11 +146,20 @@ def match_records(records: pd.DataFrame, entities: pd.DataFrame | EntityRows,
         else:
             entity_ids = entities["entity_id"].to_numpy(dtype="int64")
             left = profile.prepare(entities.assign(**{UID: np.arange(len(entities))}))
-        tf = term_frequencies(left, entity_ids, profile.tf_columns, profile.tf_smoothing)
-        left, right_capped = cap_block_keys([left, right], profile)
         prior = min(0.5, model.match_rate / max(len(np.unique(entity_ids)), 1))
+        whole, left_ids = left, entity_ids
+        left, right_capped = cap_block_keys([left, right], profile)
+        columns = blocking_columns(profile.blocking())
+        only = None
+        if columns is not None:  # only rows that can be paired are scored (the same pairs, see candidate_rows)
+            keep = candidate_rows(left, right_capped, columns)
+            left, left_ids = left.filter(keep), entity_ids[keep.to_numpy(zero_copy_only=False)]
+            only = {c: pc.unique(pa.concat_arrays([left.column(c).combine_chunks(),
+                                                   right_capped.column(c).combine_chunks()]).drop_null())
+                    for c in profile.tf_columns}
+        tf = term_frequencies(whole, entity_ids, profile.tf_columns, profile.tf_smoothing, only=only)
         config = settings_dict(profile, "link_only", model=model, prior=prior)
-        best = best_per_record(left, right_capped, config, entity_ids, owner,
+        best = best_per_record(left, right_capped, config, left_ids, owner,
                                threshold=min(0.01, settings.lower), tf_tables=tf,
                                band=settings.ambiguity_margin)
         if not best.empty:
