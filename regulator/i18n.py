@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from enum import Enum
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_login import current_user
 
@@ -68,9 +69,10 @@ def translations():  # noqa: ANN201 - a babel Translations object
     Each of Flask-Babel's lookups walks its context (g, the domain, the locale, the cache of catalogues):
     a page translating 50 strings did that 50 times. The locale does not change within a request.
     """
-    if not has_request_context():
+    try:
+        environ = request.environ
+    except RuntimeError:  # outside a request
         return get_translations()
-    environ = request.environ
     found = environ.get(_TRANSLATIONS)
     if found is None:
         found = environ[_TRANSLATIONS] = get_translations()
@@ -97,16 +99,19 @@ def init_app(app: Flask) -> None:
 
 def label(value: object) -> str:
     """The translated display label of an enum value (or the value itself when it has none)."""
-    key = getattr(value, "value", value)
+    # an enum's ``_value_`` is what ``.value`` returns, without the descriptor (a list asks once per row)
+    key = value._value_ if isinstance(value, Enum) else getattr(value, "value", value)
     text = LABELS.get(key)
     if text is None:
         return "" if key is None else str(key)
-    if not has_request_context():
+    try:
+        environ = request.environ
+    except RuntimeError:  # outside a request
         return str(text)
     # a list page asks for the same few labels once per row: remembered for the request
-    memo = request.environ.get(_LABELS)
+    memo = environ.get(_LABELS)
     if memo is None:
-        memo = request.environ[_LABELS] = {}
+        memo = environ[_LABELS] = {}
     found = memo.get(key)
     if found is None:
         found = memo[key] = str(text)
