@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Request, g
+from sqlalchemy.orm import joinedload
 
 from models import User
 
@@ -30,10 +31,14 @@ def _forget_user(_exc: BaseException | None) -> None:
     g.pop("_flask_babel", None)
 
 
+_WITH_AGENCY = (joinedload(User.agency),)
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Load an active user by id; a deactivated account loses its session."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # with the agency, which the layout and most staff pages read (one statement instead of two)
+    user = db.session.get(User, int(user_id), options=_WITH_AGENCY) if user_id.isdigit() else None
     return user if user is not None and user.active else None
 
 

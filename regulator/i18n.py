@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from enum import Enum
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale, lazy_gettext
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_login import current_user
 
 from .extensions import babel
@@ -57,29 +58,64 @@ def html_lang() -> str:
     return "zh-Hans" if str(get_locale()).startswith("zh") else "en"
 
 
+#: where a request keeps what it translates with (its environ, which, unlike g, never outlives it)
+_TRANSLATIONS = "regulator.translations"
+_LABELS = "regulator.labels"
+
+
+def translations():  # noqa: ANN201 - a babel Translations object
+    """The current request's translations, looked up once per request.
+
+    Each of Flask-Babel's lookups walks its context (g, the domain, the locale, the cache of catalogues):
+    a page translating 50 strings did that 50 times. The locale does not change within a request.
+    """
+    try:
+        environ = request.environ
+    except RuntimeError:  # outside a request
+        return get_translations()
+    found = environ.get(_TRANSLATIONS)
+    if found is None:
+        found = environ[_TRANSLATIONS] = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
     """Configure Flask-Babel and make sure compiled catalogues are current."""
     compile_catalogues()
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(TRANSLATIONS))
+    # templates translate with the request's catalogue, looked up once (Flask-Babel's callables look it up
+    # for every string)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["label"] = label
 
 
 def label(value: object) -> str:
     """The translated display label of an enum value (or the value itself when it has none)."""
-    key = getattr(value, "value", value)
+    # an enum's ``_value_`` is what ``.value`` returns, without the descriptor (a list asks once per row)
+    key = value._value_ if isinstance(value, Enum) else getattr(value, "value", value)
     text = LABELS.get(key)
     if text is None:
         return "" if key is None else str(key)
-    if not has_request_context():
+    try:
+        environ = request.environ
+    except RuntimeError:  # outside a request
         return str(text)
-    # a list page asks for the same few labels once per row, and each gettext walks Flask-Babel's context:
-    # remembered for the request (its environ, which, unlike g, never outlives it)
-    memo = request.environ.setdefault("regulator.labels", {})
-    if key not in memo:
-        memo[key] = str(text)
-    return memo[key]
+    # a list page asks for the same few labels once per row: remembered for the request
+    memo = environ.get(_LABELS)
+    if memo is None:
+        memo = environ[_LABELS] = {}
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = str(text)
+    return found
 
 
 _ = lazy_gettext

@@ -56,6 +56,7 @@ EN_SUFFIXES = {
     "incorporated": "inc", "inc": "inc", "llc": "llc", "plc": "plc", "gmbh": "gmbh", "llp": "llp",
 }
 BRANCH_MARKERS = ("分公司", "分店", "分厂", "营业部", "分部", "branch")
+_BRANCH_RE = re.compile("|".join(BRANCH_MARKERS))
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ def _is_place(text: str) -> bool:
 
 def _strip_brackets(text: str) -> tuple[str, str, str]:
     """Remove bracketed regions and legal forms after the start; returns (regions, form, text)."""
+    if "(" not in text and "[" not in text:  # most names: nothing to look for
+        return "", "", text
     regions, form = [], ""
     for match in reversed(list(_BRACKET_RE.finditer(text))):
         inner = match.group("inner")
@@ -111,7 +114,7 @@ def parse_company_name(name: str | None) -> ParsedName:
     """Split a Chinese or English company name into region, core, canonical suffix and branch flag."""
     text = _CJK_SPACE_RE.sub("", _APOSTROPHE_RE.sub("", fold(name)))
     region, form, text = _strip_region(text)
-    branch = any(marker in text for marker in BRANCH_MARKERS)
+    branch = _BRANCH_RE.search(text) is not None
     compact = _PUNCT_RE.sub(" ", text).strip()
     if compact.startswith("the ") and compact.isascii():
         compact = compact[4:]

@@ -17,6 +17,8 @@ The input is a long frame of events, one row per record:
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -118,6 +120,18 @@ def class_for_probability(probability: pd.Series) -> pd.Series:
     out = pd.Series(np.asarray(CLASSES, dtype=object)[idx], index=probability.index, dtype=object)
     out[np.isnan(values)] = None
     return out
+
+
+def class_of_points(points: float) -> str:
+    """``class_for_points`` of one total (a profile page asks for one: no Series to build)."""
+    return CLASSES[bisect_right(CLASS_CUTS, points)]
+
+
+def class_of_probability(probability: float | None) -> str | None:
+    """``class_for_probability`` of one probability; None for a missing one."""
+    if probability is None or math.isnan(probability):
+        return None
+    return CLASSES[bisect_right(MODEL_CUTS, probability)]
 
 
 def _rank(classes: pd.Series) -> np.ndarray:

@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import bindparam, false, func, or_, select
 
 from models import (
     Agency,
@@ -235,13 +235,18 @@ def undo(event_id: int):
     return redirect(url_for("coordinator.entity_history", entity_id=back_to))
 
 
+#: built once, the entity a parameter (every coordinator's profile page asks)
+_PENDING_REVIEWS = select(func.count(MatchReview.id)).where(
+    MatchReview.status == ReviewStatus.PENDING,
+    or_(MatchReview.candidate_entity_id == bindparam("entity_id"),
+        MatchReview.provisional_entity_id == bindparam("entity_id")))
+
+
 def _panel_context(entity: MarketEntity, access: EntityAccess) -> dict[str, Any] | None:
     """Links to merge, split and history for coordinators and administrators; pending reviews of the entity."""
     if not current_user.is_authenticated or current_user.role not in (Role.COORDINATOR, Role.ADMIN):
         return None
-    pending = db.session.scalar(select(func.count(MatchReview.id)).where(
-        MatchReview.status == ReviewStatus.PENDING,
-        or_(MatchReview.candidate_entity_id == entity.id, MatchReview.provisional_entity_id == entity.id))) or 0
+    pending = db.session.scalar(_PENDING_REVIEWS, {"entity_id": entity.id}) or 0
     survivor = merging.resolve(entity.id) if entity.merged_into_id else None
     return {"entity": entity, "pending": pending, "survivor": survivor}
 

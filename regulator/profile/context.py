@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Request
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from models import Agency, CreditRepair, MarketEntity, Objection, Role
 
@@ -37,6 +37,9 @@ def may_see_source(user: Any, agency_id: int) -> bool:
 
 
 REQUESTS_SHOWN = 100
+_HAS_REQUESTS = select(exists().where(Objection.entity_id == bindparam("entity_id")),
+                       exists().where(CreditRepair.entity_id == bindparam("entity_id")))
+_AGENCIES = select(Agency).order_by(Agency.code)
 
 
 def requests_of(entity_id: int) -> tuple[list[Objection], list[CreditRepair]]:
@@ -44,8 +47,7 @@ def requests_of(entity_id: int) -> tuple[list[Objection], list[CreditRepair]]:
 
     Most entities have neither: one statement asks whether each exists, and only those that do are loaded.
     """
-    has_objections, has_repairs = db.session.execute(select(
-        exists().where(Objection.entity_id == entity_id), exists().where(CreditRepair.entity_id == entity_id))).one()
+    has_objections, has_repairs = db.session.execute(_HAS_REQUESTS, {"entity_id": entity_id}).one()
     objections: list[Objection] = []
     repairs: list[CreditRepair] = []
     if has_objections:
@@ -71,7 +73,7 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
     personal = can_see_personal_data(user, entity.id)
     kind = request.args.get("kind") or None
     agency = request.args.get("agency", type=int)
-    all_agencies = list(db.session.scalars(select(Agency).order_by(Agency.code)))
+    all_agencies = list(db.session.scalars(_AGENCIES))
     objections, repairs = requests_of(entity.id) if access >= EntityAccess.FULL else ([], [])
     timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), request.args.get("page", 1, type=int),
                          agencies={a.id: a for a in all_agencies},

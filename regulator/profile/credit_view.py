@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from flask_babel import lazy_gettext as _l
 
 from models import MarketEntity
-from risk.credit import CLASS_CUTS, MODEL_CUTS, class_for_points, class_for_probability
+from risk.credit import CLASS_CUTS, MODEL_CUTS, class_of_points, class_of_probability
 
 from ..services.credit import latest_assessment
 
@@ -47,10 +46,8 @@ def credit_context(entity: MarketEntity) -> dict[str, Any]:
     assessment = latest_assessment(entity.id)
     if assessment is None:
         return {"assessment": None, "credit_class": entity.credit_class}
-    points_class = class_for_points(pd.Series([assessment.points])).iloc[0]
-    model_class = None
-    if assessment.risk_probability is not None:
-        model_class = class_for_probability(pd.Series([assessment.risk_probability])).iloc[0]
+    points_class = class_of_points(assessment.points)
+    model_class = class_of_probability(assessment.risk_probability)
     reasons = sorted(assessment.reasons or [], key=lambda r: -abs(r.get("points", 0)))
     return {
         "assessment": assessment,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from models import (
@@ -66,41 +66,54 @@ def legal_representative(entity_id: int, personal: bool) -> PersonLine | None:
     return current[0] if current else None
 
 
+# The statements of the identity block, built once with the entity as a parameter (building them anew for
+# each page cost about as much CPU as executing them)
+_ENTITY = bindparam("entity_id", type_=Integer)
+_PEOPLE = (select(EntityRole, Person).join(Person, Person.id == EntityRole.person_id)
+           .where(EntityRole.entity_id == _ENTITY)
+           .order_by(EntityRole.end_date.is_not(None), EntityRole.start_date.desc().nulls_last(), EntityRole.id)
+           .limit(100))
+_NAMES = (select(EntityName).where(EntityName.entity_id == _ENTITY)
+          .order_by(EntityName.valid_from.desc().nulls_last(), EntityName.id))
+# each address and phone with its row, not one more query per address or phone
+_ADDRESSES = (select(EntityAddress).where(EntityAddress.entity_id == _ENTITY)
+              .options(joinedload(EntityAddress.address)).order_by(EntityAddress.kind, EntityAddress.id))
+_PHONES = {personal: select(Phone.number if personal else Phone.masked)
+           .join(EntityPhone, EntityPhone.phone_id == Phone.id)
+           .where(EntityPhone.entity_id == _ENTITY).order_by(EntityPhone.id).limit(20)
+           for personal in (True, False)}
+_LICENCES = (select(Licence).where(Licence.entity_id == _ENTITY, Licence.status != RecordStatus.WITHDRAWN)
+             .order_by(Licence.issue_date.desc().nulls_last(), Licence.id.desc()).limit(MAX_LICENCES))
+_AGENCIES_LICENCES = _LICENCES.where(Licence.agency_id.in_(bindparam("agencies", expanding=True)))
+
+
 def people_of(entity_id: int, personal: bool, roles: tuple[PersonRole, ...] | None = None) -> list[PersonLine]:
     """The entity's people and roles, newest first; names masked and ID numbers hidden unless ``personal``."""
-    stmt = (select(EntityRole, Person).join(Person, Person.id == EntityRole.person_id)
-            .where(EntityRole.entity_id == entity_id)
-            .order_by(EntityRole.end_date.is_not(None), EntityRole.start_date.desc().nulls_last(), EntityRole.id))
+    stmt = _PEOPLE
     if roles:
         stmt = stmt.where(EntityRole.role.in_(roles))
     return [PersonLine(role=str(r.role.value), name=p.name if personal else mask_name(p.name),
                        id_masked=p.id_masked if personal else None, share=r.share,
                        since=r.start_date, until=r.end_date)
-            for r, p in db.session.execute(stmt.limit(100)).all()]
+            for r, p in db.session.execute(stmt, {"entity_id": entity_id}).all()]
 
 
 def load_identity(entity: MarketEntity, personal: bool, agencies: set[int] | None = None) -> Identity:
     """The identity block; ``agencies`` limits licences to those agencies' (None: all)."""
-    names = list(db.session.scalars(select(EntityName).where(EntityName.entity_id == entity.id)
-                                    .order_by(EntityName.valid_from.desc().nulls_last(), EntityName.id)))
-    # each address and phone with its row, not one more query per address or phone
-    addresses = list(db.session.scalars(select(EntityAddress).where(EntityAddress.entity_id == entity.id)
-                                        .options(joinedload(EntityAddress.address))
-                                        .order_by(EntityAddress.kind, EntityAddress.id)))
-    phones = list(db.session.scalars(
-        select(Phone.number if personal else Phone.masked).join(EntityPhone, EntityPhone.phone_id == Phone.id)
-        .where(EntityPhone.entity_id == entity.id).order_by(EntityPhone.id).limit(20)))
-    lic_stmt = (select(Licence).where(Licence.entity_id == entity.id, Licence.status != RecordStatus.WITHDRAWN)
-                .order_by(Licence.issue_date.desc().nulls_last(), Licence.id.desc()).limit(MAX_LICENCES))
-    if agencies is not None:
-        lic_stmt = lic_stmt.where(Licence.agency_id.in_(agencies))
+    key = {"entity_id": entity.id}
+    names = list(db.session.scalars(_NAMES, key))
+    addresses = list(db.session.scalars(_ADDRESSES, key))
+    phones = list(db.session.scalars(_PHONES[bool(personal)], key))
+    licences = (db.session.scalars(_LICENCES, key) if agencies is None
+                else db.session.scalars(_AGENCIES_LICENCES, {**key, "agencies": sorted(agencies)}))
+    licences = list(licences)
     people = people_of(entity.id, personal)
     reps = [p for p in people if p.role == PersonRole.LEGAL_REPRESENTATIVE.value]
     representative = next((p for p in reps if p.until is None), reps[0] if reps else None)
     parent = db.session.get(MarketEntity, entity.parent_id) if entity.parent_id else None
     return Identity(entity=entity, names=[n for n in names if n.name != entity.name or n.kind != NameKind.REGISTERED],
                     addresses=addresses, representative=representative, people=people, phones=phones,
-                    licences=list(db.session.scalars(lic_stmt)), parent=parent)
+                    licences=licences, parent=parent)
 
 
 def public_representative(entity_id: int) -> str | None:

@@ -95,6 +95,13 @@ def _statement(kind: bool, agencies: bool, agency: bool, counts: bool):  # noqa:
                      select(page.c.kind, page.c.id, page.c.day, null()))
 
 
+@functools.cache
+def _records_statement(key: str):  # noqa: ANN202 - a SQLAlchemy statement
+    """The records of one kind by id (the ids a parameter), built once per kind."""
+    model = KINDS[key].model
+    return select(model).where(model.id.in_(bindparam("ids", expanding=True)))
+
+
 def _execute(flt: TimelineFilter, page: int, page_size: int, counts: bool):  # noqa: ANN202 - rows
     kind = flt.kind in TIMELINE_KINDS
     params = {"entity_id": flt.entity_id, "limit": page_size, "offset": (page - 1) * page_size}
@@ -136,8 +143,7 @@ def load_page(flt: TimelineFilter, page: int = 1, page_size: int = PAGE_SIZE,
         by_kind.setdefault(key, []).append(rid)
     loaded: dict[tuple[str, int], Any] = {}
     for key, ids in by_kind.items():
-        model = KINDS[key].model
-        for row in db.session.scalars(select(model).where(model.id.in_(ids))):
+        for row in db.session.scalars(_records_statement(key), {"ids": ids}):
             loaded[(key, row.id)] = row
     revisions = revisions_of(by_kind)
     if agencies is None:

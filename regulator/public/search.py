@@ -18,10 +18,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app
 from rapidfuzz import fuzz
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import CompoundSelect, Float, Integer, String, bindparam, case, func, literal, select, union_all
 
 from models import EntityName, EntityNameGram, MarketEntity, NameKind
 
@@ -98,15 +99,27 @@ def _stats() -> dict:
     return stats
 
 
+@lru_cache(maxsize=64)
+def _frequency_statement(n: int) -> CompoundSelect:
+    """Postings of ``n`` grams (parameters g0, g1, ...), each counted up to ``cap``.
+
+    Built once per number of grams: building the union anew cost more CPU than PostgreSQL spent on it.
+    """
+    cap = bindparam("cap", type_=Integer)
+    return union_all(*[
+        select(bindparam(f"g{i}", type_=String).label("gram"), func.count().label("n")).select_from(
+            select(EntityNameGram.entity_id).where(EntityNameGram.gram == bindparam(f"g{i}", type_=String))
+            .limit(cap).subquery())
+        for i in range(n)])
+
+
 def _frequencies(grams: set[str], cap: int, known: dict[str, int]) -> dict[str, int]:
     """Postings per gram, counted only up to ``cap`` (an index-only range of the primary key each)."""
     freq = {g: known[g] for g in grams if g in known}
     ask = sorted(grams - freq.keys())
     if ask:
-        parts = [select(literal(g).label("gram"), func.count().label("n")).select_from(
-            select(EntityNameGram.entity_id).where(EntityNameGram.gram == g).limit(cap).subquery())
-            for g in ask]
-        for gram, n in db.session.execute(union_all(*parts)).all():
+        params = {"cap": cap, **{f"g{i}": g for i, g in enumerate(ask)}}
+        for gram, n in db.session.execute(_frequency_statement(len(ask)), params).all():
             if n:
                 freq[gram] = n
             if n >= cap:
@@ -126,16 +139,30 @@ def _candidate_names(grams: set[str]) -> list[tuple[int, str, object]]:
     if not freq:
         return []
     usable = [g for g in freq if freq[g] <= common] or sorted(freq, key=freq.get)[:2]
-    weight = case({g: math.log(1 + population / freq[g]) for g in usable}, value=EntityNameGram.gram, else_=0.0)
-    score = func.sum(weight)
-    candidate = (select(EntityNameGram.entity_id).where(EntityNameGram.gram.in_(usable))
-                 .group_by(EntityNameGram.entity_id).order_by(score.desc(), EntityNameGram.entity_id)
+    params = {}
+    for i, g in enumerate(usable):
+        params[f"g{i}"] = g
+        params[f"w{i}"] = math.log(1 + population / freq[g])
+    return list(db.session.execute(_candidate_statement(len(usable)), params).all())
+
+
+@lru_cache(maxsize=64)
+def _candidate_statement(n: int) -> CompoundSelect:
+    """The candidates' names for ``n`` grams (parameters g0, g1, ... and their weights w0, w1, ...).
+
+    Built once per number of grams, as ``_frequency_statement``.
+    """
+    grams = [bindparam(f"g{i}", type_=String) for i in range(n)]
+    weight = case(*[(gram, bindparam(f"w{i}", type_=Float)) for i, gram in enumerate(grams)],
+                  value=EntityNameGram.gram, else_=0.0)
+    candidate = (select(EntityNameGram.entity_id).where(EntityNameGram.gram.in_(grams))
+                 .group_by(EntityNameGram.entity_id).order_by(func.sum(weight).desc(), EntityNameGram.entity_id)
                  .limit(CANDIDATES).cte("candidate"))
     others = (select(EntityName.entity_id, EntityName.name, EntityName.kind)
               .join(candidate, candidate.c.entity_id == EntityName.entity_id))
     current = (select(MarketEntity.id, MarketEntity.name, literal(None, EntityName.kind.type))
                .join(candidate, candidate.c.entity_id == MarketEntity.id).where(MarketEntity.merged_into_id.is_(None)))
-    return list(db.session.execute(union_all(others, current)).all())
+    return union_all(others, current)
 
 
 def _similarity(query_core: str, core: str) -> float:

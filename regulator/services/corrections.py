@@ -7,13 +7,14 @@ decision that set them, and the revision's ``before`` keeps the source row they 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from models import LinkMethod, RecordRevision, RecordStatus, RecordType, SourceRecord, SourceStatus, User
 
@@ -56,13 +57,22 @@ def change_record(kind: RecordKind, record: Any, *, changes: dict[str, Any], sta
     return revision
 
 
+@functools.cache
+def _revisions_statement(kinds: tuple[str, ...]) -> Select:
+    """Revisions of records of these kinds (ids as parameters ids_0, ids_1, ...), built once per set of kinds."""
+    return select(RecordRevision).where(or_(*[
+        and_(RecordRevision.record_type == kind, RecordRevision.record_id.in_(bindparam(f"ids_{i}", expanding=True)))
+        for i, kind in enumerate(kinds)])).order_by(RecordRevision.id)
+
+
 def revisions_of(ids_by_kind: dict[str, list[int]]) -> dict[tuple[str, int], list[RecordRevision]]:
     """Revisions of these records (record ids by kind), oldest first, by (kind, record id), in one query."""
     out: dict[tuple[str, int], list[RecordRevision]] = {}
-    wanted = [and_(RecordRevision.record_type == kind, RecordRevision.record_id.in_(ids))
-              for kind, ids in ids_by_kind.items() if ids]
+    wanted = {kind: ids for kind, ids in ids_by_kind.items() if ids}
     if not wanted:
         return out
-    for row in db.session.scalars(select(RecordRevision).where(or_(*wanted)).order_by(RecordRevision.id)):
+    kinds = tuple(wanted)
+    params = {f"ids_{i}": list(wanted[kind]) for i, kind in enumerate(kinds)}
+    for row in db.session.scalars(_revisions_statement(kinds), params):
         out.setdefault((row.record_type, row.record_id), []).append(row)
     return out

@@ -206,10 +206,14 @@ def _expire_loaded(ids: set[int]) -> None:
             db.session.expire(obj, ["credit_class", "credit_points", "credit_updated_at"])
 
 
+#: built once, the entity a parameter (every profile page asks)
+_LATEST_ASSESSMENT = (select(CreditAssessment).where(CreditAssessment.entity_id == bindparam("entity_id"))
+                      .order_by(CreditAssessment.created_at.desc(), CreditAssessment.id.desc()).limit(1))
+
+
 def latest_assessment(entity_id: int) -> CreditAssessment | None:
     """The entity's most recent credit assessment."""
-    return db.session.scalar(select(CreditAssessment).where(CreditAssessment.entity_id == entity_id)
-                             .order_by(CreditAssessment.created_at.desc(), CreditAssessment.id.desc()).limit(1))
+    return db.session.scalar(_LATEST_ASSESSMENT, {"entity_id": entity_id})
 
 
 @records_changed.connect

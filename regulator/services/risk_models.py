@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from models import ModelVersion, RiskScore
 from risk.credit import class_for_probability
@@ -205,12 +205,16 @@ def reevaluate(version: str | None = None, frames: RecordFrames | None = None) -
     return row
 
 
+#: built once, the entity a parameter (every staff profile page asks)
+_LATEST_SCORE = (select(RiskScore).join(ModelVersion, ModelVersion.id == RiskScore.model_version_id)
+                 .where(RiskScore.entity_id == bindparam("entity_id"), RiskScore.agency_id.is_(None),
+                        ModelVersion.active.is_(True))
+                 .order_by(RiskScore.as_of.desc(), RiskScore.id.desc()).limit(1))
+
+
 def latest_score(entity_id: int) -> RiskScore | None:
     """The active model's latest entity-wide score for this entity."""
-    return db.session.scalar(
-        select(RiskScore).join(ModelVersion, ModelVersion.id == RiskScore.model_version_id)
-        .where(RiskScore.entity_id == entity_id, RiskScore.agency_id.is_(None), ModelVersion.active.is_(True))
-        .order_by(RiskScore.as_of.desc(), RiskScore.id.desc()).limit(1))
+    return db.session.scalar(_LATEST_SCORE, {"entity_id": entity_id})
 
 
 def versions() -> list[ModelVersion]:

@@ -7,7 +7,16 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from risk.credit import RULES, assess, class_for_points, combine_with_model, score_rules
+from risk.credit import (
+    RULES,
+    assess,
+    class_for_points,
+    class_for_probability,
+    class_of_points,
+    class_of_probability,
+    combine_with_model,
+    score_rules,
+)
 
 AS_OF = date(2025, 6, 1)
 
@@ -58,6 +67,16 @@ def test_passed_inspections_bring_a_clean_entity_to_class_a() -> None:
 def test_class_cuts(points: float, cls: str) -> None:
     """The thresholds: below 0 A, below 20 B, below 50 C, else D."""
     assert class_for_points(pd.Series([points])).iloc[0] == cls
+
+
+def test_class_of_one_value_agrees_with_the_series_version() -> None:
+    """The profile page's one-value classes are the list versions' (cut points, missing probability)."""
+    points = [-5, 0, 0.5, 19.9, 20, 20.1, 49.9, 50, 50.1, 120]
+    assert [class_of_points(p) for p in points] == list(class_for_points(pd.Series(points)))
+    probabilities = [0.0, 0.0999, 0.1, 0.2499, 0.25, 0.4999, 0.5, 0.9, 1.0]
+    assert [class_of_probability(p) for p in probabilities] == list(class_for_probability(pd.Series(probabilities)))
+    assert class_of_probability(None) is None and class_of_probability(float("nan")) is None
+    assert class_for_probability(pd.Series([None], dtype=float)).iloc[0] is None
 
 
 def test_model_moves_class_one_step_and_never_lowers_an_adverse_record() -> None:

@@ -152,10 +152,11 @@ def public_search(q: str, page: int, per_page: int):
     if not query:
         abort(422, message="q must not be blank", errors={"q": ["must not be blank"]})
     result = search_entities(query, page=page, page_size=per_page)
-    return plain(envelope(Page([
+    # plain values already (the schema writes the status enum as its value): no ``plain`` walk over the page
+    return envelope(Page([
         {"id": h.entity.id, "name": h.entity.name, "uscc": h.entity.uscc, "district": h.entity.district,
          "status": h.entity.status, "matched_name": h.matched_name, "score": round(h.score, 3)}
-        for h in result.items], result.total, page, per_page)))
+        for h in result.items], result.total, page, per_page))
 
 
 @bp.route("/public/entities/<int:entity_id>")
