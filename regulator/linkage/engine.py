@@ -44,22 +44,37 @@ def cap_block_keys(tables: list[pa.Table], profile: Profile) -> list[pa.Table]:
     A phone shared by an agent's hundred clients, or an incubator's address, would otherwise pair
     every record with every entity behind it; the other rules still find those records.
     """
-    out = list(tables)
+    common = stop_values(tables, profile)
+    return [apply_cap(table, common) for table in tables]
+
+
+def stop_values(tables: list[pa.Table], profile: Profile, known: dict[str, set[Any]] | None = None,
+                schema: pa.Schema | None = None) -> dict[str, pa.Array]:
+    """Per capped column, the values over the cap in any of ``tables`` or in ``known`` (columns with some).
+
+    The values take their type from ``schema`` (default: the first table's).
+    """
+    schema = schema or tables[0].schema
+    out = {}
     for col in profile.capped:
-        common: list[Any] = []
-        for table in out:
+        common: set[Any] = set(known[col]) if known else set()
+        for table in tables:
             counts = pc.value_counts(table.column(col).drop_null())
             values, n = counts.field("values"), counts.field("counts")
-            common.extend(pc.filter(values, pc.greater(n, profile.cap)).to_pylist())
-        if not common:
-            continue
-        log.debug("blocking key %s: %d values over the cap of %d dropped", col, len(common), profile.cap)
-        value_set = pa.array(sorted(set(common)), type=out[0].schema.field(col).type)
-        for i, table in enumerate(out):
-            column = table.column(col)
-            capped = pc.if_else(pc.is_in(column, value_set=value_set), pa.scalar(None, column.type), column)
-            out[i] = table.set_column(table.schema.get_field_index(col), col, capped)
+            common.update(pc.filter(values, pc.greater(n, profile.cap)).to_pylist())
+        if common:
+            log.debug("blocking key %s: %d values over the cap of %d dropped", col, len(common), profile.cap)
+            out[col] = pa.array(sorted(common), type=schema.field(col).type)
     return out
+
+
+def apply_cap(table: pa.Table, common: dict[str, pa.Array]) -> pa.Table:
+    """``table`` with the ``common`` values of each column set to null."""
+    for col, value_set in common.items():
+        column = table.column(col)
+        capped = pc.if_else(pc.is_in(column, value_set=value_set), pa.scalar(None, column.type), column)
+        table = table.set_column(table.schema.get_field_index(col), col, capped)
+    return table
 
 
 def term_frequencies(table: pa.Table, entity_ids: np.ndarray, columns: tuple[str, ...],
@@ -88,6 +103,25 @@ def term_frequencies(table: pa.Table, entity_ids: np.ndarray, columns: tuple[str
             tables[col] = con.sql(
                 f'SELECT "{col}", (count(DISTINCT entity_id) - 1 + {smoothing}) / {n} AS "tf_{col}" '  # noqa: S608
                 f'FROM source WHERE "{col}" IS NOT NULL GROUP BY "{col}"').to_arrow_table()
+            con.unregister("source")
+    finally:
+        con.close()
+    return tables
+
+
+def counted_frequencies(held: dict[str, pa.Table], n: int, smoothing: float = 0.1) -> dict[str, pa.Table]:
+    """``term_frequencies`` from each value's number of distinct entities (column ``n``) out of ``n`` entities.
+
+    The same SQL arithmetic on the same counts as ``term_frequencies``, so the same figures.
+    """
+    n = max(n, 1)
+    con = local_connection()
+    try:
+        tables = {}
+        for col, source in held.items():
+            con.register("source", source)
+            tables[col] = con.sql(
+                f'SELECT "{col}", (n - 1 + {smoothing}) / {n} AS "tf_{col}" FROM source').to_arrow_table()  # noqa: S608
             con.unregister("source")
     finally:
         con.close()

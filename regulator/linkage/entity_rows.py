@@ -6,6 +6,11 @@ again each time (names, addresses, bigram bit sets) cost more than the matching 
 thousand entities. Features depend on the row alone (``company_features`` looks at no other row), so
 they are kept per distinct row content in a ``FeatureCache`` shared by the process: a row is prepared
 the first time it is seen, and a table for any list of rows is taken from the cache.
+
+What ``match_records`` needs from *all* rows (each capped blocking key's row count, the entities
+holding each term-frequency value, the number of entities) is kept up to date in a ``KeyStats`` as
+rows are prepared and dropped, so a call costs what its chunk's candidates cost, not what the whole
+set costs.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .profiles import UID, get_profile
 
@@ -62,6 +68,72 @@ class FeatureCache:
 FEATURES = FeatureCache()
 
 
+class KeyStats:
+    """Counts over a set of prepared entity rows, kept as rows are added and removed.
+
+    ``counts[col]``: rows holding each value of a capped blocking key (``over[col]``: the values above
+    the profile's cap); ``holders[col]``: per value of a term-frequency column, the rows of each entity
+    holding it; ``entities``: rows per entity.
+    """
+
+    def __init__(self, capped: tuple[str, ...], cap: int, tf_columns: tuple[str, ...]) -> None:
+        self.cap = cap
+        self.counts: dict[str, dict[Any, int]] = {c: {} for c in capped}
+        self.over: dict[str, set[Any]] = {c: set() for c in capped}
+        self.holders: dict[str, dict[Any, dict[int, int]]] = {c: {} for c in tf_columns}
+        self.entities: dict[int, int] = {}
+
+    def update(self, table: pa.Table, entity_ids: np.ndarray, sign: int) -> None:
+        """Count ``table``'s rows (of ``entity_ids``) in (``sign`` 1) or out (-1)."""
+        cap = self.cap
+        for col, counts in self.counts.items():
+            over = self.over[col]
+            found = pc.value_counts(table.column(col).drop_null())
+            for value, n in zip(found.field("values").to_pylist(), found.field("counts").to_pylist(), strict=True):
+                total = counts.get(value, 0) + sign * n
+                if total:
+                    counts[value] = total
+                else:
+                    del counts[value]
+                if total > cap:
+                    over.add(value)
+                else:
+                    over.discard(value)
+        ids = entity_ids.tolist()
+        for col, holders in self.holders.items():
+            for value, entity in zip(table.column(col).to_pylist(), ids, strict=True):
+                if value is None:
+                    continue
+                held = holders.get(value)
+                if held is None:
+                    held = holders[value] = {}
+                rows = held.get(entity, 0) + sign
+                if rows:
+                    held[entity] = rows
+                else:
+                    del held[entity]
+                    if not held:
+                        del holders[value]
+        entities = self.entities
+        for entity in ids:
+            rows = entities.get(entity, 0) + sign
+            if rows:
+                entities[entity] = rows
+            else:
+                del entities[entity]
+
+    def holding(self, col: str, values: pa.Array) -> pa.Table:
+        """Each of ``values`` held by some entity, with the number of distinct entities holding it."""
+        holders = self.holders[col]
+        kept, n = [], []
+        for value in values.to_pylist():
+            held = holders.get(value)
+            if held:
+                kept.append(value)
+                n.append(len(held))
+        return pa.table({col: pa.array(kept, values.type), "n": pa.array(n, pa.int64())})
+
+
 class EntityRows:
     """Distinct entity rows (``entity_id`` plus identity fields), in the order first added."""
 
@@ -73,6 +145,8 @@ class EntityRows:
         self._prepared: dict[str, tuple[int, list[pa.Table], pa.Table | None]] = {}
         #: the entity of each of the first rows (extended as rows are added)
         self._ids = np.zeros(0, dtype="int64")
+        #: profile name -> counts over its prepared rows
+        self._stats: dict[str, KeyStats] = {}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -102,9 +176,14 @@ class EntityRows:
         ids = self.entity_ids()
         keep = ~np.isin(ids, np.fromiter(entity_ids, dtype="int64", count=len(entity_ids)))
         prepared: dict[str, tuple[int, list[pa.Table], pa.Table | None]] = {}
+        stats: dict[str, KeyStats] = {}
         for name, (done, _, whole) in self._prepared.items():
             if whole is None:
                 continue
+            if name in self._stats:
+                dropped = ~keep[:done]
+                stats[name] = self._stats[name]
+                stats[name].update(whole.filter(pa.array(dropped)), ids[:done][dropped], -1)
             part = whole.filter(pa.array(keep[:done]))
             uids = pa.array(np.arange(part.num_rows, dtype="int64"))
             part = part.set_column(part.schema.get_field_index(UID), UID, uids)
@@ -113,7 +192,7 @@ class EntityRows:
         for i in np.flatnonzero(~keep).tolist():
             self._seen.discard(old[i])  # the rows kept are exactly the others: no set rebuilt
         self._rows = list(compress(old, keep.tolist()))
-        self._ids, self._prepared = ids[keep], prepared
+        self._ids, self._prepared, self._stats = ids[keep], prepared, stats
         self.extend(rows)
 
     def frame(self) -> pd.DataFrame:
@@ -132,8 +211,22 @@ class EntityRows:
         """The rows' features for ``profile_name`` (``uid`` = row position); None when there are no rows."""
         done, parts, whole = self._prepared.get(profile_name, (0, [], None))
         if done < len(self._rows):
-            parts = [*parts, self._cache.take(profile_name, self._rows[done:], done)]
+            part = self._cache.take(profile_name, self._rows[done:], done)
+            if profile_name in self._stats:
+                self._stats[profile_name].update(part, self.entity_ids()[done:], 1)
+            parts = [*parts, part]
             whole = pa.concat_tables(parts, promote_options="default").combine_chunks()
             parts = [whole]
             self._prepared[profile_name] = (len(self._rows), parts, whole)
         return whole
+
+    def stats(self, profile_name: str) -> KeyStats | None:
+        """Counts over all rows' features for ``profile_name`` (None when there are no rows)."""
+        whole = self.prepared(profile_name)
+        if whole is None:
+            return None
+        if profile_name not in self._stats:
+            profile = get_profile(profile_name)
+            stats = self._stats[profile_name] = KeyStats(profile.capped, profile.cap, profile.tf_columns)
+            stats.update(whole, self.entity_ids(), 1)
+        return self._stats[profile_name]

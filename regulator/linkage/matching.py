@@ -13,6 +13,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .dedupe import group_new_records
-from .engine import best_per_record, blocking_columns, candidate_rows, cap_block_keys, term_frequencies
+from .engine import (
+    apply_cap,
+    best_per_record,
+    blocking_columns,
+    candidate_rows,
+    cap_block_keys,
+    counted_frequencies,
+    stop_values,
+    term_frequencies,
+)
 from .entity_rows import EntityRows
 from .explain import weights_by_comparison
 from .model import TrainedModel, load_model, settings_dict
@@ -141,23 +151,8 @@ def match_records(records: pd.DataFrame, entities: pd.DataFrame | EntityRows,
     expanded, owner = _with_alt_names(records)
     right = profile.prepare(expanded.assign(**{UID: np.arange(len(expanded))}))
     if len(entities):
-        if isinstance(entities, EntityRows):
-            entity_ids, left = entities.entity_ids(), entities.prepared(profile.name)
-        else:
-            entity_ids = entities["entity_id"].to_numpy(dtype="int64")
-            left = profile.prepare(entities.assign(**{UID: np.arange(len(entities))}))
-        prior = min(0.5, model.match_rate / max(len(np.unique(entity_ids)), 1))
-        whole, left_ids = left, entity_ids
-        left, right_capped = cap_block_keys([left, right], profile)
-        columns = blocking_columns(profile.blocking())
-        only = None
-        if columns is not None:  # only rows that can be paired are scored (the same pairs, see candidate_rows)
-            keep = candidate_rows(left, right_capped, columns)
-            left, left_ids = left.filter(keep), entity_ids[keep.to_numpy(zero_copy_only=False)]
-            only = {c: pc.unique(pa.concat_arrays([left.column(c).combine_chunks(),
-                                                   right_capped.column(c).combine_chunks()]).drop_null())
-                    for c in profile.tf_columns}
-        tf = term_frequencies(whole, entity_ids, profile.tf_columns, profile.tf_smoothing, only=only)
+        left, left_ids, right_capped, tf, n_entities = _candidates(entities, right, profile)
+        prior = min(0.5, model.match_rate / max(n_entities, 1))
         config = settings_dict(profile, "link_only", model=model, prior=prior)
         best = best_per_record(left, right_capped, config, left_ids, owner,
                                threshold=min(0.01, settings.lower), tf_tables=tf,
@@ -174,6 +169,49 @@ def match_records(records: pd.DataFrame, entities: pd.DataFrame | EntityRows,
     log.info("matched %d records against %d entity rows in %.1f s: %s", len(records), len(entities),
              time.perf_counter() - started, counts)
     return result
+
+
+def _only(left: pa.Table, right: pa.Table, columns: tuple[str, ...]) -> dict[str, pa.Array]:
+    """Per column, the distinct values of both tables (the term frequencies a prediction looks up)."""
+    return {c: pc.unique(pa.concat_arrays([left.column(c).combine_chunks(), right.column(c).combine_chunks()])
+                         .drop_null()) for c in columns}
+
+
+def _candidates(entities: pd.DataFrame | EntityRows, right: pa.Table, profile: Any) -> tuple[
+        pa.Table, np.ndarray, pa.Table, dict[str, pa.Table], int]:
+    """The entity rows to score (capped), their entities, the capped records, term frequencies, entity count.
+
+    For ``EntityRows`` the counts over all rows come from its ``KeyStats``, so the cost follows the
+    chunk's candidates: the rows sharing a blocking key with a record are found on the uncapped keys
+    (a capped value is null in the records too, so it pairs nothing either way) and only they are capped.
+    """
+    columns = blocking_columns(profile.blocking())
+    if isinstance(entities, EntityRows):
+        entity_ids, left = entities.entity_ids(), entities.prepared(profile.name)
+        stats = entities.stats(profile.name)
+        if columns is not None and stats is not None:
+            common = stop_values([right], profile, known=stats.over, schema=left.schema)
+            right_capped = apply_cap(right, common)
+            keep = candidate_rows(left, right_capped, columns)
+            left = apply_cap(left.filter(keep), common)
+            left_ids = entity_ids[keep.to_numpy(zero_copy_only=False)]
+            only = _only(left, right_capped, profile.tf_columns)
+            n = len(stats.entities)
+            tf = counted_frequencies({c: stats.holding(c, only[c]) for c in profile.tf_columns}, n,
+                                     profile.tf_smoothing)
+            return left, left_ids, right_capped, tf, n
+    else:
+        entity_ids = entities["entity_id"].to_numpy(dtype="int64")
+        left = profile.prepare(entities.assign(**{UID: np.arange(len(entities))}))
+    whole, left_ids = left, entity_ids
+    left, right_capped = cap_block_keys([left, right], profile)
+    only = None
+    if columns is not None:  # only rows that can be paired are scored (the same pairs, see candidate_rows)
+        keep = candidate_rows(left, right_capped, columns)
+        left, left_ids = left.filter(keep), entity_ids[keep.to_numpy(zero_copy_only=False)]
+        only = _only(left, right_capped, profile.tf_columns)
+    tf = term_frequencies(whole, entity_ids, profile.tf_columns, profile.tf_smoothing, only=only)
+    return left, left_ids, right_capped, tf, len(np.unique(entity_ids))
 
 
 def _decide(result: pd.DataFrame, best: pd.DataFrame, settings: LinkageSettings, config: dict) -> None:
