@@ -28,6 +28,8 @@ from .profiles import UID, get_profile
 
 COLUMNS = ("entity_id", "name", "address", "district", "legal_rep", "phone", "latitude", "longitude")
 Row = tuple[Any, ...]
+#: prepared rows are kept in up to this many Arrow chunks (one per call that added rows) before joining them
+MAX_CHUNKS = 16
 
 
 class FeatureCache:
@@ -215,7 +217,9 @@ class EntityRows:
             if profile_name in self._stats:
                 self._stats[profile_name].update(part, self.entity_ids()[done:], 1)
             parts = [*parts, part]
-            whole = pa.concat_tables(parts, promote_options="default").combine_chunks()
+            whole = pa.concat_tables(parts, promote_options="default")
+            if whole.column(0).num_chunks > MAX_CHUNKS:
+                whole = whole.combine_chunks()  # now and then: copying every row on each call grew with them
             parts = [whole]
             self._prepared[profile_name] = (len(self._rows), parts, whole)
         return whole
