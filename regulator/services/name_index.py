@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from flask import has_app_context
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 
 from models import EntityName, EntityNameGram, MarketEntity
 
 from ..extensions import db
+from ..ingest.bulk import insert_rows
 from ..signals import records_changed
 from ..text import fold, parse_company_name
 
@@ -70,11 +71,34 @@ def reindex(entity_ids: Iterable[int] | None = None, batch: int = 50_000) -> int
     for entity_id, name in _names(ids):
         pairs.update((gram, entity_id) for gram in grams_of(name))
     rows = [{"gram": g, "entity_id": e} for g, e in sorted(pairs)]  # in key order: appends to the index
-    for start in range(0, len(rows), batch):
-        db.session.execute(insert(EntityNameGram.__table__), rows[start:start + batch])
+    del pairs
+    if ids is None and db.session.get_bind().dialect.name == "postgresql":
+        _bulk_load_postgresql(rows, batch)
+    else:
+        for start in range(0, len(rows), batch):
+            db.session.execute(insert(EntityNameGram.__table__), rows[start:start + batch])
     log.info("name index: %d grams for %s entities in %.1f s", len(rows),
              "all" if ids is None else len(ids), time.perf_counter() - started)
     return len(rows)
+
+
+def _bulk_load_postgresql(rows: list[dict[str, object]], batch: int) -> None:
+    """The whole index through ``COPY``, with the entity-id index and foreign key built once afterwards.
+
+    Row by row, each gram costs a random insert into the entity-id index and a foreign-key check
+    against market_entity; at a million entities that was most of the build's name-index step. The
+    DDL is transactional: a failure leaves the table, index and constraint as they were.
+    """
+    table = EntityNameGram.__table__
+    fk = next(iter(table.foreign_key_constraints))
+    index = next(iter(table.indexes))
+    db.session.execute(text(f'ALTER TABLE "{table.name}" DROP CONSTRAINT "{fk.name}"'))
+    db.session.execute(text(f'DROP INDEX "{index.name}"'))
+    for start in range(0, len(rows), batch):
+        insert_rows(table, rows[start:start + batch])
+    db.session.execute(text(f'CREATE INDEX "{index.name}" ON "{table.name}" (entity_id)'))
+    db.session.execute(text(f'ALTER TABLE "{table.name}" ADD CONSTRAINT "{fk.name}" FOREIGN KEY (entity_id) '
+                            "REFERENCES market_entity (id)"))
 
 
 @records_changed.connect
