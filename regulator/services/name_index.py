@@ -22,7 +22,7 @@ from models import EntityName, EntityNameGram, MarketEntity
 from ..extensions import db
 from ..ingest.bulk import insert_rows
 from ..signals import records_changed
-from ..text import fold, parse_company_name
+from ..text import company_name_parts, fold
 
 log = logging.getLogger(__name__)
 CHUNK = 900
@@ -32,9 +32,8 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 @lru_cache(maxsize=50_000)  # search ranks a few hundred candidates' names per query; parsing is the cost
 def name_core(name: str | None) -> str:
     """The part of a name that tells entities apart: no region, suffix, spaces or punctuation."""
-    parsed = parse_company_name(name)
-    core = _NOISE.sub("", parsed.core) or _NOISE.sub("", parsed.norm) or _NOISE.sub("", fold(name))
-    return core
+    _region, core, _suffix, _branch, norm, _form = company_name_parts(name)
+    return _NOISE.sub("", core) or _NOISE.sub("", norm) or _NOISE.sub("", fold(name))
 
 
 def grams_of(name: str | None) -> set[str]:
