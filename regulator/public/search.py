@@ -22,7 +22,19 @@ from functools import lru_cache
 
 from flask import current_app, has_app_context
 from rapidfuzz import fuzz
-from sqlalchemy import CompoundSelect, Float, Integer, String, bindparam, func, literal, select, type_coerce, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from models import EntityName, EntityNameGram, MarketEntity, NameKind
 
@@ -149,11 +161,9 @@ def _candidate_names(grams: set[str]) -> list[tuple[int, str, object]]:
     freq = _frequencies(grams, common + 1, stats["counts"])
     if not freq:
         return []
-    usable = [g for g in freq if freq[g] <= common] or sorted(freq, key=freq.get)[:2]
+    usable = [g for g in freq if freq[g] <= common] or sorted(freq, key=lambda g: (freq[g], g))[:2]
     params = {}
-    # each gram's postings with its weight, gram by gram in index order: an entity's score adds up in
-    # the order one scan of all the grams' postings would add it (the same sum to the last bit)
-    for i, g in enumerate(sorted(usable)):
+    for i, g in enumerate(usable):
         params[f"g{i}"] = g
         params[f"w{i}"] = math.log(1 + population / freq[g])
     return list(db.session.execute(_candidate_statement(len(usable)), params).all())
@@ -165,11 +175,12 @@ def _candidate_statement(n: int) -> CompoundSelect:
 
     Built once per number of grams, as ``_frequency_statement``.
     """
-    postings = union_all(*[
-        select(EntityNameGram.entity_id, bindparam(f"w{i}", type_=Float).label("weight"))
-        .where(EntityNameGram.gram == bindparam(f"g{i}", type_=String)) for i in range(n)]).subquery()
-    candidate = (select(postings.c.entity_id).group_by(postings.c.entity_id)
-                 .order_by(func.sum(postings.c.weight).desc(), postings.c.entity_id).limit(CANDIDATES).cte("candidate"))
+    grams = [bindparam(f"g{i}", type_=String) for i in range(n)]
+    weight = case(*[(gram, bindparam(f"w{i}", type_=Float)) for i, gram in enumerate(grams)],
+                  value=EntityNameGram.gram, else_=0.0)
+    candidate = (select(EntityNameGram.entity_id).where(EntityNameGram.gram.in_(grams))
+                 .group_by(EntityNameGram.entity_id).order_by(func.sum(weight).desc(), EntityNameGram.entity_id)
+                 .limit(CANDIDATES).cte("candidate"))
     # the kind as its stored value: converting 400 rows' None to NameKind cost more than the ranking used
     others = (select(EntityName.entity_id, EntityName.name, type_coerce(EntityName.kind, String))
               .join(candidate, candidate.c.entity_id == EntityName.entity_id))

@@ -81,3 +81,15 @@ def test_search_page_and_api(app, make, client) -> None:  # noqa: ANN001
     missing = client.get("/api/v1/public/entities")
     assert missing.status_code == 422 and "q" in missing.json["errors"]
     assert db.session.query(MarketEntity).count() == 45
+
+
+def test_gram_counts_are_remembered_until_this_process_writes(app, make) -> None:  # noqa: ANN001
+    """Counting a gram's postings is done once per process; records_changed makes it count afresh."""
+    _world(make)
+    assert _names("华盛达")[0] == "深圳市华盛达贸易有限公司"
+    counts = app.extensions["search_stats"]["counts"]
+    assert counts["华盛"] == 1 and counts["盛达"] == 1
+    twin = make.entity("深圳市华盛达五金有限公司")
+    notify_records_changed("ingest", [twin.id])
+    assert set(_names("华盛达")[:2]) == {"深圳市华盛达贸易有限公司", "深圳市华盛达五金有限公司"}
+    assert app.extensions["search_stats"]["counts"]["华盛"] == 2
