@@ -28,7 +28,6 @@ from sqlalchemy import (
     Integer,
     String,
     bindparam,
-    case,
     func,
     literal,
     select,
@@ -163,7 +162,9 @@ def _candidate_names(grams: set[str]) -> list[tuple[int, str, object]]:
         return []
     usable = [g for g in freq if freq[g] <= common] or sorted(freq, key=lambda g: (freq[g], g))[:2]
     params = {}
-    for i, g in enumerate(usable):
+    # in gram order, the order one index scan of all the grams' postings reads them: each entity's
+    # score adds up in the same order, to the same last bit
+    for i, g in enumerate(sorted(usable)):
         params[f"g{i}"] = g
         params[f"w{i}"] = math.log(1 + population / freq[g])
     return list(db.session.execute(_candidate_statement(len(usable)), params).all())
@@ -175,11 +176,14 @@ def _candidate_statement(n: int) -> CompoundSelect:
 
     Built once per number of grams, as ``_frequency_statement``.
     """
-    grams = [bindparam(f"g{i}", type_=String) for i in range(n)]
-    weight = case(*[(gram, bindparam(f"w{i}", type_=Float)) for i, gram in enumerate(grams)],
-                  value=EntityNameGram.gram, else_=0.0)
-    candidate = (select(EntityNameGram.entity_id).where(EntityNameGram.gram.in_(grams))
-                 .group_by(EntityNameGram.entity_id).order_by(func.sum(weight).desc(), EntityNameGram.entity_id)
+    # the query's grams with their weights as rows joined to the postings: PostgreSQL then reads each
+    # gram's postings with its weight (a CASE on every posting cost about 15 % more at a million names)
+    query_gram = union_all(*[select(bindparam(f"g{i}", type_=String).label("gram"),
+                                    bindparam(f"w{i}", type_=Float).label("weight")) for i in range(n)]
+                           ).subquery("query_gram")
+    candidate = (select(EntityNameGram.entity_id).join(query_gram, EntityNameGram.gram == query_gram.c.gram)
+                 .group_by(EntityNameGram.entity_id)
+                 .order_by(func.sum(query_gram.c.weight).desc(), EntityNameGram.entity_id)
                  .limit(CANDIDATES).cte("candidate"))
     # the kind as its stored value: converting 400 rows' None to NameKind cost more than the ranking used
     others = (select(EntityName.entity_id, EntityName.name, type_coerce(EntityName.kind, String))
