@@ -61,6 +61,8 @@ def reindex(entity_ids: Iterable[int] | None = None, batch: int = 50_000) -> int
     """Rebuild the grams of these entities (None: all); returns the number of grams written. Never commits."""
     started = time.perf_counter()
     ids = None if entity_ids is None else sorted({int(i) for i in entity_ids})
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    first_build = ids is None and postgresql and db.session.scalar(select(EntityNameGram.gram).limit(1)) is None
     if ids is None:
         db.session.execute(delete(EntityNameGram))
     else:
@@ -71,8 +73,8 @@ def reindex(entity_ids: Iterable[int] | None = None, batch: int = 50_000) -> int
         pairs.update((gram, entity_id) for gram in grams_of(name))
     rows = [{"gram": g, "entity_id": e} for g, e in sorted(pairs)]  # in key order: appends to the index
     del pairs
-    if ids is None and db.session.get_bind().dialect.name == "postgresql":
-        _bulk_load_postgresql(rows, batch)
+    if ids is None and postgresql:
+        _bulk_load_postgresql(rows, batch, rebuild_index=first_build)
     else:
         for start in range(0, len(rows), batch):
             db.session.execute(insert(EntityNameGram.__table__), rows[start:start + batch])
@@ -81,14 +83,20 @@ def reindex(entity_ids: Iterable[int] | None = None, batch: int = 50_000) -> int
     return len(rows)
 
 
-def _bulk_load_postgresql(rows: list[dict[str, object]], batch: int) -> None:
-    """The whole index through ``COPY``, with the entity-id index and foreign key built once afterwards.
+def _bulk_load_postgresql(rows: list[dict[str, object]], batch: int, rebuild_index: bool) -> None:
+    """The whole index through ``COPY``; into an empty table, the entity-id index and foreign key built after.
 
     Row by row, each gram costs a random insert into the entity-id index and a foreign-key check
-    against market_entity; at a million entities that was most of the build's name-index step. The
-    DDL is transactional: a failure leaves the table, index and constraint as they were.
+    against market_entity; at a million entities that was most of the build's name-index step. Dropping
+    them locks the table until commit, so only a first build (nothing for search to read yet) does it;
+    rebuilding a live index keeps them and search reads the old grams meanwhile. The DDL is transactional:
+    a failure leaves the table, index and constraint as they were.
     """
     table = EntityNameGram.__table__
+    if not rebuild_index:
+        for start in range(0, len(rows), batch):
+            insert_rows(table, rows[start:start + batch])
+        return
     fk = next(iter(table.foreign_key_constraints))
     index = next(iter(table.indexes))
     db.session.execute(text(f'ALTER TABLE "{table.name}" DROP CONSTRAINT "{fk.name}"'))
