@@ -8,9 +8,9 @@ hundred candidates are then ranked by edit similarity of their cores (rapidfuzz)
 entity has had, so 华胜达 finds 华盛达 and a former name finds the entity under its current one.
 
 At a million entities the lookup stays bounded: a gram's postings are counted only up to the "common"
-threshold (a common gram's count is remembered per process for a while, as is the registry's size, which
-only sets the weights), candidates are ranked on (id, name) rows, and whole entities are loaded only for
-the page shown.
+threshold (the counts are remembered per process for a while, as is the registry's size; they only set
+the weights and which grams are skipped, postings themselves are always read afresh), candidates are
+ranked on (id, name) rows, and whole entities are loaded only for the page shown.
 """
 
 from __future__ import annotations
@@ -20,15 +20,27 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import current_app
+from flask import current_app, has_app_context
 from rapidfuzz import fuzz
-from sqlalchemy import CompoundSelect, Float, Integer, String, bindparam, case, func, literal, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    func,
+    literal,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from models import EntityName, EntityNameGram, MarketEntity, NameKind
 
 from ..extensions import db
 from ..identifiers import USCC_ALPHABET, normalise_uscc
 from ..services.name_index import grams_of, name_core
+from ..signals import records_changed
 from ..text import normalise_name
 
 PAGE_SIZE = 20
@@ -37,7 +49,7 @@ MAX_RESULTS = 200
 MIN_SIMILARITY = 0.6
 #: a bigram in more than this share of all names is skipped while rarer bigrams remain
 COMMON_SHARE = 0.02
-#: seconds a process trusts its count of entities and of common grams' postings
+#: seconds a process trusts its count of entities and of grams' postings (its own writes reset them)
 STATS_TTL = 300
 
 
@@ -90,13 +102,20 @@ def _by_code(code: str) -> list[SearchHit]:
 
 
 def _stats() -> dict:
-    """Per application (tests build many), remembered figures: population and common grams' counts."""
-    stats = current_app.extensions.setdefault("search_stats", {"until": 0.0, "population": 1, "common": {}})
+    """Per application (tests build many), remembered figures: population and grams' posting counts."""
+    stats = current_app.extensions.setdefault("search_stats", {"until": 0.0, "population": 1, "counts": {}})
     if stats["until"] < time.monotonic():
         stats["population"] = db.session.scalar(select(func.count(MarketEntity.id))) or 1
-        stats["common"] = {}
+        stats["counts"] = {}
         stats["until"] = time.monotonic() + STATS_TTL
     return stats
+
+
+@records_changed.connect
+def _forget_stats(_sender: str, **_kw: object) -> None:
+    """This process counts afresh after its own writes (other processes within ``STATS_TTL``)."""
+    if has_app_context() and "search_stats" in current_app.extensions:
+        current_app.extensions["search_stats"]["until"] = 0.0
 
 
 @lru_cache(maxsize=64)
@@ -114,16 +133,19 @@ def _frequency_statement(n: int) -> CompoundSelect:
 
 
 def _frequencies(grams: set[str], cap: int, known: dict[str, int]) -> dict[str, int]:
-    """Postings per gram, counted only up to ``cap`` (an index-only range of the primary key each)."""
-    freq = {g: known[g] for g in grams if g in known}
-    ask = sorted(grams - freq.keys())
+    """Postings per gram, counted only up to ``cap`` (an index-only range of the primary key each).
+
+    Every count is remembered in ``known`` (0 for a gram no name has): counting a mid-frequency gram read
+    as many index rows as ranking its postings then did.
+    """
+    freq = {g: known[g] for g in grams if known.get(g)}
+    ask = sorted(g for g in grams if g not in known)
     if ask:
         params = {"cap": cap, **{f"g{i}": g for i, g in enumerate(ask)}}
         for gram, n in db.session.execute(_frequency_statement(len(ask)), params).all():
             if n:
                 freq[gram] = n
-            if n >= cap:
-                known[gram] = n
+            known[gram] = n
     return freq
 
 
@@ -135,12 +157,14 @@ def _candidate_names(grams: set[str]) -> list[tuple[int, str, object]]:
     stats = _stats()
     population = stats["population"]
     common = max(200, int(population * COMMON_SHARE))
-    freq = _frequencies(grams, common + 1, stats["common"])
+    freq = _frequencies(grams, common + 1, stats["counts"])
     if not freq:
         return []
-    usable = [g for g in freq if freq[g] <= common] or sorted(freq, key=freq.get)[:2]
+    usable = [g for g in freq if freq[g] <= common] or sorted(freq, key=lambda g: (freq[g], g))[:2]
     params = {}
-    for i, g in enumerate(usable):
+    # in gram order, the order one index scan of all the grams' postings reads them: each entity's
+    # score adds up in the same order, to the same last bit
+    for i, g in enumerate(sorted(usable)):
         params[f"g{i}"] = g
         params[f"w{i}"] = math.log(1 + population / freq[g])
     return list(db.session.execute(_candidate_statement(len(usable)), params).all())
@@ -152,15 +176,19 @@ def _candidate_statement(n: int) -> CompoundSelect:
 
     Built once per number of grams, as ``_frequency_statement``.
     """
-    grams = [bindparam(f"g{i}", type_=String) for i in range(n)]
-    weight = case(*[(gram, bindparam(f"w{i}", type_=Float)) for i, gram in enumerate(grams)],
-                  value=EntityNameGram.gram, else_=0.0)
-    candidate = (select(EntityNameGram.entity_id).where(EntityNameGram.gram.in_(grams))
-                 .group_by(EntityNameGram.entity_id).order_by(func.sum(weight).desc(), EntityNameGram.entity_id)
+    # the query's grams with their weights as rows joined to the postings: PostgreSQL then reads each
+    # gram's postings with its weight (a CASE on every posting cost about 15 % more at a million names)
+    query_gram = union_all(*[select(bindparam(f"g{i}", type_=String).label("gram"),
+                                    bindparam(f"w{i}", type_=Float).label("weight")) for i in range(n)]
+                           ).subquery("query_gram")
+    candidate = (select(EntityNameGram.entity_id).join(query_gram, EntityNameGram.gram == query_gram.c.gram)
+                 .group_by(EntityNameGram.entity_id)
+                 .order_by(func.sum(query_gram.c.weight).desc(), EntityNameGram.entity_id)
                  .limit(CANDIDATES).cte("candidate"))
-    others = (select(EntityName.entity_id, EntityName.name, EntityName.kind)
+    # the kind as its stored value: converting 400 rows' None to NameKind cost more than the ranking used
+    others = (select(EntityName.entity_id, EntityName.name, type_coerce(EntityName.kind, String))
               .join(candidate, candidate.c.entity_id == EntityName.entity_id))
-    current = (select(MarketEntity.id, MarketEntity.name, literal(None, EntityName.kind.type))
+    current = (select(MarketEntity.id, MarketEntity.name, literal(None, String))
                .join(candidate, candidate.c.entity_id == MarketEntity.id).where(MarketEntity.merged_into_id.is_(None)))
     return union_all(others, current)
 
@@ -187,10 +215,10 @@ def _rank(query: str, rows: list[tuple[int, str, object]]) -> list[SearchHit]:
             continue
         score = _similarity(query_core, name_core(name))
         if score > best[entity_id][0] + 1e-9 and name != names[entity_id]:
-            best[entity_id] = (score, name, getattr(kind, "value", kind))
+            best[entity_id] = (score, name, kind)
     ranked = sorted(((score, len(names[eid]), eid, name, kind) for eid, (score, name, kind) in best.items()
                      if score >= MIN_SIMILARITY), key=lambda r: (-r[0], r[1], r[2]))
-    return [SearchHit(eid, name, kind if kind != NameKind.REGISTERED.value else None, score)
+    return [SearchHit(eid, name, kind if kind != NameKind.REGISTERED else None, score)
             for score, _length, eid, name, kind in ranked[:MAX_RESULTS]]
 
 

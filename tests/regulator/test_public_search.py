@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import inspect as sa_inspect
+
 from models import EntityName, EntityNameGram, MarketEntity, NameKind
 from regulator.extensions import db
 from regulator.public.search import search_entities
@@ -81,3 +83,32 @@ def test_search_page_and_api(app, make, client) -> None:  # noqa: ANN001
     missing = client.get("/api/v1/public/entities")
     assert missing.status_code == 422 and "q" in missing.json["errors"]
     assert db.session.query(MarketEntity).count() == 45
+
+
+def test_gram_counts_are_remembered_until_this_process_writes(app, make) -> None:  # noqa: ANN001
+    """Counting a gram's postings is done once per process; records_changed makes it count afresh."""
+    _world(make)
+    assert _names("华盛达")[0] == "深圳市华盛达贸易有限公司"
+    counts = app.extensions["search_stats"]["counts"]
+    assert counts["华盛"] == 1 and counts["盛达"] == 1
+    twin = make.entity("深圳市华盛达五金有限公司")
+    notify_records_changed("ingest", [twin.id])
+    assert set(_names("华盛达")[:2]) == {"深圳市华盛达贸易有限公司", "深圳市华盛达五金有限公司"}
+    assert app.extensions["search_stats"]["counts"]["华盛"] == 2
+
+
+def test_full_reindex_writes_every_gram_and_keeps_the_index_and_foreign_key(app, make) -> None:  # noqa: ANN001
+    """A full rebuild gives each name's grams: into an empty table (COPY on PostgreSQL, index and foreign
+    key rebuilt after it) and over a live index (COPY, both kept)."""
+    entities = _world(make)
+    wanted = {(gram, e.id) for e in db.session.query(MarketEntity) for gram in name_index.grams_of(e.name)}
+    wanted |= {(gram, n.entity_id) for n in db.session.query(EntityName) for gram in name_index.grams_of(n.name)}
+    db.session.query(EntityNameGram).delete()
+    for _build in ("first", "over a live index"):
+        assert name_index.reindex() == len(wanted)
+        assert {(g.gram, g.entity_id) for g in db.session.query(EntityNameGram)} == wanted
+    if db.engine.dialect.name == "postgresql":
+        inspector = sa_inspect(db.session.connection())
+        assert [ix["name"] for ix in inspector.get_indexes("entity_name_gram")] == ["ix_entity_name_gram_entity_id"]
+        assert [fk["referred_table"] for fk in inspector.get_foreign_keys("entity_name_gram")] == ["market_entity"]
+    assert _names("华盛达")[0] == entities["深圳市华盛达贸易有限公司"].name

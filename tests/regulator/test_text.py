@@ -2,7 +2,7 @@
 
 import pytest
 
-from regulator.text import normalise_address, normalise_name, parse_company_name
+from regulator.text import company_name_parts, normalise_address, normalise_name, parse_company_name
 
 
 @pytest.mark.parametrize("variant", [
@@ -42,3 +42,13 @@ def test_english_suffix_variants(variant: str) -> None:
 def test_addresses_fold_width_and_punctuation() -> None:
     """Full-width digits and punctuation do not split one address in two."""
     assert normalise_address("福田区深南大道１００号，Ａ座") == normalise_address("福田区深南大道100号A座")
+
+
+def test_apostrophes_and_spaces_between_chinese_characters_are_dropped() -> None:
+    """The substitutions skipped for names without apostrophes or spaces still apply to those with them."""
+    assert parse_company_name("O'Brien’s Bar Ltd").core == "obriens bar"
+    assert parse_company_name("Mc`Donalds Inc.").core == "mcdonalds"
+    assert parse_company_name("深圳 华盛达 贸易有限公司").core == "华盛达贸易"
+    assert parse_company_name("深圳市华盛达　Shop 有限公司").core == "华盛达shop"
+    name = "深圳 华盛达 贸易有限公司"
+    assert company_name_parts(name) == tuple(vars(parse_company_name(name)).values())
