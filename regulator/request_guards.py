@@ -3,6 +3,8 @@
 - ``<int:...>`` ids are bounded to the database's integer range: an id beyond the 32-bit id columns does not
   match the route (404) instead of overflowing the driver (SQLite's OverflowError, PostgreSQL's
   NumericValueOutOfRange).
+- Page numbers from the query (``page_arg``) are kept between 1 and MAX_PAGE, so a huge ``?page=`` is an
+  empty or last page, never an OFFSET beyond the database's 64-bit integers.
 - Text with NUL characters (query arguments, form fields, JSON ``\\u0000``) is refused with 400: PostgreSQL
   text cannot hold them, and no legitimate name, code or search contains one.
 """
@@ -14,6 +16,13 @@ from werkzeug.routing import IntegerConverter
 
 #: largest value of an INTEGER column on PostgreSQL (ids, foreign keys)
 MAX_ID = 2**31 - 1
+#: deeper pages than this are not served (offset scans); filter instead
+MAX_PAGE = 10_000
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number asked for in the query string, from 1 to MAX_PAGE (1 when absent or not a number)."""
+    return min(max(request.args.get(name, 1, type=int), 1), MAX_PAGE)
 
 
 class IdConverter(IntegerConverter):

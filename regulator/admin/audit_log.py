@@ -11,6 +11,7 @@ from models import AuditLog, MarketEntity, Role
 
 from ..exports import to_csv
 from ..extensions import db
+from ..request_guards import page_arg
 from ..services import audit as audit_service
 from . import bp
 
@@ -53,7 +54,7 @@ def _filtered():  # noqa: ANN202 - a Select
 def audit():
     """The audit log, newest first, filtered by user, role, action, entity, object and date range."""
     stmt, filters = _filtered()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.scalars(stmt.order_by(AuditLog.id.desc()).limit(PAGE_SIZE)
                               .offset((page - 1) * PAGE_SIZE)).all()

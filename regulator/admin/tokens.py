@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,6 +15,7 @@ from models import Agency, ApiToken
 
 from ..extensions import db
 from ..nav import nav_item
+from ..request_guards import page_arg
 from ..services.tokens import issue_token, revoke_token
 from . import bp
 from .forms import TokenIssueForm, TokenRevokeForm
@@ -26,7 +27,7 @@ PAGE_SIZE = 50
 @bp.route("/tokens")
 def tokens():
     """Every token: agency, name, role, scopes, last use, expiry, revocation."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows = db.session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("admin/tokens.html", tokens=rows, revoke_form=TokenRevokeForm(), page=page,

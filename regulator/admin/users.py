@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from models import Agency, Role, User
 
 from ..extensions import db
+from ..request_guards import page_arg
 from ..services import audit
 from ..services import users as user_service
 from . import bp
@@ -25,7 +26,7 @@ def users():
     stmt = select(User).order_by(User.role, User.username)
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("admin/users.html", users=rows, role=role, page=page,

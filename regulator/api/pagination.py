@@ -18,12 +18,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..extensions import db
-from ..request_guards import MAX_ID
+from ..request_guards import MAX_ID, MAX_PAGE
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
-#: deeper pages than this are refused (offset scans); filter instead
-MAX_PAGE = 10_000
 
 
 def IdArg(**kwargs: Any) -> fields.Integer:  # noqa: N802 - reads like a field class

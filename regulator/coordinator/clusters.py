@@ -15,6 +15,7 @@ from ..graph import campaigns as cluster_campaigns
 from ..graph import service as graph_service
 from ..graph.labels import graph_label
 from ..nav import nav_item
+from ..request_guards import page_arg
 from . import bp
 
 nav_item("coordinator.clusters", _l("Risk clusters"), "coordinator", "admin", order=36)
@@ -49,7 +50,7 @@ def _members(cluster_ids: list[int], limit: int | None = None) -> dict[int, list
 def clusters():
     """The latest build's clusters, riskiest first, each with its members and why they are related."""
     build = graph_service.latest_build()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     total = db.session.scalar(select(func.count(RiskCluster.id)).where(RiskCluster.build == build)) if build else 0
     rows = graph_service.riskiest(PAGE_SIZE, build, offset=(page - 1) * PAGE_SIZE)
     return render_template("coordinator/clusters.html", clusters=rows, build=build, page=page,

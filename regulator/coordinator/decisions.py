@@ -19,6 +19,7 @@ from ..access import same_agency_or_admin
 from ..extensions import db
 from ..nav import nav_item
 from ..record_kinds import KINDS, REPAIR_TARGETS, FieldError, changed_fields, form_value
+from ..request_guards import page_arg
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
 from . import bp
@@ -37,7 +38,7 @@ def _listing(model, statuses: dict[str, tuple]):  # noqa: ANN001, ANN202
         stmt = stmt.where(model.agency_id == current_user.agency_id)
     if state in statuses:
         stmt = stmt.where(model.status.in_(statuses[state]))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.execute(stmt.order_by(model.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return rows, state, page, (total + PAGE_SIZE - 1) // PAGE_SIZE, total

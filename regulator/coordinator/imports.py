@@ -19,6 +19,7 @@ from ..extensions import db
 from ..ingest import IngestError, IngestOptions, ingest_file
 from ..ingest.quarantine import quarantine_query, resubmit
 from ..nav import nav_item
+from ..request_guards import page_arg
 from . import bp
 from .forms import ResubmitForm, UploadForm
 
@@ -33,7 +34,7 @@ def _own_agency_filter(stmt, model):  # noqa: ANN001, ANN202
 
 
 def _page(stmt):  # noqa: ANN001, ANN202
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return rows, page, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total

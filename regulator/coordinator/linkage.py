@@ -37,6 +37,7 @@ from ..linkage import review as reviews
 from ..nav import nav_item
 from ..panels import Panel, register_panel
 from ..privacy import mask_name, mask_phone
+from ..request_guards import page_arg
 from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
 from .match_words import in_words
@@ -66,7 +67,7 @@ def reviews_queue():
     stmt = reviews.queue(status=status, agency_id=agency_id, band=band)
     if current_user.role != Role.ADMIN and agency_id is None:
         stmt = stmt.where(false())  # a coordinator without an agency decides nothing
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     entity_ids = {r.candidate_entity_id for r, _s in rows} | {r.provisional_entity_id for r, _s in rows}

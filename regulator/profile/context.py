@@ -17,6 +17,7 @@ from models import Agency, CreditRepair, MarketEntity, Objection, Role
 
 from ..access import EntityAccess, can_see_personal_data, may_see_agency_internals
 from ..extensions import db
+from ..request_guards import page_arg
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
 from .credit_view import credit_context
@@ -75,7 +76,7 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
     agency = request.args.get("agency", type=int)
     all_agencies = list(db.session.scalars(_AGENCIES))
     objections, repairs = requests_of(entity.id) if access >= EntityAccess.FULL else ([], [])
-    timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), request.args.get("page", 1, type=int),
+    timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), page_arg(),
                          agencies={a.id: a for a in all_agencies},
                          open_requests=_open_requests(objections, repairs) if access >= EntityAccess.FULL else None)
     owner = getattr(user, "role", None) == Role.ENTERPRISE and user.entity_id == entity.id

@@ -15,6 +15,7 @@ from ..access import EntityAccess, entity_access, get_entity_or_404, role_requir
 from ..extensions import db
 from ..panels import panels_for
 from ..record_kinds import KINDS, form_value
+from ..request_guards import page_arg
 from ..services import audit
 from ..services.objections import history
 from . import bp
@@ -30,7 +31,7 @@ def entity(entity_id: int):
     entity = get_entity_or_404(entity_id, EntityAccess.AGENCY, options=(joinedload(MarketEntity.address),))
     access = entity_access(current_user, entity_id)
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
-                 access=access.name, page=request.args.get("page", 1, type=int))
+                 access=access.name, page=page_arg())
     context = build_profile(entity, current_user, access, request)
     page = render_template("profile/entity.html", panels=panels_for(entity, access), **context)
     # the view is committed before the page leaves (no page without its audit row); committing last

@@ -11,6 +11,7 @@ from models import MarketEntity
 from ..access import public
 from ..extensions import db
 from ..nav import nav_item
+from ..request_guards import page_arg
 from . import bp
 from .profile import public_profile
 from .search import search_entities
@@ -31,7 +32,7 @@ def index():
 def search():
     """Search entities by name, former name or USCC."""
     query = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     results = search_entities(query, page=page) if query else None
     return render_template("public/search.html", query=query, results=results, page=page)
 
@@ -44,5 +45,5 @@ def entity(entity_id: int):
     entity = db.session.get(MarketEntity, entity_id)
     if entity is None or entity.merged_into_id is not None:
         abort(404)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     return render_template("public/entity.html", **public_profile(entity, page))

@@ -115,3 +115,36 @@ def test_api_survives_bad_tokens_ids_and_bodies(app, client, auth_header: str, r
         returned = response.headers["X-Request-ID"]
         assert returned == request_id or (returned.isalnum() and len(returned) == 32)
         assert "\n" not in returned and "\r" not in returned
+
+
+HUGE_PAGES = ("99999999999999999999999999999999", str(2**63), "-7", "0", "x")
+
+
+def test_every_page_survives_huge_and_negative_page_numbers(app, make, client, auth) -> None:  # noqa: ANN001
+    """Every GET page and endpoint of the app, asked for ``?page=`` far past 64 bits (or below 1, or not a
+    number), answers without a server error; lists that take a page show one instead of overflowing the
+    OFFSET (SQLite's OverflowError, PostgreSQL's out-of-range bigint, which also aborted the transaction)."""
+    samr = make.agency("SAMR")
+    entity = make.entity()
+    make.inspection(entity, samr)
+    make.user("root", Role.ADMIN)
+    db.session.commit()
+    auth.login("root")
+    paged = {"/search", f"/entity/{entity.id}", f"/entities/{entity.id}", "/admin/users", "/admin/tokens",
+             "/admin/audit", "/coordinator/clusters", "/coordinator/reviews", "/coordinator/imports"}
+    seen = set()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.arguments - {"entity_id"} or rule.endpoint in ("static", "auth.logout"):
+            continue
+        if "export" in rule.rule or rule.rule.startswith("/static"):
+            continue
+        path = rule.rule.replace("<int:entity_id>", str(entity.id))
+        seen.add(path)
+        for page in HUGE_PAGES:
+            response = client.get(f"{path}?q=a&page={page}")
+            assert response.status_code < 500, (path, page, response.status_code)
+            if path in paged:
+                assert response.status_code == 200, (path, page, response.status_code)
+    assert paged <= seen, paged - seen
+    assert client.get(f"/api/v1/public/entities?q=a&page={HUGE_PAGES[0]}").status_code == 422
+    assert client.get(f"/entities/{entity.id}?page={HUGE_PAGES[0]}").status_code == 200

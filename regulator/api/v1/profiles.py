@@ -7,7 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
@@ -23,6 +22,7 @@ from ...profile.timeline import TimelineFilter, load_page
 from ...public.profile import public_payload
 from ...public.search import search_entities
 from ...record_kinds import KINDS, snapshot
+from ...request_guards import page_arg
 from ...services import audit
 from ..pagination import IdArg, Page, PageArgs, envelope, page_schema
 
@@ -167,4 +167,4 @@ def public_entity(entity_id: int):
     entity = db.session.get(MarketEntity, entity_id)
     if entity is None or entity.merged_into_id is not None:
         abort(404)
-    return plain(public_payload(entity, request.args.get("page", 1, type=int)))
+    return plain(public_payload(entity, page_arg()))
