@@ -3,6 +3,7 @@
 - ``<int:...>`` ids are bounded to the database's integer range: an id beyond the 32-bit id columns does not
   match the route (404) instead of overflowing the driver (SQLite's OverflowError, PostgreSQL's
   NumericValueOutOfRange).
+- Ids from the query (``id_arg``) outside 1..MAX_ID read as absent, as a route's ids do.
 - Page numbers from the query (``page_arg``) are kept between 1 and MAX_PAGE, so a huge ``?page=`` is an
   empty or last page, never an OFFSET beyond the database's 64-bit integers.
 - Text with NUL characters (query arguments, form fields, JSON ``\\u0000``) is refused with 400: PostgreSQL
@@ -23,6 +24,12 @@ MAX_PAGE = 10_000
 def page_arg(name: str = "page") -> int:
     """The page number asked for in the query string, from 1 to MAX_PAGE (1 when absent or not a number)."""
     return min(max(request.args.get(name, 1, type=int), 1), MAX_PAGE)
+
+
+def id_arg(name: str) -> int | None:
+    """An object id from the query string; None when absent, not a number or outside 1..MAX_ID."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= MAX_ID else None
 
 
 class IdConverter(IntegerConverter):

@@ -9,6 +9,8 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from models import Role
 
+from ..request_guards import MAX_ID
+
 ROLE_CHOICES = [SelectChoice(r.value, r.value) for r in Role]
 
 
@@ -20,7 +22,7 @@ class UserCreateForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=200)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False)
-    entity_id = IntegerField(_l("Market entity id"), validators=[Optional()])
+    entity_id = IntegerField(_l("Market entity id"), validators=[Optional(), NumberRange(1, MAX_ID)])
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)])
     submit = SubmitField(_l("Create user"))
 

@@ -37,7 +37,7 @@ from ..linkage import review as reviews
 from ..nav import nav_item
 from ..panels import Panel, register_panel
 from ..privacy import mask_name, mask_phone
-from ..request_guards import page_arg
+from ..request_guards import MAX_ID, id_arg, page_arg
 from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
 from .match_words import in_words
@@ -63,7 +63,7 @@ def reviews_queue():
     band = request.args.get("band") if request.args.get("band") in reviews.BANDS else None
     agency_id = _own_agency()
     if current_user.role == Role.ADMIN:
-        agency_id = request.args.get("agency", type=int)
+        agency_id = id_arg("agency")
     stmt = reviews.queue(status=status, agency_id=agency_id, band=band)
     if current_user.role != Role.ADMIN and agency_id is None:
         stmt = stmt.where(false())  # a coordinator without an agency decides nothing
@@ -152,9 +152,9 @@ def merge(entity_id: int):
     """Merge another entity into this one (or this one into it): both side by side first, then a reason."""
     entity = get_entity_or_404(entity_id, EntityAccess.FULL)
     form = MergeForm()
-    if request.method == "GET" and request.args.get("other", type=int):
-        form.other.data = request.args.get("other", type=int)
-    other = db.session.get(MarketEntity, form.other.data) if form.other.data else None
+    if request.method == "GET" and id_arg("other"):
+        form.other.data = id_arg("other")
+    other = db.session.get(MarketEntity, form.other.data) if form.other.data and 0 < form.other.data <= MAX_ID else None
     if form.validate_on_submit():
         if other is None:
             flash(_("Entity %(id)s does not exist.", id=form.other.data), "danger")

@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..request_guards import MAX_ID
+
 
 class ReviewDecisionForm(FlaskForm):
     """Confirm or reject a suggested match."""
@@ -22,7 +24,7 @@ class ReviewDecisionForm(FlaskForm):
 class MergeForm(FlaskForm):
     """Merge another entity into this one, or this one into the other."""
 
-    other = IntegerField(_l("Other entity (id)"), validators=[DataRequired(), NumberRange(min=1)])
+    other = IntegerField(_l("Other entity (id)"), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     direction = RadioField(_l("Which one stays"), choices=[
         SelectChoice("into_this", _l("This entity stays; the other is merged into it")),
         SelectChoice("into_other", _l("The other entity stays; this one is merged into it")),

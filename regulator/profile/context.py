@@ -17,7 +17,7 @@ from models import Agency, CreditRepair, MarketEntity, Objection, Role
 
 from ..access import EntityAccess, can_see_personal_data, may_see_agency_internals
 from ..extensions import db
-from ..request_guards import page_arg
+from ..request_guards import id_arg, page_arg
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
 from .credit_view import credit_context
@@ -73,7 +73,7 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
     agencies = visible_agencies(user, access)
     personal = can_see_personal_data(user, entity.id)
     kind = request.args.get("kind") or None
-    agency = request.args.get("agency", type=int)
+    agency = id_arg("agency")
     all_agencies = list(db.session.scalars(_AGENCIES))
     objections, repairs = requests_of(entity.id) if access >= EntityAccess.FULL else ([], [])
     timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), page_arg(),

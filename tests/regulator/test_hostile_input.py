@@ -14,8 +14,9 @@ import urllib.parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
+from sqlalchemy import select
 
-from models import Role
+from models import Role, User
 from regulator.extensions import db
 
 PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "</title><svg onload=alert(1)>",
@@ -141,10 +142,16 @@ def test_every_page_survives_huge_and_negative_page_numbers(app, make, client, a
         path = rule.rule.replace("<int:entity_id>", str(entity.id))
         seen.add(path)
         for page in HUGE_PAGES:
-            response = client.get(f"{path}?q=a&page={page}")
+            response = client.get(f"{path}?q=a&page={page}&agency={page}&other={page}")
             assert response.status_code < 500, (path, page, response.status_code)
             if path in paged:
                 assert response.status_code == 200, (path, page, response.status_code)
     assert paged <= seen, paged - seen
     assert client.get(f"/api/v1/public/entities?q=a&page={HUGE_PAGES[0]}").status_code == 422
+    merge = client.post(f"/coordinator/entities/{entity.id}/merge", data={"other": HUGE_PAGES[0], "reason": "x"})
+    assert merge.status_code == 200
+    created = client.post("/admin/users/new", data={"username": "e1", "role": "enterprise", "agency": "",
+                                                   "entity_id": str(2**63), "password": "long-enough-pw"})
+    assert created.status_code == 200
+    assert db.session.scalar(select(User).where(User.username == "e1")) is None
     assert client.get(f"/entities/{entity.id}?page={HUGE_PAGES[0]}").status_code == 200
