@@ -26,10 +26,18 @@ def page_arg(name: str = "page") -> int:
     return min(max(request.args.get(name, 1, type=int), 1), MAX_PAGE)
 
 
+def parse_id(text: str | None) -> int | None:
+    """``text`` as an object id; None when empty, not a whole number or outside 1..MAX_ID."""
+    try:
+        value = int((text or "").strip())
+    except ValueError:
+        return None
+    return value if 1 <= value <= MAX_ID else None
+
+
 def id_arg(name: str) -> int | None:
     """An object id from the query string; None when absent, not a number or outside 1..MAX_ID."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 1 <= value <= MAX_ID else None
+    return parse_id(request.args.get(name))
 
 
 class IdConverter(IntegerConverter):

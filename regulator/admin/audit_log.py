@@ -11,7 +11,7 @@ from models import AuditLog, MarketEntity, Role
 
 from ..exports import to_csv
 from ..extensions import db
-from ..request_guards import page_arg
+from ..request_guards import page_arg, parse_id
 from ..services import audit as audit_service
 from . import bp
 
@@ -38,8 +38,8 @@ def _filtered():  # noqa: ANN202 - a Select
         stmt = stmt.where(AuditLog.role == filters["role"])
     if filters["action"]:
         stmt = stmt.where(AuditLog.action.startswith(filters["action"]))
-    if filters["entity_id"].isdigit():
-        stmt = stmt.where(AuditLog.entity_id == int(filters["entity_id"]))
+    if (entity_id := parse_id(filters["entity_id"])) is not None:
+        stmt = stmt.where(AuditLog.entity_id == entity_id)
     if filters["object_type"]:
         stmt = stmt.where(AuditLog.object_type == filters["object_type"])
     since, until = _date_arg("since"), _date_arg("until")

@@ -118,7 +118,7 @@ def test_api_survives_bad_tokens_ids_and_bodies(app, client, auth_header: str, r
         assert "\n" not in returned and "\r" not in returned
 
 
-HUGE_PAGES = ("99999999999999999999999999999999", str(2**63), "-7", "0", "x")
+HUGE_PAGES = ("99999999999999999999999999999999", str(2**63), "-7", "0", "x", "²")
 
 
 def test_every_page_survives_huge_and_negative_page_numbers(app, make, client, auth) -> None:  # noqa: ANN001
@@ -142,7 +142,7 @@ def test_every_page_survives_huge_and_negative_page_numbers(app, make, client, a
         path = rule.rule.replace("<int:entity_id>", str(entity.id))
         seen.add(path)
         for page in HUGE_PAGES:
-            response = client.get(f"{path}?q=a&page={page}&agency={page}&other={page}")
+            response = client.get(f"{path}?q=a&page={page}&agency={page}&other={page}&entity_id={page}")
             assert response.status_code < 500, (path, page, response.status_code)
             if path in paged:
                 assert response.status_code == 200, (path, page, response.status_code)
