@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext
@@ -29,6 +29,8 @@ from models import (
     Severity,
     Violation,
 )
+
+from .request_guards import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -137,37 +139,58 @@ def snapshot(kind: RecordKind, record: Any) -> dict[str, Any]:
     return out
 
 
-def parse_value(spec: FieldSpec, raw: str | None) -> Any:
-    """Turn a submitted string into the field's type; raises FieldError saying what is wrong."""
+def parse_value(spec: FieldSpec, raw: str | None, column: Any = None) -> Any:
+    """Turn a submitted string into the field's type; raises FieldError saying what is wrong.
+
+    With the table ``column`` the value must also fit it (text length, numeric precision): what the
+    database would refuse, or SQLite would keep while PostgreSQL refuses, is a field error here.
+    """
     text = (raw or "").strip()
     if not text:
         if spec.required:
             raise FieldError(spec.name, gettext("a value is required"))
         return None
+    invalid = FieldError(spec.name, gettext("%(value)s is not a valid value", value=text))
     try:
         if spec.kind == "date":
             return date.fromisoformat(text)
         if spec.kind == "int":
-            return int(text)
+            number = int(text)
+            if not 0 <= number <= MAX_ID:
+                raise invalid
+            return number
         if spec.kind == "decimal":
-            return Decimal(text)
+            return _decimal(Decimal(text), column, invalid)
         if spec.kind == "enum":
             return spec.enum(text)
         if spec.kind == "bool":
             return text.lower() in ("1", "true", "yes", "on")
     except (ValueError, InvalidOperation):
-        raise FieldError(spec.name, gettext("%(value)s is not a valid value", value=text)) from None
+        raise invalid from None
+    length = getattr(getattr(column, "type", None), "length", None)
+    if length and len(text) > length:
+        raise FieldError(spec.name, gettext("at most %(count)s characters", count=length))
     return text
+
+
+def _decimal(value: Decimal, column: Any, invalid: FieldError) -> Decimal:
+    """A finite amount, not negative, within the column's digits (rounded to its scale as PostgreSQL does)."""
+    precision = getattr(getattr(column, "type", None), "precision", None)
+    scale = getattr(getattr(column, "type", None), "scale", None) or 0
+    if not value.is_finite() or value < 0 or (precision and value >= Decimal(10) ** (precision - scale)):
+        raise invalid
+    return value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP) if precision else value
 
 
 def changed_fields(kind: RecordKind, record: Any, form: dict[str, str], prefix: str = "field-") -> dict[str, Any]:
     """The fields whose submitted value differs from the record's (FieldError on a bad value)."""
     changes = {}
+    columns = kind.model.__table__.c
     for spec in kind.fields:
         key = prefix + spec.name
         if key not in form:
             continue
-        value = parse_value(spec, form[key])
+        value = parse_value(spec, form[key], columns.get(spec.name))
         if value != getattr(record, spec.name):
             changes[spec.name] = value
     return changes

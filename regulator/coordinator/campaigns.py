@@ -59,6 +59,10 @@ def campaigns():
     return render_template("coordinator/campaigns.html", campaigns=db.session.scalars(stmt.limit(200)).all())
 
 
+#: visits one agency can make in one campaign, at most
+MAX_CAPACITY = 100_000
+
+
 def _agency_parts(agencies: list[Agency]) -> tuple[list[service.AgencyPart], dict[int, str]]:
     parts, errors = [], {}
     for agency in agencies:
@@ -67,10 +71,10 @@ def _agency_parts(agencies: list[Agency]) -> tuple[list[service.AgencyPart], dic
             continue
         try:
             capacity = int(raw)
-            if capacity < 0:
+            if not 0 <= capacity <= MAX_CAPACITY:
                 raise ValueError
         except ValueError:
-            errors[agency.id] = _("Capacity must be a whole number, 0 or more.")
+            errors[agency.id] = _("Capacity must be a whole number from 0 to %(max)s.", max=MAX_CAPACITY)
             continue
         matters = [m.strip() for m in request.form.get(f"matters-{agency.id}", "").replace("，", ",").split(",")]
         parts.append(service.AgencyPart(agency.id, capacity, [m for m in matters if m]))

@@ -15,7 +15,7 @@ from ..graph import campaigns as cluster_campaigns
 from ..graph import service as graph_service
 from ..graph.labels import graph_label
 from ..nav import nav_item
-from ..request_guards import page_arg
+from ..request_guards import page_arg, parse_id
 from . import bp
 
 nav_item("coordinator.clusters", _l("Risk clusters"), "coordinator", "admin", order=36)
@@ -92,9 +92,10 @@ def cluster_to_campaign(cluster_id: int):
 
 def _usable_campaign(choice: str) -> Campaign:
     """The chosen campaign, if the user may add to it; 400/404/403 otherwise."""
-    if not choice.isdigit():
+    campaign_id = parse_id(choice)
+    if campaign_id is None:
         abort(400)
-    campaign = db.session.get(Campaign, int(choice))
+    campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         abort(404)
     if not cluster_campaigns.may_use_campaign(current_user, campaign):

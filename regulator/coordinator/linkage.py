@@ -37,7 +37,7 @@ from ..linkage import review as reviews
 from ..nav import nav_item
 from ..panels import Panel, register_panel
 from ..privacy import mask_name, mask_phone
-from ..request_guards import MAX_ID, id_arg, page_arg
+from ..request_guards import MAX_ID, id_arg, page_arg, parse_id
 from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
 from .match_words import in_words
@@ -173,13 +173,17 @@ def merge(entity_id: int):
                            this_identity=_entity_identity(entity), other_identity=_entity_identity(other))
 
 
+def _chosen_records() -> list[int]:
+    return [i for i in map(parse_id, request.form.getlist("records")) if i is not None]
+
+
 @bp.route("/entities/<int:entity_id>/split", methods=["GET", "POST"])
 def split(entity_id: int):
     """Choose source records of the entity to move, with every fact from them, to a new entity."""
     entity = get_entity_or_404(entity_id, EntityAccess.FULL)
     form = SplitForm()
     if form.validate_on_submit():
-        chosen = [int(v) for v in request.form.getlist("records") if v.isdigit()]
+        chosen = _chosen_records()
         try:
             event = merging.split(entity.id, chosen, name=form.data["name"] or None, user=current_user,
                                   reason=form.data["reason"])
@@ -193,7 +197,7 @@ def split(entity_id: int):
     records = db.session.execute(select(SourceRecord, Agency.code).join(Agency, Agency.id == SourceRecord.agency_id)
                                  .where(SourceRecord.entity_id == entity.id).order_by(SourceRecord.id)).all()
     return render_template("coordinator/linkage/split.html", entity=entity, form=form, records=records,
-                           chosen={int(v) for v in request.form.getlist("records") if v.isdigit()})
+                           chosen=set(_chosen_records()))
 
 
 @bp.route("/entities/<int:entity_id>/history")

@@ -94,6 +94,9 @@ def test_merge_split_history_and_undo_pages(client, auth, make) -> None:  # noqa
     db.session.commit()
     only = client.post(f"/coordinator/entities/{dup}/split", data={"records": [], "reason": "x"})
     assert "at least one" in only.get_data(as_text=True)
+    entities = db.session.query(MarketEntity).count()
+    odd = client.post(f"/coordinator/entities/{dup}/split", data={"records": ["²", str(2**63)], "reason": "x"})
+    assert odd.status_code == 200 and db.session.query(MarketEntity).count() == entities
     split_page = client.get(f"/coordinator/entities/{keep}/split").get_data(as_text=True)
     assert f'value="{extra.source_record_id}"' in split_page
     response = client.post(f"/coordinator/entities/{keep}/split",

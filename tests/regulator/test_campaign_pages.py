@@ -31,6 +31,10 @@ def setup_world(make):  # noqa: ANN001, ANN201
 def test_coordinator_to_public(app, client, auth, make) -> None:  # noqa: ANN001
     samr, mee = setup_world(make)
     auth.login("coord")
+    huge = client.post("/coordinator/campaigns/new", data={
+        "name": "过大", "period_start": "2025-03-01", "period_end": "2025-05-31", f"capacity-{samr.id}": str(2**63)})
+    assert huge.status_code == 200 and "100000" in huge.get_data(as_text=True)
+    assert db.session.scalar(select(Campaign)) is None
     response = client.post("/coordinator/campaigns/new", data={
         "name": "春季联合抽查", "period_start": "2025-03-01", "period_end": "2025-05-31",
         "ratio_A": "0", "ratio_B": "0.05", "ratio_C": "0.1", "ratio_D": "0.3", "random_share": "0.2",

@@ -123,6 +123,8 @@ def test_another_agencys_or_a_drawn_campaign_is_refused(app, client, make) -> No
     db.session.commit()
     url = f"/coordinator/clusters/{cluster.id}/campaign"
     assert client.post(url, data={"campaign_id": str(theirs.id)}).status_code == 403
+    for odd in ("²", str(2**63), "-1"):
+        assert client.post(url, data={"campaign_id": odd}).status_code == 400
     page = client.post(url, data={"campaign_id": str(drawn.id)}, follow_redirects=True).get_data(as_text=True)
     assert "only a draft campaign" in page
     assert db.session.query(CampaignSelection).count() == 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
 
 from models import (
     AuditLog,
     Objection,
+    ObjectionStatus,
     PenaltyType,
     RecordRevision,
     RecordStatus,
@@ -137,3 +140,45 @@ def test_enterprise_withdraws_its_objection(app, make, client, auth) -> None:  #
     client.post(f"/enterprise/objections/{objection.id}/withdraw")
     db.session.expire_all()
     assert objection.status.value == "withdrawn"
+
+
+def test_a_correction_must_fit_the_record_columns(app, make, client, auth) -> None:  # noqa: ANN001
+    """Values the database would refuse (or SQLite keep and PostgreSQL refuse) are field errors on the
+    decision page, nothing changes; amounts are finite, not negative, and rounded to the column's cents."""
+    from regulator.record_kinds import KINDS, FieldError, changed_fields
+
+    entity, violation, _ = _world(make)
+    auth.login("ent")
+    client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "编号有误"})
+    objection = db.session.query(Objection).one()
+    auth.logout()
+    auth.login("samr.coord")
+    too_long = client.post(f"/coordinator/objections/{objection.id}", data={
+        "decision": "corrected", "reason": "核实", "field-code": "X" * 65, "field-severity": "critical",
+        "field-found_date": violation.found_date.isoformat()})
+    assert too_long.status_code == 200 and "64" in too_long.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Violation, violation.id).code != "X" * 65
+    assert db.session.get(Objection, objection.id).status == ObjectionStatus.SUBMITTED
+
+    with app.test_request_context():  # the field errors are translated
+        kinds = {k: KINDS[k] for k in ("violation", "enforcement", "inspection")}
+        record = SimpleNamespace(amount=None, violation_count=None, code=None)
+        for bad in ("NaN", "Infinity", "-1", "1e20", "100000000000000"):
+            try:
+                changed_fields(kinds["enforcement"], record, {"field-amount": bad})
+            except FieldError as exc:
+                assert exc.field == "amount"
+            else:
+                raise AssertionError(f"amount {bad} accepted")
+        assert changed_fields(kinds["enforcement"], record, {"field-amount": "12.345"}) == {"amount": Decimal("12.35")}
+        assert changed_fields(kinds["enforcement"], record, {"field-amount": "99999999999999.99"}) == {
+            "amount": Decimal("99999999999999.99")}
+        for bad in (str(2**63), "-3"):
+            try:
+                changed_fields(kinds["inspection"], record, {"field-violation_count": bad})
+            except FieldError as exc:
+                assert exc.field == "violation_count"
+            else:
+                raise AssertionError(f"count {bad} accepted")
+        assert changed_fields(kinds["violation"], record, {"field-code": "X" * 64}) == {"code": "X" * 64}
