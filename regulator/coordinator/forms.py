@@ -20,6 +20,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from risk.campaign import DEFAULT_RANDOM_SHARE, DEFAULT_RATIOS
 
+from ..services.campaigns import MAX_PERIOD_DAYS
+
 
 class ObjectionDecisionForm(FlaskForm):
     """Take up, correct, withdraw or reject; corrected field values come as ``field-<name>`` inputs."""
@@ -66,6 +68,8 @@ class CampaignForm(FlaskForm):
     def validate_period_end(self, field) -> None:  # noqa: ANN001
         if self.period_start.data and field.data and field.data < self.period_start.data:
             raise ValidationError(_l("The period ends before it starts."))
+        if self.period_start.data and field.data and (field.data - self.period_start.data).days > MAX_PERIOD_DAYS:
+            raise ValidationError(_l("A campaign lasts at most three years."))
 
 
 class StepForm(FlaskForm):

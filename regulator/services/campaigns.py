@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 CHUNK = 900
 #: days between one visit's window and the next when a campaign's period is split into windows
 WINDOW_DAYS = 14
+#: the longest campaign period, in days (three years)
+MAX_PERIOD_DAYS = 3 * 366
 PUBLIC_INPUTS_VERSION = 1
 
 
@@ -337,7 +339,7 @@ def _windows(campaign: Campaign, n: int) -> list[tuple[date, date]]:
     out = []
     for i in range(n):
         start = campaign.period_start + timedelta(days=(i * slots // max(n, 1)) * WINDOW_DAYS)
-        out.append((start, min(start + timedelta(days=WINDOW_DAYS - 1), campaign.period_end)))
+        out.append((start, start + timedelta(days=min(WINDOW_DAYS - 1, (campaign.period_end - start).days))))
     return out
 
 

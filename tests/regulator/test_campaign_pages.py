@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -34,6 +34,9 @@ def test_coordinator_to_public(app, client, auth, make) -> None:  # noqa: ANN001
     huge = client.post("/coordinator/campaigns/new", data={
         "name": "过大", "period_start": "2025-03-01", "period_end": "2025-05-31", f"capacity-{samr.id}": str(2**63)})
     assert huge.status_code == 200 and "100000" in huge.get_data(as_text=True)
+    endless = client.post("/coordinator/campaigns/new", data={
+        "name": "过长", "period_start": "2025-03-01", "period_end": "2029-03-01", f"capacity-{samr.id}": "5"})
+    assert endless.status_code == 200 and "three years" in endless.get_data(as_text=True)
     assert db.session.scalar(select(Campaign)) is None
     response = client.post("/coordinator/campaigns/new", data={
         "name": "春季联合抽查", "period_start": "2025-03-01", "period_end": "2025-05-31",
@@ -69,6 +72,12 @@ def test_coordinator_to_public(app, client, auth, make) -> None:  # noqa: ANN001
     book = load_workbook(io.BytesIO(client.get("/inspector/tasks.xlsx").data))
     assert book.active.max_row >= 2 and book.active["A1"].value == "Entity"
     assert client.get(f"/inspector/tasks/{task_id}/sheet").status_code == 200
+    refused = {"inspection_date": (date.today() + timedelta(days=1)).isoformat(), "penalty_amount": "NaN"}
+    for field, value in refused.items():
+        bad = client.post(f"/inspector/tasks/{task_id}/result", follow_redirects=True, data={
+            "result": "fail", "inspection_date": "2025-03-10", "penalty_type": "fine", field: value})
+        assert bad.status_code == 200 and "alert-danger" in bad.get_data(as_text=True), field
+    assert db.session.scalar(select(Inspection).where(Inspection.task_id == task_id)) is None
     response = client.post(f"/inspector/tasks/{task_id}/result", data={
         "result": "fail", "inspection_date": "2025-03-10", "violations": "SC-01 | serious | 无照经营",
         "penalty_type": "warning", "notes": "责令改正"})
