@@ -30,6 +30,7 @@ RULES = {
     "api_campaigns.public_campaigns": Route("/api/v1/public/campaigns", EVERYONE, json=True),
     "api_campaigns.public_campaign": Route("/api/v1/public/campaigns/{public_campaign}", EVERYONE, json=True),
     "api_campaigns.tasks": Route("/api/v1/tasks", roles(inspector="both"), json=True),
+    "api_task_results.record_result": Route("/api/v1/tasks/{task}/results", ASSIGNED, method="POST", json=True),
 }
 
 

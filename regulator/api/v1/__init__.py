@@ -7,6 +7,7 @@ from .objections import bp as objections_bp
 from .profiles import bp as profiles_bp
 from .risk import bp as risk_bp
 from .system import bp as system_bp
+from .task_results import bp as task_results_bp
 
 BLUEPRINTS = [
     system_bp,
@@ -15,5 +16,6 @@ BLUEPRINTS = [
     match_reviews_bp,
     imports_bp,
     campaigns_bp,
+    task_results_bp,
     risk_bp,
 ]

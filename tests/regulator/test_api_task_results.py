@@ -1,0 +1,80 @@
+"""Recording a visit's result over JSON: the inspector drawn for it, or an agency system's inspector token."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from models import CampaignStatus, EnforcementAction, Inspection, Role, TaskStatus, Violation
+from regulator.extensions import db
+from regulator.services.tokens import issue_token
+
+URL = "/api/v1/tasks/{}/results"
+RESULT = {"result": "fail", "inspection_date": "2025-03-10", "penalty_type": "fine", "penalty_amount": "2000.50",
+          "decision_no": "深市监罚〔2025〕12号", "notes": "责令改正",
+          "violations": [{"code": "SC-01", "severity": "serious", "description": "无照经营"}, {"code": "SC-07"}]}
+
+
+def _world(make):  # noqa: ANN001, ANN202
+    samr, mee = make.agency("SAMR"), make.agency("MEE")
+    entity = make.entity("深圳市接口测试餐饮有限公司")
+    drawn = make.user("insp", Role.INSPECTOR, agency_id=samr.id)
+    make.user("other", Role.INSPECTOR, agency_id=samr.id)
+    task = make.task(entity, [samr, mee], [drawn])
+    task.campaign.status = CampaignStatus.PUBLISHED
+    db.session.commit()
+    return samr, mee, task
+
+
+def test_the_drawn_inspector_records_a_result_once(app, make, client, auth) -> None:  # noqa: ANN001
+    samr, _mee, task = _world(make)
+    auth.login("other")  # an inspector not drawn for the task does not learn it exists
+    assert client.post(URL.format(task.id), json=RESULT).status_code == 404
+    auth.logout()
+    auth.login("insp")
+    response = client.post(URL.format(task.id), json=RESULT)
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["violation_count"] == 2 and body["agency_id"] == samr.id and body["result"] == "fail"
+    assert body["task_status"] == TaskStatus.IN_PROGRESS.value  # MEE's part is still open
+    inspection = db.session.get(Inspection, body["inspection_id"])
+    assert inspection.task_id == task.id and inspection.notes == "责令改正"
+    assert {v.code for v in db.session.scalars(select(Violation).where(Violation.inspection_id == inspection.id))} \
+        == {"SC-01", "SC-07"}
+    penalty = db.session.scalar(select(EnforcementAction).where(EnforcementAction.entity_id == task.entity_id))
+    assert penalty.amount == Decimal("2000.50") and penalty.decision_no == "深市监罚〔2025〕12号"
+    again = client.post(URL.format(task.id), json=RESULT)
+    assert again.status_code == 409 and again.json["code"] == "conflict"
+    assert db.session.query(Inspection).count() == 1
+
+
+def test_results_are_validated_before_anything_is_written(app, make, client, auth) -> None:  # noqa: ANN001
+    _samr, _mee, task = _world(make)
+    auth.login("insp")
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    for field, value in (("inspection_date", tomorrow), ("penalty_amount", "NaN"), ("penalty_amount", "1e20"),
+                         ("penalty_amount", "-1"), ("result", "maybe"),
+                         ("violations", [{"code": "X" * 65}]), ("violations", [{"code": "A", "severity": "x"}])):
+        response = client.post(URL.format(task.id), json={**RESULT, field: value})
+        assert response.status_code == 422, (field, value, response.status_code)
+        assert field in response.json["errors"], response.json
+    assert db.session.query(Inspection).count() == 0
+
+
+def test_an_agency_system_records_its_agency_part(app, make, client) -> None:  # noqa: ANN001
+    samr, mee, task = _world(make)
+    fire = make.agency("FIRE", domain="fire")
+    tokens = {name: issue_token(agency, name, Role.INSPECTOR, scopes=scopes)[0]
+              for name, agency, scopes in (("mee-app", mee, None), ("fire-app", fire, None),
+                                           ("mee-read", mee, ["read"]))}
+    db.session.commit()
+    def post(name: str):  # noqa: ANN202
+        return client.post(URL.format(task.id), json=RESULT, headers={"Authorization": f"Bearer {tokens[name]}"})
+    assert post("fire-app").status_code == 404  # FIRE takes no part in the visit
+    assert post("mee-read").status_code == 403
+    response = post("mee-app")
+    assert response.status_code == 201 and response.json["agency_id"] == mee.id
+    assert db.session.scalar(select(Inspection.agency_id)) == mee.id
+    assert samr.id != mee.id
