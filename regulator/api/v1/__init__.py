@@ -1,5 +1,6 @@
 """Resources of API version 1, one module per resource."""
 
+from .campaign_plans import bp as campaign_plans_bp
 from .campaigns import bp as campaigns_bp
 from .imports import bp as imports_bp
 from .match_reviews import bp as match_reviews_bp
@@ -16,6 +17,7 @@ BLUEPRINTS = [
     match_reviews_bp,
     imports_bp,
     campaigns_bp,
+    campaign_plans_bp,
     task_results_bp,
     risk_bp,
 ]

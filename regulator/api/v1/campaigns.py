@@ -69,7 +69,8 @@ class TaskSchema(Schema):
     risk = fields.Float(allow_none=True, metadata={"description": "the active risk model's latest probability"})
 
 
-def _campaign(c: Campaign) -> dict:
+def campaign_payload(c: Campaign) -> dict:
+    """A campaign as the public sees it (the seed only once drawn)."""
     drawn = c.drawn_at is not None
     return {"id": c.id, "name": c.name, "status": c.status.value, "period_start": c.period_start,
             "period_end": c.period_end, "agencies": [p.agency.code for p in c.agencies],
@@ -84,7 +85,7 @@ def _campaign(c: Campaign) -> dict:
 def public_campaigns(args: dict):
     """Campaigns whose seed commitment is published, newest first."""
     page = paginate(select(Campaign).where(Campaign.status.in_(VISIBLE)).order_by(Campaign.id.desc()), args)
-    return envelope(page, [_campaign(c) for c in page.items])
+    return envelope(page, [campaign_payload(c) for c in page.items])
 
 
 @bp.route("/public/campaigns/<int:campaign_id>")
@@ -105,7 +106,7 @@ def public_campaign(campaign_id: int):
         results = [{"entity_id": i.entity_id, "entity": name, "date": i.inspection_date, "agency": i.agency.code,
                     "joint": i.inspection_type.value == "joint", "result": i.result.value if i.result else None,
                     "violations": i.violation_count} for i, name in rows]
-    return {**_campaign(found), "results": results}
+    return {**campaign_payload(found), "results": results}
 
 
 @bp.route("/tasks")
