@@ -106,11 +106,12 @@ REPAIR_TARGETS = {"enforcement_action": "enforcement", "list_entry": "list_entry
 
 
 class FieldError(ValueError):
-    """A submitted field value is not valid; ``field`` names it."""
+    """A submitted field value is not valid; ``field`` names it, ``label`` is what the user knows it by."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
+    def __init__(self, spec: FieldSpec, message: str) -> None:
+        super().__init__(f"{spec.name}: {message}")
+        self.field = spec.name
+        self.label = str(spec.label)
         self.message = message
 
 
@@ -142,7 +143,7 @@ def parse_value(spec: FieldSpec, raw: str | None) -> Any:
     text = (raw or "").strip()
     if not text:
         if spec.required:
-            raise FieldError(spec.name, gettext("a value is required"))
+            raise FieldError(spec, gettext("a value is required"))
         return None
     try:
         if spec.kind == "date":
@@ -156,7 +157,7 @@ def parse_value(spec: FieldSpec, raw: str | None) -> Any:
         if spec.kind == "bool":
             return text.lower() in ("1", "true", "yes", "on")
     except (ValueError, InvalidOperation):
-        raise FieldError(spec.name, gettext("%(value)s is not a valid value", value=text)) from None
+        raise FieldError(spec, gettext("%(value)s is not a valid value", value=text)) from None
     return text
 
 
