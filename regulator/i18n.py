@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_login import current_user
 
@@ -19,7 +19,12 @@ log = logging.getLogger(__name__)
 
 
 def select_locale() -> str:
-    """Explicit choice (query or session), then the user's preference, then the browser's, then the default."""
+    """Explicit choice (query or session), then the user's preference, then the browser's, then the default.
+
+    Outside a request (a command-line command) English, the language of the command line's own output.
+    """
+    if not has_request_context():
+        return "en"
     supported = current_app.config["LANGUAGES"]
     for candidate in (request.args.get("lang"), session.get("locale"),
                       getattr(current_user, "locale", None)):
@@ -93,8 +98,15 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    app.before_request(_forget_locale)
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["label"] = label
+
+
+def _forget_locale() -> None:
+    """Choose the locale afresh for each request: one chosen outside a request stays on ``g`` (an app context
+    pushed around requests, as in tests and commands that call views)."""
+    g.pop("_flask_babel", None)
 
 
 def label(value: object) -> str:

@@ -108,11 +108,12 @@ REPAIR_TARGETS = {"enforcement_action": "enforcement", "list_entry": "list_entry
 
 
 class FieldError(ValueError):
-    """A submitted field value is not valid; ``field`` names it."""
+    """A submitted field value is not valid; ``field`` names it, ``label`` is what the user knows it by."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
+    def __init__(self, spec: FieldSpec, message: str) -> None:
+        super().__init__(f"{spec.name}: {message}")
+        self.field = spec.name
+        self.label = str(spec.label)
         self.message = message
 
 
@@ -148,9 +149,9 @@ def parse_value(spec: FieldSpec, raw: str | None, column: Any = None) -> Any:
     text = (raw or "").strip()
     if not text:
         if spec.required:
-            raise FieldError(spec.name, gettext("a value is required"))
+            raise FieldError(spec, gettext("a value is required"))
         return None
-    invalid = FieldError(spec.name, gettext("%(value)s is not a valid value", value=text))
+    invalid = FieldError(spec, gettext("%(value)s is not a valid value", value=text))
     try:
         if spec.kind == "date":
             return date.fromisoformat(text)
@@ -169,7 +170,7 @@ def parse_value(spec: FieldSpec, raw: str | None, column: Any = None) -> Any:
         raise invalid from None
     length = getattr(getattr(column, "type", None), "length", None)
     if length and len(text) > length:
-        raise FieldError(spec.name, gettext("at most %(count)s characters", count=length))
+        raise FieldError(spec, gettext("at most %(count)s characters", count=length))
     return text
 
 

@@ -92,7 +92,7 @@ def draw(campaign_id: int, no_plan: bool) -> None:
     try:
         selection = service.run_draw(found)
         plan = None if no_plan else service.build_plan(found)
-    except (service.CampaignError, ValueError, RuntimeError) as exc:
+    except service.CampaignError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
@@ -114,7 +114,7 @@ def plan(campaign_id: int, clusters: bool) -> None:
     found = _campaign(campaign_id)
     try:
         result = service.build_plan(found, use_clusters=clusters)
-    except (service.CampaignError, ValueError, RuntimeError) as exc:
+    except service.CampaignError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

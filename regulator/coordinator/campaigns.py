@@ -152,7 +152,7 @@ def campaign_step(campaign_id: int, step: str):
     options = {"use_clusters": request.form.get("clusters") == "1"} if step == "plan" else {}
     try:
         action(campaign, user=current_user, **options)
-    except (service.CampaignError, ValueError, RuntimeError) as exc:
+    except service.CampaignError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
     else:

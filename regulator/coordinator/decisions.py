@@ -84,7 +84,7 @@ def objection(objection_id: int):
         except FieldError as exc:
             db.session.rollback()
             error_field = exc.field
-            flash(_("%(field)s: %(message)s", field=exc.field, message=exc.message), "danger")
+            flash(_("%(field)s: %(message)s", field=exc.label, message=exc.message), "danger")
         except objection_service.ObjectionError as exc:
             db.session.rollback()
             flash(str(exc), "danger")

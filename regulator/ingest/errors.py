@@ -11,12 +11,14 @@ class IngestError(Exception):
 
 
 class FileError(IngestError):
-    """The file itself is unusable: missing, unreadable, wrong encoding, wrong columns for its mapping."""
+    """The file itself is unusable: missing, unreadable, wrong encoding, wrong columns for its mapping.
+
+    The message is for the person who imports the file (translated, naming the file).
+    """
 
     def __init__(self, filename: str, message: str) -> None:
-        super().__init__(f"{filename}: {message}")
+        super().__init__(message)
         self.filename = filename
-        self.message = message
 
 
 class MappingError(IngestError):

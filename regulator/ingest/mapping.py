@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 
 from models import RecordType
 
@@ -269,8 +270,9 @@ class AgencyMapping:
             for fm in self.files:
                 if fm.name == kind:
                     return fm
-            raise MappingError(f"mapping {self.agency} has no file kind {kind!r} "
-                               f"(kinds: {', '.join(f.name for f in self.files)})")
+            raise MappingError(_("The import mapping of agency %(agency)s has no file kind “%(kind)s” (its kinds: "
+                                 "%(kinds)s).", agency=self.agency, kind=kind,
+                                 kinds=", ".join(f.name for f in self.files)))
         matches = [fm for fm in self.files if fm.applies_to(filename)]
         if not matches and headers is not None:
             have = set(headers)
@@ -278,8 +280,9 @@ class AgencyMapping:
             matches.sort(key=lambda fm: -len(fm.columns & have))
             matches = matches[:1]
         if not matches:
-            raise MappingError(f"{filename}: no file kind of mapping {self.agency} applies (kinds: "
-                               f"{', '.join(f.name for f in self.files)}); name one with --kind")
+            raise MappingError(_("%(file)s: no file kind of the import mapping of agency %(agency)s fits this file "
+                                 "(its kinds: %(kinds)s): choose the file kind.", file=filename,
+                                 agency=self.agency, kinds=", ".join(f.name for f in self.files)))
         return matches[0]
 
 
@@ -407,7 +410,8 @@ def mapping_file(code: str, directory: Path | None = None) -> Path:
         if path.stem.lower() == code.lower():
             return path
     known = ", ".join(sorted(p.stem for p in folder.glob("*.y*ml")))
-    raise MappingError(f"no mapping for agency {code!r} in {folder} (known: {known})")
+    raise MappingError(_("There is no import mapping for agency %(code)s (there are mappings for %(known)s): ask the "
+                         "administrator to add one.", code=code, known=known))
 
 
 @lru_cache(maxsize=64)

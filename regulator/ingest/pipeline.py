@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 
 from models import (
@@ -154,9 +155,11 @@ def open_import(path: str | Path, agency_code: str, options: IngestOptions) -> t
     fmap = mapping.for_file(Path(path).name, source.headers, options.kind)
     missing = sorted(fmap.required_columns - set(source.headers))
     if missing and source.rows:
-        raise FileError(Path(path).name, f"mapping {mapping.agency}/{fmap.name} needs column(s) "
-                                         f"{', '.join(missing)}, which the file lacks (its columns: "
-                                         f"{', '.join(source.headers[:20])})")
+        raise FileError(Path(path).name, _("%(file)s lacks the column(s) %(missing)s that the import mapping "
+                                           "%(mapping)s needs (the file's columns: %(columns)s).",
+                                           file=Path(path).name, missing=", ".join(missing),
+                                           mapping=f"{mapping.agency}/{fmap.name}",
+                                           columns=", ".join(source.headers[:20])))
     if agency is None:
         if not mapping.domain:
             raise IngestError(f"unknown agency {agency_code!r}: register it first (flask agencies add)")

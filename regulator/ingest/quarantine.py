@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Agency, ImportBatch, SourceRecord, SourceStatus
@@ -29,10 +30,12 @@ def resubmit(record: SourceRecord, fixed: dict[str, Any], user_id: int | None = 
     new reasons. A correction identical to a row already imported links to that row instead.
     """
     if record.status != SourceStatus.REJECTED:
-        raise IngestError(f"source record {record.id} is not in quarantine")
+        raise IngestError(_("Source record %(id)s is not in quarantine: only a rejected row can be corrected.",
+                            id=record.id))
     batch = db.session.get(ImportBatch, record.batch_id) if record.batch_id else None
     if batch is None or not batch.mapping or "/" not in batch.mapping:
-        raise IngestError(f"source record {record.id} has no import mapping to re-submit through")
+        raise IngestError(_("Source record %(id)s has no import mapping to re-submit it through: correct the file "
+                            "and import it again.", id=record.id))
     agency = db.session.get(Agency, record.agency_id)
     code, kind = batch.mapping.split("/", 1)
     fmap = load_mapping(code).for_file("", None, kind)

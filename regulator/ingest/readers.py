@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+
 from .errors import FileError
 
 FORMATS = ("csv", "tsv", "xlsx", "jsonl")
@@ -61,7 +63,8 @@ def detect_format(path: Path) -> str:
     aliases = {"txt": "csv", "json": "jsonl", "ndjson": "jsonl", "xlsm": "xlsx"}
     fmt = aliases.get(suffix, suffix)
     if fmt not in FORMATS:
-        raise FileError(path.name, f"unsupported file type .{suffix}: use CSV, TSV, XLSX or JSON lines")
+        raise FileError(path.name, _("%(file)s is of a type that cannot be imported (.%(suffix)s): use CSV, TSV, "
+                                     "XLSX or JSON lines.", file=path.name, suffix=suffix))
     return fmt
 
 
@@ -96,12 +99,16 @@ def _read_text(path: Path, fmt: str, encoding: str | None) -> tuple[str, str]:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
-            raise FileError(path.name, f"is not a readable gzip file: {exc}") from exc
+            raise FileError(path.name, _("%(file)s is not a readable gzip file.", file=path.name)) from exc
     enc = encoding or detect_encoding(data[:_SNIFF_BYTES])
     try:
         return data.decode(enc), enc
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise FileError(path.name, f"cannot be decoded as {enc}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise FileError(path.name, _("%(file)s cannot be read as %(encoding)s text (byte %(position)s does not "
+                                     "fit): save it as UTF-8 and import it again.", file=path.name, encoding=enc,
+                                     position=exc.start)) from exc
+    except LookupError as exc:
+        raise FileError(path.name, _("The text encoding %(encoding)s is unknown.", encoding=enc)) from exc
 
 
 def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[dict[str, Any]]]:
@@ -111,7 +118,7 @@ def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[di
     try:
         headers = [_clean_header(h) for h in next(reader)]
     except StopIteration:
-        raise FileError(path.name, "is empty: no header row") from None
+        raise FileError(path.name, _empty(path)) from None
     _check_headers(path, headers)
     rows = []
     for line_no, values in enumerate(reader, start=1):
@@ -151,14 +158,14 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any failure to open is an unreadable workbook
-        raise FileError(path.name, f"is not a readable XLSX workbook: {exc}") from exc
+        raise FileError(path.name, _("%(file)s is not a readable XLSX workbook.", file=path.name)) from exc
     try:
         sheet = book.worksheets[0]
         it = sheet.iter_rows(values_only=True)
         try:
             headers = [_clean_header(h) for h in next(it)]
         except StopIteration:
-            raise FileError(path.name, "is empty: no header row") from None
+            raise FileError(path.name, _empty(path)) from None
         _check_headers(path, headers)
         rows = []
         for line_no, values in enumerate(it, start=1):
@@ -179,11 +186,16 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _empty(path: Path) -> str:
+    return _("%(file)s is empty: it has no header row.", file=path.name)
+
+
 def _check_headers(path: Path, headers: list[str]) -> None:
     seen = set()
     for i, h in enumerate(headers, start=1):
         if h and h in seen:
-            raise FileError(path.name, f"column {i} header {h!r} appears twice")
+            raise FileError(path.name, _("%(file)s: the header “%(header)s” of column %(column)s appears twice; "
+                                         "give each column its own header.", file=path.name, header=h, column=i))
         seen.add(h)
 
 
@@ -191,7 +203,7 @@ def read_file(path: str | Path, encoding: str | None = None, fmt: str | None = N
     """Open ``path`` and return its header and rows (``__row`` is the 1-based data row number)."""
     path = Path(path)
     if not path.is_file():
-        raise FileError(str(path), "does not exist")
+        raise FileError(str(path), _("%(file)s does not exist.", file=str(path)))
     fmt = fmt or detect_format(path)
     digest = file_hash(path)
     if fmt == "xlsx":

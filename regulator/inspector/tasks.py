@@ -250,7 +250,8 @@ def task_result(task_id: int):
     form = ResultForm()
     if not form.validate_on_submit():
         for name, errors in form.errors.items():
-            flash(f"{getattr(form, name).label.text}: {'; '.join(str(e) for e in errors)}", "danger")
+            flash(_("%(field)s: %(message)s", field=getattr(form, name).label.text,
+                    message="; ".join(str(e) for e in errors)), "danger")
         return redirect(url_for("inspector.task", task_id=task.id))
     try:
         data = service.ResultInput(

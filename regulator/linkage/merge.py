@@ -14,12 +14,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import MetaData, Table, and_, select, update
 
 from models import Base, EntityEvent, EntityName, MarketEntity, SourceRecord
 from models.enums import EntityStatus, NameKind
 
 from ..extensions import db
+from ..i18n import label
 from ..services import audit
 from ..signals import notify_records_changed
 from ..text import normalise_name
@@ -90,10 +92,10 @@ def entity_references(metadata: MetaData | None = None) -> list[Reference]:
     return refs
 
 
-def _entity(entity_id: int, what: str = "entity") -> MarketEntity:
+def _entity(entity_id: int) -> MarketEntity:
     entity = db.session.get(MarketEntity, int(entity_id))
     if entity is None:
-        raise EntityChangeError(f"{what} {entity_id} does not exist")
+        raise EntityChangeError(_("Entity %(id)s does not exist.", id=entity_id))
     return entity
 
 
@@ -104,7 +106,8 @@ def resolve(entity_id: int) -> MarketEntity:
     while entity.merged_into_id is not None:
         entity = _entity(entity.merged_into_id)
         if entity.id in seen:
-            raise EntityChangeError(f"entity {entity_id}: merge chain loops at {entity.id}")
+            raise EntityChangeError(_("The merges of market entity %(id)s form a loop at entity %(loop)s: tell "
+                                      "the administrator.", id=entity_id, loop=entity.id))
         seen.add(entity.id)
     return entity
 
@@ -179,15 +182,18 @@ def merge(source_id: int, target_id: int, *, user: Any = None, reason: str | Non
     Rows that would break a unique constraint on the target (the same campaign selection twice) stay on
     the source and are listed under ``moved["kept"]``.
     """
-    source, target = _entity(source_id, "entity to merge"), _entity(target_id, "entity to merge into")
+    source, target = _entity(source_id), _entity(target_id)
     if source.id == target.id:
-        raise EntityChangeError(f"cannot merge entity {source.id} into itself")
+        raise EntityChangeError(_("A market entity cannot be merged into itself: choose another entity."))
     for entity in (source, target):
         if entity.merged_into_id is not None:
-            raise EntityChangeError(f"entity {entity.id} was already merged into {entity.merged_into_id}")
+            raise EntityChangeError(_("Market entity %(id)s was already merged into entity %(into)s.",
+                                      id=entity.id, into=entity.merged_into_id))
     if source.uscc and target.uscc and source.uscc != target.uscc:
-        raise EntityChangeError(f"entities {source.id} and {target.id} have different valid codes "
-                                f"({source.uscc}, {target.uscc}): they are two entities")
+        raise EntityChangeError(_("Market entities %(source)s and %(target)s have different valid unified social "
+                                  "credit codes (%(source_code)s, %(target_code)s): they are two entities and "
+                                  "cannot be merged.", source=source.id, target=target.id,
+                                  source_code=source.uscc, target_code=target.uscc))
     source_name, source_status, source_uscc = source.name, source.status, source.uscc
     moved = _move_all(source.id, target.id)
     kinds: dict[str, str] = {}
@@ -233,7 +239,8 @@ def new_entity_for(record: SourceRecord, name: str | None = None) -> MarketEntit
     """A new entity named after ``name`` or the record's canonical name (district too, when it has one)."""
     name = (name or _record_name(record) or "").strip()
     if not name:
-        raise EntityChangeError(f"source record {record.id} has no name to give a new entity: name it")
+        raise EntityChangeError(_("Source record %(id)s has no name to give the new entity: enter a name.",
+                                  id=record.id))
     canonical = record.canonical or {}
     entity = MarketEntity(name=name, name_norm=normalise_name(name), district=canonical.get("district"))
     db.session.add(entity)
@@ -246,18 +253,21 @@ def split(entity_id: int, source_record_ids: list[int], *, name: str | None = No
     """Move the chosen source records of an entity, and every row that came from them, to a new entity."""
     entity = _entity(entity_id)
     if entity.merged_into_id is not None:
-        raise EntityChangeError(f"entity {entity.id} was merged into {entity.merged_into_id}: split that one")
+        raise EntityChangeError(_("Market entity %(id)s was merged into entity %(into)s: split that one instead.",
+                                  id=entity.id, into=entity.merged_into_id))
     wanted = sorted({int(i) for i in source_record_ids})
     if not wanted:
-        raise EntityChangeError("choose at least one source record to split off")
+        raise EntityChangeError(_("Choose at least one source record to split off."))
     records = {r.id: r for r in db.session.scalars(select(SourceRecord).where(SourceRecord.id.in_(wanted)))}
     strangers = [i for i in wanted if i not in records or records[i].entity_id != entity.id]
     if strangers:
-        raise EntityChangeError(f"source records {strangers} are not records of entity {entity.id}")
+        raise EntityChangeError(_("Source records %(records)s are not records of market entity %(id)s.",
+                                  records=", ".join(map(str, strangers)), id=entity.id))
     remaining = db.session.scalar(select(SourceRecord.id).where(SourceRecord.entity_id == entity.id,
                                                                  SourceRecord.id.not_in(wanted)).limit(1))
     if remaining is None:
-        raise EntityChangeError(f"those are all the records of entity {entity.id}: nothing would be left")
+        raise EntityChangeError(_("Those are all the records of market entity %(id)s: nothing would be left. "
+                                  "Leave at least one record with it.", id=entity.id))
     new = new_entity_for(records[wanted[0]], name)
     return _split_to(entity.id, new.id, wanted, SPLIT, user=user, reason=reason, created=True)
 
@@ -279,7 +289,8 @@ def move_records(source_id: int, target_id: int, source_record_ids: list[int], *
     """Move source records and their rows from one existing entity to another (a "link" event)."""
     _entity(source_id)
     if resolve(target_id).id != int(target_id):
-        raise EntityChangeError(f"entity {target_id} was merged: link to {resolve(target_id).id}")
+        raise EntityChangeError(_("Market entity %(id)s was merged: link the records to entity %(into)s instead.",
+                                  id=target_id, into=resolve(target_id).id))
     return _split_to(int(source_id), int(target_id), sorted({int(i) for i in source_record_ids}), LINK, user=user,
                      reason=reason, created=created)
 
@@ -300,16 +311,20 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     """
     event = db.session.get(EntityEvent, int(event_id))
     if event is None:
-        raise EntityChangeError(f"entity event {event_id} does not exist")
+        raise EntityChangeError(_("Entity change %(id)s does not exist.", id=event_id))
     if event.kind not in (MERGE, SPLIT, LINK):
-        raise EntityChangeError(f"event {event.id} is a {event.kind}: only merges, splits and links can be undone")
+        raise EntityChangeError(_("Entity change %(id)s is of kind “%(kind)s”: only merges, splits and moved "
+                                  "records can be undone.", id=event.id, kind=label(f"entity_event_{event.kind}")))
     if event.from_entity_id is None:
-        raise EntityChangeError(f"event {event.id} linked a record that had no entity: there is nothing to go back to")
+        raise EntityChangeError(_("Entity change %(id)s linked a record that had no entity: there is nothing to go "
+                                  "back to.", id=event.id))
     if undone_by(event) is not None:
-        raise EntityChangeError(f"event {event.id} was already undone (event {undone_by(event).id})")
+        raise EntityChangeError(_("Entity change %(id)s was already undone (by change %(undo)s).", id=event.id,
+                                  undo=undone_by(event).id))
     source, target = _entity(event.from_entity_id), _entity(event.to_entity_id)
     if target.merged_into_id is not None:
-        raise EntityChangeError(f"entity {target.id} was merged into {target.merged_into_id} since: undo that first")
+        raise EntityChangeError(_("Market entity %(id)s has since been merged into entity %(into)s: undo that "
+                                  "merge first.", id=target.id, into=target.merged_into_id))
     moved = event.moved or {}
     back: dict[str, Any] = {}
     kept: dict[str, list[Any]] = {}
@@ -318,7 +333,7 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
         if key not in refs or not isinstance(ids, list):
             continue
         ref = refs[key]
-        done, _ = _move(ref, target.id, source.id, ref.pk.in_(ids))
+        done, _kept = _move(ref, target.id, source.id, ref.pk.in_(ids))
         if done:
             back[key] = done
         if len(done) < len(ids):

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from models import EntityEvent, MatchReview, SourceRecord
 from models.enums import LinkMethod, ReviewStatus
 
 from ..extensions import db
+from ..i18n import label
 from ..services import audit
 from ..signals import notify_records_changed
 from .merge import LINK, EntityChangeError, _event, merge, move_records, new_entity_for, resolve
@@ -68,9 +70,10 @@ def stats() -> Stats:
 def _pending(review_id: int) -> MatchReview:
     review = db.session.get(MatchReview, int(review_id))
     if review is None:
-        raise EntityChangeError(f"match review {review_id} does not exist")
+        raise EntityChangeError(_("Match review %(id)s does not exist.", id=review_id))
     if review.status != ReviewStatus.PENDING:
-        raise EntityChangeError(f"match review {review.id} was already decided ({review.status})")
+        raise EntityChangeError(_("Match review %(id)s was already decided (“%(status)s”).", id=review.id,
+                                  status=label(review.status)))
     return review
 
 

@@ -13,9 +13,11 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import reduce
 from typing import Any
 
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import String, cast, delete, func, select
 
 from models import (
@@ -48,6 +50,7 @@ from models import (
 from risk import campaign as planning
 
 from ..extensions import db
+from ..i18n import label
 from . import audit
 
 log = logging.getLogger(__name__)
@@ -78,8 +81,9 @@ def _now() -> datetime:
 
 def _require(campaign: Campaign, *allowed: CampaignStatus) -> None:
     if campaign.status not in allowed:
-        raise CampaignError(f"campaign {campaign.id} is {campaign.status}; this step needs "
-                            f"{' or '.join(str(s) for s in allowed)}")
+        needed = reduce(lambda a, b: _("%(first)s or %(second)s", first=a, second=b), map(label, allowed))
+        raise CampaignError(_("Campaign %(id)s is “%(status)s”: this step can only be taken when it is "
+                              "“%(needed)s”.", id=campaign.id, status=label(campaign.status), needed=needed))
 
 
 def create_campaign(name: str, period_start: date, period_end: date, parts: Sequence[AgencyPart], *,
@@ -88,24 +92,27 @@ def create_campaign(name: str, period_start: date, period_end: date, parts: Sequ
                     description: str | None = None, lead_agency_id: int | None = None) -> Campaign:
     """A draft campaign with its agencies, matters, capacities, ratios and random share."""
     if not name.strip():
-        raise CampaignError("the campaign needs a name")
+        raise CampaignError(_("Give the campaign a name."))
     if period_end < period_start:
-        raise CampaignError("the period ends before it starts")
+        raise CampaignError(_("The period ends before it starts: check its dates."))
     if not parts:
-        raise CampaignError("at least one agency must take part")
+        raise CampaignError(_("At least one agency must take part in the campaign."))
     ratios = dict(planning.DEFAULT_RATIOS if class_ratios is None else class_ratios)
     try:
         planning.DrawSettings(class_ratios=ratios, random_share=random_share)
     except ValueError as exc:
-        raise CampaignError(str(exc)) from exc
+        unknown = sorted(set(ratios) - set(planning.CLASSES))
+        raise CampaignError(
+            _("Credit classes are A, B, C and D; there is no class %(classes)s.", classes=", ".join(unknown))
+            if unknown else _("Each class ratio and the random share must lie between 0 and 1.")) from exc
     seen: set[int] = set()
     for part in parts:
         if part.agency_id in seen:
-            raise CampaignError(f"agency {part.agency_id} is listed twice")
+            raise CampaignError(_("Agency %(id)s is listed twice.", id=part.agency_id))
         if part.capacity < 0:
-            raise CampaignError(f"agency {part.agency_id}: the capacity must not be negative")
+            raise CampaignError(_("The capacity of agency %(id)s must not be negative.", id=part.agency_id))
         if db.session.get(Agency, part.agency_id) is None:
-            raise CampaignError(f"agency {part.agency_id} does not exist")
+            raise CampaignError(_("Agency %(id)s does not exist.", id=part.agency_id))
         seen.add(part.agency_id)
     campaign = Campaign(name=name.strip(), description=description, period_start=period_start,
                         period_end=period_end, class_ratios=ratios, random_share=float(random_share),
@@ -309,7 +316,14 @@ def build_plan(campaign: Campaign, *, user: User | None = None, use_clusters: bo
     fixed = selection.loc[pinned, ["entity_id", "agency"]].merge(cands[["entity_id", "agency"]])
     clusters = _clusters(cands["entity_id"]) if use_clusters else {}
     clusters.update(_sent_clusters(campaign))  # a cluster sent to the campaign is always one visit
-    plan = planning.plan_joint(cands, capacities(campaign), campaign.cost_per_visit, fixed=fixed, clusters=clusters)
+    try:
+        plan = planning.plan_joint(cands, capacities(campaign), campaign.cost_per_visit, fixed=fixed,
+                                   clusters=clusters)
+    except (ValueError, RuntimeError) as exc:
+        log.warning("campaign %d: no joint plan: %s", campaign.id, exc)
+        raise CampaignError(_("The joint plan could not be built: the drawn checks do not fit the agencies' "
+                              "capacities, or no plan was found in time. Try again; if it fails again, tell "
+                              "the administrator.")) from exc
     _clear_tasks(campaign)
     _write_tasks(campaign, plan, selection)
     campaign.plan_summary = plan.summary
@@ -465,7 +479,7 @@ def release_results(campaign: Campaign, *, user: User | None = None) -> int:
 def public_inputs(campaign: Campaign) -> dict[str, Any]:
     """Everything a member of the public needs to re-run the draw (after it), as one JSON-able document."""
     if campaign.drawn_at is None:
-        raise CampaignError("the draw has not run yet: only the commitment is public")
+        raise CampaignError(_("The draw has not run yet: only the seed commitment is public."))
     stored = (campaign.draw_inputs or {}).get("random_pairs")
     if stored is not None:  # as drawn (a drawn pair that was also a cluster target is stored as the cluster's)
         random_pairs = pd.DataFrame([(e, a) for a, ids in stored.items() for e in ids],

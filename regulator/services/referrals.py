@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from flask import has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import (
@@ -45,11 +46,11 @@ def send(entity_id: int, from_agency_id: int, to_agency_id: int, description: st
          task_id: int | None = None, inspection_id: int | None = None) -> Referral:
     """Send a finding to the agency whose remit it is in; it gets a referral alert."""
     if from_agency_id == to_agency_id:
-        raise ReferralError("a referral goes to another agency")
+        raise ReferralError(_("A referral goes to another agency: choose the agency whose remit the finding is in."))
     if db.session.get(Agency, to_agency_id) is None:
-        raise ReferralError(f"agency {to_agency_id} does not exist")
+        raise ReferralError(_("Agency %(id)s does not exist.", id=to_agency_id))
     if not description.strip():
-        raise ReferralError("describe the finding")
+        raise ReferralError(_("Describe the finding."))
     referral = Referral(entity_id=entity_id, from_agency_id=from_agency_id, to_agency_id=to_agency_id,
                         description=description.strip(), task_id=task_id, inspection_id=inspection_id,
                         created_by_id=user.id, status=ReferralStatus.SENT)
@@ -66,9 +67,9 @@ def send(entity_id: int, from_agency_id: int, to_agency_id: int, description: st
 def decide(referral: Referral, user: User, accept: bool, note: str = "") -> None:
     """The receiving coordinator accepts or rejects a sent referral."""
     if referral.status != ReferralStatus.SENT:
-        raise ReferralError("only a sent referral can be accepted or rejected")
+        raise ReferralError(_("Only a referral that was sent and not yet decided can be accepted or rejected."))
     if not accept and not note.strip():
-        raise ReferralError("say why the referral is rejected")
+        raise ReferralError(_("Say why the referral is rejected."))
     referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.REJECTED
     referral.decided_by_id, referral.decided_at = user.id, datetime.now(UTC)
     if note.strip():
@@ -82,9 +83,9 @@ def decide(referral: Referral, user: User, accept: bool, note: str = "") -> None
 def acted(referral: Referral, user: User, outcome: str) -> None:
     """Record what the receiving agency did about an accepted referral."""
     if referral.status != ReferralStatus.ACCEPTED:
-        raise ReferralError("only an accepted referral can be marked as acted on")
+        raise ReferralError(_("Only an accepted referral can be marked as acted on."))
     if not outcome.strip():
-        raise ReferralError("describe what was done")
+        raise ReferralError(_("Describe what was done."))
     referral.status, referral.outcome = ReferralStatus.ACTED, outcome.strip()
     add_event(SUBJECT, referral.id, ReferralStatus.ACTED, user, outcome.strip())
     db.session.flush()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import (
@@ -79,10 +80,11 @@ def parse_violations(text: str) -> list[FoundViolation]:
         parts = [p.strip() for p in line.split("|")]
         code = parts[0]
         if not code:
-            raise ResultError(f"violations line {number}: the code is missing")
+            raise ResultError(_("Violations, line %(line)s: the violation code is missing.", line=number))
         severity = parts[1].lower() if len(parts) > 1 and parts[1] else Severity.MINOR.value
         if severity not in {s.value for s in Severity}:
-            raise ResultError(f"violations line {number}: severity {parts[1]!r} is not minor, serious or critical")
+            raise ResultError(_("Violations, line %(line)s: the severity “%(value)s” is not one of minor, serious "
+                                "or critical.", line=number, value=parts[1]))
         found.append(FoundViolation(code=code[:64], severity=Severity(severity),
                                     description="|".join(parts[2:]).strip()))
     return found
@@ -116,9 +118,9 @@ def _amount(text: str | None) -> Decimal | None:
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
-        raise ResultError(f"penalty amount {text!r} is not a number") from exc
+        raise ResultError(_("The penalty amount “%(value)s” is not a number.", value=text)) from exc
     if value < 0:
-        raise ResultError("penalty amount must not be negative")
+        raise ResultError(_("The penalty amount must not be negative."))
     return value
 
 
@@ -130,11 +132,11 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
     """
     part = part_for(task, agency_id)
     if part is None:
-        raise ResultError("this agency does not take part in the task")
+        raise ResultError(_("Your agency does not take part in this inspection task."))
     if part.inspection_id is not None:
-        raise ResultError("this agency's result is already recorded")
+        raise ResultError(_("Your agency's result of this task is already recorded."))
     if task.status == TaskStatus.CANCELLED:
-        raise ResultError("the task is cancelled")
+        raise ResultError(_("This inspection task is cancelled: no result can be recorded."))
     amount = _amount(data.penalty_amount)
     source = _source(part, task, data, user)
     inspectors = [ti for ti in task.inspectors if ti.agency_id == agency_id]

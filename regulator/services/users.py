@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Agency, MarketEntity, Role, User
 
 from ..extensions import db
+from ..i18n import label
 from . import audit
 
 log = logging.getLogger(__name__)
@@ -24,10 +26,10 @@ class UserError(ValueError):
 def validate_password(password: str) -> None:
     """Refuse short passwords and passwords of a single character class."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise UserError(_("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     classes = sum(any(test(c) for c in password) for test in (str.isdigit, str.isalpha))
     if classes < 2 and not any(not c.isalnum() for c in password):
-        raise UserError("password must mix letters with digits or symbols")
+        raise UserError(_("The password must mix letters with digits or symbols."))
 
 
 def create_user(username: str, password: str, role: Role | str, *, agency_code: str | None = None,
@@ -37,24 +39,27 @@ def create_user(username: str, password: str, role: Role | str, *, agency_code: 
     role = Role(role)
     username = username.strip()
     if not username:
-        raise UserError("username is required")
+        raise UserError(_("Enter a username."))
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise UserError(f"username {username!r} is taken")
+        raise UserError(_("The username “%(name)s” is taken: choose another.", name=username))
     validate_password(password)
     agency_id = None
     if role in (Role.COORDINATOR, Role.INSPECTOR):
         if not agency_code:
-            raise UserError(f"a {role} must belong to an agency")
+            raise UserError(_("An account with the role “%(role)s” must belong to an agency: choose one.",
+                              role=label(role)))
         agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
         if agency_id is None:
-            raise UserError(f"no agency with code {agency_code!r}")
+            raise UserError(_("There is no agency with the code “%(code)s”.", code=agency_code))
     elif agency_code:
-        raise UserError(f"a {role} does not belong to an agency")
+        raise UserError(_("An account with the role “%(role)s” does not belong to an agency: leave the agency "
+                          "empty.", role=label(role)))
     if role == Role.ENTERPRISE:
         if entity_id is None or db.session.get(MarketEntity, entity_id) is None:
-            raise UserError("an enterprise user must be bound to an existing market entity")
+            raise UserError(_("An enterprise user must be bound to an existing market entity: give its id."))
     elif entity_id is not None:
-        raise UserError(f"a {role} is not bound to a market entity")
+        raise UserError(_("An account with the role “%(role)s” is not bound to a market entity: leave the entity "
+                          "empty.", role=label(role)))
     user = User(username=username, password_hash=generate_password_hash(password), role=role,
                 agency_id=agency_id, entity_id=entity_id, display_name=display_name or username,
                 email=email, locale=locale, password_changed_at=datetime.now(UTC))

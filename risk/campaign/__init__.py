@@ -3,6 +3,7 @@
 from .draw import (
     CANDIDATE_COLUMNS,
     CLASS_PRIOR,
+    CLASSES,
     DEFAULT_RANDOM_SHARE,
     DEFAULT_RATIOS,
     DrawSettings,
@@ -19,8 +20,8 @@ from .plan import JointPlan, plan_joint, separate_plans
 from .public import build_document, describe, public_pool, verify_document
 
 __all__ = [
-    "CANDIDATE_COLUMNS", "CLASS_PRIOR", "DEFAULT_RANDOM_SHARE", "DEFAULT_RATIOS", "Assignment", "DrawSettings",
-    "JointPlan",
+    "CANDIDATE_COLUMNS", "CLASS_PRIOR", "CLASSES", "DEFAULT_RANDOM_SHARE", "DEFAULT_RATIOS", "Assignment",
+    "DrawSettings", "JointPlan",
     "Verification", "assign_inspectors", "commitment", "draw", "fingerprint", "new_seed", "plan_joint",
     "separate_plans", "validate_candidates", "verify", "build_document", "describe", "public_pool",
     "verify_document",

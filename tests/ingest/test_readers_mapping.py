@@ -52,7 +52,7 @@ def test_jsonl_xlsx_tsv_and_gzip(tmp_path):
     assert read_file(tmp_path / "c.tsv").rows == [{"__row": 1, "a": "1", "b": "2"}]
     (tmp_path / "d.csv.gz").write_bytes(gzip.compress(TEXT.encode("utf-8")))
     assert read_file(tmp_path / "d.csv.gz").file_format == "csv"
-    with pytest.raises(FileError, match="unsupported file type"):
+    with pytest.raises(FileError, match="type that cannot be imported"):
         (tmp_path / "e.pdf").write_bytes(b"%PDF")
         read_file(tmp_path / "e.pdf")
 

@@ -41,8 +41,13 @@ def test_queue_detail_and_decision(client, auth, make) -> None:  # noqa: ANN001
     decided = client.post(f"/api/v1/match-reviews/{mine.id}/decision", json={"decision": "confirm", "note": "ok"})
     assert decided.status_code == 200 and decided.get_json()["status"] == "confirmed"
     assert db.session.get(SourceRecord, mine.source_record_id).entity_id == mine.candidate_entity_id
-    again = client.post(f"/api/v1/match-reviews/{mine.id}/decision", json={"decision": "reject"})
-    assert again.status_code == 409 and "already decided" in again.get_json()["message"]
+    again = client.post(f"/api/v1/match-reviews/{mine.id}/decision", json={"decision": "reject"},
+                        headers={"Accept-Language": "en"})
+    assert again.status_code == 409
+    assert again.get_json()["message"] == f"Match review {mine.id} was already decided (“Confirmed”)."
+    again = client.post(f"/api/v1/match-reviews/{mine.id}/decision", json={"decision": "reject"},
+                        headers={"Accept-Language": "zh-CN"})
+    assert again.status_code == 409 and again.get_json()["message"] == f"匹配审核 {mine.id} 已有结论（“已确认”）。"
     assert client.post(f"/api/v1/match-reviews/{theirs.id}/decision", json={"decision": "reject"}).status_code == 404
     assert db.session.get(MatchReview, theirs.id).status == ReviewStatus.PENDING
     assert client.post(f"/api/v1/match-reviews/{middle.id}/decision", json={"decision": "maybe"}).status_code == 422

@@ -151,7 +151,7 @@ def test_merge_refuses_what_makes_no_sense(world, make) -> None:  # noqa: ANN001
     with pytest.raises(EntityChangeError, match="into itself"):
         merge(keep, keep)
     other = make.entity("乙公司")
-    with pytest.raises(EntityChangeError, match="different valid codes"):
+    with pytest.raises(EntityChangeError, match="different valid unified social credit codes"):
         merge(other.id, keep)
     merge(dup, keep)
     with pytest.raises(EntityChangeError, match="already merged"):
@@ -204,7 +204,7 @@ def test_split_refuses_foreign_or_all_records(world) -> None:  # noqa: ANN001
     """Records of another entity, none at all, or every record: refused with the reason."""
     dup, keep = world["dup"], world["keep"]
     theirs = db.session.scalars(select(SourceRecord.id).where(SourceRecord.entity_id == keep)).all()
-    with pytest.raises(EntityChangeError, match="not records of entity"):
+    with pytest.raises(EntityChangeError, match="not records of market entity"):
         split(dup, theirs)
     with pytest.raises(EntityChangeError, match="at least one"):
         split(dup, [])
@@ -219,7 +219,7 @@ def test_undo_waits_for_a_later_merge_of_the_survivor(world, make) -> None:  # n
     third = make.entity("华盛达控股", uscc=None)
     first = merge(dup, keep)
     second = merge(keep, third.id)
-    with pytest.raises(EntityChangeError, match="undo that first"):
+    with pytest.raises(EntityChangeError, match="undo that merge first"):
         undo(first.id)
     undo(second.id)
     undo(first.id)

@@ -55,7 +55,7 @@ def test_campaign_flow(app, make) -> None:  # noqa: ANN001
     samr, mee, entities, inspectors = world(make)
     db.session.add(ConflictDeclaration(user_id=inspectors[0].id, entity_id=entities[3].id, reason="亲属"))
     campaign = make_campaign(samr, mee)
-    with pytest.raises(service.CampaignError, match="needs committed"):
+    with pytest.raises(service.CampaignError, match="only be taken when it is “Seed committed”"):
         service.run_draw(campaign)
     published = service.commit_seed(campaign, seed="fixed-seed-1")
     assert published == commitment("fixed-seed-1") and campaign.status == CampaignStatus.COMMITTED
@@ -134,7 +134,7 @@ def test_result_creates_records_and_release_publishes(app, make) -> None:  # noq
 
 def test_violation_lines_are_checked() -> None:
     """A bad severity names the line."""
-    with pytest.raises(task_results.ResultError, match="line 2: severity 'huge'"):
+    with pytest.raises(task_results.ResultError, match="line 2: the severity “huge”"):
         task_results.parse_violations("A | minor | x\nB | huge | y")
     assert task_results.parse_violations("\nC\n")[0].severity == Severity.MINOR
 
@@ -165,6 +165,24 @@ def test_bad_campaign_settings(app, make) -> None:  # noqa: ANN001
         service.create_campaign("x", date(2025, 2, 1), date(2025, 1, 1), [service.AgencyPart(samr.id, 1)])
     with pytest.raises(service.CampaignError, match="between 0 and 1"):
         make_campaign(samr, mee, random_share=2.0)
+    with pytest.raises(service.CampaignError, match="there is no class E"):
+        make_campaign(samr, mee, class_ratios={"E": 0.1})
+
+
+def test_unsolvable_plan_says_so(app, make, monkeypatch) -> None:  # noqa: ANN001
+    """The planner's failure is a CampaignError with a message for the coordinator, and changes nothing."""
+    samr, mee, _e, _i = world(make, n=8)
+    campaign = make_campaign(samr, mee)
+    service.commit_seed(campaign, seed="s")
+    service.run_draw(campaign)
+
+    def unsolvable(*_args, **_kw):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("the joint plan could not be solved: time limit reached")
+
+    monkeypatch.setattr(service.planning, "plan_joint", unsolvable)
+    with pytest.raises(service.CampaignError, match="The joint plan could not be built"):
+        service.build_plan(campaign)
+    assert campaign.status == CampaignStatus.DRAWN and not campaign.tasks
 
 
 def test_clusters_planned_as_one_target(app, make) -> None:  # noqa: ANN001

@@ -66,7 +66,7 @@ def test_objection_corrected_by_owning_agency(app, make, client, auth) -> None: 
     bad = client.post(f"/coordinator/objections/{objection.id}",
                       data={"decision": "corrected", "reason": "核实", "field-found_date": "not a date",
                             "field-severity": "minor"})
-    assert bad.status_code == 200 and "found_date" in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "Date found: not a date is not a valid value" in bad.get_data(as_text=True)
     response = client.post(f"/coordinator/objections/{objection.id}", data={
         "decision": "corrected", "reason": "经核实属一般违法", "field-severity": "minor",
         "field-found_date": violation.found_date.isoformat(), "field-description": "无证经营"})
