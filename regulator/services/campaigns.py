@@ -95,6 +95,8 @@ def create_campaign(name: str, period_start: date, period_end: date, parts: Sequ
         raise CampaignError(_("Give the campaign a name."))
     if period_end < period_start:
         raise CampaignError(_("The period ends before it starts: check its dates."))
+    if (period_end - period_start).days > MAX_PERIOD_DAYS:
+        raise CampaignError(_("A campaign lasts at most three years."))
     if not parts:
         raise CampaignError(_("At least one agency must take part in the campaign."))
     ratios = dict(planning.DEFAULT_RATIOS if class_ratios is None else class_ratios)

@@ -112,15 +112,23 @@ def _source(part: TaskAgency, task: InspectionTask, data: ResultInput, user: Use
     return source
 
 
+#: amounts an enforcement action holds are below this (Numeric(16, 2))
+MAX_AMOUNT = Decimal(10) ** 14
+
+
 def _amount(text: str | None) -> Decimal | None:
     if not text:
         return None
     try:
         value = Decimal(text)
-    except InvalidOperation as exc:
-        raise ResultError(_("The penalty amount “%(value)s” is not a number.", value=text)) from exc
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ResultError(_("The penalty amount “%(value)s” is not a number.", value=text))
     if value < 0:
         raise ResultError(_("The penalty amount must not be negative."))
+    if value >= MAX_AMOUNT:
+        raise ResultError(_("The penalty amount is too large."))
     return value
 
 

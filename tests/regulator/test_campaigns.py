@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -16,6 +17,7 @@ from models import (
     ConflictDeclaration,
     CreditClass,
     EnforcementAction,
+    Inspection,
     InspectionInspector,
     InspectionResult,
     InspectionTask,
@@ -112,6 +114,10 @@ def test_result_creates_records_and_release_publishes(app, make) -> None:  # noq
         violations=task_results.parse_violations("SC-01 | critical | 无证经营\nJG-07 | minor | 价签不全"),
         penalty_type=PenaltyType.FINE, penalty_amount="5000", decision_no="深市监罚〔2025〕1号",
         notes="现场检查", internal_notes="内部")
+    for amount in ("NaN", "-Infinity", "1e14", "x"):  # refused before anything is written
+        with pytest.raises(task_results.ResultError, match="penalty amount"):
+            task_results.record_result(task, part.agency_id, replace(data, penalty_amount=amount))
+    assert db.session.scalar(select(Inspection).where(Inspection.task_id == task.id)) is None
     inspection = task_results.record_result(task, part.agency_id, data)
     assert inspection.selection_reason == part.selection_reason
     assert inspection.selection_probability == part.selection_probability
@@ -163,6 +169,8 @@ def test_bad_campaign_settings(app, make) -> None:  # noqa: ANN001
     samr, mee, _e, _i = world(make, n=4)
     with pytest.raises(service.CampaignError, match="ends before"):
         service.create_campaign("x", date(2025, 2, 1), date(2025, 1, 1), [service.AgencyPart(samr.id, 1)])
+    with pytest.raises(service.CampaignError, match="three years"):
+        service.create_campaign("x", date(2025, 1, 1), date(2029, 1, 1), [service.AgencyPart(samr.id, 1)])
     with pytest.raises(service.CampaignError, match="between 0 and 1"):
         make_campaign(samr, mee, random_share=2.0)
     with pytest.raises(service.CampaignError, match="there is no class E"):
