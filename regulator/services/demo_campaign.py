@@ -113,7 +113,7 @@ def _record_some(run: Any, campaign: Campaign) -> int:
             result = (InspectionResult.FAIL if grave or len(found) >= 3
                       else InspectionResult.PASS_WITH_CONDITIONS if found else InspectionResult.PASS)
             data = task_results.ResultInput(
-                result=result, inspection_date=task.window_start, violations=found,
+                result=result, inspection_date=min(task.window_start, date.today()), violations=found,
                 penalty_type=PenaltyType.FINE if grave else None, penalty_amount="5000" if grave else None,
                 notes="演示检查结果")
             task_results.record_result(task, part.agency_id, data, notify=False)

@@ -145,6 +145,11 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
         raise ResultError(_("Your agency's result of this task is already recorded."))
     if task.status == TaskStatus.CANCELLED:
         raise ResultError(_("This inspection task is cancelled: no result can be recorded."))
+    if data.inspection_date > date.today():
+        raise ResultError(_("A visit cannot be dated in the future."))
+    if data.inspection_date < task.campaign.period_start:
+        raise ResultError(_("A visit cannot be dated before its campaign began (%(day)s).",
+                            day=task.campaign.period_start.isoformat()))
     amount = _amount(data.penalty_amount)
     source = _source(part, task, data, user)
     inspectors = [ti for ti in task.inspectors if ti.agency_id == agency_id]

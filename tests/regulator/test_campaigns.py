@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -114,6 +114,9 @@ def test_result_creates_records_and_release_publishes(app, make) -> None:  # noq
         violations=task_results.parse_violations("SC-01 | critical | 无证经营\nJG-07 | minor | 价签不全"),
         penalty_type=PenaltyType.FINE, penalty_amount="5000", decision_no="深市监罚〔2025〕1号",
         notes="现场检查", internal_notes="内部")
+    for day in (date.today() + timedelta(days=1), campaign.period_start - timedelta(days=1)):
+        with pytest.raises(task_results.ResultError, match="cannot be dated"):
+            task_results.record_result(task, part.agency_id, replace(data, inspection_date=day))
     for amount in ("NaN", "-Infinity", "1e14", "x"):  # refused before anything is written
         with pytest.raises(task_results.ResultError, match="penalty amount"):
             task_results.record_result(task, part.agency_id, replace(data, penalty_amount=amount))
