@@ -72,6 +72,9 @@ def test_an_agency_system_records_its_agency_part(app, make, client) -> None:  #
     db.session.commit()
     def post(name: str):  # noqa: ANN202
         return client.post(URL.format(task.id), json=RESULT, headers={"Authorization": f"Bearer {tokens[name]}"})
+    listed = {name: client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {tokens[name]}"}).json["items"]
+              for name in ("mee-app", "fire-app")}
+    assert [t["id"] for t in listed["mee-app"]] == [task.id] and listed["fire-app"] == []
     assert post("fire-app").status_code == 404  # FIRE takes no part in the visit
     assert post("mee-read").status_code == 403
     response = post("mee-app")

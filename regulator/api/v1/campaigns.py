@@ -7,7 +7,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from models import Campaign, Inspection, InspectionTask, MarketEntity, Role, TaskInspector
+from models import Campaign, Inspection, InspectionTask, MarketEntity, Role, TaskAgency, TaskInspector
 
 from ...access import public, role_required
 from ...extensions import db
@@ -114,12 +114,16 @@ def public_campaign(campaign_id: int):
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, page_schema(TaskSchema))
 def tasks(args: dict):
-    """The visits of published campaigns the signed-in inspector is drawn for, riskiest first."""
+    """The visits of published campaigns the signed-in inspector is drawn for (an agency system's inspector
+    token: those its agency takes part in), riskiest first."""
     from ...inspector.tasks import VISIBLE as TASK_VISIBLE
 
-    stmt = (select(InspectionTask).join(TaskInspector, TaskInspector.task_id == InspectionTask.id)
-            .join(Campaign, Campaign.id == InspectionTask.campaign_id)
-            .where(TaskInspector.user_id == current_user.id, Campaign.status.in_(TASK_VISIBLE))
+    if current_user.id is not None:
+        mine = select(TaskInspector.task_id).where(TaskInspector.user_id == current_user.id)
+    else:
+        mine = select(TaskAgency.task_id).where(TaskAgency.agency_id == current_user.agency_id)
+    stmt = (select(InspectionTask).join(Campaign, Campaign.id == InspectionTask.campaign_id)
+            .where(InspectionTask.id.in_(mine), Campaign.status.in_(TASK_VISIBLE))
             .order_by(InspectionTask.expected_findings.desc(), InspectionTask.id))
     page = paginate(stmt, args)
     from ...services.risk_models import latest_scores
