@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from flask_login import current_user
@@ -19,6 +18,7 @@ from ...linkage import review as reviews
 from ...linkage.explain import evidence
 from ...privacy import mask_name, mask_phone
 from ...services import audit
+from ..guards import before_body
 from ..pagination import IdArg, PageArgs, envelope, paginate
 from ..pagination import page_schema as page_of
 from ..schemas import UtcDateTime
@@ -122,18 +122,9 @@ def match_review(review_id: int):
     return {**_item(review), "record": record, "evidence": evidence(review.match_weights)}
 
 
-def visible_review(view):  # noqa: ANN001, ANN201
-    """404 for a review the caller may not see, before the request body is even read."""
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _visible_or_404(kwargs["review_id"])
-        return view(*args, **kwargs)
-    return wrapper
-
-
 @bp.route("/<int:review_id>/decision", methods=["POST"])
 @role_required(*ROLES)
-@visible_review
+@before_body(_visible_or_404)
 @bp.arguments(DecisionSchema)
 @bp.response(200, ReviewSchema)
 def decide(data: dict, review_id: int):

@@ -8,7 +8,6 @@ web form (``regulator.services.task_results``).
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from ...access import role_required
 from ...extensions import db
 from ...inspector.tasks import VISIBLE
 from ...services import task_results as service
+from ..guards import before_body
 from ..schemas import UtcDateTime
 
 bp = Blueprint("api_task_results", __name__, description="Inspectors' results of the visits they are drawn for")
@@ -95,18 +95,9 @@ def _task_or_404(task_id: int) -> InspectionTask:
     return task
 
 
-def own_task(view):  # noqa: ANN001, ANN201
-    """404 for a task the caller may not record for, before the request body is read."""
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _task_or_404(kwargs["task_id"])
-        return view(*args, **kwargs)
-    return wrapper
-
-
 @bp.route("/tasks/<int:task_id>/results", methods=["POST"])
 @role_required(Role.INSPECTOR)
-@own_task
+@before_body(_task_or_404)
 @bp.arguments(ResultInSchema)
 @bp.response(201, RecordedSchema)
 def record_result(data: dict, task_id: int):
