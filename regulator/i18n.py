@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from enum import Enum
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -60,7 +61,8 @@ def html_lang() -> str:
 
 #: where a request keeps what it translates with (its environ, which, unlike g, never outlives it)
 _TRANSLATIONS = "regulator.translations"
-_LABELS = "regulator.labels"
+#: the translated labels by catalogue (weak: a catalogue Flask-Babel drops takes its labels along)
+_labels: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def translations():  # noqa: ANN201 - a babel Translations object
@@ -105,13 +107,14 @@ def label(value: object) -> str:
     if text is None:
         return "" if key is None else str(key)
     try:
-        environ = request.environ
+        catalogue = request.environ.get(_TRANSLATIONS) or translations()
     except RuntimeError:  # outside a request
         return str(text)
-    # a list page asks for the same few labels once per row: remembered for the request
-    memo = environ.get(_LABELS)
+    # translated once per catalogue (i.e. per locale) for the life of the process: a list page asks for
+    # the same few labels once per row, every page for some
+    memo = _labels.get(catalogue)
     if memo is None:
-        memo = environ[_LABELS] = {}
+        memo = _labels[catalogue] = {}
     found = memo.get(key)
     if found is None:
         found = memo[key] = str(text)
