@@ -61,6 +61,7 @@ def html_lang() -> str:
 
 #: where a request keeps what it translates with (its environ, which, unlike g, never outlives it)
 _TRANSLATIONS = "regulator.translations"
+_LABELS = "regulator.labels"
 #: the translated labels by catalogue (weak: a catalogue Flask-Babel drops takes its labels along)
 _labels: WeakKeyDictionary = WeakKeyDictionary()
 
@@ -107,14 +108,18 @@ def label(value: object) -> str:
     if text is None:
         return "" if key is None else str(key)
     try:
-        catalogue = request.environ.get(_TRANSLATIONS) or translations()
+        environ = request.environ
     except RuntimeError:  # outside a request
         return str(text)
-    # translated once per catalogue (i.e. per locale) for the life of the process: a list page asks for
-    # the same few labels once per row, every page for some
-    memo = _labels.get(catalogue)
+    # translated once per catalogue (i.e. per language) for the life of the process, that catalogue's
+    # labels looked up once per request: a list page asks for the same few labels once per row
+    memo = environ.get(_LABELS)
     if memo is None:
-        memo = _labels[catalogue] = {}
+        catalogue = translations()
+        memo = _labels.get(catalogue)
+        if memo is None:
+            memo = _labels[catalogue] = {}
+        environ[_LABELS] = memo
     found = memo.get(key)
     if found is None:
         found = memo[key] = str(text)

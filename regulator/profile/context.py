@@ -41,7 +41,6 @@ REQUESTS_SHOWN = 100
 _HAS_OBJECTIONS = exists().where(Objection.entity_id == bindparam("entity_id")).label("has_objections")
 _HAS_REPAIRS = exists().where(CreditRepair.entity_id == bindparam("entity_id")).label("has_repairs")
 _HAS_REQUESTS = select(_HAS_OBJECTIONS, _HAS_REPAIRS)
-_AGENCIES = select(Agency).order_by(Agency.code)
 #: the agencies, each row also saying whether the entity has objections and repair applications
 _AGENCIES_AND_REQUESTS = select(Agency, _HAS_OBJECTIONS, _HAS_REPAIRS).order_by(Agency.code)
 
@@ -87,13 +86,11 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
     personal = can_see_personal_data(user, entity.id, access)
     kind = request.args.get("kind") or None
     agency = request.args.get("agency", type=int)
-    if access >= EntityAccess.FULL:
-        all_agencies, objections, repairs = agencies_and_requests(entity.id)
-    else:
-        all_agencies, objections, repairs = list(db.session.scalars(_AGENCIES)), [], []
+    all_agencies, objections, repairs = agencies_and_requests(entity.id)
     timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), page_arg(),
-                         agencies={a.id: a for a in all_agencies},
-                         open_requests=_open_requests(objections, repairs) if access >= EntityAccess.FULL else None)
+                         agencies={a.id: a for a in all_agencies}, open_requests=_open_requests(objections, repairs))
+    if access < EntityAccess.FULL:  # the timeline marks the open ones; the lists are for full access
+        objections, repairs = [], []
     owner = getattr(user, "role", None) == Role.ENTERPRISE and user.entity_id == entity.id
     page_agencies = {item.record.agency_id for item in timeline.items}
     internals = {a: may_see_agency_internals(user, a) for a in page_agencies}
