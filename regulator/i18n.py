@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from enum import Enum
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from babel.messages.mofile import write_mo
@@ -12,6 +13,9 @@ from babel.messages.pofile import read_po
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .extensions import babel
 
@@ -61,9 +65,9 @@ def html_lang() -> str:
 
 #: where a request keeps what it translates with (its environ, which, unlike g, never outlives it)
 _TRANSLATIONS = "regulator.translations"
-_LABELS = "regulator.labels"
-#: the translated labels by catalogue (weak: a catalogue Flask-Babel drops takes its labels along)
-_labels: WeakKeyDictionary = WeakKeyDictionary()
+_MEMO = "regulator.translated"
+#: texts translated for good, by catalogue (weak: a catalogue Flask-Babel drops takes its texts along)
+_by_catalogue: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def translations():  # noqa: ANN201 - a babel Translations object
@@ -82,6 +86,41 @@ def translations():  # noqa: ANN201 - a babel Translations object
     return found
 
 
+def _memo() -> dict | None:
+    """The current catalogue's texts translated so far in this process (None outside a request), looked
+    up once per request. The same catalogue gives the same translation of the same text: a page's labels
+    and template texts are translated once per language, not on every page."""
+    try:
+        environ = request.environ
+    except RuntimeError:
+        return None
+    memo = environ.get(_MEMO)
+    if memo is None:
+        catalogue = translations()
+        memo = _by_catalogue.get(catalogue)
+        if memo is None:
+            memo = _by_catalogue[catalogue] = {}
+        environ[_MEMO] = memo
+    return memo
+
+
+@pass_context
+def _template_gettext(context: Context, text: str, /, **variables: Any) -> str:
+    """Jinja's new-style ``gettext`` (jinja2.ext._make_new_gettext) with the request's catalogue; a text
+    without variables is translated, escaped and formatted once per catalogue."""
+    memo = None if variables else _memo()
+    key = (text, context.eval_ctx.autoescape)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = translations().ugettext(text)
+    if context.eval_ctx.autoescape:
+        found = Markup(found)  # noqa: S704 - a translation is markup, as in Jinja's own gettext
+    found = found % variables  # always a format string, as Jinja has it ("%%" is "%")
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
 def init_app(app: Flask) -> None:
     """Configure Flask-Babel and make sure compiled catalogues are current."""
     compile_catalogues()
@@ -96,6 +135,7 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals["gettext"] = _template_gettext
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["label"] = label
 
@@ -107,19 +147,9 @@ def label(value: object) -> str:
     text = LABELS.get(key)
     if text is None:
         return "" if key is None else str(key)
-    try:
-        environ = request.environ
-    except RuntimeError:  # outside a request
+    memo = _memo()
+    if memo is None:  # outside a request
         return str(text)
-    # translated once per catalogue (i.e. per language) for the life of the process, that catalogue's
-    # labels looked up once per request: a list page asks for the same few labels once per row
-    memo = environ.get(_LABELS)
-    if memo is None:
-        catalogue = translations()
-        memo = _labels.get(catalogue)
-        if memo is None:
-            memo = _labels[catalogue] = {}
-        environ[_LABELS] = memo
     found = memo.get(key)
     if found is None:
         found = memo[key] = str(text)
