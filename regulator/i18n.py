@@ -152,7 +152,9 @@ def label(value: object) -> str:
         return str(text)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = str(text)
+        found = str(text)
+        if get_translations() is translations():  # not translated in another language for a moment
+            memo[key] = found
     return found
 
 

@@ -105,3 +105,4 @@ def test_cached_bar_equals_a_fresh_rendering(app, make, client, auth) -> None:  
             cached = client.get(path).get_data(as_text=True)
             strip = re.compile(r'(csrf[-_]token"? (?:content|[^>]*value)=")[^"]+')
             assert strip.sub(r"\1", fresh) == strip.sub(r"\1", cached)
+
