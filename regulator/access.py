@@ -185,21 +185,29 @@ def get_entity_or_404(entity_id: int, need: EntityAccess = EntityAccess.AGENCY, 
 
     ``options`` are loader options for the same query (e.g. its address joined instead of a second query).
     """
-    entity = db.session.get(MarketEntity, entity_id, options=options)
+    return entity_and_access(db.session.get(MarketEntity, entity_id, options=options), need)[0]
+
+
+def entity_and_access(entity: MarketEntity | None, need: EntityAccess) -> tuple[MarketEntity, EntityAccess]:
+    """A loaded entity and the current user's access to it, checked once: 404 if None, 403 below ``need``."""
     if entity is None:
         abort(404)
-    if entity_access(current_user, entity_id) < need:
+    access = entity_access(current_user, entity.id)
+    if access < need:
         abort(403)
-    return entity
+    return entity, access
 
 
-def can_see_personal_data(user: User | Any, entity_id: int | None) -> bool:
-    """Unmasked names and phones: staff with full access, and the enterprise for its own entity."""
+def can_see_personal_data(user: User | Any, entity_id: int | None, access: EntityAccess | None = None) -> bool:
+    """Unmasked names and phones: staff with full access, and the enterprise for its own entity.
+
+    ``access``: the user's access to the entity where the caller has it already (spares its queries).
+    """
     if not getattr(user, "is_authenticated", False) or entity_id is None:
         return False
     if user.role == Role.ENTERPRISE:
         return user.entity_id == entity_id
-    return entity_access(user, entity_id) >= EntityAccess.AGENCY
+    return (entity_access(user, entity_id) if access is None else access) >= EntityAccess.AGENCY
 
 
 def may_see_agency_internals(user: User | Any, agency_id: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Request, g
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from models import User
@@ -31,14 +32,15 @@ def _forget_user(_exc: BaseException | None) -> None:
     g.pop("_flask_babel", None)
 
 
-_WITH_AGENCY = (joinedload(User.agency),)
+#: with the agency, which the layout and most staff pages read (one statement instead of two); built once
+#: (session.get builds its statement anew for every request)
+_USER = select(User).options(joinedload(User.agency)).where(User.id == bindparam("user_id", type_=Integer))
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Load an active user by id; a deactivated account loses its session."""
-    # with the agency, which the layout and most staff pages read (one statement instead of two)
-    user = db.session.get(User, int(user_id), options=_WITH_AGENCY) if user_id.isdigit() else None
+    user = db.session.scalar(_USER, {"user_id": int(user_id)}) if user_id.isdigit() else None
     return user if user is not None and user.active else None
 
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import logging
 from enum import Enum
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .extensions import babel
 
@@ -65,7 +70,9 @@ def html_lang() -> str:
 
 #: where a request keeps what it translates with (its environ, which, unlike g, never outlives it)
 _TRANSLATIONS = "regulator.translations"
-_LABELS = "regulator.labels"
+_MEMO = "regulator.translated"
+#: texts translated for good, by catalogue (weak: a catalogue Flask-Babel drops takes its texts along)
+_by_catalogue: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def translations():  # noqa: ANN201 - a babel Translations object
@@ -84,6 +91,41 @@ def translations():  # noqa: ANN201 - a babel Translations object
     return found
 
 
+def _memo() -> dict | None:
+    """The current catalogue's texts translated so far in this process (None outside a request), looked
+    up once per request. The same catalogue gives the same translation of the same text: a page's labels
+    and template texts are translated once per language, not on every page."""
+    try:
+        environ = request.environ
+    except RuntimeError:
+        return None
+    memo = environ.get(_MEMO)
+    if memo is None:
+        catalogue = translations()
+        memo = _by_catalogue.get(catalogue)
+        if memo is None:
+            memo = _by_catalogue[catalogue] = {}
+        environ[_MEMO] = memo
+    return memo
+
+
+@pass_context
+def _template_gettext(context: Context, text: str, /, **variables: Any) -> str:
+    """Jinja's new-style ``gettext`` (jinja2.ext._make_new_gettext) with the request's catalogue; a text
+    without variables is translated, escaped and formatted once per catalogue."""
+    memo = None if variables else _memo()
+    key = (text, context.eval_ctx.autoescape)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = translations().ugettext(text)
+    if context.eval_ctx.autoescape:
+        found = Markup(found)  # noqa: S704 - a translation is markup, as in Jinja's own gettext
+    found = found % variables  # always a format string, as Jinja has it ("%%" is "%")
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
 def init_app(app: Flask) -> None:
     """Configure Flask-Babel and make sure compiled catalogues are current."""
     compile_catalogues()
@@ -99,6 +141,7 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     app.before_request(_forget_locale)
+    app.jinja_env.globals["gettext"] = _template_gettext
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["label"] = label
 
@@ -116,17 +159,14 @@ def label(value: object) -> str:
     text = LABELS.get(key)
     if text is None:
         return "" if key is None else str(key)
-    try:
-        environ = request.environ
-    except RuntimeError:  # outside a request
+    memo = _memo()
+    if memo is None:  # outside a request
         return str(text)
-    # a list page asks for the same few labels once per row: remembered for the request
-    memo = environ.get(_LABELS)
-    if memo is None:
-        memo = environ[_LABELS] = {}
     found = memo.get(key)
     if found is None:
-        found = memo[key] = str(text)
+        found = str(text)
+        if get_translations() is translations():  # not translated in another language for a moment
+            memo[key] = found
     return found
 
 

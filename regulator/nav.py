@@ -1,14 +1,21 @@
-"""The navigation bar as data: each area registers its entries; the layout shows those the role may use."""
+"""The navigation bar as data: each area registers its entries; the layout shows those the role may use.
+
+The entries' HTML depends only on the role, the language, which entry is the current page and where the
+application is mounted, so it is rendered once per process for each of those and reused (rendering it
+for every request cost a lazy translation and a ``url_for`` per entry).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from .access import PUBLIC
+from .i18n import translations
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,7 @@ class NavItem:
 
 
 _items: list[NavItem] = []
+_CACHE = "regulator.nav_links"
 
 
 def nav_item(endpoint: str, label: Any, *roles: str, order: int = 100) -> None:
@@ -30,12 +38,26 @@ def nav_item(endpoint: str, label: Any, *roles: str, order: int = 100) -> None:
     _items.sort(key=lambda item: item.order)
 
 
-def items_for_current_user() -> list[NavItem]:
-    """The entries the current user may see, in order."""
-    role = str(current_user.role) if current_user.is_authenticated else None
+def items_for(role: str | None) -> list[NavItem]:
+    """The entries a role (None: anonymous visitors) may see, in order."""
     return [i for i in _items if PUBLIC in i.roles or (role is not None and role in i.roles)]
+
+
+def nav_links() -> Markup:
+    """The current user's entries as HTML (templates/_nav_links.html), the current page's marked active."""
+    role = str(current_user.role) if current_user.is_authenticated else None
+    endpoint = request.endpoint
+    active = endpoint if any(i.endpoint == endpoint for i in _items) else None
+    # the catalogue stands for the language; the script root for where the application is mounted
+    key = (role, translations(), active, request.script_root, len(_items))
+    cache = current_app.extensions.setdefault(_CACHE, {})
+    html = cache.get(key)
+    if html is None:
+        template = current_app.jinja_env.get_template("_nav_links.html")
+        html = cache[key] = Markup(template.render(items=items_for(role), active=active))  # noqa: S704 - autoescaped
+    return html
 
 
 def init_app(app: Flask) -> None:
     """Expose the navigation to templates."""
-    app.jinja_env.globals["nav_items"] = items_for_current_user
+    app.jinja_env.globals["nav_links"] = nav_links

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 
 from models import (
     Address,
@@ -75,22 +75,45 @@ def _reasons(score: RiskScore | None, assessment: Any, limit: int) -> list[str]:
     return [reason_text(r["rule"]) for r in reasons if r.get("points", 0) > 0][:limit]
 
 
+# The ranked list's statements, built once with their values as parameters (building them anew for each
+# request cost about as much CPU as executing them). Rows of (entity_id, reasons), not whole objects:
+# _reasons reads only ``.reasons``.
+_SCORE_REASONS = (select(RiskScore.entity_id, RiskScore.reasons).join(ModelVersion)
+                  .where(ModelVersion.active.is_(True), RiskScore.entity_id.in_(bindparam("ids", expanding=True)),
+                         RiskScore.agency_id.is_(None))
+                  .order_by(RiskScore.entity_id, RiskScore.as_of.desc(), RiskScore.id.desc()))
+_ASSESSMENT_REASONS = (select(CreditAssessment.entity_id, CreditAssessment.reasons)
+                       .where(CreditAssessment.entity_id.in_(bindparam("ids", expanding=True)))
+                       .order_by(CreditAssessment.entity_id, CreditAssessment.created_at.desc(),
+                                 CreditAssessment.id.desc()))
+_TASKS = (select(InspectionTask.id, InspectionTask.entity_id, InspectionTask.window_start,
+                 InspectionTask.window_end, InspectionTask.status, MarketEntity.name, MarketEntity.uscc,
+                 MarketEntity.credit_class, MarketEntity.district, Address.text.label("address"))
+          .join(TaskInspector, TaskInspector.task_id == InspectionTask.id)
+          .join(Campaign, Campaign.id == InspectionTask.campaign_id)
+          .join(MarketEntity, MarketEntity.id == InspectionTask.entity_id)
+          .outerjoin(Address, Address.id == MarketEntity.address_id)
+          .where(TaskInspector.user_id == bindparam("user_id", type_=Integer), Campaign.status.in_(VISIBLE))
+          .order_by(InspectionTask.id))
+#: by whether done tasks are included
+_TASKS_SHOWN = {True: _TASKS, False: _TASKS.where(InspectionTask.status.in_(OPEN))}
+_TASK_AGENCIES = (select(TaskAgency.task_id, TaskAgency.agency_id, TaskAgency.risk_probability,
+                         TaskAgency.selection_reason, Agency.code)
+                  .join(Agency, Agency.id == TaskAgency.agency_id)
+                  .where(TaskAgency.task_id.in_(bindparam("ids", expanding=True))).order_by(TaskAgency.id))
+
+
 def top_reasons_many(entity_ids: list[int], limit: int = 3) -> dict[int, list[str]]:
     """``top_reasons`` for many entities in two queries (the ranked list would otherwise ask twice per task)."""
     if not entity_ids:
         return {}
-    # rows of (entity_id, reasons), not whole objects: _reasons reads only ``.reasons``
     scores: dict[int, Any] = {}
-    for score in db.session.execute(select(RiskScore.entity_id, RiskScore.reasons).join(ModelVersion).where(
-            ModelVersion.active.is_(True), RiskScore.entity_id.in_(entity_ids), RiskScore.agency_id.is_(None))
-            .order_by(RiskScore.entity_id, RiskScore.as_of.desc(), RiskScore.id.desc())):
+    for score in db.session.execute(_SCORE_REASONS, {"ids": entity_ids}):
         scores.setdefault(score.entity_id, score)
     need = [i for i in entity_ids if not (scores.get(i) is not None and scores[i].reasons)]
     latest: dict[int, Any] = {}
     if need:
-        for assessment in db.session.execute(
-                select(CreditAssessment.entity_id, CreditAssessment.reasons).where(CreditAssessment.entity_id.in_(need))
-                .order_by(CreditAssessment.entity_id, CreditAssessment.created_at.desc(), CreditAssessment.id.desc())):
+        for assessment in db.session.execute(_ASSESSMENT_REASONS, {"ids": need}):
             latest.setdefault(assessment.entity_id, assessment)
     return {i: _reasons(scores.get(i), lambda i=i: latest.get(i), limit) for i in entity_ids}
 
@@ -137,25 +160,11 @@ def _rows(include_done: bool) -> list[TaskRow]:
     """The inspector's tasks as plain rows: one query for tasks with their entities and addresses, one for
     the agencies taking part, two for the reasons (a 40-task list loaded as ORM objects cost more CPU
     than the rest of the page)."""
-    stmt = (select(InspectionTask.id, InspectionTask.entity_id, InspectionTask.window_start,
-                   InspectionTask.window_end, InspectionTask.status, MarketEntity.name, MarketEntity.uscc,
-                   MarketEntity.credit_class, MarketEntity.district, Address.text.label("address"))
-            .join(TaskInspector, TaskInspector.task_id == InspectionTask.id)
-            .join(Campaign, Campaign.id == InspectionTask.campaign_id)
-            .join(MarketEntity, MarketEntity.id == InspectionTask.entity_id)
-            .outerjoin(Address, Address.id == MarketEntity.address_id)
-            .where(TaskInspector.user_id == current_user.id, Campaign.status.in_(VISIBLE))
-            .order_by(InspectionTask.id))
-    if not include_done:
-        stmt = stmt.where(InspectionTask.status.in_(OPEN))
-    tasks = list({row.id: row for row in db.session.execute(stmt)}.values())
+    rows = db.session.execute(_TASKS_SHOWN[include_done], {"user_id": current_user.id})
+    tasks = list({row.id: row for row in rows}.values())
     parts: dict[int, list[Any]] = {}
     if tasks:
-        for part in db.session.execute(
-                select(TaskAgency.task_id, TaskAgency.agency_id, TaskAgency.risk_probability,
-                       TaskAgency.selection_reason, Agency.code)
-                .join(Agency, Agency.id == TaskAgency.agency_id)
-                .where(TaskAgency.task_id.in_([t.id for t in tasks])).order_by(TaskAgency.id)):
+        for part in db.session.execute(_TASK_AGENCIES, {"ids": [t.id for t in tasks]}):
             parts.setdefault(part.task_id, []).append(part)
     reasons = top_reasons_many([task.entity_id for task in tasks])
     rows = []

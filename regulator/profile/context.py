@@ -38,17 +38,29 @@ def may_see_source(user: Any, agency_id: int) -> bool:
 
 
 REQUESTS_SHOWN = 100
-_HAS_REQUESTS = select(exists().where(Objection.entity_id == bindparam("entity_id")),
-                       exists().where(CreditRepair.entity_id == bindparam("entity_id")))
-_AGENCIES = select(Agency).order_by(Agency.code)
+_HAS_OBJECTIONS = exists().where(Objection.entity_id == bindparam("entity_id")).label("has_objections")
+_HAS_REPAIRS = exists().where(CreditRepair.entity_id == bindparam("entity_id")).label("has_repairs")
+_HAS_REQUESTS = select(_HAS_OBJECTIONS, _HAS_REPAIRS)
+#: the agencies, each row also saying whether the entity has objections and repair applications
+_AGENCIES_AND_REQUESTS = select(Agency, _HAS_OBJECTIONS, _HAS_REPAIRS).order_by(Agency.code)
 
 
-def requests_of(entity_id: int) -> tuple[list[Objection], list[CreditRepair]]:
+def agencies_and_requests(entity_id: int) -> tuple[list[Agency], list[Objection], list[CreditRepair]]:
+    """Every agency, and the entity's objections and repair applications (``requests_of``), in as few
+    statements as the entity needs: one for most entities, which have neither."""
+    rows = db.session.execute(_AGENCIES_AND_REQUESTS, {"entity_id": entity_id}).all()
+    if not rows:
+        return [], *requests_of(entity_id)
+    return [row[0] for row in rows], *requests_of(entity_id, (rows[0].has_objections, rows[0].has_repairs))
+
+
+def requests_of(entity_id: int, flags: tuple[bool, bool] | None = None) -> tuple[list[Objection], list[CreditRepair]]:
     """The entity's objections and repair applications, newest first.
 
-    Most entities have neither: one statement asks whether each exists, and only those that do are loaded.
+    Most entities have neither: one statement asks whether each exists (unless the caller knows, ``flags``),
+    and only those that do are loaded.
     """
-    has_objections, has_repairs = db.session.execute(_HAS_REQUESTS, {"entity_id": entity_id}).one()
+    has_objections, has_repairs = flags or db.session.execute(_HAS_REQUESTS, {"entity_id": entity_id}).one()
     objections: list[Objection] = []
     repairs: list[CreditRepair] = []
     if has_objections:
@@ -71,14 +83,14 @@ def _open_requests(objections: list[Objection], repairs: list[CreditRepair]) -> 
 def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request: Request) -> dict[str, Any]:
     """The template context of the profile page."""
     agencies = visible_agencies(user, access)
-    personal = can_see_personal_data(user, entity.id)
+    personal = can_see_personal_data(user, entity.id, access)
     kind = request.args.get("kind") or None
     agency = id_arg("agency")
-    all_agencies = list(db.session.scalars(_AGENCIES))
-    objections, repairs = requests_of(entity.id) if access >= EntityAccess.FULL else ([], [])
+    all_agencies, objections, repairs = agencies_and_requests(entity.id)
     timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), page_arg(),
-                         agencies={a.id: a for a in all_agencies},
-                         open_requests=_open_requests(objections, repairs) if access >= EntityAccess.FULL else None)
+                         agencies={a.id: a for a in all_agencies}, open_requests=_open_requests(objections, repairs))
+    if access < EntityAccess.FULL:  # the timeline marks the open ones; the lists are for full access
+        objections, repairs = [], []
     owner = getattr(user, "role", None) == Role.ENTERPRISE and user.entity_id == entity.id
     page_agencies = {item.record.agency_id for item in timeline.items}
     internals = {a: may_see_agency_internals(user, a) for a in page_agencies}

@@ -11,26 +11,19 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, select
-from sqlalchemy.orm import joinedload
 
 from models import (
-    EntityAddress,
     EntityName,
-    EntityPhone,
     EntityRole,
-    Licence,
     MarketEntity,
     NameKind,
     Person,
     PersonRole,
-    Phone,
-    RecordStatus,
 )
 
 from ..extensions import db
 from ..privacy import mask_name
-
-MAX_LICENCES = 200
+from .identity_rows import AddressLine, LicenceLine, NameLine, identity_rows
 
 
 @dataclass
@@ -50,12 +43,12 @@ class Identity:
     """Everything the identity block shows."""
 
     entity: MarketEntity
-    names: list[EntityName]
-    addresses: list[EntityAddress]
+    names: list[NameLine]
+    addresses: list[AddressLine]
     representative: PersonLine | None
     people: list[PersonLine] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
-    licences: list[Licence] = field(default_factory=list)
+    licences: list[LicenceLine] = field(default_factory=list)
     parent: MarketEntity | None = None
 
 
@@ -66,25 +59,13 @@ def legal_representative(entity_id: int, personal: bool) -> PersonLine | None:
     return current[0] if current else None
 
 
-# The statements of the identity block, built once with the entity as a parameter (building them anew for
-# each page cost about as much CPU as executing them)
+# built once with the entity as a parameter (building it anew for each page cost about as much CPU as
+# executing it); the profile's identity block has its people from identity_rows
 _ENTITY = bindparam("entity_id", type_=Integer)
 _PEOPLE = (select(EntityRole, Person).join(Person, Person.id == EntityRole.person_id)
            .where(EntityRole.entity_id == _ENTITY)
            .order_by(EntityRole.end_date.is_not(None), EntityRole.start_date.desc().nulls_last(), EntityRole.id)
            .limit(100))
-_NAMES = (select(EntityName).where(EntityName.entity_id == _ENTITY)
-          .order_by(EntityName.valid_from.desc().nulls_last(), EntityName.id))
-# each address and phone with its row, not one more query per address or phone
-_ADDRESSES = (select(EntityAddress).where(EntityAddress.entity_id == _ENTITY)
-              .options(joinedload(EntityAddress.address)).order_by(EntityAddress.kind, EntityAddress.id))
-_PHONES = {personal: select(Phone.number if personal else Phone.masked)
-           .join(EntityPhone, EntityPhone.phone_id == Phone.id)
-           .where(EntityPhone.entity_id == _ENTITY).order_by(EntityPhone.id).limit(20)
-           for personal in (True, False)}
-_LICENCES = (select(Licence).where(Licence.entity_id == _ENTITY, Licence.status != RecordStatus.WITHDRAWN)
-             .order_by(Licence.issue_date.desc().nulls_last(), Licence.id.desc()).limit(MAX_LICENCES))
-_AGENCIES_LICENCES = _LICENCES.where(Licence.agency_id.in_(bindparam("agencies", expanding=True)))
 
 
 def people_of(entity_id: int, personal: bool, roles: tuple[PersonRole, ...] | None = None) -> list[PersonLine]:
@@ -100,14 +81,10 @@ def people_of(entity_id: int, personal: bool, roles: tuple[PersonRole, ...] | No
 
 def load_identity(entity: MarketEntity, personal: bool, agencies: set[int] | None = None) -> Identity:
     """The identity block; ``agencies`` limits licences to those agencies' (None: all)."""
-    key = {"entity_id": entity.id}
-    names = list(db.session.scalars(_NAMES, key))
-    addresses = list(db.session.scalars(_ADDRESSES, key))
-    phones = list(db.session.scalars(_PHONES[bool(personal)], key))
-    licences = (db.session.scalars(_LICENCES, key) if agencies is None
-                else db.session.scalars(_AGENCIES_LICENCES, {**key, "agencies": sorted(agencies)}))
-    licences = list(licences)
-    people = people_of(entity.id, personal)
+    names, addresses, phones, licences, roles = identity_rows(db.session, entity.id, personal, agencies)
+    people = [PersonLine(role=str(r.role.value), name=r.name if personal else mask_name(r.name),
+                         id_masked=r.id_masked if personal else None, share=r.share, since=r.since, until=r.until)
+              for r in roles]
     reps = [p for p in people if p.role == PersonRole.LEGAL_REPRESENTATIVE.value]
     representative = next((p for p in reps if p.until is None), reps[0] if reps else None)
     parent = db.session.get(MarketEntity, entity.parent_id) if entity.parent_id else None
@@ -129,7 +106,7 @@ def former_names(entity_id: int) -> list[EntityName]:
                                    .order_by(EntityName.valid_to.desc().nulls_last())))
 
 
-def licences_payload(licences: list[Licence]) -> list[dict[str, Any]]:
+def licences_payload(licences: list[LicenceLine]) -> list[dict[str, Any]]:
     """Licences as JSON for the API."""
     return [{"id": lic.id, "agency_id": lic.agency_id, "licence_no": lic.licence_no, "licence_type": lic.licence_type,
              "issue_date": lic.issue_date, "valid_to": lic.valid_to, "status": lic.licence_status.value,

@@ -12,7 +12,7 @@ from models import MarketEntity, Role
 from ..access import EntityAccess
 from ..panels import Panel, register_panel
 from ..risk_text import reason_text
-from ..services.risk_models import latest_score
+from ..services.risk_models import latest_score_and_version
 
 
 def risk_context(entity: MarketEntity, access: EntityAccess) -> Mapping[str, Any] | None:
@@ -22,11 +22,11 @@ def risk_context(entity: MarketEntity, access: EntityAccess) -> Mapping[str, Any
     """
     if getattr(current_user, "role", None) not in (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR):
         return None
-    row = latest_score(entity.id)
-    if row is None:
+    found = latest_score_and_version(entity.id)
+    if found is None:
         return None
-    return {"score": row, "version": row.model_version.version,
-            "reasons": [reason_text(r) for r in row.reasons or []]}
+    row, version = found
+    return {"score": row, "version": version, "reasons": [reason_text(r) for r in row.reasons or []]}
 
 
 register_panel(Panel(name="risk", template="profile/_risk.html", context=risk_context, order=20,

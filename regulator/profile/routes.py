@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from models import Agency, MarketEntity, Objection, RecordRevision, Role, SourceRecord
 
-from ..access import EntityAccess, entity_access, get_entity_or_404, role_required
+from ..access import EntityAccess, entity_access, entity_and_access, role_required
 from ..extensions import db
 from ..panels import panels_for
 from ..record_kinds import KINDS, form_value
@@ -22,14 +22,16 @@ from . import bp
 from .context import build_profile, may_see_source, visible_agencies
 
 STAFF_AND_ENTERPRISE = (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR, Role.ENTERPRISE)
+#: the entity with its registered address, built once (session.get builds its statement for every call)
+_ENTITY = (select(MarketEntity).options(joinedload(MarketEntity.address))
+           .where(MarketEntity.id == bindparam("entity_id", type_=Integer)))
 
 
 @bp.route("/<int:entity_id>")
 @role_required(*STAFF_AND_ENTERPRISE)
 def entity(entity_id: int):
     """One entity's internal profile: identity, class and why, licences, timeline, panels; audited."""
-    entity = get_entity_or_404(entity_id, EntityAccess.AGENCY, options=(joinedload(MarketEntity.address),))
-    access = entity_access(current_user, entity_id)
+    entity, access = entity_and_access(db.session.scalar(_ENTITY, {"entity_id": entity_id}), EntityAccess.AGENCY)
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
                  access=access.name, page=page_arg())
     context = build_profile(entity, current_user, access, request)
@@ -42,8 +44,7 @@ def entity(entity_id: int):
 
 def get_record_or_404(entity_id: int, kind_key: str, record_id: int) -> tuple[Any, Any, EntityAccess]:
     """A record of the entity the viewer may see (AGENCY level: only their agency's); 404 otherwise."""
-    entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
-    access = entity_access(current_user, entity_id)
+    entity, access = entity_and_access(db.session.get(MarketEntity, entity_id), EntityAccess.AGENCY)
     kind = KINDS.get(kind_key)
     record = db.session.get(kind.model, record_id) if kind else None
     if record is None or record.entity_id != entity.id:

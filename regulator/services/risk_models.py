@@ -205,16 +205,19 @@ def reevaluate(version: str | None = None, frames: RecordFrames | None = None) -
     return row
 
 
-#: built once, the entity a parameter (every staff profile page asks)
-_LATEST_SCORE = (select(RiskScore).join(ModelVersion, ModelVersion.id == RiskScore.model_version_id)
+#: built once, the entity a parameter (every staff profile page asks); the model's version name with it,
+#: since reading ``score.model_version`` loads that whole row, booster included
+_LATEST_SCORE = (select(RiskScore, ModelVersion.version)
+                 .join(ModelVersion, ModelVersion.id == RiskScore.model_version_id)
                  .where(RiskScore.entity_id == bindparam("entity_id"), RiskScore.agency_id.is_(None),
                         ModelVersion.active.is_(True))
                  .order_by(RiskScore.as_of.desc(), RiskScore.id.desc()).limit(1))
 
 
-def latest_score(entity_id: int) -> RiskScore | None:
-    """The active model's latest entity-wide score for this entity."""
-    return db.session.scalar(_LATEST_SCORE, {"entity_id": entity_id})
+def latest_score_and_version(entity_id: int) -> tuple[RiskScore, str] | None:
+    """The active model's latest entity-wide score for this entity, and the version name of its model."""
+    row = db.session.execute(_LATEST_SCORE, {"entity_id": entity_id}).first()
+    return None if row is None else (row[0], row[1])
 
 
 def versions() -> list[ModelVersion]:

@@ -59,3 +59,19 @@ def test_language_choice_sticks(sqlite_app) -> None:  # noqa: ANN001
     client = sqlite_app.test_client()
     client.get("/auth/lang/zh_Hans_CN")
     assert "市场主体信用信息" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_a_label_translated_under_another_locale_is_not_remembered(sqlite_app) -> None:  # noqa: ANN001
+    """label() remembers translations per language for the process; one asked for under force_locale
+    must not stand for the request's language afterwards, in this request or the next."""
+    from flask_babel import force_locale
+
+    from regulator.i18n import label
+
+    with sqlite_app.test_request_context("/?lang=zh_Hans_CN"):
+        assert label("inspector") == "执法检查人员"
+        with force_locale("en"):
+            assert label("revoked") == "Revoked"
+        assert label("revoked") == "吊销"
+    with sqlite_app.test_request_context("/?lang=zh_Hans_CN"):
+        assert label("revoked") == "吊销"

@@ -36,12 +36,13 @@ def _statements(client, path: str) -> tuple[list[str], str]:  # noqa: ANN001
 
 def test_profile_page_of_every_kind_of_record_within_its_statement_ceiling(app, make, client, auth) -> None:  # noqa: ANN001
     """A page showing all five kinds of record, two of them corrected, three phones and three operating
-    addresses takes at most 21 statements.
+    addresses takes at most 15 statements.
 
-    user, entity with its address, audit row, agencies, whether there are objections or repair
+    user, entity with its address, audit row, agencies with whether there are objections or repair
     applications (one statement; none here, so neither list is loaded), timeline counts and page keys
     (one statement), one per kind on the page (5), revisions of all of them (one), names, addresses,
-    phones, people, licences, credit assessment, risk score, pending match reviews.
+    phones, licences and people (one statement), credit assessment, risk score with its model's version,
+    pending match reviews.
     """
     samr, mee = make.agency("SAMR"), make.agency("MEE")
     entity = make.entity("深圳市上限测试贸易有限公司")
@@ -70,7 +71,34 @@ def test_profile_page_of_every_kind_of_record_within_its_statement_ceiling(app, 
         assert f'data-kind="{kind}"' in page
     assert page.count("History (1 changes)") == 2
     assert "13800000002" in page and "福田区上限路2号" in page
-    assert len(statements) <= 21, "\n".join(statements)
+    assert len(statements) <= 15, "\n".join(statements)
+
+
+def test_inspector_profile_page_checks_access_once_and_reads_the_model_version_with_the_score(
+        app, make, client, auth) -> None:  # noqa: ANN001
+    """An inspector whose agency holds records on the entity (AGENCY level): whether they are drawn for a
+    task on it and whether their agency touches it are asked once per page, not once per check (entity,
+    access level, personal data); the risk panel's model version comes with the score, not by loading
+    the model's row (booster and all). 12 statements: user, entity, the two access checks, audit row,
+    agencies, timeline, the inspection, its revisions, identity, credit assessment, risk score."""
+    from models import CreditClass, ModelVersion, RiskScore
+
+    samr = make.agency("SAMR")
+    entity = make.entity("深圳市检查员上限测试有限公司")
+    make.inspection(entity, samr, inspection_date=START)
+    model = make._add(ModelVersion(version="ceiling-model", features=[], params={}, metrics={}, evaluation={},
+                                   artifact=b"booster", active=True))
+    make._add(RiskScore(entity_id=entity.id, model_version_id=model.id, as_of=START, probability=0.4,
+                        risk_class=CreditClass.C, reasons=[]))
+    make.user("insp", Role.INSPECTOR, agency_id=samr.id)
+    db.session.commit()
+    auth.login("insp")
+    _statements(client, f"/entities/{entity.id}")
+    statements, page = _statements(client, f"/entities/{entity.id}")
+    assert 'id="risk-score"' in page and "ceiling-model" in page
+    assert sum("task_inspector" in s for s in statements) == 1, "\n".join(statements)
+    assert not any("model_version.artifact" in s for s in statements), "\n".join(statements)
+    assert len(statements) <= 12, "\n".join(statements)
 
 
 def test_inspector_list_within_its_statement_ceiling(app, make, client, auth) -> None:  # noqa: ANN001

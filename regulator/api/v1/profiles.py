@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from models import MarketEntity, Role
 
-from ...access import EntityAccess, can_see_personal_data, entity_access, get_entity_or_404, public, role_required
+from ...access import EntityAccess, can_see_personal_data, entity_and_access, public, role_required
 from ...extensions import db
 from ...profile.context import may_see_source, visible_agencies
 from ...profile.credit_view import credit_payload
@@ -50,12 +50,11 @@ def plain(value: Any) -> Any:
 @bp.response(200)
 def entity(entity_id: int):
     """The internal profile: identity (personal data masked as the caller's role requires), class and why."""
-    entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
-    access = entity_access(current_user, entity_id)
+    entity, access = entity_and_access(db.session.get(MarketEntity, entity_id), EntityAccess.AGENCY)
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
                  access=access.name, channel="api")
     db.session.commit()
-    identity = load_identity(entity, can_see_personal_data(current_user, entity_id),
+    identity = load_identity(entity, can_see_personal_data(current_user, entity_id, access),
                              visible_agencies(current_user, access))
     rep = identity.representative
     return plain({
@@ -122,8 +121,7 @@ class SearchHitSchema(Schema):
 @bp.response(200, RecordPageSchema)
 def records(entity_id: int, page: int, per_page: int, kind: str | None = None, agency: int | None = None):
     """One page of the timeline (filters ``kind``, ``agency``), newest first; audited."""
-    entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
-    access = entity_access(current_user, entity_id)
+    entity, access = entity_and_access(db.session.get(MarketEntity, entity_id), EntityAccess.AGENCY)
     audit.record("profile.records", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
                  access=access.name, channel="api", page=page)
     db.session.commit()

@@ -13,7 +13,7 @@ from models import Role
 
 from ...access import EntityAccess, get_entity_or_404, role_required
 from ...risk_text import reason_text
-from ...services.risk_models import latest_score
+from ...services.risk_models import latest_score_and_version
 
 bp = Blueprint("api_risk", __name__, description="Risk scores of the active model (staff only)")
 
@@ -44,11 +44,12 @@ class RiskSchema(Schema):
 def entity_risk(entity_id: int):
     """The active model's latest score of the entity; 404 when it has none yet."""
     entity = get_entity_or_404(entity_id, EntityAccess.AGENCY)
-    row = latest_score(entity.id)
-    if row is None:
+    found = latest_score_and_version(entity.id)
+    if found is None:
         abort(404, message="no risk score for this entity yet")
+    row, version = found
     return {"entity_id": entity.id, "probability": row.probability, "risk_class": getattr(row.risk_class, "value",
                                                                                             row.risk_class),
-            "model_version": row.model_version.version, "as_of": row.as_of, "computed_at": row.created_at,
+            "model_version": version, "as_of": row.as_of, "computed_at": row.created_at,
             "reasons": [{"feature": r.get("feature", ""), "text": reason_text(r),
                          "contribution": float(r.get("contribution", 0.0))} for r in row.reasons or []]}
