@@ -174,13 +174,21 @@ def parse_value(spec: FieldSpec, raw: str | None, column: Any = None) -> Any:
     return text
 
 
-def _decimal(value: Decimal, column: Any, invalid: FieldError) -> Decimal:
-    """A finite amount, not negative, within the column's digits (rounded to its scale as PostgreSQL does)."""
+def numeric_limit(column: Any) -> Decimal | None:
+    """The first amount a NUMERIC(precision, scale) column cannot hold (None without a precision)."""
     precision = getattr(getattr(column, "type", None), "precision", None)
     scale = getattr(getattr(column, "type", None), "scale", None) or 0
-    if not value.is_finite() or value < 0 or (precision and value >= Decimal(10) ** (precision - scale)):
+    return Decimal(10) ** (precision - scale) if precision else None
+
+
+def _decimal(value: Decimal, column: Any, invalid: FieldError) -> Decimal:
+    """A finite amount, not negative, within the column's digits (rounded to its scale as PostgreSQL does)."""
+    limit = numeric_limit(column)
+    if not value.is_finite() or value < 0 or (limit is not None and value >= limit):
         raise invalid
-    return value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP) if precision else value
+    if limit is None:
+        return value
+    return value.quantize(Decimal(1).scaleb(-(column.type.scale or 0)), rounding=ROUND_HALF_UP)
 
 
 def changed_fields(kind: RecordKind, record: Any, form: dict[str, str], prefix: str = "field-") -> dict[str, Any]:

@@ -10,12 +10,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from models import (
     Agency,
     Campaign,
-    CampaignAgency,
     CampaignSelection,
     InspectionTask,
     MarketEntity,
@@ -51,16 +50,8 @@ def campaign_or_404(campaign_id: int, manage: bool = False) -> Campaign:
 @bp.route("/campaigns")
 def campaigns():
     """Campaigns the agency takes part in, newest first."""
-    stmt = select(Campaign).order_by(Campaign.id.desc())
-    if current_user.role != Role.ADMIN:
-        stmt = stmt.where(or_(Campaign.lead_agency_id == current_user.agency_id,
-                              Campaign.id.in_(select(CampaignAgency.campaign_id)
-                                              .where(CampaignAgency.agency_id == current_user.agency_id))))
+    stmt = service.visible_campaigns(current_user).order_by(Campaign.id.desc())
     return render_template("coordinator/campaigns.html", campaigns=db.session.scalars(stmt.limit(200)).all())
-
-
-#: visits one agency can make in one campaign, at most
-MAX_CAPACITY = 100_000
 
 
 def _agency_parts(agencies: list[Agency]) -> tuple[list[service.AgencyPart], dict[int, str]]:
@@ -71,10 +62,10 @@ def _agency_parts(agencies: list[Agency]) -> tuple[list[service.AgencyPart], dic
             continue
         try:
             capacity = int(raw)
-            if not 0 <= capacity <= MAX_CAPACITY:
+            if not 0 <= capacity <= service.MAX_CAPACITY:
                 raise ValueError
         except ValueError:
-            errors[agency.id] = _("Capacity must be a whole number from 0 to %(max)s.", max=MAX_CAPACITY)
+            errors[agency.id] = _("Capacity must be a whole number from 0 to %(max)s.", max=service.MAX_CAPACITY)
             continue
         matters = [m.strip() for m in request.form.get(f"matters-{agency.id}", "").replace("，", ",").split(",")]
         parts.append(service.AgencyPart(agency.id, capacity, [m for m in matters if m]))

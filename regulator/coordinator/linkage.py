@@ -152,8 +152,8 @@ def merge(entity_id: int):
     """Merge another entity into this one (or this one into it): both side by side first, then a reason."""
     entity = get_entity_or_404(entity_id, EntityAccess.FULL)
     form = MergeForm()
-    if request.method == "GET" and id_arg("other"):
-        form.other.data = id_arg("other")
+    if request.method == "GET" and (asked := id_arg("other")):
+        form.other.data = asked
     other = db.session.get(MarketEntity, form.other.data) if form.other.data and 0 < form.other.data <= MAX_ID else None
     if form.validate_on_submit():
         if other is None:

@@ -7,14 +7,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
-from models import EnforcementAction, InspectionResult, PenaltyType
+from models import InspectionResult, PenaltyType
 
 from ..i18n import label
-from ..record_kinds import KINDS, FieldError, parse_value
-
-AMOUNT = next(f for f in KINDS["enforcement"].fields if f.name == "amount")
 
 
 class ResultForm(FlaskForm):
@@ -37,17 +34,6 @@ class ResultForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.result.choices = [(r.value, label(r)) for r in InspectionResult]
         self.penalty_type.choices = [("", "—")] + [(p.value, label(p)) for p in PenaltyType]
-
-    def validate_inspection_date(self, field) -> None:  # noqa: ANN001
-        if field.data and field.data > date.today():
-            raise ValidationError(_l("A visit cannot be dated in the future."))
-
-    def validate_penalty_amount(self, field) -> None:  # noqa: ANN001
-        text = (field.data or "").strip()
-        try:
-            parse_value(AMOUNT, text, EnforcementAction.__table__.c.amount)
-        except FieldError:
-            raise ValidationError(_l("%(value)s is not an amount in yuan (a number, 0 or more).", value=text)) from None
 
 
 class ReferralForm(FlaskForm):

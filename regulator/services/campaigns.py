@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, delete, func, select
+from sqlalchemy import Select, String, cast, delete, func, or_, select
 
 from models import (
     Agency,
@@ -59,6 +59,8 @@ CHUNK = 900
 WINDOW_DAYS = 14
 #: the longest campaign period, in days (three years)
 MAX_PERIOD_DAYS = 3 * 366
+#: visits one agency can make in one campaign, at most
+MAX_CAPACITY = 100_000
 PUBLIC_INPUTS_VERSION = 1
 
 
@@ -86,6 +88,16 @@ def _require(campaign: Campaign, *allowed: CampaignStatus) -> None:
                               "“%(needed)s”.", id=campaign.id, status=label(campaign.status), needed=needed))
 
 
+def visible_campaigns(user: User | Any) -> Select:
+    """The campaigns the user's agency leads or takes part in (administrators: all), as a select."""
+    stmt = select(Campaign)
+    if user.role != Role.ADMIN:
+        stmt = stmt.where(or_(Campaign.lead_agency_id == user.agency_id,
+                              Campaign.id.in_(select(CampaignAgency.campaign_id)
+                                              .where(CampaignAgency.agency_id == user.agency_id))))
+    return stmt
+
+
 def create_campaign(name: str, period_start: date, period_end: date, parts: Sequence[AgencyPart], *,
                     user: User | None = None, class_ratios: dict[str, float] | None = None,
                     random_share: float = planning.DEFAULT_RANDOM_SHARE, cost_per_visit: float = 0.3,
@@ -111,8 +123,9 @@ def create_campaign(name: str, period_start: date, period_end: date, parts: Sequ
     for part in parts:
         if part.agency_id in seen:
             raise CampaignError(_("Agency %(id)s is listed twice.", id=part.agency_id))
-        if part.capacity < 0:
-            raise CampaignError(_("The capacity of agency %(id)s must not be negative.", id=part.agency_id))
+        if not 0 <= part.capacity <= MAX_CAPACITY:
+            raise CampaignError(_("The capacity of agency %(id)s must be a whole number from 0 to %(max)s.",
+                                  id=part.agency_id, max=MAX_CAPACITY))
         if db.session.get(Agency, part.agency_id) is None:
             raise CampaignError(_("Agency %(id)s does not exist.", id=part.agency_id))
         seen.add(part.agency_id)

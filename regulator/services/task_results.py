@@ -37,6 +37,7 @@ from models import (
 )
 
 from ..extensions import db
+from ..record_kinds import numeric_limit
 from ..signals import notify_records_changed
 from . import audit
 
@@ -112,8 +113,8 @@ def _source(part: TaskAgency, task: InspectionTask, data: ResultInput, user: Use
     return source
 
 
-#: amounts an enforcement action holds are below this (Numeric(16, 2))
-MAX_AMOUNT = Decimal(10) ** 14
+#: amounts an enforcement action holds are below this
+MAX_AMOUNT = numeric_limit(EnforcementAction.__table__.c.amount)
 
 
 def _amount(text: str | None) -> Decimal | None:

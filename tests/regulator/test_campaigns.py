@@ -174,6 +174,9 @@ def test_bad_campaign_settings(app, make) -> None:  # noqa: ANN001
         service.create_campaign("x", date(2025, 2, 1), date(2025, 1, 1), [service.AgencyPart(samr.id, 1)])
     with pytest.raises(service.CampaignError, match="three years"):
         service.create_campaign("x", date(2025, 1, 1), date(2029, 1, 1), [service.AgencyPart(samr.id, 1)])
+    for capacity in (-1, service.MAX_CAPACITY + 1):
+        with pytest.raises(service.CampaignError, match="capacity"):
+            service.create_campaign("x", date(2025, 1, 1), date(2025, 3, 1), [service.AgencyPart(samr.id, capacity)])
     with pytest.raises(service.CampaignError, match="between 0 and 1"):
         make_campaign(samr, mee, random_share=2.0)
     with pytest.raises(service.CampaignError, match="there is no class E"):

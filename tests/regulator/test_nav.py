@@ -16,6 +16,16 @@ from tests.factories import PASSWORD
 LINK = re.compile(r'<a class="nav-link( active)?"\s+href="([^"]+)">([^<]*)</a>')
 
 
+def _sign_in_coordinator(make, auth, client) -> None:  # noqa: ANN001
+    """A SAMR coordinator signed in on ``client``, English chosen."""
+    from regulator.extensions import db
+
+    make.user("nav.coord", Role.COORDINATOR, agency_id=make.agency("SAMR").id)
+    db.session.commit()
+    auth.login("nav.coord")
+    client.get("/auth/lang/en")
+
+
 def _links(client, path: str, **kw) -> list[tuple[bool, str, str]]:  # noqa: ANN001, ANN003
     """(active, href, label) of each entry of the bar on ``path``."""
     response = client.get(path, **kw)
@@ -59,12 +69,7 @@ def test_each_role_sees_its_own_entries_in_its_language(app, make) -> None:  # n
 
 def test_the_current_page_is_marked_and_only_it(app, make, client, auth) -> None:  # noqa: ANN001
     """The entry of the page shown is active; on a page with no entry, none is."""
-    from regulator.extensions import db
-
-    make.user("nav.coord", Role.COORDINATOR, agency_id=make.agency("SAMR").id)
-    db.session.commit()
-    auth.login("nav.coord")
-    client.get("/auth/lang/en")
+    _sign_in_coordinator(make, auth, client)
     for _round in range(2):
         for path, endpoint in (("/coordinator/", "coordinator.index"), ("/", None),
                                ("/coordinator/campaigns", "coordinator.campaigns"), ("/search", "public.search")):
@@ -75,12 +80,7 @@ def test_the_current_page_is_marked_and_only_it(app, make, client, auth) -> None
 
 def test_links_follow_the_script_root(app, make, client, auth) -> None:  # noqa: ANN001
     """Mounted under a prefix the links carry it; the same bar without the prefix does not."""
-    from regulator.extensions import db
-
-    make.user("nav.coord", Role.COORDINATOR, agency_id=make.agency("SAMR").id)
-    db.session.commit()
-    auth.login("nav.coord")
-    client.get("/auth/lang/en")
+    _sign_in_coordinator(make, auth, client)
     for _round in range(2):
         plain = _links(client, "/")
         mounted = _links(client, "/", base_url="http://localhost/regulator")
@@ -91,12 +91,9 @@ def test_links_follow_the_script_root(app, make, client, auth) -> None:  # noqa:
 
 def test_cached_bar_equals_a_fresh_rendering(app, make, client, auth) -> None:  # noqa: ANN001
     """Byte for byte: the page with the bar from the cache and with the cache emptied first."""
-    from regulator.extensions import db
     from regulator.nav import _CACHE
 
-    make.user("nav.coord", Role.COORDINATOR, agency_id=make.agency("SAMR").id)
-    db.session.commit()
-    auth.login("nav.coord")
+    _sign_in_coordinator(make, auth, client)
     for locale in ("zh_Hans_CN", "en"):
         client.get(f"/auth/lang/{locale}")
         for path in ("/coordinator/", "/"):

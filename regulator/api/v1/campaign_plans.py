@@ -10,13 +10,14 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Agency, Campaign, CampaignAgency, CampaignStatus, InspectionTask, Role, TaskInspector
+from models import Agency, Campaign, CampaignStatus, InspectionTask, Role, TaskInspector
 
 from ...access import role_required
 from ...extensions import db
+from ...services.campaigns import visible_campaigns
 from ..pagination import PageArgs, envelope, page_schema, paginate
 from .campaigns import CampaignSchema, campaign_payload
 
@@ -72,16 +73,6 @@ class PlannedTaskSchema(Schema):
     inspectors = fields.List(fields.Nested(PlannedInspectorSchema), required=True)
 
 
-def _visible():  # noqa: ANN202 - a select
-    """The campaigns the caller's agency leads or takes part in (administrators: all)."""
-    stmt = select(Campaign)
-    if current_user.role != Role.ADMIN:
-        stmt = stmt.where(or_(Campaign.lead_agency_id == current_user.agency_id,
-                              Campaign.id.in_(select(CampaignAgency.campaign_id)
-                                              .where(CampaignAgency.agency_id == current_user.agency_id))))
-    return stmt
-
-
 def _codes() -> dict[int, str]:
     return dict(db.session.execute(select(Agency.id, Agency.code)).all())
 
@@ -92,7 +83,7 @@ def _codes() -> dict[int, str]:
 @bp.response(200, page_schema(AgencyCampaignSchema))
 def campaigns(args: dict):
     """Campaigns the caller's agency leads or takes part in, newest first (filter ``status``)."""
-    stmt = _visible()
+    stmt = visible_campaigns(current_user)
     if args.get("status"):
         stmt = stmt.where(Campaign.status == args["status"])
     page = paginate(stmt.options(selectinload(Campaign.agencies)).order_by(Campaign.id.desc()), args)
@@ -111,7 +102,7 @@ def campaigns(args: dict):
 @bp.response(200, page_schema(PlannedTaskSchema))
 def campaign_tasks(args: dict, campaign_id: int):
     """The campaign's visits, most expected findings first, with every agency's part and inspector."""
-    campaign = db.session.scalar(_visible().where(Campaign.id == campaign_id))
+    campaign = db.session.scalar(visible_campaigns(current_user).where(Campaign.id == campaign_id))
     if campaign is None:
         abort(404, message="no such campaign")
     stmt = (select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)

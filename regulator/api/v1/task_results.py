@@ -20,15 +20,15 @@ from models import InspectionResult, InspectionTask, PenaltyType, Role, Severity
 
 from ...access import role_required
 from ...extensions import db
-from ...inspector.tasks import VISIBLE
+from ...inspector.tasks import VISIBLE, own_task_or_404
 from ...services import task_results as service
 from ..guards import before_body
 from ..schemas import UtcDateTime
 
 bp = Blueprint("api_task_results", __name__, description="Inspectors' results of the visits they are drawn for")
 TEXT = validate.Length(max=4000)
-#: a bound on amounts well inside what an enforcement action holds (Numeric(16, 2))
-MAX_AMOUNT = 10**13
+#: whole yuan below what an enforcement action holds (a number the OpenAPI document can state exactly)
+MAX_AMOUNT = int(service.MAX_AMOUNT) - 1
 
 
 class FoundViolationSchema(Schema):
@@ -81,16 +81,12 @@ class RecordedSchema(Schema):
 
 
 def _task_or_404(task_id: int) -> InspectionTask:
-    """A task of a published campaign that the caller may record for: drawn for it (an inspector), or its
-    agency takes part (an agency system's inspector token)."""
-    task = db.session.get(InspectionTask, task_id)
-    if task is None or task.campaign.status not in VISIBLE:
-        abort(404, message="no such task")
+    """A task of a published campaign that the caller may record for: drawn for it (an inspector, as on the
+    task page), or its agency takes part (an agency system's inspector token)."""
     if current_user.id is not None:
-        mine = any(ti.user_id == current_user.id for ti in task.inspectors)
-    else:
-        mine = service.part_for(task, current_user.agency_id) is not None
-    if not mine:
+        return own_task_or_404(task_id)
+    task = db.session.get(InspectionTask, task_id)
+    if task is None or task.campaign.status not in VISIBLE or service.part_for(task, current_user.agency_id) is None:
         abort(404, message="no such task")
     return task
 
