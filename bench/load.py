@@ -6,11 +6,12 @@
 
 ``build`` generates the demo world (seed 7) and bulk-loads it with COPY (bench/profile_world.py), builds the
 name index, runs VACUUM ANALYZE and creates a coordinator and an inspector account. ``run`` starts gunicorn
-(deploy/gunicorn.conf.py, production config, JSON logs to a file) on a free loopback port, signs in once,
-and starts the load client in a second process (``client``: asyncio streams, N concurrent keep-alive
-clients for a fixed time), once per scenario: the internal profile page, the public search API, and the
-inspector's ranked task list. Each scenario reports requests/s, p50/p95/p99/max, errors, the load average
-before it and the CPU seconds of the client, gunicorn and PostgreSQL (``cpu_ms_per_request``: all three).
+(deploy/gunicorn.conf.py, production config, JSON logs to a file; sync workers unless --worker-class) on a
+free loopback port, signs in once, and starts the load client in a second process (``client``: asyncio
+streams, N concurrent clients for a fixed time, connections kept alive where the server allows), once per
+scenario: the internal profile page, the public search API, and the inspector's ranked task list. Each
+scenario reports requests/s, p50/p95/p99/max, errors, the load average before it and the CPU seconds of
+the client, gunicorn and PostgreSQL (``cpu_ms_per_request``: all three).
 
 ``faults`` measures recovery: (1) one gunicorn worker SIGKILLed mid-run; (2) the database restarted under
 load. The restart uses a throwaway PostgreSQL cluster of its own (initdb under /tmp, port 5433, run as the
@@ -158,11 +159,13 @@ def app_environment(url: str, pool_size: int) -> dict[str, str]:
             "LOG_FORMAT": "json", "API_RATE_LIMIT": "1000000 per minute", "DB_POOL_SIZE": str(pool_size)}
 
 
-def serve(url: str, workers: int, threads: int, log: Path) -> tuple[subprocess.Popen, str]:
+def serve(url: str, workers: int, threads: int, log: Path, worker_class: str = "sync"
+          ) -> tuple[subprocess.Popen, str]:
     """gunicorn as in production (deploy/gunicorn.conf.py); returns the process and its base URL."""
     port = _free_port()
     env = {**os.environ, **app_environment(url, pool_size=threads), "GUNICORN_BIND": f"127.0.0.1:{port}",
-           "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
+           "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads), "PYTHONPATH": str(ROOT),
+           "GUNICORN_WORKER_CLASS": worker_class}
     env.pop("REGULATOR_ENV", None)
     with log.open("wb") as sink:
         proc = subprocess.Popen([str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],  # noqa: S603
@@ -316,15 +319,17 @@ class _Connection:
         self.reader = self.writer = None
 
     async def get(self, path: str) -> int:
-        """GET ``path``; the status. A kept-alive connection the server closed meanwhile is retried once."""
-        for reused in (self.writer is not None, False):
+        """GET ``path``; the status. A connection closed or reset before the answer is retried once on a
+        new one, as a reverse proxy retries an idempotent request (a kept-alive connection the server
+        closed meanwhile, a sync worker killed in the middle of the request)."""
+        for retry in (True, False):
             if self.writer is None:
                 self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
             try:
                 return await self._exchange(path)
             except (ConnectionError, asyncio.IncompleteReadError):
                 self.close()
-                if not reused:
+                if not retry:
                     raise
         raise AssertionError("unreachable")
 
@@ -430,8 +435,9 @@ def run(args: argparse.Namespace) -> dict:
     sample = json.loads(sample_path.read_text())
     log = TMP / "regulator_load_gunicorn.log"
     figures_tasks = ensure_inspector_tasks(args.url) if "tasks" in args.scenarios else 0
-    proc, base = serve(args.url, args.workers, args.threads, log)
-    figures: dict = {"workers": args.workers, "threads": args.threads, "clients": args.clients,
+    proc, base = serve(args.url, args.workers, args.threads, log, args.worker_class)
+    figures: dict = {"workers": args.workers, "threads": args.threads, "worker_class": args.worker_class,
+                     "clients": args.clients,
                      "inspector_tasks": figures_tasks, "scenarios": []}
     try:
         cookie = login(base, "bench.coord")
@@ -488,7 +494,7 @@ def fault_worker_kill(url: str, args: argparse.Namespace) -> dict:
     sample = json.loads(sample_path.read_text())
     sample["mixed"] = ["profile", "search"]
     sample_path.write_text(json.dumps(sample, ensure_ascii=False))
-    proc, base = serve(url, args.workers, args.threads, TMP / "regulator_load_fault_worker.log")
+    proc, base = serve(url, args.workers, args.threads, TMP / "regulator_load_fault_worker.log", args.worker_class)
     try:
         cookie = login(base, "bench.coord")
         client = load(base, cookie, "mixed", sample_path, args.fault_duration, args.clients, background=True)
@@ -532,7 +538,7 @@ def fault_db_restart(args: argparse.Namespace) -> dict:
     try:
         built = build(url, args.fault_entities)
         fault_worker = None
-        proc, base = serve(url, args.workers, args.threads, TMP / "regulator_load_fault_db.log")
+        proc, base = serve(url, args.workers, args.threads, TMP / "regulator_load_fault_db.log", args.worker_class)
         try:
             cookie = login(base, "bench.coord")
             sample_path = _sample_file(url)
@@ -571,8 +577,10 @@ def main() -> None:
         p.add_argument("--url", default=DEFAULT_URL)
         p.add_argument("--duration", type=float, default=60)
         p.add_argument("--clients", type=int, default=16)
+        # deploy/gunicorn.conf.py's defaults on this 2-core machine
         p.add_argument("--workers", type=int, default=3)
-        p.add_argument("--threads", type=int, default=4)
+        p.add_argument("--threads", type=int, default=1)
+        p.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
         p.add_argument("--scenarios", nargs="+", default=["profile", "search", "tasks"])
         p.add_argument("--fault-duration", type=float, default=40)
         p.add_argument("--fault-entities", type=int, default=20_000)

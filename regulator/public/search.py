@@ -7,10 +7,12 @@ are skipped when rarer ones exist, so a lookup touches few index rows even at 10
 hundred candidates are then ranked by edit similarity of their cores (rapidfuzz) against every name the
 entity has had, so 华胜达 finds 华盛达 and a former name finds the entity under its current one.
 
-At a million entities the lookup stays bounded: a gram's postings are counted only up to the "common"
-threshold (the counts are remembered per process for a while, as is the registry's size; they only set
-the weights and which grams are skipped, postings themselves are always read afresh), candidates are
-ranked on (id, name) rows, and whole entities are loaded only for the page shown.
+At a million entities the lookup stays bounded: a gram is "common" above 2 % of all names or above
+2,000 names, whichever is fewer, so a query reads at most a few thousand postings per gram. Postings
+are counted only up to that threshold (the counts are remembered per process for a while, as is the
+registry's size; they only set the weights and which grams are skipped, postings themselves are always
+read afresh), candidates are ranked on (id, name) rows, and whole entities are loaded only for the page
+shown.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app, has_app_context
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
 from sqlalchemy import (
     CompoundSelect,
     Float,
@@ -47,8 +50,12 @@ PAGE_SIZE = 20
 CANDIDATES = 400
 MAX_RESULTS = 200
 MIN_SIMILARITY = 0.6
-#: a bigram in more than this share of all names is skipped while rarer bigrams remain
+#: a bigram in more than this share of all names is skipped while rarer bigrams remain ...
 COMMON_SHARE = 0.02
+#: ... and so is one with more postings than this, whatever the registry's size: a query then reads at most
+#: a few thousand postings per gram. At 100k entities this is the 2 % above; at a million it skips the
+#: grams of 2,000-20,000 names, half of the query's database time, with the sought entity found as often
+MAX_COMMON_POSTINGS = 2000
 #: seconds a process trusts its count of entities and of grams' postings (its own writes reset them)
 STATS_TTL = 300
 
@@ -156,7 +163,7 @@ def _candidate_names(grams: set[str]) -> list[tuple[int, str, object]]:
     """
     stats = _stats()
     population = stats["population"]
-    common = max(200, int(population * COMMON_SHARE))
+    common = min(MAX_COMMON_POSTINGS, max(200, int(population * COMMON_SHARE)))
     freq = _frequencies(grams, common + 1, stats["counts"])
     if not freq:
         return []
@@ -205,7 +212,12 @@ def _similarity(query_core: str, core: str) -> float:
 
 
 def _rank(query: str, rows: list[tuple[int, str, object]]) -> list[SearchHit]:
-    """Hits without their entities (``_page`` loads those of the page shown), best first."""
+    """Hits without their entities (``_page`` loads those of the page shown), best first.
+
+    Equal cores are common (the same shop name in every district, with and without its legal form), so
+    among equal scores the name closest to the whole query comes first: the exact name, then the one in
+    the district typed, then shorter names.
+    """
     query_core = name_core(query)
     names = {eid: name for eid, name, kind in rows if kind is None}
     best: dict[int, tuple[float, str | None, str | None]] = {
@@ -216,10 +228,13 @@ def _rank(query: str, rows: list[tuple[int, str, object]]) -> list[SearchHit]:
         score = _similarity(query_core, name_core(name))
         if score > best[entity_id][0] + 1e-9 and name != names[entity_id]:
             best[entity_id] = (score, name, kind)
-    ranked = sorted(((score, len(names[eid]), eid, name, kind) for eid, (score, name, kind) in best.items()
-                     if score >= MIN_SIMILARITY), key=lambda r: (-r[0], r[1], r[2]))
+    hits = [(score, eid, name, kind) for eid, (score, name, kind) in best.items() if score >= MIN_SIMILARITY]
+    # one call over all hits' whole names (case, width and punctuation ignored) instead of one per name
+    whole = process.cdist([query], [name or names[eid] for _score, eid, name, _kind in hits], scorer=fuzz.ratio,
+                          processor=default_process)[0] if hits else ()
+    ranked = sorted(zip(hits, whole, strict=True), key=lambda r: (-r[0][0], -r[1], len(names[r[0][1]]), r[0][1]))
     return [SearchHit(eid, name, kind if kind != NameKind.REGISTERED else None, score)
-            for score, _length, eid, name, kind in ranked[:MAX_RESULTS]]
+            for (score, eid, name, kind), _whole in ranked[:MAX_RESULTS]]
 
 
 def _by_substring(norm: str) -> list[SearchHit]:

@@ -112,3 +112,33 @@ def test_full_reindex_writes_every_gram_and_keeps_the_index_and_foreign_key(app,
         assert [ix["name"] for ix in inspector.get_indexes("entity_name_gram")] == ["ix_entity_name_gram_entity_id"]
         assert [fk["referred_table"] for fk in inspector.get_foreign_keys("entity_name_gram")] == ["market_entity"]
     assert _names("华盛达")[0] == entities["深圳市华盛达贸易有限公司"].name
+
+
+def test_among_equal_cores_the_whole_name_typed_comes_first(app, make) -> None:  # noqa: ANN001
+    """The same shop name in several districts: the exact name first, then the one in the district typed,
+    ahead of shorter names with the same core."""
+    for name in ("陈记水果店", "深圳市福田区陈记水果店", "深圳市龙岗区陈记水果店",
+                 "深圳市罗湖区陈记水果店（个体工商户）"):
+        make.entity(name)
+    name_index.reindex()
+    assert _names("龙岗区陈记水果店")[0] == "深圳市龙岗区陈记水果店"
+    assert _names("深圳市福田区陈记水果店")[0] == "深圳市福田区陈记水果店"
+    assert _names("罗湖区陈记水果店(个体工商户)")[0] == "深圳市罗湖区陈记水果店（个体工商户）"
+    assert _names("陈记水果店")[0] == "陈记水果店"
+
+
+def test_grams_with_more_postings_than_the_cap_are_skipped_while_rarer_remain(app, make, monkeypatch) -> None:  # noqa: ANN001
+    """Whatever the registry's size, a gram shared by more names than MAX_COMMON_POSTINGS is not read when
+    the query has rarer grams: the 40 fillers share only 贸易 with the query and are no candidates."""
+    from regulator.public import search
+
+    entities = _world(make)
+    fillers = {e.id for e in db.session.query(MarketEntity).filter(MarketEntity.name.like("%填充%"))}
+    grams = name_index.grams_of("华盛达贸易")
+    assert fillers & {row[0] for row in search._candidate_names(grams)}  # under the 2 % rule, 贸易 is read
+    app.extensions.pop("search_stats")
+    monkeypatch.setattr(search, "MAX_COMMON_POSTINGS", 10)
+    candidates = {row[0] for row in search._candidate_names(grams)}
+    assert entities["深圳市华盛达贸易有限公司"].id in candidates and not candidates & fillers
+    assert _names("华盛达贸易")[0] == "深圳市华盛达贸易有限公司"
+    assert _names("填充")  # a query with nothing rarer still reads its common grams
