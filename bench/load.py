@@ -28,6 +28,7 @@ import os
 import random
 import re
 import resource
+import runpy
 import shutil
 import signal
 import socket
@@ -49,6 +50,8 @@ TMP = Path(tempfile.gettempdir())
 FAULT_DIR = TMP / "regulator_pg5433"
 FAULT_PORT = 5433
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+#: gunicorn's settings as production has them on this machine (workers, threads, worker_class, ...)
+PRODUCTION = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
 #: one agent for sign-in and load: session protection ("strong") ties a session to address and agent
 USER_AGENT = "regulator-bench/1"
 
@@ -159,8 +162,7 @@ def app_environment(url: str, pool_size: int) -> dict[str, str]:
             "LOG_FORMAT": "json", "API_RATE_LIMIT": "1000000 per minute", "DB_POOL_SIZE": str(pool_size)}
 
 
-def serve(url: str, workers: int, threads: int, log: Path, worker_class: str = "sync"
-          ) -> tuple[subprocess.Popen, str]:
+def serve(url: str, workers: int, threads: int, log: Path, worker_class: str) -> tuple[subprocess.Popen, str]:
     """gunicorn as in production (deploy/gunicorn.conf.py); returns the process and its base URL."""
     port = _free_port()
     env = {**os.environ, **app_environment(url, pool_size=threads), "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -577,10 +579,10 @@ def main() -> None:
         p.add_argument("--url", default=DEFAULT_URL)
         p.add_argument("--duration", type=float, default=60)
         p.add_argument("--clients", type=int, default=16)
-        # deploy/gunicorn.conf.py's defaults on this 2-core machine
-        p.add_argument("--workers", type=int, default=3)
-        p.add_argument("--threads", type=int, default=1)
-        p.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+        # production's settings (deploy/gunicorn.conf.py) unless given
+        p.add_argument("--workers", type=int, default=PRODUCTION["workers"])
+        p.add_argument("--threads", type=int, default=PRODUCTION["threads"])
+        p.add_argument("--worker-class", default=PRODUCTION["worker_class"], choices=["sync", "gthread"])
         p.add_argument("--scenarios", nargs="+", default=["profile", "search", "tasks"])
         p.add_argument("--fault-duration", type=float, default=40)
         p.add_argument("--fault-entities", type=int, default=20_000)

@@ -180,12 +180,9 @@ def entity_access(user: User | Any, entity_id: int) -> EntityAccess:
     return EntityAccess.NONE
 
 
-def get_entity_or_404(entity_id: int, need: EntityAccess = EntityAccess.AGENCY, options: tuple = ()) -> MarketEntity:
-    """Fetch an entity the current user may see at level ``need``; 404 if missing, 403 if not allowed.
-
-    ``options`` are loader options for the same query (e.g. its address joined instead of a second query).
-    """
-    return entity_and_access(db.session.get(MarketEntity, entity_id, options=options), need)[0]
+def get_entity_or_404(entity_id: int, need: EntityAccess = EntityAccess.AGENCY) -> MarketEntity:
+    """Fetch an entity the current user may see at level ``need``; 404 if missing, 403 if not allowed."""
+    return entity_and_access(db.session.get(MarketEntity, entity_id), need)[0]
 
 
 def entity_and_access(entity: MarketEntity | None, need: EntityAccess) -> tuple[MarketEntity, EntityAccess]:

@@ -288,9 +288,10 @@ def move_records(source_id: int, target_id: int, source_record_ids: list[int], *
                  reason: str | None = None, created: bool = False) -> EntityEvent:
     """Move source records and their rows from one existing entity to another (a "link" event)."""
     _entity(source_id)
-    if resolve(target_id).id != int(target_id):
+    current = resolve(target_id)
+    if current.id != int(target_id):
         raise EntityChangeError(_("Market entity %(id)s was merged: link the records to entity %(into)s instead.",
-                                  id=target_id, into=resolve(target_id).id))
+                                  id=target_id, into=current.id))
     return _split_to(int(source_id), int(target_id), sorted({int(i) for i in source_record_ids}), LINK, user=user,
                      reason=reason, created=created)
 
@@ -318,9 +319,9 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     if event.from_entity_id is None:
         raise EntityChangeError(_("Entity change %(id)s linked a record that had no entity: there is nothing to go "
                                   "back to.", id=event.id))
-    if undone_by(event) is not None:
+    if (undoing := undone_by(event)) is not None:
         raise EntityChangeError(_("Entity change %(id)s was already undone (by change %(undo)s).", id=event.id,
-                                  undo=undone_by(event).id))
+                                  undo=undoing.id))
     source, target = _entity(event.from_entity_id), _entity(event.to_entity_id)
     if target.merged_into_id is not None:
         raise EntityChangeError(_("Market entity %(id)s has since been merged into entity %(into)s: undo that "

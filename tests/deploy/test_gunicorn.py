@@ -68,7 +68,7 @@ def served(tmp_path: Path, sqlite_template: Path):  # noqa: ANN201
     port = _free_port()
     log = tmp_path / "gunicorn.log"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "s" * 40, "PII_HASH_KEY": "p" * 40,
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "2",
+           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
            "LOG_FORMAT": "json", "PYTHONPATH": str(ROOT)}
     env.pop("REGULATOR_ENV", None)
     with log.open("wb") as sink:
