@@ -14,7 +14,9 @@
    violation, numbers 1-14), scores every canvass inspection dated on or after it, and writes
    ``Inspection_ID,score``.
 4. Where outcomes of the scored rows are present, prints the city's metrics: AUC, mean days earlier and
-   the share of critical findings in the first half of the period (model against the actual schedule).
+   the share of critical findings in the first half of the period (model against the actual schedule),
+   and the same metrics for the city's own model refit on this window (``bench/chicago_city.py``: its
+   features and glmnet fit, with the inspector and without), the like-for-like reference.
 
 The inspector (one of six anonymised groups) explains much of whether a critical violation is written
 up. The model learns with it (so that it does not mistake a strict inspector for a bad business), but
@@ -286,12 +288,30 @@ def run(data_dir: Path, cutoff: date, out: Path, with_inspector: bool, until: da
         print(f"critical findings in the first half of the period: model {result['first_half_model']:.1%}, "
               f"actual schedule {result['first_half_actual']:.1%}")
         print(f"the city's published model: {CITY_DAYS} days earlier (Sep-Oct 2014, with inspector)")
+        result.update(city_reference(data_dir, cutoff, ids[have], truth.loc[have, "Inspection_Date"], outcome))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     days = "-" if result["days_earlier"] is None else f"{result['days_earlier']:.2f}"
     auc = "-" if result["auc"] is None else f"{result['auc']:.4f}"
     print(f"total {time.perf_counter() - started:.0f}s wall, {usage.ru_utime + usage.ru_stime:.0f}s CPU")
     print(f"days_earlier={days} auc={auc}")
     return result
+
+
+def city_reference(data_dir: Path, cutoff: date, ids: np.ndarray, dates: pd.Series, outcome: np.ndarray) -> dict:
+    """The city's own model trained on the canvass inspections before the cutoff (the rows the city kept) and
+    scored on the same rows as ours (``bench/chicago_city``): the like-for-like reference, with and without the
+    inspector. Printed and returned."""
+    from bench.chicago_city import city_scores
+
+    scores = city_scores(data_dir, cutoff, ids)
+    out = {}
+    for variant in ("with_inspector", "inspector_free"):
+        gain = schedule_gain(dates, outcome, scores[variant])["days_earlier"]
+        auc = summary(outcome, scores[variant])["auc"]
+        out[f"city_{variant}_days_earlier"], out[f"city_{variant}_auc"] = gain, auc
+        print(f"the city's model refit on this window, {variant.replace('_', ' ')}: {gain:.2f} days earlier, "
+              f"AUC {auc:.4f}", flush=True)
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
