@@ -73,11 +73,18 @@ class ParsedName:
     form: str = ""
 
 
+
+
 def fold(text: str | None) -> str:
     """NFKC (full-width to half-width), lower case, whitespace collapsed."""
     if not text:
         return ""
-    return " ".join(unicodedata.normalize("NFKC", str(text)).lower().split())
+    text = str(text)
+    # NFKC's full pass over a name with full-width brackets cost ten times its quick check; the brackets
+    # replaced by their decomposition first, the name passes the quick check and comes out the same
+    if not unicodedata.is_normalized("NFKC", text):
+        text = text.replace("（", "(").replace("）", ")")
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 def _is_place(text: str) -> bool:

@@ -1,8 +1,10 @@
 """Company names fold to one canonical form across the variants agencies write."""
 
+import unicodedata
+
 import pytest
 
-from regulator.text import company_name_parts, normalise_address, normalise_name, parse_company_name
+from regulator.text import company_name_parts, fold, normalise_address, normalise_name, parse_company_name
 
 
 @pytest.mark.parametrize("variant", [
@@ -52,3 +54,9 @@ def test_apostrophes_and_spaces_between_chinese_characters_are_dropped() -> None
     assert parse_company_name("深圳市华盛达　Shop 有限公司").core == "华盛达shop"
     name = "深圳 华盛达 贸易有限公司"
     assert company_name_parts(name) == tuple(vars(parse_company_name(name)).values())
+
+
+@pytest.mark.parametrize("text", ["川旭永供应链管理（深圳）有限公司", "（个体工商户）", "Ｆｏｏ（Ｂａｒ）　Ｌｔｄ",
+                                  "（\u0338）", "A（\u0301）é", "ｶﾞ（ﾊﾟ）", "（）（", "深圳市合誉东五金制品有限公司"])
+def test_fold_is_nfkc_lower_case_with_spaces_collapsed(text: str) -> None:
+    assert fold(text) == " ".join(unicodedata.normalize("NFKC", text).lower().split())
