@@ -37,7 +37,9 @@ def ingest_directory(out_dir: str | Path, options: IngestOptions | None = None,
 
 def linkage_truth(out_dir: str | Path) -> pd.DataFrame:
     """(agency, file, row_number) of every row that names an entity, with its true entity key."""
-    records = pd.read_csv(Path(out_dir) / "truth" / "records.csv", dtype={"file": str})
+    records = pd.read_csv(Path(out_dir) / "truth" / "records.csv", dtype={"file": str},
+                          usecols=lambda c: c in {"agency", "file", "row_number", "record_type", "entity_key",
+                                                  "true_entity_key"})
     records["true"] = records["entity_key"].fillna(records["true_entity_key"])
     records = records[records["record_type"] != "violation"] if "record_type" in records else records
     return records[["agency", "file", "row_number", "entity_key", "true"]]
