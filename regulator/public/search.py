@@ -38,7 +38,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from models import EntityName, EntityNameGram, MarketEntity, NameKind
+from models import EntityName, EntityNameGram, EntityStatus, EntityType, MarketEntity, NameKind
 
 from ..extensions import db
 from ..identifiers import USCC_ALPHABET, normalise_uscc
@@ -60,6 +60,18 @@ MAX_COMMON_POSTINGS = 2000
 STATS_TTL = 300
 
 
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """What a result shows of its entity: the page's hits are read as plain rows, not ORM objects."""
+
+    id: int
+    name: str
+    uscc: str | None
+    entity_type: EntityType
+    district: str | None
+    status: EntityStatus
+
+
 @dataclass
 class SearchHit:
     """One result: the entity, the name that matched when it is not the current one, and the score."""
@@ -69,7 +81,7 @@ class SearchHit:
     matched_kind: str | None
     score: float
     #: loaded for the hits of the page shown
-    entity: MarketEntity | None = None
+    entity: MarketEntity | EntitySummary | None = None
 
 
 @dataclass
@@ -83,6 +95,11 @@ class SearchPage:
     capped: bool = False
 
 
+_PAGE_ENTITIES = select(MarketEntity.id, MarketEntity.name, MarketEntity.uscc, MarketEntity.entity_type,
+                        MarketEntity.district, MarketEntity.status).where(
+    MarketEntity.id.in_(bindparam("ids", expanding=True)))
+
+
 def _page(hits: list[SearchHit], page: int, page_size: int) -> SearchPage:
     total = len(hits)
     pages = (total + page_size - 1) // page_size
@@ -90,7 +107,7 @@ def _page(hits: list[SearchHit], page: int, page_size: int) -> SearchPage:
     items = hits[start:start + page_size]
     missing = [h.entity_id for h in items if h.entity is None]
     if missing:
-        entities = {e.id: e for e in db.session.scalars(select(MarketEntity).where(MarketEntity.id.in_(missing)))}
+        entities = {row[0]: EntitySummary(*row) for row in db.session.execute(_PAGE_ENTITIES, {"ids": missing})}
         for hit in items:
             hit.entity = hit.entity or entities[hit.entity_id]
     return SearchPage(items, total, page, pages, capped=total >= MAX_RESULTS)
