@@ -30,9 +30,17 @@ CITIES = (
     "沈阳", "大连", "长春", "吉林", "哈尔滨", "大庆",
 )
 _REGION_SUFFIX = "(?:省|市|自治区|特别行政区|壮族自治区|回族自治区|维吾尔自治区)?"
+
+
+def _first_characters(words: tuple[str, ...]) -> str:
+    """A lookahead that lets the regex skip a long alternation of place names at their first character."""
+    return "(?=[" + "".join(sorted({w[0] for w in words})) + "])"
+
+
 _REGION_RE = re.compile(
-    "^(?P<region>(?:(?:" + "|".join(sorted(PROVINCES, key=len, reverse=True)) + ")" + _REGION_SUFFIX + ")?"
-    "(?:(?:" + "|".join(sorted(set(CITIES), key=len, reverse=True)) + ")市?)?"
+    "^(?P<region>(?:" + _first_characters(PROVINCES) + "(?:" + "|".join(sorted(PROVINCES, key=len, reverse=True))
+    + ")" + _REGION_SUFFIX + ")?"
+    "(?:" + _first_characters(CITIES) + "(?:" + "|".join(sorted(set(CITIES), key=len, reverse=True)) + ")市?)?"
     "(?:[\u4e00-\u9fff]{1,4}?(?:新区|区|县))?)"
 )
 _BRACKET_RE = re.compile(r"[(\[](?P<inner>[\u4e00-\u9fff]{2,8})[)\]]")
@@ -132,7 +140,8 @@ def company_name_parts(name: str | None) -> tuple[str, str, str, bool, str, str]
         text = _CJK_SPACE_RE.sub("", text)
     region, form, text = _strip_region(text)
     branch = _BRANCH_RE.search(text) is not None
-    compact = _PUNCT_RE.sub(" ", text).strip()
+    # letters and digits only (most Chinese names): nothing for the regex to replace, no space to strip
+    compact = text if text.isalnum() else _PUNCT_RE.sub(" ", text).strip()
     if compact.startswith("the ") and compact.isascii():
         compact = compact[4:]
     suffix = ""

@@ -33,7 +33,13 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 def name_core(name: str | None) -> str:
     """The part of a name that tells entities apart: no region, suffix, spaces or punctuation."""
     _region, core, _suffix, _branch, norm, _form = company_name_parts(name)
-    return _NOISE.sub("", core) or _NOISE.sub("", norm) or _NOISE.sub("", fold(name))
+    return _squeeze(core) or _squeeze(norm) or _squeeze(fold(name))
+
+
+def _squeeze(text: str) -> str:
+    """``text`` without spaces, punctuation and underscores: what ``_NOISE`` matches is exactly what is not
+    a letter or digit, so text of letters and digits only (most cores) is returned as it is."""
+    return text if text.isalnum() else _NOISE.sub("", text)
 
 
 def grams_of(name: str | None) -> set[str]:
