@@ -75,15 +75,23 @@ _MEMO = "regulator.translated"
 _by_catalogue: WeakKeyDictionary = WeakKeyDictionary()
 
 
+def _environ() -> dict | None:
+    """The current request's WSGI environ (None outside a request), read through the request proxy's own
+    object: an attribute of the proxy is found only after a failed lookup raised an AttributeError."""
+    try:
+        return request._get_current_object().environ
+    except RuntimeError:
+        return None
+
+
 def translations():  # noqa: ANN201 - a babel Translations object
     """The current request's translations, looked up once per request.
 
     Each of Flask-Babel's lookups walks its context (g, the domain, the locale, the cache of catalogues):
     a page translating 50 strings did that 50 times. The locale does not change within a request.
     """
-    try:
-        environ = request.environ
-    except RuntimeError:  # outside a request
+    environ = _environ()
+    if environ is None:  # outside a request
         return get_translations()
     found = environ.get(_TRANSLATIONS)
     if found is None:
@@ -95,9 +103,8 @@ def _memo() -> dict | None:
     """The current catalogue's texts translated so far in this process (None outside a request), looked
     up once per request. The same catalogue gives the same translation of the same text: a page's labels
     and template texts are translated once per language, not on every page."""
-    try:
-        environ = request.environ
-    except RuntimeError:
+    environ = _environ()
+    if environ is None:
         return None
     memo = environ.get(_MEMO)
     if memo is None:
