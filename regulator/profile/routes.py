@@ -32,9 +32,11 @@ _ENTITY = (select(MarketEntity).options(joinedload(MarketEntity.address))
 def entity(entity_id: int):
     """One entity's internal profile: identity, class and why, licences, timeline, panels; audited."""
     entity, access = entity_and_access(db.session.scalar(_ENTITY, {"entity_id": entity_id}), EntityAccess.AGENCY)
+    # the user itself, not the proxy: each read through current_user looks the user up on g again
+    user = current_user._get_current_object()
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
-                 access=access.name, page=page_arg())
-    context = build_profile(entity, current_user, access, request)
+                 user=user, access=access.name, page=page_arg())
+    context = build_profile(entity, user, access, request)
     page = render_template("profile/entity.html", panels=panels_for(entity, access), **context)
     # the view is committed before the page leaves (no page without its audit row); committing last
     # spares re-loading the user and the entity that a commit would expire
