@@ -221,9 +221,9 @@ def city_scores(data_dir: Path, cutoff: date, scored_ids: np.ndarray) -> dict[st
                          penalised)
 
     scored = rows.reindex(pd.Index(scored_ids).astype(str))
-    base = np.hstack([np.zeros((len(scored), len(groups))),
-                      numeric[rows.index.get_indexer(scored.index)]])
-    base[rows.index.get_indexer(scored.index) < 0, len(groups):] = np.nanmedian(numeric[train.to_numpy()], axis=0)
+    where = rows.index.get_indexer(scored.index)
+    base = np.hstack([np.zeros((len(scored), len(groups))), numeric[where]])
+    base[where < 0, len(groups):] = np.median(numeric[train.to_numpy()], axis=0)  # rows the file lacks
     shares = rows.loc[train, "inspector"].value_counts(normalize=True).reindex(groups).to_numpy()
     by_group = np.empty((len(scored), len(groups)))
     for j in range(len(groups)):

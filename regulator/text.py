@@ -81,8 +81,6 @@ class ParsedName:
     form: str = ""
 
 
-
-
 def fold(text: str | None) -> str:
     """NFKC (full-width to half-width), lower case, whitespace collapsed."""
     if not text:

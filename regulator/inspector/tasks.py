@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -62,22 +63,21 @@ def top_reasons(entity: MarketEntity, limit: int = 3) -> list[str]:
     score = db.session.scalar(select(RiskScore).join(ModelVersion).where(
         ModelVersion.active.is_(True), RiskScore.entity_id == entity.id, RiskScore.agency_id.is_(None))
         .order_by(RiskScore.as_of.desc(), RiskScore.id.desc()).limit(1))
-    return _reasons(score, lambda: latest_assessment(entity.id), limit)
+    return _reasons(score.reasons if score is not None else None,
+                    lambda: getattr(latest_assessment(entity.id), "reasons", None), limit)
 
 
-def _reasons(score: RiskScore | None, assessment: Any, limit: int) -> list[str]:
-    if score is not None and score.reasons:
-        return [risk_reason_text(r) for r in score.reasons[:limit]]
-    assessment = assessment()
-    if assessment is None:
-        return []
-    reasons = sorted(assessment.reasons or [], key=lambda r: -abs(r.get("points", 0)))
+def _reasons(score_reasons: list | None, assessment_reasons: Callable[[], list | None], limit: int) -> list[str]:
+    """The score's reasons in words where it has any, else those of the credit assessment (read only then)."""
+    if score_reasons:
+        return [risk_reason_text(r) for r in score_reasons[:limit]]
+    reasons = sorted(assessment_reasons() or [], key=lambda r: -abs(r.get("points", 0)))
     return [reason_text(r["rule"]) for r in reasons if r.get("points", 0) > 0][:limit]
 
 
 # The ranked list's statements, built once with their values as parameters (building them anew for each
 # request cost about as much CPU as executing them). Rows of (entity_id, reasons), not whole objects:
-# _reasons reads only ``.reasons``.
+# _reasons needs only the reasons.
 _SCORE_REASONS = (select(RiskScore.entity_id, RiskScore.reasons).join(ModelVersion)
                   .where(ModelVersion.active.is_(True), RiskScore.entity_id.in_(bindparam("ids", expanding=True)),
                          RiskScore.agency_id.is_(None))
@@ -108,22 +108,15 @@ def top_reasons_many(entity_ids: list[int], limit: int = 3) -> dict[int, list[st
     if not entity_ids:
         return {}
     # rows unpacked as tuples: reading a result row's attribute by name raises and catches an AttributeError
-    scores: dict[int, Any] = {}
+    scores: dict[int, list | None] = {}
     for entity_id, reasons in db.session.connection().execute(_SCORE_REASONS, {"ids": entity_ids}):
-        scores.setdefault(entity_id, _Reasons(reasons))
-    need = [i for i in entity_ids if not (scores.get(i) is not None and scores[i].reasons)]
-    latest: dict[int, Any] = {}
+        scores.setdefault(entity_id, reasons)
+    need = [i for i in entity_ids if not scores.get(i)]
+    latest: dict[int, list | None] = {}
     if need:
         for entity_id, reasons in db.session.connection().execute(_ASSESSMENT_REASONS, {"ids": need}):
-            latest.setdefault(entity_id, _Reasons(reasons))
+            latest.setdefault(entity_id, reasons)
     return {i: _reasons(scores.get(i), lambda i=i: latest.get(i), limit) for i in entity_ids}
-
-
-@dataclass(frozen=True, slots=True)
-class _Reasons:
-    """A score's or an assessment's reasons, as ``_reasons`` reads them."""
-
-    reasons: Any
 
 
 @dataclass(frozen=True)
