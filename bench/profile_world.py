@@ -32,7 +32,7 @@ from models import (
 from regulator.demo import AGENCIES, generate_world
 from regulator.extensions import db
 from regulator.privacy import mask_id_number
-from regulator.text import normalise_address, normalise_name
+from regulator.text import name_core, normalise_address, normalise_name
 
 log = logging.getLogger(__name__)
 BATCH = 20_000
@@ -118,6 +118,7 @@ def load_world(n_entities: int, seed: int = 7) -> dict[str, float]:
     e = world.entities
     _load(MarketEntity, pd.DataFrame({
         "id": e.entity_key, "uscc": e.uscc, "name": e.name, "name_norm": [normalise_name(n) for n in e.name],
+        "name_core": [name_core(n) for n in e.name],
         "entity_type": e.entity_type, "industry_code": e.industry_code, "industry": e.industry, "district": e.district,
         "address_id": e.address_key, "registration_date": e.registration_date, "status": e.status,
         "registered_capital": e.registered_capital, "created_at": now, "updated_at": now}))

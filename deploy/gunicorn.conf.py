@@ -31,7 +31,12 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-raw_env = ["REGULATOR_ENV=production"]
+# PostgreSQL settings of the web workers' connections (regulator/config.py). A web request's statements are
+# short and many run at once: a parallel plan's worker processes cost more CPU than they save (search at 1M
+# entities under 16 clients: 40 % more requests/s without them, docs/benchmarks.md). Commands run outside
+# gunicorn (imports, scoring) keep the server's defaults.
+raw_env = ["REGULATOR_ENV=production",
+           "DB_SESSION_SETTINGS=" + os.environ.get("DB_SESSION_SETTINGS", "max_parallel_workers_per_gather=0")]
 
 
 def post_fork(server, worker):  # noqa: ANN001, ANN201, ARG001 - gunicorn's hook signature

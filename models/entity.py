@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, CreatedMixin, enum_column, utcnow
@@ -22,6 +22,8 @@ class MarketEntity(CreatedMixin, Base):
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     name_norm: Mapped[str] = mapped_column(String(300), index=True)
+    #: the name's core as search compares it, kept by regulator.services.name_index (None: not yet computed)
+    name_core: Mapped[str | None] = mapped_column(Text)
     entity_type: Mapped[EntityType] = mapped_column(enum_column(EntityType), default=EntityType.COMPANY)
     industry_code: Mapped[str | None] = mapped_column(String(32), index=True)
     industry: Mapped[str | None] = mapped_column(String(200))
@@ -55,6 +57,8 @@ class EntityName(CreatedMixin, Base):
     entity_id: Mapped[int] = mapped_column(ForeignKey("market_entity.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
     name_norm: Mapped[str] = mapped_column(String(300), index=True)
+    #: as ``MarketEntity.name_core``
+    name_core: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[NameKind] = mapped_column(enum_column(NameKind))
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]

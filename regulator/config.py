@@ -13,6 +13,9 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: PostgreSQL settings for every connection the app opens (``name=value`` pairs, comma-separated; not used
+    #: on SQLite). deploy/gunicorn.conf.py sets ``max_parallel_workers_per_gather=0`` for the web workers.
+    DB_SESSION_SETTINGS: str = os.environ.get("DB_SESSION_SETTINGS", "")
     #: keyed hash for ID numbers (salted with this secret so equal IDs still join)
     PII_HASH_KEY: str | None = os.environ.get("PII_HASH_KEY")
 

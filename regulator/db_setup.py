@@ -1,7 +1,8 @@
-"""Database wiring: the SQLAlchemy extension, migrations, and SQLite connection pragmas."""
+"""Database wiring: the SQLAlchemy extension, migrations, PostgreSQL session settings and SQLite pragmas."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Flask
@@ -11,12 +12,34 @@ from sqlalchemy.engine import Engine
 from .extensions import db, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
+_SETTING = re.compile(r"\s*(?P<name>[a-z_][a-z0-9_.]*)\s*=\s*(?P<value>[\w.]+)\s*")
 
 
 def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
+    _session_settings(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+
+
+def _session_settings(app: Flask) -> None:
+    """``DB_SESSION_SETTINGS`` (``name=value,...``) passed to PostgreSQL as each connection's startup options.
+
+    They cost no statement: the server applies them when the connection opens, and they last as long as it.
+    """
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
+    settings = []
+    for pair in filter(None, (p.strip() for p in (app.config.get("DB_SESSION_SETTINGS") or "").split(","))):
+        match = _SETTING.fullmatch(pair)
+        if not match:
+            raise RuntimeError(f"DB_SESSION_SETTINGS: {pair!r} is not name=value")
+        settings.append(f"-c {match['name']}={match['value']}")
+    if not settings or not url.startswith("postgresql"):
+        return
+    options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    connect_args = {**options.get("connect_args", {})}
+    connect_args["options"] = " ".join(filter(None, [connect_args.get("options"), *settings]))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
 
 
 @event.listens_for(Engine, "connect")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 PROVINCES = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
@@ -176,6 +177,23 @@ def normalise_name(name: str | None) -> str:
         return ""
     parsed = parse_company_name(text)
     return parsed.norm or _PUNCT_RE.sub("", text)
+
+
+_NOISE_RE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=50_000)  # ingest and the name index parse each name several times in a row
+def name_core(name: str | None) -> str:
+    """The part of a name that tells entities apart (search's bigrams and similarity): no region, suffix,
+    spaces or punctuation."""
+    _region, core, _suffix, _branch, norm, _form = company_name_parts(name)
+    return _squeeze(core) or _squeeze(norm) or _squeeze(fold(name))
+
+
+def _squeeze(text: str) -> str:
+    """``text`` without spaces, punctuation and underscores: what ``_NOISE_RE`` matches is exactly what is not
+    a letter or digit, so text of letters and digits only (most cores) is returned as it is."""
+    return text if text.isalnum() else _NOISE_RE.sub("", text)
 
 
 _ADDRESS_NOISE_RE = re.compile(r"[\s,，、.。#＃\-–—()（）]+")

@@ -56,9 +56,9 @@ from models.base import utcnow
 from ..extensions import db
 from ..privacy import hash_id_number, mask_id_number, mask_phone
 from ..privacy import normalise_phone as _normalise_phone
+from ..text import name_core, normalise_person_name
 from ..text import normalise_address as _normalise_address
 from ..text import normalise_name as _normalise_name
-from ..text import normalise_person_name
 from .bulk import Ref, insert_rows
 from .resolve import EntityIndex
 
@@ -251,7 +251,7 @@ class Writer:
         for c, uscc, source in firsts:
             name = c.get("name") or c.get("address") or source.source_key or "?"
             rows.append({"uscc": uscc, "name": name[:300], "name_norm": normalise_name(name)[:300] or name[:300],
-                         "district": c.get("district"),
+                         "name_core": name_core(name[:300]), "district": c.get("district"),
                          "entity_type": EntityType(c.get("entity_type") or _guess_type(name)),
                          "address_id": self.address_id(c.get("address"), c.get("district"), c.get("latitude"),
                                                        c.get("longitude")),
@@ -259,6 +259,7 @@ class Writer:
         ids = insert_rows(MarketEntity.__table__, rows, ids=True)
         for entity_id, row, (c, uscc, source) in zip(ids, rows, firsts, strict=True):
             self.add(EntityName, {"entity_id": entity_id, "name": row["name"], "name_norm": row["name_norm"],
+                                  "name_core": row["name_core"],
                                   "kind": NameKind.REGISTERED if source.record_type == RecordType.REGISTRATION
                                   else NameKind.VARIANT, "source_record_id": source.ref})
             self.names.add((entity_id, row["name_norm"]))
@@ -272,7 +273,8 @@ class Writer:
             if alt and normalise_name(alt) != row["name_norm"]:
                 self.names.add((entity_id, normalise_name(alt)[:300]))
                 self.add(EntityName, {"entity_id": entity_id, "name": alt[:300],
-                                      "name_norm": normalise_name(alt)[:300], "kind": NameKind.VARIANT,
+                                      "name_norm": normalise_name(alt)[:300], "name_core": name_core(alt[:300]),
+                                      "kind": NameKind.VARIANT,
                                       "source_record_id": source.ref})
                 self.index.add_identity(entity_id, alt, c.get("address"), c.get("district"), c.get("legal_rep"),
                                         c.get("phone"), c.get("latitude"), c.get("longitude"))
@@ -295,7 +297,8 @@ class Writer:
             if (entity_id, norm) not in self.names:
                 self.names.add((entity_id, norm))
                 self.add(EntityName, {"entity_id": entity_id, "name": name[:300], "name_norm": norm,
-                                      "kind": NameKind.VARIANT, "source_record_id": source.ref})
+                                      "name_core": name_core(name[:300]), "kind": NameKind.VARIANT,
+                                      "source_record_id": source.ref})
                 self.index.add_identity(entity_id, name, None, entity.district)
                 changed = True
         address_id = self.address_id(c.get("address"), c.get("district"), c.get("latitude"), c.get("longitude"))
@@ -327,11 +330,13 @@ class Writer:
         if name and name != entity.name:
             if entity.name:
                 self.add(EntityName, {"entity_id": entity_id, "name": entity.name, "name_norm": entity.name_norm,
-                                      "kind": NameKind.VARIANT, "source_record_id": None})
+                                      "name_core": name_core(entity.name), "kind": NameKind.VARIANT,
+                                      "source_record_id": None})
             entity.name, entity.name_norm = name[:300], normalise_name(name)[:300] or name[:300]
-            changes.update(name=entity.name, name_norm=entity.name_norm)
+            changes.update(name=entity.name, name_norm=entity.name_norm, name_core=name_core(entity.name))
             self.add(EntityName, {"entity_id": entity_id, "name": entity.name, "name_norm": entity.name_norm,
-                                  "kind": NameKind.REGISTERED, "source_record_id": source.ref})
+                                  "name_core": changes["name_core"], "kind": NameKind.REGISTERED,
+                                  "source_record_id": source.ref})
             self.names.add((entity_id, entity.name_norm))
         for attr in ("industry_code", "industry", "district", "registration_date", "registered_capital"):
             if c.get(attr) is not None:

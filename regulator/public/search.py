@@ -11,8 +11,9 @@ At a million entities the lookup stays bounded: a gram is "common" above 2 % of 
 2,000 names, whichever is fewer, so a query reads at most a few thousand postings per gram. Postings
 are counted only up to that threshold (the counts are remembered per process for a while, as is the
 registry's size; they only set the weights and which grams are skipped, postings themselves are always
-read afresh), candidates are ranked on (id, name) rows, and whole entities are loaded only for the page
-shown.
+read afresh), candidates are ranked on (id, name, core) rows with the cores the name index stored (so a
+query parses no candidate's name; one without a stored core yet is parsed), and whole entities are loaded
+only for the page shown.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ from models import EntityName, EntityNameGram, EntityStatus, EntityType, MarketE
 
 from ..extensions import db
 from ..identifiers import USCC_ALPHABET, normalise_uscc
-from ..services.name_index import grams_of, name_core
+from ..services.name_index import grams_of
 from ..signals import records_changed
-from ..text import normalise_name
+from ..text import name_core, normalise_name
 
 PAGE_SIZE = 20
 CANDIDATES = 400
@@ -173,8 +174,9 @@ def _frequencies(grams: set[str], cap: int, known: dict[str, int]) -> dict[str, 
     return freq
 
 
-def _candidate_names(grams: set[str]) -> list[tuple[int, str, object]]:
-    """(entity id, name, kind or None for the current name) of the best-scoring candidates, in one query.
+def _candidate_names(grams: set[str]) -> list[tuple[int, str, object, str | None]]:
+    """(entity id, name, kind or None for the current name, stored core) of the best-scoring candidates, in
+    one query.
 
     The candidates stay in the database (a CTE) rather than coming back as a long IN list twice.
     """
@@ -210,9 +212,9 @@ def _candidate_statement(n: int) -> CompoundSelect:
                  .order_by(func.sum(query_gram.c.weight).desc(), EntityNameGram.entity_id)
                  .limit(CANDIDATES).cte("candidate"))
     # the kind as its stored value: converting 400 rows' None to NameKind cost more than the ranking used
-    others = (select(EntityName.entity_id, EntityName.name, type_coerce(EntityName.kind, String))
+    others = (select(EntityName.entity_id, EntityName.name, type_coerce(EntityName.kind, String), EntityName.name_core)
               .join(candidate, candidate.c.entity_id == EntityName.entity_id))
-    current = (select(MarketEntity.id, MarketEntity.name, literal(None, String))
+    current = (select(MarketEntity.id, MarketEntity.name, literal(None, String), MarketEntity.name_core)
                .join(candidate, candidate.c.entity_id == MarketEntity.id).where(MarketEntity.merged_into_id.is_(None)))
     return union_all(others, current)
 
@@ -228,7 +230,12 @@ def _similarity(query_core: str, core: str) -> float:
     return score
 
 
-def _rank(query: str, rows: list[tuple[int, str, object]]) -> list[SearchHit]:
+def _core(name: str, stored: str | None) -> str:
+    """A candidate name's core: as stored by the name index, parsed only where it has not stored one yet."""
+    return stored if stored is not None else name_core(name)
+
+
+def _rank(query: str, rows: list[tuple[int, str, object, str | None]]) -> list[SearchHit]:
     """Hits without their entities (``_page`` loads those of the page shown), best first.
 
     Equal cores are common (the same shop name in every district, with and without its legal form), so
@@ -236,13 +243,14 @@ def _rank(query: str, rows: list[tuple[int, str, object]]) -> list[SearchHit]:
     the district typed, then shorter names.
     """
     query_core = name_core(query)
-    names = {eid: name for eid, name, kind in rows if kind is None}
+    names = {eid: name for eid, name, kind, _stored in rows if kind is None}
     best: dict[int, tuple[float, str | None, str | None]] = {
-        eid: (_similarity(query_core, name_core(name)), None, None) for eid, name in names.items()}
-    for entity_id, name, kind in rows:
+        eid: (_similarity(query_core, _core(name, core)), None, None)
+        for eid, name, kind, core in rows if kind is None}
+    for entity_id, name, kind, core in rows:
         if kind is None or entity_id not in names:  # a current name, or a merged-away entity's
             continue
-        score = _similarity(query_core, name_core(name))
+        score = _similarity(query_core, _core(name, core))
         if score > best[entity_id][0] + 1e-9 and name != names[entity_id]:
             best[entity_id] = (score, name, kind)
     hits = [(score, eid, name, kind) for eid, (score, name, kind) in best.items() if score >= MIN_SIMILARITY]
@@ -272,6 +280,8 @@ def search_entities(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Se
         rows = _candidate_names(grams) if grams and len(name_core(query)) > 1 else []
         hits = _rank(query, rows) if rows else []
         norm = normalise_name(query)
-        if not hits and norm:
+        # only where the grams offered no candidate (a one-character core, grams no name has): the scan reads
+        # every name, and where candidates were offered a name holding the query would have been one of them
+        if not rows and norm:
             hits = _by_substring(norm)
     return _page(hits, page, page_size)

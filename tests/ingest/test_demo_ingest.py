@@ -104,3 +104,15 @@ def test_refreshed_codes_keep_the_lowest_entity_per_organisation_code():
     index._update_codes([(3, "92110000MA01ABCD1Y"), (9, "91110000MA01ABCD1X")])
     assert index.by_org == {"MA01ABCD1": 3}
     assert index.by_uscc == {"91110000MA01ABCD1X": 9, "92110000MA01ABCD1Y": 3}
+
+
+def test_ingest_stores_the_core_of_every_name_it_writes(app, agencies, demo_world):
+    """Search ranks by stored cores: after ingest every entity's current and other names carry theirs."""
+    from models import EntityName, MarketEntity
+    from regulator.text import name_core
+
+    ingest_directory(demo_world)
+    rows = (db.session.execute(select(MarketEntity.name, MarketEntity.name_core)).all()
+            + db.session.execute(select(EntityName.name, EntityName.name_core)).all())
+    assert len(rows) > 150
+    assert [(name, core) for name, core in rows if core != name_core(name) or not core] == []

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select, update
 
 from models import EntityName, EntityNameGram, MarketEntity, NameKind
 from regulator.extensions import db
 from regulator.public.search import search_entities
 from regulator.services import name_index
 from regulator.signals import notify_records_changed
-from regulator.text import normalise_name
+from regulator.text import name_core, normalise_name
 
 NAMES = ["深圳市华盛达贸易有限公司", "深圳市宏达贸易有限公司", "腾讯科技（深圳）有限公司", "深圳市南山区益立贸易商行",
          "Shenzhen Bright Star Trading Co., Ltd."]
@@ -142,3 +143,62 @@ def test_grams_with_more_postings_than_the_cap_are_skipped_while_rarer_remain(ap
     assert entities["深圳市华盛达贸易有限公司"].id in candidates and not candidates & fillers
     assert _names("华盛达贸易")[0] == "深圳市华盛达贸易有限公司"
     assert _names("填充")  # a query with nothing rarer still reads its common grams
+
+
+def _cores() -> dict[tuple[str, int], tuple[str, str | None]]:
+    """Every name row's (name, stored core), by table and row id."""
+    rows = {("market_entity", i): (name, core) for i, name, core in db.session.execute(
+        select(MarketEntity.id, MarketEntity.name, MarketEntity.name_core))}
+    rows.update({("entity_name", i): (name, core) for i, name, core in db.session.execute(
+        select(EntityName.id, EntityName.name, EntityName.name_core))})
+    return rows
+
+
+def test_the_name_index_stores_each_names_core_and_search_ranks_by_it(app, make, monkeypatch) -> None:  # noqa: ANN001
+    """A reindex writes every name's core (on PostgreSQL in bulk above COPY_CORES) and no other column; search
+    ranks candidates by the stored core, and parses a name only while it has none."""
+    monkeypatch.setattr(name_index, "COPY_CORES", 3)
+    entities = {name: make.entity(name) for name in NAMES}
+    db.session.add(EntityName(entity_id=entities["深圳市宏达贸易有限公司"].id, name="深圳市老宏达五金厂",
+                              name_norm=normalise_name("深圳市老宏达五金厂"), kind=NameKind.FORMER))
+    db.session.flush()
+    assert {core for _name, core in _cores().values()} == {None}
+    updated = dict(db.session.execute(select(MarketEntity.id, MarketEntity.updated_at)).all())
+    name_index.reindex()
+    db.session.expire_all()
+    assert all(core == name_core(name) and core for name, core in _cores().values())
+    assert _cores()[("entity_name", db.session.scalar(select(EntityName.id).where(
+        EntityName.name == "深圳市老宏达五金厂")))][1] == "老宏达五金厂"
+    assert dict(db.session.execute(select(MarketEntity.id, MarketEntity.updated_at)).all()) == updated
+
+    target = entities["深圳市华盛达贸易有限公司"].id
+    set_core = lambda core: db.session.execute(  # noqa: E731
+        update(MarketEntity).where(MarketEntity.id == target).values(name_core=core))
+    set_core("无关")
+    assert "深圳市华盛达贸易有限公司" not in _names("华盛达贸易")  # still a candidate, but ranked by its stored core
+    set_core(None)
+    assert _names("华盛达贸易")[0] == "深圳市华盛达贸易有限公司"  # no stored core: the name is parsed
+    set_core("无关")
+    notify_records_changed("ingest", [target])  # an incremental reindex mends a stale core
+    assert db.session.scalar(select(MarketEntity.name_core).where(MarketEntity.id == target)) == "华盛达贸易"
+
+
+def test_names_are_scanned_only_when_the_grams_offer_no_candidate(app, make) -> None:  # noqa: ANN001
+    """A one-character query is answered by a scan of the names; a query whose grams offer candidates, none
+    of them similar enough, returns nothing without scanning every name."""
+    from sqlalchemy import event
+
+    _world(make)
+    scans = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if "LIKE" in statement.upper():
+            scans.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert _names("华")[0] == "深圳市华盛达贸易有限公司" and len(scans) == 1
+        assert name_index.grams_of("华盛某某某某某某") & name_index.grams_of("深圳市华盛达贸易有限公司")
+        assert _names("华盛某某某某某某") == [] and len(scans) == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
