@@ -11,7 +11,8 @@ free loopback port, signs in once, and starts the load client in a second proces
 streams, N concurrent clients for a fixed time, connections kept alive where the server allows), once per
 scenario: the internal profile page, the public search API, and the inspector's ranked task list. Each
 scenario reports requests/s, p50/p95/p99/max, errors, the load average before it and the CPU seconds of
-the client, gunicorn and PostgreSQL (``cpu_ms_per_request``: all three).
+the client, gunicorn and PostgreSQL (``cpu_ms_per_request``: all three), and the machine's speed just
+before and after it (``speed_probe_ms``: CPU ms of a fixed workload; this VM's speed drifts).
 
 ``faults`` measures recovery: (1) one gunicorn worker SIGKILLed mid-run; (2) the database restarted under
 load. The restart uses a throwaway PostgreSQL cluster of its own (initdb under /tmp, port 5433, run as the
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import http.client
 import json
 import os
@@ -182,7 +184,8 @@ def serve(url: str, workers: int, threads: int, log: Path, worker_class: str) ->
         except OSError:
             pass
         time.sleep(0.1)
-    raise RuntimeError("gunicorn did not become ready")
+    stop(proc)  # not left serving in the background, taking CPU from later runs
+    raise RuntimeError(f"gunicorn did not become ready: {log.read_text()[-2000:]}")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -454,7 +457,7 @@ def run(args: argparse.Namespace) -> dict:
             if scenario == "tasks" and not tasks:
                 figures["scenarios"].append({"scenario": "tasks", "skipped": "no inspector task list served"})
                 continue
-            load_before = os.getloadavg()[0]
+            load_before, speed_before = os.getloadavg()[0], speed_probe_ms()
             meter = CpuMeter(args.url, proc.pid)
             client = load(base, insp_cookie if scenario == "tasks" else cookie, scenario, sample_path,
                           args.duration, args.clients, background=True)
@@ -464,6 +467,7 @@ def run(args: argparse.Namespace) -> dict:
             result = collect(client)
             cpu = meter.totals()
             result.update(load_avg_before=round(load_before, 2), load_avg_after=round(os.getloadavg()[0], 2),
+                          speed_probe_ms=[speed_before, speed_probe_ms()],
                           gunicorn_cpu_s=round(cpu["gunicorn"], 1), postgres_cpu_s=round(cpu["postgres"], 1))
             ok = result["requests"] - sum(result["errors"].values())
             if ok:
@@ -565,6 +569,21 @@ def fault_db_restart(args: argparse.Namespace) -> dict:
     finally:
         _pg_ctl("stop")
         shutil.rmtree(FAULT_DIR, ignore_errors=True)
+
+
+def speed_probe_ms() -> float:
+    """CPU ms of a fixed single-threaded workload (SHA-256 chained 100,000 times), the median of five.
+
+    This VM's speed drifts: on an idle machine the same workload took from 208 to 387 ms within a minute
+    (4 December). Reported before and after each scenario, so figures of different runs can be compared.
+    """
+    times = []
+    for _ in range(5):
+        started, digest = time.process_time(), b"regulator"
+        for _i in range(100_000):
+            digest = hashlib.sha256(digest).digest()
+        times.append(1000 * (time.process_time() - started))
+    return round(sorted(times)[2], 1)
 
 
 def main() -> None:
