@@ -22,6 +22,15 @@ NAMING_CONVENTION = {
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
+#: indexes that only PostgreSQL has, created by migrations (SQLite has no INCLUDE): autogenerate leaves them be
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_market_entity_search"})
+
+
+def include_object(_obj: object, name: str | None, type_: str, reflected: bool, _compare_to: object) -> bool:
+    """Alembic's ``include_object`` filter: the PostgreSQL-only indexes are not declared by the models."""
+    return not (type_ == "index" and reflected and name in POSTGRESQL_ONLY_INDEXES)
+
+
 def utcnow() -> datetime:
     """Timezone-aware now in UTC; every timestamp in the schema is UTC."""
     return datetime.now(UTC)

@@ -9,6 +9,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from models.base import include_object
+
 from .extensions import db, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
@@ -19,7 +21,8 @@ def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     _session_settings(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True,
+                     include_object=include_object)
 
 
 def _session_settings(app: Flask) -> None:

@@ -4,6 +4,9 @@ Chinese names have no spaces, so word tokens do not work; character bigrams of t
 and legal-form suffix removed by regulator.text) find a name from any part of it and survive a wrong or
 missing character. PostgreSQL's pg_trgm would do this for Latin scripts but skips CJK characters in
 common locales, and SQLite has nothing comparable, hence one small portable table.
+
+The same reindex keeps each name's core stored beside it (``name_core`` of ``market_entity`` and
+``entity_name``), so search ranks its candidates without parsing their names.
 """
 
 from __future__ import annotations
@@ -79,7 +82,6 @@ def reindex(entity_ids: Iterable[int] | None = None, batch: int = 50_000) -> int
             pairs.update((gram, entity_id) for gram in _grams(core))
             if stored != core:
                 changed.append((row_id, core))
-        del names
         _store_cores(table, changed, postgresql)
         stale += len(changed)
     rows = [{"gram": g, "entity_id": e} for g, e in sorted(pairs)]  # in key order: appends to the index

@@ -9,13 +9,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from models import AuditLog, AuditLogImmutable, Base
+from models.base import POSTGRESQL_ONLY_INDEXES, include_object
 from regulator.extensions import db
 
 
 def test_migrations_match_models(app) -> None:  # noqa: ANN001
     """Autogenerate finds nothing to change after `flask db upgrade` (types included)."""
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
@@ -53,3 +54,16 @@ def test_audit_log_rejects_changes_in_sql(app) -> None:  # noqa: ANN001
             with db.engine.begin() as conn:
                 conn.execute(text(statement))
     assert db.session.scalar(text("SELECT action FROM audit_log")) == "test"
+
+
+def test_postgresql_has_the_covering_index_for_search(app) -> None:  # noqa: ANN001
+    """Search's candidates are read from an index-only scan on PostgreSQL (id with name, core and merge)."""
+    from sqlalchemy import inspect
+
+    indexes = {ix["name"]: ix for ix in inspect(db.engine).get_indexes("market_entity")}
+    if db.engine.dialect.name != "postgresql":
+        assert not POSTGRESQL_ONLY_INDEXES & set(indexes)
+        return
+    search = indexes["ix_market_entity_search"]
+    assert search["column_names"] == ["id"]
+    assert search["dialect_options"]["postgresql_include"] == ["name", "name_core", "merged_into_id"]
