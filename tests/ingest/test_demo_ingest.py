@@ -107,7 +107,8 @@ def test_refreshed_codes_keep_the_lowest_entity_per_organisation_code():
 
 
 def test_ingest_stores_the_core_of_every_name_it_writes(app, agencies, demo_world):
-    """Search ranks by stored cores: after ingest every entity's current and other names carry theirs."""
+    """Search ranks by stored cores: after ingest every entity's current and other names carry theirs. The
+    demo's ingest sends no records_changed, so no reindex runs: the cores are the ones ingest wrote."""
     from models import EntityName, MarketEntity
     from regulator.text import name_core
 
