@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 from flask import current_app, has_app_context
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -219,15 +220,21 @@ def _candidate_statement(n: int) -> CompoundSelect:
     return union_all(others, current)
 
 
-def _similarity(query_core: str, core: str) -> float:
-    if not core:
-        return 0.0
-    if query_core == core:
-        return 1.0
-    score = fuzz.ratio(query_core, core) / 100
-    if len(query_core) >= 2 and query_core in core:  # a part of the name: rank by how much of it
-        score = max(score, 0.75 + 0.2 * len(query_core) / len(core))
-    return score
+def _similarities(query_core: str, cores: list[str]) -> list[float]:
+    """The similarity of each core to the query's: edit similarity, or for a query that is a part of the
+    name, how much of the name it is (at least 0.75).
+
+    The edit similarities come from one ``cdist`` call (in double precision, the same figures as one
+    ``fuzz.ratio`` per core): a call per candidate was a fifth of search's Python time at a million entities.
+    """
+    if not cores:
+        return []
+    ratios = process.cdist([query_core], cores, scorer=fuzz.ratio, dtype=numpy.float64)[0].tolist()
+    partial = len(query_core) >= 2
+    return [0.0 if not core else 1.0 if core == query_core
+            else max(ratio / 100, 0.75 + 0.2 * len(query_core) / len(core)) if partial and query_core in core
+            else ratio / 100
+            for core, ratio in zip(cores, ratios, strict=True)]
 
 
 def _core(name: str, stored: str | None) -> str:
@@ -242,15 +249,16 @@ def _rank(query: str, rows: list[tuple[int, str, object, str | None]]) -> list[S
     among equal scores the name closest to the whole query comes first: the exact name, then the one in
     the district typed, then shorter names.
     """
-    query_core = name_core(query)
-    names = {eid: name for eid, name, kind, _stored in rows if kind is None}
-    best: dict[int, tuple[float, str | None, str | None]] = {
-        eid: (_similarity(query_core, _core(name, core)), None, None)
-        for eid, name, kind, core in rows if kind is None}
-    for entity_id, name, kind, core in rows:
+    scores = _similarities(name_core(query), [_core(name, core) for _eid, name, _kind, core in rows])
+    names: dict[int, str] = {}
+    best: dict[int, tuple[float, str | None, str | None]] = {}
+    for (entity_id, name, kind, _core_stored), score in zip(rows, scores, strict=True):
+        if kind is None:
+            names[entity_id] = name
+            best[entity_id] = (score, None, None)
+    for (entity_id, name, kind, _core_stored), score in zip(rows, scores, strict=True):
         if kind is None or entity_id not in names:  # a current name, or a merged-away entity's
             continue
-        score = _similarity(query_core, _core(name, core))
         if score > best[entity_id][0] + 1e-9 and name != names[entity_id]:
             best[entity_id] = (score, name, kind)
     hits = [(score, eid, name, kind) for eid, (score, name, kind) in best.items() if score >= MIN_SIMILARITY]

@@ -202,3 +202,24 @@ def test_names_are_scanned_only_when_the_grams_offer_no_candidate(app, make) -> 
         assert _names("华盛某某某某某某") == [] and len(scans) == 1
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_similarities_score_every_core_as_one_ratio_each_would() -> None:
+    """The batched scores equal one ``fuzz.ratio`` per core to the last bit (a single-precision batch would not),
+    with the exact core at 1, an empty core at 0 and a query inside a longer core at least 0.75."""
+    from rapidfuzz import fuzz
+
+    from regulator.public.search import _similarities
+
+    query = "华盛达餐饮"
+    cores = ["华盛达餐饮", "", "华胜达餐饮", "北京华盛达餐饮管理", "完全不同的名字", "华盛达", "Golden Dragon 餐饮"]
+    scores = _similarities(query, cores)
+    assert scores[0] == 1.0
+    assert scores[1] == 0.0
+    assert scores[2] == fuzz.ratio(query, cores[2]) / 100
+    assert scores[3] == max(fuzz.ratio(query, cores[3]) / 100, 0.75 + 0.2 * len(query) / len(cores[3]))
+    assert scores[3] > scores[2] > scores[4]
+    for core, score in zip(cores[4:], scores[4:], strict=True):
+        assert score == fuzz.ratio(query, core) / 100
+    assert _similarities(query, []) == []
+    assert _similarities("华", ["华盛达"]) == [fuzz.ratio("华", "华盛达") / 100]  # one character earns no part bonus
