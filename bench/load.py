@@ -27,6 +27,7 @@ import hashlib
 import http.client
 import json
 import os
+import platform
 import random
 import re
 import resource
@@ -441,7 +442,8 @@ def run(args: argparse.Namespace) -> dict:
     log = TMP / "regulator_load_gunicorn.log"
     figures_tasks = ensure_inspector_tasks(args.url) if "tasks" in args.scenarios else 0
     proc, base = serve(args.url, args.workers, args.threads, log, args.worker_class)
-    figures: dict = {"workers": args.workers, "threads": args.threads, "worker_class": args.worker_class,
+    figures: dict = {"python": interpreter(),
+                     "workers": args.workers, "threads": args.threads, "worker_class": args.worker_class,
                      "clients": args.clients,
                      "inspector_tasks": figures_tasks, "scenarios": []}
     try:
@@ -569,6 +571,15 @@ def fault_db_restart(args: argparse.Namespace) -> dict:
     finally:
         _pg_ctl("stop")
         shutil.rmtree(FAULT_DIR, ignore_errors=True)
+
+
+def interpreter() -> dict:
+    """The Python that runs gunicorn's workers (the one running this script, whose venv holds gunicorn):
+    its version, and whether libpython is a shared library (a plain source build, such as pyenv's default)
+    or linked into the executable (Debian's package, built with PGO and LTO). docs/deploy.md says why."""
+    with open("/proc/self/maps") as maps:  # noqa: PTH123 - a Linux pseudo-file
+        shared = any("libpython" in line for line in maps)
+    return {"version": platform.python_version(), "executable": sys.executable, "libpython_shared": shared}
 
 
 def speed_probe_ms() -> float:

@@ -251,7 +251,7 @@ def _panel_context(entity: MarketEntity, access: EntityAccess) -> dict[str, Any]
     """Links to merge, split and history for coordinators and administrators; pending reviews of the entity."""
     if not current_user.is_authenticated or current_user.role not in (Role.COORDINATOR, Role.ADMIN):
         return None
-    pending = db.session.scalar(_PENDING_REVIEWS, {"entity_id": entity.id}) or 0
+    pending = db.session.connection().execute(_PENDING_REVIEWS, {"entity_id": entity.id}).scalar() or 0
     survivor = merging.resolve(entity.id) if entity.merged_into_id else None
     return {"entity": entity, "pending": pending, "survivor": survivor}
 

@@ -8,6 +8,7 @@ everything. Internal notes and source rows only to the owning agency's staff and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Request
@@ -42,16 +43,28 @@ _HAS_OBJECTIONS = exists().where(Objection.entity_id == bindparam("entity_id")).
 _HAS_REPAIRS = exists().where(CreditRepair.entity_id == bindparam("entity_id")).label("has_repairs")
 _HAS_REQUESTS = select(_HAS_OBJECTIONS, _HAS_REPAIRS)
 #: the agencies, each row also saying whether the entity has objections and repair applications
-_AGENCIES_AND_REQUESTS = select(Agency, _HAS_OBJECTIONS, _HAS_REPAIRS).order_by(Agency.code)
+_AGENCIES_AND_REQUESTS = select(Agency.id, Agency.code, Agency.name, _HAS_OBJECTIONS, _HAS_REPAIRS
+                                ).order_by(Agency.code)
 
 
-def agencies_and_requests(entity_id: int) -> tuple[list[Agency], list[Objection], list[CreditRepair]]:
+@dataclass(frozen=True, slots=True)
+class AgencyLine:
+    """What the profile shows of an agency (plain rows: loading every agency as an ORM object on each
+    page view cost as much as a statement)."""
+
+    id: int
+    code: str
+    name: str
+
+
+def agencies_and_requests(entity_id: int) -> tuple[list[AgencyLine], list[Objection], list[CreditRepair]]:
     """Every agency, and the entity's objections and repair applications (``requests_of``), in as few
     statements as the entity needs: one for most entities, which have neither."""
-    rows = db.session.execute(_AGENCIES_AND_REQUESTS, {"entity_id": entity_id}).all()
+    rows = db.session.connection().execute(_AGENCIES_AND_REQUESTS, {"entity_id": entity_id}).all()
     if not rows:
         return [], *requests_of(entity_id)
-    return [row[0] for row in rows], *requests_of(entity_id, (rows[0].has_objections, rows[0].has_repairs))
+    agencies = [AgencyLine(agency_id, code, name) for agency_id, code, name, _objections, _repairs in rows]
+    return agencies, *requests_of(entity_id, (rows[0][3], rows[0][4]))
 
 
 def requests_of(entity_id: int, flags: tuple[bool, bool] | None = None) -> tuple[list[Objection], list[CreditRepair]]:

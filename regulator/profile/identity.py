@@ -81,7 +81,7 @@ def people_of(entity_id: int, personal: bool, roles: tuple[PersonRole, ...] | No
 
 def load_identity(entity: MarketEntity, personal: bool, agencies: set[int] | None = None) -> Identity:
     """The identity block; ``agencies`` limits licences to those agencies' (None: all)."""
-    names, addresses, phones, licences, roles = identity_rows(db.session, entity.id, personal, agencies)
+    names, addresses, phones, licences, roles = identity_rows(db.session.connection(), entity.id, personal, agencies)
     people = [PersonLine(role=str(r.role.value), name=r.name if personal else mask_name(r.name),
                          id_masked=r.id_masked if personal else None, share=r.share, since=r.since, until=r.until)
               for r in roles]

@@ -44,7 +44,8 @@ class TimelineItem:
     kind: str
     record: Any
     day: date
-    agency: Agency | None
+    #: an Agency, or a row with its id, code and name
+    agency: Any
     objection: Any = None
     repair: Any = None
     revisions: list[Any] = field(default_factory=list)
@@ -112,7 +113,7 @@ def _execute(flt: TimelineFilter, page: int, page_size: int, counts: bool):  # n
     if flt.agency is not None:
         params["agency"] = flt.agency
     stmt = _statement(kind, flt.agencies is not None, flt.agency is not None, counts)
-    return db.session.execute(stmt, params).all()
+    return db.session.connection().execute(stmt, params).all()
 
 
 def counts_and_keys(flt: TimelineFilter, page: int, page_size: int) -> tuple[dict[str, int], list[tuple]]:
@@ -124,7 +125,7 @@ def counts_and_keys(flt: TimelineFilter, page: int, page_size: int) -> tuple[dic
 
 
 def load_page(flt: TimelineFilter, page: int = 1, page_size: int = PAGE_SIZE,
-              agencies: dict[int, Agency] | None = None,
+              agencies: dict[int, Any] | None = None,
               open_requests: tuple[dict, dict] | None = None) -> TimelinePage:
     """One page of the timeline, newest first, fully loaded for display.
 
