@@ -40,6 +40,7 @@ from ..risk_text import reason_text as risk_reason_text
 from ..services import referrals as referral_service
 from ..services import task_results as service
 from ..services.credit import latest_assessment
+from ..sql_lists import in_list
 from . import bp
 from .forms import ReferralForm, ResultForm
 
@@ -79,11 +80,11 @@ def _reasons(score_reasons: list | None, assessment_reasons: Callable[[], list |
 # request cost about as much CPU as executing them). Rows of (entity_id, reasons), not whole objects:
 # _reasons needs only the reasons.
 _SCORE_REASONS = (select(RiskScore.entity_id, RiskScore.reasons).join(ModelVersion)
-                  .where(ModelVersion.active.is_(True), RiskScore.entity_id.in_(bindparam("ids", expanding=True)),
+                  .where(ModelVersion.active.is_(True), in_list(RiskScore.entity_id, "ids"),
                          RiskScore.agency_id.is_(None))
                   .order_by(RiskScore.entity_id, RiskScore.as_of.desc(), RiskScore.id.desc()))
 _ASSESSMENT_REASONS = (select(CreditAssessment.entity_id, CreditAssessment.reasons)
-                       .where(CreditAssessment.entity_id.in_(bindparam("ids", expanding=True)))
+                       .where(in_list(CreditAssessment.entity_id, "ids"))
                        .order_by(CreditAssessment.entity_id, CreditAssessment.created_at.desc(),
                                  CreditAssessment.id.desc()))
 _TASKS = (select(InspectionTask.id, InspectionTask.entity_id, InspectionTask.window_start,
@@ -100,7 +101,7 @@ _TASKS_SHOWN = {True: _TASKS, False: _TASKS.where(InspectionTask.status.in_(OPEN
 _TASK_AGENCIES = (select(TaskAgency.task_id, TaskAgency.agency_id, TaskAgency.risk_probability,
                          TaskAgency.selection_reason, Agency.code)
                   .join(Agency, Agency.id == TaskAgency.agency_id)
-                  .where(TaskAgency.task_id.in_(bindparam("ids", expanding=True))).order_by(TaskAgency.id))
+                  .where(in_list(TaskAgency.task_id, "ids")).order_by(TaskAgency.id))
 
 
 def top_reasons_many(entity_ids: list[int], limit: int = 3) -> dict[int, list[str]]:

@@ -31,6 +31,8 @@ from models import (
     RecordStatus,
 )
 
+from ..sql_lists import in_list
+
 MAX_LICENCES = 200
 
 
@@ -86,7 +88,7 @@ def _parts(personal: bool, agencies: bool) -> list[tuple[type | None, dict[str, 
     """Each part: the class its rows become (None: the value itself), its columns, its rows, order and limit."""
     licences = select().where(Licence.entity_id == _ENTITY, Licence.status != RecordStatus.WITHDRAWN)
     if agencies:
-        licences = licences.where(Licence.agency_id.in_(bindparam("agencies", expanding=True)))
+        licences = licences.where(in_list(Licence.agency_id, "agencies"))
     return [
         (NameLine, {"name": EntityName.name, "kind": EntityName.kind, "valid_from": EntityName.valid_from,
                     "valid_to": EntityName.valid_to},

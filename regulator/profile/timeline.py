@@ -22,6 +22,7 @@ from ..record_kinds import KINDS, TIMELINE_KINDS
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
 from ..services.corrections import revisions_of
+from ..sql_lists import in_list
 
 PAGE_SIZE = 50
 
@@ -78,7 +79,7 @@ def _statement(kind: bool, agencies: bool, agency: bool, counts: bool):  # noqa:
         part = select(literal(key).label("kind"), model.id.label("id"),
                       getattr(model, spec.date_field).label("day")).where(model.entity_id == bindparam("entity_id"))
         if agencies:
-            part = part.where(model.agency_id.in_(bindparam("agencies", expanding=True)))
+            part = part.where(in_list(model.agency_id, "agencies"))
         if agency:
             part = part.where(model.agency_id == bindparam("agency"))
         parts.append(part)
@@ -100,7 +101,7 @@ def _statement(kind: bool, agencies: bool, agency: bool, counts: bool):  # noqa:
 def _records_statement(key: str):  # noqa: ANN202 - a SQLAlchemy statement
     """The records of one kind by id (the ids a parameter), built once per kind."""
     model = KINDS[key].model
-    return select(model).where(model.id.in_(bindparam("ids", expanding=True)))
+    return select(model).where(in_list(model.id, "ids"))
 
 
 def _execute(flt: TimelineFilter, page: int, page_size: int, counts: bool):  # noqa: ANN202 - rows

@@ -46,6 +46,7 @@ from ..extensions import db
 from ..identifiers import USCC_ALPHABET, normalise_uscc
 from ..services.name_index import grams_of
 from ..signals import records_changed
+from ..sql_lists import in_list
 from ..text import name_core, normalise_name
 
 PAGE_SIZE = 20
@@ -99,7 +100,7 @@ class SearchPage:
 
 _PAGE_ENTITIES = select(MarketEntity.id, MarketEntity.name, MarketEntity.uscc, MarketEntity.entity_type,
                         MarketEntity.district, MarketEntity.status).where(
-    MarketEntity.id.in_(bindparam("ids", expanding=True)))
+    in_list(MarketEntity.id, "ids"))
 
 
 def _page(hits: list[SearchHit], page: int, page_size: int) -> SearchPage:

@@ -14,12 +14,13 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from models import LinkMethod, RecordRevision, RecordStatus, RecordType, SourceRecord, SourceStatus, User
 
 from ..extensions import db
 from ..record_kinds import RecordKind, snapshot
+from ..sql_lists import in_list
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def change_record(kind: RecordKind, record: Any, *, changes: dict[str, Any], sta
 def _revisions_statement(kinds: tuple[str, ...]) -> Select:
     """Revisions of records of these kinds (ids as parameters ids_0, ids_1, ...), built once per set of kinds."""
     return select(RecordRevision).where(or_(*[
-        and_(RecordRevision.record_type == kind, RecordRevision.record_id.in_(bindparam(f"ids_{i}", expanding=True)))
+        and_(RecordRevision.record_type == kind, in_list(RecordRevision.record_id, f"ids_{i}"))
         for i, kind in enumerate(kinds)])).order_by(RecordRevision.id)
 
 
