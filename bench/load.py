@@ -372,7 +372,9 @@ async def _load(base: str, cookie: str, scenario: str, sample: dict, duration: f
             path = _paths(scenario, sample, rng)
             t0 = time.perf_counter()
             try:
-                outcome: int | str = await asyncio.wait_for(connection.get(path), 30)
+                # a timeout scope, not wait_for: wait_for wraps each request in a task of its own (Python 3.11)
+                async with asyncio.timeout(30):
+                    outcome: int | str = await connection.get(path)
             except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError) as exc:
                 connection.close()
                 outcome = type(exc).__name__
