@@ -9,7 +9,9 @@ name index, runs VACUUM ANALYZE and creates a coordinator and an inspector accou
 (deploy/gunicorn.conf.py, production config, JSON logs to a file; sync workers unless --worker-class) on a
 free loopback port, signs in once, and starts the load client in a second process (``client``: asyncio
 streams, N concurrent clients for a fixed time, connections kept alive where the server allows), once per
-scenario: the internal profile page, the public search API, and the inspector's ranked task list. Each
+scenario: the internal profile page, the public search API, and the inspector's ranked task list
+(``--client wrk``: the same load from wrk instead, bench/wrk_client.py, a C client that leaves the server
+more of the two cores). Each
 scenario reports requests/s, p50/p95/p99/max, errors, the load average before it and the CPU seconds of
 the client, gunicorn and PostgreSQL (``cpu_ms_per_request``: all three), and the machine's speed just
 before and after it (``speed_probe_ms``: CPU ms of a fixed workload; this VM's speed drifts).
@@ -405,19 +407,27 @@ async def _load(base: str, cookie: str, scenario: str, sample: dict, duration: f
 def client_main(args: argparse.Namespace) -> None:
     """The load generator (run as its own process): prints one JSON line of figures."""
     sample = json.loads(Path(args.sample).read_text())
-    result = asyncio.run(_load(args.base, args.cookie, args.scenario, sample, args.duration, args.clients,
-                               args.seed))
+    if args.engine == "wrk":
+        from bench import wrk_client
+
+        result = wrk_client.load(args.base, args.cookie, args.scenario, sample, args.duration, args.clients,
+                                 args.seed, _paths, USER_AGENT)
+    else:
+        result = asyncio.run(_load(args.base, args.cookie, args.scenario, sample, args.duration, args.clients,
+                                   args.seed))
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    result["client_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, when it made the load
+    result["client_cpu_s"] = round(usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime, 1)
     print(json.dumps(result))  # noqa: T201 - the parent process reads this line
 
 
 def load(base: str, cookie: str, scenario: str, sample_path: Path, duration: float, clients: int,
-         background: bool = False) -> subprocess.Popen | dict:
-    """Start the client process; wait for its figures unless ``background``."""
+         background: bool = False, engine: str = "asyncio") -> subprocess.Popen | dict:
+    """Start the client process (``engine``: the asyncio client, or wrk: bench/wrk_client.py); wait for its
+    figures unless ``background``."""
     proc = subprocess.Popen([sys.executable, __file__, "client", "--base", base, "--cookie", cookie,  # noqa: S603
                              "--scenario", scenario, "--sample", str(sample_path), "--duration", str(duration),
-                             "--clients", str(clients)], stdout=subprocess.PIPE, text=True)
+                             "--clients", str(clients), "--engine", engine], stdout=subprocess.PIPE, text=True)
     return proc if background else collect(proc)
 
 
@@ -444,7 +454,7 @@ def run(args: argparse.Namespace) -> dict:
     log = TMP / "regulator_load_gunicorn.log"
     figures_tasks = ensure_inspector_tasks(args.url) if "tasks" in args.scenarios else 0
     proc, base = serve(args.url, args.workers, args.threads, log, args.worker_class)
-    figures: dict = {"python": interpreter(),
+    figures: dict = {"python": interpreter(), "client": args.client,
                      "workers": args.workers, "threads": args.threads, "worker_class": args.worker_class,
                      "clients": args.clients,
                      "inspector_tasks": figures_tasks, "scenarios": []}
@@ -464,7 +474,7 @@ def run(args: argparse.Namespace) -> dict:
             load_before, speed_before = os.getloadavg()[0], speed_probe_ms()
             meter = CpuMeter(args.url, proc.pid)
             client = load(base, insp_cookie if scenario == "tasks" else cookie, scenario, sample_path,
-                          args.duration, args.clients, background=True)
+                          args.duration, args.clients, background=True, engine=args.client)
             while client.poll() is None:
                 time.sleep(0.5)
                 meter.sample()
@@ -477,8 +487,8 @@ def run(args: argparse.Namespace) -> dict:
             if ok:
                 result["cpu_ms_per_request"] = round(1000 * (result["gunicorn_cpu_s"] + result["postgres_cpu_s"]
                                                              + result["client_cpu_s"]) / ok, 1)
-            result.pop("per_second")
-            result.pop("started_epoch")
+            result.pop("per_second", None)
+            result.pop("started_epoch", None)
             figures["scenarios"].append(result)
             print(json.dumps(result), flush=True)  # noqa: T201
     finally:
@@ -616,6 +626,8 @@ def main() -> None:
         p.add_argument("--threads", type=int, default=PRODUCTION["threads"])
         p.add_argument("--worker-class", default=PRODUCTION["worker_class"], choices=["sync", "gthread"])
         p.add_argument("--scenarios", nargs="+", default=["profile", "search", "tasks"])
+        p.add_argument("--client", default="asyncio", choices=["asyncio", "wrk"],
+                       help="the load generator of run: the asyncio client, or wrk (C; bench/wrk_client.py)")
         p.add_argument("--fault-duration", type=float, default=40)
         p.add_argument("--fault-entities", type=int, default=20_000)
         p.add_argument("--worker-fault-here", action="store_true",
@@ -628,6 +640,7 @@ def main() -> None:
     p_client.add_argument("--duration", type=float, required=True)
     p_client.add_argument("--clients", type=int, default=16)
     p_client.add_argument("--seed", type=int, default=1)
+    p_client.add_argument("--engine", default="asyncio", choices=["asyncio", "wrk"])
     args = parser.parse_args()
     if args.command == "client":
         client_main(args)
