@@ -1,4 +1,5 @@
-"""RegulatorTemplate finds an imported template's module as Jinja's own Template does."""
+"""RegulatorTemplate finds an imported template's module as Jinja's own Template does; the Python template
+helpers render as the macros they replaced."""
 
 from __future__ import annotations
 
@@ -26,3 +27,17 @@ def _render(template_class: type[Template]) -> tuple[str, str, bool]:
 
 def test_imports_render_as_with_jinjas_template() -> None:
     assert _render(RegulatorTemplate) == _render(Template) == ("hi, A", "hi, B1", True)
+
+
+def test_class_badge_shows_the_class_titled_with_its_label_and_escapes(app) -> None:  # noqa: ANN001
+    from models import CreditClass
+    from regulator.i18n import label
+    from regulator.templating import class_badge
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert str(class_badge(CreditClass.A)) == f'<span class="badge credit-A" title="{label("A")}">A</span>'
+        assert str(class_badge("B")) == str(class_badge(CreditClass.B))
+        assert str(class_badge(None)) == '<span class="text-muted">—</span>'
+        assert str(class_badge("")) == '<span class="text-muted">—</span>'
+        assert "<script>" not in str(class_badge("<script>x</script>"))
+        assert "&lt;script&gt;" in str(class_badge("<script>x</script>"))
