@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Flask
 from jinja2 import Template
-from markupsafe import Markup
 from jinja2.environment import TemplateModule
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .i18n import label
 
