@@ -1,12 +1,12 @@
 """A list of values as one bound parameter: ``column = ANY(:name)`` on PostgreSQL, an expanding IN elsewhere.
 
 SQLAlchemy's expanding IN (``bindparam(name, expanding=True)``) renders the statement anew at every
-execution, one placeholder per value, and each length of list makes a statement text of its own, which
-psycopg then never prepares: PostgreSQL parses and plans it every time. The pages under load pass lists of
-20-40 ids to several statements per request. On PostgreSQL an array is one parameter, so the statement's
-text never changes and is prepared after a few executions. SQLAlchemy has no construct that is an array
-on one dialect and an expanding IN on another (SQLite has no arrays), hence this small one: statements
-built once at import time work on both.
+execution, one placeholder per value (and each length of list makes a statement text of its own, prepared
+by psycopg separately if at all). The pages under load pass lists of 20-40 ids to several statements per
+request: at a million entities the ranked list spent 9 % of its Python instructions on that rendering. On
+PostgreSQL an array is one parameter, so the statement is compiled once and its text never changes.
+SQLAlchemy has no construct that is an array on one dialect and an expanding IN on another (SQLite has no
+arrays), hence this small one: statements built once at import time work on both.
 """
 
 from __future__ import annotations
