@@ -8,13 +8,12 @@ everything. Internal notes and source rows only to the owning agency's staff and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Request
 from sqlalchemy import bindparam, exists, select
 
-from models import Agency, CreditRepair, MarketEntity, Objection, Role
+from models import CreditRepair, MarketEntity, Objection, Role
 
 from ..access import EntityAccess, can_see_personal_data, may_see_agency_internals
 from ..extensions import db
@@ -23,7 +22,7 @@ from ..services import objections as objection_service
 from ..services import repairs as repair_service
 from .credit_view import credit_context
 from .identity import load_identity
-from .timeline import TimelineFilter, load_page
+from .timeline import AGENCY_LINES, AgencyLine, TimelineFilter, load_page
 
 
 def visible_agencies(user: Any, access: EntityAccess) -> set[int] | None:
@@ -43,18 +42,7 @@ _HAS_OBJECTIONS = exists().where(Objection.entity_id == bindparam("entity_id")).
 _HAS_REPAIRS = exists().where(CreditRepair.entity_id == bindparam("entity_id")).label("has_repairs")
 _HAS_REQUESTS = select(_HAS_OBJECTIONS, _HAS_REPAIRS)
 #: the agencies, each row also saying whether the entity has objections and repair applications
-_AGENCIES_AND_REQUESTS = select(Agency.id, Agency.code, Agency.name, _HAS_OBJECTIONS, _HAS_REPAIRS
-                                ).order_by(Agency.code)
-
-
-@dataclass(frozen=True, slots=True)
-class AgencyLine:
-    """What the profile shows of an agency (plain rows: loading every agency as an ORM object on each
-    page view cost as much as a statement)."""
-
-    id: int
-    code: str
-    name: str
+_AGENCIES_AND_REQUESTS = AGENCY_LINES.add_columns(_HAS_OBJECTIONS, _HAS_REPAIRS)
 
 
 def agencies_and_requests(entity_id: int) -> tuple[list[AgencyLine], list[Objection], list[CreditRepair]]:

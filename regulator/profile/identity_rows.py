@@ -138,7 +138,7 @@ def _statement(personal: bool, agencies: bool):  # noqa: ANN202 - (statement, pa
     return union, ranges
 
 
-def identity_rows(session: Any, entity_id: int, personal: bool, agencies: set[int] | None) -> list[list[Any]]:
+def identity_rows(connection: Any, entity_id: int, personal: bool, agencies: set[int] | None) -> list[list[Any]]:
     """Names, addresses, phones (masked unless ``personal``), licences (only ``agencies``' unless None)
     and roles of the entity, each list in its order."""
     stmt, ranges = _statement(bool(personal), agencies is not None)
@@ -146,7 +146,7 @@ def identity_rows(session: Any, entity_id: int, personal: bool, agencies: set[in
     if agencies is not None:
         params["agencies"] = sorted(agencies)
     out: list[list[Any]] = [[] for _ in ranges]
-    for row in session.execute(stmt, params):
+    for row in connection.execute(stmt, params):
         cls, start, end = ranges[row[0]]
         out[row[0]].append(row[start] if cls is None else cls(*row[start:end]))
     return out

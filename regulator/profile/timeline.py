@@ -38,6 +38,20 @@ class TimelineFilter:
     agency: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class AgencyLine:
+    """What the timeline and the profile show of an agency (plain rows: loading every agency as an ORM
+    object on each page view cost as much as a statement)."""
+
+    id: int
+    code: str
+    name: str
+
+
+#: every agency as (id, code, name), in code order
+AGENCY_LINES = select(Agency.id, Agency.code, Agency.name).order_by(Agency.code)
+
+
 @dataclass
 class TimelineItem:
     """One record on the timeline with what the page shows next to it."""
@@ -45,8 +59,7 @@ class TimelineItem:
     kind: str
     record: Any
     day: date
-    #: an Agency, or a row with its id, code and name
-    agency: Any
+    agency: AgencyLine | None
     objection: Any = None
     repair: Any = None
     revisions: list[Any] = field(default_factory=list)
@@ -126,7 +139,7 @@ def counts_and_keys(flt: TimelineFilter, page: int, page_size: int) -> tuple[dic
 
 
 def load_page(flt: TimelineFilter, page: int = 1, page_size: int = PAGE_SIZE,
-              agencies: dict[int, Any] | None = None,
+              agencies: dict[int, AgencyLine] | None = None,
               open_requests: tuple[dict, dict] | None = None) -> TimelinePage:
     """One page of the timeline, newest first, fully loaded for display.
 
@@ -149,7 +162,7 @@ def load_page(flt: TimelineFilter, page: int = 1, page_size: int = PAGE_SIZE,
             loaded[(key, row.id)] = row
     revisions = revisions_of(by_kind)
     if agencies is None:
-        agencies = {a.id: a for a in db.session.scalars(select(Agency))}
+        agencies = {row[0]: AgencyLine(*row) for row in db.session.connection().execute(AGENCY_LINES)}
     objections, repairs = open_requests or (objection_service.open_for_entity(flt.entity_id),
                                             repair_service.open_for_entity(flt.entity_id))
     items = []
