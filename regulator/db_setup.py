@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from models.base import include_object
 
+from . import pg_prepared  # noqa: F401 - its do_connect listener makes every psycopg connection keep prepared statements
 from .extensions import db, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")

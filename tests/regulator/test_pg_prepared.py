@@ -1,0 +1,96 @@
+"""PostgreSQL connections keep their prepared statements across rollbacks, and rollbacks still roll back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from models import Agency
+from regulator import create_app
+from regulator.extensions import db
+from regulator.pg_prepared import KeepPreparedConnection
+from tests.conftest import _config, _truncate_all
+
+#: a statement no other part of the app sends, to find among the connection's prepared statements
+_PROBE = select(func.count(Agency.id).label("prepared_probe")).where(Agency.code == "nobody")
+
+
+@pytest.fixture
+def pg_app(pg_database: str) -> Iterator:
+    """The app on PostgreSQL with a pool of one connection, so every transaction runs on the same one."""
+    app = create_app(_config(pg_database, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0}))
+    with app.app_context():
+        _truncate_all(app)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _prepared_probes() -> int:
+    return db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements "
+                                  "WHERE name LIKE '\\_pg3\\_%' AND statement LIKE '%prepared\\_probe%'"))
+
+
+def _run_probe_in_transactions(times: int) -> None:
+    for _ in range(times):  # each in its own transaction, ended by the rollback of Session.remove as after a request
+        assert db.session.scalar(_PROBE) == 0
+        db.session.remove()
+
+
+def test_a_statement_run_in_many_transactions_is_prepared_once_and_stays(pg_app) -> None:  # noqa: ANN001
+    assert type(db.session.connection().connection.dbapi_connection) is KeepPreparedConnection
+    db.session.remove()
+    _run_probe_in_transactions(4)
+    assert _prepared_probes() == 0  # psycopg prepares a statement once it has run five times
+    db.session.remove()
+    _run_probe_in_transactions(3)
+    assert _prepared_probes() == 1
+    db.session.remove()
+    _run_probe_in_transactions(5)
+    assert _prepared_probes() == 1  # kept across the rollbacks, and not prepared again
+
+
+def test_psycopg_itself_drops_prepared_statements_at_each_rollback(pg_database: str) -> None:
+    """Why the subclass exists: were this ever to fail, psycopg keeps them itself and it can go."""
+    conninfo = make_url(pg_database).set(drivername="postgresql").render_as_string(hide_password=False)
+    for cls, expected in ((psycopg.Connection, 0), (KeepPreparedConnection, 1)):
+        with cls.connect(conninfo) as conn:
+            for _ in range(8):
+                conn.execute("SELECT count(*) AS prepared_probe FROM agency WHERE code = %s", ["nobody"]).fetchall()
+                conn.rollback()
+            count = conn.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE %s",
+                                 ["\\_pg3\\_%"]).fetchone()[0]
+            assert count == expected, cls
+
+
+def test_a_rollback_still_undoes_the_transaction_and_recovers_from_an_error(pg_app) -> None:  # noqa: ANN001
+    _run_probe_in_transactions(6)
+    db.session.add(Agency(code="rolled-back", name="Rolled back", domain="food"))
+    db.session.flush()
+    assert db.session.scalar(select(func.count(Agency.id))) == 1
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Agency.id))) == 0
+    with pytest.raises(Exception, match="no_such_table"):
+        db.session.execute(text("SELECT * FROM no_such_table"))
+    db.session.rollback()  # out of the failed transaction
+    assert db.session.scalar(_PROBE) == 0
+    assert _prepared_probes() == 1
+
+
+def test_a_connection_lost_in_a_transaction_is_replaced(pg_app, pg_database: str) -> None:  # noqa: ANN001
+    _run_probe_in_transactions(6)
+    pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+    conninfo = make_url(pg_database).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    with pytest.raises(OperationalError) as lost:  # as with psycopg's own rollback: the error, and the pool
+        db.session.remove()                          # drops the connection
+    assert lost.value.connection_invalidated
+    db.session.remove()
+    assert db.session.scalar(text("SELECT pg_backend_pid()")) != pid
+    assert db.session.scalar(_PROBE) == 0
