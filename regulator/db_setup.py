@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from models.base import include_object
 
 from . import pg_prepared  # noqa: F401 - its do_connect listener makes every psycopg connection keep prepared statements
 from .extensions import db, migrate
 
+log = logging.getLogger(__name__)
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 _SETTING = re.compile(r"\s*(?P<name>[a-z_][a-z0-9_.]*)\s*=\s*(?P<value>[\w.]+)\s*")
 
@@ -22,8 +25,23 @@ def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     _session_settings(app)
     db.init_app(app)
+    app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's own (teardowns run in reverse)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True,
                      include_object=include_object)
+
+
+def _end_session(_error: BaseException | None) -> None:
+    """Close the request's session, as Flask-SQLAlchemy does, except when the connection died since its
+    last statement (a database restart): the server has rolled the transaction back already, and the
+    response is made, so the failed ROLLBACK must not turn it into a 500. The pool drops the connection."""
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("database connection lost before the request's transaction was closed: %s",
+                    str(error.orig or error).splitlines()[0][:300])
+        db.session.remove()
 
 
 def _session_settings(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""PostgreSQL connections keep their prepared statements across rollbacks, and rollbacks still roll back."""
+"""PostgreSQL connections: prepared statements kept across rollbacks, rollbacks that still roll back, and
+connections lost mid-request dropped without an error."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from models import Agency
 from regulator import create_app
+from regulator.access import public
 from regulator.extensions import db
 from regulator.pg_prepared import KeepPreparedConnection
 from tests.conftest import _config, _truncate_all
@@ -94,3 +96,33 @@ def test_a_connection_lost_in_a_transaction_is_replaced(pg_app, pg_database: str
     db.session.remove()
     assert db.session.scalar(text("SELECT pg_backend_pid()")) != pid
     assert db.session.scalar(_PROBE) == 0
+
+
+def _terminate(database_url: str, pid: int) -> None:
+    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def test_a_connection_lost_after_the_requests_last_statement_is_no_server_error(pg_database: str) -> None:
+    """A database restart between a request's last statement and its end: the response stands (no 500 from
+    the ROLLBACK that can no longer be sent), and the next request gets a new connection."""
+    app = create_app(_config(pg_database, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0}))
+    pids: list[int] = []
+
+    @public
+    def last_statement_then_restart() -> str:
+        pids.append(db.session.scalar(text("SELECT pg_backend_pid()")))
+        _terminate(pg_database, pids[-1])
+        return "made"
+
+    app.add_url_rule("/test/last-statement-then-restart", view_func=last_statement_then_restart)
+    client = app.test_client()
+    try:
+        first = client.get("/test/last-statement-then-restart")
+        assert (first.status_code, first.get_data(as_text=True)) == (200, "made")
+        assert client.get("/test/last-statement-then-restart").status_code == 200
+        assert len(set(pids)) == 2  # the second request ran on a new connection
+    finally:
+        with app.app_context():
+            db.engine.dispose()
