@@ -16,6 +16,9 @@ class Config:
     #: PostgreSQL settings for every connection the app opens (``name=value`` pairs, comma-separated; not used
     #: on SQLite). deploy/gunicorn.conf.py sets ``max_parallel_workers_per_gather=0`` for the web workers.
     DB_SESSION_SETTINGS: str = os.environ.get("DB_SESSION_SETTINGS", "")
+    #: executions of a statement on a connection before psycopg prepares it on the server ("" for psycopg's
+    #: default, 5; "off" behind a PgBouncer in transaction mode that does not track prepared statements)
+    DB_PREPARE_THRESHOLD: str = os.environ.get("DB_PREPARE_THRESHOLD", "")
     #: keyed hash for ID numbers (salted with this secret so equal IDs still join)
     PII_HASH_KEY: str | None = os.environ.get("PII_HASH_KEY")
 

@@ -45,9 +45,11 @@ def _end_session(_error: BaseException | None) -> None:
 
 
 def _session_settings(app: Flask) -> None:
-    """``DB_SESSION_SETTINGS`` (``name=value,...``) passed to PostgreSQL as each connection's startup options.
+    """``DB_SESSION_SETTINGS`` (``name=value,...``) passed to PostgreSQL as each connection's startup options,
+    and ``DB_PREPARE_THRESHOLD`` to psycopg.
 
-    They cost no statement: the server applies them when the connection opens, and they last as long as it.
+    The settings cost no statement: the server applies them when the connection opens, and they last as long
+    as it.
     """
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
     settings = []
@@ -56,12 +58,27 @@ def _session_settings(app: Flask) -> None:
         if not match:
             raise RuntimeError(f"DB_SESSION_SETTINGS: {pair!r} is not name=value")
         settings.append(f"-c {match['name']}={match['value']}")
-    if not settings or not url.startswith("postgresql"):
+    prepare = _prepare_threshold(app.config.get("DB_PREPARE_THRESHOLD"))
+    if not url.startswith("postgresql") or not (settings or prepare):
         return
     options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
-    connect_args = {**options.get("connect_args", {})}
-    connect_args["options"] = " ".join(filter(None, [connect_args.get("options"), *settings]))
+    connect_args = {**options.get("connect_args", {}), **prepare}
+    if settings:
+        connect_args["options"] = " ".join(filter(None, [connect_args.get("options"), *settings]))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
+
+
+def _prepare_threshold(value: object) -> dict[str, int | None]:
+    """psycopg's connection argument for ``DB_PREPARE_THRESHOLD``: none for psycopg's default (empty),
+    ``prepare_threshold=None`` for "off" (nothing prepared: PgBouncer in transaction mode), or the count."""
+    text = str(value if value is not None else "").strip().lower()
+    if text in ("", "default"):
+        return {}
+    if text in ("off", "none"):
+        return {"prepare_threshold": None}
+    if text.isdigit():
+        return {"prepare_threshold": int(text)}
+    raise RuntimeError(f"DB_PREPARE_THRESHOLD: {value!r} is not a number of executions, 'off' or empty")
 
 
 @event.listens_for(Engine, "connect")
