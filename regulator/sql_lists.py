@@ -1,10 +1,11 @@
 """A list of values as one bound parameter: ``column = ANY(:name)`` on PostgreSQL, an expanding IN elsewhere.
 
 SQLAlchemy's expanding IN (``bindparam(name, expanding=True)``) renders the statement anew at every
-execution, one placeholder per value (and each length of list makes a statement text of its own, prepared
-by psycopg separately if at all). The pages under load pass lists of 20-40 ids to several statements per
+execution, one placeholder per value, and each length of list makes a statement text of its own, for
+psycopg to prepare separately. The pages under load pass lists of 20-40 ids to several statements per
 request: at a million entities the ranked list spent 9 % of its Python instructions on that rendering. On
-PostgreSQL an array is one parameter, so the statement is compiled once and its text never changes.
+PostgreSQL an array is one parameter: the statement is compiled once, its text never changes, and psycopg
+prepares it once per connection (regulator/pg_prepared.py).
 SQLAlchemy has no construct that is an array on one dialect and an expanding IN on another (SQLite has no
 arrays), hence this small one: statements built once at import time work on both.
 """

@@ -33,6 +33,17 @@ def pg_app(pg_database: str) -> Iterator:
         db.engine.dispose()
 
 
+def _conninfo(database_url: str) -> str:
+    """The libpq form of the test database's SQLAlchemy URL."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _terminate(database_url: str, pid: int) -> None:
+    """End a backend from another connection, as a database restart would."""
+    with psycopg.connect(_conninfo(database_url), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 def _prepared_probes() -> int:
     return db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements "
                                   "WHERE name LIKE '\\_pg3\\_%' AND statement LIKE '%prepared\\_probe%'"))
@@ -59,9 +70,8 @@ def test_a_statement_run_in_many_transactions_is_prepared_once_and_stays(pg_app)
 
 def test_psycopg_itself_drops_prepared_statements_at_each_rollback(pg_database: str) -> None:
     """Why the subclass exists: were this ever to fail, psycopg keeps them itself and it can go."""
-    conninfo = make_url(pg_database).set(drivername="postgresql").render_as_string(hide_password=False)
     for cls, expected in ((psycopg.Connection, 0), (KeepPreparedConnection, 1)):
-        with cls.connect(conninfo) as conn:
+        with cls.connect(_conninfo(pg_database)) as conn:
             for _ in range(8):
                 conn.execute("SELECT count(*) AS prepared_probe FROM agency WHERE code = %s", ["nobody"]).fetchall()
                 conn.rollback()
@@ -87,21 +97,13 @@ def test_a_rollback_still_undoes_the_transaction_and_recovers_from_an_error(pg_a
 def test_a_connection_lost_in_a_transaction_is_replaced(pg_app, pg_database: str) -> None:  # noqa: ANN001
     _run_probe_in_transactions(6)
     pid = db.session.scalar(text("SELECT pg_backend_pid()"))
-    conninfo = make_url(pg_database).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    _terminate(pg_database, pid)
     with pytest.raises(OperationalError) as lost:  # as with psycopg's own rollback: the error, and the pool
         db.session.remove()                          # drops the connection
     assert lost.value.connection_invalidated
     db.session.remove()
     assert db.session.scalar(text("SELECT pg_backend_pid()")) != pid
     assert db.session.scalar(_PROBE) == 0
-
-
-def _terminate(database_url: str, pid: int) -> None:
-    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 def test_a_connection_lost_after_the_requests_last_statement_is_no_server_error(pg_database: str) -> None:
