@@ -114,20 +114,30 @@ class Writer:
     def __init__(self, agency_id: int, index: EntityIndex) -> None:
         self.agency_id = agency_id
         self.index = index
-        # every phone and identified person already known: lookups are dict hits, never a query per row
-        self.phones: dict[str, int] = dict(db.session.execute(select(Phone.number, Phone.id)).all())
-        self.people: dict[str, int | Ref] = dict(db.session.execute(
-            select(Person.id_hash, Person.id).where(Person.id_hash.is_not(None))).all())
+        #: False for a small import (an index of codes only): the caches below then hold what its rows looked
+        #: up (``prefetch_addresses``, ``prefetch_entities``, a query on a miss) instead of every row
+        self.whole = index.whole
         self.pii_key = current_app.config.get("PII_HASH_KEY") or current_app.config.get("SECRET_KEY") or ""
         self.parents: list[tuple[int, str]] = []
         self.entities: dict[int, _Known] = {}
         #: every entity this writer's imports linked rows to (their part of the index is read again)
         self.touched: set[int] = set()
+        self.pending = _Pending()
+        if not self.whole:
+            self.phones: dict[str, int] = {}
+            self.people: dict[str, int | Ref] = {}
+            self.names: set[tuple[int, str]] = set()
+            self.addresses: set[tuple[int, int]] = set()
+            self.entity_phones: set[tuple[int, int]] = set()
+            return
+        # every phone and identified person already known: lookups are dict hits, never a query per row
+        self.phones = dict(db.session.execute(select(Phone.number, Phone.id)).all())
+        self.people = dict(db.session.execute(
+            select(Person.id_hash, Person.id).where(Person.id_hash.is_not(None))).all())
         # what entities already carry, so that enriching one is a set lookup rather than three queries
         self.names = set(db.session.execute(select(EntityName.entity_id, EntityName.name_norm)).all())
         self.addresses = set(db.session.execute(select(EntityAddress.entity_id, EntityAddress.address_id)).all())
         self.entity_phones = set(db.session.execute(select(EntityPhone.entity_id, EntityPhone.phone_id)).all())
-        self.pending = _Pending()
 
     # --- the chunk's rows -----------------------------------------------------------------------------------
     def add(self, model: type, row: dict[str, Any]) -> dict[str, Any]:
@@ -169,6 +179,8 @@ class Writer:
         """Create the chunk's new addresses and phones in one statement each (instead of one per row)."""
         new: dict[str, dict[str, Any]] = {}
         phones: dict[str, dict[str, Any]] = {}
+        if not self.whole:
+            self._look_up(canonicals)
         for c in canonicals:
             text = c.get("address")
             for key in ("phone",):
@@ -189,11 +201,31 @@ class Writer:
             self.index.address_ids.update(zip(new, insert_rows(Address.__table__, list(new.values()), ids=True),
                                               strict=True))
 
+    def _look_up(self, canonicals: list[dict[str, Any]]) -> None:
+        """The chunk's addresses and phones that the database holds, into the caches (small imports)."""
+        norms = {normalise_address(c["address"])[:500] for c in canonicals if c.get("address")} - {""}
+        numbers = {n for n in (normalise_phone(c.get("phone") or "") for c in canonicals) if len(n) >= 5}
+        norms -= self.index.address_ids.keys()
+        numbers -= self.phones.keys()
+        for model, key, wanted, cache in ((Address, Address.text_norm, norms, self.index.address_ids),
+                                          (Phone, Phone.number, numbers, self.phones)):
+            keys = sorted(wanted)
+            for start in range(0, len(keys), 500):
+                cache.update(db.session.execute(select(key, model.id).where(key.in_(keys[start:start + 500]))).all())
+
     def prefetch_entities(self, entity_ids: set[int]) -> None:
         """What ``enrich`` compares against, for the chunk's linked entities, in one query per 500."""
         self.entities = {}
         ids = sorted(entity_ids)
         table = MarketEntity.__table__
+        if not self.whole:  # their names, addresses and phones as well
+            for start in range(0, len(ids), 500):
+                part = ids[start:start + 500]
+                for cache, model, column in ((self.names, EntityName, EntityName.name_norm),
+                                             (self.addresses, EntityAddress, EntityAddress.address_id),
+                                             (self.entity_phones, EntityPhone, EntityPhone.phone_id)):
+                    cache.update(db.session.execute(select(model.entity_id, column)
+                                                    .where(model.entity_id.in_(part))).all())
         for start in range(0, len(ids), 500):
             for row in db.session.execute(select(table.c.id, table.c.uscc, table.c.name_norm, table.c.address_id,
                                                  table.c.district, table.c.name)
@@ -210,6 +242,9 @@ class Writer:
         if not norm:
             return None
         found = self.index.address_ids.get(norm)
+        if found is None and not self.whole:
+            found = db.session.scalar(select(Address.id).where(Address.text_norm == norm))
+            self.index.address_ids[norm] = found
         if found is None:
             table = Address.__table__
             found = self.index.address_ids[norm] = db.session.execute(insert(table).values(
@@ -223,6 +258,8 @@ class Writer:
         if len(number) < 5:
             return None
         found = self.phones.get(number)
+        if found is None and not self.whole:
+            found = self.phones[number] = db.session.scalar(select(Phone.id).where(Phone.number == number))
         if found is None:
             table = Phone.__table__
             found = self.phones[number] = db.session.execute(insert(table).values(
@@ -232,6 +269,10 @@ class Writer:
     def person_id(self, name: str, id_number: str | None, phone: str | None = None) -> int | Ref:
         """The Person with this ID number (keyed hash), or a new person when no usable number is given."""
         id_hash = hash_id_number(id_number, self.pii_key) if id_number and "*" not in id_number else None
+        if id_hash and id_hash not in self.people and not self.whole:
+            known = db.session.scalar(select(Person.id).where(Person.id_hash == id_hash).order_by(Person.id).limit(1))
+            if known is not None:
+                self.people[id_hash] = known
         if id_hash and id_hash in self.people:
             return self.people[id_hash]
         ref = Ref()

@@ -60,6 +60,9 @@ from .resolve import EntityIndex, Resolution, probabilistic, tax_number_org
 
 log = logging.getLogger(__name__)
 CHUNK_SIZE = 10_000
+#: an import of at most this many rows reads the entity index and the writer's caches only as far as its rows
+#: need (``EntityIndex.codes_only``); a larger one reads them whole at the start, which is cheaper per row
+SMALL_IMPORT_ROWS = 10_000
 #: record types whose rows need no entity
 ENTITYLESS = {RecordType.CONTEXT}
 
@@ -223,7 +226,8 @@ def _ingest_chunks(batch: ImportBatch, agency: Agency, fmap: FileMapping, rows: 
                    options: IngestOptions) -> ImportBatch:
     started = time.perf_counter()
     writer = _take_writer(agency.id) if options.reuse_index else None
-    writer = writer or Writer(agency.id, EntityIndex.load())
+    small = not options.reuse_index and len(rows) - int(batch.report.get("checkpoint", 0)) <= SMALL_IMPORT_ROWS
+    writer = writer or Writer(agency.id, EntityIndex.codes_only() if small else EntityIndex.load())
     index = writer.index
     position = int(batch.report.get("checkpoint", 0))
     chunks = 0
@@ -521,6 +525,8 @@ def _link(items: list[Prepared], fmap: FileMapping, writer: Writer, index: Entit
             continue
         pending.append(item)
     named = [i for i in pending if i.canonical.get("name") and i.resolution.method is None]
+    if named or any(not i.canonical.get("name") for i in pending):
+        index.read_whole()  # Splink matches against every identity row; address-only rows look up addresses
     decisions = probabilistic([(n, i.canonical, i.uscc_raw) for n, i in enumerate(named)], index,
                               options.linkage_settings)
     for n, item in enumerate(named):

@@ -90,6 +90,37 @@ class EntityIndex:
     #: each entity's district, and the ``by_address`` / ``by_site`` keys that point at it
     districts: dict[int, str | None] = field(default_factory=dict)
     keys: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
+    #: False while only the codes are read (``codes_only``); the rest is read when first needed (``read_whole``)
+    whole: bool = True
+
+    @classmethod
+    def codes_only(cls) -> EntityIndex:
+        """Every live entity's code; identity rows, addresses and districts are read only if the import needs
+        them (``read_whole``: rows matched by Splink, address-only rows).
+
+        A small import whose rows link by code or by a key (an agency system pushing inspection results)
+        then never reads the whole index, which took about a minute and 5 GB at a million entities. The
+        identity rows it would have added meanwhile (new entities, name and address variants) are in the
+        database by the time a later chunk reads the whole index, as the writer flushes every chunk.
+        """
+        index = cls(whole=False)
+        for eid, uscc in db.session.connection().execute(
+                select(MarketEntity.id, MarketEntity.uscc).where(MarketEntity.merged_into_id.is_(None),
+                                                                 MarketEntity.uscc.is_not(None))
+                .order_by(MarketEntity.id)):
+            index.add_uscc(uscc, eid)
+        return index
+
+    def read_whole(self) -> None:
+        """Read what ``codes_only`` left out (the codes added since are kept; the database holds them too)."""
+        if self.whole:
+            return
+        conn = db.session.connection()
+        identity, _codes = self._read(conn, None)
+        self.rows.extend(identity)
+        self.address_ids = {**dict(conn.execute(select(Address.text_norm, Address.id)).all()), **self.address_ids}
+        self.whole = True
+        log.debug("entity index read whole: %d identity rows", len(self.rows))
 
     @classmethod
     def load(cls) -> EntityIndex:
@@ -110,7 +141,7 @@ class EntityIndex:
 
     def refresh(self, entity_ids: set[int]) -> EntityIndex:
         """The index after an import that touched ``entity_ids`` (this one, updated; or a fresh load)."""
-        if len(entity_ids) > max(len(self.districts) * 3 // 4, 2_000):
+        if not self.whole or len(entity_ids) > max(len(self.districts) * 3 // 4, 2_000):
             # nearly all entities changed: one full read (whose rows' features are then taken from the
             # cache again) is cheaper than many partial ones; below that, keeping the prepared rows wins
             return EntityIndex.load()
@@ -205,7 +236,10 @@ class EntityIndex:
     def add_identity(self, entity_id: int, name: str | None, address: str | None, district: str | None,
                      legal_rep: str | None = None, phone: str | None = None, latitude: float | None = None,
                      longitude: float | None = None) -> None:
-        """A new identity row for matching later chunks (a new entity, or a new variant of one)."""
+        """A new identity row for matching later chunks (a new entity, or a new variant of one); nothing while
+        the index is not read whole (``read_whole`` will read it from the database)."""
+        if not self.whole:
+            return
         self.rows.add({"entity_id": entity_id, "name": name, "address": address, "district": district,
                        "legal_rep": legal_rep, "phone": phone, "latitude": latitude, "longitude": longitude})
         if address:
