@@ -138,8 +138,9 @@ def _outcome(batch_ids: list[int]) -> dict:
 
 
 def test_small_imports_link_and_write_as_whole_reads_do(tmp_path, sqlite_template, demo_world, monkeypatch):
-    """The rest of the demo world, file by file as uploads: the same links, entities, names, addresses, phones
-    and persons whether each import reads the index whole (as before) or only as its rows need."""
+    """The rest of the demo world, file by file as uploads in several chunks: the same links, entities, names,
+    addresses, phones and persons whether each import reads the index whole (as before) or only as its rows
+    need."""
     base = tmp_path / "prefix.db"
     shutil.copyfile(sqlite_template, base)
     with create_app(_config(f"sqlite:///{base}")).app_context():
@@ -153,7 +154,9 @@ def test_small_imports_link_and_write_as_whole_reads_do(tmp_path, sqlite_templat
         path = tmp_path / f"{mode}.db"
         shutil.copyfile(base, path)
         with create_app(_config(f"sqlite:///{path}")).app_context():
-            batches = [pipeline.ingest_file(demo_world / e["path"], e["agency"], IngestOptions(notify=False)).id
+            # chunks of 25 rows: later chunks read the whole index after earlier ones wrote theirs
+            batches = [pipeline.ingest_file(demo_world / e["path"], e["agency"],
+                                            IngestOptions(notify=False, chunk_size=25)).id
                        for e in _files(demo_world)[PREFIX:]]
             outcomes[mode] = _outcome(batches)
             db.session.remove()
