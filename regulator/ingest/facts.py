@@ -241,10 +241,7 @@ class Writer:
         norm = normalise_address(text)[:500]
         if not norm:
             return None
-        found = self.index.address_ids.get(norm)
-        if found is None and not self.whole:
-            found = db.session.scalar(select(Address.id).where(Address.text_norm == norm))
-            self.index.address_ids[norm] = found
+        found = self.index.address_ids.get(norm)  # a small import's too: prefetch_addresses looked the chunk's up
         if found is None:
             table = Address.__table__
             found = self.index.address_ids[norm] = db.session.execute(insert(table).values(
@@ -258,8 +255,6 @@ class Writer:
         if len(number) < 5:
             return None
         found = self.phones.get(number)
-        if found is None and not self.whole:
-            found = self.phones[number] = db.session.scalar(select(Phone.id).where(Phone.number == number))
         if found is None:
             table = Phone.__table__
             found = self.phones[number] = db.session.execute(insert(table).values(
@@ -269,8 +264,8 @@ class Writer:
     def person_id(self, name: str, id_number: str | None, phone: str | None = None) -> int | Ref:
         """The Person with this ID number (keyed hash), or a new person when no usable number is given."""
         id_hash = hash_id_number(id_number, self.pii_key) if id_number and "*" not in id_number else None
-        if id_hash and id_hash not in self.people and not self.whole:
-            known = db.session.scalar(select(Person.id).where(Person.id_hash == id_hash).order_by(Person.id).limit(1))
+        if id_hash and id_hash not in self.people and not self.whole:  # a small import looks each one up
+            known = db.session.scalar(select(Person.id).where(Person.id_hash == id_hash))
             if known is not None:
                 self.people[id_hash] = known
         if id_hash and id_hash in self.people:

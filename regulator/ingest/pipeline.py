@@ -226,10 +226,10 @@ def _ingest_chunks(batch: ImportBatch, agency: Agency, fmap: FileMapping, rows: 
                    options: IngestOptions) -> ImportBatch:
     started = time.perf_counter()
     writer = _take_writer(agency.id) if options.reuse_index else None
-    small = not options.reuse_index and len(rows) - int(batch.report.get("checkpoint", 0)) <= SMALL_IMPORT_ROWS
+    position = int(batch.report.get("checkpoint", 0))
+    small = not options.reuse_index and len(rows) - position <= SMALL_IMPORT_ROWS
     writer = writer or Writer(agency.id, EntityIndex.codes_only() if small else EntityIndex.load())
     index = writer.index
-    position = int(batch.report.get("checkpoint", 0))
     chunks = 0
     if options.progress and position:
         options.progress(position)

@@ -47,26 +47,6 @@ def test_gunicorn_workers_plan_without_parallel_workers_unless_told(monkeypatch)
     assert "DB_SESSION_SETTINGS=work_mem=16MB" in conf["raw_env"]
 
 
-def _prepared_after(runs: int) -> int:
-    """How many statements the pooled connection has prepared after ``runs`` transactions of one statement."""
-    for _ in range(runs):
-        db.session.execute(text("SELECT 1 AS threshold_probe")).all()
-        db.session.remove()
-    return db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE "
-                                  "'%threshold\\_probe%' AND name <> ''"))
-
-
-@pytest.mark.parametrize(("threshold", "runs", "prepared"), [("", 5, 0), ("", 6, 1), ("2", 3, 1), ("off", 10, 0)])
-def test_prepare_threshold_sets_when_psycopg_prepares_statements(pg_database, threshold, runs, prepared) -> None:  # noqa: ANN001
-    """Empty: psycopg's default (prepared at the sixth run); a count; "off" for PgBouncer in transaction mode."""
-    app = create_app(_config(pg_database, DB_PREPARE_THRESHOLD=threshold,
-                             SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0}))
-    with app.app_context():
-        assert _prepared_after(runs) == prepared
-        db.session.remove()
-        db.engine.dispose()
-
-
 def test_a_malformed_prepare_threshold_stops_the_app_from_starting(database_url) -> None:  # noqa: ANN001
     for bad in ("five", "-1", "5;"):
         with pytest.raises(RuntimeError, match="DB_PREPARE_THRESHOLD"):

@@ -22,10 +22,14 @@ from tests.conftest import _config, _truncate_all
 _PROBE = select(func.count(Agency.id).label("prepared_probe")).where(Agency.code == "nobody")
 
 
+#: a pool of one connection, so every transaction runs on the same one
+ONE_CONNECTION = {"pool_size": 1, "max_overflow": 0}
+
+
 @pytest.fixture
 def pg_app(pg_database: str) -> Iterator:
-    """The app on PostgreSQL with a pool of one connection, so every transaction runs on the same one."""
-    app = create_app(_config(pg_database, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0}))
+    """The app on PostgreSQL with a pool of one connection."""
+    app = create_app(_config(pg_database, SQLALCHEMY_ENGINE_OPTIONS=ONE_CONNECTION))
     with app.app_context():
         _truncate_all(app)
         yield app
@@ -66,6 +70,19 @@ def test_a_statement_run_in_many_transactions_is_prepared_once_and_stays(pg_app)
     db.session.remove()
     _run_probe_in_transactions(5)
     assert _prepared_probes() == 1  # kept across the rollbacks, and not prepared again
+
+
+@pytest.mark.parametrize(("threshold", "runs", "prepared"), [("", 5, 0), ("", 6, 1), ("2", 3, 1), ("off", 10, 0)])
+def test_prepare_threshold_sets_when_psycopg_prepares_statements(pg_database, threshold, runs, prepared) -> None:  # noqa: ANN001
+    """DB_PREPARE_THRESHOLD: empty for psycopg's default (prepared at the sixth run), a count, or "off" for a
+    PgBouncer in transaction mode."""
+    app = create_app(_config(pg_database, DB_PREPARE_THRESHOLD=threshold, SQLALCHEMY_ENGINE_OPTIONS=ONE_CONNECTION))
+    with app.app_context():
+        _truncate_all(app)
+        _run_probe_in_transactions(runs)
+        assert _prepared_probes() == prepared
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_psycopg_itself_drops_prepared_statements_at_each_rollback(pg_database: str) -> None:
@@ -109,7 +126,7 @@ def test_a_connection_lost_in_a_transaction_is_replaced(pg_app, pg_database: str
 def test_a_connection_lost_after_the_requests_last_statement_is_no_server_error(pg_database: str) -> None:
     """A database restart between a request's last statement and its end: the response stands (no 500 from
     the ROLLBACK that can no longer be sent), and the next request gets a new connection."""
-    app = create_app(_config(pg_database, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0}))
+    app = create_app(_config(pg_database, SQLALCHEMY_ENGINE_OPTIONS=ONE_CONNECTION))
     pids: list[int] = []
 
     @public
