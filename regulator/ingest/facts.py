@@ -97,6 +97,8 @@ ORDER = (Person, SourceRecord, EntityName, EntityAddress, EntityPhone, EntityRol
          Inspection, Violation, EnforcementAction, ListEntry, Complaint, Investment, ContextValue)
 #: tables whose ids later rows of the chunk need (their rows carry a ``Ref`` under this key)
 REF = "__ref"
+#: tables whose rows enter an entity's identity rows (``EntityIndex._read``; of roles, the legal representative)
+_IDENTITY = frozenset({EntityName, EntityAddress, EntityPhone, EntityRole})
 
 
 @dataclass
@@ -120,8 +122,9 @@ class Writer:
         self.pii_key = current_app.config.get("PII_HASH_KEY") or current_app.config.get("SECRET_KEY") or ""
         self.parents: list[tuple[int, str]] = []
         self.entities: dict[int, _Known] = {}
-        #: every entity this writer's imports linked rows to (their part of the index is read again)
-        self.touched: set[int] = set()
+        #: entities whose identity (what ``EntityIndex`` reads of them) this writer changed since the index was
+        #: last refreshed: their part of the index is read again before the next import (``EntityIndex.refresh``)
+        self.changed: set[int] = set()
         self.pending = _Pending()
         if not self.whole:
             self.phones: dict[str, int] = {}
@@ -143,6 +146,8 @@ class Writer:
     def add(self, model: type, row: dict[str, Any]) -> dict[str, Any]:
         """Queue ``row`` for ``model``'s table (inserted by ``flush``); returns the row, still mutable."""
         self.pending.rows.setdefault(model, []).append(row)
+        if model in _IDENTITY and (model is not EntityRole or row["role"] == PersonRole.LEGAL_REPRESENTATIVE):
+            self.changed.add(row["entity_id"])
         return row
 
     def source(self, row: dict[str, Any], record_type: RecordType, source_key: str | None) -> Source:
@@ -174,6 +179,7 @@ class Writer:
 
     def _update_entity(self, entity_id: int, values: dict[str, Any]) -> None:
         self.pending.entity_updates.setdefault(entity_id, {}).update(values)
+        self.changed.add(entity_id)
 
     def prefetch_addresses(self, canonicals: list[dict[str, Any]]) -> None:
         """Create the chunk's new addresses and phones in one statement each (instead of one per row)."""

@@ -272,7 +272,8 @@ def _stamp() -> tuple[Any, ...]:
 def _take_writer(agency_id: int) -> Writer | None:
     """The writer the last import of this process kept, if it is of this database and still current.
 
-    Its index is brought up to date by reading again the entities that import touched (``refresh``).
+    Its index is brought up to date by reading again the entities whose identity that import changed
+    (``refresh``): rows linked to an entity without teaching anything new about it leave its part as it was.
     """
     with _kept_lock:
         kept = dict(_kept)
@@ -281,8 +282,8 @@ def _take_writer(agency_id: int) -> Writer | None:
         return None
     writer = kept["writer"]
     writer.agency_id = agency_id
-    writer.index = writer.index.refresh(writer.touched)
-    writer.touched = set()
+    writer.index = writer.index.refresh(writer.changed)
+    writer.changed = set()
     return writer
 
 
@@ -408,7 +409,6 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, chunk:
     accepted = [i for i in fresh if not i.errors]
     writer.prefetch_addresses([i.canonical for i in accepted])
     touched = _link(accepted, fmap, writer, index, options)
-    writer.touched |= touched
     reviews = 0
     now = utcnow()
     for item in accepted:

@@ -76,7 +76,8 @@ class EntityIndex:
     """What is known about entities, loaded once per import and kept current as entities are created.
 
     A run of imports with no other writer may keep the index for the next file: ``refresh`` then reads
-    again only the entities the last import touched, and leaves the index as ``load`` would read it.
+    again only the entities whose identity the last import changed, and leaves the index as ``load`` would
+    read it.
     """
 
     by_uscc: dict[str, int] = field(default_factory=dict)
@@ -140,7 +141,8 @@ class EntityIndex:
         return index
 
     def refresh(self, entity_ids: set[int]) -> EntityIndex:
-        """The index after an import that touched ``entity_ids`` (this one, updated; or a fresh load)."""
+        """The index after an import that changed the identity of ``entity_ids`` (this one, updated; or a fresh
+        load)."""
         if not self.whole or len(entity_ids) > max(len(self.districts) * 3 // 4, 2_000):
             # nearly all entities changed: one full read (whose rows' features are then taken from the
             # cache again) is cheaper than many partial ones; below that, keeping the prepared rows wins
