@@ -170,7 +170,9 @@ class Writer:
             else:
                 insert_rows(model.__table__, rows)
         if pending.entity_updates:
-            db.session.execute(update(MarketEntity), [{"id": k, **v} for k, v in pending.entity_updates.items()])
+            # rows with the same columns next to each other: the ORM sends one executemany per run of them
+            updates = sorted(pending.entity_updates.items(), key=lambda kv: tuple(sorted(kv[1])))
+            db.session.execute(update(MarketEntity), [{"id": k, **v} for k, v in updates])
         if pending.serious_inspections:
             ids = sorted(pending.serious_inspections)
             for start in range(0, len(ids), 500):

@@ -177,6 +177,9 @@ class EntityRows:
         """
         ids = self.entity_ids()
         keep = ~np.isin(ids, np.fromiter(entity_ids, dtype="int64", count=len(entity_ids)))
+        if keep.all():  # no row to drop (only new entities, or none): nothing prepared needs filtering
+            self.extend(rows)
+            return
         prepared: dict[str, tuple[int, list[pa.Table], pa.Table | None]] = {}
         stats: dict[str, KeyStats] = {}
         for name, (done, _, whole) in self._prepared.items():
