@@ -177,7 +177,7 @@ class EntityRows:
         """
         ids = self.entity_ids()
         keep = ~np.isin(ids, np.fromiter(entity_ids, dtype="int64", count=len(entity_ids)))
-        if keep.all():  # no row to drop (only new entities, or none): nothing prepared needs filtering
+        if keep.all():  # none of these entities has a row yet (or there are none): nothing prepared to filter
             self.extend(rows)
             return
         prepared: dict[str, tuple[int, list[pa.Table], pa.Table | None]] = {}
