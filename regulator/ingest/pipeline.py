@@ -313,12 +313,26 @@ def _finish(batch: ImportBatch, writer: Writer, seconds: float) -> None:
     batch.status = BatchStatus.COMPLETED
     batch.finished_at = utcnow()
     db.session.commit()
-    if db.engine.dialect.name == "sqlite" and batch.rows_read >= 50_000:
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    if batch.rows_read >= ANALYZE_ROWS:
+        _analyze()
     log.info("batch %d %s: read %d, accepted %d, rejected %d, duplicate %d, new %d, updated %d", batch.id,
              batch.filename, batch.rows_read, batch.rows_accepted, batch.rows_rejected, batch.rows_duplicate,
              batch.entities_new, batch.entities_updated)
+
+
+#: an import of at least this many rows refreshes the planner's statistics when it ends
+ANALYZE_ROWS = 50_000
+
+
+def _analyze() -> None:
+    """The planner's statistics of every table, after an import large enough to have made them stale.
+
+    Without them PostgreSQL estimated an agency's share of ``source_record`` at its default 0.5 % and checked
+    each chunk's content hashes by scanning all of the agency's rows (0.4-0.6 s per 10,000-row chunk at a
+    million rows) instead of probing the unique index (36 ms). Autovacuum, where it runs, lags a bulk import.
+    """
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 def prepare_rows(fmap: FileMapping, rows: list[dict[str, Any]]) -> list[Prepared]:
