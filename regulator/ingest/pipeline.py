@@ -63,6 +63,8 @@ CHUNK_SIZE = 10_000
 #: an import of at most this many rows reads the entity index and the writer's caches only as far as its rows
 #: need (``EntityIndex.codes_only``); a larger one reads them whole at the start, which is cheaper per row
 SMALL_IMPORT_ROWS = 10_000
+#: an import of at least this many rows refreshes the planner's statistics when it ends (``_analyze``)
+ANALYZE_ROWS = 50_000
 #: record types whose rows need no entity
 ENTITYLESS = {RecordType.CONTEXT}
 
@@ -318,10 +320,6 @@ def _finish(batch: ImportBatch, writer: Writer, seconds: float) -> None:
     log.info("batch %d %s: read %d, accepted %d, rejected %d, duplicate %d, new %d, updated %d", batch.id,
              batch.filename, batch.rows_read, batch.rows_accepted, batch.rows_rejected, batch.rows_duplicate,
              batch.entities_new, batch.entities_updated)
-
-
-#: an import of at least this many rows refreshes the planner's statistics when it ends
-ANALYZE_ROWS = 50_000
 
 
 def _analyze() -> None:
