@@ -184,42 +184,39 @@ class Writer:
         self.changed.add(entity_id)
 
     def prefetch_addresses(self, canonicals: list[dict[str, Any]]) -> None:
-        """Create the chunk's new addresses and phones in one statement each (instead of one per row)."""
-        new: dict[str, dict[str, Any]] = {}
-        phones: dict[str, dict[str, Any]] = {}
-        if not self.whole:
-            self._look_up(canonicals)
+        """The chunk's addresses and phones: a small import looks up the ones the database holds, and the new
+        ones are created in one statement each (instead of one per row)."""
+        addresses: dict[str, dict[str, Any]] = {}
+        numbers: dict[str, None] = {}
         for c in canonicals:
+            number = normalise_phone(c.get("phone") or "")
+            if len(number) >= 5:
+                numbers[number] = None
             text = c.get("address")
-            for key in ("phone",):
-                number = normalise_phone(c.get(key) or "")
-                if len(number) >= 5 and number not in self.phones and number not in phones:
-                    phones[number] = {"number": number, "masked": mask_phone(number)}
-            if not text:
-                continue
-            norm = normalise_address(text)[:500]
-            if norm and norm not in self.index.address_ids and norm not in new:
-                new[norm] = {"text": str(text)[:500], "text_norm": norm, "district": c.get("district"),
-                             "latitude": c.get("latitude"), "longitude": c.get("longitude"),
-                             "created_at": utcnow()}
+            norm = normalise_address(text)[:500] if text else ""
+            if norm and norm not in addresses:
+                addresses[norm] = {"text": str(text)[:500], "text_norm": norm, "district": c.get("district"),
+                                   "latitude": c.get("latitude"), "longitude": c.get("longitude")}
+        if not self.whole:
+            self._look_up(Address, Address.text_norm, addresses.keys() - self.index.address_ids.keys(),
+                          self.index.address_ids)
+            self._look_up(Phone, Phone.number, numbers.keys() - self.phones.keys(), self.phones)
+        phones = [{"number": n, "masked": mask_phone(n)} for n in numbers if n not in self.phones]
         if phones:
-            self.phones.update(zip(phones, insert_rows(Phone.__table__, list(phones.values()), ids=True),
-                                   strict=True))
+            self.phones.update(zip((p["number"] for p in phones),
+                                   insert_rows(Phone.__table__, phones, ids=True), strict=True))
+        now = utcnow()
+        new = [{**row, "created_at": now} for norm, row in addresses.items() if norm not in self.index.address_ids]
         if new:  # text_norm is unique: each new row's id is its address's
-            self.index.address_ids.update(zip(new, insert_rows(Address.__table__, list(new.values()), ids=True),
-                                              strict=True))
+            self.index.address_ids.update(zip((a["text_norm"] for a in new),
+                                              insert_rows(Address.__table__, new, ids=True), strict=True))
 
-    def _look_up(self, canonicals: list[dict[str, Any]]) -> None:
-        """The chunk's addresses and phones that the database holds, into the caches (small imports)."""
-        norms = {normalise_address(c["address"])[:500] for c in canonicals if c.get("address")} - {""}
-        numbers = {n for n in (normalise_phone(c.get("phone") or "") for c in canonicals) if len(n) >= 5}
-        norms -= self.index.address_ids.keys()
-        numbers -= self.phones.keys()
-        for model, key, wanted, cache in ((Address, Address.text_norm, norms, self.index.address_ids),
-                                          (Phone, Phone.number, numbers, self.phones)):
-            keys = sorted(wanted)
-            for start in range(0, len(keys), 500):
-                cache.update(db.session.execute(select(key, model.id).where(key.in_(keys[start:start + 500]))).all())
+    @staticmethod
+    def _look_up(model: type, key: Any, wanted: set[str], cache: dict[str, int]) -> None:
+        """The ids of the ``wanted`` values of ``key`` that the database holds, into ``cache`` (small imports)."""
+        keys = sorted(wanted)
+        for start in range(0, len(keys), 500):
+            cache.update(db.session.execute(select(key, model.id).where(key.in_(keys[start:start + 500]))).all())
 
     def prefetch_entities(self, entity_ids: set[int]) -> None:
         """What ``enrich`` compares against, for the chunk's linked entities, in one query per 500."""
