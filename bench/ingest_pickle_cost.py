@@ -31,7 +31,8 @@ def main() -> None:
     spent = dict.fromkeys(("read", "map", "unpickle_prepared", "unpickle_tuples"), 0.0)
     with create_app(cfg).app_context():
         from regulator.ingest.mapping import load_mapping
-        from regulator.ingest.pipeline import CHUNK_SIZE, prepare_rows
+        from regulator.ingest.pipeline import CHUNK_SIZE
+        from regulator.ingest.prepare import prepare_rows
         from regulator.ingest.readers import read_file
 
         for entry in json.loads((args.files / "manifest.json").read_text(encoding="utf-8"))["files"]:

@@ -36,18 +36,21 @@ def _report(batch) -> list[str]:  # noqa: ANN001 - an ImportBatch
 @click.option("--notify/--no-notify", default=True, show_default=True,
               help="Update credit classes and the search index for the entities touched.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option("--map-ahead/--no-map-ahead", default=True, show_default=True,
+              help="Map and check the next chunk in a second process while this one is linked and written.")
 @with_appcontext
-def ingest(path: Path, agency_code: str, kind: str | None, chunk_size: int, notify: bool, progress: bool) -> None:
+def ingest(path: Path, agency_code: str, kind: str | None, chunk_size: int, notify: bool, progress: bool,
+           map_ahead: bool) -> None:
     """Import PATH (CSV, TSV, XLSX or JSON lines; encoding detected) for AGENCY; re-run to resume."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    options = IngestOptions(kind=kind, chunk_size=chunk_size, notify=notify)
+    options = IngestOptions(kind=kind, chunk_size=chunk_size, notify=notify, map_ahead=map_ahead)
     try:
         agency, fmap, source = open_import(path, agency_code, options)
     except IngestError as exc:
         raise click.ClickException(str(exc)) from exc
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
-    with Progress(*columns, disable=not progress, transient=False) as bar:
+    with source, Progress(*columns, disable=not progress, transient=False) as bar:
         task = bar.add_task(f"{path.name} → {fmap.agency}/{fmap.name}", total=len(source.rows))
         options.progress = lambda n: bar.advance(task, n)
         try:

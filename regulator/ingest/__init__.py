@@ -5,7 +5,8 @@
 
 from .errors import FileError, IngestError, MappingError, RowError
 from .mapping import AgencyMapping, FileMapping, available_mappings, load_mapping
-from .pipeline import IngestOptions, content_hash, ingest_file, ingest_rows, open_import
+from .pipeline import IngestOptions, ingest_file, ingest_rows, open_import
+from .prepare import content_hash
 from .readers import detect_encoding, read_file
 
 __all__ = [

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from models import ImportBatch, SourceRecord, SourceStatus
 
 from ..extensions import db
-from .pipeline import IngestOptions, ingest_file
+from .pipeline import IngestOptions, ingest_file, prefetch_file
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +24,13 @@ def ingest_directory(out_dir: str | Path, options: IngestOptions | None = None,
     """Import every file listed in ``manifest.json`` of a generated world, in the manifest's order."""
     out = Path(out_dir)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    options = options or IngestOptions(notify=False, reuse_index=True, map_ahead=True)
     batches = []
-    for entry in manifest["files"]:
-        batch = ingest_file(out / entry["path"], entry["agency"], options or IngestOptions(notify=False,
-                                                                                          reuse_index=True))
+    for at, entry in enumerate(manifest["files"]):
+        if at + 1 < len(manifest["files"]):
+            following = manifest["files"][at + 1]
+            prefetch_file(out / following["path"], following["agency"], options)
+        batch = ingest_file(out / entry["path"], entry["agency"], options)
         batches.append(batch)
         if echo:
             echo(f"  {entry['path']}: {batch.rows_accepted}/{batch.rows_read} accepted, "

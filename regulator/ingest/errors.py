@@ -20,6 +20,9 @@ class FileError(IngestError):
         super().__init__(message)
         self.filename = filename
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return FileError, (self.filename, str(self))  # pickled by a worker (premap)
+
 
 class MappingError(IngestError):
     """A mapping file that is malformed or does not fit the file it is applied to."""

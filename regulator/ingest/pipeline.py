@@ -8,17 +8,13 @@ resumes the batch (same agency, same file hash) from its checkpoint with exact c
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 import logging
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +48,11 @@ from ..extensions import db
 from ..identifiers import check_uscc
 from ..signals import notify_records_changed
 from .errors import FileError, IngestError, MappingError, RowError
-from .facts import Source, Writer
-from .limits import too_long
-from .mapping import FileMapping, load_mapping
-from .readers import SourceFile, read_file
+from .facts import Writer
+from .mapping import AgencyMapping, FileMapping, load_mapping
+from .premap import open_source, prefetch, prepared_chunks
+from .prepare import ENTITYLESS, Prepared, jsonable, source_column
+from .readers import SourceFile
 from .resolve import EntityIndex, Resolution, probabilistic, tax_number_org
 
 log = logging.getLogger(__name__)
@@ -65,8 +62,6 @@ CHUNK_SIZE = 10_000
 SMALL_IMPORT_ROWS = 10_000
 #: an import of at least this many rows refreshes the planner's statistics when it ends (``_analyze``)
 ANALYZE_ROWS = 50_000
-#: record types whose rows need no entity
-ENTITYLESS = {RecordType.CONTEXT}
 
 
 @dataclass
@@ -88,90 +83,67 @@ class IngestOptions:
     #: tables since (``_stamp``): reading them again per file costs more than a small file's import. For a
     #: run of imports with no other writer meanwhile (a directory of files, a benchmark).
     reuse_index: bool = False
-
-
-@dataclass
-class Prepared:
-    """A row after mapping and validation."""
-
-    row_number: int
-    raw: dict[str, Any]
-    content_hash: str
-    canonical: dict[str, Any] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    uscc_raw: str | None = None
-    uscc: str | None = None  # valid, normalised
-    resolution: Resolution = field(default_factory=Resolution)
-    source: Source | None = None
-
-
-#: ``json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))``, built once
-_ROW_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-
-
-def content_hash(raw: dict[str, Any]) -> str:
-    """SHA-256 of a row's content (column names and values, order-free): the same row hashes the same.
-
-    Stored hashes must keep matching re-imports: the hashed text is what ``json.dumps`` with the
-    arguments above gives (the encoder is built once rather than per row).
-    """
-    return hashlib.sha256(_ROW_JSON.encode(raw).encode("utf-8")).hexdigest()
-
-
-#: value types JSON takes as they are (anything else is checked for a date or a decimal)
-_PLAIN = frozenset({str, int, float, bool, list, type(None)})
-
-
-def jsonable(canonical: dict[str, Any]) -> dict[str, Any]:
-    """Canonical fields as JSON (dates ISO, decimals as strings)."""
-    out = {}
-    for key, value in canonical.items():
-        if key.startswith("_"):
-            continue
-        if type(value) not in _PLAIN:
-            if isinstance(value, (date, datetime)):
-                value = value.isoformat()
-            elif isinstance(value, Decimal):
-                value = str(value)
-        out[key] = value
-    return out
+    #: read the file and map each next chunk in another process while this one links and writes
+    #: (``premap``): for the command line and batch runs, not for a web request (a process per upload)
+    map_ahead: bool = False
 
 
 def _agency(code: str) -> Agency | None:
     return db.session.scalar(select(Agency).where(func.upper(Agency.code) == code.upper()))
 
 
+def _mapping(agency: Agency | None, agency_code: str, options: IngestOptions) -> AgencyMapping:
+    return load_mapping(agency.mapping or agency.code if agency else agency_code, options.mapping_dir)
+
+
+def prefetch_file(path: str | Path, agency_code: str, options: IngestOptions) -> None:
+    """Have a worker read, and begin to map, the file that a run of imports takes next (``premap.prefetch``)."""
+    if not options.map_ahead:
+        return
+    try:
+        plan = (_mapping(_agency(agency_code), agency_code, options), options.kind, options.chunk_size)
+    except MappingError:
+        plan = None  # open_import will say why
+    prefetch(path, plan)
+
+
 def open_import(path: str | Path, agency_code: str, options: IngestOptions) -> tuple[Agency, FileMapping,
                                                                                      SourceFile]:
     """Everything that can refuse a file as a whole, checked before anything is written.
+
+    With ``options.map_ahead`` a worker reads the file and keeps its rows to map them (``premap``):
+    close the source when done with it (``ingest_rows`` does, once it has read them all).
 
     An agency not yet registered but with a mapping file (and a ``domain`` in it) is registered here.
     """
     agency = _agency(agency_code)
     try:
-        mapping = load_mapping(agency.mapping or agency.code if agency else agency_code, options.mapping_dir)
+        mapping = _mapping(agency, agency_code, options)
     except MappingError:
         if agency is None:
             raise IngestError(f"unknown agency {agency_code!r}: register it first (flask agencies add) "
                               f"or add a mapping file for it") from None
         raise
-    source = read_file(path)
-    fmap = mapping.for_file(Path(path).name, source.headers, options.kind)
-    missing = sorted(fmap.required_columns - set(source.headers))
-    if missing and source.rows:
-        raise FileError(Path(path).name, _("%(file)s lacks the column(s) %(missing)s that the import mapping "
-                                           "%(mapping)s needs (the file's columns: %(columns)s).",
-                                           file=Path(path).name, missing=", ".join(missing),
-                                           mapping=f"{mapping.agency}/{fmap.name}",
-                                           columns=", ".join(source.headers[:20])))
-    if agency is None:
-        if not mapping.domain:
-            raise IngestError(f"unknown agency {agency_code!r}: register it first (flask agencies add)")
-        from ..services.agencies import upsert_agency
+    source = open_source(path, options.map_ahead, (mapping, options.kind, options.chunk_size))
+    try:
+        fmap = mapping.for_file(Path(path).name, source.headers, options.kind)
+        missing = sorted(fmap.required_columns - set(source.headers))
+        if missing and len(source.rows):
+            raise FileError(Path(path).name, _("%(file)s lacks the column(s) %(missing)s that the import "
+                                               "mapping %(mapping)s needs (the file's columns: %(columns)s).",
+                                               file=Path(path).name, missing=", ".join(missing),
+                                               mapping=f"{mapping.agency}/{fmap.name}",
+                                               columns=", ".join(source.headers[:20])))
+        if agency is None:
+            if not mapping.domain:
+                raise IngestError(f"unknown agency {agency_code!r}: register it first (flask agencies add)")
+            from ..services.agencies import upsert_agency
 
-        agency = upsert_agency(mapping.agency, mapping.name or mapping.agency, mapping.domain,
-                               name_en=mapping.name_en, mapping=mapping.agency)
+            agency = upsert_agency(mapping.agency, mapping.name or mapping.agency, mapping.domain,
+                                   name_en=mapping.name_en, mapping=mapping.agency)
+    except BaseException:
+        source.close()
+        raise
     return agency, fmap, source
 
 
@@ -179,8 +151,9 @@ def ingest_file(path: str | Path, agency_code: str, options: IngestOptions | Non
     """Import one file for one agency (resuming an interrupted batch of the same file); commits per chunk."""
     options = options or IngestOptions()
     agency, fmap, source = open_import(path, agency_code, options)
-    return ingest_rows(agency, fmap, source.rows, options, filename=Path(path).name, file_hash=source.file_hash,
-                       file_format=source.file_format, encoding=source.encoding)
+    with source:
+        return ingest_rows(agency, fmap, source.rows, options, filename=Path(path).name,
+                           file_hash=source.file_hash, file_format=source.file_format, encoding=source.encoding)
 
 
 def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], options: IngestOptions, *,
@@ -235,23 +208,24 @@ def _ingest_chunks(batch: ImportBatch, agency: Agency, fmap: FileMapping, rows: 
     chunks = 0
     if options.progress and position:
         options.progress(position)
-    while position < len(rows):
-        if options.max_chunks is not None and chunks >= options.max_chunks:
-            return batch
-        chunk = rows[position:position + options.chunk_size]
-        try:
-            _process_chunk(batch, agency, fmap, chunk, writer, index, options)
-            position += len(chunk)
-            report = dict(batch.report)
-            report["checkpoint"] = position
-            batch.report = report
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        chunks += 1
-        if options.progress:
-            options.progress(len(chunk))
+    with prepared_chunks(fmap, rows, position, options.chunk_size) as prepared:
+        while position < len(rows):
+            if options.max_chunks is not None and chunks >= options.max_chunks:
+                return batch
+            try:
+                n, items = next(prepared)
+                _process_chunk(batch, agency, fmap, items, writer, index, options)
+                position += n
+                report = dict(batch.report)
+                report["checkpoint"] = position
+                batch.report = report
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+            chunks += 1
+            if options.progress:
+                options.progress(n)
     _finish(batch, writer, time.perf_counter() - started)
     if options.reuse_index:
         _keep_writer(writer)
@@ -333,61 +307,8 @@ def _analyze() -> None:
     db.session.commit()
 
 
-def prepare_rows(fmap: FileMapping, rows: list[dict[str, Any]]) -> list[Prepared]:
-    """Map and validate rows (the part of an import that reads no database), mapping them column by column."""
-    items: list[Prepared] = []
-    mapped: list[Prepared] = []
-    for row in rows:
-        raw = {k: v for k, v in row.items() if not k.startswith("__")}
-        if "__text" in row:
-            raw = {"__text": row["__text"]}
-        item = Prepared(row_number=int(row.get("__row", 0)), raw=raw, content_hash=content_hash(raw))
-        items.append(item)
-        if "__invalid" in row:
-            item.errors.append(RowError(None, row["__invalid"], row.get("__text")))
-        elif "__width" in row:
-            item.errors.append(RowError(None, f"row has {row['__width']} fields, the header has {len(raw)}"))
-        else:
-            mapped.append(item)
-    for item, (canonical, errors) in zip(mapped, fmap.apply_all([i.raw for i in mapped]), strict=True):
-        item.canonical, item.errors = canonical, errors
-        _validate(fmap, item)
-    return items
-
-
-def _validate(fmap: FileMapping, item: Prepared) -> None:
-    c = item.canonical
-    item.errors.extend(too_long(fmap.record_type, c, lambda name: _column(fmap, name)))
-    raw_code = c.get("uscc")
-    check = check_uscc(raw_code) if raw_code else None
-    if fmap.record_type not in ENTITYLESS and fmap.record_type not in (RecordType.VIOLATION, RecordType.ROLE) \
-            and fmap.record_type != RecordType.COMPLAINT and not c.get("name") and not (check and check.valid):
-        item.errors.append(RowError(None, "names no entity: neither a name nor a valid credit code"))
-    if fmap.record_type == RecordType.COMPLAINT and not (c.get("name") or c.get("uscc") or c.get("address")
-                                                         or c.get("latitude") is not None):
-        item.errors.append(RowError(None, "names no entity and no place"))
-    if check is not None:
-        item.uscc_raw = str(raw_code)[:64]
-        if check.valid:
-            item.uscc = check.code
-            if check.code != str(raw_code).strip():
-                item.findings.append({"kind": "uscc_normalised", "value": item.uscc_raw})
-        else:
-            org = tax_number_org(check.code)
-            kind = "tax_number" if org else f"uscc_{check.problem}"
-            item.findings.append({"kind": kind, "column": _column(fmap, "uscc"), "value": item.uscc_raw})
-
-
-def _column(fmap: FileMapping, field_name: str) -> str | None:
-    for spec in fmap.fields:
-        if spec.name == field_name:
-            return spec.column if isinstance(spec.column, str) or spec.column is None else spec.column[0]
-    return None
-
-
-def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, chunk: list[dict[str, Any]],
+def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items: list[Prepared],
                    writer: Writer, index: EntityIndex, options: IngestOptions) -> None:
-    items = prepare_rows(fmap, chunk)
     hashes = [i.content_hash for i in items]
     known = set(db.session.scalars(select(SourceRecord.content_hash).where(
         SourceRecord.agency_id == agency.id, SourceRecord.content_hash.in_(hashes))))
@@ -487,7 +408,7 @@ def _resolve_refs(agency: Agency, fmap: FileMapping, items: list[Prepared]) -> N
         for item in want:
             hit = found.get(item.canonical["inspection_ref"])
             if hit is None:
-                item.errors.append(RowError(_column(fmap, "inspection_ref"), "refers to an inspection not "
+                item.errors.append(RowError(source_column(fmap, "inspection_ref"), "refers to an inspection not "
                                             "imported (or rejected)", item.canonical["inspection_ref"]))
                 continue
             item.canonical["_inspection_id"], entity_id, item.canonical["_inspection_date"] = hit
@@ -507,7 +428,7 @@ def _resolve_refs(agency: Agency, fmap: FileMapping, items: list[Prepared]) -> N
         for item in items:
             if not item.errors and item.resolution.entity_id is None and not item.canonical.get("name") \
                     and not item.canonical.get("uscc"):
-                item.errors.append(RowError(_column(fmap, "entity_ref"), "refers to an entity not imported",
+                item.errors.append(RowError(source_column(fmap, "entity_ref"), "refers to an entity not imported",
                                             item.canonical.get("entity_ref")))
 
 

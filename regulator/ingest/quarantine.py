@@ -12,7 +12,8 @@ from models import Agency, ImportBatch, SourceRecord, SourceStatus
 from ..extensions import db
 from .errors import IngestError
 from .mapping import load_mapping
-from .pipeline import IngestOptions, content_hash, ingest_rows
+from .pipeline import IngestOptions, ingest_rows
+from .prepare import content_hash
 
 
 def quarantine_query(agency_id: int | None = None):  # noqa: ANN201 - a Select

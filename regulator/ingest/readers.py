@@ -36,6 +36,17 @@ class SourceFile:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def close(self) -> None:
+        """Let go of rows kept by another process (``premap.read_ahead``); nothing to do for rows held here."""
+        if hasattr(self.rows, "close"):
+            self.rows.close()
+
+    def __enter__(self) -> SourceFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 #: what a NUL character in a cell becomes (the file's hash still identifies the original bytes)
 NUL_STANDIN = "\ufffd"
@@ -125,7 +136,8 @@ def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[di
         if not values or all(not v.strip() for v in values):
             continue
         if len(values) != len(headers):
-            rows.append({"__row": line_no, "__width": len(values), **dict(zip(headers, values, strict=False))})
+            rows.append({"__row": line_no, "__width": len(values), "__header_width": len(headers),
+                         **dict(zip(headers, values, strict=False))})
             continue
         rows.append({"__row": line_no, **dict(zip(headers, values, strict=True))})
     return headers, rows

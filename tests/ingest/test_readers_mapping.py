@@ -106,7 +106,7 @@ def test_content_hash_is_the_hash_of_the_rows_json():
     """Stored hashes keep matching: the hashed text is json.dumps of the row, keys sorted."""
     import hashlib
 
-    from regulator.ingest.pipeline import content_hash
+    from regulator.ingest.prepare import content_hash
 
     for raw in ({"b": "北京", "a": "x\u0000\"y\\"}, {"n": 1, "f": 1.5, "l": ["a"], "d": date(2024, 1, 2), "z": None}):
         text = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
