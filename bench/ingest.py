@@ -7,9 +7,9 @@ Generates a world whose files hold about N data rows (5.7 rows per entity), writ
 own format, migrates a fresh database, registers the agencies and times `ingest_directory` (every file
 through its mapping, linking by key and Splink). Prints per-file figures, the linkage score against the
 hidden truth, and on its last line
-``records=… seconds=… cpu_s=… child_cpu_s=… records_per_s=… load=… peak_rss_mb=… child_peak_rss_mb=… precision=…
-recall=… f1=…``: ``cpu_s`` and ``peak_rss_mb`` of the importing process, ``child_…`` of the worker that reads and maps
-chunks ahead (``premap``).
+``records=… seconds=… cpu_s=… child_cpu_s=… waited_s=… records_per_s=… load=… peak_rss_mb=… child_peak_rss_mb=…
+precision=… recall=… f1=…``: ``cpu_s`` and ``peak_rss_mb`` of the importing process, ``child_…`` of the workers
+that read and map files ahead (``premap``), ``waited_s`` the seconds the importing process waited for them.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def main() -> None:
     parser.add_argument("--no-reuse-index", dest="reuse_index", action="store_false",
                         help="read the writer's caches again for each file (IngestOptions.reuse_index)")
     parser.add_argument("--no-map-ahead", dest="map_ahead", action="store_false",
-                        help="map each chunk in the importing process (IngestOptions.map_ahead)")
+                        help="read and map each file in the importing process (IngestOptions.map_ahead)")
+    parser.add_argument("--ahead-bytes", type=int, default=None,
+                        help="files of at least this size go to a worker (premap.AHEAD_BYTES and COLD_AHEAD_BYTES)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     url = args.database_url or f"sqlite:///{work / 'bench.db'}"
@@ -65,28 +67,31 @@ def main() -> None:
         from flask_migrate import upgrade
 
         from regulator.extensions import db
-        from regulator.ingest import IngestOptions
+        from regulator.ingest import IngestOptions, premap
         from regulator.ingest.demo import ingest_directory, score_linkage
-        from regulator.ingest.premap import stop_workers
         from regulator.services.agencies import upsert_agency
 
         upgrade()
         for agency in AGENCIES:
             upsert_agency(agency["code"], agency["name"], agency["domain"])
         db.session.commit()
+        if args.ahead_bytes is not None:
+            premap.AHEAD_BYTES = premap.COLD_AHEAD_BYTES = args.ahead_bytes
         started, cpu_started = time.perf_counter(), time.process_time()
         batches = ingest_directory(work / "files", IngestOptions(notify=False, chunk_size=args.chunk_size,
                                                                  reuse_index=args.reuse_index,
                                                                  map_ahead=args.map_ahead), echo=print)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        stop_workers()  # waited for, so that their CPU time and peak memory are counted below
+        premap.stop_workers()  # waited for, so that their CPU time and peak memory are counted below
         score = score_linkage(work / "files", batches)
     read = sum(b.rows_read for b in batches)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"linkage: {score}")
+    print("waited for the worker: " + ", ".join(f"{k} {v:.1f} s" for k, v in premap.waited.items()))
     print(f"records={read} seconds={seconds:.1f} cpu_s={cpu:.1f} "
-          f"child_cpu_s={children.ru_utime + children.ru_stime:.1f} records_per_s={read / seconds:.0f} "
+          f"child_cpu_s={children.ru_utime + children.ru_stime:.1f} waited_s={sum(premap.waited.values()):.1f} "
+          f"records_per_s={read / seconds:.0f} "
           f"load={os.getloadavg()[0]:.1f} peak_rss_mb={peak:.0f} child_peak_rss_mb={children.ru_maxrss / 1024:.0f} "
           f"precision={score['precision']:.4f} recall={score['recall']:.4f} f1={score['f1']:.4f}")
 

@@ -25,6 +25,13 @@ from ..extensions import db
 SQLITE_CACHE_KIB = 262_144
 
 
+class JsonText(str):
+    """A JSON column's value already encoded (by the worker that mapped the row, ``prepare.pack``), with
+    ``json.dumps`` as the column's own processor would: inserted as it is, not encoded again."""
+
+    __slots__ = ()
+
+
 class Ref:
     """The id of a row inserted later in the chunk (filled in once that row is in)."""
 
@@ -70,10 +77,14 @@ def _columns(plan: _Plan, rows: list[dict[str, Any]]) -> tuple[list[str], list[A
     names, columns = [], []
     for key, proc in zip(plan.keys, plan.processors, strict=True):
         values = [row[key] for row in rows]
-        if Ref in set(map(type, values)):
+        types = set(map(type, values))
+        if Ref in types:
             values = [v.id if v.__class__ is Ref else v for v in values]
         if proc is not None:
-            values = list(map(proc, values))
+            if JsonText in types:
+                values = [v if v.__class__ is JsonText else proc(v) for v in values]
+            else:
+                values = list(map(proc, values))
         names.append(key)
         columns.append(values)
     for name, proc, default in plan.defaults:

@@ -330,11 +330,12 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items:
             rejected[f"{err.column or 'row'}: {_reason(err.message)}"] += 1
         for f in item.findings:
             findings[f["kind"]] += 1
-        source_key = _source_key(fmap, item)
+        source_key = item.source_key
         rows[id(item)] = row = {
             "agency_id": agency.id, "batch_id": batch.id, "row_number": item.row_number,
             "content_hash": item.content_hash, "record_type": fmap.record_type, "source_key": source_key,
-            "raw": item.raw, "canonical": jsonable(item.canonical) if not item.errors else None, "status": status,
+            "raw": item.raw, "canonical": None if item.errors else item.canonical_json or jsonable(item.canonical),
+            "status": status,
             "errors": [e.as_dict() for e in item.errors], "findings": item.findings, "uscc_raw": item.uscc_raw,
             "uscc_valid": (item.uscc is not None) if item.uscc_raw else None, "entity_id": None,
             "link_method": None, "link_probability": None, "linked_at": None}
@@ -388,13 +389,6 @@ def _weights(weights: dict[str, Any] | None) -> dict[str, Any]:
     if not weights:
         return {}
     return {str(k): (float(v) if isinstance(v, (int, float)) else str(v)) for k, v in weights.items()}
-
-
-def _source_key(fmap: FileMapping, item: Prepared) -> str | None:
-    if not fmap.source_key:
-        return None
-    value = item.raw.get(fmap.source_key)
-    return None if value in (None, "") else str(value)[:200]
 
 
 def _resolve_refs(agency: Agency, fmap: FileMapping, items: list[Prepared]) -> None:

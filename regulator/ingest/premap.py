@@ -18,8 +18,10 @@ nothing: the importing process stays the only writer, so checkpoints, resuming a
 rollback are as without it. An error in the worker is raised in the importing process where it would
 have been raised there; a worker that dies is an error naming the rows it did not send. An import that
 stops before its last chunk stops the worker; the next file starts another. Small files are read here:
-the worker pays off from a chunk's worth of rows. A run of files has a second worker read the next file
-(``prefetch``) while the current one is imported, so that its reading is not waited for either.
+the worker pays off from a second chunk, or from some 60,000 rows where it must be started first. A run
+of files has a second worker read the next file and map its first chunks (``prefetch``) while the
+current one is imported, so that they are not waited for either. The worker also encodes the JSON the
+source records store of each row (``prepare.pack``), which the importing process would encode otherwise.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import traceback
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -46,12 +50,20 @@ from .readers import SourceFile, read_file
 
 log = logging.getLogger(__name__)
 
-#: files at least this large are read and mapped by the worker (about 10,000 rows of the demo's files)
+#: files at least this large are read and mapped by a worker that is running already, or that reads them while
+#: another file is imported (``prefetch``): about 10,000 rows of the demo's files, a second chunk to overlap
 AHEAD_BYTES = 2_000_000
+#: ... and by a worker started for them, which first imports what it needs (1.4 s, waited for): from about
+#: 60,000 rows it saves more than that (a 5 MB register file of 17,543 rows took 3.9 s with it, 2.9 s without)
+COLD_AHEAD_BYTES = 16_000_000
 
 #: chunks a worker maps before it is asked to, while the importing process opens the batch and reads its
 #: caches: with the mapping and chunk size it was told to expect (``Plan``), from the first row
 SPECULATE_CHUNKS = 2
+
+#: seconds this process has waited for workers: for a file to be read ("file"), for the first chunk of a file
+#: and for the others: what the workers did not hide (bench/ingest.py prints them)
+waited: Counter[str] = Counter()
 
 #: ``(number of rows, prepared rows)`` of each chunk
 Chunks = Iterator[tuple[int, list[Prepared]]]
@@ -77,9 +89,12 @@ class _Worker:
         theirs.close()
         self.conn = Connection(ours.detach())
 
-    def receive(self, what: str) -> tuple[str, Any]:
+    def receive(self, what: str, waiting_for: str) -> tuple[str, Any]:
+        started = time.perf_counter()
         try:
-            return pickle.loads(self.conn.recv_bytes())  # noqa: S301 - our own worker's bytes
+            data = self.conn.recv_bytes()
+            waited[waiting_for] += time.perf_counter() - started
+            return pickle.loads(data)  # noqa: S301 - our own worker's bytes
         except (EOFError, OSError):
             code = self.process.wait()
             raise IngestError(f"the process reading and mapping {what} ended without sending them "
@@ -139,7 +154,8 @@ class RowsAhead:
         self.worker.conn.send(("map", fmap, start, size))
         for at in range(start, self.count, size):
             n = min(size, self.count - at)
-            kind, payload = self.worker.receive(f"rows {at + 1}-{at + n}")
+            kind, payload = self.worker.receive(f"rows {at + 1}-{at + n}", "later chunks" if at > start else
+                                                "first chunk")
             # after an error or the last chunk the worker waits for the next file
             self.done = kind == "error" or at + n >= self.count
             if kind == "error":
@@ -158,8 +174,8 @@ class RowsAhead:
             worker.stop()
 
 
-def _large(path: str | Path) -> bool:
-    return available() and Path(path).is_file() and Path(path).stat().st_size >= AHEAD_BYTES
+def _large(path: str | Path, threshold: int) -> bool:
+    return available() and Path(path).is_file() and Path(path).stat().st_size >= threshold
 
 
 def prefetch(path: str | Path, plan: Plan | None = None) -> None:
@@ -167,7 +183,7 @@ def prefetch(path: str | Path, plan: Plan | None = None) -> None:
     another file (a run of files: the next one); ``read_ahead`` takes it from there. Only files the worker
     would read anyway."""
     key = str(Path(path).resolve())
-    if not _large(path) or key in _reading:
+    if not _large(path, AHEAD_BYTES) or key in _reading:
         return
     worker = _take()
     try:
@@ -188,7 +204,7 @@ def read_ahead(path: str | Path, plan: Plan | None = None) -> SourceFile:
         if worker is None:
             worker = _take()
             worker.conn.send(("read", str(path), plan))
-        kind, payload = worker.receive(f"the file {Path(path).name}")
+        kind, payload = worker.receive(f"the file {Path(path).name}", "file")
     except BaseException:
         worker.stop()
         raise
@@ -203,7 +219,9 @@ def read_ahead(path: str | Path, plan: Plan | None = None) -> SourceFile:
 
 def open_source(path: str | Path, ahead: bool, plan: Plan | None = None) -> SourceFile:
     """The file read by a worker (``ahead``, a large file, a second core) or here."""
-    if ahead and _large(path):
+    with _lock:
+        warm = bool(_idle) or str(Path(path).resolve()) in _reading
+    if ahead and _large(path, AHEAD_BYTES if warm else COLD_AHEAD_BYTES):
         return read_ahead(path, plan)
     return read_file(path)
 

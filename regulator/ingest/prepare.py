@@ -1,7 +1,7 @@
 """A row's part of an import that reads no database: its content hash, mapping and validation.
 
 ``prepare_rows`` turns a chunk of read rows into ``Prepared`` items; ``pack`` and ``unpack`` carry them
-between processes (``premap``).
+between processes (``premap``), with the JSON the source record stores of them already encoded.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from models import RecordType
 
 from ..identifiers import check_uscc
+from .bulk import JsonText
 from .errors import RowError
 from .facts import Source
 from .limits import too_long
@@ -31,13 +32,17 @@ class Prepared:
     """A row after mapping and validation."""
 
     row_number: int
-    raw: dict[str, Any]
+    #: the row as read; its JSON text (``JsonText``) where a worker mapped it: the text is all that is stored
+    raw: dict[str, Any] | str
     content_hash: str
     canonical: dict[str, Any] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     uscc_raw: str | None = None
     uscc: str | None = None  # valid, normalised
+    source_key: str | None = None
+    #: ``jsonable(canonical)`` encoded by the worker that mapped the row (None: encode it when stored)
+    canonical_json: str | None = None
     resolution: Resolution = field(default_factory=Resolution)
     source: Source | None = None
 
@@ -87,7 +92,8 @@ def prepare_rows(fmap: FileMapping, rows: list[dict[str, Any]]) -> list[Prepared
     mapped: list[Prepared] = []
     for row in rows:
         raw = raw_row(row)
-        item = Prepared(row_number=int(row.get("__row", 0)), raw=raw, content_hash=content_hash(raw))
+        item = Prepared(row_number=int(row.get("__row", 0)), raw=raw, content_hash=content_hash(raw),
+                        source_key=_source_key(fmap, raw))
         items.append(item)
         if "__invalid" in row:
             item.errors.append(RowError(None, row["__invalid"], row.get("__text")))
@@ -104,18 +110,29 @@ def prepare_rows(fmap: FileMapping, rows: list[dict[str, Any]]) -> list[Prepared
 
 def pack(items: list[Prepared]) -> list[tuple[Any, ...]]:
     """Prepared rows as plain tuples, which another process unpickles in a fraction of the time dataclasses
-    take. ``RowError`` is a dataclass exception and does not survive pickling (its ``args`` are empty),
-    hence its fields as a tuple."""
-    return [(i.row_number, i.raw, i.content_hash, i.canonical,
-             [(e.column, e.message, e.value) for e in i.errors] or None, i.findings or None, i.uscc_raw, i.uscc)
+    take, with the raw row and ``jsonable(canonical)`` as the JSON text their columns store (``JsonText``:
+    the importing process inserts it as it is). ``RowError`` is a dataclass exception and does not survive
+    pickling (its ``args`` are empty), hence its fields as a tuple."""
+    return [(i.row_number, JsonText(json.dumps(i.raw)), i.content_hash, i.canonical,
+             None if i.errors else JsonText(json.dumps(jsonable(i.canonical))),
+             [(e.column, e.message, e.value) for e in i.errors] or None, i.findings or None, i.uscc_raw, i.uscc,
+             i.source_key)
             for i in items]
 
 
 def unpack(packed: list[tuple[Any, ...]]) -> list[Prepared]:
-    """``Prepared`` rows again from ``pack``'s tuples."""
+    """``Prepared`` rows again from ``pack``'s tuples (``raw`` as its JSON text)."""
     return [Prepared(row_number, raw, digest, canonical, [RowError(*e) for e in errors] if errors else [],
-                     findings or [], uscc_raw, uscc)
-            for row_number, raw, digest, canonical, errors, findings, uscc_raw, uscc in packed]
+                     findings or [], uscc_raw, uscc, source_key, canonical_json)
+            for row_number, raw, digest, canonical, canonical_json, errors, findings, uscc_raw, uscc, source_key
+            in packed]
+
+
+def _source_key(fmap: FileMapping, raw: dict[str, Any]) -> str | None:
+    if not fmap.source_key:
+        return None
+    value = raw.get(fmap.source_key)
+    return None if value in (None, "") else str(value)[:200]
 
 
 def _validate(fmap: FileMapping, item: Prepared) -> None:

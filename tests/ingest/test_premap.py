@@ -5,6 +5,7 @@ stops early, and an import that links and writes the same."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import signal
@@ -15,7 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from models import ImportBatch, Licence, SourceRecord
 from regulator import create_app
@@ -24,7 +25,7 @@ from regulator.ingest import FileError, IngestError, IngestOptions, pipeline, pr
 from regulator.ingest.demo import ingest_directory
 from regulator.ingest.mapping import FileMapping, load_mapping
 from regulator.ingest.premap import RowsAhead, prepared_chunks, read_ahead
-from regulator.ingest.prepare import prepare_rows
+from regulator.ingest.prepare import jsonable, prepare_rows
 from regulator.ingest.readers import read_file
 
 from ..conftest import _config
@@ -37,6 +38,7 @@ CODE, DATE, STATUS = "统一社会信用代码", "发证日期", "状态"
 def every_file_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small test files go to the worker too (by default only files of a chunk's size or more)."""
     monkeypatch.setattr(premap, "AHEAD_BYTES", 0)
+    monkeypatch.setattr(premap, "COLD_AHEAD_BYTES", 0)
 
 
 def _licences(world: Path, tmp_path: Path, boom: int | None = None, copies: int = 1) -> Path:
@@ -58,7 +60,11 @@ def _licences(world: Path, tmp_path: Path, boom: int | None = None, copies: int 
 
 
 def _fields(items: list) -> list[tuple]:
-    return [(i.row_number, i.raw, i.content_hash, i.canonical, i.errors, i.findings, i.uscc_raw, i.uscc)
+    """Every field a prepared row has when it reaches the linking: the stored JSON of the raw and canonical row
+    as the source record will hold it (a worker sends it encoded)."""
+    return [(i.row_number, i.raw if isinstance(i.raw, str) else json.dumps(i.raw), i.content_hash, i.canonical,
+             None if i.errors else i.canonical_json or json.dumps(jsonable(i.canonical)), i.errors, i.findings,
+             i.uscc_raw, i.uscc, i.source_key)
             for i in items]
 
 
@@ -90,11 +96,12 @@ def test_rows_mapped_ahead_are_the_rows_mapped_here(app, demo_world, tmp_path):
         ahead = [(n, _fields(items)) for n, items in chunks]
     assert ahead == here
     assert sum(n for n, _items in here) == len(source.rows) - 5
-    rejected = [row for _n, items in ahead for row in items if row[4]]
+    rejected = [row for _n, items in ahead for row in items if row[5]]
     assert {row[0] for row in rejected} == {13, 24, 41}, rejected  # data rows, 1-based
     short = next(row for row in rejected if row[0] == 41)
-    assert [e.message for e in short[4]] == [f"row has 3 fields, the header has {len(source.headers)}"]
-    assert any(row[5] for _n, items in ahead for row in items)  # the bad credit code's finding
+    assert [e.message for e in short[5]] == [f"row has 3 fields, the header has {len(source.headers)}"]
+    assert any(row[6] for _n, items in ahead for row in items)  # the bad credit code's finding
+    assert all(row[9] for _n, items in ahead for row in items)  # licence numbers, the file's row keys
     assert worker in _idle()
     again = read_ahead(path)
     assert again.rows.worker.process.pid == worker  # one worker, file after file
@@ -222,6 +229,11 @@ def test_an_import_stopped_early_resumes_with_exact_counts(app, agencies, demo_w
     assert db.session.scalar(select(func.count(func.distinct(SourceRecord.content_hash)))) == rows
     assert db.session.scalar(select(func.count(Licence.id))) == rows
     assert _idle()
+    # the JSON the worker encoded is stored as JSON objects (JSONB on PostgreSQL), not as strings of JSON
+    stored = db.session.scalars(select(SourceRecord).order_by(SourceRecord.row_number)).all()
+    assert all(isinstance(r.raw, dict) and isinstance(r.canonical, dict) for r in stored)
+    assert [r.raw for r in stored] == [{k: v for k, v in row.items() if not k.startswith("__")}
+                                       for row in read_file(path).rows]
 
 
 def test_the_command_line_reads_and_maps_ahead(runner, agencies, demo_world, every_file_ahead):
@@ -249,9 +261,13 @@ def test_the_world_imported_with_rows_mapped_ahead_links_and_writes_the_same(tmp
                                                                  map_ahead=ahead))
             pipeline._kept.clear()
             outcomes[ahead] = _outcome([b.id for b in batches])
+            outcomes[ahead]["stored"] = db.session.execute(text(  # as stored: the JSON text, the row key
+                "SELECT batch_id, row_number, raw, canonical, errors, findings, source_key, content_hash "
+                "FROM source_record ORDER BY batch_id, row_number")).all()
             db.session.remove()
             db.engine.dispose()
     assert len(outcomes[True]["rows"]) > 500
+    assert all(isinstance(row.raw, str) and row.raw.startswith("{") for row in outcomes[True]["stored"])
     assert outcomes[True] == outcomes[False]
     assert not premap._reading  # each file read ahead of its turn was then imported
 
@@ -275,3 +291,25 @@ def test_a_file_read_ahead_of_its_turn_is_taken_from_its_worker(app, demo_world,
     waiting = premap._reading[str(other.resolve())].process.pid
     premap.stop_workers()
     assert not premap._reading and not _running(waiting)
+
+
+def test_a_worker_is_started_only_for_a_file_large_enough_to_pay_for_its_start(app, demo_world, tmp_path,
+                                                                                monkeypatch):
+    """Below ``COLD_AHEAD_BYTES`` a file is read here unless a worker is running already (a run of files)."""
+    path = _licences(demo_world, tmp_path)
+    premap.stop_workers()
+    monkeypatch.setattr(premap, "AHEAD_BYTES", 0)
+    monkeypatch.setattr(premap, "COLD_AHEAD_BYTES", path.stat().st_size + 1)
+    cold = premap.open_source(path, ahead=True)
+    assert isinstance(cold.rows, list) and not _idle()
+    monkeypatch.setattr(premap, "COLD_AHEAD_BYTES", path.stat().st_size)
+    with premap.open_source(path, ahead=True) as started:
+        assert isinstance(started.rows, RowsAhead)
+        with prepared_chunks(load_mapping("SAMR").for_file(path.name, started.headers), started.rows, 0,
+                             100) as chunks:
+            assert sum(n for n, _items in chunks) == len(cold.rows)
+    assert len(_idle()) == 1
+    monkeypatch.setattr(premap, "COLD_AHEAD_BYTES", path.stat().st_size + 1)
+    with premap.open_source(path, ahead=True) as warm:
+        assert isinstance(warm.rows, RowsAhead)  # a worker is running: no start to pay for
+    assert isinstance(premap.open_source(path, ahead=False).rows, list)
