@@ -14,6 +14,7 @@ from sqlalchemy import select
 from models import ImportBatch, SourceRecord, SourceStatus
 
 from ..extensions import db
+from . import premap
 from .pipeline import IngestOptions, ingest_file, prefetch_file
 
 log = logging.getLogger(__name__)
@@ -27,10 +28,15 @@ def ingest_directory(out_dir: str | Path, options: IngestOptions | None = None,
     options = options or IngestOptions(notify=False, reuse_index=True, map_ahead=True)
     batches = []
     for at, entry in enumerate(manifest["files"]):
-        if at + 1 < len(manifest["files"]):
-            following = manifest["files"][at + 1]
+        following = manifest["files"][at + 1] if at + 1 < len(manifest["files"]) else None
+        if following:
             prefetch_file(out / following["path"], following["agency"], options)
-        batch = ingest_file(out / entry["path"], entry["agency"], options)
+        try:
+            batch = ingest_file(out / entry["path"], entry["agency"], options)
+        except BaseException:
+            if following:
+                premap.forget(out / following["path"])  # its worker holds the file's rows
+            raise
         batches.append(batch)
         if echo:
             echo(f"  {entry['path']}: {batch.rows_accepted}/{batch.rows_read} accepted, "

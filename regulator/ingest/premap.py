@@ -51,8 +51,9 @@ from .readers import SourceFile, read_file
 log = logging.getLogger(__name__)
 
 #: files at least this large are read and mapped by a worker that is running already, or that reads them while
-#: another file is imported (``prefetch``): about 10,000 rows of the demo's files, a second chunk to overlap
-AHEAD_BYTES = 2_000_000
+#: another file is imported (``prefetch``): some 2,500 rows of the demo's files (smaller ones cost the worker's
+#: round trips for little to overlap)
+AHEAD_BYTES = 500_000
 #: ... and by a worker started for them, which first imports what it needs (1.4 s, waited for): from about
 #: 60,000 rows it saves more than that (a 5 MB register file of 17,543 rows took 3.9 s with it, 2.9 s without)
 COLD_AHEAD_BYTES = 16_000_000
@@ -193,6 +194,14 @@ def prefetch(path: str | Path, plan: Plan | None = None) -> None:
         return
     with _lock:
         _reading[key] = worker
+
+
+def forget(path: str | Path) -> None:
+    """Stop the worker reading ``path`` ahead, if any: the run that asked for it stopped before its turn."""
+    with _lock:
+        worker = _reading.pop(str(Path(path).resolve()), None)
+    if worker is not None:
+        worker.stop()
 
 
 def read_ahead(path: str | Path, plan: Plan | None = None) -> SourceFile:

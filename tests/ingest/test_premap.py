@@ -289,8 +289,25 @@ def test_a_file_read_ahead_of_its_turn_is_taken_from_its_worker(app, demo_world,
     shutil.copyfile(path, other)
     premap.prefetch(other)
     waiting = premap._reading[str(other.resolve())].process.pid
+    premap.forget(other)
+    assert not premap._reading and not _running(waiting)
+    premap.prefetch(other)
+    waiting = premap._reading[str(other.resolve())].process.pid
     premap.stop_workers()
     assert not premap._reading and not _running(waiting)
+
+
+def test_a_run_that_fails_lets_go_of_the_file_it_read_ahead(app, agencies, demo_world, tmp_path, every_file_ahead):
+    """A directory run whose third file is refused: the worker that read the fourth is stopped, none is left
+    reading."""
+    run = tmp_path / "run"
+    shutil.copytree(demo_world, run)
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    broken = run / manifest["files"][2]["path"]
+    broken.write_text("not,the,columns\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(FileError, match=broken.name):
+        ingest_directory(run, IngestOptions(notify=False, reuse_index=True, map_ahead=True))
+    assert not premap._reading
 
 
 def test_a_worker_is_started_only_for_a_file_large_enough_to_pay_for_its_start(app, demo_world, tmp_path,
