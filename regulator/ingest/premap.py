@@ -244,13 +244,18 @@ def prepared_chunks(fmap: FileMapping, rows: list[dict[str, Any]] | RowsAhead, s
     on chunks).
     """
     if not isinstance(rows, RowsAhead):
-        yield ((len(rows[at:at + size]), prepare_rows(fmap, rows[at:at + size]))
-               for at in range(start, len(rows), size))
+        yield _mapped_here(fmap, rows, start, size)
         return
     try:
         yield rows.chunks(fmap, start, size)
     finally:
         rows.close()
+
+
+def _mapped_here(fmap: FileMapping, rows: list[dict[str, Any]], start: int, size: int) -> Chunks:
+    for at in range(start, len(rows), size):
+        chunk = rows[at:at + size]
+        yield len(chunk), prepare_rows(fmap, chunk)
 
 
 def _send(conn: Connection, kind: str, payload: Any) -> None:
