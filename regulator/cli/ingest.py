@@ -37,7 +37,7 @@ def _report(batch) -> list[str]:  # noqa: ANN001 - an ImportBatch
               help="Update credit classes and the search index for the entities touched.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--map-ahead/--no-map-ahead", default=True, show_default=True,
-              help="Map and check the next chunk in a second process while this one is linked and written.")
+              help="Read and map large files in a worker process while this one links and writes.")
 @with_appcontext
 def ingest(path: Path, agency_code: str, kind: str | None, chunk_size: int, notify: bool, progress: bool,
            map_ahead: bool) -> None:
