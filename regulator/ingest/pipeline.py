@@ -112,7 +112,7 @@ def open_import(path: str | Path, agency_code: str, options: IngestOptions) -> t
     """Everything that can refuse a file as a whole, checked before anything is written.
 
     With ``options.map_ahead`` a worker reads the file and keeps its rows to map them (``premap``):
-    close the source when done with it (``ingest_rows`` does, once it has read them all).
+    close the source when done with it (``ingest_file`` and ``flask ingest`` do, with ``with source:``).
 
     An agency not yet registered but with a mapping file (and a ``domain`` in it) is registered here.
     """

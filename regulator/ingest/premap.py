@@ -27,7 +27,6 @@ source records store of each row (``prepare.pack``), which the importing process
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import pickle
 import socket
@@ -47,8 +46,6 @@ from .errors import FileError, IngestError
 from .mapping import AgencyMapping, FileMapping
 from .prepare import Prepared, pack, prepare_rows, unpack
 from .readers import SourceFile, read_file
-
-log = logging.getLogger(__name__)
 
 #: files at least this large are read and mapped by a worker that is running already, or that reads them while
 #: another file is imported (``prefetch``): some 2,500 rows of the demo's files (smaller ones cost the worker's
