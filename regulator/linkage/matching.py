@@ -193,6 +193,9 @@ def _candidates(entities: pd.DataFrame | EntityRows, right: pa.Table, profile: A
             common = stop_values([right], profile, known=stats.over, schema=left.schema)
             right_capped = apply_cap(right, common)
             keep = candidate_rows(left, right_capped, columns)
+            live = entities.live()
+            if live is not None:
+                keep = pc.and_(keep, pa.array(live))
             left = apply_cap(left.filter(keep), common)
             left_ids = entity_ids[keep.to_numpy(zero_copy_only=False)]
             only = _only(left, right_capped, profile.tf_columns)
@@ -200,6 +203,9 @@ def _candidates(entities: pd.DataFrame | EntityRows, right: pa.Table, profile: A
             tf = counted_frequencies({c: stats.holding(c, only[c]) for c in profile.tf_columns}, n,
                                      profile.tf_smoothing)
             return left, left_ids, right_capped, tf, n
+        live = entities.live()
+        if live is not None and left is not None:
+            left, entity_ids = left.filter(pa.array(live)), entity_ids[live]
     else:
         entity_ids = entities["entity_id"].to_numpy(dtype="int64")
         left = profile.prepare(entities.assign(**{UID: np.arange(len(entities))}))

@@ -72,7 +72,7 @@ def test_reimporting_the_world_adds_nothing(app, agencies, demo_world):
 
 
 def _identity(index) -> dict:  # noqa: ANN001
-    return {"rows": set(index.rows._rows), "by_uscc": index.by_uscc, "by_org": index.by_org,
+    return {"rows": set(index.rows.rows()), "by_uscc": index.by_uscc, "by_org": index.by_org,
             "by_address": index.by_address, "by_site": index.by_site, "address_ids": index.address_ids,
             "districts": index.districts}
 
@@ -122,9 +122,9 @@ def test_a_later_register_that_changes_a_representative_phone_or_address_is_read
     writer = pipeline._take_writer(0)
     fresh = EntityIndex.load()
     assert _identity(writer.index) == _identity(fresh)
-    rows_of = {r[0]: r for r in fresh.rows._rows}
+    rows_of = {r[0]: r for r in fresh.rows.rows()}
     assert rows_of[ids[0]][4] == "欧阳新代表" and rows_of[ids[1]][5] == "13900001234"
-    assert any(r[0] == ids[2] and r[2] == "深圳市南山区粤海街道新建路999号" for r in fresh.rows._rows)
+    assert any(r[0] == ids[2] and r[2] == "深圳市南山区粤海街道新建路999号" for r in fresh.rows.rows())
 
 
 def test_refreshed_codes_keep_the_lowest_entity_per_organisation_code():

@@ -58,6 +58,17 @@ def test_match_records_decides_the_same_with_entity_rows_as_with_a_frame() -> No
     assert (with_rows["probability"] - with_frame["probability"]).abs().max() < 1e-9
 
 
+def _live_table(kept: EntityRows) -> pa.Table:
+    table = kept.prepared("company")
+    live = kept.live()
+    return (table if live is None else table.filter(pa.array(live))).drop_columns([UID])
+
+
+def _stats(kept: EntityRows) -> tuple:
+    stats = kept.stats("company")
+    return stats.counts, stats.over, stats.holders, stats.entities
+
+
 def test_replaced_rows_prepare_as_a_fresh_set_of_the_same_rows() -> None:
     frames = demo_frames(generate_world(n_entities=300, seed=11))
     rows = [tuple(r.get(c) for c in COLUMNS) for r in _rows(frames.entities)]
@@ -67,11 +78,50 @@ def test_replaced_rows_prepare_as_a_fresh_set_of_the_same_rows() -> None:
     touched = {r[0] for r in rows[50:80]}
     now = [(r[0], f"{r[1]} 新" if r[1] else r[1], *r[2:]) for r in rows[:200] if r[0] in touched] + rows[200:]
     kept.replace(touched, now)
-    table = kept.prepared("company")
+    assert kept.live() is not None  # the dropped rows are marked, not yet filtered out
     fresh = EntityRows()
     fresh.extend([r for r in rows[:200] if r[0] not in touched] + now)
-    expected = fresh.prepared("company")
+    assert len(kept) == len(fresh)
     assert kept.frame().equals(fresh.frame())
+    table, expected = _live_table(kept), _live_table(fresh)
     assert table.column_names == expected.column_names
     for name in expected.column_names:
         assert table.column(name).to_pylist() == expected.column(name).to_pylist(), name
+    assert kept.prepared("company").column(UID).to_pylist() == list(range(kept.prepared("company").num_rows))
+
+
+def test_rows_replaced_again_and_again_match_as_a_fresh_set() -> None:
+    """Dead rows are left out of the counts and the candidates, before and after they are filtered out."""
+    world = generate_world(n_entities=400, seed=5)
+    frames = demo_frames(world)
+    rows = list(dict.fromkeys(tuple(r.get(c) for c in COLUMNS) for r in _rows(frames.entities)))
+    records = frames.records.head(300)
+    kept = EntityRows()
+    kept.extend(rows[:300])
+    kept.stats("company")
+    current = {}
+    for r in rows[:300]:
+        current.setdefault(r[0], []).append(r)
+    ids = sorted(current)
+    compacted = False
+    for step in range(6):
+        touched = set(ids[step * 25:step * 25 + 25])
+        now = []
+        for eid in sorted(touched):
+            was = current[eid]
+            # a changed name for some, the very same row again for others (a row equal to a dropped one)
+            current[eid] = [(r[0], f"{r[1]}{step}" if r[1] and eid % 2 else r[1], *r[2:]) for r in was]
+            now.extend(current[eid])
+        kept.replace(touched, now)
+        compacted = compacted or kept.live() is None
+        fresh = EntityRows()
+        fresh.extend([r for eid in sorted(current) for r in current[eid]])
+        fresh_rows = sorted(fresh.frame().itertuples(index=False), key=repr)
+        assert sorted(kept.frame().itertuples(index=False), key=repr) == fresh_rows
+        assert len(kept) == len(fresh)
+        assert _stats(kept) == _stats(fresh), step
+        with_kept, with_fresh = match_records(records, kept), match_records(records, fresh)
+        columns = ["rid", "entity_id", "decision"]
+        pd.testing.assert_frame_equal(with_kept[columns], with_fresh[columns])
+        assert (with_kept["probability"] - with_fresh["probability"]).abs().max() < 1e-9
+    assert compacted  # the dead rows passed a quarter of all rows and were filtered out on the way

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from regulator.demo import generate_world
@@ -56,6 +57,8 @@ def test_kept_counts_decide_as_counting_every_row(monkeypatch: pytest.MonkeyPatc
     assert sum((f["decision"] == "link").sum() for f in counted) > 0
     monkeypatch.undo()
     fresh = KeyStats(tuple(stats.counts), 2, tuple(stats.holders))
-    fresh.update(kept.prepared("company_cap2"), kept.entity_ids(), 1)
+    live = kept.live()
+    assert live is not None  # the replaced rows are still in the tables, marked dead: counted out
+    fresh.update(kept.prepared("company_cap2").filter(pa.array(live)), kept.entity_ids()[live], 1)
     assert (stats.counts, stats.over, stats.holders, stats.entities) == \
         (fresh.counts, fresh.over, fresh.holders, fresh.entities)
