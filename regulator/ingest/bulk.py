@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Table, func, select
 
 from ..extensions import db
+from . import checkpoint
 
 #: SQLite page cache (KiB) of a connection that bulk-inserts. The default 2 MB holds little of
 #: ``source_record``'s indexes (its unique content hash is a random insertion point), so past a few
@@ -114,6 +115,7 @@ def insert_rows(table: Table, rows: list[dict[str, Any]], *, ids: bool = False) 
     if conn.info.get("bulk_cache_kib") != SQLITE_CACHE_KIB:
         conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         conn.info["bulk_cache_kib"] = SQLITE_CACHE_KIB
+    checkpoint.writing(conn)
     quoted = ", ".join(f'"{name}"' for name in names)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'  # noqa: S608
     conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))

@@ -47,6 +47,7 @@ from models.base import utcnow
 from ..extensions import db
 from ..identifiers import check_uscc
 from ..signals import notify_records_changed
+from . import checkpoint
 from .errors import FileError, IngestError, MappingError, RowError
 from .facts import Writer
 from .mapping import AgencyMapping, FileMapping, load_mapping
@@ -208,7 +209,7 @@ def _ingest_chunks(batch: ImportBatch, agency: Agency, fmap: FileMapping, rows: 
     chunks = 0
     if options.progress and position:
         options.progress(position)
-    with prepared_chunks(fmap, rows, position, options.chunk_size) as prepared:
+    with prepared_chunks(fmap, rows, position, options.chunk_size) as prepared, checkpoint.beside(db.engine):
         while position < len(rows):
             if options.max_chunks is not None and chunks >= options.max_chunks:
                 return batch
@@ -220,6 +221,7 @@ def _ingest_chunks(batch: ImportBatch, agency: Agency, fmap: FileMapping, rows: 
                 report["checkpoint"] = position
                 batch.report = report
                 db.session.commit()
+                checkpoint.committed(db.engine)
             except Exception:
                 db.session.rollback()
                 raise

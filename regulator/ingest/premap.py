@@ -27,6 +27,7 @@ source records store of each row (``prepare.pack``), which the importing process
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pickle
 import socket
@@ -59,6 +60,8 @@ COLD_AHEAD_BYTES = 16_000_000
 #: caches: with the mapping and chunk size it was told to expect (``Plan``), from the first row
 SPECULATE_CHUNKS = 2
 
+#: how much lower a worker's priority is than the importing process's, which waits for it only when it is behind
+WORKER_NICENESS = 5
 #: seconds this process has waited for workers: for a file to be read ("file"), for the first chunk of a file
 #: and for the others: what the workers did not hide (bench/ingest.py prints them)
 waited: Counter[str] = Counter()
@@ -265,6 +268,8 @@ def serve(fd: int) -> None:
     Ends when the importing process closes its end or goes away.
     """
     conn = Connection(fd)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     try:
         while True:
             order, path, plan = conn.recv()

@@ -1,0 +1,74 @@
+"""An import into a SQLite file leaves its WAL checkpoints to a thread: off on the writing connection while
+a chunk is written, run after each chunk's commit, back on for every connection once the import ends."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy import func, select
+
+from models import SourceRecord
+from regulator.extensions import db
+from regulator.ingest import IngestOptions, checkpoint, pipeline
+from regulator.signals import records_changed
+
+
+def _autocheckpoint() -> int:
+    return db.session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+
+
+def test_an_import_checkpoints_in_a_thread_of_its_own(app, backend, agencies, demo_world, monkeypatch):
+    started: list[checkpoint.Checkpointer] = []
+
+    class Recorded(checkpoint.Checkpointer):
+        def __init__(self, path: str) -> None:
+            super().__init__(path)
+            started.append(self)
+
+    monkeypatch.setattr(checkpoint, "Checkpointer", Recorded)
+    during: list[tuple] = []
+
+    def receiver(_sender, **_kw) -> None:  # noqa: ANN001 - blinker's signature; sent before each chunk's commit
+        runs = started[0].runs if started else None
+        during.append((_autocheckpoint() if backend == "sqlite" else None, set(checkpoint._running), runs))
+
+    records_changed.connect(receiver)
+    try:
+        batch = pipeline.ingest_file(demo_world / "SAMR/samr_registration.csv", "SAMR",
+                                     IngestOptions(chunk_size=40))
+    finally:
+        records_changed.disconnect(receiver)
+    chunks = -(-batch.rows_read // 40)
+    assert batch.rows_accepted == db.session.scalar(select(func.count(SourceRecord.id))) > 80
+    assert len(during) == chunks
+    if backend != "sqlite":
+        assert not started and all(d == (None, set(), None) for d in during)
+        return
+    path = db.engine.url.database
+    assert [d[:2] for d in during] == [(0, {path})] * chunks  # the writer does not checkpoint
+    (thread,) = started
+    assert [d[2] for d in during][-1] >= chunks - 2  # woken after each commit (and it keeps up)
+    assert thread.runs >= chunks and not thread._thread.is_alive()
+    assert checkpoint._running == {}
+    assert _autocheckpoint() == checkpoint.DEFAULT_AUTOCHECKPOINT
+    db.session.commit()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        busy, logged, copied = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and logged == copied
+
+
+def test_connections_checkpoint_by_themselves_outside_an_import(sqlite_app):
+    db.session.connection()
+    assert checkpoint._running == {}
+    assert _autocheckpoint() == checkpoint.DEFAULT_AUTOCHECKPOINT
+    with checkpoint.beside(db.engine) as thread:
+        assert thread is not None and checkpoint._running == {db.engine.url.database: thread}
+        checkpoint.writing(db.session.connection())
+        assert _autocheckpoint() == 0
+        db.session.commit()  # the connection goes back to the pool: on again
+        assert _autocheckpoint() == checkpoint.DEFAULT_AUTOCHECKPOINT
+        with checkpoint.beside(db.engine) as nested:  # a second import of the process shares the thread
+            assert nested is thread
+        assert checkpoint._running == {db.engine.url.database: thread}
+    assert checkpoint._running == {} and not thread._thread.is_alive()
