@@ -5,8 +5,9 @@
 
 Generates a world whose files hold about N data rows (5.7 rows per entity), writes them in each agency's
 own format, migrates a fresh database, registers the agencies and times `ingest_directory` (every file
-through its mapping, linking by key and Splink). Prints per-file figures, the linkage score against the
-hidden truth, and on its last line
+through its mapping, linking by key and Splink). Prints per-file figures (the batch's own seconds, then
+the wall seconds since the previous file, reading included, and the seconds waited for workers), the
+linkage score against the hidden truth, and on its last line
 ``records=… seconds=… cpu_s=… child_cpu_s=… waited_s=… records_per_s=… load=… peak_rss_mb=… child_peak_rss_mb=…
 precision=… recall=… f1=…``: ``cpu_s`` and ``peak_rss_mb`` of the importing process, ``child_…`` of the workers
 that read and map files ahead (``premap``), ``waited_s`` the seconds the importing process waited for them.
@@ -78,9 +79,17 @@ def main() -> None:
         if args.ahead_bytes is not None:
             premap.AHEAD_BYTES = premap.COLD_AHEAD_BYTES = args.ahead_bytes
         started, cpu_started = time.perf_counter(), time.process_time()
+        last = [started, 0.0]
+
+        def echo(line: str) -> None:
+            """The file's line, with its wall seconds (reading it included) and the seconds waited for workers."""
+            now, waited = time.perf_counter(), sum(premap.waited.values())
+            print(f"{line} (wall {now - last[0]:.1f} s, waited {waited - last[1]:.1f} s)")
+            last[:] = [now, waited]
+
         batches = ingest_directory(work / "files", IngestOptions(notify=False, chunk_size=args.chunk_size,
                                                                  reuse_index=args.reuse_index,
-                                                                 map_ahead=args.map_ahead), echo=print)
+                                                                 map_ahead=args.map_ahead), echo=echo)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         premap.stop_workers()  # waited for, so that their CPU time and peak memory are counted below
         score = score_linkage(work / "files", batches)

@@ -40,7 +40,8 @@ def ingest_directory(out_dir: str | Path, options: IngestOptions | None = None,
         batches.append(batch)
         if echo:
             echo(f"  {entry['path']}: {batch.rows_accepted}/{batch.rows_read} accepted, "
-                 f"{batch.rows_rejected} rejected, {batch.entities_new} new entities")
+                 f"{batch.rows_rejected} rejected, {batch.entities_new} new entities, "
+                 f"{batch.report.get('seconds', 0):.1f} s")
     return batches
 
 
