@@ -9,6 +9,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -165,34 +166,34 @@ def _read_jsonl(path: Path, text: str) -> tuple[list[str], list[dict[str, Any]]]
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
-    import openpyxl
+    """The first sheet, from cell A1, read with calamine (Rust): ten times faster than openpyxl's read-only
+    mode (a 49,296-row sheet of the 1M benchmark: 0.7 s against 7.2 s) and the same text per cell, so that
+    rows keep the content hashes they had when openpyxl read them (``_cell_text``)."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        values = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # noqa: BLE001 - any failure to open is an unreadable workbook
         raise FileError(path.name, _("%(file)s is not a readable XLSX workbook.", file=path.name)) from exc
-    try:
-        sheet = book.worksheets[0]
-        it = sheet.iter_rows(values_only=True)
-        try:
-            headers = [_clean_header(h) for h in next(it)]
-        except StopIteration:
-            raise FileError(path.name, _empty(path)) from None
-        _check_headers(path, headers)
-        rows = []
-        for line_no, values in enumerate(it, start=1):
-            if values is None or all(v is None or str(v).strip() == "" for v in values):
-                continue
-            cells = ["" if v is None else _cell_text(v) for v in values]
-            rows.append({"__row": line_no, **dict(zip(headers, cells, strict=False))})
-    finally:
-        book.close()
+    if not values:
+        raise FileError(path.name, _empty(path))
+    headers = [_clean_header(h) for h in values[0]]
+    _check_headers(path, headers)
+    rows = []
+    for line_no, cells in enumerate(values[1:], start=1):
+        texts = [_cell_text(v) for v in cells]
+        if all(t.strip() == "" for t in texts):
+            continue
+        rows.append({"__row": line_no, **dict(zip(headers, texts, strict=False))})
     return headers, rows
 
 
 def _cell_text(value: Any) -> str:
+    """A cell's text as openpyxl's values gave it: whole numbers without ".0", dates as midnight datetimes."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, date) and not isinstance(value, datetime):  # calamine: a date where openpyxl gave 00:00
+        return datetime(value.year, value.month, value.day).isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

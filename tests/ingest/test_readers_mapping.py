@@ -57,6 +57,77 @@ def test_jsonl_xlsx_tsv_and_gzip(tmp_path):
         read_file(tmp_path / "e.pdf")
 
 
+def _openpyxl_rows(path) -> list[dict]:  # noqa: ANN001
+    """The rows as the reader built them with openpyxl's read-only mode, before it read with calamine."""
+    import openpyxl
+
+    def text(value) -> str:  # noqa: ANN001
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    values = book.worksheets[0].iter_rows(values_only=True)
+    headers = [str(h if h is not None else "").strip() for h in next(values)]
+    rows = [{"__row": n, **dict(zip(headers, [text(v) for v in row], strict=False))}
+            for n, row in enumerate(values, start=1) if not all(v is None or str(v).strip() == "" for v in row)]
+    book.close()
+    return rows
+
+
+def test_xlsx_cells_read_as_openpyxl_read_them(tmp_path):
+    """Numbers, dates, date-times, times, durations, booleans, formulas, empty rows and cells, a table not at A1:
+    the same text per cell as openpyxl gave, so rows imported before keep their content hashes."""
+    from datetime import datetime, time, timedelta
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["名称", "数", "浮", "日期", "日期时间", "时间", "布尔", "公式", None, "末"])
+    sheet.append(["甲", 5, 2.5, date(2023, 1, 5), datetime(2023, 1, 5, 13, 45, 10), time(12, 30), True, "=B2*2",
+                  None, "x"])
+    sheet.append([None] * 10)
+    sheet.append(["乙", 7.0, 1e-7, datetime(1999, 12, 31), datetime(2024, 2, 29, 0, 0, 1), time(0, 0), False, "=A2",
+                  "", 12345678901234567890])
+    sheet.append(["丙", "  有空格 ", -3, "2023年1月5日", "０７５５－１２３", 0.1 + 0.2])
+    sheet["D7"] = timedelta(hours=30)
+    sheet["E8"] = datetime(2023, 1, 5)
+    sheet["E8"].number_format = "yyyy-mm-dd hh:mm:ss"
+    book.save(tmp_path / "types.xlsx")
+    offset = openpyxl.Workbook()
+    for cell, value in (("C3", "名称"), ("D3", "日期"), ("C4", "甲"), ("D4", date(2020, 2, 2))):
+        offset.active[cell] = value
+    offset.save(tmp_path / "offset.xlsx")
+    for name in ("types.xlsx", "offset.xlsx"):
+        expected = _openpyxl_rows(tmp_path / name)
+        assert read_file(tmp_path / name).rows == expected, name
+    assert read_file(tmp_path / "types.xlsx").rows[0]["日期"] == "2023-01-05T00:00:00"
+    blank = openpyxl.Workbook()  # the one difference: a cell of spaces only, as openpyxl writes it, is empty
+    blank.active.append(["a", "b"])
+    blank.active.append([" ", "x"])
+    blank.save(tmp_path / "blank.xlsx")
+    assert read_file(tmp_path / "blank.xlsx").rows == [{"__row": 1, "a": "", "b": "x"}]
+
+
+def test_unreadable_and_empty_workbooks_are_refused_by_name(tmp_path):
+    import openpyxl
+
+    (tmp_path / "renamed.xlsx").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(FileError, match="renamed.xlsx is not a readable XLSX workbook"):
+        read_file(tmp_path / "renamed.xlsx")
+    openpyxl.Workbook().save(tmp_path / "empty.xlsx")
+    with pytest.raises(FileError, match="empty.xlsx is empty: it has no header row"):
+        read_file(tmp_path / "empty.xlsx")
+
+
+def test_demo_workbooks_read_as_openpyxl_read_them(demo_world):
+    for path in sorted(demo_world.glob("*/*.xlsx")):
+        assert read_file(path).rows == _openpyxl_rows(path), path.name
+
+
 MAPPING = {"agency": "X", "files": {"x_penalties": {
     "record_type": "enforcement", "source_key": "编号", "date_formats": ["%Y/%m/%d"],
     "fields": {"decision_date": {"column": "日期", "type": "date", "required": True},
