@@ -11,6 +11,8 @@ linkage score against the hidden truth, and on its last line
 ``records=… seconds=… cpu_s=… child_cpu_s=… waited_s=… records_per_s=… load=… peak_rss_mb=… child_peak_rss_mb=…
 precision=… recall=… f1=…``: ``cpu_s`` and ``peak_rss_mb`` of the importing process, ``child_…`` of the workers
 that read and map files ahead (``premap``), ``waited_s`` the seconds the importing process waited for them.
+The line before it gives the seconds spent in commits and the CPU seconds of the importing thread alone
+(``cpu_s`` also counts the process's other threads: DuckDB's, and the one that checkpoints SQLite's log).
 """
 
 from __future__ import annotations
@@ -32,6 +34,23 @@ from regulator.ingest.pipeline import CHUNK_SIZE  # noqa: E402
 
 ROWS_PER_ENTITY = 5.7
 
+
+
+def _time_commits() -> list[float]:
+    """[seconds, number] of the database commits from now on (the dialect's ``do_commit``, wrapped)."""
+    from sqlalchemy.engine import default
+
+    spent = [0.0, 0]
+    commit = default.DefaultDialect.do_commit
+
+    def timed(self, connection) -> None:  # noqa: ANN001
+        started = time.perf_counter()
+        commit(self, connection)
+        spent[0] += time.perf_counter() - started
+        spent[1] += 1
+
+    default.DefaultDialect.do_commit = timed
+    return spent
 
 
 def main() -> None:
@@ -78,7 +97,8 @@ def main() -> None:
         db.session.commit()
         if args.ahead_bytes is not None:
             premap.AHEAD_BYTES = premap.COLD_AHEAD_BYTES = args.ahead_bytes
-        started, cpu_started = time.perf_counter(), time.process_time()
+        committing = _time_commits()
+        started, cpu_started, thread_started = time.perf_counter(), time.process_time(), time.thread_time()
         last = [started, 0.0]
 
         def echo(line: str) -> None:
@@ -91,6 +111,7 @@ def main() -> None:
                                                                  reuse_index=args.reuse_index,
                                                                  map_ahead=args.map_ahead), echo=echo)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        main_cpu = time.thread_time() - thread_started
         premap.stop_workers()  # waited for, so that their CPU time and peak memory are counted below
         score = score_linkage(work / "files", batches)
     read = sum(b.rows_read for b in batches)
@@ -98,6 +119,7 @@ def main() -> None:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"linkage: {score}")
     print("waited for the worker: " + ", ".join(f"{k} {v:.1f} s" for k, v in premap.waited.items()))
+    print(f"commits: {committing[1]} taking {committing[0]:.1f} s; CPU of the importing thread {main_cpu:.1f} s")
     print(f"records={read} seconds={seconds:.1f} cpu_s={cpu:.1f} "
           f"child_cpu_s={children.ru_utime + children.ru_stime:.1f} waited_s={sum(premap.waited.values()):.1f} "
           f"records_per_s={read / seconds:.0f} "
