@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from models.base import include_object
+from models.base import include_object, json_text
 
 from . import pg_prepared  # noqa: F401 - its do_connect listener makes every psycopg connection keep prepared statements
 from .extensions import db, migrate
@@ -24,6 +24,8 @@ _SETTING = re.compile(r"\s*(?P<name>[a-z_][a-z0-9_.]*)\s*=\s*(?P<value>[\w.]+)\s
 def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     _session_settings(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_serializer": json_text,
+                                               **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     db.init_app(app)
     app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's own (teardowns run in reverse)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True,

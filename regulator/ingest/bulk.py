@@ -28,7 +28,7 @@ SQLITE_CACHE_KIB = 262_144
 
 class JsonText(str):
     """A JSON column's value already encoded (by the worker that mapped the row, ``prepare.pack``), with
-    ``json.dumps`` as the column's own processor would: inserted as it is, not encoded again."""
+    ``models.base.json_text`` as the column's own processor would: inserted as it is, not encoded again."""
 
     __slots__ = ()
 

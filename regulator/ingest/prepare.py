@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from models import RecordType
+from models.base import json_text
 
 from ..identifiers import check_uscc
 from .bulk import JsonText
@@ -113,8 +114,8 @@ def pack(items: list[Prepared]) -> list[tuple[Any, ...]]:
     take, with the raw row and ``jsonable(canonical)`` as the JSON text their columns store (``JsonText``:
     the importing process inserts it as it is). ``RowError`` is a dataclass exception and does not survive
     pickling (its ``args`` are empty), hence its fields as a tuple."""
-    return [(i.row_number, JsonText(json.dumps(i.raw)), i.content_hash, i.canonical,
-             None if i.errors else JsonText(json.dumps(jsonable(i.canonical))),
+    return [(i.row_number, JsonText(json_text(i.raw)), i.content_hash, i.canonical,
+             None if i.errors else JsonText(json_text(jsonable(i.canonical))),
              [(e.column, e.message, e.value) for e in i.errors] or None, i.findings or None, i.uscc_raw, i.uscc,
              i.source_key)
             for i in items]

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from models import ImportBatch, Licence, SourceRecord
+from models.base import json_text
 from regulator import create_app
 from regulator.extensions import db
 from regulator.ingest import FileError, IngestError, IngestOptions, pipeline, premap
@@ -62,8 +63,8 @@ def _licences(world: Path, tmp_path: Path, boom: int | None = None, copies: int 
 def _fields(items: list) -> list[tuple]:
     """Every field a prepared row has when it reaches the linking: the stored JSON of the raw and canonical row
     as the source record will hold it (a worker sends it encoded)."""
-    return [(i.row_number, i.raw if isinstance(i.raw, str) else json.dumps(i.raw), i.content_hash, i.canonical,
-             None if i.errors else i.canonical_json or json.dumps(jsonable(i.canonical)), i.errors, i.findings,
+    return [(i.row_number, i.raw if isinstance(i.raw, str) else json_text(i.raw), i.content_hash, i.canonical,
+             None if i.errors else i.canonical_json or json_text(jsonable(i.canonical)), i.errors, i.findings,
              i.uscc_raw, i.uscc, i.source_key)
             for i in items]
 
