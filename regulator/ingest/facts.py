@@ -108,6 +108,8 @@ class _Pending:
     rows: dict[type, list[dict[str, Any]]] = field(default_factory=dict)
     entity_updates: dict[int, dict[str, Any]] = field(default_factory=dict)
     serious_inspections: set[int] = field(default_factory=set)
+    #: the entities this chunk created, with the values inserted (``registration`` updates only what differs)
+    created: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 class Writer:
@@ -291,14 +293,18 @@ class Writer:
         rows = []
         for c, uscc, source in firsts:
             name = c.get("name") or c.get("address") or source.source_key or "?"
-            rows.append({"uscc": uscc, "name": name[:300], "name_norm": normalise_name(name)[:300] or name[:300],
-                         "name_core": name_core(name[:300]), "district": c.get("district"),
-                         "entity_type": EntityType(c.get("entity_type") or _guess_type(name)),
-                         "address_id": self.address_id(c.get("address"), c.get("district"), c.get("latitude"),
-                                                       c.get("longitude")),
-                         "status": EntityStatus.ACTIVE})
+            row = {"uscc": uscc, "name": name[:300], "name_norm": normalise_name(name)[:300] or name[:300],
+                   "name_core": name_core(name[:300]), "district": c.get("district"),
+                   "entity_type": EntityType(c.get("entity_type") or _guess_type(name)),
+                   "address_id": self.address_id(c.get("address"), c.get("district"), c.get("latitude"),
+                                                 c.get("longitude")),
+                   "status": EntityStatus.ACTIVE, **dict.fromkeys(_REGISTER_FIELDS)}
+            if source.record_type == RecordType.REGISTRATION:  # inserted with the register's facts, not updated
+                row.update(_register_changes(c))
+            rows.append(row)
         ids = insert_rows(MarketEntity.__table__, rows, ids=True)
         for entity_id, row, (c, uscc, source) in zip(ids, rows, firsts, strict=True):
+            self.pending.created[entity_id] = row
             self.add(EntityName, {"entity_id": entity_id, "name": row["name"], "name_norm": row["name_norm"],
                                   "name_core": row["name_core"],
                                   "kind": NameKind.REGISTERED if source.record_type == RecordType.REGISTRATION
@@ -379,15 +385,9 @@ class Writer:
                                   "name_core": changes["name_core"], "kind": NameKind.REGISTERED,
                                   "source_record_id": source.ref})
             self.names.add((entity_id, entity.name_norm))
-        for attr in ("industry_code", "industry", "district", "registration_date", "registered_capital"):
-            if c.get(attr) is not None:
-                changes[attr] = c[attr]
+        changes.update(_register_changes(c))
         if c.get("district") is not None:
             entity.district = c["district"]
-        if c.get("entity_type"):
-            changes["entity_type"] = EntityType(c["entity_type"])
-        if c.get("entity_status"):
-            changes["status"] = EntityStatus(c["entity_status"])
         address_id = self.address_id(c.get("address"), c.get("district"))
         if address_id:
             entity.address_id = changes["address_id"] = address_id
@@ -407,6 +407,10 @@ class Writer:
                                   "source_record_id": source.ref})
         if c.get("parent_uscc"):
             self.parents.append((entity_id, c["parent_uscc"]))
+        inserted = self.pending.created.get(entity_id)
+        if inserted is not None:  # created by this chunk: its row (and the updates since) hold the register's facts
+            changes = {k: v for k, v in changes.items() if k not in inserted or inserted[k] != v}
+            inserted.update(changes)
         if changes:
             self._update_entity(entity_id, changes)
 
@@ -513,6 +517,20 @@ class Writer:
                 "description": descs[i] if i < len(descs) else None,
                 "severity": severities[i] if i < len(severities) else Severity.MINOR,
                 "found_date": c["inspection_date"], **{**common, "external_id": f"{source.source_key}#{i + 1}"}})
+
+
+#: what the register says of an entity beyond its name, code and address (``registration``)
+_REGISTER_FIELDS = ("industry_code", "industry", "registration_date", "registered_capital")
+
+
+def _register_changes(c: dict[str, Any]) -> dict[str, Any]:
+    """The entity's columns a register row sets (its fields that are given)."""
+    changes = {attr: c[attr] for attr in (*_REGISTER_FIELDS, "district") if c.get(attr) is not None}
+    if c.get("entity_type"):
+        changes["entity_type"] = EntityType(c["entity_type"])
+    if c.get("entity_status"):
+        changes["status"] = EntityStatus(c["entity_status"])
+    return changes
 
 
 def _severity_by_code(code: str, ranges: list[list[Any]]) -> Severity:
