@@ -12,12 +12,14 @@ _DIGITS = re.compile(r"\D+")
 
 def normalise_id_number(raw: str) -> str:
     """Fold full-width characters, spaces and a lower-case x."""
+    if raw.isascii() and raw.isalnum():  # the usual case, and NFKC leaves ASCII as it is
+        return raw.upper()
     return "".join(c for c in unicodedata.normalize("NFKC", raw).upper() if c.isalnum())
 
 
 def hash_id_number(raw: str, key: str) -> str:
     """HMAC-SHA256 of the normalised ID: equal IDs join, the number cannot be read back without the key."""
-    return hmac.new(key.encode(), normalise_id_number(raw).encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key.encode(), normalise_id_number(raw).encode(), hashlib.sha256).hex()
 
 
 def mask_id_number(raw: str) -> str:
@@ -30,7 +32,8 @@ def mask_id_number(raw: str) -> str:
 
 def normalise_phone(raw: str) -> str:
     """Digits only, with a leading +86 / 0086 country code removed."""
-    digits = _DIGITS.sub("", unicodedata.normalize("NFKC", raw or ""))
+    raw = raw or ""
+    digits = _DIGITS.sub("", raw if raw.isascii() else unicodedata.normalize("NFKC", raw))
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
             return digits[len(prefix):]

@@ -48,6 +48,7 @@ from ..extensions import db
 from ..identifiers import check_uscc
 from ..signals import notify_records_changed
 from . import checkpoint
+from .bulk import JsonText
 from .errors import FileError, IngestError, MappingError, RowError
 from .facts import Writer
 from .mapping import AgencyMapping, FileMapping, load_mapping
@@ -57,6 +58,8 @@ from .readers import SourceFile
 from .resolve import EntityIndex, Resolution, probabilistic, tax_number_org
 
 log = logging.getLogger(__name__)
+#: the stored JSON of no errors or findings (most rows), encoded once rather than per row
+NO_ITEMS = JsonText("[]")
 CHUNK_SIZE = 10_000
 #: an import of at most this many rows reads the entity index and the writer's caches only as far as its rows
 #: need (``EntityIndex.codes_only``); a larger one reads them whole at the start, which is cheaper per row
@@ -338,7 +341,8 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items:
             "content_hash": item.content_hash, "record_type": fmap.record_type, "source_key": source_key,
             "raw": item.raw, "canonical": None if item.errors else item.canonical_json or jsonable(item.canonical),
             "status": status,
-            "errors": [e.as_dict() for e in item.errors], "findings": item.findings, "uscc_raw": item.uscc_raw,
+            "errors": [e.as_dict() for e in item.errors] if item.errors else NO_ITEMS,
+            "findings": item.findings or NO_ITEMS, "uscc_raw": item.uscc_raw,
             "uscc_valid": (item.uscc is not None) if item.uscc_raw else None, "entity_id": None,
             "link_method": None, "link_probability": None, "linked_at": None}
         item.source = writer.source(row, fmap.record_type, source_key)

@@ -1,6 +1,16 @@
 """Masking and keyed hashing of personal data."""
 
-from regulator.privacy import hash_id_number, mask_id_number, mask_name, mask_phone
+import re
+import unicodedata
+
+from regulator.privacy import (
+    hash_id_number,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    normalise_id_number,
+    normalise_phone,
+)
 
 
 def test_masks() -> None:
@@ -18,3 +28,35 @@ def test_id_hash_is_keyed_and_stable() -> None:
     assert a == hash_id_number("１１０１０５１９４９１２３１００２Ｘ", "k1")
     assert a != hash_id_number("11010519491231002X", "k2")
     assert "110105" not in a
+
+
+def _id_by_definition(raw: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", raw).upper() if c.isalnum())
+
+
+def _phone_by_definition(raw: str) -> str:
+    digits = re.sub(r"\D+", "", unicodedata.normalize("NFKC", raw))
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
+            return digits[len(prefix):]
+    return digits
+
+
+def test_ascii_shortcuts_give_what_the_definition_gives() -> None:
+    """ID numbers and phones that are plain ASCII skip Unicode normalisation: the same result either way."""
+    ids = ["11010519491231002x", "11010519491231002X", "110105 19491231 002x", "１１０１０５１９４９１２３１００２Ｘ",
+           "440301-1983-0618-9143", "", "x", "ａｂｃ123", "12345678901234567８", "Ⅻ12", "①②③"]
+    for raw in ids:
+        assert normalise_id_number(raw) == _id_by_definition(raw), raw
+    phones = ["+86 138-1234-5678", "008613812345678", "８６１３８１２３４５６７８", "(0755) 8888-1234", "",
+              "138１2345678"]
+    for raw in phones:
+        assert normalise_phone(raw) == _phone_by_definition(raw), raw
+
+
+def test_stored_id_hashes_do_not_change() -> None:
+    """A database's person keys are these hashes: the same input under the same key gives the same hex digest
+    as HMAC-SHA256 always has (the value below was computed with ``hmac.new(...).hexdigest()``)."""
+    expected = "01274ea48a5ebcd413542608d918e6ae378f17cab4b7fc7d95b3e992e0c30c4d"
+    assert hash_id_number("11010519491231002x", "k1") == expected
+    assert hash_id_number("１１０１０５１９４９１２３１００２Ｘ", "k1") == expected
