@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Date, DateTime, Table, func, select
 
 from ..extensions import db
 from . import checkpoint
@@ -48,6 +48,8 @@ class _Plan:
 
     keys: tuple[str, ...]
     processors: tuple[Any, ...]
+    #: per key, whether its values repeat enough to process each distinct one once (dates, timestamps)
+    repeating: tuple[bool, ...]
     #: Python-side defaults of the columns the rows leave out: (column name, processor, default)
     defaults: tuple[tuple[str, Any, Any], ...]
 
@@ -60,12 +62,13 @@ def _plan(table: Table, keys: tuple[str, ...], dialect: Any) -> _Plan:
     plan = _plans.get(key)
     if plan is None:
         processors = tuple(table.c[k].type._cached_bind_processor(dialect) for k in keys)
+        repeating = tuple(isinstance(table.c[k].type, Date | DateTime) for k in keys)
         defaults = tuple((c.name, c.type._cached_bind_processor(dialect), c.default) for c in table.columns
                          if c.name not in keys and c.default is not None and not c.primary_key)
         for _name, _proc, default in defaults:
             if not (default.is_scalar or default.is_callable):
                 raise TypeError(f"{table.name}: only scalar and callable defaults are supported here")
-        plan = _plans[key] = _Plan(keys, processors, defaults)
+        plan = _plans[key] = _Plan(keys, processors, repeating, defaults)
     return plan
 
 
@@ -76,7 +79,7 @@ def _default_value(default: Any) -> Any:
 def _columns(plan: _Plan, rows: list[dict[str, Any]]) -> tuple[list[str], list[Any]]:
     """Column names and the processed values of each, ``Ref``s replaced by their ids."""
     names, columns = [], []
-    for key, proc in zip(plan.keys, plan.processors, strict=True):
+    for key, proc, repeating in zip(plan.keys, plan.processors, plan.repeating, strict=True):
         values = [row[key] for row in rows]
         types = set(map(type, values))
         if Ref in types:
@@ -84,6 +87,9 @@ def _columns(plan: _Plan, rows: list[dict[str, Any]]) -> tuple[list[str], list[A
         if proc is not None:
             if JsonText in types:
                 values = [v if v.__class__ is JsonText else proc(v) for v in values]
+            elif repeating:  # a chunk's timestamp, a few hundred dates: each formatted once
+                done = {v: proc(v) for v in set(values)}
+                values = list(map(done.__getitem__, values))
             else:
                 values = list(map(proc, values))
         names.append(key)
