@@ -33,13 +33,19 @@ MAX_CHUNKS = 16
 
 
 class FeatureCache:
-    """Prepared features per (profile, row content), for rows of ``COLUMNS``; cleared past ``limit`` rows."""
+    """Prepared features per (profile, row content), for rows of ``COLUMNS``; cleared past ``limit`` rows.
+
+    Each call's newly prepared rows are kept as a part of their own (one Arrow chunk), and rows are taken
+    part by part (``_take``): Arrow's ``Table.take`` over a table of several chunks concatenates them first,
+    which cost 13 ms for 342 rows of a 200,000-row table against 0.4 ms over a single chunk.
+    """
 
     def __init__(self, limit: int = 3_000_000) -> None:
         self.limit = limit
         self._lock = threading.Lock()
         self._positions: dict[str, dict[Row, int]] = {}
-        self._tables: dict[str, pa.Table] = {}
+        #: per profile, the prepared parts in order and the position of each one's first row
+        self._parts: dict[str, tuple[list[pa.Table], list[int]]] = {}
 
     def take(self, profile_name: str, rows: list[Row], first_uid: int) -> pa.Table:
         """Features of ``rows`` (preparing those not seen before), with ``uid`` numbered from ``first_uid``."""
@@ -48,22 +54,40 @@ class FeatureCache:
             missing = list(dict.fromkeys(r for r in rows if r not in positions))
             if len(positions) + len(missing) > self.limit:
                 positions.clear()
-                self._tables.pop(profile_name, None)
+                self._parts.pop(profile_name, None)
                 missing = list(dict.fromkeys(rows))
             if missing:
                 frame = pd.DataFrame(missing, columns=list(COLUMNS))
                 frame[UID] = np.arange(len(missing), dtype="int64")
-                prepared = get_profile(profile_name).prepare(frame)
+                prepared = get_profile(profile_name).prepare(frame).combine_chunks()
                 start = len(positions)
                 positions.update(zip(missing, range(start, start + len(missing)), strict=True))
-                old = self._tables.get(profile_name)
-                self._tables[profile_name] = prepared if old is None else pa.concat_tables(
-                    [old, prepared], promote_options="default")
-            table = self._tables[profile_name]
+                parts, starts = self._parts.setdefault(profile_name, ([], []))
+                parts.append(prepared)
+                starts.append(start)
+            parts, starts = self._parts[profile_name]
+            parts, starts = list(parts), np.array(starts, dtype="int64")
             index = np.fromiter(map(positions.__getitem__, rows), dtype="int64", count=len(rows))
-        part = table.take(pa.array(index))
+        part = _take(parts, starts, index)
         uids = pa.array(np.arange(first_uid, first_uid + len(rows), dtype="int64"))
         return part.set_column(part.schema.get_field_index(UID), UID, uids)
+
+
+def _take(parts: list[pa.Table], starts: np.ndarray, index: np.ndarray) -> pa.Table:
+    """Rows ``index`` of ``parts`` laid end to end (``starts``: each part's first position), in that order."""
+    which = np.searchsorted(starts, index, side="right") - 1
+    if len(index) == 0 or (which == which[0]).all():
+        first = int(which[0]) if len(index) else 0
+        return parts[first].take(pa.array(index - starts[first]))
+    order = np.argsort(which, kind="stable")
+    grouped = which[order]
+    bounds = np.flatnonzero(np.diff(grouped)) + 1
+    pieces = [parts[int(grouped[lo])].take(pa.array(index[order[lo:hi]] - starts[grouped[lo]]))
+              for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(order)], strict=True)]
+    taken = pa.concat_tables(pieces, promote_options="default").combine_chunks()
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    return taken.take(pa.array(back))
 
 
 #: the process's cache (features are a pure function of the row, so every import may share it)

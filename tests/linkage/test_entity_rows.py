@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -125,3 +126,27 @@ def test_rows_replaced_again_and_again_match_as_a_fresh_set() -> None:
         pd.testing.assert_frame_equal(with_kept[columns], with_fresh[columns])
         assert (with_kept["probability"] - with_fresh["probability"]).abs().max() < 1e-9
     assert compacted  # the dead rows passed a quarter of all rows and were filtered out on the way
+
+
+def test_the_feature_cache_takes_rows_across_its_parts_in_order() -> None:
+    """Rows added a few at a time (a part per call) are taken from several parts at once, in the order asked,
+    repeats included, the same as from a cache that prepared them in one part."""
+    from regulator.linkage.entity_rows import FeatureCache
+
+    frames = demo_frames(generate_world(n_entities=120, seed=5))
+    rows = [tuple(r.get(c) for c in COLUMNS) for r in _rows(frames.entities.drop_duplicates(ignore_index=True))]
+    cache = FeatureCache()
+    for start in range(0, len(rows), 7):
+        cache.take("company", rows[start:start + 7], 0)
+    parts, _starts = cache._parts["company"]
+    assert len(parts) == -(-len(rows) // 7) and all(p.column(0).num_chunks == 1 for p in parts)
+    whole = FeatureCache()
+    whole.take("company", rows, 0)
+    assert len(whole._parts["company"][0]) == 1
+    rng = np.random.default_rng(3)
+    for wanted in (rows[::-1], [rows[i] for i in rng.integers(0, len(rows), 60)], rows[8:12], [rows[5]], []):
+        taken, fresh = cache.take("company", wanted, 40), whole.take("company", wanted, 40)
+        assert taken.num_rows == len(wanted)
+        assert taken.column(UID).to_pylist() == list(range(40, 40 + len(wanted)))
+        for name in fresh.column_names:
+            assert taken.column(name).to_pylist() == fresh.column(name).to_pylist(), name
