@@ -23,6 +23,7 @@ import logging
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -90,16 +91,26 @@ _running: dict[str, Checkpointer] = {}
 _lock = threading.Lock()
 
 
+#: per engine, its WAL file's database once found (WAL mode persists in the file: asked once per engine)
+_wal_files: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
 def _wal_file(engine: Engine) -> str | None:
     """The database file of ``engine`` if it is a SQLite file in WAL mode."""
     if engine.dialect.name != "sqlite":
         return None
+    known = _wal_files.get(engine)
+    if known is not None:
+        return known
     path = engine.url.database
     if not path or path == ":memory:" or path.startswith("file:"):
         return None
     with engine.connect() as conn:
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-    return path if str(mode).lower() == "wal" else None
+    if str(mode).lower() != "wal":
+        return None
+    _wal_files[engine] = path
+    return path
 
 
 @contextmanager

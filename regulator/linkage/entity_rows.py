@@ -73,6 +73,15 @@ class FeatureCache:
         return part.set_column(part.schema.get_field_index(UID), UID, uids)
 
 
+def _take_chunked(table: pa.Table, index: np.ndarray) -> pa.Table:
+    """Rows ``index`` of ``table``, taken chunk by chunk (see ``_take``)."""
+    parts = [pa.Table.from_batches([b], schema=table.schema) for b in table.to_batches()]
+    if not parts:
+        return table.take(pa.array(index, pa.int64()))
+    starts = np.cumsum([0] + [p.num_rows for p in parts[:-1]])
+    return _take(parts, starts, index)
+
+
 def _take(parts: list[pa.Table], starts: np.ndarray, index: np.ndarray) -> pa.Table:
     """Rows ``index`` of ``parts`` laid end to end (``starts``: each part's first position), in that order."""
     which = np.searchsorted(starts, index, side="right") - 1
@@ -209,7 +218,7 @@ class EntityRows:
         """
         ids = self.entity_ids()
         dropped = np.isin(ids, np.fromiter(entity_ids, dtype="int64", count=len(entity_ids)))
-        dropped &= ~self._dead_mask(len(ids))[:len(ids)]
+        dropped &= self._live_mask()
         if dropped.any():
             positions = np.flatnonzero(dropped)
             old = self._rows
@@ -218,7 +227,7 @@ class EntityRows:
             for name, stats in self._stats.items():
                 done, _, whole = self._prepared[name]
                 prepared = positions[positions < done]
-                stats.update(whole.take(pa.array(prepared)), ids[prepared], -1)
+                stats.update(_take_chunked(whole, prepared), ids[prepared], -1)
             dead = self._dead_mask(len(ids))
             dead[positions] = True
             self._n_dead += len(positions)
@@ -231,9 +240,13 @@ class EntityRows:
             self._dead = np.concatenate([self._dead, np.zeros(n - len(self._dead), dtype=bool)])
         return self._dead
 
+    def _live_mask(self) -> np.ndarray:
+        """Per row (dead ones included), whether it is live."""
+        return ~self._dead_mask(len(self._rows))[:len(self._rows)]
+
     def _compact(self) -> None:
         """Filter the dead rows out of the rows and the prepared tables (``uid`` renumbered)."""
-        keep = ~self._dead_mask(len(self._rows))[:len(self._rows)]
+        keep = self._live_mask()
         ids = self.entity_ids()
         prepared: dict[str, tuple[int, list[pa.Table], pa.Table | None]] = {}
         for name, (done, _, whole) in self._prepared.items():
@@ -251,9 +264,7 @@ class EntityRows:
 
     def live(self) -> np.ndarray | None:
         """Which rows of ``entity_ids`` and ``prepared`` are live (None: all of them)."""
-        if not self._n_dead:
-            return None
-        return ~self._dead_mask(len(self._rows))[:len(self._rows)]
+        return self._live_mask() if self._n_dead else None
 
     def rows(self) -> list[Row]:
         """The live rows, in order."""

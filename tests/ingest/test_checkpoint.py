@@ -72,3 +72,23 @@ def test_connections_checkpoint_by_themselves_outside_an_import(sqlite_app):
             assert nested is thread
         assert checkpoint._running == {db.engine.url.database: thread}
     assert checkpoint._running == {} and not thread._thread.is_alive()
+
+
+def test_the_journal_mode_is_asked_once_per_engine(sqlite_app):
+    """WAL mode persists in the file: each import after the first finds its thread's file without a query."""
+    from sqlalchemy import event
+
+    asked: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
+        if statement.strip().upper() == "PRAGMA JOURNAL_MODE":
+            asked.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for _ in range(3):
+            with checkpoint.beside(db.engine) as thread:
+                assert thread is not None
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(asked) <= 1

@@ -150,3 +150,15 @@ def test_the_feature_cache_takes_rows_across_its_parts_in_order() -> None:
         assert taken.column(UID).to_pylist() == list(range(40, 40 + len(wanted)))
         for name in fresh.column_names:
             assert taken.column(name).to_pylist() == fresh.column(name).to_pylist(), name
+
+
+def test_rows_taken_chunk_by_chunk_equal_arrow_take() -> None:
+    """``_take_chunked`` (used when dropped rows are counted out) gives what ``Table.take`` gives, in order."""
+    from regulator.linkage.entity_rows import _take_chunked
+
+    table = pa.concat_tables([pa.table({"a": list(range(i, i + n)), "b": [str(v) for v in range(i, i + n)]})
+                              for i, n in ((0, 5), (5, 1), (6, 9), (15, 4))])
+    assert table.column(0).num_chunks == 4
+    for index in ([18, 0, 6, 6, 14, 5], list(range(19))[::-1], [7], []):
+        wanted = np.array(index, dtype="int64")
+        assert _take_chunked(table, wanted).to_pylist() == table.take(pa.array(wanted, pa.int64())).to_pylist()
