@@ -15,15 +15,21 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, func, select
+from sqlalchemy import Date, DateTime, Table, event, func, select
+from sqlalchemy.pool import Pool
 
 from ..extensions import db
 from . import checkpoint
 
-#: SQLite page cache (KiB) of a connection that bulk-inserts. The default 2 MB holds little of
-#: ``source_record``'s indexes (its unique content hash is a random insertion point), so past a few
-#: hundred thousand rows each insert read index pages again; pages are only allocated as used.
-SQLITE_CACHE_KIB = 262_144
+#: SQLite page cache (KiB) of a connection that bulk-inserts. The default 2 MB holds little of the indexes
+#: an import writes (``source_record``'s unique content hash, persons' and addresses' keys are random
+#: insertion points), so each insert read index pages again: at a million rows they take some 430 MB, of
+#: which 256 MB held part (the 1M run's persons file: 38.8 CPU s, 35.8 with 1 GB; docs/benchmarks.md,
+#: "Stop 26"). Pages are only allocated as used, and the connection goes back to its own cache size
+#: once the import is over (``_restore_cache``).
+SQLITE_CACHE_KIB = 1_048_576
+#: ``info`` keys of a connection whose cache was enlarged: its cache size before, and its database file
+_CACHE_BEFORE, _CACHE_FILE = "bulk_cache_before", "bulk_cache_file"
 
 
 class JsonText(str):
@@ -118,9 +124,10 @@ def insert_rows(table: Table, rows: list[dict[str, Any]], *, ids: bool = False) 
         return _copy(conn, table, names, columns, len(rows), ids)
     if dialect.paramstyle != "qmark":
         raise NotImplementedError(f"bulk inserts support SQLite and PostgreSQL, not {dialect.name}")
-    if conn.info.get("bulk_cache_kib") != SQLITE_CACHE_KIB:
+    if _CACHE_BEFORE not in conn.info:
+        conn.info[_CACHE_BEFORE] = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.info[_CACHE_FILE] = conn.engine.url.database
         conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        conn.info["bulk_cache_kib"] = SQLITE_CACHE_KIB
     checkpoint.writing(conn)
     quoted = ", ".join(f'"{name}"' for name in names)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'  # noqa: S608
@@ -149,3 +156,18 @@ def _copy(conn: Any, table: Table, names: list[str], columns: list[Any], n: int,
             for row in zip(*columns, strict=True):
                 copy.write_row(row)
     return new_ids
+
+
+@event.listens_for(Pool, "checkin")
+def _restore_cache(dbapi_connection: Any, record: Any, *_proxy: Any) -> None:
+    """A connection given back to the pool, or taken from it, after an import gets its own cache size again
+    (SQLite frees the pages above it); between the chunks of an import (``checkpoint.importing``) it keeps
+    the large one. An import may have used several of the pool's connections: each is reset when next used."""
+    path = record.info.get(_CACHE_FILE)
+    if dbapi_connection is None or _CACHE_BEFORE not in record.info or checkpoint.importing(path):
+        return
+    dbapi_connection.execute(f"PRAGMA cache_size={int(record.info.pop(_CACHE_BEFORE))}")
+    record.info.pop(_CACHE_FILE, None)
+
+
+event.listen(Pool, "checkout", _restore_cache)

@@ -146,6 +146,11 @@ def writing(conn: Any) -> None:
     conn.info[_OFF] = True
 
 
+def importing(path: str | None) -> bool:
+    """Whether an import into the SQLite file ``path`` runs now (with its checkpoint thread)."""
+    return path in _running
+
+
 def committed(engine: Engine) -> None:
     """After a chunk's commit: wake the thread of ``engine``'s file, if one runs."""
     checkpointer = _running.get(engine.url.database or "")

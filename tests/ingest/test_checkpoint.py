@@ -92,3 +92,36 @@ def test_the_journal_mode_is_asked_once_per_engine(sqlite_app):
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert len(asked) <= 1
+
+
+def test_an_import_has_a_large_page_cache_and_gives_it_back(sqlite_app, demo_world):
+    """Each chunk is written with ``bulk.SQLITE_CACHE_KIB`` of page cache; the connection has its own size
+    again once the import is over."""
+    from regulator.ingest import bulk
+
+    from .test_small_import import _register_agencies
+
+    _register_agencies()
+    before = db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+    db.session.commit()
+    during: list[int] = []
+
+    def receiver(_sender, **_kw) -> None:  # noqa: ANN001 - blinker's signature; sent before each chunk's commit
+        during.append(db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar())
+
+    records_changed.connect(receiver)
+    try:
+        batch = pipeline.ingest_file(demo_world / "SAMR/samr_registration.csv", "SAMR",
+                                     IngestOptions(chunk_size=40))
+    finally:
+        records_changed.disconnect(receiver)
+    assert before != -bulk.SQLITE_CACHE_KIB
+    assert len(during) == -(-batch.rows_read // 40) and set(during) == {-bulk.SQLITE_CACHE_KIB}
+    assert db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == before
+    db.session.remove()
+    idle = [db.engine.connect() for _ in range(max(db.engine.pool.checkedin(), 1))]  # every pooled connection
+    try:
+        assert [c.exec_driver_sql("PRAGMA cache_size").scalar() for c in idle] == [before] * len(idle)
+    finally:
+        for conn in idle:
+            conn.close()
