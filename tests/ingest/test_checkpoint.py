@@ -125,3 +125,39 @@ def test_an_import_has_a_large_page_cache_and_gives_it_back(sqlite_app, demo_wor
     finally:
         for conn in idle:
             conn.close()
+
+
+def test_a_run_of_files_keeps_its_page_cache_from_first_file_to_last(sqlite_app, demo_world):
+    """``ingest_directory`` is one import for the cache: enlarged once per connection, not once per file, and
+    given back after the run."""
+    from sqlalchemy import event
+
+    from regulator.ingest import bulk
+    from regulator.ingest.demo import ingest_directory
+
+    from .test_small_import import _register_agencies
+
+    _register_agencies()
+    before = db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+    db.session.commit()
+    enlarged: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
+        if statement == f"PRAGMA cache_size=-{bulk.SQLITE_CACHE_KIB}":
+            enlarged.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        batches = ingest_directory(demo_world, IngestOptions(notify=False, reuse_index=True))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(batches) > 20
+    assert 1 <= len(enlarged) <= db.engine.pool.checkedin() + db.engine.pool.checkedout()
+    assert checkpoint._running == {}
+    db.session.remove()
+    idle = [db.engine.connect() for _ in range(max(db.engine.pool.checkedin(), 1))]
+    try:
+        assert [c.exec_driver_sql("PRAGMA cache_size").scalar() for c in idle] == [before] * len(idle)
+    finally:
+        for conn in idle:
+            conn.close()
