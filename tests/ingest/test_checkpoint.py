@@ -1,13 +1,18 @@
 """An import into a SQLite file leaves its WAL checkpoints to a thread: off on the writing connection while
-a chunk is written, run after each chunk's commit, back on for every connection once the import ends."""
+a chunk is written, run after each chunk's commit, back on for every connection once the import ends. The
+writing connection's large page cache lasts as long (a run of files being one import), then is given back."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from models import SourceRecord
+from models import ImportBatch, SourceRecord
 from regulator.extensions import db
 from regulator.ingest import IngestOptions, checkpoint, pipeline
 from regulator.signals import records_changed
@@ -15,6 +20,53 @@ from regulator.signals import records_changed
 
 def _autocheckpoint() -> int:
     return db.session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+
+
+def _cache_size() -> int:
+    return db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+
+
+@contextmanager
+def _statements(wanted: str) -> Iterator[list[str]]:
+    """The statements equal to ``wanted`` (case aside) run on the engine within the block."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
+        if statement.strip().upper() == wanted.upper():
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _pooled_cache_sizes() -> list[int]:
+    """The cache size of every connection the pool holds (all taken out at once)."""
+    db.session.remove()
+    idle = [db.engine.connect() for _ in range(max(db.engine.pool.checkedin(), 1))]
+    try:
+        return [c.exec_driver_sql("PRAGMA cache_size").scalar() for c in idle]
+    finally:
+        for conn in idle:
+            conn.close()
+
+
+def _register_in_chunks(demo_world: Path, probe: Callable[[], Any]) -> tuple[ImportBatch, list[Any]]:
+    """The demo register imported in chunks of 40, with what ``probe`` returned before each chunk's commit."""
+    during: list[Any] = []
+
+    def receiver(_sender, **_kw) -> None:  # noqa: ANN001 - blinker's signature; sent before each chunk's commit
+        during.append(probe())
+
+    records_changed.connect(receiver)
+    try:
+        batch = pipeline.ingest_file(demo_world / "SAMR/samr_registration.csv", "SAMR",
+                                     IngestOptions(chunk_size=40))
+    finally:
+        records_changed.disconnect(receiver)
+    return batch, during
 
 
 def test_an_import_checkpoints_in_a_thread_of_its_own(app, backend, agencies, demo_world, monkeypatch):
@@ -26,18 +78,9 @@ def test_an_import_checkpoints_in_a_thread_of_its_own(app, backend, agencies, de
             started.append(self)
 
     monkeypatch.setattr(checkpoint, "Checkpointer", Recorded)
-    during: list[tuple] = []
-
-    def receiver(_sender, **_kw) -> None:  # noqa: ANN001 - blinker's signature; sent before each chunk's commit
-        runs = started[0].runs if started else None
-        during.append((_autocheckpoint() if backend == "sqlite" else None, set(checkpoint._running), runs))
-
-    records_changed.connect(receiver)
-    try:
-        batch = pipeline.ingest_file(demo_world / "SAMR/samr_registration.csv", "SAMR",
-                                     IngestOptions(chunk_size=40))
-    finally:
-        records_changed.disconnect(receiver)
+    batch, during = _register_in_chunks(demo_world, lambda: (
+        _autocheckpoint() if backend == "sqlite" else None, set(checkpoint._running),
+        started[0].runs if started else None))
     chunks = -(-batch.rows_read // 40)
     assert batch.rows_accepted == db.session.scalar(select(func.count(SourceRecord.id))) > 80
     assert len(during) == chunks
@@ -76,21 +119,10 @@ def test_connections_checkpoint_by_themselves_outside_an_import(sqlite_app):
 
 def test_the_journal_mode_is_asked_once_per_engine(sqlite_app):
     """WAL mode persists in the file: each import after the first finds its thread's file without a query."""
-    from sqlalchemy import event
-
-    asked: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
-        if statement.strip().upper() == "PRAGMA JOURNAL_MODE":
-            asked.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with _statements("PRAGMA journal_mode") as asked:
         for _ in range(3):
             with checkpoint.beside(db.engine) as thread:
                 assert thread is not None
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert len(asked) <= 1
 
 
@@ -102,62 +134,29 @@ def test_an_import_has_a_large_page_cache_and_gives_it_back(sqlite_app, demo_wor
     from .test_small_import import _register_agencies
 
     _register_agencies()
-    before = db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+    before = _cache_size()
     db.session.commit()
-    during: list[int] = []
-
-    def receiver(_sender, **_kw) -> None:  # noqa: ANN001 - blinker's signature; sent before each chunk's commit
-        during.append(db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar())
-
-    records_changed.connect(receiver)
-    try:
-        batch = pipeline.ingest_file(demo_world / "SAMR/samr_registration.csv", "SAMR",
-                                     IngestOptions(chunk_size=40))
-    finally:
-        records_changed.disconnect(receiver)
+    batch, during = _register_in_chunks(demo_world, _cache_size)
     assert before != -bulk.SQLITE_CACHE_KIB
     assert len(during) == -(-batch.rows_read // 40) and set(during) == {-bulk.SQLITE_CACHE_KIB}
-    assert db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == before
-    db.session.remove()
-    idle = [db.engine.connect() for _ in range(max(db.engine.pool.checkedin(), 1))]  # every pooled connection
-    try:
-        assert [c.exec_driver_sql("PRAGMA cache_size").scalar() for c in idle] == [before] * len(idle)
-    finally:
-        for conn in idle:
-            conn.close()
+    assert _cache_size() == before
+    assert set(_pooled_cache_sizes()) == {before}
 
 
 def test_a_run_of_files_keeps_its_page_cache_from_first_file_to_last(sqlite_app, demo_world):
     """``ingest_directory`` is one import for the cache: enlarged once per connection, not once per file, and
     given back after the run."""
-    from sqlalchemy import event
-
     from regulator.ingest import bulk
     from regulator.ingest.demo import ingest_directory
 
     from .test_small_import import _register_agencies
 
     _register_agencies()
-    before = db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+    before = _cache_size()
     db.session.commit()
-    enlarged: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
-        if statement == f"PRAGMA cache_size=-{bulk.SQLITE_CACHE_KIB}":
-            enlarged.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with _statements(f"PRAGMA cache_size=-{bulk.SQLITE_CACHE_KIB}") as enlarged:
         batches = ingest_directory(demo_world, IngestOptions(notify=False, reuse_index=True))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert len(batches) > 20
     assert 1 <= len(enlarged) <= db.engine.pool.checkedin() + db.engine.pool.checkedout()
     assert checkpoint._running == {}
-    db.session.remove()
-    idle = [db.engine.connect() for _ in range(max(db.engine.pool.checkedin(), 1))]
-    try:
-        assert [c.exec_driver_sql("PRAGMA cache_size").scalar() for c in idle] == [before] * len(idle)
-    finally:
-        for conn in idle:
-            conn.close()
+    assert set(_pooled_cache_sizes()) == {before}
