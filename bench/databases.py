@@ -1,9 +1,12 @@
-"""Benchmark databases: an empty one at a URL, created afresh each run."""
+"""Benchmark databases: an empty one at a URL, created afresh each run, and the application migrated onto it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -19,3 +22,26 @@ def fresh_database(url: str) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
+
+
+@contextmanager
+def demo_app(url: str) -> Iterator[Flask]:
+    """The application on a fresh, migrated database at ``url`` with the demo world's agencies, in its context."""
+    from flask_migrate import upgrade
+
+    from regulator import create_app
+    from regulator.config import TestingConfig
+    from regulator.demo import AGENCIES
+    from regulator.extensions import db
+    from regulator.services.agencies import upsert_agency
+
+    fresh_database(url)
+    cfg = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    cfg.update(SQLALCHEMY_DATABASE_URI=url, TESTING=False)
+    app = create_app(cfg)
+    with app.app_context():
+        upgrade()
+        for agency in AGENCIES:
+            upsert_agency(agency["code"], agency["name"], agency["domain"])
+        db.session.commit()
+        yield app

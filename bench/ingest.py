@@ -27,9 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.databases import fresh_database  # noqa: E402
-from regulator import create_app  # noqa: E402
-from regulator.config import TestingConfig  # noqa: E402
+from bench.databases import demo_app  # noqa: E402
 from regulator.ingest.pipeline import CHUNK_SIZE  # noqa: E402
 
 ROWS_PER_ENTITY = 5.7
@@ -69,9 +67,8 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     url = args.database_url or f"sqlite:///{work / 'bench.db'}"
-    fresh_database(url)
 
-    from regulator.demo import AGENCIES, generate_world, write_agency_files
+    from regulator.demo import generate_world, write_agency_files
 
     started = time.perf_counter()
     world = generate_world(n_entities=max(int(args.records / ROWS_PER_ENTITY), 10), seed=args.seed)
@@ -80,21 +77,10 @@ def main() -> None:
     print(f"generated {len(world.entities)} entities, {rows} rows in {len(manifest)} files "
           f"({time.perf_counter() - started:.1f} s) under {work}")
 
-    cfg = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
-    cfg.update(SQLALCHEMY_DATABASE_URI=url, TESTING=False)
-    app = create_app(cfg)
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from regulator.extensions import db
+    with demo_app(url):
         from regulator.ingest import IngestOptions, premap
         from regulator.ingest.demo import ingest_directory, score_linkage
-        from regulator.services.agencies import upsert_agency
 
-        upgrade()
-        for agency in AGENCIES:
-            upsert_agency(agency["code"], agency["name"], agency["domain"])
-        db.session.commit()
         if args.ahead_bytes is not None:
             premap.AHEAD_BYTES = premap.COLD_AHEAD_BYTES = args.ahead_bytes
         committing = _time_commits()
