@@ -10,14 +10,15 @@ a merged entity to the one it went into: a floor a little below the import's), t
 every table of the given database into it, table after table in the order of their foreign keys,
 ``--chunk-rows`` rows per ``executemany`` and commit, as tuples read beforehand (the reading is not timed).
 No mapping, hashing, linking or Python objects of the import's own: only SQLite's B-trees, indexes, unique
-constraints and log. Prints the seconds per table,
-the checkpoint that copies the log into the file at the end, and on its last line
-``rows=… seconds=… cpu_s=… checkpoint_s=…`` (``cpu_s`` of the writing thread).
+constraints and log. Prints the seconds per table, the checkpoint that copies the log into the file at the
+end (the copy is deleted then), and on its last line ``rows=… seconds=… cpu_s=… checkpoint_s=…`` (``cpu_s``
+of the writing thread).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -78,7 +79,9 @@ def main() -> None:
     started = time.perf_counter()
     target.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     checkpoint_s = time.perf_counter() - started
-    print(f"checkpoint: {checkpoint_s:.1f} s; database {(work / 'floor.db').stat().st_size / 1e6:.0f} MB under {work}")
+    target.close()
+    print(f"checkpoint: {checkpoint_s:.1f} s; database {(work / 'floor.db').stat().st_size / 1e6:.0f} MB (deleted)")
+    shutil.rmtree(work)
     print(f"rows={total_rows} seconds={total_s:.1f} cpu_s={cpu_s:.1f} checkpoint_s={checkpoint_s:.1f}")
 
 
