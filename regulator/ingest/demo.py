@@ -30,28 +30,24 @@ def ingest_directory(out_dir: str | Path, options: IngestOptions | None = None,
     out = Path(out_dir)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     options = options or IngestOptions(notify=False, reuse_index=True, map_ahead=True)
-    with checkpoint.beside(db.engine):
-        return _ingest_files(out, manifest["files"], options, echo)
-
-
-def _ingest_files(out: Path, files: list[dict[str, Any]], options: IngestOptions,
-                  echo: Callable[[str], Any] | None) -> list[ImportBatch]:
+    files = manifest["files"]
     batches = []
-    for at, entry in enumerate(files):
-        following = files[at + 1] if at + 1 < len(files) else None
-        if following:
-            prefetch_file(out / following["path"], following["agency"], options)
-        try:
-            batch = ingest_file(out / entry["path"], entry["agency"], options)
-        except BaseException:
+    with checkpoint.beside(db.engine):
+        for at, entry in enumerate(files):
+            following = files[at + 1] if at + 1 < len(files) else None
             if following:
-                premap.forget(out / following["path"])  # its worker holds the file's rows
-            raise
-        batches.append(batch)
-        if echo:
-            echo(f"  {entry['path']}: {batch.rows_accepted}/{batch.rows_read} accepted, "
-                 f"{batch.rows_rejected} rejected, {batch.entities_new} new entities, "
-                 f"{batch.report.get('seconds', 0):.1f} s")
+                prefetch_file(out / following["path"], following["agency"], options)
+            try:
+                batch = ingest_file(out / entry["path"], entry["agency"], options)
+            except BaseException:
+                if following:
+                    premap.forget(out / following["path"])  # its worker holds the file's rows
+                raise
+            batches.append(batch)
+            if echo:
+                echo(f"  {entry['path']}: {batch.rows_accepted}/{batch.rows_read} accepted, "
+                     f"{batch.rows_rejected} rejected, {batch.entities_new} new entities, "
+                     f"{batch.report.get('seconds', 0):.1f} s")
     return batches
 
 

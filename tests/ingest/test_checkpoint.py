@@ -78,21 +78,21 @@ def test_an_import_checkpoints_in_a_thread_of_its_own(app, backend, agencies, de
             started.append(self)
 
     monkeypatch.setattr(checkpoint, "Checkpointer", Recorded)
+    path = db.engine.url.database
     batch, during = _register_in_chunks(demo_world, lambda: (
-        _autocheckpoint() if backend == "sqlite" else None, set(checkpoint._running),
+        _autocheckpoint() if backend == "sqlite" else None, checkpoint.importing(path),
         started[0].runs if started else None))
     chunks = -(-batch.rows_read // 40)
     assert batch.rows_accepted == db.session.scalar(select(func.count(SourceRecord.id))) > 80
     assert len(during) == chunks
     if backend != "sqlite":
-        assert not started and all(d == (None, set(), None) for d in during)
+        assert not started and all(d == (None, False, None) for d in during)
         return
-    path = db.engine.url.database
-    assert [d[:2] for d in during] == [(0, {path})] * chunks  # the writer does not checkpoint
+    assert [d[:2] for d in during] == [(0, True)] * chunks  # the writer does not checkpoint
     (thread,) = started
     assert [d[2] for d in during][-1] >= chunks - 2  # woken after each commit (and it keeps up)
     assert thread.runs >= chunks and not thread._thread.is_alive()
-    assert checkpoint._running == {}
+    assert not checkpoint.importing(path)
     assert _autocheckpoint() == checkpoint.DEFAULT_AUTOCHECKPOINT
     db.session.commit()
     with sqlite3.connect(path) as raw:
@@ -103,18 +103,19 @@ def test_an_import_checkpoints_in_a_thread_of_its_own(app, backend, agencies, de
 
 def test_connections_checkpoint_by_themselves_outside_an_import(sqlite_app):
     db.session.connection()
-    assert checkpoint._running == {}
+    path = db.engine.url.database
+    assert not checkpoint.importing(path)
     assert _autocheckpoint() == checkpoint.DEFAULT_AUTOCHECKPOINT
     with checkpoint.beside(db.engine) as thread:
-        assert thread is not None and checkpoint._running == {db.engine.url.database: thread}
+        assert thread is not None and checkpoint.importing(path)
         checkpoint.writing(db.session.connection())
         assert _autocheckpoint() == 0
         db.session.commit()  # the connection goes back to the pool: on again
         assert _autocheckpoint() == checkpoint.DEFAULT_AUTOCHECKPOINT
         with checkpoint.beside(db.engine) as nested:  # a second import of the process shares the thread
             assert nested is thread
-        assert checkpoint._running == {db.engine.url.database: thread}
-    assert checkpoint._running == {} and not thread._thread.is_alive()
+        assert checkpoint.importing(path)  # the outer import still runs
+    assert not checkpoint.importing(path) and not thread._thread.is_alive()
 
 
 def test_the_journal_mode_is_asked_once_per_engine(sqlite_app):
@@ -158,5 +159,5 @@ def test_a_run_of_files_keeps_its_page_cache_from_first_file_to_last(sqlite_app,
         batches = ingest_directory(demo_world, IngestOptions(notify=False, reuse_index=True))
     assert len(batches) > 20
     assert 1 <= len(enlarged) <= db.engine.pool.checkedin() + db.engine.pool.checkedout()
-    assert checkpoint._running == {}
+    assert not checkpoint.importing(db.engine.url.database)
     assert set(_pooled_cache_sizes()) == {before}
