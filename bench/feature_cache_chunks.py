@@ -10,6 +10,7 @@ features are taken from the cache. Prints, per variant (twice, alternated), the 
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -27,7 +28,11 @@ from regulator.linkage.entity_rows import COLUMNS, FeatureCache  # noqa: E402
 
 def main() -> None:
     """Run both variants twice on one demo world's entity rows."""
-    entities, parts = int(sys.argv[1]), int(sys.argv[2])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("entities", type=int, help="entities of the demo world")
+    parser.add_argument("parts", type=int, help="parts the entity rows are added in")
+    args = parser.parse_args()
+    entities, parts = args.entities, args.parts
     frames = demo_frames(generate_world(n_entities=entities, seed=3))
     distinct = frames.entities.drop_duplicates(ignore_index=True).reindex(columns=list(COLUMNS))
     rows = [tuple(None if pd.isna(v) else v for v in r) for r in distinct.itertuples(index=False)]

@@ -1,6 +1,6 @@
 """The first files of a generated world imported into a fresh SQLite database with a given bulk page cache.
 
-    python bench/ingest.py --records 1000000                     # leaves its files under /tmp/bench-ingest-XXXX
+    python bench/ingest.py --records 1000000 --keep              # leaves its files under /tmp/bench-ingest-XXXX
     python bench/ingest_cache.py /tmp/bench-ingest-XXXX/files --cache-kib 262144 [--files 5]
 
 Imports the first ``--files`` files of the world's manifest with ``ingest_directory`` (as ``bench/ingest.py``

@@ -1,6 +1,6 @@
 """Dump what an ingest wrote, to compare two versions of the code on the same generated world.
 
-    python bench/ingest_dump.py sqlite:////tmp/bench-ingest-XXXX/bench.db OUTDIR
+    python bench/ingest_dump.py sqlite:////tmp/bench-ingest-XXXX/bench.db OUTDIR   # after bench/ingest.py --keep
     python bench/ingest_dump.py postgresql+psycopg://postgres@127.0.0.1:5432/NAME OUTDIR
 
 Writes ``OUTDIR/outcome.tsv`` (per source row: file, row number, status, entity id, link method,
@@ -12,6 +12,7 @@ only (runs of digits masked), and an import batch's report without its ``seconds
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import re
@@ -44,7 +45,11 @@ def _value(column, kind, value) -> str:
 
 def main() -> None:
     """Write the two files for the database at ``argv[1]`` into ``argv[2]``."""
-    url, out = make_url(sys.argv[1]), Path(sys.argv[2])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", help="the database an import wrote (SQLAlchemy URL)")
+    parser.add_argument("out", type=Path, help="folder for outcome.tsv and tables.tsv")
+    args = parser.parse_args()
+    url, out = make_url(args.url), args.out
     out.mkdir(parents=True, exist_ok=True)
     sqlite = url.get_backend_name() == "sqlite"
     engine = create_engine(url)

@@ -1,6 +1,6 @@
 """What a second process for reading and mapping would save: their time against unpickling their output.
 
-    python bench/ingest_pickle_cost.py /tmp/bench-ingest-XXXX/files     # the files of a bench/ingest.py run
+    python bench/ingest_pickle_cost.py /tmp/bench-ingest-XXXX/files     # the files of a bench/ingest.py --keep run
 
 Reads and maps (``prepare_rows``, 10,000-row chunks) every file of the world's manifest, and times the
 reading, the mapping, and loading the mapped rows back from a pickle, as ``Prepared`` objects and as plain

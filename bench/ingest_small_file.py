@@ -1,6 +1,6 @@
 """What a small file costs in a run of imports into a large database (the per-file fixed part).
 
-    cp /tmp/bench-ingest-XXXX/bench.db /tmp/bench1m.db       # the database of a bench/ingest.py run
+    cp /tmp/bench-ingest-XXXX/bench.db /tmp/bench1m.db       # the database of a bench/ingest.py --keep run
     python bench/ingest_small_file.py sqlite:////tmp/bench1m.db \\
         /tmp/bench-ingest-XXXX/files/NHC/nhc_serious_list.csv NHC [--profile]
 
@@ -15,8 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# the repository instead of bench/ as the first path: bench/profile.py would hide the standard library's profile
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402
 import cProfile  # noqa: E402

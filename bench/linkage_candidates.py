@@ -8,6 +8,7 @@ Times ``matching._candidates`` (capped candidate rows, term frequencies, entity 
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,9 @@ from regulator.linkage.profiles import UID, get_profile  # noqa: E402
 
 def main() -> None:
     """Print the milliseconds per call both ways."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 60_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("entities", type=int, nargs="?", default=60_000, help="entities of the demo world")
+    n = parser.parse_args().entities
     frames = demo_frames(generate_world(n_entities=n, seed=3))
     rows = [tuple(None if pd.isna(r.get(c)) else r.get(c) for c in COLUMNS) for r in frames.entities.to_dict("records")]
     kept = EntityRows()

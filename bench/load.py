@@ -73,7 +73,7 @@ def build(url: str, entities: int, seed: int = 7) -> dict:
     from sqlalchemy import func, select, text
 
     from bench.databases import fresh_database
-    from bench.profile import _app, _queries
+    from bench.profile_pages import _app, _queries
     from bench.profile_world import load_world
     from models import MarketEntity, Role
     from regulator.extensions import db
@@ -121,7 +121,7 @@ def ensure_inspector_tasks(url: str, n_tasks: int = 40, seed: int = 7) -> int:
 
     from sqlalchemy import func, select
 
-    from bench.profile import _app
+    from bench.profile_pages import _app
     from models import Campaign, CampaignStatus, InspectionTask, MarketEntity, TaskAgency, TaskInspector, User
     from regulator.extensions import db
 

@@ -1,8 +1,5 @@
 """Where the CPU of one load request goes: the three load scenarios served in-process, profiled.
 
-Run as a module (a script would put bench/ first on the path, where bench/profile.py hides the
-standard library's ``profile`` that cProfile imports):
-
     python -m bench.load_profile --url postgresql+psycopg://postgres@127.0.0.1:5432/load2_100k -n 200
     python -m bench.load_profile --url ... --scenario profile --cprofile 30   # top 30 functions by own time
 

@@ -1,7 +1,5 @@
 """Instructions per request (callgrind): a deterministic measure of the load scenarios' Python-side CPU.
 
-Run as a module (see bench/load_profile.py for why):
-
     python -m bench.request_instructions --url postgresql+psycopg://postgres@127.0.0.1:5432/bench_load_100k \
         --scenario profile search tasks -n 40
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.profile import _app, _fresh_database  # noqa: E402
+from bench.databases import fresh_database  # noqa: E402
+from bench.profile_pages import _app  # noqa: E402
 from bench.profile_world import load_world  # noqa: E402
 
 
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> dict[str, float]:
     from regulator.services.risk_frames import load_frames
 
     if not args.reuse:
-        _fresh_database(args.url)
+        fresh_database(args.url)
     app = _app(args.url)
     timings: dict[str, float] = {}
     with app.app_context():

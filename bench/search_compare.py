@@ -34,7 +34,7 @@ def quality(n: int) -> dict:
     """The sought entity first / on the first page, and CPU per search, for ``n`` sampled entities' names."""
     from sqlalchemy import func, select, text
 
-    from bench.profile import _queries
+    from bench.profile_pages import _queries
     from models import MarketEntity
     from regulator.extensions import db
     from regulator.public.search import search_entities
@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=100)
     parser.add_argument("--quality", action="store_true", help="the sought entity's rank and CPU per search")
     args = parser.parse_args()
-    from bench.profile import _app
+    from bench.profile_pages import _app
     from regulator.public.search import search_entities
 
     if args.quality:

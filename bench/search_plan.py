@@ -1,6 +1,6 @@
 """Where search's candidate statement spends its time, per plan node, and how many queries scan all names.
 
-Run as a module (see bench/load_profile.py for why), against a database built by ``bench/load.py build``:
+Against a database built by ``bench/load.py build``:
 
     python -m bench.search_plan --url postgresql+psycopg://postgres@127.0.0.1:5432/bench_load_1m -n 150
 
@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     from sqlalchemy import event, text
 
-    from bench.profile import _app
+    from bench.profile_pages import _app
     from regulator.extensions import db
     from regulator.public.search import search_entities
 

@@ -1,6 +1,6 @@
 """What SQLite alone takes to write the rows an import wrote: the floor under ``bench/ingest.py``'s seconds.
 
-    python bench/ingest.py --records 1000000          # leaves its database under /tmp/bench-ingest-XXXX
+    python bench/ingest.py --records 1000000 --keep   # leaves its database under /tmp/bench-ingest-XXXX
     python bench/sqlite_floor.py /tmp/bench-ingest-XXXX/bench.db [--chunk-rows 10000]
 
 Creates an empty database with the same schema (tables, indexes, triggers) and the connection settings an

@@ -1,7 +1,7 @@
 """Profile benchmark: page latency at 100k entities, served by the app (Flask test client).
 
-    python bench/profile.py --entities 100000                      # SQLite file under /tmp
-    python bench/profile.py --entities 100000 --url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    python bench/profile_pages.py --entities 100000                      # SQLite file under /tmp
+    python bench/profile_pages.py --entities 100000 --url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 Builds the demo world (generator + bulk loader), gives one entity thousands of records, computes
 publication ends, credit classes (timed: `flask credit recompute --all`'s work) and the search index,
