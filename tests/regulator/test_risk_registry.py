@@ -93,6 +93,11 @@ def test_cli_train_evaluate_score_activate(app, make, runner, tmp_path) -> None:
     newest = db.session.scalar(select(ModelVersion.version).order_by(ModelVersion.id.desc()).limit(1))
     assert runner.invoke(args=["risk", "activate", newest]).exit_code == 0
     assert db.session.scalar(select(func.count()).where(ModelVersion.active.is_(True))) == 1
+    listed = runner.invoke(args=["risk", "list"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.strip().splitlines()
+    assert len(lines) == 2 and lines[0].split()[:2] == ["*", newest]  # newest first, the active one starred
+    assert lines[1].split()[0] == version and "auc=" in lines[1]
     bad = runner.invoke(args=["risk", "activate", "nope"])
     assert bad.exit_code != 0 and "no model version 'nope'" in bad.output
 

@@ -1,0 +1,123 @@
+"""The administration commands no other test runs: `flask agencies`, `tokens`, `users list`, `search reindex`
+and the campaign steps after the draw (`plan`, `staff`, `publish`, `release`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from models import (
+    Agency,
+    Campaign,
+    CampaignStatus,
+    CreditClass,
+    EntityNameGram,
+    InspectionTask,
+    Role,
+    TaskInspector,
+)
+from regulator.extensions import db
+
+
+def test_agencies_add_updates_by_code_and_lists(app, runner) -> None:  # noqa: ANN001
+    out = runner.invoke(args=["agencies", "add", "SAMR", "市场监督管理局", "--domain", "market",
+                              "--name-en", "Market regulation"])
+    assert out.exit_code == 0, out.output
+    first_id = db.session.scalar(select(Agency.id).where(Agency.code == "SAMR"))
+    assert out.output.strip() == f"agency SAMR id={first_id}"
+    again = runner.invoke(args=["agencies", "add", "SAMR", "市场监管局", "--domain", "market"])
+    assert again.exit_code == 0 and again.output.strip() == f"agency SAMR id={first_id}"
+    runner.invoke(args=["agencies", "add", "MEE", "生态环境局", "--domain", "environment"])
+    agency = db.session.scalar(select(Agency).where(Agency.code == "SAMR"))
+    db.session.refresh(agency)
+    assert (agency.name, agency.name_en) == ("市场监管局", "Market regulation")  # the English name is kept
+    listed = runner.invoke(args=["agencies", "list"]).output.strip().splitlines()
+    assert [line.split()[1:] for line in listed] == [["MEE", "environment", "生态环境局"],
+                                                     ["SAMR", "market", "市场监管局"]]
+    missing = runner.invoke(args=["agencies", "add", "X", "某局"])
+    assert missing.exit_code != 0 and "--domain" in missing.output
+
+
+def test_tokens_issue_authenticate_list_without_secret_and_revoke(app, runner, client, make) -> None:  # noqa: ANN001
+    make.agency("SAMR")
+    db.session.commit()
+    out = runner.invoke(args=["tokens", "issue", "--agency", "SAMR", "--name", "系统对接"])
+    assert out.exit_code == 0, out.output
+    clear = out.output.strip().rsplit(" ", 1)[1]
+    headers = {"Authorization": f"Bearer {clear}"}
+    me = client.get("/api/v1/me", headers=headers)
+    assert me.status_code == 200 and me.get_json()["agency_id"] == make.agency("SAMR").id
+    listed = runner.invoke(args=["tokens", "list"]).output
+    assert clear not in listed and clear[:10] in listed and "系统对接 active" in listed
+    token_id = out.output.split()[1]
+    assert runner.invoke(args=["tokens", "revoke", token_id]).exit_code == 0
+    assert "系统对接 revoked" in runner.invoke(args=["tokens", "list"]).output
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    unknown = runner.invoke(args=["tokens", "revoke", "999"])
+    assert unknown.exit_code != 0 and "no token 999" in unknown.output
+    nowhere = runner.invoke(args=["tokens", "issue", "--agency", "NOPE", "--name", "x"])
+    assert nowhere.exit_code != 0 and "no agency with code 'NOPE'" in nowhere.output
+
+
+def test_users_list_shows_roles_and_bindings_not_passwords(app, runner, make) -> None:  # noqa: ANN001
+    samr = make.agency("SAMR")
+    company = make.entity()
+    make.user("li.insp", Role.INSPECTOR, agency_id=samr.id)
+    make.user("acme", Role.ENTERPRISE, entity_id=company.id)
+    make.user("gone", Role.COORDINATOR, agency_id=samr.id, active=False)
+    db.session.commit()
+    out = runner.invoke(args=["users", "list"])
+    assert out.exit_code == 0, out.output
+    rows = {line.split()[1]: line.split()[2:] for line in out.output.strip().splitlines()}
+    assert rows["li.insp"] == ["inspector", "SAMR"]
+    assert rows["acme"] == ["enterprise", "entity", str(company.id)]
+    assert rows["gone"] == ["coordinator", "SAMR", "(inactive)"]
+    assert "pbkdf2" not in out.output
+
+
+def test_search_reindex_indexes_every_name(app, runner, make, client) -> None:  # noqa: ANN001
+    make.entity("深圳市华盛达贸易有限公司")
+    make.entity("Golden Dragon Restaurant")
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(EntityNameGram)) == 0
+    out = runner.invoke(args=["search", "reindex"])
+    assert out.exit_code == 0, out.output
+    grams = db.session.scalar(select(func.count()).select_from(EntityNameGram))
+    assert grams > 0 and out.output.strip() == f"{grams} name grams indexed"
+
+
+def test_campaign_plan_staff_publish_release(app, runner, make) -> None:  # noqa: ANN001
+    samr, mee = make.agency("SAMR"), make.agency("MEE", domain="environment")
+    for i in range(40):
+        make.entity(credit_class=[CreditClass.B, CreditClass.C, CreditClass.D][i % 3])
+    db.session.commit()
+    out = runner.invoke(args=["campaign", "create", "--name", "联合检查", "--start", "2025-12-01", "--end",
+                              "2025-12-31", "--agency", "SAMR:8", "--agency", "MEE:4", "--seed", "s-1"])
+    campaign_id = out.output.split()[1]
+    assert runner.invoke(args=["campaign", "draw", campaign_id]).exit_code == 0
+    replanned = runner.invoke(args=["campaign", "plan", campaign_id])
+    assert replanned.exit_code == 0, replanned.output
+    assert '"visits":' in replanned.output
+    tasks = db.session.scalar(select(func.count()).select_from(InspectionTask)
+                              .where(InspectionTask.campaign_id == int(campaign_id)))
+    assert tasks > 0
+    nobody = runner.invoke(args=["campaign", "staff", campaign_id])
+    assert "nothing to staff" in nobody.output  # no inspector accounts yet
+    for n in range(3):
+        make.user(f"samr.insp{n}", Role.INSPECTOR, agency_id=samr.id)
+        make.user(f"mee.insp{n}", Role.INSPECTOR, agency_id=mee.id)
+    db.session.commit()
+    staffed = runner.invoke(args=["campaign", "staff", campaign_id])
+    assert staffed.exit_code == 0 and f"{tasks} visits staffed" in staffed.output, staffed.output
+    unstaffed = db.session.scalar(select(func.count()).select_from(InspectionTask).where(
+        InspectionTask.campaign_id == int(campaign_id), ~InspectionTask.inspectors.any()))
+    assert unstaffed == 0 and db.session.scalar(select(func.count()).select_from(TaskInspector)) >= tasks
+    early = runner.invoke(args=["campaign", "release", campaign_id])
+    assert early.exit_code != 0 and "Published" in early.output  # results only after the plan is published
+    assert runner.invoke(args=["campaign", "publish", campaign_id]).exit_code == 0
+    released = runner.invoke(args=["campaign", "release", campaign_id])
+    assert released.exit_code == 0 and "results released" in released.output
+    campaign = db.session.get(Campaign, int(campaign_id))
+    db.session.refresh(campaign)
+    assert campaign.status == CampaignStatus.RELEASED and campaign.released_at is not None
+    late = runner.invoke(args=["campaign", "plan", campaign_id])
+    assert late.exit_code != 0 and "Drawn or Planned" in late.output
