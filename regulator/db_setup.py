@@ -83,13 +83,25 @@ def _prepare_threshold(value: object) -> dict[str, int | None]:
     raise RuntimeError(f"DB_PREPARE_THRESHOLD: {value!r} is not a number of executions, 'off' or empty")
 
 
+#: bytes per page of a new SQLite database. Imports insert at random points of several indexes (content
+#: hashes, entity ids, persons' keys); with 16 KiB pages instead of SQLite's 4 KiB the rows of a million-record
+#: import took 34.2-34.8 s to insert instead of 37.8-39.2 s (``bench/sqlite_floor.py --page-size``,
+#: docs/benchmarks.md "Stop 28").
+SQLITE_PAGE_SIZE = 16_384
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects are untyped
-    """Foreign keys on, WAL for concurrent readers, and a busy timeout instead of instant lock errors."""
+    """Foreign keys on, WAL for concurrent readers, and a busy timeout instead of instant lock errors.
+
+    A new database file gets pages of ``SQLITE_PAGE_SIZE`` bytes (an existing one keeps its own: the size is
+    fixed once the file has a table or a write-ahead log, so the pragma must come first).
+    """
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

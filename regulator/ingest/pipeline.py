@@ -314,9 +314,7 @@ def _analyze() -> None:
 
 def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items: list[Prepared],
                    writer: Writer, index: EntityIndex, options: IngestOptions) -> None:
-    hashes = [i.content_hash for i in items]
-    known = set(db.session.scalars(select(SourceRecord.content_hash).where(
-        SourceRecord.agency_id == agency.id, SourceRecord.content_hash.in_(hashes))))
+    known = writer.stored_hashes(agency.id, [i.content_hash for i in items])
     fresh: list[Prepared] = []
     duplicates = 0
     for item in items:
