@@ -44,7 +44,7 @@ def _value(column, kind, value) -> str:
 
 
 def main() -> None:
-    """Write the two files for the database at ``argv[1]`` into ``argv[2]``."""
+    """Write the two files for the database at ``url`` into the folder ``out``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="the database an import wrote (SQLAlchemy URL)")
     parser.add_argument("out", type=Path, help="folder for outcome.tsv and tables.tsv")

@@ -64,9 +64,9 @@ def _pg_reachable(url: str) -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """A PostgreSQL database of our own for this session (parallel runs do not collide), migrated."""
+def require_postgres() -> None:
+    """Skip the calling test, with the reason, when no PostgreSQL is configured or reachable (fail in CI when
+    one is configured but unreachable)."""
     if not PG_URL:
         pytest.skip("PostgreSQL tests skipped: set TEST_DATABASE_URL "
                     "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run them")
@@ -75,6 +75,12 @@ def pg_database() -> Iterator[str]:
         if IN_CI:
             pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {problem}")
         pytest.skip(f"PostgreSQL tests skipped: {PG_URL} unreachable ({problem})")
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A PostgreSQL database of our own for this session (parallel runs do not collide), migrated."""
+    require_postgres()
     name = f"regulator_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

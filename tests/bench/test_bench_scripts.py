@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 import models  # noqa: F401 - every table of the metadata
 from models.base import Base
 
-from ..conftest import IN_CI, PG_URL, _pg_reachable
+from ..conftest import PG_URL, require_postgres
 from ..linkage.conftest import shared_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ FILES = sorted(p for p in (ROOT / "bench").glob("*.py") if p.name != "__init__.p
 SCRIPTS = [p.name for p in FILES if '__name__ == "__main__"' in p.read_text(encoding="utf-8")]
 #: the helpers the scripts share (databases, the Chicago loaders, the bulk world loader)
 LIBRARIES = [p.stem for p in FILES if p.name not in SCRIPTS]
-#: run as modules, as their docstrings say (they import the project as a package)
+#: run as modules, as their usage lines show
 MODULES = {"load_profile.py", "request_instructions.py", "search_plan.py"}
 
 
@@ -106,14 +106,7 @@ def test_ingest_bench_deletes_what_it_generated_unless_kept() -> None:
 
 
 def test_ingest_bench_on_postgresql() -> None:
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests skipped: set TEST_DATABASE_URL "
-                    "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run them")
-    problem = _pg_reachable(PG_URL)
-    if problem:
-        if IN_CI:
-            pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {problem}")
-        pytest.skip(f"PostgreSQL tests skipped: {PG_URL} unreachable ({problem})")
+    require_postgres()
     name = f"regulator_bench_{uuid.uuid4().hex[:10]}"
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     try:
