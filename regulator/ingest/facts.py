@@ -128,8 +128,9 @@ class Writer:
         #: last refreshed: their part of the index is read again before the next import (``EntityIndex.refresh``)
         self.changed: set[int] = set()
         #: per agency whose source records were all written by this writer (none when it first came), their
-        #: content hashes: a duplicate check is a set lookup instead of a query (``stored_hashes``)
-        self.hashes: dict[int, set[str]] = {}
+        #: content hashes: a duplicate check is a set lookup instead of a query (``stored_hashes``); None for an
+        #: agency that had older rows (asked each chunk)
+        self.hashes: dict[int, set[str] | None] = {}
         self.pending = _Pending()
         if not self.whole:
             self.phones: dict[str, int] = {}
@@ -174,10 +175,11 @@ class Writer:
         (``pipeline._stamp``), and within one import such a row would fail the unique key (the chunk is rolled
         back and the import stops with the error), not be stored twice.
         """
-        held = self.hashes.get(agency_id)
-        if held is None and self.whole and db.session.scalar(
-                select(SourceRecord.id).where(SourceRecord.agency_id == agency_id).limit(1)) is None:
-            held = self.hashes[agency_id] = set()
+        if agency_id not in self.hashes:  # asked once per agency, not per chunk
+            empty = self.whole and db.session.scalar(
+                select(SourceRecord.id).where(SourceRecord.agency_id == agency_id).limit(1)) is None
+            self.hashes[agency_id] = set() if empty else None
+        held = self.hashes[agency_id]
         if held is not None:
             return held.intersection(hashes)
         return set(db.session.scalars(select(SourceRecord.content_hash).where(
