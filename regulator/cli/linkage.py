@@ -1,4 +1,5 @@
-"""`flask linkage review-stats | merge | split | undo | train`: entity resolution from the command line."""
+"""`flask linkage review-stats | merge | split | undo | train | settings`: entity resolution from the command
+line."""
 
 from __future__ import annotations
 
@@ -108,3 +109,38 @@ def train(profile: str, out: str | None, max_pairs: float) -> None:
     path = model.save(Path(out) if out else folder / f"{profile}.json")
     click.echo(f"trained {profile} on {len(register)} entities and {len(linked)} linked records "
                f"in {model.meta['seconds']} s: {path}")
+
+
+@linkage.command("settings")
+@click.option("--profile", default="company", show_default=True, help="Linkage profile.")
+@click.option("--dialect", type=click.Choice(["spark", "duckdb"]), default="spark", show_default=True,
+              help="SQL dialect the comparisons are rendered in.")
+@click.option("--link-type", type=click.Choice(["link_only", "dedupe_only", "link_and_dedupe"]),
+              default="link_only", show_default=True)
+@click.option("--prior", type=float, default=None,
+              help="Probability that two random records match (default: the model's estimate).")
+@click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
+              help="JSON file to write (default: stdout).")
+@with_appcontext
+def settings(profile: str, dialect: str, link_type: str, prior: float | None, out) -> None:  # noqa: ANN001
+    """Splink settings of a profile with the model this platform links with, for a Spark cluster.
+
+    Load them with ``Linker(tables, json.load(file), SparkAPI(spark_session=...))``, the tables prepared by
+    the profile (``get_profile(name).prepare``); ``regulator.linkage.spark.score_pairs`` does both.
+    """
+    import json
+
+    from ..linkage import get_profile
+    from ..linkage.model import ModelMismatch, load_model, settings_dict
+
+    try:
+        chosen, model = get_profile(profile), load_model(profile)
+    except (KeyError, ValueError, FileNotFoundError, ModelMismatch) as exc:
+        raise click.ClickException(str(exc)) from None
+    if prior is None:
+        prior = float(model.splink.get("probability_two_random_records_match", 1e-4))
+    if not 0.0 < prior < 1.0:
+        raise click.ClickException(f"--prior must lie between 0 and 1 (got {prior})")
+    rendered = {**settings_dict(chosen, link_type, dialect=dialect, model=model, prior=prior), "sql_dialect": dialect}
+    json.dump(rendered, out, ensure_ascii=False, indent=1)
+    out.write("\n")

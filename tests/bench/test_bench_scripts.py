@@ -131,6 +131,18 @@ def test_linkage_bench_prints_its_scores_on_febrl4() -> None:
     assert figures["f1"] >= 0.99
 
 
+def test_linkage_bench_scores_febrl4_on_spark_as_on_duckdb() -> None:
+    """``--backend spark``: the pairs of the same trained model scored by Splink on a local Spark."""
+    data = str(shared_data("linkage"))
+    lines = {backend: _run("bench/linkage.py", "febrl4", "--data", data, "--limit", "400", "--backend", backend)
+             .strip().splitlines() for backend in ("duckdb", "spark")}
+    counts = {b: re.search(r"^pairs=(\d+) correct=(\d+) true_pairs=(\d+)", out[-2]).groups()
+              for b, out in lines.items()}
+    assert counts["spark"] == counts["duckdb"] and int(counts["spark"][1]) > 300
+    assert {k: v for k, v in _figures(lines["spark"][-1]).items() if k != "records_per_s"} == \
+        {k: v for k, v in _figures(lines["duckdb"][-1]).items() if k != "records_per_s"}
+
+
 def test_risk_score_bench_trains_both_models_and_scores(tmp_path: Path) -> None:
     out = _run("bench/risk_score.py", "--entities", "1500", "--url", f"sqlite:///{tmp_path / 'risk.db'}")
     aucs = [float(a) for a in re.findall(r"^with(?:out)? graph: test auc=([\d.]+)", out, re.MULTILINE)]
