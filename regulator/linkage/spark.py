@@ -63,14 +63,14 @@ def local_session(cores: int = 2, name: str = "regulator-linkage") -> SparkSessi
     os.environ["JAVA_HOME"] = java_home()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     session = (SparkSession.builder.master(f"local[{cores}]").appName(name)
-            .config("spark.jars", similarity_jar_location())
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.shuffle.partitions", str(cores * 2))
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate())
+               .config("spark.jars", similarity_jar_location())
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", str(cores * 2))
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.sql.session.timeZone", "UTC")
+               .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     # Splink's scoring of a profile with many comparison levels is one expression too large for Spark's
     # whole-stage code generation; Spark then runs that stage interpreted (same results) after logging the
@@ -81,7 +81,10 @@ def local_session(cores: int = 2, name: str = "regulator-linkage") -> SparkSessi
     return session
 
 
-def _to_spark(spark: SparkSession, table: pa.Table, path: Path) -> DataFrame:
+def _to_spark(spark: SparkSession, table: pa.Table | DataFrame, path: Path) -> DataFrame:
+    """A Spark frame of ``table``: as it is when it is one already, else staged as a Parquet file at ``path``."""
+    if not isinstance(table, pa.Table):
+        return table
     pq.write_table(table, path)
     return spark.read.parquet(str(path))
 
@@ -98,29 +101,34 @@ def _oriented(pairs: DataFrame, two_tables: bool) -> DataFrame:
                         F.when(flipped, F.col("uid_l")).otherwise(F.col("uid_r")).alias("uid_r"))
 
 
-def score_pairs(spark: SparkSession, tables: list[pa.Table], settings: dict[str, Any], threshold: float = 0.01,
-                tf_tables: dict[str, pa.Table] | None = None, break_lineage_method: str = "persist") -> pd.DataFrame:
+def score_pairs(spark: SparkSession, tables: list[pa.Table | DataFrame], settings: dict[str, Any],
+                threshold: float = 0.01, tf_tables: dict[str, pa.Table | DataFrame] | None = None,
+                break_lineage_method: str = "persist", workdir: str | Path | None = None) -> pd.DataFrame:
     """``engine.score_pairs`` on Spark: all candidate pairs at or above ``threshold``, between two prepared
     tables or within one, scored with ``settings`` rendered for Spark (``settings_dict(..., dialect="spark")``).
 
     Returns ``uid_l`` (a row of the first table), ``uid_r``, ``match_weight``, ``match_probability`` and the
-    ``mw_*`` weight of each comparison. ``break_lineage_method`` is Splink's: "persist" keeps intermediate
-    tables in the executors' memory; on a cluster "parquet" (with a checkpoint directory) scales further.
+    ``mw_*`` weight of each comparison. Tables may be Arrow tables (prepared here by the profile) or Spark
+    frames (prepared on the cluster). Arrow tables and the pairs are staged as Parquet in ``workdir`` (a new
+    temporary folder by default): with a cluster's executors it must be a folder they see too.
+    ``break_lineage_method`` is Splink's: "persist" keeps intermediate tables in the executors' memory; on
+    a cluster "parquet" (with a checkpoint directory) scales further.
     """
     from splink import Linker
     from splink.backends.spark import SparkAPI
 
-    if any(t.num_rows == 0 for t in tables) or (len(tables) == 1 and tables[0].num_rows < 2):
+    sizes = [t.num_rows if isinstance(t, pa.Table) else t.count() for t in tables]
+    if any(n == 0 for n in sizes) or (len(tables) == 1 and sizes[0] < 2):
         return pd.DataFrame(columns=PAIR_COLUMNS)
     names = ("lhs", "rhs") if len(tables) == 2 else ("batch",)
     call = f"regulator_{uuid.uuid4().hex[:12]}"  # the session may serve other calls: views of this one only
     views: list[str] = []
 
-    def register(table: pa.Table, name: str, **display: str) -> Any:
+    def register(table: pa.Table | DataFrame, name: str, **display: str) -> Any:
         views.append(f"{call}_{name}")
         return db.register(_to_spark(spark, table, folder / f"{name}.parquet"), table_name=views[-1], **display)
 
-    with tempfile.TemporaryDirectory(prefix="regulator-spark-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="regulator-spark-", dir=workdir) as tmp:
         folder = Path(tmp)
         db = SparkAPI(spark_session=spark, break_lineage_method=break_lineage_method)
         linker = None

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from regulator.demo import generate_world
@@ -99,8 +100,9 @@ def test_settings_exported_by_the_cli_drive_spark(session: object, sqlite_app, t
     assert bad.exit_code != 0 and "unknown linkage profile 'nope'" in bad.output
 
 
-def test_deduplication_within_one_table_scores_the_same_on_spark(session: object) -> None:
-    """One table against itself (dedupe_only), a person profile with settings of its own."""
+def test_deduplication_within_one_table_scores_the_same_on_spark(session: object, tmp_path: Path) -> None:
+    """One table against itself (dedupe_only), a person profile with settings of its own; the table given as
+    Arrow (staged in ``workdir``, left empty) or as a Spark frame already prepared on the cluster."""
     people = pd.DataFrame({
         "given_name": ["john", "jon", "mary", "marie", "peter", "petra", "john", "anna"],
         "surname": ["smith", "smith", "jones", "jones", "brown", "brown", "smyth", "white"],
@@ -116,9 +118,13 @@ def test_deduplication_within_one_table_scores_the_same_on_spark(session: object
     settings = {dialect: settings_dict(FEBRL, "dedupe_only", dialect=dialect, prior=0.05)
                 for dialect in ("duckdb", "spark")}
     duck = engine.score_pairs([table], settings["duckdb"], threshold=0.001)
-    on_spark = spark.score_pairs(session, [table], settings["spark"], threshold=0.001)
+    on_spark = spark.score_pairs(session, [table], settings["spark"], threshold=0.001, workdir=tmp_path)
     assert len(duck) >= 3
     _same_pairs(duck, on_spark)
+    assert not list(tmp_path.iterdir())
+    pq.write_table(table, tmp_path / "people.parquet")
+    frame = session.read.parquet(str(tmp_path / "people.parquet"))
+    _same_pairs(duck, spark.score_pairs(session, [frame], settings["spark"], threshold=0.001))
 
 
 def test_empty_input_gives_the_engines_empty_frame(session: object) -> None:
