@@ -11,7 +11,8 @@ from .conftest import shared_data
 
 def test_febrl4_links_one_to_one() -> None:
     """Both files linked one-to-one by the EM-trained febrl profile; measured F1 0.999."""
-    precision, recall, f1, _ = febrl4(shared_data("linkage"), argparse.Namespace(threshold=0.5, limit=None, backend="duckdb"))
+    args = argparse.Namespace(threshold=0.5, limit=None, backend="duckdb")
+    precision, recall, f1, _ = febrl4(shared_data("linkage"), args)
     assert precision >= 0.995, precision
     assert recall >= 0.99, recall
     assert f1 >= 0.99
