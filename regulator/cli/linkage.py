@@ -16,7 +16,7 @@ from ..linkage import review as reviews
 
 @click.group("linkage")
 def linkage() -> None:
-    """Entity resolution: review queue, merges, splits and undo."""
+    """Entity resolution: review queue, merges, splits and undo, the model and its settings."""
 
 
 def _run(action, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
@@ -117,30 +117,38 @@ def train(profile: str, out: str | None, max_pairs: float) -> None:
               help="SQL dialect the comparisons are rendered in.")
 @click.option("--link-type", type=click.Choice(["link_only", "dedupe_only", "link_and_dedupe"]),
               default="link_only", show_default=True)
+@click.option("--entities", type=click.IntRange(min=1), default=None,
+              help="Records will be matched against this many entities: the prior ingest would use.")
 @click.option("--prior", type=float, default=None,
               help="Probability that two random records match (default: the model's estimate).")
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
               help="JSON file to write (default: stdout).")
 @with_appcontext
-def settings(profile: str, dialect: str, link_type: str, prior: float | None, out) -> None:  # noqa: ANN001
+def settings(profile: str, dialect: str, link_type: str, entities: int | None, prior: float | None,
+             out) -> None:  # noqa: ANN001
     """Splink settings of a profile with the model this platform links with, for a Spark cluster.
 
     Load them with ``Linker(tables, json.load(file), SparkAPI(spark_session=...))``, the tables prepared by
-    the profile (``get_profile(name).prepare``); ``regulator.linkage.spark.score_pairs`` does both.
+    the profile (``get_profile(name).prepare``); ``regulator.linkage.spark.score_pairs`` runs them on
+    prepared tables.
     """
     import json
 
     from ..linkage import get_profile
-    from ..linkage.model import ModelMismatch, load_model, settings_dict
+    from ..linkage.model import load_model, settings_dict
 
-    try:
+    if entities is not None and prior is not None:
+        raise click.UsageError("give --entities or --prior, not both")
+    if prior is not None and not 0.0 < prior < 1.0:
+        raise click.UsageError(f"--prior must lie between 0 and 1 (got {prior})")
+    try:  # an unknown profile, no model file, a model that no longer fits the profile: ValueError / OSError
         chosen, model = get_profile(profile), load_model(profile)
-    except (KeyError, ValueError, FileNotFoundError, ModelMismatch) as exc:
+        if entities is not None:  # as ``match_records`` sets it
+            prior = min(0.5, model.match_rate / entities)
+        elif prior is None:
+            prior = float(model.splink.get("probability_two_random_records_match", 1e-4))
+        rendered = settings_dict(chosen, link_type, dialect=dialect, model=model, prior=prior)
+    except (ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
-    if prior is None:
-        prior = float(model.splink.get("probability_two_random_records_match", 1e-4))
-    if not 0.0 < prior < 1.0:
-        raise click.ClickException(f"--prior must lie between 0 and 1 (got {prior})")
-    rendered = {**settings_dict(chosen, link_type, dialect=dialect, model=model, prior=prior), "sql_dialect": dialect}
-    json.dump(rendered, out, ensure_ascii=False, indent=1)
+    json.dump({**rendered, "sql_dialect": dialect}, out, ensure_ascii=False, indent=1)
     out.write("\n")

@@ -96,8 +96,16 @@ def test_settings_exported_by_the_cli_drive_spark(session: object, sqlite_app, t
     duck = engine.score_pairs([left, right], settings_dict(COMPANY, "link_only", model=load_model("company"),
                                                            prior=1e-3), threshold=0.01, tf_tables=tf)
     _same_pairs(duck, spark.score_pairs(session, [left, right], exported, threshold=0.01, tf_tables=tf))
-    bad = sqlite_app.test_cli_runner().invoke(args=["linkage", "settings", "--profile", "nope"])
+    cli = sqlite_app.test_cli_runner()
+    ingest_like = json.loads(cli.invoke(args=["linkage", "settings", "--entities", "1000"]).output)
+    assert ingest_like["probability_two_random_records_match"] == pytest.approx(load_model("company").match_rate / 1000)
+    bad = cli.invoke(args=["linkage", "settings", "--profile", "nope"])
     assert bad.exit_code != 0 and "unknown linkage profile 'nope'" in bad.output
+    for args, message in ((["--prior", "1.5"], "--prior must lie between 0 and 1"),
+                          (["--prior", "0.1", "--entities", "10"], "not both"),
+                          (["--entities", "0"], "--entities")):
+        refused = cli.invoke(args=["linkage", "settings", *args])
+        assert refused.exit_code == 2 and message in refused.output, refused.output
 
 
 def test_deduplication_within_one_table_scores_the_same_on_spark(session: object, tmp_path: Path) -> None:
