@@ -50,7 +50,8 @@ def _same_pairs(duck: pd.DataFrame, on_spark: pd.DataFrame) -> None:
                                    rtol=1e-9, atol=1e-9, err_msg=col)
 
 
-def _company_tables() -> tuple[pa.Table, pa.Table, dict[str, pa.Table]]:
+@pytest.fixture(scope="module")
+def company_tables() -> tuple[pa.Table, pa.Table, dict[str, pa.Table]]:
     """A chunk's records and the entity rows, prepared, capped and with the entities' term frequencies, as
     ``match_records`` scores them."""
     frames = demo_frames(generate_world(n_entities=300, seed=5))
@@ -64,9 +65,9 @@ def _company_tables() -> tuple[pa.Table, pa.Table, dict[str, pa.Table]]:
     return left, right, tf
 
 
-def test_company_records_against_entities_score_the_same_on_spark(session: object) -> None:
+def test_company_records_against_entities_score_the_same_on_spark(session: object, company_tables: tuple) -> None:
     """The ingest case, with the shipped company model."""
-    left, right, tf = _company_tables()
+    left, right, tf = company_tables
     model = load_model("company")
     duck = engine.score_pairs([left, right], settings_dict(COMPANY, "link_only", model=model, prior=1e-3),
                               threshold=0.01, tf_tables=tf)
@@ -78,7 +79,8 @@ def test_company_records_against_entities_score_the_same_on_spark(session: objec
     assert on_spark["uid_l"].max() < left.num_rows and on_spark["uid_r"].max() < right.num_rows  # oriented
 
 
-def test_settings_exported_by_the_cli_drive_spark(session: object, sqlite_app, tmp_path: Path) -> None:  # noqa: ANN001
+def test_settings_exported_by_the_cli_drive_spark(session: object, company_tables: tuple, sqlite_app,  # noqa: ANN001
+                                                  tmp_path: Path) -> None:
     """`flask linkage settings` writes what a Spark cluster needs: the model's m/u on Spark SQL levels."""
     out = tmp_path / "company-spark.json"
     result = sqlite_app.test_cli_runner().invoke(args=["linkage", "settings", "--prior", "0.001", "--out", str(out)])
@@ -92,7 +94,7 @@ def test_settings_exported_by_the_cli_drive_spark(session: object, sqlite_app, t
                for lv, st in pairs)
     assert sum("m_probability" in lv for lv, _ in pairs) >= 15
     assert any("`name_norm_l`" in lv["sql_condition"] for lv, _ in pairs)  # Spark's quoting
-    left, right, tf = _company_tables()
+    left, right, tf = company_tables
     duck = engine.score_pairs([left, right], settings_dict(COMPANY, "link_only", model=load_model("company"),
                                                            prior=1e-3), threshold=0.01, tf_tables=tf)
     _same_pairs(duck, spark.score_pairs(session, [left, right], exported, threshold=0.01, tf_tables=tf))
