@@ -4,9 +4,10 @@ An import links its chunks on one machine with DuckDB (``engine``). Linking a wh
 once, or re-linking every record after a model is re-estimated, outgrows one machine; Splink runs the
 same settings on Spark. ``settings_dict(profile, link_type, dialect="spark", model=...)`` renders the
 profile's comparisons and blocking rules in Spark SQL with the model's m/u values, and ``score_pairs``
-here runs them through Splink's ``SparkAPI`` and returns what ``engine.score_pairs`` returns: the same
-pairs with the same match weights (tests/linkage/test_spark.py; docs/benchmarks.md, "Running linkage on
-Spark").
+here runs them through Splink's ``SparkAPI`` and returns what ``engine.score_pairs`` returns. For the
+company profile these are the same pairs with the same match weights (tests/linkage/test_spark.py); levels
+built on string distances (Jaro-Winkler, Levenshtein: the person profiles) are computed by each engine's
+own functions and differ on a few pairs (docs/benchmarks.md, "Running linkage on Spark").
 
 Tables go to Spark as Parquet files and the pairs come back the same way, not through pandas: Parquet is
 what a cluster reads anyway, and Spark 3.5's pandas conversion predates pandas 3. ``local_session`` starts
@@ -29,7 +30,7 @@ import pyarrow.parquet as pq
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-#: the output columns of ``engine.score_pairs`` that lead, in its order
+#: the columns every frame of pairs has (``engine.score_pairs`` too), first here
 PAIR_COLUMNS = ["uid_l", "uid_r", "match_weight", "match_probability"]
 
 
