@@ -40,10 +40,9 @@ def _schema(source: sqlite3.Connection) -> list[str]:
     return [sql for _type, sql in rows]
 
 
-def _target(path: Path, statements: list[str], page_size: int | None) -> sqlite3.Connection:
+def _target(path: Path, statements: list[str], page_size: int) -> sqlite3.Connection:
     target = sqlite3.connect(path, isolation_level=None)
-    if page_size:  # before the log and the first table: it is fixed once either exists
-        target.execute(f"PRAGMA page_size={int(page_size)}")
+    target.execute(f"PRAGMA page_size={int(page_size)}")  # before the log and the first table: fixed once either exists
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", f"cache_size=-{SQLITE_CACHE_KIB}",
                    "wal_autocheckpoint=0"):
         target.execute(f"PRAGMA {pragma}")

@@ -178,7 +178,7 @@ def _connection() -> _RecordingAPI:
 
 def _linker(db: DuckDBAPI, tables: list[pa.Table], settings: dict[str, Any],
             tf_tables: dict[str, pa.Table] | None) -> Linker:
-    registered = [db.register(t, dataset_display_name=n) for t, n in zip(tables, _names(tables), strict=True)]
+    registered = [db.register(t, dataset_display_name=n) for t, n in zip(tables, table_names(tables), strict=True)]
     link_type = "link_only" if len(tables) == 2 else "dedupe_only"
     linker = Linker(registered if len(registered) == 2 else registered[0], {**settings, "link_type": link_type},
                     log_level=None, validate_settings=False)  # our settings are fixed: validation is ~0.6 s a call
@@ -188,7 +188,8 @@ def _linker(db: DuckDBAPI, tables: list[pa.Table], settings: dict[str, Any],
     return linker
 
 
-def _names(tables: list[pa.Table]) -> tuple[str, ...]:
+def table_names(tables: list[Any]) -> tuple[str, ...]:
+    """The names Splink's predictions give the input tables (``source_dataset``): two, or one deduplicated."""
     return ("lhs", "rhs") if len(tables) == 2 else ("batch",)
 
 
@@ -257,7 +258,7 @@ def _predict(tables: list[pa.Table], settings: dict[str, Any], threshold: float,
     if plan is not None:
         con = local_connection()
         try:
-            for table, name in zip(tables, _names(tables), strict=True):
+            for table, name in zip(tables, table_names(tables), strict=True):
                 con.register(name, table)
             for col, table in (tf_tables or {}).items():
                 con.register(f"tf_lookup_{col}", table)

@@ -27,6 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .engine import table_names
+
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
@@ -53,7 +55,8 @@ def java_home() -> str:
 def local_session(cores: int = 2, name: str = "regulator-linkage") -> SparkSession:
     """A Spark session on this machine's ``cores``, with Splink's similarity functions registered.
 
-    Stop it with ``session.stop()``. On a cluster, build the session as the cluster requires and add
+    Sets ``JAVA_HOME`` for the process (``java_home``). Stop the session with ``session.stop()``. On a
+    cluster, build the session as the cluster requires and add
     ``splink.backends.spark.similarity_jar_location()`` to ``spark.jars``.
     """
     try:
@@ -90,6 +93,11 @@ def _to_spark(spark: SparkSession, table: pa.Table | DataFrame, path: Path) -> D
     return spark.read.parquet(str(path))
 
 
+def _rows_up_to(table: pa.Table | DataFrame, n: int) -> int:
+    """The table's rows, counted up to ``n`` (a Spark frame is not counted in full to see it is not empty)."""
+    return table.num_rows if isinstance(table, pa.Table) else table.limit(n).count()
+
+
 def _oriented(pairs: DataFrame, two_tables: bool) -> DataFrame:
     """Pairs with ``uid_l`` always from the first table (``engine._oriented_sql`` on Spark)."""
     from pyspark.sql import functions as F
@@ -118,10 +126,10 @@ def score_pairs(spark: SparkSession, tables: list[pa.Table | DataFrame], setting
     from splink import Linker
     from splink.backends.spark import SparkAPI
 
-    sizes = [t.num_rows if isinstance(t, pa.Table) else t.count() for t in tables]
-    if any(n == 0 for n in sizes) or (len(tables) == 1 and sizes[0] < 2):
+    needed = 1 if len(tables) == 2 else 2  # rows each table needs for a pair
+    if any(_rows_up_to(t, needed) < needed for t in tables):
         return pd.DataFrame(columns=PAIR_COLUMNS)
-    names = ("lhs", "rhs") if len(tables) == 2 else ("batch",)
+    names = table_names(tables)
     call = f"regulator_{uuid.uuid4().hex[:12]}"  # the session may serve other calls: views of this one only
     views: list[str] = []
 
