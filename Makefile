@@ -6,24 +6,32 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 ENTITIES ?= 2000
 
-.PHONY: demo test install serve lint translations clean
+.PHONY: demo test install install-app serve lint translations clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Regulator needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# the app and its server: what `make demo` and `make serve` need
+$(VENV)/.installed-app: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[serve]'
+	@touch $@
+
+# plus the test extras (pytest, Playwright, and PySpark with a Java runtime for the Spark linkage tests)
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
-	@touch $@
+	@touch $@ $(VENV)/.installed-app
 
 install: $(VENV)/.installed
 
-demo: install
+install-app: $(VENV)/.installed-app
+
+demo: install-app
 	$(BIN)/flask --app wsgi demo --reset --entities $(ENTITIES)
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
-serve: install
+serve: install-app
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: install
