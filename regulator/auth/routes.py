@@ -61,7 +61,13 @@ def login():
             lockout=current_app.config["LOGIN_LOCKOUT"])
         db.session.commit()
         if user is not None:
-            session.clear()
+            chosen = session.get("locale")
+            session.clear()  # a fresh session for the signed-in user; the language chosen before stays
+            if chosen in current_app.config["LANGUAGES"]:
+                session["locale"] = chosen
+                if user.locale != chosen:
+                    user.locale = chosen
+                    db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or home_url())
         messages = {

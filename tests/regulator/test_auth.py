@@ -87,6 +87,25 @@ def test_login_is_rate_limited(database_url: str) -> None:
         db.engine.dispose()
 
 
+def test_language_chosen_before_signing_in_stays_and_is_remembered(app, make) -> None:  # noqa: ANN001
+    """Choosing 中文 on the sign-in page keeps Chinese after signing in (the session is renewed then), and
+    the account remembers it for the next sign-in from another browser."""
+    make.user("c", Role.COORDINATOR, agency_id=make.agency().id)
+    db.session.commit()
+    browser = app.test_client()
+    browser.get("/auth/lang/zh_Hans_CN")
+    browser.post("/auth/login", data={"username": "c", "password": "test-password-123"})
+    english = {"Accept-Language": "en"}
+    assert "协调" in browser.get("/coordinator/", headers=english).get_data(as_text=True)
+    assert db.session.get(User, db.session.scalar(db.select(User.id).where(User.username == "c"))).locale \
+        == "zh_Hans_CN"
+    other = app.test_client()
+    other.post("/auth/login", data={"username": "c", "password": "test-password-123"})
+    assert "协调" in other.get("/coordinator/", headers=english).get_data(as_text=True)
+    other.get("/auth/lang/en")
+    assert "Coordination" in other.get("/coordinator/", headers=english).get_data(as_text=True)
+
+
 def test_next_parameter_cannot_redirect_off_site(app, make, client) -> None:  # noqa: ANN001
     """?next= only accepts same-site paths."""
     make.user("a", Role.ADMIN)
