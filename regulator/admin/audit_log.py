@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask import Response, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from models import AuditLog, MarketEntity, Role
 
 from ..exports import to_csv
 from ..extensions import db
+from ..nav import nav_item
 from ..request_guards import page_arg, parse_id
 from ..services import audit as audit_service
 from . import bp
+
+nav_item("admin.audit", _l("Audit log"), "admin", order=23, menu=_l("Administration"))
 
 PAGE_SIZE = 100
 EXPORT_LIMIT = 100_000

@@ -12,7 +12,8 @@ from ..extensions import db
 from ..nav import nav_item
 from . import bp
 
-nav_item("admin.index", _l("Administration"), "admin", order=20)
+nav_item("admin.index", _l("Overview"), "admin", order=20, menu=_l("Administration"))
+nav_item("admin.agencies", _l("Agencies"), "admin", order=22, menu=_l("Administration"))
 
 
 @bp.route("/")

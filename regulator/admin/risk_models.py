@@ -15,7 +15,7 @@ from ..services import risk_models
 from ..services.risk_report import report_context
 from . import bp
 
-nav_item("admin.risk_models", _l("Risk models"), "admin", order=25)
+nav_item("admin.risk_models", _l("Risk models"), "admin", order=25, menu=_l("Administration"))
 
 
 def get_version_or_404(version: str) -> ModelVersion:

@@ -20,7 +20,7 @@ from ..services.tokens import issue_token, revoke_token
 from . import bp
 from .forms import TokenIssueForm, TokenRevokeForm
 
-nav_item("admin.tokens", _l("API tokens"), "admin", order=95)
+nav_item("admin.tokens", _l("API tokens"), "admin", order=26, menu=_l("Administration"))
 PAGE_SIZE = 50
 
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from models import Agency, Role, User
 
 from ..extensions import db
+from ..nav import nav_item
 from ..request_guards import page_arg
 from ..services import audit
 from ..services import users as user_service
 from . import bp
 from .forms import UserCreateForm, UserEditForm
+
+nav_item("admin.users", _l("Users"), "admin", order=21, menu=_l("Administration"))
 
 PAGE_SIZE = 50
 

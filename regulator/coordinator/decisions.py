@@ -25,8 +25,8 @@ from ..services import repairs as repair_service
 from . import bp
 from .forms import ObjectionDecisionForm, RepairDecisionForm
 
-nav_item("coordinator.objections", _l("Objections"), "coordinator", "admin", order=33)
-nav_item("coordinator.repairs", _l("Credit repair"), "coordinator", "admin", order=34)
+nav_item("coordinator.objections", _l("Objections"), "coordinator", "admin", order=33, menu=_l("To decide"))
+nav_item("coordinator.repairs", _l("Credit repair"), "coordinator", "admin", order=34, menu=_l("To decide"))
 PAGE_SIZE = 50
 T = TypeVar("T", Objection, CreditRepair)
 

@@ -23,7 +23,7 @@ from ..request_guards import page_arg
 from . import bp
 from .forms import ResubmitForm, UploadForm
 
-nav_item("coordinator.imports", _l("Imports"), "coordinator", "admin", order=31)
+nav_item("coordinator.imports", _l("Imports"), "coordinator", "admin", order=32, menu=_l("Data"))
 PAGE_SIZE = 50
 
 

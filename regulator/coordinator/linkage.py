@@ -42,7 +42,7 @@ from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
 from .match_words import in_words
 
-nav_item("coordinator.reviews_queue", _l("Match reviews"), "coordinator", "admin", order=32)
+nav_item("coordinator.reviews_queue", _l("Match reviews"), "coordinator", "admin", order=32, menu=_l("Data"))
 PAGE_SIZE = 50
 IDENTITY = (("name", _l("Name")), ("uscc", _l("Unified social credit code")), ("address", _l("Address")),
             ("district", _l("District")), ("legal_rep", _l("Legal representative")), ("phone", _l("Phone")))

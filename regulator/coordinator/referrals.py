@@ -17,7 +17,7 @@ from ..services.objections import history
 from . import bp
 from .forms import ReferralDecisionForm, StepForm
 
-nav_item("coordinator.referrals", _l("Referrals"), "coordinator", "admin", order=35)
+nav_item("coordinator.referrals", _l("Referrals"), "coordinator", "admin", order=35, menu=_l("To decide"))
 
 
 def referral_or_404(referral_id: int) -> Referral:

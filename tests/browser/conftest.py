@@ -98,3 +98,9 @@ def sign_in(page, server: LiveServer, username: str, password: str = "test-passw
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("#submit")
+
+
+def sign_out(page) -> None:  # noqa: ANN001
+    """Open the user's menu in the bar and sign out, as a user would."""
+    page.click("#user-menu")
+    page.click("#logout")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from models import CreditClass, Role, TaskInspector
 from regulator.extensions import db
 
-from .conftest import sign_in
+from .conftest import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_campaign_from_setup_to_public_result(live_server, page) -> None:  # noq
         assert status in page.inner_text("#campaign-status")
     seed = page.inner_text("#seed").strip()
     assert page.locator("#plan-tasks tbody tr").count() >= 1
-    page.click("#logout")
+    sign_out(page)
 
     db.session.remove()
     drawn = db.session.scalars(select(TaskInspector).where(TaskInspector.agency_id == samr_id)
@@ -68,7 +68,7 @@ def test_campaign_from_setup_to_public_result(live_server, page) -> None:  # noq
     page.click("#result-form #submit")
     page.wait_for_selector(".alert-success")
     assert "Fail" in page.inner_text("#task-results")
-    page.click("#logout")
+    sign_out(page)
 
     page.goto(live_server.url + "/campaigns")
     page.locator("#public-campaigns a").first.click()
@@ -80,7 +80,7 @@ def test_campaign_from_setup_to_public_result(live_server, page) -> None:  # noq
     page.locator("#campaigns a").first.click()
     page.click("#step-release")
     page.wait_for_selector(".alert-success")
-    page.click("#logout")
+    sign_out(page)
 
     page.goto(live_server.url + "/campaigns")
     page.locator("#public-campaigns a").first.click()

@@ -9,7 +9,7 @@ import pytest
 from models import PenaltyType, Role, Severity
 from regulator.services import credit, name_index
 
-from .conftest import sign_in
+from .conftest import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 TODAY = date.today()
@@ -39,7 +39,7 @@ def test_enterprise_objection_resolved_by_coordinator(live_server, page) -> None
     assert "Submitted" in page.inner_text("#objection-status")
     page.goto(live_server.url + "/enterprise/")
     assert row.locator(".badge-objection").is_visible()
-    page.click("#logout")
+    sign_out(page)
 
     sign_in(page, live_server, "coord")
     page.goto(live_server.url + "/coordinator/objections")
@@ -51,7 +51,7 @@ def test_enterprise_objection_resolved_by_coordinator(live_server, page) -> None
     page.click("#submit")
     page.wait_for_selector(".alert-success")
     assert "Accepted" in page.inner_text("#objection-status")
-    page.click("#logout")
+    sign_out(page)
 
     sign_in(page, live_server, "ent")
     page.goto(live_server.url + "/enterprise/objections")

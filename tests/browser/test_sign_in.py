@@ -6,7 +6,7 @@ import pytest
 
 from models import Role
 
-from .conftest import sign_in
+from .conftest import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_every_role_signs_in_and_sees_its_home(live_server, page) -> None:  # no
         assert page.locator(marker).is_visible()
         if username == "ent":
             assert "深圳市浏览器测试贸易有限公司" in page.content()
-        page.click("#logout")
+        sign_out(page)
         page.wait_for_url(live_server.url + "/")
         assert page.locator("#login-link").is_visible()
 

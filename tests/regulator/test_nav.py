@@ -13,7 +13,8 @@ from models import Role
 from regulator.nav import items_for
 from tests.factories import PASSWORD
 
-LINK = re.compile(r'<a class="nav-link( active)?"\s+href="([^"]+)">([^<]*)</a>')
+LINK = re.compile(r'<a class="(?:nav-link|dropdown-item)( active)?"\s+href="([^"]+)">([^<]*)</a>')
+MENU = re.compile(r'<a class="nav-link dropdown-toggle( active)?"[^>]*>([^<]*)</a>')
 
 
 def _sign_in_coordinator(make, auth, client) -> None:  # noqa: ANN001
@@ -30,8 +31,13 @@ def _links(client, path: str, **kw) -> list[tuple[bool, str, str]]:  # noqa: ANN
     """(active, href, label) of each entry of the bar on ``path``."""
     response = client.get(path, **kw)
     assert response.status_code == 200, path
-    bar = response.get_data(as_text=True).split('<ul class="navbar-nav me-auto">', 1)[1].split("</ul>", 1)[0]
+    bar = _bar(response.get_data(as_text=True))
     return [(bool(active), href, label) for active, href, label in LINK.findall(bar)]
+
+
+def _bar(page: str) -> str:
+    """The entries' part of the navigation bar (the account and language part follows it)."""
+    return page.split('<ul class="navbar-nav me-auto">', 1)[1].split('<ul class="navbar-nav ms-auto">', 1)[0]
 
 
 def _expected(app, role: str | None, locale: str, active: str | None = None, root: str = "") -> list:  # noqa: ANN001
@@ -103,3 +109,28 @@ def test_cached_bar_equals_a_fresh_rendering(app, make, client, auth) -> None:  
             strip = re.compile(r'(csrf[-_]token"? (?:content|[^>]*value)=")[^"]+')
             assert strip.sub(r"\1", fresh) == strip.sub(r"\1", cached)
 
+
+
+def test_menus_group_entries_where_the_first_stood(app, make, client, auth) -> None:  # noqa: ANN001
+    """An administrator's bar: the administration pages in one menu, imports and reviews in another, the
+    decisions in a third, each menu
+    marked active when one of its pages is shown; the order of the entries is the order they are shown."""
+    from regulator.extensions import db
+
+    make.user("nav.admin", Role.ADMIN)
+    db.session.commit()
+    auth.login("nav.admin")
+    client.get("/auth/lang/en")
+    bar = _bar(client.get("/admin/users").get_data(as_text=True))
+    assert MENU.findall(bar) == [(" active", "Administration"), ("", "Data"), ("", "To decide")]
+    menus = [part.split("</ul>", 1)[0] for part in bar.split('class="nav-item dropdown"')]
+    assert [label for _a, _h, label in LINK.findall(menus[1])] == [
+        "Overview", "Users", "Agencies", "Audit log", "Risk models", "API tokens"]
+    assert [label for _a, _h, label in LINK.findall(menus[2])] == ["Imports", "Match reviews"]
+    assert [label for _a, _h, label in LINK.findall(menus[3])] == ["Objections", "Credit repair", "Referrals"]
+    assert _links(client, "/admin/users") == _expected(app, "admin", "en", active="admin.users")
+    on_search = _bar(client.get("/search").get_data(as_text=True))
+    assert MENU.findall(on_search) == [("", "Administration"), ("", "Data"), ("", "To decide")]
+    client.get("/auth/lang/zh_Hans_CN")
+    assert [label for _a, label in MENU.findall(_bar(client.get("/admin/").get_data(as_text=True)))] == [
+        "系统管理", "数据归集", "待处理"]
