@@ -94,6 +94,14 @@ def fold(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
+def names_only_a_place(text: str | None) -> bool:
+    """Whether ``text`` is nothing but a region (深圳, 深圳市, 广东省深圳市福田区, 福田区): what names lose first
+    when they are normalised, so that a search for it alone finds no name by its core."""
+    squeezed = _NOISE_RE.sub("", fold(text))
+    match = _REGION_RE.match(squeezed)
+    return bool(squeezed) and match is not None and match.end() == len(squeezed)
+
+
 def _is_place(text: str) -> bool:
     return text in PROVINCES or text in CITIES or text == "中国" or text.endswith(_PLACE_SUFFIXES)
 

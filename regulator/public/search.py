@@ -47,7 +47,7 @@ from ..identifiers import USCC_ALPHABET, normalise_uscc
 from ..services.name_index import grams_of
 from ..signals import records_changed
 from ..sql_lists import in_list
-from ..text import name_core, normalise_name
+from ..text import name_core, names_only_a_place, normalise_name
 
 PAGE_SIZE = 20
 CANDIDATES = 400
@@ -96,6 +96,8 @@ class SearchPage:
     page: int
     pages: int
     capped: bool = False
+    #: nothing found, and the query names only a place (深圳市): names are searched without their region
+    place_only: bool = False
 
 
 _PAGE_ENTITIES = select(MarketEntity.id, MarketEntity.name, MarketEntity.uscc, MarketEntity.entity_type,
@@ -293,4 +295,6 @@ def search_entities(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Se
         # every name, and where candidates were offered a name holding the query would have been one of them
         if not rows and norm:
             hits = _by_substring(norm)
-    return _page(hits, page, page_size)
+    result = _page(hits, page, page_size)
+    result.place_only = not hits and names_only_a_place(query)
+    return result

@@ -223,3 +223,24 @@ def test_similarities_score_every_core_as_one_ratio_each_would() -> None:
         assert score == fuzz.ratio(query, core) / 100
     assert _similarities(query, []) == []
     assert _similarities("华", ["华盛达"]) == [fuzz.ratio("华", "华盛达") / 100]  # one character earns no part bonus
+
+
+def test_a_place_alone_finds_nothing_and_says_why(app, make, client) -> None:  # noqa: ANN001
+    """深圳市 is what every name here loses when normalised: searched alone it finds no core, and the page
+    says to add the business's own name instead of only "no entity matches"; a place that is part of a
+    name, or a name, gets no such note."""
+    from regulator.text import names_only_a_place
+
+    _world(make)
+    db.session.commit()
+    for place in ("深圳", "深圳市", "广东省深圳市", "深圳市南山区", "南山区", " 深圳 市 "):
+        assert names_only_a_place(place), place
+        result = search_entities(place)
+        assert result.total == 0 and result.place_only, place
+    for name in ("华盛达", "深圳市华盛达", "贸易", "Shenzhen", "超市", "深圳市南山区益立贸易商行", ""):
+        assert not names_only_a_place(name), name
+    assert not search_entities("深圳市华盛达").place_only
+    client.get("/auth/lang/zh_Hans_CN")
+    page = client.get("/search?q=深圳市").get_data(as_text=True)
+    assert 'id="place-only"' in page and "“深圳市”只是地名" in page
+    assert 'id="place-only"' not in client.get("/search?q=华盛达").get_data(as_text=True)
