@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 
 
 class Role(enum.StrEnum):
@@ -158,6 +159,13 @@ class LicenceStatus(enum.StrEnum):
     REVOKED = "revoked"
     CANCELLED = "cancelled"
     UNKNOWN = "unknown"
+
+    def on(self, day: date, valid_to: date | None) -> LicenceStatus:
+        """The status on ``day`` of a licence recorded with this one: recorded as valid, it has expired once
+        its term (``valid_to``) ended before that day, whether or not the agency has said so since."""
+        if self is LicenceStatus.VALID and valid_to is not None and valid_to < day:
+            return LicenceStatus.EXPIRED
+        return self
 
 
 class ComplaintStatus(enum.StrEnum):

@@ -109,5 +109,6 @@ def former_names(entity_id: int) -> list[EntityName]:
 def licences_payload(licences: list[LicenceLine]) -> list[dict[str, Any]]:
     """Licences as JSON for the API."""
     return [{"id": lic.id, "agency_id": lic.agency_id, "licence_no": lic.licence_no, "licence_type": lic.licence_type,
-             "issue_date": lic.issue_date, "valid_to": lic.valid_to, "status": lic.licence_status.value,
+             "issue_date": lic.issue_date, "valid_to": lic.valid_to, "status": lic.status_today.value,
+             "recorded_status": lic.licence_status.value,
              "record_status": lic.status.value} for lic in licences]

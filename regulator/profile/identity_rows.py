@@ -68,6 +68,11 @@ class LicenceLine:
     licence_status: LicenceStatus
     status: RecordStatus
 
+    @property
+    def status_today(self) -> LicenceStatus:
+        """The status in effect today (a valid licence past its term has expired)."""
+        return self.licence_status.on(date.today(), self.valid_to)
+
 
 @dataclass(frozen=True, slots=True)
 class RoleLine:

@@ -45,7 +45,8 @@ def public_payload(entity: MarketEntity, page: int = 1) -> dict[str, Any]:
         "former_names": [n.name for n in ctx["former_names"]],
         "licences": [{"licence_no": lic.licence_no, "licence_type": lic.licence_type,
                       "agency": names.get(lic.agency_id),
-                      "issue_date": lic.issue_date, "valid_to": lic.valid_to, "status": lic.licence_status.value}
+                      "issue_date": lic.issue_date, "valid_to": lic.valid_to, "status": lic.status_today.value,
+                      "recorded_status": lic.licence_status.value}
                      for lic in ctx["licences"]],
         "penalties": [{"decision_no": p.decision_no, "decision_date": p.decision_date,
                        "agency": names.get(p.agency_id),

@@ -161,3 +161,42 @@ def test_api_profile_and_records(app, make, client, auth) -> None:  # noqa: ANN0
     assert "source_record_id" not in records["items"][0]["fields"]
     assert client.get(f"/api/v1/entities/{other.id}").status_code == 403
     assert client.get(f"/api/v1/entities/{entity.id}/records?kind=nonsense").status_code == 422
+
+
+def test_a_valid_licence_past_its_term_shows_as_expired(app, make, client, auth) -> None:  # noqa: ANN001
+    """The agency recorded the licence as valid; its term has ended since: the staff profile, the public
+    profile and both APIs say expired (and what was recorded); one still in its term stays valid."""
+    from models import LicenceStatus
+
+    samr = make.agency("SAMR")
+    entity = make.entity("深圳市执照期限测试餐饮有限公司")
+    today = date.today()
+    make.licence(entity, samr, licence_no="JY-ENDED", licence_status=LicenceStatus.VALID,
+                 issue_date=today - timedelta(days=1900), valid_to=today - timedelta(days=3))
+    make.licence(entity, samr, licence_no="JY-RUNNING", licence_status=LicenceStatus.VALID,
+                 issue_date=today - timedelta(days=30), valid_to=today + timedelta(days=1800))
+    make.licence(entity, samr, licence_no="JY-REVOKED", licence_status=LicenceStatus.REVOKED,
+                 issue_date=today - timedelta(days=1900), valid_to=today - timedelta(days=3))
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    db.session.commit()
+    assert LicenceStatus.VALID.on(today, today) is LicenceStatus.VALID
+    assert LicenceStatus.VALID.on(today, None) is LicenceStatus.VALID
+    ended = str(today - timedelta(days=3))
+
+    def rows(html: str) -> dict[str, str]:
+        return {no: html.split(no, 1)[1].split("</tr>", 1)[0] for no in ("JY-ENDED", "JY-RUNNING", "JY-REVOKED")}
+
+    public = rows(client.get(f"/entity/{entity.id}?lang=en").get_data(as_text=True))
+    assert "Expired" in public["JY-ENDED"] and ended in public["JY-ENDED"]
+    assert "Valid" in public["JY-RUNNING"] and "Expired" not in public["JY-RUNNING"]
+    assert "Revoked" in public["JY-REVOKED"] and "recorded as" not in public["JY-REVOKED"]
+    body = client.get(f"/api/v1/public/entities/{entity.id}").get_json()
+    assert {lic["licence_no"]: (lic["status"], lic["recorded_status"]) for lic in body["licences"]} == {
+        "JY-ENDED": ("expired", "valid"), "JY-RUNNING": ("valid", "valid"), "JY-REVOKED": ("revoked", "revoked")}
+    auth.login("coord")
+    staff = rows(client.get(f"/entities/{entity.id}?lang=zh_Hans_CN").get_data(as_text=True))
+    assert "已过期" in staff["JY-ENDED"] and "登记状态为“有效”" in staff["JY-ENDED"]
+    assert "已过期" not in staff["JY-RUNNING"]
+    body = client.get(f"/api/v1/entities/{entity.id}").get_json()
+    assert {lic["licence_no"]: lic["status"] for lic in body["licences"]} == {
+        "JY-ENDED": "expired", "JY-RUNNING": "valid", "JY-REVOKED": "revoked"}
