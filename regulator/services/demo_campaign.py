@@ -1,8 +1,9 @@
-"""Demo stages of campaigns: a sample campaign committed, drawn, planned and published, with some results
-recorded from the generated world's hidden compliance and released; inspectors drawn once accounts exist.
+"""Demo stages of campaigns: a sample campaign committed, drawn, planned and published; once inspector
+accounts exist, its visits staffed and some of them recorded by their inspectors (findings drawn from the
+generated world's hidden compliance) and released, as the platform's users would do it.
 
 ``stage_campaign`` runs before the ``accounts`` stage (no inspector accounts yet: its visits are staffed
-by ``stage_campaign_inspectors`` after it).
+and recorded by ``stage_campaign_inspectors`` after it).
 """
 
 from __future__ import annotations
@@ -87,14 +88,10 @@ def stage_campaign(run: Any) -> None:
     selection = service.run_draw(campaign)
     plan = service.build_plan(campaign)
     service.publish_plan(campaign)
-    recorded = _record_some(run, campaign)
-    service.release_results(campaign)
-    alerts = referrals.raise_joint_punishment(db.session.scalars(select(MarketEntity.id)))
     db.session.commit()
     s = plan.summary
     run.echo(f"  campaign {campaign.id}: {len(selection)} pairs drawn; {s['pairs']} checks in {s['visits']} visits "
-             f"({s['joint_visits']} joint, {s['visits_saved']} visits saved); "
-             f"{recorded} results recorded and released; {alerts} joint-punishment alerts")
+             f"({s['joint_visits']} joint, {s['visits_saved']} visits saved); plan published")
 
 
 def _record_some(run: Any, campaign: Campaign) -> int:
@@ -108,6 +105,7 @@ def _record_some(run: Any, campaign: Campaign) -> int:
         fallback = {"A": 0.9, "B": 0.75, "C": 0.55, "D": 0.35}.get(getattr(entity.credit_class, "value", "B"), 0.75)
         compliance = truth.get(entity.uscc or "", fallback)
         for part in list(task.agencies):
+            inspector = next((ti.user for ti in task.inspectors if ti.agency_id == part.agency_id), None)
             found = _findings(rng, compliance, part.agency.code)
             grave = any(v.severity != Severity.MINOR for v in found)
             result = (InspectionResult.FAIL if grave or len(found) >= 3
@@ -116,17 +114,22 @@ def _record_some(run: Any, campaign: Campaign) -> int:
                 result=result, inspection_date=min(task.window_start, date.today()), violations=found,
                 penalty_type=PenaltyType.FINE if grave else None, penalty_amount="5000" if grave else None,
                 notes="演示检查结果")
-            task_results.record_result(task, part.agency_id, data, notify=False)
+            task_results.record_result(task, part.agency_id, data, user=inspector, notify=False)
             recorded += 1
     notify_records_changed("result", [task.entity_id for task in tasks[: int(len(tasks) * RESULT_SHARE)]])
     return recorded
 
 
 def stage_campaign_inspectors(run: Any) -> None:
-    """Draw inspectors for the demo campaign's visits, now that inspector accounts exist."""
-    staffed = 0
-    for campaign in db.session.scalars(select(Campaign).where(Campaign.name == DEMO_NAME)):
+    """Draw inspectors for the demo campaign's visits, now that inspector accounts exist; then the first of
+    its visits are recorded by their inspectors, the results released and joint-punishment alerts raised."""
+    staffed = recorded = 0
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.name == DEMO_NAME)).all():
         result = service.staff_tasks(campaign)
         staffed += 0 if result is None else int(result.assigned["task"].nunique())
+        recorded += _record_some(run, campaign)
+        service.release_results(campaign)
+    alerts = referrals.raise_joint_punishment(db.session.scalars(select(MarketEntity.id))) if recorded else 0
     db.session.commit()
-    run.echo(f"  {staffed} demo visits staffed with inspectors")
+    run.echo(f"  {staffed} demo visits staffed with inspectors; {recorded} results recorded by them and released; "
+             f"{alerts} joint-punishment alerts")
