@@ -45,7 +45,19 @@ def class_badge(value: object) -> Markup:
     return _BADGE.format(getattr(value, "value", value), label(value))
 
 
+def percent(probability: float | None) -> str:
+    """A probability as a percentage: one decimal below 10 % (a ranked list of small risks would otherwise
+    read 0 % for most rows), whole percents above; under 0.05 % "<0.1%"; a dash for none."""
+    if probability is None:
+        return "—"
+    value = probability * 100
+    if 0 < value < 0.05:
+        return "<0.1%"
+    return f"{value:.1f}%" if round(value, 1) < 10 else f"{value:.0f}%"
+
+
 def init_app(app: Flask) -> None:
     """Templates loaded from now on use RegulatorTemplate; the Python helpers become template globals."""
     app.jinja_env.template_class = RegulatorTemplate
     app.jinja_env.globals["class_badge"] = class_badge
+    app.jinja_env.globals["percent"] = percent

@@ -41,3 +41,11 @@ def test_class_badge_shows_the_class_titled_with_its_label_and_escapes(app) -> N
         assert str(class_badge("")) == '<span class="text-muted">—</span>'
         assert "<script>" not in str(class_badge("<script>x</script>"))
         assert "&lt;script&gt;" in str(class_badge("<script>x</script>"))
+
+
+def test_percent_keeps_small_risks_apart() -> None:
+    """A ranked list of small risks: 0.2 % and 4 % are not both "0 %"; large ones read as whole percents."""
+    from regulator.templating import percent
+
+    assert [percent(p) for p in (0.0, 0.0001, 0.002, 0.0449, 0.0996, 0.1, 0.864, 1.0, None)] == [
+        "0.0%", "<0.1%", "0.2%", "4.5%", "10%", "10%", "86%", "100%", "—"]
