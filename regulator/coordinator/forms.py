@@ -93,8 +93,7 @@ class UploadForm(FlaskForm):
 
     file = FileField(_l("File (CSV, TSV, XLSX or JSON lines)"), validators=[FileRequired()])
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False, validators=[Optional()])
-    kind = StringField(_l("File kind (leave empty to tell from the file name)"),
-                       validators=[Optional(), Length(max=100)])
+    kind = SelectField(_l("File kind"), choices=[], validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Import"))
 
 

@@ -16,7 +16,10 @@ from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus
 
 from ..access import same_agency_or_admin
 from ..extensions import db
+from ..i18n import label
 from ..ingest import IngestError, IngestOptions, ingest_file
+from ..ingest.errors import MappingError
+from ..ingest.mapping import load_mapping
 from ..ingest.quarantine import quarantine_query, resubmit
 from ..nav import nav_item
 from ..request_guards import page_arg
@@ -51,12 +54,28 @@ def _save_upload(storage) -> Path:  # noqa: ANN001 - a werkzeug FileStorage
     return path
 
 
+def _kind_choices(agencies: list[Agency]) -> list[tuple[str, str]]:
+    """The file kinds of the agencies' import mappings (an agency without a mapping offers none), after the
+    default: the kind told from the file's name and headers."""
+    choices = [("", _("Tell from the file name and its columns"))]
+    for agency in agencies:
+        try:
+            mapping = load_mapping(agency.mapping or agency.code)
+        except MappingError:
+            continue
+        prefix = f"{agency.code} · " if len(agencies) > 1 else ""
+        choices += [(fm.name, f"{prefix}{fm.name} · {label(fm.record_type)}") for fm in mapping.files]
+    return choices
+
+
 @bp.route("/imports", methods=["GET", "POST"])
 def imports():
     """Upload an agency file and see the agency's import batches, newest first."""
     form = UploadForm()
     agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)).all()
     form.agency.choices = [(a.code, f"{a.code} · {a.name}") for a in agencies]
+    form.kind.choices = _kind_choices(agencies if current_user.role == Role.ADMIN
+                                      else [a for a in agencies if a.id == current_user.agency_id])
     if form.validate_on_submit():
         if current_user.role == Role.ADMIN:
             code = form.agency.data

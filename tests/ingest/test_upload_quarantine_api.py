@@ -53,6 +53,34 @@ def test_upload_then_fix_and_resubmit_a_quarantined_row(app, make, client, auth,
     assert "XK2" not in client.get("/coordinator/quarantine").get_data(as_text=True)
 
 
+def test_upload_offers_the_agencys_file_kinds_for_a_file_named_otherwise(app, make, client, auth, agencies):
+    """A file saved as export(1).csv is imported as the kind chosen from the agency's mapping; a kind of
+    another agency is not offered and not accepted; administrators see every agency's kinds."""
+    samr = next(a for a in agencies if a.code == "SAMR")
+    _coordinator(make, samr)
+    make.user("the.admin", Role.ADMIN)
+    db.session.commit()
+    auth.login("samr.coord", PASSWORD)
+    page = client.get("/coordinator/imports?lang=en").get_data(as_text=True)
+    offered = page.split('id="kind"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="">Tell from the file name and its columns</option>' in offered
+    assert 'value="samr_licences">samr_licences · Licence</option>' in offered and "mem_licences" not in offered
+    data = (HEADER + GOOD).encode("utf-8")
+    refused = client.post("/coordinator/imports", data={"file": (io.BytesIO(data), "export(1).csv"),
+                                                        "kind": "mem_licences"}, content_type="multipart/form-data")
+    assert refused.status_code == 200 and db.session.scalar(select(ImportBatch)) is None
+    response = client.post("/coordinator/imports", data={"file": (io.BytesIO(data), "export(1).csv"),
+                                                         "kind": "samr_licences"}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    batch = db.session.scalar(select(ImportBatch))
+    assert batch.mapping == "SAMR/samr_licences" and batch.rows_accepted == 1
+    client.post("/auth/logout")
+    auth.login("the.admin", PASSWORD)
+    offered = client.get("/coordinator/imports").get_data(as_text=True).split('id="kind"', 1)[1].split("</select>")[0]
+    assert 'value="samr_licences">SAMR · samr_licences' in offered and 'value="mem_licences">MEM · mem_licences' \
+        in offered
+
+
 def test_push_api_imports_rows_for_the_tokens_agency_and_ignores_repeats(app, client, agencies):
     """An agency system pushes JSON rows with its token; a second identical push adds nothing."""
     mem = next(a for a in agencies if a.code == "MEM")
