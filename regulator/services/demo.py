@@ -57,9 +57,18 @@ class DemoRun:
 
 
 def stage_database(run: DemoRun) -> None:
-    """Bring the schema up to date (emptying it first with --reset); refuse to mix into existing data."""
-    tables = inspect(db.engine).get_table_names()
-    if run.settings.reset and "alembic_version" in tables:
+    """Bring the schema up to date (emptying it first with --reset); refuse to mix into existing data.
+
+    A SQLite file is reset by deleting it: that also recovers a file an interrupted migration left half-way
+    (SQLite's schema changes are not transactional), which a downgrade would stop on.
+    """
+    path = db.engine.url.database if db.engine.dialect.name == "sqlite" else None
+    if run.settings.reset and path and path != ":memory:":
+        db.session.remove()
+        db.engine.dispose()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(path + suffix).unlink(missing_ok=True)
+    elif run.settings.reset and "alembic_version" in inspect(db.engine).get_table_names():
         downgrade(revision="base")
     upgrade()
     if db.session.scalar(select(func.count(User.id))):
