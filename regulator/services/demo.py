@@ -164,6 +164,8 @@ def stage_risk(run: DemoRun) -> None:
     auc = row.metrics.get("auc")
     run.echo(f"  {row.version}: test auc {auc if auc is None else round(auc, 3)}; "
              f"{report.entities} entities scored as of {as_of}")
+
+
 def stage_graph(run: DemoRun) -> None:
     """The relationship graph and its features as of the world's last day (Parquet beside the agency files)."""
     from ..graph import service as graph_service

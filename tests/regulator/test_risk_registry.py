@@ -71,6 +71,13 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
     auth.login("boss")
     listing = client.get("/admin/models").get_data(as_text=True)
     assert row.version in listing
+    assert ("weak-model" in listing) == (row.metrics["auc"] < 0.55)
+    from models import ModelVersion
+
+    weak = db.session.get(ModelVersion, row.id)
+    weak.metrics = {**weak.metrics, "auc": 0.43}
+    db.session.commit()
+    assert "little better than chance" in client.get("/admin/models?lang=en").get_data(as_text=True)
     report_page = client.get(f"/admin/models/{row.version}/report").get_data(as_text=True)
     assert "<polyline" in report_page and "Fairness" in report_page
 
