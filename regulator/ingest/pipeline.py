@@ -390,9 +390,17 @@ def _merge(old: dict[str, int], new: Counter) -> dict[str, int]:
 
 
 def _weights(weights: dict[str, Any] | None) -> dict[str, Any]:
-    if not weights:
-        return {}
-    return {str(k): (float(v) if isinstance(v, (int, float)) else str(v)) for k, v in weights.items()}
+    """A match's evidence as JSON, as ``linkage.explain.evidence`` reads it: the prior's weight, and each
+    comparison's level and weight (NumPy numbers made plain)."""
+    out: dict[str, Any] = {}
+    for key, value in (weights or {}).items():
+        if isinstance(value, dict):
+            level = value.get("level")
+            out[str(key)] = {"level": None if level is None else str(level),
+                             "weight": float(value.get("weight") or 0.0)}
+        else:
+            out[str(key)] = float(value) if isinstance(value, (int, float)) else str(value)
+    return out
 
 
 def _resolve_refs(agency: Agency, fmap: FileMapping, items: list[Prepared]) -> None:

@@ -17,6 +17,7 @@ from models import (
 )
 from regulator.extensions import db
 from regulator.ingest.demo import ingest_directory, score_linkage
+from regulator.linkage.explain import evidence
 
 
 def _count(model) -> int:  # noqa: ANN001
@@ -56,7 +57,14 @@ def test_demo_world_is_ingested_with_lineage_and_linked_against_the_truth(app, a
     # invalid codes are kept as findings, never as keys
     flagged = db.session.scalars(select(SourceRecord).where(SourceRecord.uscc_valid.is_(False))).all()
     assert flagged and all(r.findings for r in flagged)
-    assert _count(MatchReview) >= 0
+    # suggested matches keep the evidence a coordinator reads beside the two records
+    reviews = db.session.scalars(select(MatchReview)).all()
+    assert reviews
+    for review in reviews:
+        compared = {k: v for k, v in review.match_weights.items() if k != "prior"}
+        assert compared and all(isinstance(v, dict) and isinstance(v["level"], str)
+                                and isinstance(v["weight"], float) for v in compared.values()), review.match_weights
+        assert evidence(review.match_weights)
 
 
 def test_reimporting_the_world_adds_nothing(app, agencies, demo_world):
