@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from models import Alert, AlertKind, MarketEntity, Referral, Role
+from models import Agency, Alert, AlertKind, ListEntry, MarketEntity, Referral, Role
 
 from ..extensions import db
 from ..nav import nav_item
@@ -35,7 +35,11 @@ def referral_or_404(referral_id: int) -> Referral:
 def referrals():
     """Received referrals (to accept and act on) and sent ones (to follow), with the agency's alerts."""
     stmt = select(Referral, MarketEntity.name).join(MarketEntity, MarketEntity.id == Referral.entity_id)
-    alerts = select(Alert, MarketEntity.name).join(MarketEntity, MarketEntity.id == Alert.entity_id)
+    # a joint-punishment alert names its listing (an entity may be listed twice, by two agencies)
+    alerts = (select(Alert, MarketEntity.name, ListEntry.added_date, Agency.name, ListEntry.added_reason)
+              .join(MarketEntity, MarketEntity.id == Alert.entity_id)
+              .outerjoin(ListEntry, ListEntry.id == Alert.list_entry_id)
+              .outerjoin(Agency, Agency.id == ListEntry.agency_id))
     if current_user.role != Role.ADMIN:
         stmt = stmt.where(or_(Referral.to_agency_id == current_user.agency_id,
                               Referral.from_agency_id == current_user.agency_id))

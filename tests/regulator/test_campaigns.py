@@ -148,7 +148,7 @@ def test_violation_lines_are_checked() -> None:
     assert task_results.parse_violations("\nC\n")[0].severity == Severity.MINOR
 
 
-def test_referral_and_joint_punishment(app, make) -> None:  # noqa: ANN001
+def test_referral_and_joint_punishment(app, make, client) -> None:  # noqa: ANN001
     """A referral goes SENT -> ACCEPTED -> ACTED with both agencies' alerts; a serious-illegal entry alerts all."""
     samr, mee, entities, inspectors = world(make, n=8)
     coordinator = make.user("mee-coord", Role.COORDINATOR, agency_id=mee.id)
@@ -166,6 +166,18 @@ def test_referral_and_joint_punishment(app, make) -> None:  # noqa: ANN001
     alerts = db.session.scalars(select(Alert).where(Alert.kind == AlertKind.JOINT_PUNISHMENT)).all()
     assert {a.agency_id for a in alerts} == {samr.id, mee.id} and {a.list_entry_id for a in alerts} == {entry.id}
     assert referrals.raise_joint_punishment([entities[1].id]) == 0  # once per entry and agency
+    # the alert names its listing: an entity listed by two agencies has two alerts that read differently
+    second = make.list_entry(entities[1], mee, list_type=ListType.SERIOUS_ILLEGAL, added_date=date(2025, 2, 3),
+                             added_reason="拒不履行环境行政处罚决定")
+    assert referrals.raise_joint_punishment([entities[1].id]) == 2
+    db.session.commit()
+    client.post("/auth/login", data={"username": "mee-coord", "password": "test-password-123"})
+    page = client.get("/coordinator/referrals?lang=en").get_data(as_text=True)
+    rows = page.split('id="alerts"', 1)[1].split('data-kind="joint_punishment"')[1:]
+    assert len(rows) == 2
+    assert any(f"since {entry.added_date}, listed by {samr.name}" in row for row in rows)
+    assert any(f"since {second.added_date}, listed by {mee.name}" in row and "拒不履行环境行政处罚决定" in row
+               for row in rows)
 
 
 def test_bad_campaign_settings(app, make) -> None:  # noqa: ANN001
