@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-#: every template risk.explain.TEMPLATES uses (tests/regulator/test_risk_ui.py checks they agree)
+#: every template risk.explain uses: TEMPLATES, MISSING, ZERO and the generic ones
+#: (tests/regulator/test_risk_registry.py checks they agree)
 MESSAGES = (
     _l('%(feature)s is %(v)s'),
     _l('%(n)s companies two steps away in the relationship graph'),
@@ -68,6 +69,22 @@ MESSAGES = (
     _l('part of a group of %(n)s related companies'),
     _l('registered %(n)s days ago'),
     _l('violations found at %(pct)s%% of past inspections'),
+    # where the value is missing or zero (risk.explain.MISSING, ZERO, NOT_ON_RECORD)
+    _l('registration date not on record'),
+    _l('no licence on record'),
+    _l('never inspected'),
+    _l('no violation on record'),
+    _l('no penalty on record'),
+    _l('district not on record'),
+    _l('industry not on record'),
+    _l('no related companies through a shared person, address or phone'),
+    _l('no companies two steps away in the relationship graph'),
+    _l('no inspections on record'),
+    _l('no inspections in the last 3 years'),
+    _l('no licences on record'),
+    _l('no licence in force'),
+    _l('no penalties on record'),
+    _l('%(feature)s: not on record'),
 )
 
 

@@ -73,8 +73,36 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "ppr_serious": ("closely connected to companies with serious violations in the relationship graph", {}),
     "cluster_size": ("part of a group of %(n)s related companies", {}),
 }
+#: where the absence of a value is what raised the risk (LightGBM gives missing values a branch of their own):
+#: what it means, instead of the template with a dash for the number
+MISSING: dict[str, str] = {
+    "entity_age_days": "registration date not on record",
+    "licence_age_days": "no licence on record",
+    "insp_days_since": "never inspected",
+    "insp_share_violations": "never inspected",
+    "insp_last_failed": "never inspected",
+    "insp_last_serious": "never inspected",
+    "insp_last_violations": "never inspected",
+    "viol_days_since": "no violation on record",
+    "enf_days_since": "no penalty on record",
+    "district": "district not on record",
+    "industry": "industry not on record",
+}
+#: counts whose zero raised the risk, said as such ("0 related companies" read as a typo)
+ZERO: dict[str, str] = {
+    "related_entities": "no related companies through a shared person, address or phone",
+    "related_entities_hop2": "no companies two steps away in the relationship graph",
+    "insp_count": "no inspections on record",
+    "insp_3y": "no inspections in the last 3 years",
+    "insp_agencies_3y": "no inspections in the last 3 years",
+    "licence_count": "no licences on record",
+    "licence_in_force": "no licence in force",
+    "enf_count": "no penalties on record",
+}
 #: features not listed above: the generic sentence
 GENERIC = "%(feature)s is %(v)s"
+#: ... and for a missing value not listed in MISSING
+NOT_ON_RECORD = "%(feature)s: not on record"
 #: context (weather ...) is a reason about the day, not the entity
 CONTEXT = "conditions before the inspection (%(feature)s %(v)s)"
 
@@ -88,10 +116,18 @@ def _number(value: object) -> str:
     return str(value)
 
 
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, (float, np.floating)) and np.isnan(value))
+
+
 def reason(feature: str, row: pd.Series | dict, contribution: float) -> dict:
     """One reason for one feature of one row (``row``: feature name -> value)."""
     value = row.get(feature)
     template, extra = TEMPLATES.get(feature, (CONTEXT if feature.startswith("ctx_") else GENERIC, {}))
+    if _missing(value) and not feature.startswith("ctx_"):
+        template, extra = MISSING.get(feature, NOT_ON_RECORD), {}
+    elif feature in ZERO and isinstance(value, (int, float, np.integer, np.floating)) and float(value) == 0:
+        template, extra = ZERO[feature], {}
     if feature == "viol_agencies_12m":
         value = row.get("viol_12m")
     params = {"n": _number(value), "v": _number(value), "feature": feature}

@@ -12,7 +12,7 @@ from models import CreditAssessment, ModelVersion, RiskScore, Role, Severity
 from regulator.extensions import db
 from regulator.risk_text import MESSAGES
 from regulator.services import risk_models
-from risk.explain import CONTEXT, GENERIC, TEMPLATES
+from risk.explain import CONTEXT, GENERIC, MISSING, NOT_ON_RECORD, TEMPLATES, ZERO
 
 
 def _world(make) -> list:  # noqa: ANN001
@@ -115,4 +115,5 @@ def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: 
 
 
 def test_every_reason_template_is_a_message() -> None:
-    assert {str(m) for m in MESSAGES} == {t for t, _ in TEMPLATES.values()} | {GENERIC, CONTEXT}
+    assert {str(m) for m in MESSAGES} == ({t for t, _ in TEMPLATES.values()} | {GENERIC, CONTEXT, NOT_ON_RECORD}
+                                         | set(MISSING.values()) | set(ZERO.values()))

@@ -90,6 +90,22 @@ def test_reasons_are_plain_words_with_numbers() -> None:
     assert all(r["contribution"] > 0 for r in reasons)
 
 
+def test_a_missing_value_or_a_zero_count_is_said_in_words() -> None:
+    """Registration date unknown reads so, not "registered - days ago"; no related companies, not "0 related
+    companies"; a missing value of a feature without its own sentence says it is not on record."""
+    from risk.explain import reason
+
+    row = {"entity_age_days": np.nan, "related_entities": 0.0, "insp_days_since": None, "viol_12m": 0.0,
+           "viol_agencies_12m": 0.0, "odd_feature": np.nan, "related_entities_hop2": 3.0}
+    assert reason("entity_age_days", row, 0.2)["text"] == "registration date not on record"
+    assert reason("related_entities", row, 0.2)["text"] == \
+        "no related companies through a shared person, address or phone"
+    assert reason("insp_days_since", row, 0.2)["text"] == "never inspected"
+    assert reason("odd_feature", row, 0.2)["text"] == "odd_feature: not on record"
+    assert reason("related_entities_hop2", row, 0.2)["text"] == "3 companies two steps away in the relationship graph"
+    assert reason("viol_12m", row, 0.2)["text"] == "0 violations found by 0 agencies in the last 12 months"
+
+
 def test_training_from_records_end_to_end() -> None:
     rng = np.random.default_rng(3)
     n_entities, n_inspections = 400, 4000
