@@ -244,3 +244,19 @@ def test_a_place_alone_finds_nothing_and_says_why(app, make, client) -> None:  #
     page = client.get("/search?q=深圳市").get_data(as_text=True)
     assert 'id="place-only"' in page and "“深圳市”只是地名" in page
     assert 'id="place-only"' not in client.get("/search?q=华盛达").get_data(as_text=True)
+
+
+def test_counts_agree_with_their_number(app, make, client) -> None:  # noqa: ANN001
+    """One result, two results; Chinese has one form for both."""
+    make.entity("深圳市独家酒楼有限公司")
+    make.entity("深圳市华丰五金有限公司")
+    make.entity("华丰五金（深圳）有限公司")
+    name_index.reindex()
+    db.session.commit()
+    client.get("/auth/lang/en")
+    assert "1 result<" in client.get("/search?q=独家酒楼").get_data(as_text=True)
+    two = client.get("/search?q=华丰五金").get_data(as_text=True)
+    assert "2 results<" in two, two.split('<p class="text-muted">', 1)[1][:80]
+    assert "3 market entities on record." in client.get("/").get_data(as_text=True)
+    client.get("/auth/lang/zh_Hans_CN")
+    assert "共 1 条结果" in client.get("/search?q=独家酒楼").get_data(as_text=True)
