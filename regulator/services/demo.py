@@ -18,7 +18,7 @@ from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select, text
 
-from models import MarketEntity, Role, User
+from models import EnforcementAction, ListEntry, ListType, MarketEntity, Role, User
 
 from ..extensions import db
 from . import users as user_service
@@ -105,6 +105,27 @@ def stage_ingest(run: DemoRun) -> None:
     run.echo(f"  ingested {rows} rows ({rejected} quarantined) from {len(batches)} files; {entities} entities")
 
 
+def _enterprise_entities() -> list[MarketEntity]:
+    """Entities for the demo's enterprise accounts, each showing what an enterprise can do: the one with most
+    penalties (objections, credit repair), one on the abnormal operations list (repair by correcting the
+    cause), then the first others; the first entities where the world has no such records."""
+    live = MarketEntity.merged_into_id.is_(None)
+    picked: list[int] = []
+    penalised = db.session.scalar(
+        select(EnforcementAction.entity_id).join(MarketEntity, MarketEntity.id == EnforcementAction.entity_id)
+        .where(live).group_by(EnforcementAction.entity_id)
+        .order_by(func.count().desc(), EnforcementAction.entity_id).limit(1))
+    picked += [penalised] if penalised is not None else []
+    listed = db.session.scalar(
+        select(ListEntry.entity_id).join(MarketEntity, MarketEntity.id == ListEntry.entity_id)
+        .where(live, ListEntry.list_type == ListType.ABNORMAL_OPERATIONS, ListEntry.removed_date.is_(None),
+               ListEntry.entity_id.not_in(picked or [0])).order_by(ListEntry.entity_id).limit(1))
+    picked += [listed] if listed is not None else []
+    others = db.session.scalars(select(MarketEntity.id).where(live, MarketEntity.id.not_in(picked or [0]))
+                                .order_by(MarketEntity.id).limit(ENTERPRISE_ACCOUNTS - len(picked))).all()
+    return [db.session.get(MarketEntity, entity_id) for entity_id in [*picked, *others]]
+
+
 def stage_accounts(run: DemoRun) -> None:
     """Demo accounts for every role: an administrator, each agency's coordinator and inspectors, enterprises."""
     from ..demo import AGENCIES
@@ -119,9 +140,7 @@ def stage_accounts(run: DemoRun) -> None:
         add(f"{code.lower()}.coordinator", Role.COORDINATOR, agency["name"], agency_code=code)
         for i in range(1, INSPECTORS_PER_AGENCY + 1):
             add(f"{code.lower()}.inspector{i}", Role.INSPECTOR, agency["name"], agency_code=code)
-    entities = db.session.scalars(
-        select(MarketEntity).where(MarketEntity.merged_into_id.is_(None))
-        .order_by(MarketEntity.id).limit(ENTERPRISE_ACCOUNTS)).all()
+    entities = _enterprise_entities()
     for i, entity in enumerate(entities, start=1):
         add(f"enterprise{i}", Role.ENTERPRISE, entity.name, entity_id=entity.id)
     if not entities:

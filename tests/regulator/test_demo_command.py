@@ -8,7 +8,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select
 
-from models import Campaign, CampaignStatus, Inspection, InspectionInspector, MarketEntity, SourceRecord, User
+from models import (
+    Campaign,
+    CampaignStatus,
+    EnforcementAction,
+    Inspection,
+    InspectionInspector,
+    ListEntry,
+    ListType,
+    MarketEntity,
+    SourceRecord,
+    User,
+)
 from regulator import create_app
 from regulator.extensions import db
 
@@ -36,6 +47,13 @@ def test_demo_builds_refuses_to_mix_and_resets(tmp_path: Path) -> None:
         assert campaign.status == CampaignStatus.RELEASED
         assert db.session.scalar(select(func.count()).select_from(Inspection).where(Inspection.task_id.is_not(None)))
         assert any((tmp_path / "instance" / "demo").iterdir())
+        # the enterprise accounts show what an enterprise can do: penalties to object to or repair, a listing
+        owners = {u.username: u.entity_id for u in db.session.scalars(select(User).where(User.entity_id.is_not(None)))}
+        most = db.session.execute(select(EnforcementAction.entity_id, func.count()).group_by(
+            EnforcementAction.entity_id).order_by(func.count().desc(), EnforcementAction.entity_id)).first()
+        assert owners["enterprise1"] == most[0]
+        assert db.session.scalar(select(func.count()).select_from(ListEntry).where(
+            ListEntry.entity_id == owners["enterprise2"], ListEntry.list_type == ListType.ABNORMAL_OPERATIONS))
         db.session.remove()
 
         refused = runner.invoke(args=["demo", "--entities", "80"])
