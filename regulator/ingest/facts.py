@@ -382,7 +382,8 @@ class Writer:
                 self.add(EntityAddress, {"entity_id": entity_id, "address_id": address_id,
                                          "kind": AddressKind.OPERATING, "since": None,
                                          "source_record_id": source.ref})
-                self.index.add_identity(entity_id, None, c.get("address"), entity.district,
+                # with the entity's name, as the index reads an operating address back (EntityIndex._read)
+                self.index.add_identity(entity_id, entity.name, c.get("address"), entity.district,
                                         latitude=c.get("latitude"), longitude=c.get("longitude"))
                 changed = True
         phone_id = self.phone_id(c.get("phone"))

@@ -71,6 +71,10 @@ class Resolution:
     new_group: str | None = None
 
 
+#: name, address and coordinates of an entity whose main row this read did not include
+_NO_MAIN: tuple[None, None, None, None] = (None, None, None, None)
+
+
 @dataclass
 class EntityIndex:
     """What is known about entities, loaded once per import and kept current as entities are created.
@@ -204,8 +208,14 @@ class EntityIndex:
         district = self.districts
         identity: list[tuple[Any, ...]] = []
         codes: list[tuple[int, str]] = []
+        #: each entity's name and registered address: a row of another name or address carries the other one,
+        #: so that a record agreeing with an entity on a former name and its registered address, or on its name
+        #: and an operating address, finds both on one row (split over two rows, neither row alone reached the
+        #: link threshold, and the same business seen at its shop became a review and a new entity each time)
+        main: dict[int, tuple[str | None, str | None, Any, Any]] = {}
         for eid, name, dist, text, norm, lat, lon, uscc in rows:
             district[eid] = dist
+            main[eid] = (name, text, lat, lon)
             if norm:
                 self._key(eid, norm, _site(text))
             identity.append((eid, name, text, dist, reps.get(eid), phones.get(eid), lat, lon))
@@ -215,14 +225,16 @@ class EntityIndex:
                 select(EntityName.entity_id, EntityName.name).where(EntityName.kind != "registered"),
                 EntityName.entity_id).order_by(EntityName.id)).all():
             if eid in district:
-                identity.append((eid, name, None, district[eid], reps.get(eid), phones.get(eid), None, None))
+                _main_name, text, lat, lon = main.get(eid, _NO_MAIN)
+                identity.append((eid, name, text, district[eid], reps.get(eid), phones.get(eid), lat, lon))
         for eid, text, norm in conn.execute(only(
                 select(EntityAddress.entity_id, Address.text, Address.text_norm)
                 .join(Address, Address.id == EntityAddress.address_id), EntityAddress.entity_id)
                 .order_by(EntityAddress.id)).all():
             if eid in district:
                 self._key(eid, norm, _site(text))
-                identity.append((eid, None, text, district[eid], reps.get(eid), phones.get(eid), None, None))
+                identity.append((eid, main.get(eid, _NO_MAIN)[0], text, district[eid], reps.get(eid), phones.get(eid),
+                                 None, None))
         return identity, codes
 
     def _key(self, entity_id: int, norm: str, site: str) -> None:

@@ -50,10 +50,11 @@ def test_demo_world_is_ingested_with_lineage_and_linked_against_the_truth(app, a
     assert unlinked == 0
     score = score_linkage(demo_world, batches)
     assert score["rows"] > 0.9 * sum(b.rows_accepted for b in batches), score
-    # measured 1.000 / 0.93 on this world; a regression in keys, mapping or matching falls below
+    # measured 1.000 / 0.982 on this world (0.963 while rows of operating addresses had no name); a regression
+    # in keys, mapping or matching falls below
     assert score["precision"] >= 0.97, score
-    assert score["recall"] >= 0.85, score
-    assert score["f1"] >= 0.9, score
+    assert score["recall"] >= 0.975, score
+    assert score["f1"] >= 0.985, score
     # invalid codes are kept as findings, never as keys
     flagged = db.session.scalars(select(SourceRecord).where(SourceRecord.uscc_valid.is_(False))).all()
     assert flagged and all(r.findings for r in flagged)
