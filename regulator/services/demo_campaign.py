@@ -129,7 +129,8 @@ def stage_campaign_inspectors(run: Any) -> None:
         staffed += 0 if result is None else int(result.assigned["task"].nunique())
         recorded += _record_some(run, campaign)
         service.release_results(campaign)
-    alerts = referrals.raise_joint_punishment(db.session.scalars(select(MarketEntity.id))) if recorded else 0
+    # entities the ingested lists name as seriously illegal, and any the recorded results added
+    alerts = referrals.raise_joint_punishment(db.session.scalars(select(MarketEntity.id)))
     db.session.commit()
     run.echo(f"  {staffed} demo visits staffed with inspectors; {recorded} results recorded by them and released; "
              f"{alerts} joint-punishment alerts")
