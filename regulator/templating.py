@@ -9,7 +9,7 @@ from jinja2.environment import TemplateModule
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .i18n import label
+from .i18n import html_lang, label
 
 
 class RegulatorTemplate(Template):
@@ -56,8 +56,14 @@ def percent(probability: float | None) -> str:
     return f"{value:.1f}%" if round(value, 1) < 10 else f"{value:.0f}%"
 
 
+def colon() -> str:
+    """The colon between a label and its value: full-width in Chinese (标签：值), with a space in English."""
+    return "：" if html_lang() == "zh-Hans" else ": "
+
+
 def init_app(app: Flask) -> None:
     """Templates loaded from now on use RegulatorTemplate; the Python helpers become template globals."""
     app.jinja_env.template_class = RegulatorTemplate
     app.jinja_env.globals["class_badge"] = class_badge
     app.jinja_env.globals["percent"] = percent
+    app.jinja_env.globals["colon"] = colon

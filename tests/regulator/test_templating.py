@@ -49,3 +49,12 @@ def test_percent_keeps_small_risks_apart() -> None:
 
     assert [percent(p) for p in (0.0, 0.0001, 0.002, 0.0449, 0.0996, 0.1, 0.864, 1.0, None)] == [
         "0.0%", "<0.1%", "0.2%", "4.5%", "10%", "10%", "86%", "100%", "—"]
+
+
+def test_a_label_and_its_value_are_joined_as_each_language_writes_it(app) -> None:  # noqa: ANN001
+    from regulator.templating import colon
+
+    with app.test_request_context("/?lang=zh_Hans_CN"):
+        assert colon() == "："
+    with app.test_request_context("/?lang=en"):
+        assert colon() == ": "
