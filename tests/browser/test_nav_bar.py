@@ -23,16 +23,22 @@ def _overflow(page) -> int:  # noqa: ANN001
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
-def test_an_administrators_bar_fits_a_laptop_and_its_menus_work(live_server, browser) -> None:  # noqa: ANN001
-    """At 1280 pixels the whole bar is on one line inside the window, in English and Chinese; its menus open
-    and lead to their pages; every entry's page is linked from the bar."""
+def _administrator_at(live_server, browser, width: int):  # noqa: ANN001, ANN202
+    """An administrator with a long name, signed in on a window ``width`` pixels wide: (context, page)."""
     live_server.make.agency("SAMR", name="市场监督管理局")
     live_server.make.user("administrator.of.the.platform", Role.ADMIN)
     live_server.commit()
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="en-US")
     page = context.new_page()
     sign_in(page, live_server, "administrator.of.the.platform")
     page.wait_for_url(live_server.url + "/admin/")
+    return context, page
+
+
+def test_an_administrators_bar_fits_a_laptop_and_its_menus_work(live_server, browser) -> None:  # noqa: ANN001
+    """At 1280 pixels the whole bar is on one line inside the window, in English and Chinese; its menus open
+    and lead to their pages; every entry's page is linked from the bar."""
+    context, page = _administrator_at(live_server, browser, 1280)
     for switch in (None, "#lang-zh"):
         if switch:
             page.click(switch)
@@ -60,12 +66,7 @@ def test_an_administrators_bar_fits_a_laptop_and_its_menus_work(live_server, bro
 def test_just_above_the_menu_buttons_width_nothing_leaves_the_window(live_server, browser) -> None:  # noqa: ANN001
     """At 1200 pixels, where the bar is first shown whole, an administrator's English bar may take two lines
     but keeps every entry, the language and the user's menu inside the window."""
-    live_server.make.user("administrator.of.the.platform", Role.ADMIN)
-    live_server.commit()
-    context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="en-US")
-    page = context.new_page()
-    sign_in(page, live_server, "administrator.of.the.platform")
-    page.wait_for_url(live_server.url + "/admin/")
+    context, page = _administrator_at(live_server, browser, 1200)
     assert _overflow(page) == 0
     assert page.locator(".navbar-toggler").is_hidden()
     for selector in ("#user-menu", "#lang-zh", "a.dropdown-toggle >> text=To decide"):
