@@ -135,6 +135,7 @@ def settings(profile: str, dialect: str, link_type: str, entities: int | None, p
     import json
 
     from ..linkage import get_profile
+    from ..linkage.matching import entity_prior
     from ..linkage.model import load_model, settings_dict
 
     if entities is not None and prior is not None:
@@ -143,8 +144,8 @@ def settings(profile: str, dialect: str, link_type: str, entities: int | None, p
         raise click.UsageError(f"--prior must lie between 0 and 1 (got {prior})")
     try:  # an unknown profile, no model file, a model that no longer fits the profile: ValueError / OSError
         chosen, model = get_profile(profile), load_model(profile)
-        if entities is not None:  # as ``match_records`` sets it
-            prior = min(0.5, model.match_rate / entities)
+        if entities is not None:
+            prior = entity_prior(model, entities)
         elif prior is None:
             prior = float(model.splink.get("probability_two_random_records_match", 1e-4))
         rendered = settings_dict(chosen, link_type, dialect=dialect, model=model, prior=prior)

@@ -152,7 +152,7 @@ def match_records(records: pd.DataFrame, entities: pd.DataFrame | EntityRows,
     right = profile.prepare(expanded.assign(**{UID: np.arange(len(expanded))}))
     if len(entities):
         left, left_ids, right_capped, tf, n_entities = _candidates(entities, right, profile)
-        prior = min(0.5, model.match_rate / max(n_entities, 1))
+        prior = entity_prior(model, n_entities)
         config = settings_dict(profile, "link_only", model=model, prior=prior)
         best = best_per_record(left, right_capped, config, left_ids, owner,
                                threshold=min(0.01, settings.lower), tf_tables=tf,
@@ -234,6 +234,12 @@ def _decide(result: pd.DataFrame, best: pd.DataFrame, settings: LinkageSettings,
     result.loc[rows[candidate], "entity_id"] = best["entity_id"].to_numpy()[candidate]
     explained = weights_by_comparison(best[candidate], config)
     result.loc[rows[candidate], "match_weights"] = pd.Series(explained, index=rows[candidate], dtype="object")
+
+
+def entity_prior(model: TrainedModel, n_entities: int) -> float:
+    """The probability that a record and one of ``n_entities`` known entities match, before comparing them:
+    the share of records that match some entity (``match_rate``) spread over the entities."""
+    return min(0.5, model.match_rate / max(n_entities, 1))
 
 
 def prior_weight(prior: float) -> float:
