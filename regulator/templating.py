@@ -67,3 +67,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["class_badge"] = class_badge
     app.jinja_env.globals["percent"] = percent
     app.jinja_env.globals["colon"] = colon
+    from .ingest import row_messages
+
+    app.jinja_env.globals["row_error"] = row_messages.error
+    app.jinja_env.globals["row_reason"] = row_messages.reason
+    app.jinja_env.globals["row_message"] = row_messages.message
+    app.jinja_env.globals["row_finding"] = row_messages.finding
+    app.jinja_env.globals["finding_kind"] = row_messages.finding_kind
