@@ -6,21 +6,51 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from models import InspectionResult, PenaltyType
+from models import InspectionResult, PenaltyType, Severity
 
 from ..i18n import label
+from ..services.task_results import FoundViolation
+
+#: empty violation rows the form shows (a script adds more; without it, each submit shows this many again)
+VIOLATION_ROWS = 3
+MAX_VIOLATIONS = 50
+
+
+class ViolationRowForm(Form):
+    """One violation found: its code (the agency's own), how serious it is, and what was seen."""
+
+    code = StringField(_l("Code"), validators=[Length(max=64)])  # not Optional: it would skip validate_code
+    severity = SelectField(_l("Severity"), default=Severity.MINOR.value)
+    description = StringField(_l("What was found"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.severity.choices = [(s.value, label(s)) for s in Severity]
+
+    def validate_code(self, field) -> None:  # noqa: ANN001
+        if not (field.data or "").strip() and (self.description.data or "").strip():
+            raise ValidationError(_l("Give the violation's code."))
+
+    def found(self) -> FoundViolation | None:
+        """The violation this row records, or None for an empty row."""
+        code = (self.code.data or "").strip()
+        if not code:
+            return None
+        return FoundViolation(code=code, severity=Severity(self.severity.data),
+                              description=(self.description.data or "").strip())
 
 
 class ResultForm(FlaskForm):
-    """One agency's result of a visit: outcome, violations (one per line), enforcement action, notes."""
+    """One agency's result of a visit: outcome, the violations found (a row each), enforcement action, notes."""
 
     result = SelectField(_l("Result"), validators=[DataRequired()])
     inspection_date = DateField(_l("Date of the visit"), default=date.today, validators=[DataRequired()])
-    violations = TextAreaField(_l("Violations found: one per line, as code | minor, serious or critical | description"),
-                               validators=[Optional(), Length(max=20000)])
+    violations = FieldList(FormField(ViolationRowForm), label=_l("Violations found at this visit"),
+                           min_entries=VIOLATION_ROWS,
+                           max_entries=MAX_VIOLATIONS)
     penalty_type = SelectField(_l("Enforcement action"), validators=[Optional()])
     penalty_amount = StringField(_l("Amount (yuan)"), validators=[Optional(), Length(max=32)])
     decision_no = StringField(_l("Decision number"), validators=[Optional(), Length(max=200)])
@@ -34,6 +64,10 @@ class ResultForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.result.choices = [(r.value, label(r)) for r in InspectionResult]
         self.penalty_type.choices = [("", "—")] + [(p.value, label(p)) for p in PenaltyType]
+
+    def found_violations(self) -> list[FoundViolation]:
+        """The filled violation rows, in their order."""
+        return [v for v in (row.form.found() for row in self.violations) if v is not None]
 
 
 class ReferralForm(FlaskForm):

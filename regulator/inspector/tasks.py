@@ -11,7 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Integer, bindparam, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from models import (
     Address,
@@ -30,6 +30,7 @@ from models import (
     TaskAgency,
     TaskInspector,
     TaskStatus,
+    Violation,
 )
 
 from ..exports import download
@@ -42,7 +43,7 @@ from ..services import task_results as service
 from ..services.credit import latest_assessment
 from ..sql_lists import in_list
 from . import bp
-from .forms import ReferralForm, ResultForm
+from .forms import MAX_VIOLATIONS, ReferralForm, ResultForm
 
 VISIBLE = (CampaignStatus.PUBLISHED, CampaignStatus.RELEASED, CampaignStatus.CLOSED)
 OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
@@ -230,9 +231,27 @@ def tasks_export(fmt: str):
 def task(task_id: int):
     """A visit: profile summary, each agency's matters, the results so far, the forms."""
     task = own_task_or_404(task_id)
-    part = service.part_for(task, current_user.agency_id) if current_user.agency_id else None
-    return render_template("inspector/task.html", **_task_context(task, part), result_form=ResultForm(),
-                           referral_form=_referral_form())
+    return _task_page(task, ResultForm())
+
+
+#: violation codes offered as suggestions on the result form (the agency's most used)
+SUGGESTED_CODES = 300
+
+
+def _violation_codes() -> list[tuple[str, str, str]]:
+    """The codes the inspector's agency has recorded, most used first: (code, usual description, usual severity)."""
+    if not current_user.agency_id:
+        return []
+    used = db.session.execute(
+        select(Violation.code, Violation.description, Violation.severity, func.count())
+        .where(Violation.agency_id == current_user.agency_id, Violation.code.is_not(None))
+        .group_by(Violation.code, Violation.description, Violation.severity)
+        .order_by(func.count().desc(), Violation.code).limit(SUGGESTED_CODES * 3)).all()
+    codes: dict[str, tuple[str, str, str]] = {}
+    for code, description, severity, _n in used:
+        if code not in codes and len(codes) < SUGGESTED_CODES:
+            codes[code] = (code, description or "", severity.value)
+    return sorted(codes.values())
 
 
 def _task_context(task: InspectionTask, part: Any) -> dict[str, Any]:
@@ -261,18 +280,18 @@ def task_sheet(task_id: int):
 
 @bp.route("/tasks/<int:task_id>/result", methods=["POST"])
 def task_result(task_id: int):
-    """Record the inspector's agency's result of the visit."""
+    """Record the inspector's agency's result of the visit; a refused one shows the form again as it was filled."""
     task = own_task_or_404(task_id)
     form = ResultForm()
     if not form.validate_on_submit():
         for name, errors in form.errors.items():
             flash(_("%(field)s: %(message)s", field=getattr(form, name).label.text,
-                    message="; ".join(str(e) for e in errors)), "danger")
-        return redirect(url_for("inspector.task", task_id=task.id))
+                    message="; ".join(_field_errors(errors))), "danger")
+        return _task_page(task, form), 400
     try:
         data = service.ResultInput(
             result=InspectionResult(form.result.data), inspection_date=form.inspection_date.data,
-            violations=service.parse_violations(form.violations.data or ""),
+            violations=form.found_violations(),
             penalty_type=PenaltyType(form.penalty_type.data) if form.penalty_type.data else None,
             penalty_amount=(form.penalty_amount.data or "").strip() or None,
             penalty_description=form.penalty_description.data or "", decision_no=form.decision_no.data or "",
@@ -281,10 +300,33 @@ def task_result(task_id: int):
     except service.ResultError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(_("Result recorded on the entity's profile."), "success")
+        return _task_page(task, form), 400
+    db.session.commit()
+    flash(_("Result recorded on the entity's profile."), "success")
     return redirect(url_for("inspector.task", task_id=task.id))
+
+
+def _field_errors(errors: Any) -> list[str]:
+    """A field's errors as text: a violation row's are a dict per row (None for a row without any)."""
+    if isinstance(errors, dict):
+        return [str(e) for errs in errors.values() for e in _field_errors(errs)]
+    out = []
+    for number, e in enumerate(errors, start=1):
+        if isinstance(e, dict):
+            out.extend(_("Violation %(number)s: %(message)s", number=number, message=m) for m in _field_errors(e))
+        elif e:
+            out.append(str(e))
+    return out
+
+
+def _task_page(task: InspectionTask, result_form: ResultForm) -> str:
+    rows = result_form.violations
+    if len(rows) < MAX_VIOLATIONS and all((row.form.code.data or "").strip() for row in rows):
+        rows.append_entry()  # room for one more, also without the page's script
+    part = service.part_for(task, current_user.agency_id) if current_user.agency_id else None
+    return render_template("inspector/task.html", **_task_context(task, part), result_form=result_form,
+                           referral_form=_referral_form(), violation_codes=_violation_codes(),
+                           max_violations=MAX_VIOLATIONS)
 
 
 @bp.route("/tasks/<int:task_id>/referral", methods=["POST"])

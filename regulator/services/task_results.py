@@ -72,25 +72,6 @@ class ResultInput:
     internal_notes: str = ""
 
 
-def parse_violations(text: str) -> list[FoundViolation]:
-    """One violation per line: ``CODE | severity | description`` (severity minor/serious/critical)."""
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split("|")]
-        code = parts[0]
-        if not code:
-            raise ResultError(_("Violations, line %(line)s: the violation code is missing.", line=number))
-        severity = parts[1].lower() if len(parts) > 1 and parts[1] else Severity.MINOR.value
-        if severity not in {s.value for s in Severity}:
-            raise ResultError(_("Violations, line %(line)s: the severity “%(value)s” is not one of minor, serious "
-                                "or critical.", line=number, value=parts[1]))
-        found.append(FoundViolation(code=code[:64], severity=Severity(severity),
-                                    description="|".join(parts[2:]).strip()))
-    return found
-
-
 def part_for(task: InspectionTask, agency_id: int) -> TaskAgency | None:
     """The agency's part of a task."""
     return next((p for p in task.agencies if p.agency_id == agency_id), None)

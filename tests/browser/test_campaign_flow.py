@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models import CreditClass, Role, TaskInspector
+from models import CreditClass, Inspection, Role, Severity, TaskInspector, Violation
 from regulator.extensions import db
 
 from .conftest import sign_in, sign_out
@@ -20,6 +20,8 @@ def test_campaign_from_setup_to_public_result(live_server, page) -> None:  # noq
     mee = make.agency("MEE", name="生态环境局", domain="environment")
     for i in range(40):
         make.entity(f"深圳市浏览器抽查{i}号有限公司", credit_class=[CreditClass.B, CreditClass.C, CreditClass.D][i % 3])
+    make.violation(make.entity("深圳市往年检查有限公司"), samr, code="JG-07", description="价签不全",
+                   severity=Severity.SERIOUS)  # a code the agency has used: suggested on the result form
     make.user("coord", Role.COORDINATOR, agency_id=samr.id)
     for i in range(3):
         make.user(f"samr.insp{i}", Role.INSPECTOR, agency_id=samr.id)
@@ -63,11 +65,31 @@ def test_campaign_from_setup_to_public_result(live_server, page) -> None:  # noq
     entity_name = page.inner_text("h1").split(" ")[0]
     page.select_option("#result", "fail")
     page.fill("#inspection_date", "2026-03-05")
-    page.fill("#violations", "SC-01 | serious | 未按规定明码标价")
+    page.fill("#violations-0-code", "SC-01")
+    page.select_option("#violations-0-severity", "critical")
+    page.fill("#violations-0-description", "未按规定明码标价")
+    page.fill("#violations-1-code", "JG-07")
+    page.locator("#violations-1-code").dispatch_event("change")  # as when the suggestion is picked
+    assert page.input_value("#violations-1-description") == "价签不全"
+    assert page.input_value("#violations-1-severity") == "serious"
+    page.fill("#violations-2-code", "SC-02")
+    assert page.locator("tr.violation-row").count() == 3
+    page.click("#add-violation")
+    assert page.locator("tr.violation-row").count() == 4
+    assert page.input_value("#violations-3-code") == ""
+    page.fill("#violations-3-code", "SC-03")
+    page.fill("#violations-3-description", "进货查验记录不全")
     page.select_option("#penalty_type", "warning")
     page.click("#result-form #submit")
     page.wait_for_selector(".alert-success")
     assert "Fail" in page.inner_text("#task-results")
+    db.session.remove()
+    inspection = db.session.scalar(select(Inspection).where(Inspection.task_id == task_id))
+    found = db.session.scalars(select(Violation).where(Violation.inspection_id == inspection.id)
+                               .order_by(Violation.id)).all()
+    assert [(v.code, v.severity, v.description) for v in found] == [
+        ("SC-01", Severity.CRITICAL, "未按规定明码标价"), ("JG-07", Severity.SERIOUS, "价签不全"),
+        ("SC-02", Severity.MINOR, None), ("SC-03", Severity.MINOR, "进货查验记录不全")]
     sign_out(page)
 
     page.goto(live_server.url + "/campaigns")

@@ -76,10 +76,13 @@ def test_coordinator_to_public(app, client, auth, make) -> None:  # noqa: ANN001
     for field, value in refused.items():
         bad = client.post(f"/inspector/tasks/{task_id}/result", follow_redirects=True, data={
             "result": "fail", "inspection_date": "2025-03-10", "penalty_type": "fine", field: value})
-        assert bad.status_code == 200 and "alert-danger" in bad.get_data(as_text=True), field
+        page = bad.get_data(as_text=True)
+        assert bad.status_code == 400 and "alert-danger" in page, field
+        assert f'value="{value}"' in page  # the form comes back as it was filled
     assert db.session.scalar(select(Inspection).where(Inspection.task_id == task_id)) is None
     response = client.post(f"/inspector/tasks/{task_id}/result", data={
-        "result": "fail", "inspection_date": "2025-03-10", "violations": "SC-01 | serious | 无照经营",
+        "result": "fail", "inspection_date": "2025-03-10", "violations-0-code": "SC-01",
+        "violations-0-severity": "serious", "violations-0-description": "无照经营",
         "penalty_type": "warning", "notes": "责令改正"})
     assert response.status_code == 302
     inspection = db.session.scalar(select(Inspection).where(Inspection.task_id == task_id))

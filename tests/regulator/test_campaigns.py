@@ -111,7 +111,8 @@ def test_result_creates_records_and_release_publishes(app, make) -> None:  # noq
     part = task.agencies[0]
     data = task_results.ResultInput(
         result=InspectionResult.FAIL, inspection_date=date(2025, 2, 3),
-        violations=task_results.parse_violations("SC-01 | critical | 无证经营\nJG-07 | minor | 价签不全"),
+        violations=[task_results.FoundViolation("SC-01", Severity.CRITICAL, "无证经营"),
+                    task_results.FoundViolation("JG-07", Severity.MINOR, "价签不全")],
         penalty_type=PenaltyType.FINE, penalty_amount="5000", decision_no="深市监罚〔2025〕1号",
         notes="现场检查", internal_notes="内部")
     for day in (date.today() + timedelta(days=1), campaign.period_start - timedelta(days=1)):
@@ -139,13 +140,6 @@ def test_result_creates_records_and_release_publishes(app, make) -> None:  # noq
     assert not inspection.published
     assert service.release_results(campaign) == 1
     assert inspection.published and campaign.status == CampaignStatus.RELEASED
-
-
-def test_violation_lines_are_checked() -> None:
-    """A bad severity names the line."""
-    with pytest.raises(task_results.ResultError, match="line 2: the severity “huge”"):
-        task_results.parse_violations("A | minor | x\nB | huge | y")
-    assert task_results.parse_violations("\nC\n")[0].severity == Severity.MINOR
 
 
 def test_referral_and_joint_punishment(app, make, client) -> None:  # noqa: ANN001

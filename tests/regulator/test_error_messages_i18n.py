@@ -99,11 +99,11 @@ def test_task_result_refused_in_the_users_language(app, client, auth, make) -> N
     db.session.commit()
     auth.login("insp")
     url = f"/inspector/tasks/{task.id}/result"
-    form = {"result": "fail", "inspection_date": "2025-03-05",
-            "violations": "JG-07 | minor | 价签不全\nSC-01 | huge | x"}
-    assert "违法行为第 2 行：严重程度“huge”无效" in _page(client, url, form, ZH)
-    assert "Violations, line 2: the severity “huge” is not one of minor, serious or critical." in _page(
-        client, url, form, EN)
+    form = {"result": "fail", "inspection_date": "2025-03-05", "violations-0-code": "JG-07",
+            "violations-0-severity": "minor", "violations-1-code": "", "violations-1-severity": "serious",
+            "violations-1-description": "无证经营"}
+    assert "本次检查发现的违法行为：第 2 项违法行为：请填写违法行为代码。" in _page(client, url, form, ZH)
+    assert "Violations found at this visit: Violation 2: Give the violation&#39;s code." in _page(client, url, form, EN)
     assert "检查日期：" in _page(client, url, {"result": "fail", "inspection_date": ""}, ZH)
 
 
