@@ -6,8 +6,14 @@ messages, so the catalogues hold them, and fills them in through gettext.
 
 from __future__ import annotations
 
+from flask import g, has_app_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from models import EntityType, MarketEntity
+
+from .i18n import label
 
 #: every template risk.explain uses: TEMPLATES, MISSING, ZERO and the generic ones
 #: (tests/regulator/test_risk_registry.py checks they agree)
@@ -85,6 +91,9 @@ MESSAGES = (
     _l('no licence in force'),
     _l('no penalties on record'),
     _l('%(feature)s: not on record'),
+    _l('a district where inspections find more than in most: %(v)s'),
+    _l('an industry where inspections find more than in most: %(v)s'),
+    _l('a type of entity where inspections find more than in most: %(v)s'),
 )
 
 
@@ -93,7 +102,33 @@ def reason_text(reason: dict) -> str:
     template, params = reason.get("template"), reason.get("params") or {}
     if not template:
         return str(reason.get("text", ""))
+    label = VALUE_LABELS.get(reason.get("feature", ""))
+    if label and params.get("v") not in (None, "", "-"):
+        params = dict(params, v=label(str(params["v"])))
     try:
         return gettext(template) % params
     except (KeyError, TypeError, ValueError):
         return str(reason.get("text", template))
+
+
+def _entity_type(value: str) -> str:
+    try:
+        return label(EntityType(value))
+    except ValueError:
+        return value
+
+
+def _industry(code: str) -> str:
+    """An industry code with its name as the register gives it (``name (code)``), looked up once a request."""
+    names = g.setdefault("industry_names", {}) if has_app_context() else {}
+    if code not in names:
+        from .extensions import db
+
+        name = db.session.scalar(select(MarketEntity.industry).where(
+            MarketEntity.industry_code == code, MarketEntity.industry.is_not(None)).limit(1))
+        names[code] = f"{name} ({code})" if name else code
+    return names[code]
+
+
+#: categorical features whose stored value is a code: how to say it
+VALUE_LABELS = {"entity_type": _entity_type, "industry": _industry}

@@ -52,9 +52,10 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "licence_in_force": ("%(n)s licences in force", {}),
     "licence_age_days": ("licensed for %(n)s days", {}),
     "entity_age_days": ("registered %(n)s days ago", {}),
-    "district": ("located in %(v)s", {}),
-    "industry": ("industry %(v)s", {}),
-    "entity_type": ("entity type %(v)s", {}),
+    # a category is a reason only where it raises the risk: say so, not just name it
+    "district": ("a district where inspections find more than in most: %(v)s", {}),
+    "industry": ("an industry where inspections find more than in most: %(v)s", {}),
+    "entity_type": ("a type of entity where inspections find more than in most: %(v)s", {}),
     # relationship graph (risk.graph.feature_names)
     "flagged_person_hop1_12m": ("%(n)s related companies through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months", {}),  # noqa: E501
     "flagged_person_hop1_36m": ("%(n)s related companies through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years", {}),  # noqa: E501
@@ -99,6 +100,8 @@ ZERO: dict[str, str] = {
     "licence_in_force": "no licence in force",
     "enf_count": "no penalties on record",
 }
+#: templates of earlier versions, still in stored scores until they are scored again
+FORMER = ("located in %(v)s", "industry %(v)s", "entity type %(v)s")
 #: features not listed above: the generic sentence
 GENERIC = "%(feature)s is %(v)s"
 #: ... and for a missing value not listed in MISSING

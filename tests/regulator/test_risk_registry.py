@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from models import CreditAssessment, ModelVersion, RiskScore, Role, Severity
 from regulator.extensions import db
-from regulator.risk_text import MESSAGES
+from regulator.risk_text import MESSAGES, reason_text
 from regulator.services import risk_models
-from risk.explain import CONTEXT, GENERIC, MISSING, NOT_ON_RECORD, TEMPLATES, ZERO
+from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NOT_ON_RECORD, TEMPLATES, ZERO, reason
 
 
 def _world(make) -> list:  # noqa: ANN001
@@ -116,4 +116,21 @@ def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: 
 
 def test_every_reason_template_is_a_message() -> None:
     assert {str(m) for m in MESSAGES} == ({t for t, _ in TEMPLATES.values()} | {GENERIC, CONTEXT, NOT_ON_RECORD}
-                                         | set(MISSING.values()) | set(ZERO.values()))
+                                         | set(MISSING.values()) | set(ZERO.values()) | set(FORMER))
+
+
+def test_a_category_reason_names_the_category_in_words(app, make) -> None:  # noqa: ANN001
+    """Scores store a category's code ("H6210", "branch"); the reason reads its name, in the reader's language."""
+    make.entity(industry_code="H6210", industry="正餐服务")
+    db.session.commit()
+    industry = reason("industry", {"industry": "H6210"}, 0.3)
+    kind = reason("entity_type", {"entity_type": "branch"}, 0.1)
+    former = dict(industry, template="industry %(v)s")  # stored by an earlier version
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert reason_text(industry) == "所属行业检查发现问题较多：正餐服务 (H6210)"
+        assert reason_text(kind) == "该类主体检查发现问题较多：分支机构"
+        assert reason_text(former) == "行业 正餐服务 (H6210)"
+        assert reason_text(reason("industry", {"industry": "Z9999"}, 0.3)).endswith("：Z9999")  # no name known
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert reason_text(industry) == "an industry where inspections find more than in most: 正餐服务 (H6210)"
+        assert reason_text(kind) == "a type of entity where inspections find more than in most: Branch"
