@@ -3,7 +3,11 @@ and the template helpers written in Python."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from flask import Flask
+from flask_babel import gettext as _
 from jinja2 import Template
 from jinja2.environment import TemplateModule
 from jinja2.runtime import Context
@@ -61,12 +65,30 @@ def colon() -> str:
     return "：" if html_lang() == "zh-Hans" else ": "
 
 
+def field_text(spec: Any, value: str | None) -> str:
+    """A record field's value (as ``record_kinds.form_value`` gives it) for reading: enums by their label,
+    amounts with thousands separators, yes/no in words, a dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    if spec.kind == "enum":
+        return label(value)
+    if spec.kind == "decimal":
+        try:
+            return f"{Decimal(value):,.2f}"
+        except InvalidOperation:
+            return value
+    if spec.kind == "bool":
+        return _("Yes") if value in ("True", "true", "1") else _("No")
+    return value
+
+
 def init_app(app: Flask) -> None:
     """Templates loaded from now on use RegulatorTemplate; the Python helpers become template globals."""
     app.jinja_env.template_class = RegulatorTemplate
     app.jinja_env.globals["class_badge"] = class_badge
     app.jinja_env.globals["percent"] = percent
     app.jinja_env.globals["colon"] = colon
+    app.jinja_env.globals["field_text"] = field_text
     from .ingest import row_messages
 
     app.jinja_env.globals["row_error"] = row_messages.error

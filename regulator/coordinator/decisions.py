@@ -69,12 +69,13 @@ def objection(objection_id: int):
     objection = agency_row_or_404(Objection, objection_id)
     kind, record = objection_service.target(objection)
     form = ObjectionDecisionForm()
+    _offer_review(form, objection.status == ObjectionStatus.SUBMITTED)
     error_field = None
     if form.validate_on_submit():
         reason = form.reason.data or ""
         try:
             if form.decision.data == "review":
-                objection_service.start_review(objection, current_user)
+                objection_service.start_review(objection, current_user, reason)
             elif form.decision.data == "rejected":
                 objection_service.reject(objection, current_user, reason)
             else:
@@ -99,6 +100,12 @@ def objection(objection_id: int):
                            entity=db.session.get(MarketEntity, objection.entity_id), error_field=error_field)
 
 
+def _offer_review(form: ObjectionDecisionForm | RepairDecisionForm, offered: bool) -> None:
+    """Taking a request up for review is a choice only while it has not been taken up."""
+    if not offered:
+        form.decision.choices = [c for c in form.decision.choices if c.value != "review"]
+
+
 @bp.route("/repairs")
 def repairs():
     """Credit repair applications about the agency's records."""
@@ -114,10 +121,11 @@ def repair(repair_id: int):
     record = repair_service.record_of(repair.target_type, repair.target_id)
     kind = KINDS[REPAIR_TARGETS[repair.target_type]]
     form = RepairDecisionForm()
+    _offer_review(form, repair.status == RepairStatus.SUBMITTED)
     if form.validate_on_submit():
         try:
             if form.decision.data == "review":
-                repair_service.start_review(repair, current_user)
+                repair_service.start_review(repair, current_user, form.reason.data)
             elif form.decision.data == "granted":
                 repair_service.grant(repair, current_user, form.reason.data or "")
             else:

@@ -91,13 +91,13 @@ def _require_open(objection: Objection) -> None:
         raise ObjectionError(_("This objection has been decided already."))
 
 
-def start_review(objection: Objection, user: User) -> None:
-    """The agency takes the objection up."""
+def start_review(objection: Objection, user: User, note: str | None = None) -> None:
+    """The agency takes the objection up, with a note the enterprise reads (what it will check, what it needs)."""
     _require_open(objection)
     if objection.status == ObjectionStatus.UNDER_REVIEW:
-        return
+        raise ObjectionError(_("This objection is under review already."))
     objection.status = ObjectionStatus.UNDER_REVIEW
-    add_event(SUBJECT, objection.id, ObjectionStatus.UNDER_REVIEW, user)
+    add_event(SUBJECT, objection.id, ObjectionStatus.UNDER_REVIEW, user, (note or "").strip() or None)
     audit.record("objection.review", entity_id=objection.entity_id, object_type=SUBJECT, object_id=objection.id)
 
 

@@ -109,13 +109,14 @@ def _require_open(repair: CreditRepair) -> None:
         raise RepairError(_("This application has been decided already."))
 
 
-def start_review(repair: CreditRepair, user: User) -> None:
-    """The agency takes the application up."""
+def start_review(repair: CreditRepair, user: User, note: str | None = None) -> None:
+    """The agency takes the application up, with a note the enterprise reads (what it will check, what it needs)."""
     _require_open(repair)
-    if repair.status != RepairStatus.UNDER_REVIEW:
-        repair.status = RepairStatus.UNDER_REVIEW
-        add_event(SUBJECT, repair.id, RepairStatus.UNDER_REVIEW, user)
-        audit.record("repair.review", entity_id=repair.entity_id, object_type=SUBJECT, object_id=repair.id)
+    if repair.status == RepairStatus.UNDER_REVIEW:
+        raise RepairError(_("This application is under review already."))
+    repair.status = RepairStatus.UNDER_REVIEW
+    add_event(SUBJECT, repair.id, RepairStatus.UNDER_REVIEW, user, (note or "").strip() or None)
+    audit.record("repair.review", entity_id=repair.entity_id, object_type=SUBJECT, object_id=repair.id)
 
 
 def _close(repair: CreditRepair, user: User, status: RepairStatus, reason: str) -> None:

@@ -108,7 +108,13 @@ def test_withdrawal_and_rejection(app, make, client, auth) -> None:  # noqa: ANN
     auth.logout()
     first, second = db.session.query(Objection).order_by(Objection.id).all()
     auth.login("samr.coord")
-    client.post(f"/coordinator/objections/{first.id}", data={"decision": "review"})
+    page = client.get(f"/coordinator/objections/{first.id}").get_data(as_text=True)
+    assert 'value="review"' in page
+    client.post(f"/coordinator/objections/{first.id}", data={"decision": "review", "reason": "请补充租赁合同"})
+    page = client.get(f"/coordinator/objections/{first.id}").get_data(as_text=True)
+    assert 'value="review"' not in page and "请补充租赁合同" in page  # taken up once; the note is a step
+    again = client.post(f"/coordinator/objections/{first.id}", data={"decision": "review"})
+    assert again.status_code == 200 and "Not a valid choice" in again.get_data(as_text=True)
     client.post(f"/coordinator/objections/{first.id}", data={"decision": "withdrawn", "reason": "记录张冠李戴"})
     empty = client.post(f"/coordinator/objections/{second.id}", data={"decision": "rejected", "reason": ""})
     assert "Give the reason" in empty.get_data(as_text=True)
@@ -120,6 +126,11 @@ def test_withdrawal_and_rejection(app, make, client, auth) -> None:  # noqa: ANN
     steps = [e.status for e in db.session.query(StatusEvent).filter_by(subject_id=first.id,
                                                                          subject_type="objection")]
     assert steps == ["submitted", "under_review", "accepted"]
+    assert db.session.query(StatusEvent).filter_by(subject_id=first.id, status="under_review").one().note \
+        == "请补充租赁合同"
+    auth.logout()
+    auth.login("ent")
+    assert "请补充租赁合同" in client.get(f"/enterprise/objections/{first.id}").get_data(as_text=True)
     assert db.session.query(AuditLog).filter(AuditLog.action.like("objection.%")).count() >= 5
 
 

@@ -19,13 +19,23 @@ def _world(make):  # noqa: ANN001, ANN202
     make.user("mee.coord", Role.COORDINATOR, agency_id=mee.id)
     old = make.enforcement(entity, samr, penalty_type=PenaltyType.WARNING, decision_date=TODAY - timedelta(days=120),
                            decision_no="深市监罚〔2026〕1号")
-    fresh = make.enforcement(entity, samr, penalty_type=PenaltyType.FINE, amount=5000,
+    fresh = make.enforcement(entity, samr, penalty_type=PenaltyType.FINE, amount=261500,
                              decision_date=TODAY - timedelta(days=10))
     entry = make.list_entry(entity, samr, list_type=ListType.ABNORMAL_OPERATIONS,
                             added_date=TODAY - timedelta(days=30), added_reason="未按期公示年度报告")
     credit.recompute([entity.id])
     db.session.commit()
     return entity, old, fresh, entry
+
+
+def test_record_fields_read_as_words_and_amounts(app, make, client, auth) -> None:  # noqa: ANN001
+    """The record beside an objection or application: amounts with separators, the penalty type in words."""
+    _entity, _old, fresh, _entry = _world(make)
+    auth.login("ent")
+    page = client.get(f"/enterprise/objections/new/enforcement/{fresh.id}").get_data(as_text=True)
+    assert '<dd class="col-sm-8" data-field="amount">261,500.00</dd>' in page
+    assert '<dd class="col-sm-8" data-field="penalty_type">Fine</dd>' in page
+    assert '<dd class="col-sm-8" data-field="legal_basis">—</dd>' in page
 
 
 def test_repair_refused_before_minimum_period(app, make, client, auth) -> None:  # noqa: ANN001
@@ -52,7 +62,13 @@ def test_granted_penalty_repair_leaves_public_view(app, make, client, auth) -> N
     assert client.get(f"/coordinator/repairs/{repair.id}").status_code == 404
     auth.logout()
     auth.login("samr.coord")
+    client.post(f"/coordinator/repairs/{repair.id}", data={"decision": "review", "reason": "请上传缴款凭证"})
+    page = client.get(f"/coordinator/repairs/{repair.id}").get_data(as_text=True)
+    assert 'value="review"' not in page and "请上传缴款凭证" in page
     client.post(f"/coordinator/repairs/{repair.id}", data={"decision": "granted", "reason": "符合修复条件"})
+    auth.logout()
+    auth.login("ent")
+    assert "请上传缴款凭证" in client.get(f"/enterprise/repairs/{repair.id}").get_data(as_text=True)
     auth.logout()
     db.session.expire_all()
     assert db.session.get(EnforcementAction, old.id).repaired_on == TODAY
