@@ -52,10 +52,10 @@ from .risk import CreditAssessment, ModelVersion, RiskScore
 from .sanction import EnforcementAction, ListEntry
 from .search import EntityNameGram
 from .user import ConflictDeclaration, User
-from .workflow import Alert, CreditRepair, Objection, Referral, StatusEvent
+from .workflow import Alert, Attachment, CreditRepair, Objection, Referral, StatusEvent
 
 __all__ = [
-    "Address", "AddressKind", "Agency", "Alert", "AlertKind", "ApiToken", "AuditLog", "AuditLogImmutable",
+    "Address", "AddressKind", "Agency", "Alert", "AlertKind", "ApiToken", "Attachment", "AuditLog", "AuditLogImmutable",
     "Base", "BatchStatus", "Campaign", "CampaignAgency", "CampaignSelection", "CampaignStatus",
     "ClusterMember", "Complaint", "ComplaintStatus", "ConflictDeclaration", "ContextValue",
     "CreditAssessment", "CreditClass", "CreditRepair", "EnforcementAction", "EntityAddress", "EntityEvent",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, CreatedMixin, enum_column
@@ -111,3 +111,25 @@ class StatusEvent(CreatedMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Attachment(CreatedMixin, Base):
+    """A document an enterprise sent with an objection or a credit repair application (PDF or image).
+
+    Kept in the database with the request it belongs to, so that the request and its documents are
+    written in one transaction and backed up together.
+    """
+
+    __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_subject", "subject_type", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "objection" or "credit_repair" (as in StatusEvent)
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int]
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))

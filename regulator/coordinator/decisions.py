@@ -20,6 +20,7 @@ from ..extensions import db
 from ..nav import nav_item
 from ..record_kinds import KINDS, REPAIR_TARGETS, FieldError, changed_fields, form_value
 from ..request_guards import page_arg
+from ..services import attachments
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
 from . import bp
@@ -97,6 +98,7 @@ def objection(objection_id: int):
                            fields=[(f, request.form.get("field-" + f.name, form_value(f, record)))
                                    for f in kind.fields],
                            steps=objection_service.history(objection_service.SUBJECT, objection.id),
+                           documents=attachments.of(objection_service.SUBJECT, objection.id),
                            entity=db.session.get(MarketEntity, objection.entity_id), error_field=error_field)
 
 
@@ -140,4 +142,5 @@ def repair(repair_id: int):
     return render_template("coordinator/repair.html", repair=repair, kind=kind, record=record, form=form,
                            fields=[(f, form_value(f, record)) for f in kind.fields],
                            steps=objection_service.history(repair_service.SUBJECT, repair.id),
+                           documents=attachments.of(repair_service.SUBJECT, repair.id),
                            entity=db.session.get(MarketEntity, repair.entity_id))

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField, TextAreaField
+from wtforms import MultipleFileField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from ..services.attachments import Upload
 
 
 class ObjectionForm(FlaskForm):
     """Why a record is wrong, and the text of the supporting documents."""
 
     reason = TextAreaField(_l("Why is this record wrong?"), validators=[DataRequired(), Length(max=4000)])
-    attachments_text = TextAreaField(_l("Supporting documents (paste their text or list them)"),
+    documents = MultipleFileField(_l("Documents (PDF, JPEG or PNG; at most 5 files of 10 MB each)"))
+    attachments_text = TextAreaField(_l("Anything else in support (text, or a list of documents sent otherwise)"),
                                      validators=[Optional(), Length(max=20000)])
     submit = SubmitField(_l("Submit objection"))
 
@@ -21,9 +25,15 @@ class RepairForm(FlaskForm):
     """How the cause was corrected, with the evidence."""
 
     reason = TextAreaField(_l("How has the cause been corrected?"), validators=[DataRequired(), Length(max=4000)])
-    evidence_text = TextAreaField(_l("Evidence (paste its text or list the documents)"),
+    documents = MultipleFileField(_l("Documents (PDF, JPEG or PNG; at most 5 files of 10 MB each)"))
+    evidence_text = TextAreaField(_l("Anything else in support (text, or a list of documents sent otherwise)"),
                                   validators=[Optional(), Length(max=20000)])
     submit = SubmitField(_l("Apply for credit repair"))
+
+
+def uploads() -> list[Upload]:
+    """The files of the request's ``documents`` input, read whole (each is at most a few MB)."""
+    return [Upload(f.filename or "", f.read()) for f in request.files.getlist("documents") if f and f.filename]
 
 
 class WithdrawForm(FlaskForm):

@@ -12,9 +12,10 @@ from models import Objection
 from ..extensions import db
 from ..nav import nav_item
 from ..record_kinds import KINDS, form_value
+from ..services import attachments
 from ..services import objections as service
 from . import bp
-from .forms import ObjectionForm, WithdrawForm
+from .forms import ObjectionForm, WithdrawForm, uploads
 from .home import own_entity_id, own_or_404, own_rows
 
 nav_item("enterprise.objections", _l("My objections"), "enterprise", order=31)
@@ -39,7 +40,9 @@ def objection_new(kind: str, record_id: int):
         try:
             objection = service.submit(current_user, kind, record_id, form.reason.data,
                                        form.attachments_text.data)
-        except service.ObjectionError as exc:
+            attachments.attach(service.SUBJECT, objection.id, uploads(), current_user)
+        except (service.ObjectionError, attachments.AttachmentError) as exc:
+            db.session.rollback()
             flash(str(exc), "danger")
         else:
             db.session.commit()
@@ -56,6 +59,7 @@ def objection(objection_id: int):
     kind, record = service.target(objection)
     return render_template("enterprise/objection.html", objection=objection, kind=kind, record=record,
                            steps=service.history(service.SUBJECT, objection.id), form=WithdrawForm(),
+                           documents=attachments.of(service.SUBJECT, objection.id),
                            fields=[(f, form_value(f, record)) for f in kind.fields])
 
 

@@ -12,10 +12,11 @@ from models import CreditRepair
 from ..extensions import db
 from ..nav import nav_item
 from ..record_kinds import KINDS, REPAIR_TARGETS, form_value
+from ..services import attachments
 from ..services import repairs as service
 from ..services.objections import history
 from . import bp
-from .forms import RepairForm
+from .forms import RepairForm, uploads
 from .home import own_entity_id, own_or_404, own_rows
 
 nav_item("enterprise.repairs", _l("Credit repair"), "enterprise", order=32)
@@ -40,7 +41,9 @@ def repair_new(target_type: str, target_id: int):
     if verdict.allowed and form.validate_on_submit():
         try:
             repair = service.apply(current_user, target_type, target_id, form.reason.data, form.evidence_text.data)
-        except service.RepairError as exc:
+            attachments.attach(service.SUBJECT, repair.id, uploads(), current_user)
+        except (service.RepairError, attachments.AttachmentError) as exc:
+            db.session.rollback()
             flash(str(exc), "danger")
         else:
             db.session.commit()
@@ -58,4 +61,5 @@ def repair(repair_id: int):
     kind = KINDS[REPAIR_TARGETS[repair.target_type]]
     return render_template("enterprise/repair.html", repair=repair, kind=kind, record=record,
                            steps=history(service.SUBJECT, repair.id),
+                           documents=attachments.of(service.SUBJECT, repair.id),
                            fields=[(f, form_value(f, record)) for f in kind.fields])

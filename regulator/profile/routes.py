@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, send_file
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import joinedload
 
-from models import Agency, MarketEntity, Objection, RecordRevision, Role, SourceRecord
+from models import Agency, Attachment, MarketEntity, Objection, RecordRevision, Role, SourceRecord
 
 from ..access import EntityAccess, entity_access, entity_and_access, role_required
 from ..extensions import db
 from ..panels import panels_for
 from ..record_kinds import KINDS, form_value
 from ..request_guards import page_arg
-from ..services import audit
+from ..services import attachments, audit
 from ..services.objections import history
 from . import bp
 from .context import build_profile, may_see_source, visible_agencies
@@ -96,3 +97,18 @@ def source_record(source_id: int):
                  object_id=source.id)
     db.session.commit()
     return render_template("profile/source_record.html", source=source, replaced_by=replaced_by)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.ENTERPRISE)
+def attachment(attachment_id: int):
+    """A document sent with an objection or an application: to its enterprise, the deciding agency, admins."""
+    document = db.session.get(Attachment, attachment_id)
+    if document is None or not attachments.may_read(current_user, document):
+        abort(404)
+    audit.record("attachment.download", object_type="attachment", object_id=document.id)
+    db.session.commit()
+    response = send_file(io.BytesIO(document.data), mimetype=document.content_type, as_attachment=True,
+                         download_name=document.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

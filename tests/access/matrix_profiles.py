@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models import CreditRepair, ListType, MarketEntity, Objection, User
+from models import Attachment, CreditRepair, ListType, MarketEntity, Objection, User
 
 from .rules import ADMIN_ONLY, COORDINATION, EVERYONE, Route, roles
 from .world import World, extend_world
@@ -24,6 +24,8 @@ RULES = {
     "coordinator.objection": Route("/coordinator/objections/{objection}", roles(admin="both", coordinator="own")),
     "coordinator.repairs": Route("/coordinator/repairs", COORDINATION),
     "coordinator.repair": Route("/coordinator/repairs/{repair}", roles(admin="both", coordinator="own")),
+    "profile.attachment": Route("/entities/attachments/{attachment}",
+                                roles(admin="both", coordinator="own", enterprise="own")),
     "admin.audit_export": Route("/admin/audit/export.csv", ADMIN_ONLY),
     "api_profiles.entity": Route("/api/v1/entities/{entity}", OWN_ENTITY, json=True),
     "api_profiles.records": Route("/api/v1/entities/{entity}/records", OWN_ENTITY, json=True),
@@ -51,5 +53,11 @@ def profile_objects(make, world: World) -> None:  # noqa: ANN001
                               target_id=entry.id, applicant_id=user.id, reason="已补报年报")
         db.session.add_all([objection, repair])
         db.session.flush()
+        document = Attachment(subject_type="objection", subject_id=objection.id, filename="租赁合同.pdf",
+                              content_type="application/pdf", size=9, sha256="0" * 64, data=b"%PDF-1.4\n",
+                              uploaded_by_id=user.id)
+        db.session.add(document)
+        db.session.flush()
         getattr(world, side).update(inspection=inspection.id, source=inspection.source_record_id,
-                                    list_entry=entry.id, objection=objection.id, repair=repair.id)
+                                    list_entry=entry.id, objection=objection.id, repair=repair.id,
+                                    attachment=document.id)

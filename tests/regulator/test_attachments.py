@@ -1,0 +1,105 @@
+"""Documents sent with objections and credit repair applications: checked by content, kept with the request,
+read only by the enterprise, the deciding agency's coordinators and administrators."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from models import Attachment, AuditLog, CreditRepair, Objection, PenaltyType, Role
+from regulator.extensions import db
+from regulator.services.attachments import MAX_BYTES, AttachmentError, Upload, check, safe_name
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _world(make):  # noqa: ANN001, ANN202
+    samr, mee = make.agency("SAMR"), make.agency("MEE")
+    entity, other = make.entity("深圳市文件测试有限公司"), make.entity("深圳市别家有限公司")
+    make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    make.user("other.ent", Role.ENTERPRISE, entity_id=other.id)
+    make.user("samr.coord", Role.COORDINATOR, agency_id=samr.id)
+    make.user("mee.coord", Role.COORDINATOR, agency_id=mee.id)
+    make.user("samr.insp", Role.INSPECTOR, agency_id=samr.id)
+    penalty = make.enforcement(entity, samr, penalty_type=PenaltyType.WARNING,
+                               decision_date=date.today() - timedelta(days=120))
+    db.session.commit()
+    return entity, penalty
+
+
+def test_objection_with_documents_read_by_those_who_decide_it(app, make, client, auth) -> None:  # noqa: ANN001
+    _entity, penalty = _world(make)
+    auth.login("ent")
+    response = client.post(f"/enterprise/objections/new/enforcement/{penalty.id}", data={
+        "reason": "处罚对象有误", "documents": [(io.BytesIO(PDF), "..\\..\\租赁合同.PDF"),
+                                                 (io.BytesIO(PNG), "营业执照.png")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    objection = db.session.query(Objection).one()
+    stored = db.session.query(Attachment).order_by(Attachment.id).all()
+    assert [(a.filename, a.content_type, a.size) for a in stored] == [
+        ("租赁合同.pdf", "application/pdf", len(PDF)), ("营业执照.png", "image/png", len(PNG))]
+    assert {a.subject_id for a in stored} == {objection.id}
+    url = f"/entities/attachments/{stored[0].id}"
+    assert url in client.get(f"/enterprise/objections/{objection.id}").get_data(as_text=True)
+    own = client.get(url)
+    assert own.status_code == 200 and own.data == PDF and own.mimetype == "application/pdf"
+    assert "attachment" in own.headers["Content-Disposition"] and "no-store" in own.headers["Cache-Control"]
+    auth.logout()
+    for user, status in (("other.ent", 404), ("mee.coord", 404), ("samr.insp", 403)):
+        auth.login(user)
+        assert client.get(url).status_code == status, user
+        auth.logout()
+    assert client.get(url).status_code in (302, 401)
+    auth.login("samr.coord")
+    assert url in client.get(f"/coordinator/objections/{objection.id}").get_data(as_text=True)
+    assert client.get(url).data == PDF
+    assert db.session.query(AuditLog).filter_by(action="attachment.download").count() == 2
+
+
+def test_a_refused_document_sends_nothing(app, make, client, auth) -> None:  # noqa: ANN001
+    """A file that is not what a document may be: the objection is not sent, the page says which file."""
+    _entity, penalty = _world(make)
+    auth.login("ent")
+    page = client.post(f"/enterprise/objections/new/enforcement/{penalty.id}", data={
+        "reason": "处罚对象有误", "documents": [(io.BytesIO(PDF), "合同.pdf"),
+                                                 (io.BytesIO(b"<html><script>"), "说明.pdf")]},
+        content_type="multipart/form-data", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "说明.pdf is not a PDF, JPEG or PNG file." in page
+    assert db.session.query(Objection).count() == 0 and db.session.query(Attachment).count() == 0
+
+
+def test_repair_application_with_a_photo(app, make, client, auth) -> None:  # noqa: ANN001
+    _entity, penalty = _world(make)
+    auth.login("ent")
+    response = client.post(f"/enterprise/repairs/new/enforcement_action/{penalty.id}", data={
+        "reason": "已整改", "documents": [(io.BytesIO(JPEG), "整改现场.jpeg")]}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    repair = db.session.query(CreditRepair).one()
+    document = db.session.query(Attachment).one()
+    assert (document.subject_type, document.subject_id, document.filename) == ("credit_repair", repair.id,
+                                                                                "整改现场.jpg")
+    auth.logout()
+    auth.login("samr.coord")
+    page = client.get(f"/coordinator/repairs/{repair.id}").get_data(as_text=True)
+    assert f"/entities/attachments/{document.id}" in page
+    assert client.get(f"/entities/attachments/{document.id}").data == JPEG
+
+
+def test_documents_are_checked_by_content_size_and_count(app) -> None:  # noqa: ANN001
+    with app.test_request_context():
+        assert [kind for _u, kind, _n in check([Upload("a.txt", PDF), Upload("b", JPEG)])] == [
+            "application/pdf", "image/jpeg"]
+        for uploads, message in (([Upload("大.pdf", b"%PDF-" + b"0" * MAX_BYTES)], "大.pdf is larger than 10 MB"),
+                                 ([Upload("空.pdf", b"")], "空.pdf is empty"),
+                                 ([Upload(f"{i}.pdf", PDF) for i in range(6)], "At most 5 documents")):
+            with pytest.raises(AttachmentError, match=message):
+                check(uploads)
+    assert safe_name("C:\\Users\\张三\\报告.PDF", "pdf") == "报告.pdf"
+    assert safe_name("../../etc/passwd", "png") == "passwd.png"
+    assert safe_name("evil.html", "pdf") == "evil.pdf"
+    assert safe_name("\x00\x1f. ", "jpg") == "document.jpg"
