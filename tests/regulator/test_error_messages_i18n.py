@@ -83,6 +83,8 @@ def test_referral_decision_refused_in_the_users_language(app, client, auth, make
     url = f"/coordinator/referrals/{referral.id}"
     assert "请说明驳回该移送线索的理由。" in _page(client, url, {"decision": "rejected", "note": ""}, ZH)
     assert "Say why the referral is rejected." in _page(client, url, {"decision": "rejected", "note": ""}, EN)
+    page = client.get(url, headers=ZH).get_data(as_text=True)  # the agencies, not a date ("From" read 起始日期)
+    assert "移送部门" in page and "接收部门" in page and "起始日期" not in page
 
 
 def test_task_result_refused_in_the_users_language(app, client, auth, make) -> None:  # noqa: ANN001
