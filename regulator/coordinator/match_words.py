@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ COMPARISONS = {
     "legal_rep": _l("Legal representative"),
     "phone": _l("Phone"),
     "period": _l("Date of the record within the licence or registration period"),
+    "terminal": _l("Airport terminal"),
 }
 #: the company profile's level labels (regulator/linkage/profiles.py) in words
 LEVELS = {
@@ -37,6 +39,8 @@ LEVELS = {
     "Exact match on rep_norm": _l("the same legal representative"),
     "rep similar (bigram overlap >= 0.5)": _l("similar legal representatives"),
     "Exact match on phone_norm": _l("the same phone number"),
+    "Exact match on terminal": _l("the same terminal"),
+    "No date or no period": _l("no date or no period to compare"),
     "Dated within the period": _l("a record dated within the period"),
     "Dated within 183 days of the period": _l("a record dated within half a year of the period"),
     "Dated outside the period": _l("a record dated outside the period"),
@@ -51,13 +55,27 @@ STRENGTHS = {
 }
 
 
+#: Splink's label of a comparison's null level ("phone_norm is NULL"): one of the records lacks the value
+NULL_LEVEL = re.compile(r"^\w+ is NULL$")
+#: a weight this close to 0 changes the odds by less than 4 %
+NO_WEIGHT = 0.05
+
+
+def _finding(level: str | None) -> str:
+    if level and NULL_LEVEL.match(level):
+        return _("not given on one of the two records")
+    return str(LEVELS.get(level, level or ""))
+
+
 def in_words(match_weights: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Each comparison as {field, finding, strength, sentence, weight, kind} for the review page."""
     out = []
     for item in evidence(match_weights):
         field = str(COMPARISONS.get(item["comparison"], item["comparison"]))
-        finding = str(LEVELS.get(item["level"], item["level"] or ""))
-        if item["weight"] >= 0:
+        finding = _finding(item["level"])
+        if abs(item["weight"]) < NO_WEIGHT:
+            sentence = _("%(field)s: %(finding)s, which tells nothing either way.", field=field, finding=finding)
+        elif item["weight"] >= 0:
             sentence = _("%(field)s: %(finding)s makes a match %(factor)s times more likely.", field=field,
                          finding=finding, factor=item["factor"])
         else:

@@ -9,7 +9,9 @@ from models.enums import ReviewStatus
 from regulator.extensions import db
 
 WEIGHTS = {"prior": -13.0, "name": {"level": "Same name", "weight": 9.5},
-           "place": {"level": "Different place", "weight": -1.5}}
+           "place": {"level": "Different place", "weight": -1.5},
+           "phone": {"level": "phone_norm is NULL", "weight": 0.0},
+           "terminal": {"level": "terminal is NULL", "weight": 0.0}}
 
 
 def _world(make):  # noqa: ANN001, ANN202
@@ -40,6 +42,10 @@ def test_queue_and_review_show_both_records_and_the_evidence_in_words(client, au
     assert "华盛达商行" in page and "深圳市华盛达贸易有限公司" in page
     assert "Company name: the same name makes a match 724.1 times more likely." in page
     assert "Address and location: different places makes a match 2.8 times less likely." in page
+    assert "Phone: not given on one of the two records, which tells nothing either way." in page
+    assert "Airport terminal: not given" in page and "is NULL" not in page
+    zh = client.get(f"/coordinator/reviews/{world['review']}", headers={"Accept-Language": "zh-CN"})
+    assert "电话：其中一条记录没有该项，对判断没有影响。" in zh.get_data(as_text=True)
     response = client.post(f"/coordinator/reviews/{world['review']}", data={"decision": "confirm", "note": "同一家"})
     assert response.status_code == 302
     assert db.session.get(MatchReview, world["review"]).status == ReviewStatus.CONFIRMED
@@ -126,3 +132,7 @@ def test_reviews_stored_with_each_comparison_as_text_still_show_their_evidence(c
     page = client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
     assert "Company name: the same name makes a match 724.1 times more likely." in page
     assert "Address and location: different places makes a match 2.8 times less likely." in page
+    assert "Phone: not given on one of the two records, which tells nothing either way." in page
+    assert "Airport terminal: not given" in page and "is NULL" not in page
+    zh = client.get(f"/coordinator/reviews/{world['review']}", headers={"Accept-Language": "zh-CN"})
+    assert "电话：其中一条记录没有该项，对判断没有影响。" in zh.get_data(as_text=True)
