@@ -37,13 +37,17 @@ from ..linkage import review as reviews
 from ..nav import nav_item
 from ..panels import Panel, register_panel
 from ..privacy import mask_name, mask_phone
+from ..public.search import search_entities
 from ..request_guards import MAX_ID, id_arg, page_arg, parse_id
+from ..text import normalise_name
 from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
 from .match_words import in_words
 
 nav_item("coordinator.reviews_queue", _l("Match reviews"), "coordinator", "admin", order=32, menu=_l("Data"))
 PAGE_SIZE = 50
+#: entities offered when the other side of a merge is sought by name
+MERGE_CANDIDATES = 10
 IDENTITY = (("name", _l("Name")), ("uscc", _l("Unified social credit code")), ("address", _l("Address")),
             ("district", _l("District")), ("legal_rep", _l("Legal representative")), ("phone", _l("Phone")))
 BAND_LABELS = {"high": _l("High (70% and above)"), "middle": _l("Middle (50-70%)"), "low": _l("Low (below 50%)")}
@@ -152,8 +156,17 @@ def merge(entity_id: int):
     """Merge another entity into this one (or this one into it): both side by side first, then a reason."""
     entity = get_entity_or_404(entity_id, EntityAccess.FULL)
     form = MergeForm()
+    candidates = []
     if request.method == "GET" and (asked := id_arg("other")):
         form.other.data = asked
+    elif request.method == "GET" and (query := request.args.get("q", "").strip()):
+        # the other entity by its name or credit code: one hit is taken, several are offered to choose from
+        found = [h.entity for h in search_entities(query, page_size=MERGE_CANDIDATES).items
+                 if h.entity_id != entity.id]
+        exact = [e for e in found if normalise_name(e.name) == normalise_name(query) or e.uscc == query.upper()]
+        if len(found) == 1 or len(exact) == 1:
+            form.other.data = (exact or found)[0].id
+        candidates = found
     other = db.session.get(MarketEntity, form.other.data) if form.other.data and 0 < form.other.data <= MAX_ID else None
     if form.validate_on_submit():
         if other is None:
@@ -170,6 +183,7 @@ def merge(entity_id: int):
                 flash(_("Merged: %(rows)s rows moved.", rows=merging.row_count(event.moved)), "success")
                 return redirect(url_for("coordinator.entity_history", entity_id=target.id))
     return render_template("coordinator/linkage/merge.html", entity=entity, other=other, form=form, fields=IDENTITY,
+                           candidates=candidates, query=request.args.get("q", ""),
                            this_identity=_entity_identity(entity), other_identity=_entity_identity(other))
 
 

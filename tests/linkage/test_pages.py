@@ -7,6 +7,7 @@ from sqlalchemy import select
 from models import EntityEvent, MarketEntity, MatchReview, Role, SourceRecord
 from models.enums import ReviewStatus
 from regulator.extensions import db
+from regulator.services import name_index
 
 WEIGHTS = {"prior": -13.0, "name": {"level": "Same name", "weight": 9.5},
            "place": {"level": "Different place", "weight": -1.5},
@@ -82,6 +83,15 @@ def test_merge_split_history_and_undo_pages(client, auth, make) -> None:  # noqa
     auth.login("coord")
     preview = client.get(f"/coordinator/entities/{keep}/merge?other={dup}").get_data(as_text=True)
     assert "华盛达商行" in preview
+    make.entity("深圳市华盛达物流有限公司")
+    name_index.reindex()
+    db.session.commit()
+    found = client.get(f"/coordinator/entities/{keep}/merge?q=华盛达商行").get_data(as_text=True)
+    assert f'name="other" required type="number" value="{dup}"' in found  # one other entity by that name: taken
+    choices = client.get(f"/coordinator/entities/{keep}/merge?q=华盛达").get_data(as_text=True)
+    assert f"other={dup}" in choices and "深圳市华盛达物流有限公司" in choices and f"other={keep}" not in choices
+    assert "No other entity matches" in client.get(f"/coordinator/entities/{keep}/merge?q=无此企业").get_data(
+        as_text=True)
     response = client.post(f"/coordinator/entities/{keep}/merge",
                            data={"other": dup, "direction": "into_this", "reason": "同一企业"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/entities/{keep}/history")
