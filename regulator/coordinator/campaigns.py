@@ -77,6 +77,7 @@ def campaign_new():
     """Set up a campaign: period, agencies with matters and capacity, class ratios, random share."""
     form = CampaignForm()
     agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)).all()
+    agencies = sorted(agencies, key=lambda a: a.id != current_user.agency_id)  # the leading agency first
     agency_errors: dict[int, str] = {}
     if form.validate_on_submit():
         parts, agency_errors = _agency_parts(agencies)

@@ -31,6 +31,8 @@ def setup_world(make):  # noqa: ANN001, ANN201
 def test_coordinator_to_public(app, client, auth, make) -> None:  # noqa: ANN001
     samr, mee = setup_world(make)
     auth.login("coord")
+    form = client.get("/coordinator/campaigns/new").get_data(as_text=True)  # the coordinator's agency leads
+    assert 'id="lead-agency"' in form and form.index('id="capacity-SAMR"') < form.index('id="capacity-MEE"')
     huge = client.post("/coordinator/campaigns/new", data={
         "name": "过大", "period_start": "2025-03-01", "period_end": "2025-05-31", f"capacity-{samr.id}": str(2**63)})
     assert huge.status_code == 200 and "100000" in huge.get_data(as_text=True)
