@@ -24,6 +24,7 @@ from ..extensions import db
 from . import users as user_service
 from .agencies import upsert_agency
 from .demo_campaign import stage_campaign, stage_campaign_inspectors
+from .demo_supplement import import_supplement
 
 log = logging.getLogger(__name__)
 DEFAULT_ENTITIES = 2000
@@ -103,6 +104,7 @@ def stage_ingest(run: DemoRun) -> None:
     rejected = sum(b.rows_rejected for b in batches)
     entities = db.session.scalar(select(func.count(MarketEntity.id)))
     run.echo(f"  ingested {rows} rows ({rejected} quarantined) from {len(batches)} files; {entities} entities")
+    import_supplement(run.out_dir, run.echo)
 
 
 def _enterprise_entities() -> list[MarketEntity]:

@@ -18,6 +18,7 @@ from models import (
     ListType,
     MarketEntity,
     SourceRecord,
+    SourceStatus,
     User,
 )
 from regulator import create_app
@@ -54,6 +55,9 @@ def test_demo_builds_refuses_to_mix_and_resets(tmp_path: Path) -> None:
         assert campaign.status == CampaignStatus.RELEASED
         assert db.session.scalar(select(func.count()).select_from(Inspection).where(Inspection.task_id.is_not(None)))
         assert any((tmp_path / "instance" / "demo").iterdir())
+        assert "quarantined for a coordinator to correct" in first.output  # the quarantine has rows to fix
+        assert db.session.scalar(select(func.count()).select_from(SourceRecord).where(
+            SourceRecord.status == SourceStatus.REJECTED)) == 6
         # the enterprise accounts show what an enterprise can do: penalties to object to or repair, a listing
         owners = {u.username: u.entity_id for u in db.session.scalars(select(User).where(User.entity_id.is_not(None)))}
         most = db.session.execute(select(EnforcementAction.entity_id, func.count()).group_by(
