@@ -24,6 +24,8 @@ def test_audit_browse_links_entities_and_exports_filtered_csv(app, make, client,
     auth.login("admin")
     page = client.get(f"/admin/audit?entity_id={entity.id}").get_data(as_text=True)
     assert "深圳市审计测试有限公司" in page and f'href="/entities/{entity.id}"' in page
+    zh = client.get("/admin/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "<th>对象</th><th>IP 地址</th>" in zh and "提出异议" not in zh  # the columns' own words
     response = client.get(f"/admin/audit/export.csv?action=profile.view&entity_id={entity.id}")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
