@@ -118,7 +118,7 @@ def _entity_type(value: str) -> str:
         return value
 
 
-def _industry(code: str) -> str:
+def industry_label(code: str) -> str:
     """An industry code with its name as the register gives it (``name (code)``), looked up once a request."""
     names = g.setdefault("industry_names", {}) if has_app_context() else {}
     if code not in names:
@@ -131,4 +131,4 @@ def _industry(code: str) -> str:
 
 
 #: categorical features whose stored value is a code: how to say it
-VALUE_LABELS = {"entity_type": _entity_type, "industry": _industry}
+VALUE_LABELS = {"entity_type": _entity_type, "industry": industry_label}

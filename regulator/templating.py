@@ -89,6 +89,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["percent"] = percent
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["field_text"] = field_text
+    from .risk_text import industry_label
+
+    app.jinja_env.globals["industry_label"] = industry_label
     from .ingest import row_messages
 
     app.jinja_env.globals["row_error"] = row_messages.error

@@ -19,7 +19,8 @@ def _world(make) -> list:  # noqa: ANN001
     """60 entities; a third of them keep breaking rules, and their inspections find serious violations."""
     rng = random.Random(5)
     samr, health = make.agency("SAMR"), make.agency("HEALTH", domain="health")
-    entities = [make.entity(industry_code="food" if i % 2 else "retail") for i in range(60)]
+    entities = [make.entity(industry_code="food" if i % 2 else "retail", industry="餐饮" if i % 2 else "零售")
+                for i in range(60)]
     for i, entity in enumerate(entities):
         bad = i % 3 == 0
         day = date(2021, 1, 1) + timedelta(days=rng.randint(0, 40))
@@ -80,6 +81,7 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
     assert "little better than chance" in client.get("/admin/models?lang=en").get_data(as_text=True)
     report_page = client.get(f"/admin/models/{row.version}/report").get_data(as_text=True)
     assert "<polyline" in report_page and "Fairness" in report_page
+    assert "<td>餐饮 (food)</td>" in report_page and "<td>零售 (retail)</td>" in report_page  # industries by name
 
 
 def test_cli_train_evaluate_score_activate(app, make, runner, tmp_path) -> None:  # noqa: ANN001
