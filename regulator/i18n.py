@@ -17,6 +17,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from models.enums import EntityStatus
+
 from .extensions import babel
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -163,6 +165,7 @@ def label(value: object) -> str:
     """The translated display label of an enum value (or the value itself when it has none)."""
     # an enum's ``_value_`` is what ``.value`` returns, without the descriptor (a list asks once per row)
     key = value._value_ if isinstance(value, Enum) else getattr(value, "value", value)
+    key = OWN_WORDS.get((type(value), key), key)
     text = LABELS.get(key)
     if text is None:
         return "" if key is None else str(key)
@@ -222,4 +225,7 @@ LABELS = {
     "A": _("A (low risk)"), "B": _("B (general risk)"), "C": _("C (higher risk)"), "D": _("D (high risk)"),
     "entity_event_merge": _("Merge"), "entity_event_split": _("Split"), "entity_event_link": _("Record moved"),
     "entity_event_undo": _("Undo"),
+    "entity_active": _("In business"),
 }
+#: values that one vocabulary says in its own words (an entity is 存续, in business; a record is 有效, active)
+OWN_WORDS = {(EntityStatus, "active"): "entity_active"}

@@ -75,3 +75,14 @@ def test_a_label_translated_under_another_locale_is_not_remembered(sqlite_app) -
         assert label("revoked") == "吊销"
     with sqlite_app.test_request_context("/?lang=zh_Hans_CN"):
         assert label("revoked") == "吊销"
+
+
+def test_an_entity_in_business_and_a_record_in_effect_have_their_own_words(sqlite_app) -> None:  # noqa: ANN001
+    """Both are stored as "active": an entity reads 存续 (in business), a record 有效 (in effect)."""
+    from models import EntityStatus, RecordStatus
+    from regulator.i18n import label
+
+    with sqlite_app.test_request_context("/?lang=zh_Hans_CN"):
+        assert (label(EntityStatus.ACTIVE), label(RecordStatus.ACTIVE), label("active")) == ("存续", "有效", "有效")
+    with sqlite_app.test_request_context("/?lang=en"):
+        assert (label(EntityStatus.ACTIVE), label(RecordStatus.ACTIVE)) == ("In business", "Active")
