@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 TODAY = date.today()
 
 
-def test_enterprise_objection_resolved_by_coordinator(live_server, page) -> None:  # noqa: ANN001
+def test_enterprise_objection_resolved_by_coordinator(live_server, page, tmp_path) -> None:  # noqa: ANN001
     """Profile with class and reasons -> objection -> coordinator corrects it -> enterprise sees it accepted."""
     make = live_server.make
     samr = make.agency("SAMR", name="市场监督管理局")
@@ -34,9 +34,16 @@ def test_enterprise_objection_resolved_by_coordinator(live_server, page) -> None
     row.locator("a.object-link").click()
     page.fill("#reason", "该项已整改，且不属于重大违法")
     page.fill("#attachments_text", "整改验收报告（2026）")
+    report = tmp_path / "整改验收报告.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.set_input_files("#documents", str(report))
     page.click("#submit")
     page.wait_for_selector("#objection-status")
     assert "Submitted" in page.inner_text("#objection-status")
+    with page.expect_download() as download:
+        page.click("#documents a")
+    assert download.value.suggested_filename == "整改验收报告.pdf"
+    assert download.value.path().read_bytes() == report.read_bytes()
     page.goto(live_server.url + "/enterprise/")
     assert row.locator(".badge-objection").is_visible()
     sign_out(page)
@@ -82,3 +89,9 @@ def test_public_search_and_public_profile(live_server, page) -> None:  # noqa: A
     page.wait_for_selector("#public-penalties")
     assert "深市监罚〔2026〕88号" in page.inner_text("#public-penalties")
     assert page.locator(".badge.credit-B, .badge.credit-C, .badge.credit-D, .badge.credit-A").count() == 0
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the results fit, the headers stay one line
+    page.goto(live_server.url + "/search?q=" + "明辉照明")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    heights = page.locator("#results thead th:visible").evaluate_all("cells => cells.map(c => c.offsetHeight)")
+    assert len(set(heights)) == 1 and len(heights) == 3, heights  # name, district, status
+    assert "91" in page.inner_text("#results tbody td:first-child")  # the code moves under the name
