@@ -60,6 +60,11 @@ def test_campaign_from_setup_to_public_result(live_server, page) -> None:  # noq
     task_id, username = drawn.task_id, drawn.user.username
     sign_in(page, live_server, username)
     page.goto(live_server.url + "/inspector/")
+    page.set_viewport_size({"width": 390, "height": 844})  # in the field, on a phone: a row reads as a card
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    cell = page.locator(f"#tasks tr[data-id='{task_id}'] td[data-label]").first
+    assert cell.evaluate("td => getComputedStyle(td, '::before').content") == '"Class: "'
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator(f"#tasks tr[data-id='{task_id}'] a.task-link").click()
     page.wait_for_selector("#result-form")
     entity_name = page.inner_text("h1").split(" ")[0]
