@@ -35,7 +35,10 @@ def test_queue_and_review_show_both_records_and_the_evidence_in_words(client, au
     """The coordinator finds the review in the queue, sees both sides and why, and confirms it."""
     world = _world(make)
     auth.login("coord")
-    assert "Suggested matches to review: 1" in client.get("/coordinator/").get_data(as_text=True)
+    home = client.get("/coordinator/").get_data(as_text=True)
+    assert "Suggested matches to review: 1" in home
+    for queue in ("reviews", "objections", "repairs", "referrals"):  # each count leads to its queue
+        assert f'href="/coordinator/{queue}"' in home, queue
     queue = client.get("/coordinator/reviews?band=high").get_data(as_text=True)
     assert f'data-id="{world["review"]}"' in queue and "82%" in queue
     assert f'data-id="{world["review"]}"' not in client.get("/coordinator/reviews?band=low").get_data(as_text=True)
