@@ -65,6 +65,16 @@ def colon() -> str:
     return "：" if html_lang() == "zh-Hans" else ": "
 
 
+def in_brackets(text: str) -> str:
+    """A parenthesis after a word: full-width in Chinese (分支机构（股东）), spaced in English."""
+    return f"（{text}）" if html_lang() == "zh-Hans" else f" ({text})"
+
+
+def listed(items: Any, each: Any = str) -> str:
+    """Items of a list in a sentence (each one said by ``each``): 、 between them in Chinese, a comma in English."""
+    return ("、" if html_lang() == "zh-Hans" else ", ").join(str(each(i)) for i in items)
+
+
 def field_text(spec: Any, value: str | None) -> str:
     """A record field's value (as ``record_kinds.form_value`` gives it) for reading: enums by their label,
     amounts with thousands separators, yes/no in words, a dash for nothing."""
@@ -89,6 +99,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["percent"] = percent
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["field_text"] = field_text
+    app.jinja_env.globals["in_brackets"] = in_brackets
+    app.jinja_env.globals["listed"] = listed
     from .risk_text import industry_label
 
     app.jinja_env.globals["industry_label"] = industry_label

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from models import Campaign, CampaignSelection, CampaignStatus, Role, SelectionReason
@@ -84,6 +85,9 @@ def test_clusters_page_lists_the_riskiest_with_why(app, client, make) -> None:  
     cluster = service.riskiest()[0]
     detail = client.get(f"/coordinator/clusters/{cluster.id}").get_data(as_text=True)
     assert "Send cluster" in detail and "Investment" in detail
+    zh = client.get(f"/coordinator/clusters/{cluster.id}", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True)
+    assert re.search(r"（[^（）()]+）</li>", zh) and not re.search(r" \([^()]+\)</li>", zh)  # Chinese brackets
 
 
 def test_send_cluster_to_a_new_draft_campaign(app, client, make) -> None:  # noqa: ANN001
