@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import joinedload
@@ -106,9 +105,4 @@ def attachment(attachment_id: int):
     document = db.session.get(Attachment, attachment_id)
     if document is None or not attachments.may_read(current_user, document):
         abort(404)
-    audit.record("attachment.download", object_type="attachment", object_id=document.id)
-    db.session.commit()
-    response = send_file(io.BytesIO(document.data), mimetype=document.content_type, as_attachment=True,
-                         download_name=document.filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachments.download(document)

@@ -7,18 +7,21 @@ browser claims), within a size and a count, and is stored in the same transactio
 from __future__ import annotations
 
 import hashlib
+import io
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from flask import Response, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Attachment, CreditRepair, Objection, Role, User
 
 from ..extensions import db
+from . import audit
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -102,3 +105,13 @@ def may_read(user: User, attachment: Attachment) -> bool:
     if user.role == Role.ENTERPRISE:
         return user.entity_id is not None and subject.entity_id == user.entity_id
     return user.role == Role.COORDINATOR and user.agency_id is not None and subject.agency_id == user.agency_id
+
+
+def download(document: Attachment) -> Response:
+    """The document as a download, audited; never cached (it may hold personal data)."""
+    audit.record("attachment.download", object_type="attachment", object_id=document.id)
+    db.session.commit()
+    response = send_file(io.BytesIO(document.data), mimetype=document.content_type, as_attachment=True,
+                         download_name=document.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -12,6 +12,8 @@ RULES = {
                                                                    enterprise="both"), json=True),
     "api_objections.objection": Route("/api/v1/objections/{objection}",
                                       roles(admin="both", coordinator="own", enterprise="own"), json=True),
+    "api_objections.document": Route("/api/v1/objections/{objection}/documents/{attachment}",
+                                     roles(admin="both", coordinator="own", enterprise="own"), json=True),
     "admin.tokens": Route("/admin/tokens", ADMIN_ONLY),
     "admin.token_new": Route("/admin/tokens/new", ADMIN_ONLY),
     "admin.token_revoke": Route("/admin/tokens/{token}/revoke", ADMIN_ONLY, method="POST"),

@@ -103,3 +103,21 @@ def test_documents_are_checked_by_content_size_and_count(app) -> None:  # noqa: 
     assert safe_name("../../etc/passwd", "png") == "passwd.png"
     assert safe_name("evil.html", "pdf") == "evil.pdf"
     assert safe_name("\x00\x1f. ", "jpg") == "document.jpg"
+
+
+def test_objection_api_lists_and_serves_the_documents(app, make, client, auth) -> None:  # noqa: ANN001
+    _entity, penalty = _world(make)
+    auth.login("ent")
+    client.post(f"/enterprise/objections/new/enforcement/{penalty.id}", data={
+        "reason": "处罚对象有误", "documents": [(io.BytesIO(PDF), "租赁合同.pdf")]}, content_type="multipart/form-data")
+    objection = db.session.query(Objection).one()
+    detail = client.get(f"/api/v1/objections/{objection.id}").get_json()
+    [doc] = detail["documents"]
+    assert (doc["filename"], doc["content_type"], doc["size"]) == ("租赁合同.pdf", "application/pdf", len(PDF))
+    assert len(doc["sha256"]) == 64
+    got = client.get(f"/api/v1/objections/{objection.id}/documents/{doc['id']}")
+    assert got.status_code == 200 and got.data == PDF
+    assert client.get(f"/api/v1/objections/{objection.id}/documents/{doc['id'] + 1}").status_code == 404
+    auth.logout()
+    auth.login("mee.coord")
+    assert client.get(f"/api/v1/objections/{objection.id}/documents/{doc['id']}").status_code == 404

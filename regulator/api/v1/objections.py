@@ -7,10 +7,11 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from models import Objection, ObjectionStatus, Role
+from models import Attachment, Objection, ObjectionStatus, Role
 
 from ...access import role_required
 from ...extensions import db
+from ...services import attachments
 from ...services import objections as service
 from ..pagination import IdArg, PageArgs, apply_filters, envelope, page_schema, paginate
 from ..schemas import UtcDateTime
@@ -50,11 +51,22 @@ class ObjectionSchema(Schema):
     decided_at = UtcDateTime(allow_none=True)
 
 
+class DocumentSchema(Schema):
+    """A document the enterprise sent with the objection (its bytes at ``.../documents/<id>``)."""
+
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True, metadata={"description": "bytes"})
+    sha256 = fields.String(required=True)
+
+
 class ObjectionDetailSchema(ObjectionSchema):
-    """An objection with every step so far."""
+    """An objection with every step so far and its documents."""
 
     reason = fields.String(required=True)
     steps = fields.List(fields.Nested(StepSchema), required=True)
+    documents = fields.List(fields.Nested(DocumentSchema), required=True)
 
 
 def _visible():  # noqa: ANN202 - a select
@@ -90,4 +102,18 @@ def objection(objection_id: int):
     data = {name: getattr(found, name) for name in (
         "id", "entity_id", "agency_id", "record_type", "record_id", "status", "resolution", "decision_reason",
         "created_at", "decided_at", "reason")}
-    return {**data, "steps": steps}
+    return {**data, "steps": steps, "documents": attachments.of(service.SUBJECT, found.id)}
+
+
+@bp.route("/<int:objection_id>/documents/<int:document_id>")
+@role_required(*ROLES)
+@bp.response(200, {"format": "binary", "type": "string"}, content_type="application/octet-stream",
+             description="the document as sent (PDF, JPEG or PNG)")
+def document(objection_id: int, document_id: int):
+    """One document of an objection the caller may see; 404 for any other."""
+    found = db.session.scalar(_visible().where(Objection.id == objection_id))
+    doc = db.session.get(Attachment, document_id)
+    if found is None or doc is None or (doc.subject_type, doc.subject_id) != (service.SUBJECT, found.id) \
+            or not attachments.may_read(current_user, doc):
+        abort(404, message="no such document")
+    return attachments.download(doc)
