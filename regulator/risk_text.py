@@ -14,6 +14,7 @@ from sqlalchemy import select
 from models import EntityType, MarketEntity
 
 from .i18n import label
+from .templating import in_brackets
 
 #: every template risk.explain uses: TEMPLATES, MISSING, ZERO and the generic ones
 #: (tests/regulator/test_risk_registry.py checks they agree)
@@ -119,15 +120,16 @@ def _entity_type(value: str) -> str:
 
 
 def industry_label(code: str) -> str:
-    """An industry code with its name as the register gives it (``name (code)``), looked up once a request."""
+    """An industry code with its name as the register gives it (``name (code)``); the name is read once an
+    application context (a request)."""
     names = g.setdefault("industry_names", {}) if has_app_context() else {}
     if code not in names:
         from .extensions import db
 
         name = db.session.scalar(select(MarketEntity.industry).where(
             MarketEntity.industry_code == code, MarketEntity.industry.is_not(None)).limit(1))
-        names[code] = f"{name} ({code})" if name else code
-    return names[code]
+        names[code] = name
+    return f"{names[code]}{in_brackets(code)}" if names[code] else code
 
 
 #: categorical features whose stored value is a code: how to say it

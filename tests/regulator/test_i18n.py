@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+
+from regulator.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = ROOT / "regulator" / "translations"
@@ -86,3 +89,23 @@ def test_an_entity_in_business_and_a_record_in_effect_have_their_own_words(sqlit
         assert (label(EntityStatus.ACTIVE), label(RecordStatus.ACTIVE), label("active")) == ("存续", "有效", "有效")
     with sqlite_app.test_request_context("/?lang=en"):
         assert (label(EntityStatus.ACTIVE), label(RecordStatus.ACTIVE)) == ("In business", "Active")
+
+
+def test_chinese_pages_use_chinese_punctuation(app, client, auth, make) -> None:  # noqa: ANN001
+    """Brackets, list commas and colons around Chinese words are full-width (电子电路制造（C3982）, 违法行为（2）)."""
+    import re
+
+    from models import Role
+
+    samr = make.agency("SAMR", name="市场监督管理局")
+    entity = make.entity("深圳市标点测试有限公司", industry="电子电路制造", industry_code="C3982")
+    for day in ("2024-05-01", "2024-06-01"):
+        make.violation(entity, samr, description="未按规定明码标价", found_date=date.fromisoformat(day))
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    db.session.commit()
+    auth.login("coord")
+    page = client.get(f"/entities/{entity.id}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", page, flags=re.S))
+    assert "电子电路制造（C3982）" in re.sub(r"\s+", "", text) and "违法行为（2）" in text
+    cjk = "\u4e00-\u9fff"
+    assert not re.findall(rf"[{cjk}] ?\([^()]{{0,40}}\)|[{cjk}], [{cjk}]|[{cjk}]: [{cjk}]", text)

@@ -129,9 +129,9 @@ def test_a_category_reason_names_the_category_in_words(app, make) -> None:  # no
     kind = reason("entity_type", {"entity_type": "branch"}, 0.1)
     former = dict(industry, template="industry %(v)s")  # stored by an earlier version
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
-        assert reason_text(industry) == "所属行业检查发现问题较多：正餐服务 (H6210)"
+        assert reason_text(industry) == "所属行业检查发现问题较多：正餐服务（H6210）"
         assert reason_text(kind) == "该类主体检查发现问题较多：分支机构"
-        assert reason_text(former) == "行业 正餐服务 (H6210)"
+        assert reason_text(former) == "行业 正餐服务（H6210）"
         assert reason_text(reason("industry", {"industry": "Z9999"}, 0.3)).endswith("：Z9999")  # no name known
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert reason_text(industry) == "an industry where inspections find more than in most: 正餐服务 (H6210)"
