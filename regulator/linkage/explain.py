@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import contextlib
 import math
 from typing import Any
 
@@ -82,10 +80,6 @@ def evidence(match_weights: dict[str, Any] | None) -> list[dict[str, Any]]:
     """
     items = []
     for name, value in (match_weights or {}).items():
-        if isinstance(value, str) and value.startswith("{"):
-            # reviews that ingest stored before 6 December 2026 hold each comparison as the text of a dict
-            with contextlib.suppress(ValueError, SyntaxError):
-                value = ast.literal_eval(value)
         if name == "prior" or not isinstance(value, dict):
             continue
         weight = float(value.get("weight") or 0.0)

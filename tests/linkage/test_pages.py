@@ -132,20 +132,3 @@ def test_profile_panel_links_to_entity_resolution(client, auth, make) -> None:  
     page = client.get(f"/entities/{world['candidate']}").get_data(as_text=True)
     assert f"/coordinator/entities/{world['candidate']}/merge" in page
     assert "1 match review pending" in page
-
-
-def test_reviews_stored_with_each_comparison_as_text_still_show_their_evidence(client, auth, make) -> None:  # noqa: ANN001
-    """Ingest stored each comparison as the text of a dict until 6 December 2026: those reviews read the same."""
-    world = _world(make)
-    review = db.session.get(MatchReview, world["review"])
-    review.match_weights = {"prior": -13.0, **{k: str(v) for k, v in WEIGHTS.items() if k != "prior"},
-                            "broken": "{'level': "}
-    db.session.commit()
-    auth.login("coord")
-    page = client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
-    assert "Company name: the same name makes a match 724.1 times more likely." in page
-    assert "Address and location: different places makes a match 2.8 times less likely." in page
-    assert "Phone: not given on one of the two records, which tells nothing either way." in page
-    assert "Airport terminal: not given" in page and "is NULL" not in page
-    zh = client.get(f"/coordinator/reviews/{world['review']}", headers={"Accept-Language": "zh-CN"})
-    assert "电话：其中一条记录没有该项，对判断没有影响。" in zh.get_data(as_text=True)

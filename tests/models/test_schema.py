@@ -108,3 +108,34 @@ def test_migrations_go_down_and_up_over_a_database_holding_data(app, make) -> No
     upgrade()
     assert counts() == (0, 0, 0, 0)
     test_migrations_match_models(app)
+
+
+def test_review_evidence_stored_as_text_is_rewritten_as_json(app, make) -> None:  # noqa: ANN001
+    """Migration 0008: reviews whose comparisons ingest stored as the text of a dict (until 6 December 2026)
+    read as JSON objects afterwards; NumPy scalars become numbers, unreadable text is dropped."""
+    from flask_migrate import downgrade, upgrade
+
+    from models import MatchReview
+    from regulator.coordinator.match_words import in_words
+
+    samr = make.agency("SAMR")
+    candidate, provisional = make.entity("深圳市华盛达贸易有限公司"), make.entity("华盛达商行", uscc=None)
+    source = make.inspection(provisional, samr).source_record_id
+    stored = {"prior": -13.0, "name": "{'level': 'Same name', 'weight': np.float64(9.5)}",
+              "place": "{'level': 'Different place', 'weight': -1.5}", "broken": "{'level': ",
+              "phone": {"level": "phone_norm is NULL", "weight": 0.0}}
+    review = MatchReview(source_record_id=source, candidate_entity_id=candidate.id,
+                         provisional_entity_id=provisional.id, probability=0.82, match_weights=stored)
+    db.session.add(review)
+    db.session.commit()
+    review_id = review.id
+    db.session.remove()
+    downgrade(revision="0007_attachments")
+    upgrade()
+    weights = db.session.get(MatchReview, review_id).match_weights
+    assert weights == {"prior": -13.0, "name": {"level": "Same name", "weight": 9.5},
+                       "place": {"level": "Different place", "weight": -1.5},
+                       "phone": {"level": "phone_norm is NULL", "weight": 0.0}}
+    with app.test_request_context():
+        assert "Company name: the same name makes a match 724.1 times more likely." in [
+            w["sentence"] for w in in_words(weights)]
