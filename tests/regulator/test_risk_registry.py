@@ -12,6 +12,7 @@ from models import CreditAssessment, ModelVersion, RiskScore, Role, Severity
 from regulator.extensions import db
 from regulator.risk_text import MESSAGES, reason_text
 from regulator.services import risk_models
+from regulator.templating import percent
 from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NOT_ON_RECORD, TEMPLATES, ZERO, reason
 
 
@@ -65,6 +66,9 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
     auth.login("insp")
     page = client.get(f"/entities/{worst.entity_id}").get_data(as_text=True)
     assert 'id="risk-score"' in page and worst.reasons[0]["text"] in page
+    with app.test_request_context():
+        shown = percent(worst.probability)  # as every list shows it: <0.1%, 2.5%, 37%
+    assert f"Probability that the next inspection finds a serious violation: {shown}</p>" in page
     auth.logout()
     auth.login("ent")
     assert 'id="risk-score"' not in client.get(f"/entities/{worst.entity_id}").get_data(as_text=True)
