@@ -99,11 +99,15 @@ def _record_some(run: Any, campaign: Campaign) -> int:
     rng = np.random.default_rng(getattr(getattr(run, "settings", None), "seed", 7))
     tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)
                                .order_by(InspectionTask.window_start, InspectionTask.id)).all()
+    today = date.today()
+    # visits whose window has begun, each dated on a day of its window up to today (never before it opens)
+    tasks = [t for t in tasks[: int(len(tasks) * RESULT_SHARE)] if t.window_start <= today]
     recorded = 0
-    for task in tasks[: int(len(tasks) * RESULT_SHARE)]:
+    for task in tasks:
         entity = task.entity
         fallback = {"A": 0.9, "B": 0.75, "C": 0.55, "D": 0.35}.get(getattr(entity.credit_class, "value", "B"), 0.75)
         compliance = truth.get(entity.uscc or "", fallback)
+        day = _visit_day(rng, task, today)  # one visit: every agency of a joint task records the same day
         for part in list(task.agencies):
             inspector = next((ti.user for ti in task.inspectors if ti.agency_id == part.agency_id), None)
             found = _findings(rng, compliance, part.agency.code)
@@ -111,13 +115,18 @@ def _record_some(run: Any, campaign: Campaign) -> int:
             result = (InspectionResult.FAIL if grave or len(found) >= 3
                       else InspectionResult.PASS_WITH_CONDITIONS if found else InspectionResult.PASS)
             data = task_results.ResultInput(
-                result=result, inspection_date=min(task.window_start, date.today()), violations=found,
+                result=result, inspection_date=day, violations=found,
                 penalty_type=PenaltyType.FINE if grave else None, penalty_amount="5000" if grave else None,
                 notes="演示检查结果")
             task_results.record_result(task, part.agency_id, data, user=inspector, notify=False)
             recorded += 1
-    notify_records_changed("result", [task.entity_id for task in tasks[: int(len(tasks) * RESULT_SHARE)]])
+    notify_records_changed("result", [task.entity_id for task in tasks])
     return recorded
+
+
+def _visit_day(rng: np.random.Generator, task: InspectionTask, today: date) -> date:
+    last = min(task.window_end, today)
+    return task.window_start + timedelta(days=int(rng.integers(0, (last - task.window_start).days + 1)))
 
 
 def stage_campaign_inspectors(run: Any) -> None:

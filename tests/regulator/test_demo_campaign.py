@@ -3,6 +3,7 @@ inspectors and released."""
 
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -45,6 +46,11 @@ def test_demo_campaign_stages(app, make) -> None:  # noqa: ANN001
             InspectionInspector.inspection_id == inspection.id)))
         assert drawn and took_part == drawn
         assert inspection.inspectors_text
+        assert task.window_start <= inspection.inspection_date <= min(task.window_end, date.today())  # in its window
+    days = {}
+    for inspection in published:  # a joint visit: every agency of the task on the same day
+        days.setdefault(inspection.task_id, set()).add(inspection.inspection_date)
+    assert all(len(d) == 1 for d in days.values())
     open_tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.completed_at.is_(None))).all()
     assert open_tasks and all(len(t.inspectors) >= 2 for t in open_tasks)
     assert "plan published" in said[0] and "staffed" in said[1] and "recorded by them and released" in said[1]
