@@ -9,9 +9,9 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from models import Role
 
-from ..request_guards import MAX_ID
+from ..i18n import LABELS
 
-ROLE_CHOICES = [SelectChoice(r.value, r.value) for r in Role]
+ROLE_CHOICES = [SelectChoice(r.value, LABELS[r.value]) for r in Role]
 
 
 class UserCreateForm(FlaskForm):
@@ -22,7 +22,8 @@ class UserCreateForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=200)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False)
-    entity_id = IntegerField(_l("Market entity id"), validators=[Optional(), NumberRange(1, MAX_ID)])
+    entity = StringField(_l("Market entity: its unified social credit code (or its id)"),
+                         validators=[Optional(), Length(max=64)])
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)])
     submit = SubmitField(_l("Create user"))
 
@@ -41,8 +42,8 @@ class TokenIssueForm(FlaskForm):
 
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False, validators=[DataRequired()])
     name = StringField(_l("System name"), validators=[DataRequired(), Length(max=100)])
-    role = SelectField(_l("Acts as"), choices=[SelectChoice(Role.COORDINATOR.value, Role.COORDINATOR.value),
-                                               SelectChoice(Role.INSPECTOR.value, Role.INSPECTOR.value)])
+    role = SelectField(_l("Acts as"), choices=[SelectChoice(Role.COORDINATOR.value, _l("Agency coordinator")),
+                                               SelectChoice(Role.INSPECTOR.value, _l("Inspector"))])
     write = BooleanField(_l("May write (record results, push records); unticked: read only"), default=True)
     days = IntegerField(_l("Expires after (days, empty: never)"), validators=[Optional(), NumberRange(1, 3650)])
     submit = SubmitField(_l("Issue token"))

@@ -51,7 +51,7 @@ def user_new():
         try:
             user = user_service.create_user(
                 form.username.data, form.password.data, form.role.data,
-                agency_code=form.agency.data or None, entity_id=form.entity_id.data,
+                agency_code=form.agency.data or None, entity_id=user_service.entity_by_code(form.entity.data),
                 display_name=form.display_name.data or "", email=form.email.data or None)
         except user_service.UserError as exc:
             flash(str(exc), "danger")

@@ -13,6 +13,7 @@ from models import Agency, MarketEntity, Role, User
 
 from ..extensions import db
 from ..i18n import label
+from ..identifiers import check_uscc
 from . import audit
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ def create_user(username: str, password: str, role: Role | str, *, agency_code: 
                           "empty.", role=label(role)))
     if role == Role.ENTERPRISE:
         if entity_id is None or db.session.get(MarketEntity, entity_id) is None:
-            raise UserError(_("An enterprise user must be bound to an existing market entity: give its id."))
+            raise UserError(_("An enterprise user must be bound to an existing market entity: give its unified "
+                              "social credit code."))
     elif entity_id is not None:
         raise UserError(_("An account with the role “%(role)s” is not bound to a market entity: leave the entity "
                           "empty.", role=label(role)))
@@ -112,3 +114,23 @@ def authenticate(username: str, password: str, *, max_failures: int = 5,
     user.last_login_at = now
     audit.record("login", user=user, object_type="user", object_id=user.id)
     return user, None
+
+
+def entity_by_code(text: str | None) -> int | None:
+    """The market entity an administrator names by its credit code (any spacing or case) or its id; None for
+    nothing given; UserError naming what was given when no entity has it. A merged entity's code leads to the
+    entity it was merged into."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.isdigit() and len(text) < 10:
+        entity = db.session.get(MarketEntity, int(text))
+    else:
+        check = check_uscc(text)
+        entity = db.session.scalar(select(MarketEntity).where(MarketEntity.uscc == check.code).limit(1)) \
+            if check.valid else None
+    if entity is None:
+        raise UserError(_("No market entity has the credit code or id “%(value)s”.", value=text[:64]))
+    while entity.merged_into_id is not None:
+        entity = db.session.get(MarketEntity, entity.merged_into_id)
+    return entity.id

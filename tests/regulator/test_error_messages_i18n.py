@@ -149,3 +149,21 @@ def test_command_line_speaks_english_and_leaves_pages_alone(app, runner, client,
     assert "Error: An account with the role “Inspector” must belong to an agency: choose one." in out.output
     form = {"username": "insp", "role": "inspector", "agency": "", "password": "long-enough-1"}
     assert "角色为“执法检查人员”的账号必须隶属于某个部门，请选择部门。" in _page(client, "/admin/users/new", form, ZH)
+
+
+def test_enterprise_account_bound_by_credit_code(app, client, auth, make) -> None:  # noqa: ANN001
+    """The administrator names the enterprise by its credit code, written any way; an unknown one is refused."""
+    from models import User
+
+    entity = make.entity("深圳市绑定测试有限公司")
+    make.user("admin", Role.ADMIN)
+    db.session.commit()
+    auth.login("admin")
+    form = {"username": "ent1", "role": "enterprise", "agency": "", "password": "long-enough-1",
+            "entity": f" {entity.uscc.lower()} "}
+    assert client.post("/admin/users/new", data=form).status_code == 302
+    assert db.session.query(User).filter_by(username="ent1").one().entity_id == entity.id
+    refused = _page(client, "/admin/users/new", dict(form, username="ent2", entity="91440300MA5XXXXXX0"), ZH)
+    assert "没有统一社会信用代码或编号为“91440300MA5XXXXXX0”的市场主体。" in refused
+    page = client.get("/admin/users/new", headers=ZH).get_data(as_text=True)
+    assert ">企业用户</option>" in page and ">enterprise</option>" not in page  # roles by their names

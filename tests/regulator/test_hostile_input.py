@@ -151,7 +151,7 @@ def test_every_page_survives_huge_and_negative_page_numbers(app, make, client, a
     merge = client.post(f"/coordinator/entities/{entity.id}/merge", data={"other": HUGE_PAGES[0], "reason": "x"})
     assert merge.status_code == 200
     created = client.post("/admin/users/new", data={"username": "e1", "role": "enterprise", "agency": "",
-                                                   "entity_id": str(2**63), "password": "long-enough-pw"})
+                                                   "entity": str(2**63), "password": "long-enough-pw"})
     assert created.status_code == 200
     assert db.session.scalar(select(User).where(User.username == "e1")) is None
     assert client.get(f"/entities/{entity.id}?page={HUGE_PAGES[0]}").status_code == 200
