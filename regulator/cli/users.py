@@ -21,17 +21,18 @@ def users() -> None:
 @click.option("--username", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--agency", "agency_code", help="Agency code (coordinators and inspectors).")
-@click.option("--entity-id", type=int, help="Market entity id (enterprise users).")
+@click.option("--entity", "entity", help="Market entity's credit code or id (enterprise users).")
 @click.option("--display-name", default="")
 @click.option("--email")
 @click.password_option(help="Prompted for when not given.")
 @with_appcontext
-def create(username: str, role: str, agency_code: str | None, entity_id: int | None, display_name: str,
+def create(username: str, role: str, agency_code: str | None, entity: str | None, display_name: str,
            email: str | None, password: str) -> None:
     """Create a user account."""
     try:
         user = user_service.create_user(username, password, role, agency_code=agency_code,
-                                        entity_id=entity_id, display_name=display_name, email=email)
+                                        entity_id=user_service.entity_by_code(entity), display_name=display_name,
+                                        email=email)
     except user_service.UserError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

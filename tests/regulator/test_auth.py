@@ -162,3 +162,12 @@ def test_users_create_command(app, make, runner) -> None:  # noqa: ANN001
     result = runner.invoke(args=["users", "create", "--username", "wang", "--role", "inspector",
                                  "--password", "pass-word-123"])
     assert result.exit_code != 0 and "must belong to an agency" in result.output
+    entity = make.entity("深圳市命令行绑定有限公司")
+    db.session.commit()
+    result = runner.invoke(args=["users", "create", "--username", "ent", "--role", "enterprise",
+                                 "--entity", entity.uscc, "--password", "pass-word-123"])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(User).filter_by(username="ent").one().entity_id == entity.id
+    result = runner.invoke(args=["users", "create", "--username", "ent2", "--role", "enterprise",
+                                 "--entity", "91440300MA5XXXXXX0", "--password", "pass-word-123"])
+    assert result.exit_code != 0 and "No market entity has the credit code or id" in result.output
