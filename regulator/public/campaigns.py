@@ -13,6 +13,7 @@ from ..extensions import db
 from ..nav import nav_item
 from ..services import campaigns as service
 from . import bp
+from .verifier import verifier_zip
 
 nav_item("public.campaigns", _l("Random checks"), "public", order=12)
 VISIBLE = (CampaignStatus.COMMITTED, CampaignStatus.DRAWN, CampaignStatus.PLANNED, CampaignStatus.PUBLISHED,
@@ -62,3 +63,11 @@ def campaign_inputs(campaign_id: int):
     body = service.dumps(service.public_inputs(campaign))
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="campaign-{campaign.id}-inputs.json"'})
+
+
+@bp.route("/campaigns/verifier.zip")
+@public
+def campaign_verifier():
+    """The draw's verifier as a small package (NumPy and pandas only): ``python -m regulator_verify inputs.json``."""
+    return Response(verifier_zip(), mimetype="application/zip",
+                    headers={"Content-Disposition": 'attachment; filename="regulator-verify.zip"'})

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import subprocess
+import sys
+import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
+import numpy
+import pandas
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -28,7 +35,7 @@ def setup_world(make):  # noqa: ANN001, ANN201
     return samr, mee
 
 
-def test_coordinator_to_public(app, client, auth, make) -> None:  # noqa: ANN001
+def test_coordinator_to_public(app, client, auth, make, tmp_path) -> None:  # noqa: ANN001
     samr, mee = setup_world(make)
     auth.login("coord")
     form = client.get("/coordinator/campaigns/new").get_data(as_text=True)  # the coordinator's agency leads
@@ -104,6 +111,31 @@ def test_coordinator_to_public(app, client, auth, make) -> None:  # noqa: ANN001
     assert "Fail" in public
     inputs = client.get(f"/campaigns/{campaign.id}/inputs.json").get_json()
     assert inputs["commitment"] == campaign.seed_commitment and inputs["seed"] == campaign.seed
+    _verify_outside_the_platform(client, campaign.id, tmp_path)
+
+
+def _verify_outside_the_platform(client, campaign_id: int, folder: Path) -> None:  # noqa: ANN001
+    """A member of the public downloads the verifier and the inputs and re-runs the draw in a folder of their
+    own, with a Python that has NumPy and pandas but not the platform (-I: no site folder, no PYTHONPATH)."""
+    assert 'href="/campaigns/verifier.zip"' in client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    with zipfile.ZipFile(io.BytesIO(client.get("/campaigns/verifier.zip").data)) as zf:
+        assert sorted(zf.namelist()) == ["README.txt", "regulator_verify/__init__.py", "regulator_verify/__main__.py",
+                                         "regulator_verify/draw.py", "regulator_verify/public.py"]
+        zf.extractall(folder)
+    inputs = folder / "inputs.json"
+    inputs.write_bytes(client.get(f"/campaigns/{campaign_id}/inputs.json").data)
+    libraries = {Path(numpy.__file__).parent.parent, Path(pandas.__file__).parent.parent}
+    run = subprocess.run([sys.executable, "-I", "-c", "import sys; sys.path[:0] = sys.argv[1:-1]; "
+                          "from runpy import run_module; sys.argv = ['regulator_verify', sys.argv[-1]]; "
+                          "run_module('regulator_verify', run_name='__main__')",
+                          str(folder), *map(str, libraries), str(inputs)],
+                         cwd=folder, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip().endswith("VERIFIED"), run.stdout + run.stderr
+    document = json.loads(inputs.read_text(encoding="utf-8"))
+    document["random_selection"] = document["random_selection"][1:]  # one drawn pair left out of the list
+    inputs.write_text(json.dumps(document), encoding="utf-8")
+    tampered = subprocess.run(run.args, cwd=folder, capture_output=True, text=True, timeout=120)
+    assert tampered.returncode == 1 and "NOT VERIFIED" in tampered.stdout
 
 
 def test_seed_hidden_before_draw(app, client, make) -> None:  # noqa: ANN001
