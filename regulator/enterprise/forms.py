@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..services.attachments import Upload
+from ..services.attachments import MAX_BYTES, MAX_FILES, Upload
 
 
 class ObjectionForm(FlaskForm):
@@ -32,8 +32,10 @@ class RepairForm(FlaskForm):
 
 
 def uploads() -> list[Upload]:
-    """The files of the request's ``documents`` input, read whole (each is at most a few MB)."""
-    return [Upload(f.filename or "", f.read()) for f in request.files.getlist("documents") if f and f.filename]
+    """The files of the request's ``documents`` input, each read up to one byte past the size allowed (a larger
+    file is refused by ``attachments.check`` without being read whole)."""
+    return [Upload(f.filename or "", f.read(MAX_BYTES + 1)) for f in request.files.getlist("documents")
+            if f and f.filename][:MAX_FILES + 1]
 
 
 class WithdrawForm(FlaskForm):

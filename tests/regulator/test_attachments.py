@@ -121,3 +121,17 @@ def test_objection_api_lists_and_serves_the_documents(app, make, client, auth) -
     auth.logout()
     auth.login("mee.coord")
     assert client.get(f"/api/v1/objections/{objection.id}/documents/{doc['id']}").status_code == 404
+
+
+def test_an_oversized_or_excess_upload_is_refused(app, make, client, auth) -> None:  # noqa: ANN001
+    _entity, penalty = _world(make)
+    auth.login("ent")
+    big = io.BytesIO(b"%PDF-" + b"0" * (MAX_BYTES + 10))
+    page = client.post(f"/enterprise/objections/new/enforcement/{penalty.id}", data={
+        "reason": "x", "documents": [(big, "大.pdf")]}, content_type="multipart/form-data").get_data(as_text=True)
+    assert "大.pdf is larger than 10 MB" in page
+    many = [(io.BytesIO(PDF), f"{i}.pdf") for i in range(7)]
+    page = client.post(f"/enterprise/objections/new/enforcement/{penalty.id}", data={
+        "reason": "x", "documents": many}, content_type="multipart/form-data").get_data(as_text=True)
+    assert "At most 5 documents can be sent at once." in page
+    assert db.session.query(Objection).count() == 0
