@@ -104,6 +104,9 @@ def init_app(app: Flask) -> None:
     from .risk_text import industry_label
 
     app.jinja_env.globals["industry_label"] = industry_label
+    from .risk_features import feature_name
+
+    app.jinja_env.globals["feature_name"] = feature_name
     from .ingest import row_messages
 
     app.jinja_env.globals["row_error"] = row_messages.error

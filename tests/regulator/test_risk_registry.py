@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from models import CreditAssessment, ModelVersion, RiskScore, Role, Severity
 from regulator.extensions import db
+from regulator.risk_features import feature_name
 from regulator.risk_text import MESSAGES, reason_text
 from regulator.services import risk_models
 from regulator.templating import percent
@@ -86,6 +87,10 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
     report_page = client.get(f"/admin/models/{row.version}/report").get_data(as_text=True)
     assert "<polyline" in report_page and "Fairness" in report_page
     assert "<td>餐饮 (food)</td>" in report_page and "<td>零售 (retail)</td>" in report_page  # industries by name
+    with app.test_request_context():
+        unnamed = [f for f in row.features if feature_name(f) == f and not f.startswith("ctx_")]
+        first = feature_name(next(iter(row.evaluation["importance"])))
+    assert not unnamed and f"<li>{first}: " in report_page  # every feature in words, with its code
 
 
 def test_cli_train_evaluate_score_activate(app, make, runner, tmp_path) -> None:  # noqa: ANN001
