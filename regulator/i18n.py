@@ -226,6 +226,9 @@ LABELS = {
     "entity_event_merge": _("Merge"), "entity_event_split": _("Split"), "entity_event_link": _("Record moved"),
     "entity_event_undo": _("Undo"),
     "entity_active": _("In business"),
+    # agencies' fields of supervision (Agency.domain; a domain not listed reads as stored)
+    "market": _("Market regulation"), "environment": _("Ecology and environment"), "work_safety": _("Work safety"),
+    "fire": _("Fire safety"), "health": _("Health"), "tax": _("Taxation"), "labour": _("Labour and social security"),
 }
 #: values that one vocabulary says in its own words (an entity is 存续, in business; a record is 有效, active)
 OWN_WORDS = {(EntityStatus, "active"): "entity_active"}

@@ -109,3 +109,15 @@ def test_chinese_pages_use_chinese_punctuation(app, client, auth, make) -> None:
     assert "电子电路制造（C3982）" in re.sub(r"\s+", "", text) and "违法行为（2）" in text
     cjk = "\u4e00-\u9fff"
     assert not re.findall(rf"[{cjk}] ?\([^()]{{0,40}}\)|[{cjk}], [{cjk}]|[{cjk}]: [{cjk}]", text)
+
+
+def test_agencies_page_names_each_field_of_supervision(app, client, auth, make) -> None:  # noqa: ANN001
+    from models import Role
+
+    make.agency("MEE", name="生态环境局", domain="environment")
+    make.agency("CHI", name="Chicago", domain="food_safety_chicago")  # a domain the platform has no word for
+    make.user("admin", Role.ADMIN)
+    db.session.commit()
+    auth.login("admin")
+    page = client.get("/admin/agencies", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "<td>生态环境</td>" in page and "<td>food_safety_chicago</td>" in page
