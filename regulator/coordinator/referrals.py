@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from models import Agency, Alert, AlertKind, ListEntry, MarketEntity, Referral, Role
 
@@ -31,6 +31,10 @@ def referral_or_404(referral_id: int) -> Referral:
     return referral
 
 
+#: alerts listed, newest first (the count above the list says how many wait in all)
+ALERTS_SHOWN = 200
+
+
 @bp.route("/referrals")
 def referrals():
     """Received referrals (to accept and act on) and sent ones (to follow), with the agency's alerts."""
@@ -40,15 +44,18 @@ def referrals():
               .join(MarketEntity, MarketEntity.id == Alert.entity_id)
               .outerjoin(ListEntry, ListEntry.id == Alert.list_entry_id)
               .outerjoin(Agency, Agency.id == ListEntry.agency_id))
+    unseen = select(func.count(Alert.id)).where(Alert.acknowledged_at.is_(None))
     if current_user.role != Role.ADMIN:
         stmt = stmt.where(or_(Referral.to_agency_id == current_user.agency_id,
                               Referral.from_agency_id == current_user.agency_id))
         alerts = alerts.where(Alert.agency_id == current_user.agency_id)
+        unseen = unseen.where(Alert.agency_id == current_user.agency_id)
     if request.args.get("alerts") != "all":
         alerts = alerts.where(Alert.acknowledged_at.is_(None))
     return render_template("coordinator/referrals.html",
                            rows=db.session.execute(stmt.order_by(Referral.id.desc()).limit(200)).all(),
-                           alerts=db.session.execute(alerts.order_by(Alert.id.desc()).limit(200)).all(),
+                           alerts=db.session.execute(alerts.order_by(Alert.id.desc()).limit(ALERTS_SHOWN)).all(),
+                           unseen=db.session.scalar(unseen), shown=ALERTS_SHOWN,
                            form=StepForm(), joint=AlertKind.JOINT_PUNISHMENT)
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import (
     Alert,
@@ -169,6 +169,9 @@ def test_referral_and_joint_punishment(app, make, client) -> None:  # noqa: ANN0
     page = client.get("/coordinator/referrals?lang=en").get_data(as_text=True)
     rows = page.split('id="alerts"', 1)[1].split('data-kind="joint_punishment"')[1:]
     assert len(rows) == 2
+    waiting = db.session.scalar(select(func.count(Alert.id)).where(Alert.agency_id == mee.id,
+                                                                   Alert.acknowledged_at.is_(None)))
+    assert waiting >= 2 and f"{waiting} alerts not yet acknowledged." in page
     assert any(f"since {entry.added_date}, listed by {samr.name}" in row for row in rows)
     assert any(f"since {second.added_date}, listed by {mee.name}" in row and "拒不履行环境行政处罚决定" in row
                for row in rows)
