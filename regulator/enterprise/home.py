@@ -7,9 +7,20 @@ from typing import TypeVar
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
-from models import Agency, Complaint, EnforcementAction, Inspection, Licence, ListEntry, Violation
+from models import (
+    Agency,
+    Complaint,
+    CreditRepair,
+    EnforcementAction,
+    Inspection,
+    Licence,
+    ListEntry,
+    Objection,
+    StatusEvent,
+    Violation,
+)
 
 from ..access import EntityAccess, entity_access, get_entity_or_404
 from ..extensions import db
@@ -59,4 +70,20 @@ def index():
                 .where(model.entity_id == entity.id).group_by(Agency.name)).all():
             counts.setdefault(name, {})[kind] = n
     context = build_profile(entity, current_user, entity_access(current_user, entity.id), request)
-    return render_template("enterprise/index.html", counts=counts, kinds=list(RECORD_MODELS), **context)
+    return render_template("enterprise/index.html", counts=counts, kinds=list(RECORD_MODELS),
+                           news=latest_steps(entity.id), **context)
+
+
+#: the agency's latest steps on the enterprise's requests, shown at the top of its home page
+NEWS = 5
+
+
+def latest_steps(entity_id: int) -> list[StatusEvent]:
+    """The newest steps others took on the entity's objections and credit repair applications."""
+    mine = or_(and_(StatusEvent.subject_type == "objection",
+                    StatusEvent.subject_id.in_(select(Objection.id).where(Objection.entity_id == entity_id))),
+               and_(StatusEvent.subject_type == "credit_repair",
+                    StatusEvent.subject_id.in_(select(CreditRepair.id).where(CreditRepair.entity_id == entity_id))))
+    others = or_(StatusEvent.actor_id.is_(None), StatusEvent.actor_id != current_user.id)
+    return list(db.session.scalars(select(StatusEvent).where(mine, others)
+                                   .order_by(StatusEvent.id.desc()).limit(NEWS)))

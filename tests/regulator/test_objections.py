@@ -131,6 +131,10 @@ def test_withdrawal_and_rejection(app, make, client, auth) -> None:  # noqa: ANN
     auth.logout()
     auth.login("ent")
     assert "请补充租赁合同" in client.get(f"/enterprise/objections/{first.id}").get_data(as_text=True)
+    home = client.get("/enterprise/").get_data(as_text=True)  # the agency's steps, newest first, on the home page
+    news = home.split('id="request-news"', 1)[1].split("</ul>", 1)[0]
+    assert news.index("决定书金额无误") < news.index("记录张冠李戴") < news.index("请补充租赁合同")
+    assert "不是本公司" not in news  # the enterprise's own submission is not news to it
     assert db.session.query(AuditLog).filter(AuditLog.action.like("objection.%")).count() >= 5
 
 
