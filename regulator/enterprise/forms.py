@@ -8,7 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..services.attachments import MAX_BYTES, MAX_FILES, Upload
+from ..services import attachments
+from ..services.attachments import Upload
 
 
 class ObjectionForm(FlaskForm):
@@ -34,8 +35,8 @@ class RepairForm(FlaskForm):
 def uploads() -> list[Upload]:
     """The files of the request's ``documents`` input, each read up to one byte past the size allowed (a larger
     file is refused by ``attachments.check`` without being read whole)."""
-    return [Upload(f.filename or "", f.read(MAX_BYTES + 1)) for f in request.files.getlist("documents")
-            if f and f.filename][:MAX_FILES + 1]
+    return [Upload(f.filename or "", f.read(attachments.MAX_BYTES + 1)) for f in request.files.getlist("documents")
+            if f and f.filename][:attachments.MAX_FILES + 1]
 
 
 class WithdrawForm(FlaskForm):

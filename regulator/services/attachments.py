@@ -55,6 +55,10 @@ def safe_name(filename: str, extension: str) -> str:
     return f"{stem[:200]}.{extension}"
 
 
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
 def check(uploads: Iterable[Upload]) -> list[tuple[Upload, str, str]]:
     """Every upload with its content type and stored name, or AttachmentError for the first one refused."""
     files = [u for u in uploads if u.filename or u.data]
@@ -65,8 +69,7 @@ def check(uploads: Iterable[Upload]) -> list[tuple[Upload, str, str]]:
         if not upload.data:
             raise AttachmentError(_("%(file)s is empty.", file=upload.filename))
         if len(upload.data) > MAX_BYTES:
-            raise AttachmentError(_("%(file)s is larger than %(mb)s MB.", file=upload.filename,
-                                    mb=MAX_BYTES // (1024 * 1024)))
+            raise AttachmentError(_("%(file)s is larger than %(size)s.", file=upload.filename, size=_size(MAX_BYTES)))
         kind = _kind(upload.data)
         if kind is None:
             raise AttachmentError(_("%(file)s is not a PDF, JPEG or PNG file.", file=upload.filename))
