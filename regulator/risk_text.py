@@ -11,7 +11,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from models import EntityType, MarketEntity
+from models import MarketEntity
 
 from .i18n import label
 from .templating import in_brackets
@@ -112,13 +112,6 @@ def reason_text(reason: dict) -> str:
         return str(reason.get("text", template))
 
 
-def _entity_type(value: str) -> str:
-    try:
-        return label(EntityType(value))
-    except ValueError:
-        return value
-
-
 def industry_label(code: str) -> str:
     """An industry code with its name as the register gives it (``name (code)``); the name is read once an
     application context (a request)."""
@@ -133,4 +126,5 @@ def industry_label(code: str) -> str:
 
 
 #: categorical features whose stored value is a code: how to say it
-VALUE_LABELS = {"entity_type": _entity_type, "industry": industry_label}
+#: (label() reads a stored value by itself, and gives back one it has no word for)
+VALUE_LABELS = {"entity_type": label, "industry": industry_label}
