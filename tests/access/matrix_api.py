@@ -1,4 +1,4 @@
-"""Access rules of the API machinery's routes: objection states over JSON, the admin page of API tokens."""
+"""Access rules of the API machinery's routes: objections and credit repairs over JSON, the admin page of tokens."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ RULES = {
                                       roles(admin="both", coordinator="own", enterprise="own"), json=True),
     "api_objections.document": Route("/api/v1/objections/{objection}/documents/{attachment}",
                                      roles(admin="both", coordinator="own", enterprise="own"), json=True),
+    "api_repairs.repairs": Route("/api/v1/repairs", roles(admin="both", coordinator="both", enterprise="both"),
+                                 json=True),
+    "api_repairs.repair": Route("/api/v1/repairs/{repair}", roles(admin="both", coordinator="own", enterprise="own"),
+                                json=True),
+    "api_repairs.document": Route("/api/v1/repairs/{repair}/documents/{repair_attachment}",
+                                  roles(admin="both", coordinator="own", enterprise="own"), json=True),
     "admin.tokens": Route("/admin/tokens", ADMIN_ONLY),
     "admin.token_new": Route("/admin/tokens/new", ADMIN_ONLY),
     "admin.token_revoke": Route("/admin/tokens/{token}/revoke", ADMIN_ONLY, method="POST"),

@@ -56,8 +56,11 @@ def profile_objects(make, world: World) -> None:  # noqa: ANN001
         document = Attachment(subject_type="objection", subject_id=objection.id, filename="租赁合同.pdf",
                               content_type="application/pdf", size=9, sha256="0" * 64, data=b"%PDF-1.4\n",
                               uploaded_by_id=user.id)
-        db.session.add(document)
+        repair_document = Attachment(subject_type="credit_repair", subject_id=repair.id, filename="年报回执.pdf",
+                                     content_type="application/pdf", size=9, sha256="1" * 64, data=b"%PDF-1.4\n",
+                                     uploaded_by_id=user.id)
+        db.session.add_all([document, repair_document])
         db.session.flush()
         getattr(world, side).update(inspection=inspection.id, source=inspection.source_record_id,
                                     list_entry=entry.id, objection=objection.id, repair=repair.id,
-                                    attachment=document.id)
+                                    attachment=document.id, repair_attachment=repair_document.id)

@@ -91,6 +91,39 @@ def test_repair_application_with_a_photo(app, make, client, auth) -> None:  # no
     assert client.get(f"/entities/attachments/{document.id}").data == JPEG
 
 
+def test_repair_api_states_steps_and_documents(app, make, client, auth) -> None:  # noqa: ANN001
+    """The enterprise and the deciding agency read an application, its steps and its documents over JSON; another
+    enterprise and another agency's coordinator get 404s, an inspector 403."""
+    from regulator.services import repairs
+
+    _entity, penalty = _world(make)
+    auth.login("ent")
+    client.post(f"/enterprise/repairs/new/enforcement_action/{penalty.id}", data={
+        "reason": "已整改", "documents": [(io.BytesIO(JPEG), "整改现场.jpeg")]}, content_type="multipart/form-data")
+    repair = db.session.query(CreditRepair).one()
+    repairs.start_review(repair, make.user("samr.coord2", Role.COORDINATOR, agency_id=penalty.agency_id), "核查中")
+    db.session.commit()
+    listed = client.get("/api/v1/repairs?target_type=enforcement_action").get_json()
+    assert [(r["id"], r["status"], r["target_id"]) for r in listed["items"]] == [
+        (repair.id, "under_review", penalty.id)]
+    assert client.get("/api/v1/repairs?status=granted").get_json()["total"] == 0
+    assert client.get("/api/v1/repairs?target_type=inspection").status_code == 422
+    detail = client.get(f"/api/v1/repairs/{repair.id}").get_json()
+    assert detail["reason"] == "已整改"
+    assert [(s["status"], s["note"]) for s in detail["steps"]] == [("submitted", "已整改"), ("under_review", "核查中")]
+    [doc] = detail["documents"]
+    assert doc["filename"] == "整改现场.jpg" and doc["size"] == len(JPEG)
+    document_url = f"/api/v1/repairs/{repair.id}/documents/{doc['id']}"
+    assert client.get(document_url).data == JPEG
+    assert client.get(f"/api/v1/objections/{repair.id}/documents/{doc['id']}").status_code == 404
+    for user, status in (("other.ent", 404), ("mee.coord", 404), ("samr.insp", 403), ("samr.coord", 200)):
+        auth.logout()
+        auth.login(user)
+        assert client.get(f"/api/v1/repairs/{repair.id}").status_code == status, user
+        assert client.get(document_url).status_code == status, user
+    assert client.get("/api/v1/repairs").get_json()["total"] == 1
+
+
 def test_documents_are_checked_by_content_size_and_count(app) -> None:  # noqa: ANN001
     with app.test_request_context():
         assert [kind for _u, kind, _n in check([Upload("a.txt", PDF), Upload("b", JPEG)])] == [

@@ -6,6 +6,7 @@ from .imports import bp as imports_bp
 from .match_reviews import bp as match_reviews_bp
 from .objections import bp as objections_bp
 from .profiles import bp as profiles_bp
+from .repairs import bp as repairs_bp
 from .risk import bp as risk_bp
 from .system import bp as system_bp
 from .task_results import bp as task_results_bp
@@ -14,6 +15,7 @@ BLUEPRINTS = [
     system_bp,
     profiles_bp,
     objections_bp,
+    repairs_bp,
     match_reviews_bp,
     imports_bp,
     campaigns_bp,

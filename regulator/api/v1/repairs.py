@@ -1,0 +1,82 @@
+"""Credit repair applications over JSON: their states and histories, for the enterprise and the deciding agency."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from models import CreditRepair, RepairStatus
+
+from ...access import role_required
+from ...record_kinds import REPAIR_TARGETS
+from ...services import repairs as service
+from ..pagination import IdArg, PageArgs, apply_filters, envelope, page_schema, paginate
+from ..schemas import UtcDateTime
+from . import requests
+
+bp = Blueprint("api_repairs", __name__, url_prefix="/repairs",
+               description="Credit repair applications: states and histories (enterprise: own; agency: its own "
+                           "records)")
+
+
+class RepairArgs(PageArgs):
+    """Filters of the application list."""
+
+    status = fields.Enum(RepairStatus, by_value=True, metadata={"description": "state"})
+    entity_id = IdArg(metadata={"description": "market entity (staff only; enterprises see their own)"})
+    target_type = fields.String(validate=validate.OneOf(sorted(REPAIR_TARGETS)),
+                                metadata={"description": "what the application would repair"})
+
+
+class RepairSchema(Schema):
+    """An application and its current state."""
+
+    id = fields.Integer(required=True)
+    entity_id = fields.Integer(required=True)
+    agency_id = fields.Integer(required=True)
+    target_type = fields.String(required=True, metadata={"description": "enforcement_action or list_entry"})
+    target_id = fields.Integer(required=True)
+    status = fields.Enum(RepairStatus, by_value=True, required=True)
+    decision_reason = fields.String(allow_none=True)
+    submitted_at = UtcDateTime(attribute="created_at", required=True)
+    decided_at = UtcDateTime(allow_none=True)
+
+
+class RepairDetailSchema(RepairSchema):
+    """An application with its reasons, every step so far and its documents."""
+
+    reason = fields.String(required=True)
+    evidence_text = fields.String(allow_none=True)
+    steps = fields.List(fields.Nested(requests.StepSchema), required=True)
+    documents = fields.List(fields.Nested(requests.DocumentSchema), required=True)
+
+
+@bp.route("")
+@role_required(*requests.ROLES)
+@bp.arguments(RepairArgs, location="query")
+@bp.response(200, page_schema(RepairSchema))
+def repairs(args: dict):
+    """Applications the caller may see, newest first (filters ``status``, ``entity_id``, ``target_type``)."""
+    stmt = apply_filters(requests.visible(CreditRepair), args, {
+        "status": CreditRepair.status, "entity_id": CreditRepair.entity_id,
+        "target_type": CreditRepair.target_type})
+    return envelope(paginate(stmt.order_by(CreditRepair.id.desc()), args))
+
+
+@bp.route("/<int:repair_id>")
+@role_required(*requests.ROLES)
+@bp.response(200, RepairDetailSchema)
+def repair(repair_id: int):
+    """One application with its history; 404 for applications the caller may not see."""
+    return requests.detail(requests.one(CreditRepair, repair_id, "credit repair application"), service.SUBJECT, (
+        "id", "entity_id", "agency_id", "target_type", "target_id", "status", "decision_reason", "created_at",
+        "decided_at", "reason", "evidence_text"))
+
+
+@bp.route("/<int:repair_id>/documents/<int:document_id>")
+@role_required(*requests.ROLES)
+@bp.response(200, requests.DOCUMENT_RESPONSE, content_type="application/octet-stream",
+             description="the document as sent (PDF, JPEG or PNG)")
+def document(repair_id: int, document_id: int):
+    """One document of an application the caller may see; 404 for any other."""
+    return requests.document(CreditRepair, service.SUBJECT, repair_id, document_id)

@@ -1,0 +1,75 @@
+"""What the objection and credit-repair resources share: who sees a request, its steps and its documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask_login import current_user
+from flask_smorest import abort
+from marshmallow import Schema, fields
+from sqlalchemy import Select, select
+
+from models import Attachment, Role
+
+from ...extensions import db
+from ...services import attachments
+from ...services.objections import history
+from ..schemas import UtcDateTime
+
+#: who may read requests over the API (inspectors neither decide nor raise them)
+ROLES = (Role.ADMIN, Role.COORDINATOR, Role.ENTERPRISE)
+DOCUMENT_RESPONSE = {"format": "binary", "type": "string"}
+
+
+class StepSchema(Schema):
+    """One step of a request's history."""
+
+    status = fields.String(required=True)
+    at = UtcDateTime(required=True)
+    note = fields.String(allow_none=True)
+
+
+class DocumentSchema(Schema):
+    """A document the enterprise sent with the request (its bytes at ``.../documents/<id>``)."""
+
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True, metadata={"description": "bytes"})
+    sha256 = fields.String(required=True)
+
+
+def visible(model: Any) -> Select:
+    """Requests the caller may see: the enterprise its own entity's, agency staff their agency's."""
+    stmt = select(model)
+    if current_user.role == Role.ENTERPRISE:
+        return stmt.where(model.entity_id == current_user.entity_id)
+    if current_user.role != Role.ADMIN:
+        return stmt.where(model.agency_id == current_user.agency_id)
+    return stmt
+
+
+def one(model: Any, request_id: int, what: str) -> Any:
+    """A request the caller may see, or a 404 that does not say whether it exists."""
+    found = db.session.scalar(visible(model).where(model.id == request_id))
+    if found is None:
+        abort(404, message=f"no such {what}")
+    return found
+
+
+def detail(found: Any, subject: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """A request's fields, every step so far and its documents."""
+    steps = [{"status": e.status, "at": e.created_at, "note": e.note} for e in history(subject, found.id)]
+    return {**{name: getattr(found, name) for name in names}, "steps": steps,
+            "documents": attachments.of(subject, found.id)}
+
+
+def document(model: Any, subject: str, request_id: int, document_id: int) -> Response:
+    """One document of a request the caller may see, as a download; 404 for any other."""
+    found = db.session.scalar(visible(model).where(model.id == request_id))
+    doc = db.session.get(Attachment, document_id)
+    if found is None or doc is None or (doc.subject_type, doc.subject_id) != (subject, found.id) \
+            or not attachments.may_read(current_user, doc):
+        abort(404, message="no such document")
+    return attachments.download(doc)
