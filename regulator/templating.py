@@ -110,6 +110,10 @@ def init_app(app: Flask) -> None:
     from .ingest import row_messages
 
     app.jinja_env.globals["row_error"] = row_messages.error
+    from . import audit_words
+
+    app.jinja_env.globals["action_label"] = audit_words.action_label
+    app.jinja_env.globals["object_label"] = audit_words.object_label
     app.jinja_env.globals["row_reason"] = row_messages.reason
     app.jinja_env.globals["row_message"] = row_messages.message
     app.jinja_env.globals["row_finding"] = row_messages.finding

@@ -31,3 +31,41 @@ def test_audit_browse_links_entities_and_exports_filtered_csv(app, make, client,
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert [(r["username"], r["role"], r["entity_id"]) for r in rows] == [("coord", "coordinator", str(entity.id))]
     assert db.session.query(AuditLog).filter_by(action="audit.export").count() == 1
+
+
+def test_every_action_the_code_records_has_words(app) -> None:  # noqa: ANN001
+    """A new audit action without words would show as its code: every literal code under regulator/, and the
+    codes built from states (objection.accepted ...), has an entry in ``audit_words.ACTIONS``."""
+    import re
+    from pathlib import Path
+
+    from models import ObjectionStatus, RepairStatus
+    from regulator import audit_words
+    from regulator.linkage.merge import MERGE, SPLIT, UNDO
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path("regulator").rglob("*.py"))
+    literal = set(re.findall(r"\brecord\(\s*\"([a-z_]+(?:\.[a-z_]+)?)\"", source))
+    for pair in re.findall(r"record\(\s*\"([a-z_]+\.[a-z_]+)\" if .+? else \"([a-z_]+\.[a-z_]+)\"", source):
+        literal |= set(pair)
+    built = {f"objection.{s.value}" for s in (ObjectionStatus.ACCEPTED, ObjectionStatus.REJECTED)}
+    built |= {f"repair.{s.value}" for s in (RepairStatus.GRANTED, RepairStatus.REJECTED)}
+    built |= {f"entity.{kind}" for kind in (MERGE, SPLIT, UNDO)}
+    assert len(literal) > 30 and "user.deactivate" in literal
+    assert sorted((literal | built) - set(audit_words.ACTIONS)) == []
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert audit_words.action_label("objection.accepted") == "异议已采纳"
+        assert audit_words.object_label("credit_repair") == "信用修复申请"
+        assert audit_words.object_label("inspection") == "检查"
+        assert audit_words.action_label("something.new") == "something.new"
+
+
+def test_the_log_shows_actions_and_objects_in_words(app, make, client, auth) -> None:  # noqa: ANN001
+    entity = make.entity()
+    make.user("admin", Role.ADMIN)
+    db.session.add(AuditLog(username="coord", role="coordinator", action="objection.accepted", entity_id=entity.id,
+                            object_type="objection", object_id=7))
+    db.session.commit()
+    auth.login("admin")
+    zh = client.get("/admin/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "异议已采纳" in zh and "objection.accepted" in zh and "异议 7" in zh
+    assert '<option value="objection.accepted">异议已采纳</option>' in zh
