@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     FloatField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -74,6 +75,12 @@ class CampaignForm(FlaskForm):
 
 class StepForm(FlaskForm):
     """A bare form: the CSRF token of a campaign step button."""
+
+
+class AcknowledgeAllForm(FlaskForm):
+    """Acknowledge every waiting alert up to the newest the page showed (later ones stay waiting)."""
+
+    up_to = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**63 - 1)])
 
 
 class ReferralDecisionForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -15,7 +16,7 @@ from ..nav import nav_item
 from ..services import referrals as service
 from ..services.objections import history
 from . import bp
-from .forms import ReferralDecisionForm, StepForm
+from .forms import AcknowledgeAllForm, ReferralDecisionForm, StepForm
 
 nav_item("coordinator.referrals", _l("Referrals"), "coordinator", "admin", order=35, menu=_l("To decide"))
 
@@ -56,7 +57,7 @@ def referrals():
                            rows=db.session.execute(stmt.order_by(Referral.id.desc()).limit(200)).all(),
                            alerts=db.session.execute(alerts.order_by(Alert.id.desc()).limit(ALERTS_SHOWN)).all(),
                            unseen=db.session.scalar(unseen), shown=ALERTS_SHOWN,
-                           form=StepForm(), joint=AlertKind.JOINT_PUNISHMENT)
+                           form=StepForm(), all_form=AcknowledgeAllForm(), joint=AlertKind.JOINT_PUNISHMENT)
 
 
 @bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
@@ -95,4 +96,17 @@ def alert_acknowledge(alert_id: int):
         abort(400)
     service.acknowledge(alert, current_user)
     db.session.commit()
+    return redirect(url_for("coordinator.referrals"))
+
+
+@bp.route("/alerts/acknowledge", methods=["POST"])
+def alerts_acknowledge():
+    """Mark as seen every waiting alert of the agency up to the newest the page showed."""
+    form = AcknowledgeAllForm()
+    if not form.validate_on_submit():
+        abort(400)
+    agency_id = None if current_user.role == Role.ADMIN else current_user.agency_id
+    count = service.acknowledge_all(current_user, agency_id, form.up_to.data)
+    db.session.commit()
+    flash(ngettext("%(num)d alert acknowledged.", "%(num)d alerts acknowledged.", count), "success")
     return redirect(url_for("coordinator.referrals"))

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from flask import has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import (
     Agency,
@@ -128,6 +128,18 @@ def acknowledge(alert: Alert, user: User) -> None:
     if alert.acknowledged_at is None:
         alert.acknowledged_by_id, alert.acknowledged_at = user.id, datetime.now(UTC)
         db.session.flush()
+
+
+def acknowledge_all(user: User, agency_id: int | None, up_to: int) -> int:
+    """Mark as seen the waiting alerts of an agency (every agency's when None) whose id is at most ``up_to``.
+
+    ``up_to`` is the newest alert the user saw: one raised after the page was shown stays waiting.
+    """
+    stmt = (update(Alert).where(Alert.acknowledged_at.is_(None), Alert.id <= up_to)
+            .values(acknowledged_by_id=user.id, acknowledged_at=datetime.now(UTC)))
+    if agency_id is not None:
+        stmt = stmt.where(Alert.agency_id == agency_id)
+    return db.session.execute(stmt, execution_options={"synchronize_session": False}).rowcount or 0
 
 
 @records_changed.connect

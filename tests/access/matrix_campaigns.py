@@ -19,6 +19,8 @@ RULES = {
     "coordinator.referrals": Route("/coordinator/referrals", COORDINATION),
     "coordinator.referral": Route("/coordinator/referrals/{referral}", LEAD),
     "coordinator.alert_acknowledge": Route("/coordinator/alerts/{alert}/acknowledge", LEAD, method="POST"),
+    "coordinator.alerts_acknowledge": Route("/coordinator/alerts/acknowledge", COORDINATION, method="POST",
+                                            data={"up_to": "1"}),
     "inspector.tasks_export": Route("/inspector/tasks.xlsx", roles(inspector="both")),
     "inspector.task": Route("/inspector/tasks/{task}", ASSIGNED),
     "inspector.task_sheet": Route("/inspector/tasks/{task}/sheet", ASSIGNED),

@@ -177,6 +177,31 @@ def test_referral_and_joint_punishment(app, make, client) -> None:  # noqa: ANN0
                for row in rows)
 
 
+def test_acknowledge_all_stops_at_the_newest_alert_shown(app, make, client) -> None:  # noqa: ANN001
+    """"Acknowledge all" marks the agency's waiting alerts up to the newest on the page; an alert raised after
+    the page was shown, and another agency's, stay waiting."""
+    import re
+
+    samr, mee, entities, inspectors = world(make, n=6)
+    coordinator = make.user("mee-coord", Role.COORDINATOR, agency_id=mee.id)
+    for entity in entities[:3]:
+        referrals.send(entity.id, samr.id, mee.id, "疑似无证经营", user=inspectors[0])
+    referrals.send(entities[3].id, mee.id, samr.id, "疑似超范围经营", user=coordinator)
+    db.session.commit()
+    client.post("/auth/login", data={"username": "mee-coord", "password": "test-password-123"})
+    page = client.get("/coordinator/referrals?lang=en").get_data(as_text=True)
+    assert "Acknowledge all 3" in page
+    up_to = re.search(r'name="up_to" value="(\d+)"', page).group(1)
+    late = referrals.send(entities[4].id, samr.id, mee.id, "页面打开后才移送", user=inspectors[0])
+    db.session.commit()
+    done = client.post("/coordinator/alerts/acknowledge?lang=en", data={"up_to": up_to}, follow_redirects=True)
+    assert "3 alerts acknowledged." in done.get_data(as_text=True)
+    waiting = db.session.scalars(select(Alert).where(Alert.acknowledged_at.is_(None))).all()
+    assert [a.referral_id for a in waiting if a.agency_id == mee.id] == [late.id]
+    assert len([a for a in waiting if a.agency_id == samr.id]) == 1
+    assert client.post("/coordinator/alerts/acknowledge", data={"up_to": "x"}).status_code == 400
+
+
 def test_bad_campaign_settings(app, make) -> None:  # noqa: ANN001
     samr, mee, _e, _i = world(make, n=4)
     with pytest.raises(service.CampaignError, match="ends before"):
