@@ -89,6 +89,10 @@ def field_text(spec: Any, value: str | None) -> str:
             return value
     if spec.kind == "bool":
         return _("Yes") if value in ("True", "true", "1") else _("No")
+    if spec.name == "notes":
+        from .ingest.row_messages import note
+
+        return note(value)
     return value
 
 
@@ -117,4 +121,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["row_reason"] = row_messages.reason
     app.jinja_env.globals["row_message"] = row_messages.message
     app.jinja_env.globals["row_finding"] = row_messages.finding
+    app.jinja_env.globals["row_note"] = row_messages.note
     app.jinja_env.globals["finding_kind"] = row_messages.finding_kind

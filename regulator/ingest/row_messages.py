@@ -112,3 +112,20 @@ def finding(item: dict | str) -> str:
     text = finding_kind(str(item.get("kind", "")))
     where = " · ".join(str(v) for v in (item.get("column"), item.get("value")) if v)
     return f"{text}{_colon()}{where}" if where else text
+
+
+#: notes the ingest writes on a record (``facts.Writer``), recognised in the stored text
+_NOTES = [
+    _pattern(r"follow-up of (?P<ref>.+)", lambda ref: _("Follow-up of %(ref)s", ref=ref)),
+]
+
+
+def note(stored: str | None) -> str:
+    """A record's note in the reader's language where the ingest wrote it; an agency's own note as stored."""
+    if not stored:
+        return ""
+    for pattern, words in _NOTES:
+        found = pattern.match(stored)
+        if found:
+            return words(**found.groupdict())
+    return stored

@@ -94,3 +94,21 @@ def test_every_stored_message_has_a_pattern_and_a_chinese_translation(app) -> No
             assert translated != text and not re.search(r"[a-z]{4,}", re.sub(r"'[^']*'|JSON|Expecting value", "",
                                                                                 translated)), (text, translated)
         assert row_messages.message("a mapping's own words") == "a mapping's own words"
+
+
+def test_a_follow_up_note_reads_in_the_readers_language(app, client, auth, make) -> None:  # noqa: ANN001
+    """The ingest notes a follow-up inspection as "follow-up of <ref>"; the timeline and the record page say it in
+    the reader's language, and an agency's own note is shown as stored."""
+    samr, entity = make.agency("SAMR"), make.entity()
+    inspection = make.inspection(entity, samr, notes="follow-up of SJ2023000116")
+    make.inspection(entity, samr, notes="整改到位")
+    make.user("samr.coord", Role.COORDINATOR, agency_id=samr.id)
+    db.session.commit()
+    auth.login("samr.coord")
+    for url in (f"/entities/{entity.id}", f"/entities/{entity.id}/records/inspection/{inspection.id}"):
+        zh = client.get(url, headers=ZH).get_data(as_text=True)
+        assert "复查（原检查 SJ2023000116）" in zh and "follow-up of" not in zh, url
+        assert "Follow-up of SJ2023000116" in client.get(url, headers=EN).get_data(as_text=True), url
+    assert "整改到位" in client.get(f"/entities/{entity.id}", headers=ZH).get_data(as_text=True)
+    with app.test_request_context(headers=ZH):
+        assert row_messages.note(None) == "" and row_messages.note("follow-up") == "follow-up"

@@ -132,3 +132,19 @@ def test_profile_panel_links_to_entity_resolution(client, auth, make) -> None:  
     page = client.get(f"/entities/{world['candidate']}").get_data(as_text=True)
     assert f"/coordinator/entities/{world['candidate']}/merge" in page
     assert "1 match review pending" in page
+
+
+def test_every_level_of_the_company_model_has_words(app) -> None:  # noqa: ANN001
+    """Each comparison level of the trained company model reads as words on the review page, in both languages
+    (a level added to the profile without words would show Splink's English label)."""
+    from regulator.coordinator.match_words import COMPARISONS, LEVELS, NULL_LEVEL
+    from regulator.linkage.model import load_model
+
+    comparisons = load_model("company").splink["comparisons"]
+    labels = [(c["output_column_name"], level["label_for_charts"]) for c in comparisons
+              for level in c["comparison_levels"]]
+    assert len(labels) > 30
+    assert [name for name in {n for n, _ in labels} if name not in COMPARISONS] == []
+    assert [label for _, label in labels if label not in LEVELS and not NULL_LEVEL.match(label)] == []
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert str(LEVELS["Place unknown"]) == "其中一方没有地址或位置"
