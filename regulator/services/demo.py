@@ -128,12 +128,30 @@ def _enterprise_entities() -> list[MarketEntity]:
     return [db.session.get(MarketEntity, entity_id) for entity_id in [*picked, *others]]
 
 
+def _staff_names(n: int) -> list[str]:
+    """Distinct Chinese full names for the demo's accounts, the same on every run (a name, not a login, is
+    what colleagues know each other by on task sheets and in campaign plans)."""
+    import numpy as np
+
+    from ..demo.names import person_names
+
+    rng = np.random.default_rng(2026)
+    names: list[str] = []
+    while len(names) < n:
+        for name in person_names(rng, rng.random(2 * n) < 0.5):
+            if name not in names and len(names) < n:
+                names.append(str(name))
+    return names
+
+
 def stage_accounts(run: DemoRun) -> None:
     """Demo accounts for every role: an administrator, each agency's coordinator and inspectors, enterprises."""
     from ..demo import AGENCIES
 
+    people = iter(_staff_names(1 + len(AGENCIES) * (1 + INSPECTORS_PER_AGENCY) + ENTERPRISE_ACCOUNTS))
+
     def add(username: str, role: Role, note: str, **kwargs: Any) -> None:
-        user_service.create_user(username, run.password, role, display_name=username, **kwargs)
+        user_service.create_user(username, run.password, role, display_name=next(people), **kwargs)
         run.accounts.append((str(role), username, note))
 
     add("admin", Role.ADMIN, "all administration")

@@ -63,6 +63,9 @@ def test_demo_builds_refuses_to_mix_and_resets(tmp_path: Path) -> None:
         most = db.session.execute(select(EnforcementAction.entity_id, func.count()).group_by(
             EnforcementAction.entity_id).order_by(func.count().desc(), EnforcementAction.entity_id)).first()
         assert owners["enterprise1"] == most[0]
+        # accounts carry people's names (task sheets and plans show them), each different
+        names = [u.display_name for u in db.session.scalars(select(User))]
+        assert len(set(names)) == len(names) and all("\u4e00" <= n[0] <= "\u9fff" for n in names)
         assert db.session.scalar(select(func.count()).select_from(ListEntry).where(
             ListEntry.entity_id == owners["enterprise2"], ListEntry.list_type == ListType.ABNORMAL_OPERATIONS))
         db.session.remove()
