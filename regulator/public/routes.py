@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from pathlib import Path
+
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -25,6 +27,20 @@ def index():
     """The public home: search and what the platform covers."""
     count = db.session.scalar(select(func.count(MarketEntity.id)))
     return render_template("public/index.html", entity_count=count)
+
+
+_ICON: bytes | None = None
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """The icon, for clients that ask for it at the root instead of reading the page's link (bytes, not a file
+    stream: a few hundred of them, read once)."""
+    global _ICON  # noqa: PLW0603 - read once per process
+    if _ICON is None:
+        _ICON = (Path(current_app.static_folder or "") / "favicon.svg").read_bytes()
+    return Response(_ICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.route("/search")

@@ -4,6 +4,7 @@ from .rules import ADMIN_ONLY, COORDINATION, EVERYONE, SIGNED_IN, Route, roles
 
 RULES = {
     "public.index": Route("/", EVERYONE),
+    "public.favicon": Route("/favicon.ico", EVERYONE),
     "public.search": Route("/search?q=测试", EVERYONE),
     "public.entity": Route("/entity/{entity}", EVERYONE),
     "auth.login": Route("/auth/login", EVERYONE),

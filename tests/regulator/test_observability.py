@@ -36,3 +36,13 @@ def test_api_docs_are_served_without_a_cdn(sqlite_app) -> None:  # noqa: ANN001
     response.close()
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.") and "agencyToken" in spec["components"]["securitySchemes"]
+
+
+def test_the_icon_is_served_at_the_root_and_linked_from_every_page(sqlite_app) -> None:  # noqa: ANN001
+    """Browsers asked for /favicon.ico on every page and got a 404 (a console error, a line in the log)."""
+    client = sqlite_app.test_client()
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in client.get("/").get_data(
+        as_text=True)
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml" and b"<svg" in response.data
+    response.close()
