@@ -68,6 +68,10 @@ def test_enterprise_objection_resolved_by_coordinator(live_server, page, tmp_pat
     page.goto(live_server.url + "/enterprise/")
     assert page.locator("#credit-reasons tr[data-rule='violation_minor']").is_visible()
     assert row.locator(".badge-objection").count() == 0
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone: each record a card, nothing wider
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert row.locator("td[data-label]").first.evaluate("td => getComputedStyle(td, '::before').content") == \
+        '"Date: "'
 
 
 def test_public_search_and_public_profile(live_server, page) -> None:  # noqa: ANN001
