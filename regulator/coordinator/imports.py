@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,7 +17,7 @@ from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus
 from ..access import same_agency_or_admin
 from ..extensions import db
 from ..i18n import label
-from ..ingest import IngestError, IngestOptions, ingest_file
+from ..ingest import IngestError, IngestOptions, field_words, formats, ingest_file
 from ..ingest.errors import MappingError
 from ..ingest.mapping import load_mapping
 from ..ingest.quarantine import quarantine_query, resubmit
@@ -159,3 +159,44 @@ def quarantined_row(source_id: int):
     replaced_by = db.session.get(SourceRecord, record.resubmitted_as_id) if record.resubmitted_as_id else None
     return render_template("coordinator/quarantined_row.html", record=record, form=form, columns=columns,
                            errors=errors, replaced_by=replaced_by)
+
+
+def _formats_agency(code: str | None) -> Agency:
+    """The agency whose file formats are shown: a coordinator's own; any one an administrator names."""
+    if current_user.role != Role.ADMIN:
+        agency = db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None
+        if agency is None or (code and code.upper() != agency.code.upper()):
+            abort(404)
+        return agency
+    stmt = select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)
+    agency = db.session.scalar(stmt.where(func.upper(Agency.code) == code.upper()) if code else stmt.limit(1))
+    if agency is None:
+        abort(404)
+    return agency
+
+
+@bp.route("/imports/formats")
+def file_formats():
+    """Which kinds of file the agency sends and the columns each must have, read from its import mapping."""
+    agency = _formats_agency(request.args.get("agency"))
+    try:
+        mapping = load_mapping(agency.mapping or agency.code)
+    except MappingError:
+        mapping = None
+    agencies = (db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)).all()
+                if current_user.role == Role.ADMIN else [])
+    return render_template("coordinator/file_formats.html", agency=agency, agencies=agencies, mapping=mapping,
+                           formats=[formats.describe(fm) for fm in mapping.files] if mapping else [],
+                           fields=field_words.FIELDS, types=field_words.TYPES)
+
+
+@bp.route("/imports/formats/<code>/<kind>.csv")
+def file_template(code: str, kind: str):
+    """A blank file of one kind: the header row the import expects (UTF-8 with BOM)."""
+    agency = _formats_agency(code)
+    try:
+        fmap = load_mapping(agency.mapping or agency.code).for_file("", kind=kind)
+    except MappingError:
+        abort(404)
+    return Response(formats.template_csv(fmap), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={formats.template_name(fmap)}"})

@@ -11,6 +11,8 @@ OWN_AGENCY = roles(admin="both", coordinator="own")
 RULES = {
     "coordinator.imports": Route("/coordinator/imports", COORDINATION),
     "coordinator.import_batch": Route("/coordinator/imports/{batch}", OWN_AGENCY),
+    "coordinator.file_formats": Route("/coordinator/imports/formats", COORDINATION),
+    "coordinator.file_template": Route("/coordinator/imports/formats/{agency_code}/{file_kind}.csv", OWN_AGENCY),
     "coordinator.quarantine": Route("/coordinator/quarantine", COORDINATION),
     "coordinator.quarantined_row": Route("/coordinator/quarantine/{rejected}", OWN_AGENCY),
     "api_imports.push": Route("/api/v1/imports", COORDINATION, method="POST", json=True),
@@ -36,3 +38,5 @@ def ingest_objects(make, world: World) -> None:  # noqa: ANN001
         db.session.add(row)
         db.session.flush()
         getattr(world, side).update(batch=batch.id, rejected=row.id)
+    world.own.update(agency_code="SAMR", file_kind="samr_licences")
+    world.other.update(agency_code="MEE", file_kind="mee_permits")

@@ -1,0 +1,85 @@
+"""The file formats page and the blank templates, read from the agencies' import mappings."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from models import ImportBatch, Role, SourceRecord, SourceStatus
+from regulator.extensions import db
+from regulator.ingest import field_words, formats
+from regulator.ingest.mapping import available_mappings, load_mapping
+
+ZH = {"Accept-Language": "zh-CN"}
+
+
+def test_every_field_and_type_of_every_mapping_has_words() -> None:
+    """A field added to a mapping without words would show as its code on the formats page."""
+    used = {(spec.name, spec.type) for code in available_mappings() for fm in load_mapping(code).files
+            for spec in fm.fields}
+    assert len(used) > 60
+    assert sorted({name for name, _ in used} - set(field_words.FIELDS)) == []
+    assert sorted({kind for _, kind in used} - set(field_words.TYPES)) == []
+
+
+def test_a_kind_is_described_from_its_mapping() -> None:
+    mee = load_mapping("MEE").for_file("", kind="mee_inspections")
+    described = formats.describe(mee)
+    by_name = {c.name: c for c in described.columns}
+    assert described.columns[0].name == "检查记录号" and described.columns[0].key and described.columns[0].required
+    assert by_name["单位名称"].required and not by_name["社会信用代码"].required
+    # one column feeds two fields; the alternative column of the first is listed, not required
+    assert [f.name for f in by_name["检查类别"].fields] == ["inspection_type", "selection_reason"]
+    assert not by_name["专项行动"].required and "双随机" in by_name["检查类别"].values
+    assert described.date_examples == ["2025/03/28"] and described.has_dates
+    assert not formats.describe(load_mapping("MEE").for_file("", kind="mee_violations")).has_dates
+    serious = formats.describe(load_mapping("FIRE").for_file("", kind="fire_serious_list"))
+    assert [(spec.name, spec.value) for spec in serious.constants] == [("list_type", "serious_illegal")]
+
+
+def test_a_filled_template_imports_as_its_kind(app, agencies, tmp_path) -> None:  # noqa: ANN001
+    """Each template's header is what the import needs: a row typed under it is read as that kind, found by
+    the template's own file name."""
+    from regulator.ingest import IngestOptions, ingest_file
+
+    for code, kind, row in (("MEE", "mee_inspections", {"检查记录号": "T1", "单位名称": "深圳市模板测试有限公司",
+                                                        "检查时间": "2025/03/28", "检查类别": "双随机"}),
+                            ("SAMR", "samr_penalties", None)):
+        fmap = load_mapping(code).for_file("", kind=kind)
+        header = next(csv.reader(io.StringIO(formats.template_csv(fmap).decode("utf-8-sig"))))
+        assert header == [c.name for c in formats.describe(fmap).columns]
+        assert formats.template_csv(fmap).startswith(b"\xef\xbb\xbf")
+        name = formats.template_name(fmap)
+        assert load_mapping(code).for_file(name) == fmap, name
+        if row is None:
+            continue
+        path = tmp_path / name
+        path.write_text(formats.template_csv(fmap).decode("utf-8") + ",".join(row.get(h, "") for h in header)
+                        + "\n", encoding="utf-8")
+        batch = ingest_file(path, code, IngestOptions())
+        assert (batch.rows_accepted, batch.rows_rejected, batch.mapping) == (1, 0, f"{code}/{kind}")
+
+
+def test_the_page_and_templates_per_role(app, make, client, auth) -> None:  # noqa: ANN001
+    mee, samr = make.agency("MEE"), make.agency("SAMR")
+    make.user("mee.coord", Role.COORDINATOR, agency_id=mee.id)
+    make.user("admin", Role.ADMIN)
+    db.session.commit()
+    auth.login("mee.coord")
+    page = client.get("/coordinator/imports/formats", headers=ZH).get_data(as_text=True)
+    assert 'id="format-mee_inspections"' in page and "检查记录号" in page and "检查日期" in page
+    assert "本行的编号" in page and "以 , 分隔" in page and "为空时：日常检查" in page
+    assert "/coordinator/imports/formats" in client.get("/coordinator/imports").get_data(as_text=True)
+    template = client.get("/coordinator/imports/formats/MEE/mee_inspections.csv")
+    assert template.status_code == 200 and "mee_inspections_template.csv" in template.headers["Content-Disposition"]
+    assert template.data.decode("utf-8-sig").startswith("检查记录号,单位名称,")
+    assert client.get("/coordinator/imports/formats/SAMR/samr_penalties.csv").status_code == 404
+    assert client.get("/coordinator/imports/formats?agency=SAMR").status_code == 404
+    assert client.get("/coordinator/imports/formats/MEE/nothing.csv").status_code == 404
+    auth.logout()
+    auth.login("admin")
+    page = client.get(f"/coordinator/imports/formats?agency={samr.code}").get_data(as_text=True)
+    assert 'id="format-samr_registration"' in page and 'id="formats-agency"' in page
+    assert client.get("/coordinator/imports/formats/SAMR/samr_penalties.csv").status_code == 200
+    assert db.session.query(ImportBatch).count() == 0 and db.session.query(SourceRecord).filter(
+        SourceRecord.status == SourceStatus.ACCEPTED).count() == 0
