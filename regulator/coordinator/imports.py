@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
@@ -18,7 +19,7 @@ from ..access import same_agency_or_admin
 from ..extensions import db
 from ..i18n import label
 from ..ingest import IngestError, IngestOptions, field_words, formats, ingest_file
-from ..ingest.errors import MappingError
+from ..ingest.errors import FileError, MappingError
 from ..ingest.mapping import load_mapping
 from ..ingest.quarantine import quarantine_query, resubmit
 from ..nav import nav_item
@@ -90,6 +91,11 @@ def imports():
         except IngestError as exc:
             db.session.rollback()
             flash(_("The file was not imported: %(error)s", error=str(exc)), "danger")
+            if isinstance(exc, FileError | MappingError):  # the wrong columns, or no kind fits the file
+                # the catalogue's text is ours; the one value is escaped by Markup's % operator
+                words = Markup(_('What each kind of file must look like: <a href="%(url)s">file formats and '  # noqa: S704
+                                 'templates</a>.'))
+                flash(words % {"url": url_for("coordinator.file_formats", agency=code)}, "info")
         else:
             flash(_("Imported: %(accepted)s rows accepted, %(rejected)s quarantined, %(duplicate)s already there.",
                     accepted=batch.rows_accepted, rejected=batch.rows_rejected, duplicate=batch.rows_duplicate),

@@ -69,6 +69,11 @@ def test_upload_offers_the_agencys_file_kinds_for_a_file_named_otherwise(app, ma
     refused = client.post("/coordinator/imports", data={"file": (io.BytesIO(data), "export(1).csv"),
                                                         "kind": "mem_licences"}, content_type="multipart/form-data")
     assert refused.status_code == 200 and db.session.scalar(select(ImportBatch)) is None
+    wrong = client.post("/coordinator/imports?lang=en", data={"file": (io.BytesIO("甲,乙\n1,2\n".encode()),
+                                                                        "samr_licences.csv")},
+                        content_type="multipart/form-data").get_data(as_text=True)
+    assert "The file was not imported: samr_licences.csv lacks the column(s)" in wrong
+    assert '<a href="/coordinator/imports/formats?agency=SAMR">file formats and templates</a>' in wrong
     response = client.post("/coordinator/imports", data={"file": (io.BytesIO(data), "export(1).csv"),
                                                          "kind": "samr_licences"}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
