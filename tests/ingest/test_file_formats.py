@@ -81,5 +81,7 @@ def test_the_page_and_templates_per_role(app, make, client, auth) -> None:  # no
     page = client.get(f"/coordinator/imports/formats?agency={samr.code}").get_data(as_text=True)
     assert 'id="format-samr_registration"' in page and 'id="formats-agency"' in page
     assert client.get("/coordinator/imports/formats/SAMR/samr_penalties.csv").status_code == 200
+    assert 'href="/coordinator/imports/formats?agency=MEE">MEE</a>' in client.get("/admin/agencies").get_data(
+        as_text=True)
     assert db.session.query(ImportBatch).count() == 0 and db.session.query(SourceRecord).filter(
         SourceRecord.status == SourceStatus.ACCEPTED).count() == 0
