@@ -10,9 +10,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from models import (
+    Address,
     Agency,
     Campaign,
     CampaignSelection,
@@ -21,16 +23,23 @@ from models import (
     Role,
     SelectionReason,
     TaskAgency,
+    TaskInspector,
+    User,
 )
 
+from ..exports import download
 from ..extensions import db
+from ..i18n import label
 from ..nav import nav_item
 from ..services import campaigns as service
+from ..templating import in_brackets, listed
 from . import bp
 from .forms import CampaignForm, StepForm
 
 nav_item("coordinator.campaigns", _l("Campaigns"), "coordinator", "admin", order=31)
 CLASS_KEYS = ("A", "B", "C", "D")
+#: tasks listed on the campaign page (the export holds all of them)
+TASKS_SHOWN = 300
 
 
 def campaign_or_404(campaign_id: int, manage: bool = False) -> Campaign:
@@ -112,16 +121,46 @@ def campaign(campaign_id: int):
     by_reason = dict(db.session.execute(
         select(CampaignSelection.reason, func.count()).where(CampaignSelection.campaign_id == campaign.id)
         .group_by(CampaignSelection.reason)).all())
-    tasks = db.session.execute(
-        select(InspectionTask, MarketEntity).join(MarketEntity, MarketEntity.id == InspectionTask.entity_id)
-        .where(InspectionTask.campaign_id == campaign.id)
-        .order_by(InspectionTask.expected_findings.desc()).limit(300)).all()
+    tasks = db.session.execute(_plan_rows(campaign).limit(TASKS_SHOWN)).all()
+    task_count = db.session.scalar(select(func.count()).select_from(InspectionTask).where(
+        InspectionTask.campaign_id == campaign.id)) or 0
     random_pairs = db.session.scalar(select(func.count()).select_from(TaskAgency).join(InspectionTask).where(
         InspectionTask.campaign_id == campaign.id, TaskAgency.selection_reason == SelectionReason.RANDOM_DRAW)) or 0
     manage = current_user.role == Role.ADMIN or campaign.lead_agency_id == current_user.agency_id
     return render_template("coordinator/campaign.html", campaign=campaign, by_reason=by_reason, tasks=tasks,
                            random_pairs=random_pairs, manage=manage, form=StepForm(),
-                           summary=campaign.plan_summary or {})
+                           summary=campaign.plan_summary or {}, task_count=task_count, shown=TASKS_SHOWN)
+
+
+def _plan_rows(campaign: Campaign) -> Select:
+    """The plan's tasks with their entity and address, most expected findings first; each task's agencies and
+    inspectors are read with it (two more statements for all of them, not two per task)."""
+    return (select(InspectionTask, MarketEntity, Address.text)
+            .join(MarketEntity, MarketEntity.id == InspectionTask.entity_id)
+            .outerjoin(Address, Address.id == MarketEntity.address_id)
+            .where(InspectionTask.campaign_id == campaign.id)
+            .options(selectinload(InspectionTask.agencies).joinedload(TaskAgency.agency),
+                     selectinload(InspectionTask.inspectors).joinedload(TaskInspector.user)
+                     .joinedload(User.agency))
+            .order_by(InspectionTask.expected_findings.desc(), InspectionTask.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/plan.<any(csv, xlsx):fmt>")
+def campaign_plan_export(campaign_id: int, fmt: str):
+    """The whole joint plan as CSV or XLSX: every task with its entity, agencies, inspectors and window."""
+    campaign = campaign_or_404(campaign_id)
+    header = [_("Task"), _("Entity"), _("Unified social credit code"), _("Address"), _("District"), _("Class"),
+              _("Agencies"), _("Expected findings"), _("Window start"), _("Window end"), _("Inspectors"),
+              _("Status")]
+    body = [[task.id, entity.name, entity.uscc or "", address or "", entity.district or "",
+             entity.credit_class or "",
+             listed(task.agencies, lambda p: f"{p.agency.code}{in_brackets(label(p.selection_reason))}"),
+             round(task.expected_findings, 4), task.window_start, task.window_end,
+             listed(task.inspectors, lambda i: f"{i.user.display_name or i.user.username}"
+                                               f"{in_brackets(i.user.agency.code) if i.user.agency else ''}"),
+             label(task.status)]
+            for task, entity, address in db.session.execute(_plan_rows(campaign))]
+    return download(header, body, f"campaign-{campaign.id}-plan", fmt)
 
 
 STEPS = {

@@ -15,6 +15,7 @@ RULES = {
     "coordinator.campaigns": Route("/coordinator/campaigns", COORDINATION),
     "coordinator.campaign_new": Route("/coordinator/campaigns/new", COORDINATION),
     "coordinator.campaign": Route("/coordinator/campaigns/{campaign}", LEAD),
+    "coordinator.campaign_plan_export": Route("/coordinator/campaigns/{campaign}/plan.xlsx", LEAD),
     "coordinator.campaign_step": Route("/coordinator/campaigns/{campaign}/commit", LEAD, method="POST"),
     "coordinator.referrals": Route("/coordinator/referrals", COORDINATION),
     "coordinator.referral": Route("/coordinator/referrals/{referral}", LEAD),

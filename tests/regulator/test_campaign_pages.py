@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from models import Campaign, CampaignStatus, CreditClass, Inspection, InspectionTask, Referral, Role, TaskInspector
+from regulator.coordinator import campaigns as campaign_views
 from regulator.exports import neutralise, to_csv
 from regulator.extensions import db
 
@@ -35,7 +36,7 @@ def setup_world(make):  # noqa: ANN001, ANN201
     return samr, mee
 
 
-def test_coordinator_to_public(app, client, auth, make, tmp_path) -> None:  # noqa: ANN001
+def test_coordinator_to_public(app, client, auth, make, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     samr, mee = setup_world(make)
     auth.login("coord")
     form = client.get("/coordinator/campaigns/new").get_data(as_text=True)  # the coordinator's agency leads
@@ -61,9 +62,22 @@ def test_coordinator_to_public(app, client, auth, make, tmp_path) -> None:  # no
     assert campaign.status == CampaignStatus.PUBLISHED
     page = client.get(f"/coordinator/campaigns/{campaign.id}").get_data(as_text=True)
     assert campaign.seed in page and "plan-summary" in page
+    tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
+    assert f"{len(tasks)} tasks" in page and "the 1 with most expected findings" not in page
+    monkeypatch.setattr(campaign_views, "TASKS_SHOWN", 1)  # a plan longer than the page lists: the export has it all
+    short = client.get(f"/coordinator/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "the 1 with most expected findings are listed." in short and short.count('<tr data-id="') == 1
+    plan = list(csv.DictReader(io.StringIO(client.get(f"/coordinator/campaigns/{campaign.id}/plan.csv")
+                                           .get_data(as_text=True).lstrip("\ufeff"))))
+    assert sorted(int(r["Task"]) for r in plan) == sorted(t.id for t in tasks)
+    joint = next(r for r in plan if "MEE" in r["Agencies"] and "SAMR" in r["Agencies"])
+    assert "(" in joint["Agencies"] and "(SAMR)" in joint["Inspectors"] and joint["Window start"] >= "2025-03-01"
+    book = load_workbook(io.BytesIO(client.get(f"/coordinator/campaigns/{campaign.id}/plan.xlsx").data))
+    assert book.active.max_row == len(tasks) + 1
     auth.logout()
     auth.login("mee-coord")  # a participating agency sees it but may not take steps
     assert client.get(f"/coordinator/campaigns/{campaign.id}").status_code == 200
+    assert client.get(f"/coordinator/campaigns/{campaign.id}/plan.csv").status_code == 200
     assert client.post(f"/coordinator/campaigns/{campaign.id}/release").status_code == 403
     auth.logout()
 
