@@ -14,11 +14,14 @@ from ..profile.identity import former_names, public_representative
 from ..services import disclosure
 
 INSPECTIONS_PER_PAGE = 20
+#: inspection results in a printed report, newest first (the report says when there are more)
+REPORT_INSPECTIONS = 200
 
 
-def public_profile(entity: MarketEntity, page: int = 1, as_of: date | None = None) -> dict[str, Any]:
+def public_profile(entity: MarketEntity, page: int = 1, as_of: date | None = None,
+                   per_page: int = INSPECTIONS_PER_PAGE) -> dict[str, Any]:
     """Registration facts, licences, published penalties and list entries, published inspection results."""
-    inspections, total = disclosure.public_inspections(entity.id, page, INSPECTIONS_PER_PAGE)
+    inspections, total = disclosure.public_inspections(entity.id, page, per_page)
     return {
         "entity": entity,
         "representative": public_representative(entity.id),
@@ -29,7 +32,7 @@ def public_profile(entity: MarketEntity, page: int = 1, as_of: date | None = Non
         "inspections": inspections,
         "inspection_total": total,
         "page": page,
-        "pages": (total + INSPECTIONS_PER_PAGE - 1) // INSPECTIONS_PER_PAGE,
+        "pages": (total + per_page - 1) // per_page,
         "agency_names": dict(db.session.execute(select(Agency.id, Agency.name)).all()),
     }
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -15,7 +16,7 @@ from ..extensions import db
 from ..nav import nav_item
 from ..request_guards import page_arg
 from . import bp
-from .profile import public_profile
+from .profile import REPORT_INSPECTIONS, public_profile
 from .search import search_entities
 
 nav_item("public.search", _l("Search entities"), "public", order=10)
@@ -63,3 +64,16 @@ def entity(entity_id: int):
         abort(404)
     page = page_arg()
     return render_template("public/entity.html", **public_profile(entity, page))
+
+
+@bp.route("/entity/<int:entity_id>/report")
+@public
+def report(entity_id: int):
+    """The public profile as a report to print or save as PDF: every section on one page, when it was made and
+    where to check it (what is public changes: a penalty's publication ends, a listing is removed)."""
+    entity = db.session.get(MarketEntity, entity_id)
+    if entity is None or entity.merged_into_id is not None:
+        abort(404)
+    return render_template("public/report.html", made_at=datetime.now(UTC),
+                           check_url=url_for("public.entity", entity_id=entity.id, _external=True),
+                           **public_profile(entity, 1, per_page=REPORT_INSPECTIONS))

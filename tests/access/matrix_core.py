@@ -7,6 +7,7 @@ RULES = {
     "public.favicon": Route("/favicon.ico", EVERYONE),
     "public.search": Route("/search?q=测试", EVERYONE),
     "public.entity": Route("/entity/{entity}", EVERYONE),
+    "public.report": Route("/entity/{entity}/report", EVERYONE),
     "auth.login": Route("/auth/login", EVERYONE),
     "auth.logout": Route("/auth/logout", SIGNED_IN, method="POST"),
     "auth.set_language": Route("/auth/lang/en", EVERYONE),

@@ -35,12 +35,13 @@ def test_public_profile_shows_only_public_records(app, make, client) -> None:  #
                     inspection_date=date(2025, 5, 5))
     notify_records_changed("test", [entity.id])
     db.session.commit()
-    page = client.get(f"/entity/{entity.id}").get_data(as_text=True)
-    assert "公示中〔1〕" in page and "重罚〔5〕" in page
-    for hidden in ("已过期〔2〕", "已修复〔3〕", "已撤销〔4〕", "已移出的名单", "2025-04-04"):
-        assert hidden not in page, hidden
-    assert "通过登记的住所无法联系" in page and "2025-03-03" in page and "2025-05-05" in page
-    assert "credit-" not in page and "points" not in page
+    for url in (f"/entity/{entity.id}", f"/entity/{entity.id}/report"):  # the page and its printable report
+        page = client.get(url).get_data(as_text=True)
+        assert "公示中〔1〕" in page and "重罚〔5〕" in page, url
+        for hidden in ("已过期〔2〕", "已修复〔3〕", "已撤销〔4〕", "已移出的名单", "2025-04-04"):
+            assert hidden not in page, (url, hidden)
+        assert "通过登记的住所无法联系" in page and "2025-03-03" in page and "2025-05-05" in page
+        assert "credit-" not in page and "points" not in page
     body = client.get(f"/api/v1/public/entities/{entity.id}").get_json()
     assert [p["decision_no"] for p in body["penalties"]] == ["公示中〔1〕", "重罚〔5〕"]
     assert body["inspection_total"] == 2 and "credit_class" not in body
@@ -57,3 +58,31 @@ def test_publication_end_filled_by_type_and_amount(app, make) -> None:  # noqa: 
     db.session.expire_all()
     ends = {e.id: e.publication_end for e in db.session.query(EnforcementAction)}
     assert ends == {general.id: date(2025, 3, 1), heavy.id: date(2027, 3, 1), stated.id: date(2024, 9, 1)}
+
+
+def test_the_report_lists_every_result_and_says_when_and_where_to_check(app, make, client, auth,
+                                                                       monkeypatch) -> None:  # noqa: ANN001
+    from models import Role
+    from regulator.public import routes
+
+    samr, entity = make.agency(), make.entity("深圳市报告测试有限公司")
+    for day in (1, 2, 3):
+        make.inspection(entity, samr, inspection_date=date(2025, 3, day))
+    make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    db.session.commit()
+    report = client.get(f"/entity/{entity.id}/report?lang=en").get_data(as_text=True)
+    assert f"The current state is at http://localhost/entity/{entity.id}." in report
+    assert 'id="report-more"' not in report and "page=2" not in report and "data-print" in report
+    assert all(f"2025-03-0{day}" in report for day in (1, 2, 3))
+    monkeypatch.setattr(routes, "REPORT_INSPECTIONS", 2)
+    report = client.get(f"/entity/{entity.id}/report?lang=en").get_data(as_text=True)
+    assert "The 2 latest of 3 inspection results are listed." in report and "2025-03-01" not in report
+    zh = client.get(f"/entity/{entity.id}/report", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "信用信息报告" in zh
+    auth.login("ent")
+    own = client.get("/enterprise/").get_data(as_text=True)
+    assert f'href="/entity/{entity.id}/report"' in own and f'href="/entity/{entity.id}"' in own
+    merged = make.entity()
+    merged.merged_into_id = entity.id
+    db.session.commit()
+    assert client.get(f"/entity/{merged.id}/report").status_code == 404
