@@ -122,4 +122,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["row_message"] = row_messages.message
     app.jinja_env.globals["row_finding"] = row_messages.finding
     app.jinja_env.globals["row_note"] = row_messages.note
+    app.jinja_env.globals["platform_key"] = row_messages.platform_key
     app.jinja_env.globals["finding_kind"] = row_messages.finding_kind

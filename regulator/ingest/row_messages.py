@@ -117,7 +117,22 @@ def finding(item: dict | str) -> str:
 #: notes the ingest writes on a record (``facts.Writer``), recognised in the stored text
 _NOTES = [
     _pattern(r"follow-up of (?P<ref>.+)", lambda ref: _("Follow-up of %(ref)s", ref=ref)),
+    _pattern(r"recorded on the platform", lambda: _("Recorded on the platform")),
 ]
+
+#: the keys of a visit's result recorded on the platform (``services.task_results``: its source row's "raw")
+PLATFORM_KEYS = {
+    "task": _l("Task"), "agency_id": _l("Agency"), "result": _l("Result"), "inspection_date": _l("Inspection date"),
+    "violations": _l("Violations"), "penalty_type": _l("Type of penalty"), "penalty_amount": _l("Amount (yuan)"),
+    "decision_no": _l("Decision number"), "notes": _l("Notes"),
+    "recorded_by": _l("Recorded by"), "recorded_at": _l("Recorded at"),
+}
+
+
+def platform_key(key: str) -> str:
+    """A key of a result recorded on the platform, in words (the key itself when it has none)."""
+    words = PLATFORM_KEYS.get(key)
+    return str(words) if words is not None else key
 
 
 def note(stored: str | None) -> str:

@@ -138,6 +138,15 @@ def test_result_creates_records_and_release_publishes(app, make) -> None:  # noq
     with pytest.raises(task_results.ResultError, match="already recorded"):
         task_results.record_result(task, part.agency_id, data)
     assert not inspection.published
+    # its source row reads in words, in the reader's language (the row's keys are the platform's own)
+    coordinator = make.user("samr-coord-src", Role.COORDINATOR, agency_id=part.agency_id)
+    db.session.commit()
+    client = app.test_client()
+    client.post("/auth/login", data={"username": coordinator.username, "password": "test-password-123"})
+    source = client.get(f"/entities/sources/{inspection.source_record_id}",
+                        headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "在平台上录入" in source and "recorded on the platform" not in source
+    assert "<td>检查日期</td>" in source and "<td>inspection_date</td>" not in source and "内部" not in source
     assert service.release_results(campaign) == 1
     assert inspection.published and campaign.status == CampaignStatus.RELEASED
 
