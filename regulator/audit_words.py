@@ -36,6 +36,7 @@ ACTIONS = {
     "referral.send": _("Referral sent"), "referral.decide": _("Referral decided"),
     "referral.acted": _("Referral acted on"),
     "risk_model.activate": _("Risk model activated"), "audit.export": _("Audit log exported"),
+    "agency.create": _("Agency registered"), "agency.update": _("Agency changed"),
 }
 
 OBJECTS = {
@@ -43,7 +44,7 @@ OBJECTS = {
     "objection": _("Objection"), "credit_repair": _("Credit repair application"),
     "match_review": _("Suggested match"), "entity_event": _("Merge or split"), "campaign": _("Campaign"),
     "risk_cluster": _("Risk cluster"), "referral": _("Referral"), "user": _("Account"),
-    "api_token": _("API token"), "model_version": _("Risk model version"),
+    "api_token": _("API token"), "model_version": _("Risk model version"), "agency": _("Agency"),
 }
 
 

@@ -53,3 +53,15 @@ class TokenRevokeForm(FlaskForm):
     """Revoke one token (the CSRF token is the whole form)."""
 
     submit = SubmitField(_l("Revoke"))
+
+
+class AgencyForm(FlaskForm):
+    """An agency: its code (fixed once created), names, field of supervision, import mapping, whether active."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
+    domain = SelectField(_l("Field of supervision"), choices=[])
+    mapping = SelectField(_l("Import mapping"), choices=[], validate_choice=False)
+    active = BooleanField(_l("Active (its files are imported and it takes part in campaigns)"), default=True)
+    submit = SubmitField(_l("Save"))

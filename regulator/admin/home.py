@@ -1,16 +1,23 @@
-"""The administrator's home: the platform at a glance, and the agencies."""
+"""The administrator's home: the platform at a glance, and the agencies (registered, changed, deactivated)."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from models import Agency, AuditLog, ImportBatch, MarketEntity, ModelVersion, SourceRecord, SourceStatus, User
 
 from ..extensions import db
+from ..i18n import label
+from ..ingest.mapping import available_mappings
 from ..nav import nav_item
+from ..services import audit
+from ..services.agencies import DOMAINS, AgencyError, save_agency
 from . import bp
+from .forms import AgencyForm
 
 nav_item("admin.index", _l("Overview"), "admin", order=20, menu=_l("Administration"))
 nav_item("admin.agencies", _l("Agencies"), "admin", order=22, menu=_l("Administration"))
@@ -42,3 +49,49 @@ def agencies():
         select(Agency, func.count(User.id)).outerjoin(User, User.agency_id == Agency.id)
         .group_by(Agency.id).order_by(Agency.code)).all()
     return render_template("admin/agencies.html", rows=rows)
+
+
+def _agency_form(agency: Agency | None) -> AgencyForm:
+    form = AgencyForm(obj=agency)
+    form.domain.choices = [SelectChoice(d, label(d)) for d in DOMAINS]
+    form.mapping.choices = [SelectChoice("", _("The mapping file named by the code"))] + [
+        SelectChoice(code, code) for code in available_mappings()]
+    if agency is not None and request.method == "GET":
+        form.mapping.data = agency.mapping or ""
+    return form
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+def agency_new():
+    """Register an agency."""
+    return _agency_page(None)
+
+
+@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+def agency_edit(agency_id: int):
+    """Change an agency's names, field, mapping, or whether it is active (its code stays)."""
+    agency = db.session.get(Agency, agency_id)
+    if agency is None:
+        abort(404)
+    return _agency_page(agency)
+
+
+def _agency_page(agency: Agency | None):  # noqa: ANN202 - a response
+    form = _agency_form(agency)
+    if agency is not None:
+        form.code.data = agency.code  # fixed: files, tokens and audit rows are named by it
+    if form.validate_on_submit():
+        try:
+            saved = save_agency(agency, code=form.code.data, name=form.name.data, name_en=form.name_en.data,
+                                domain=form.domain.data, mapping=form.mapping.data or None,
+                                active=form.active.data if agency is not None else True)
+        except AgencyError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            audit.record("agency.create" if agency is None else "agency.update", object_type="agency",
+                         object_id=saved.id, code=saved.code, active=saved.active, mapping=saved.mapping)
+            db.session.commit()
+            flash(_("Agency %(code)s saved.", code=saved.code), "success")
+            return redirect(url_for("admin.agencies"))
+    return render_template("admin/agency_edit.html", form=form, agency=agency)

@@ -174,8 +174,9 @@ def _formats_agency(code: str | None) -> Agency:
         if agency is None or (code and code.upper() != agency.code.upper()):
             abort(404)
         return agency
-    stmt = select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)
-    agency = db.session.scalar(stmt.where(func.upper(Agency.code) == code.upper()) if code else stmt.limit(1))
+    stmt = select(Agency).order_by(Agency.code)  # an inactive agency's formats stay readable
+    agency = db.session.scalar(stmt.where(func.upper(Agency.code) == code.upper()) if code
+                               else stmt.where(Agency.active.is_(True)).limit(1))
     if agency is None:
         abort(404)
     return agency

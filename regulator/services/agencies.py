@@ -1,12 +1,55 @@
-"""Agencies: creating or updating them by code."""
+"""Agencies: creating or updating them by code, and the checks an administrator's form goes through."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from models import Agency
 
 from ..extensions import db
+
+#: fields of supervision an agency may have (``i18n.LABELS`` says each in words); "context" is a source of
+#: context data (weather, city statistics) rather than a supervising agency
+DOMAINS = ("market", "environment", "work_safety", "fire", "health", "tax", "labour", "context")
+#: an agency's code: what its files, tokens and mapping are named by
+CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
+
+
+class AgencyError(ValueError):
+    """The agency cannot be saved as given; the message says why."""
+
+
+def save_agency(agency: Agency | None, *, code: str, name: str, name_en: str | None, domain: str,
+                mapping: str | None, active: bool = True) -> Agency:
+    """Create an agency (``agency`` None) or change one, after the checks a form needs: a new code that is well
+    formed and free, a known domain, a mapping file that exists and reads."""
+    from ..ingest.errors import MappingError
+    from ..ingest.mapping import load_mapping
+
+    code = code.strip().upper()
+    if agency is None:
+        if not CODE.match(code):
+            raise AgencyError(_("A code is 2 to 32 capital letters, digits or underscores, starting with a letter."))
+        if db.session.scalar(select(Agency.id).where(func.upper(Agency.code) == code)) is not None:
+            raise AgencyError(_("An agency with the code %(code)s exists already.", code=code))
+    if domain not in DOMAINS:
+        raise AgencyError(_("Unknown field of supervision: %(domain)s.", domain=domain))
+    if mapping:
+        try:
+            load_mapping(mapping)
+        except MappingError as exc:
+            raise AgencyError(_("The import mapping %(mapping)s cannot be used: %(error)s", mapping=mapping,
+                                error=str(exc))) from None
+    if agency is None:
+        agency = Agency(code=code, name=name.strip(), domain=domain)
+        db.session.add(agency)
+    agency.name, agency.name_en, agency.domain = name.strip(), (name_en or "").strip() or None, domain
+    agency.mapping, agency.active = mapping or None, active
+    db.session.flush()
+    return agency
 
 
 def upsert_agency(code: str, name: str, domain: str, *, name_en: str | None = None,

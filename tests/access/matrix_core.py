@@ -14,6 +14,8 @@ RULES = {
     "auth.account": Route("/auth/account", SIGNED_IN),
     "admin.index": Route("/admin/", ADMIN_ONLY),
     "admin.agencies": Route("/admin/agencies", ADMIN_ONLY),
+    "admin.agency_new": Route("/admin/agencies/new", ADMIN_ONLY),
+    "admin.agency_edit": Route("/admin/agencies/{agency}", ADMIN_ONLY),
     "admin.users": Route("/admin/users", ADMIN_ONLY),
     "admin.user_new": Route("/admin/users/new", ADMIN_ONLY),
     "admin.user_edit": Route("/admin/users/{user}", ADMIN_ONLY),
