@@ -64,15 +64,20 @@ def _colon() -> str:
     return colon()
 
 
-def message(stored: str | None) -> str:
-    """A stored rejection message in the reader's language (as stored when no pattern knows it)."""
+def _translated(stored: str | None, patterns: list[tuple[re.Pattern[str], Callable[..., str]]]) -> str:
+    """``stored`` said by the first pattern that recognises it (as stored when none does)."""
     if not stored:
         return ""
-    for pattern, translate in _MESSAGES:
+    for pattern, translate in patterns:
         found = pattern.match(stored)
         if found:
             return translate(**found.groupdict())
     return stored
+
+
+def message(stored: str | None) -> str:
+    """A stored rejection message in the reader's language (as stored when no pattern knows it)."""
+    return _translated(stored, _MESSAGES)
 
 
 def reason(key: str) -> str:
@@ -136,11 +141,5 @@ def platform_key(key: str) -> str:
 
 
 def note(stored: str | None) -> str:
-    """A record's note in the reader's language where the ingest wrote it; an agency's own note as stored."""
-    if not stored:
-        return ""
-    for pattern, words in _NOTES:
-        found = pattern.match(stored)
-        if found:
-            return words(**found.groupdict())
-    return stored
+    """A record's note in the reader's language where the platform wrote it; an agency's own note as stored."""
+    return _translated(stored, _NOTES)
