@@ -17,6 +17,7 @@ RULES = {
     "coordinator.quarantined_row": Route("/coordinator/quarantine/{rejected}", OWN_AGENCY),
     "api_imports.push": Route("/api/v1/imports", COORDINATION, method="POST", json=True),
     "api_imports.batch": Route("/api/v1/imports/{batch}", OWN_AGENCY, json=True),
+    "api_imports.file_formats": Route("/api/v1/imports/formats", COORDINATION, json=True),
 }
 
 

@@ -85,3 +85,28 @@ def test_the_page_and_templates_per_role(app, make, client, auth) -> None:  # no
         as_text=True)
     assert db.session.query(ImportBatch).count() == 0 and db.session.query(SourceRecord).filter(
         SourceRecord.status == SourceStatus.ACCEPTED).count() == 0
+
+
+def test_an_agency_system_reads_its_formats_over_the_api(app, make, client) -> None:  # noqa: ANN001
+    """With its token, an agency system reads what each kind of push must hold; an administrator names the agency."""
+    from regulator.services.tokens import issue_token
+
+    mee = make.agency("MEE")
+    make.agency("SAMR")
+    make.user("admin", Role.ADMIN)
+    clear, _token = issue_token(mee, "mee-system", Role.COORDINATOR)
+    db.session.commit()
+    body = client.get("/api/v1/imports/formats", headers={"Authorization": f"Bearer {clear}"}).get_json()
+    assert body["agency"] == "MEE"
+    kind = next(k for k in body["kinds"] if k["kind"] == "mee_inspections")
+    assert kind["record_type"] == "inspection" and kind["date_formats"] == ["%Y/%m/%d"]
+    column = next(c for c in kind["columns"] if c["name"] == "检查类别")
+    assert column["fields"] == ["inspection_type", "selection_reason"] and "双随机" in column["values"]
+    assert kind["columns"][0] == {"name": "检查记录号", "fields": [], "type": "text", "required": True, "key": True,
+                                  "values": [], "split": None}
+    other = client.get("/api/v1/imports/formats?agency=SAMR", headers={"Authorization": f"Bearer {clear}"})
+    assert other.get_json()["agency"] == "MEE"  # a token reads its own agency's, whatever it asks
+    client.post("/auth/login", data={"username": "admin", "password": "test-password-123"})
+    assert client.get("/api/v1/imports/formats?agency=SAMR").get_json()["agency"] == "SAMR"
+    assert client.get("/api/v1/imports/formats?agency=NOPE").status_code == 404
+    assert client.get("/api/v1/imports/formats").status_code == 422

@@ -13,7 +13,7 @@ from models import Agency, ImportBatch, Role
 
 from ...access import role_required, same_agency_or_admin
 from ...extensions import db
-from ...ingest import IngestError, IngestOptions, ingest_rows, load_mapping
+from ...ingest import IngestError, IngestOptions, formats, ingest_rows, load_mapping
 
 bp = Blueprint("api_imports", __name__, description="Pushing agency records (rows mapped like a file)")
 MAX_ROWS = 50_000
@@ -94,3 +94,70 @@ def batch(batch_id: int):
     if found is None or not same_agency_or_admin(found.agency_id):
         abort(404, message="no such import batch")
     return batch_payload(found)
+
+
+class ColumnSchema(Schema):
+    """A column of a file kind (a pushed row's key) and what the import reads from it."""
+
+    name = fields.String(required=True)
+    fields_ = fields.List(fields.String(), data_key="fields", required=True,
+                          metadata={"description": "canonical fields read from it"})
+    type = fields.String(required=True, metadata={"description": "text, date, int, float, decimal, bool or list"})
+    required = fields.Boolean(required=True)
+    key = fields.Boolean(required=True, metadata={"description": "the row's own key"})
+    values = fields.List(fields.String(), required=True, metadata={"description": "accepted values, if limited"})
+    split = fields.String(allow_none=True, metadata={"description": "separator of a list's values"})
+
+
+class FileKindSchema(Schema):
+    """A kind of file (or push) of the agency's import mapping."""
+
+    kind = fields.String(required=True)
+    record_type = fields.String(required=True)
+    file_names = fields.List(fields.String(), required=True)
+    date_formats = fields.List(fields.String(), required=True, metadata={"description": "strftime patterns"})
+    columns = fields.List(fields.Nested(ColumnSchema), required=True)
+
+
+class FormatsSchema(Schema):
+    """The file kinds an agency sends."""
+
+    agency = fields.String(required=True)
+    kinds = fields.List(fields.Nested(FileKindSchema), required=True)
+
+
+class FormatsArgs(Schema):
+    """Which agency (administrators only; others get their own)."""
+
+    agency = fields.String(load_default=None)
+
+
+@bp.route("/imports/formats")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+@bp.arguments(FormatsArgs, location="query")
+@bp.response(200, FormatsSchema)
+@bp.alt_response(404, description="no such agency, or no import mapping for it")
+@bp.alt_response(422, description="an administrator did not name the agency")
+def file_formats(args: dict[str, Any]):
+    """What each kind of row the agency pushes (or file it uploads) must hold, read from its import mapping."""
+    code = args.get("agency") if current_user.role == Role.ADMIN else None
+    if current_user.role == Role.ADMIN and not code:
+        abort(422, message="administrators name the agency", errors={"agency": ["required for administrators"]})
+    agency = (db.session.scalar(select(Agency).where(func.upper(Agency.code) == code.upper())) if code
+              else db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None)
+    if agency is None:
+        abort(404, message="no such agency")
+    try:
+        mapping = load_mapping(agency.mapping or agency.code)
+    except IngestError:
+        abort(404, message="no import mapping for this agency")
+    kinds = []
+    for fmap in mapping.files:
+        described = formats.describe(fmap)
+        kinds.append({"kind": fmap.name, "record_type": str(fmap.record_type), "file_names": list(fmap.match),
+                      "date_formats": list(fmap.date_formats or ("%Y-%m-%d",)),
+                      "columns": [{"name": c.name, "fields_": [f.name for f in c.fields],
+                                   "type": c.fields[0].type if c.fields else "text", "required": c.required,
+                                   "key": c.key, "values": c.values,
+                                   "split": c.fields[0].split if c.fields else None} for c in described.columns]})
+    return {"agency": agency.code, "kinds": kinds}
