@@ -40,6 +40,11 @@ def test_relationship_view_clicks_through_to_a_neighbour(live_server, page) -> N
     page.wait_for_selector("#relationship-graph[data-ready='1']")
     ids = page.evaluate("window.relationshipGraph.nodes().map(n => n.id())")
     assert {f"entity:{w['e5'].id}", f"entity:{w['e3'].id}", f"person:{w['li'].id}"} <= set(ids)
+    # the same as text, for keyboards and screen readers
+    page.click("#relationship-list summary")
+    items = {page.locator(f"#relationship-list li:has(a[href='/entities/{w[e].id}'])").inner_text().split(" · ")[1]
+             for e in ("e3", "e5")}
+    assert any("李四" in item for item in items) and any(w["e4"].name in item for item in items), items
     _click_node(page, f"entity:{w['e5'].id}")
     page.wait_for_url(f"{live_server.url}/entities/{w['e5'].id}")
     assert w["e5"].name in page.inner_text("h1")

@@ -7,6 +7,36 @@
   var CLASS_COLOURS = { A: "#198754", B: "#0d6efd", C: "#fd7e14", D: "#dc3545", "": "#6c757d" };
   var SHAPES = { entity: "round-rectangle", person: "ellipse", address: "rectangle", phone: "diamond" };
 
+  // The same neighbourhood as text, for keyboards and screen readers: each related entity, and what links it
+  function listView(data) {
+    var details = document.getElementById("relationship-list");
+    if (!details) { return; }
+    var list = details.querySelector("ul");
+    var byId = {};
+    var links = {};
+    data.nodes.forEach(function (n) { byId[n.data.id] = n.data; });
+    data.edges.forEach(function (e) {
+      [e.data.source, e.data.target].forEach(function (end) { (links[end] = links[end] || []).push(e.data); });
+    });
+    data.nodes.forEach(function (n) {
+      if (n.data.kind !== "entity" || n.data.centre) { return; }
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = n.data.url;
+      link.textContent = n.data.label;
+      item.appendChild(link);
+      var via = (links[n.data.id] || []).map(function (e) {
+        var other = byId[e.source === n.data.id ? e.target : e.source];
+        if (!other) { return null; }
+        var what = e.label || other.kind_label;
+        return (what || "") + details.dataset.colon + other.label;
+      }).filter(Boolean);
+      if (via.length) { item.appendChild(document.createTextNode(" · " + via.join(details.dataset.sep))); }
+      list.appendChild(item);
+    });
+    details.hidden = list.children.length === 0;
+  }
+
   fetch(box.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (data) {
@@ -38,6 +68,7 @@
       cy.on("tap", "node[kind = 'entity'][!centre]", function (evt) {
         window.location.assign(evt.target.data("url"));
       });
+      listView(data);
       box.dataset.ready = "1";
       window.relationshipGraph = cy;
     })
