@@ -58,5 +58,10 @@ def test_pages_pass_axe(live_server, browser, locale) -> None:  # noqa: ANN001
             problems += [f"{path}: {v}" for v in _violations(page)]
         if user:
             sign_out(page)
+    page.goto(live_server.url + "/")  # the first Tab reaches a link past the menu to the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     context.close()
     assert problems == []
