@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -205,5 +206,7 @@ def file_template(code: str, kind: str):
         fmap = load_mapping(agency.mapping or agency.code).for_file("", kind=kind)
     except MappingError:
         abort(404)
-    return Response(formats.template_csv(fmap), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename={formats.template_name(fmap)}"})
+    name = formats.template_name(fmap)  # a mapping's pattern may hold Chinese: RFC 6266's filename* says it
+    plain = name.encode("ascii", "ignore").decode() or "template.csv"
+    return Response(formats.template_csv(fmap), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"})
