@@ -108,3 +108,33 @@ def test_push_api_imports_rows_for_the_tokens_agency_and_ignores_repeats(app, cl
     assert client.get(f"/api/v1/imports/{body['id']}", headers=headers).json["rows_accepted"] == 1
     bad_kind = client.post("/api/v1/imports", json={"kind": "nope", "rows": rows}, headers=headers)
     assert bad_kind.status_code == 400 and "nope" in bad_kind.json["message"]
+
+
+def test_a_row_sent_again_corrected_leaves_the_quarantine(app, make, client, auth, agencies, tmp_path):
+    """The agency fixes a rejected row in its own system and sends the file again: the quarantined row is replaced by
+    the accepted one with the same key (as a fix on the page would do); rows of other keys or kinds stay."""
+    from regulator.ingest import IngestOptions, ingest_file
+
+    samr = next(a for a in agencies if a.code == "SAMR")
+    first = tmp_path / "samr_licences_1.csv"
+    first.write_text(HEADER + GOOD + BAD + BAD.replace("XK2,JY24403091600048", "XK3,JY24403091600049"),
+                     encoding="utf-8")
+    batch = ingest_file(first, "SAMR", IngestOptions())
+    assert (batch.rows_accepted, batch.rows_rejected) == (1, 2)
+    again = tmp_path / "samr_licences_2.csv"
+    again.write_text(HEADER + BAD.replace("2020-02-30", "2020-02-28"), encoding="utf-8")
+    second = ingest_file(again, "SAMR", IngestOptions())
+    assert second.rows_accepted == 1 and second.report["superseded"] == 1
+    replacement = db.session.scalar(select(SourceRecord).where(SourceRecord.batch_id == second.id))
+    old = db.session.scalar(select(SourceRecord).where(SourceRecord.batch_id == batch.id,
+                                                       SourceRecord.source_key == "XK2"))
+    assert (old.status, old.resubmitted_as_id) == (SourceStatus.RESUBMITTED, replacement.id)
+    assert db.session.scalar(select(SourceRecord).where(SourceRecord.source_key == "XK3")).status \
+        == SourceStatus.REJECTED
+    _coordinator(make, samr)
+    db.session.commit()
+    auth.login("samr.coord", PASSWORD)
+    page = client.get(f"/coordinator/imports/{second.id}?lang=en").get_data(as_text=True)
+    assert "1 rows that an earlier import quarantined came again corrected" in page
+    waiting = client.get("/coordinator/quarantine").get_data(as_text=True)
+    assert f"/coordinator/quarantine/{old.id}\"" not in waiting
