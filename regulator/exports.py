@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response
 
@@ -43,7 +45,7 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "
 
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "_", title)[:31] or "export"  # characters a sheet name may not hold
     sheet.append([neutralise(h) for h in header])
     for row in rows:
         sheet.append([neutralise(v) for v in row])
@@ -55,11 +57,17 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "
     return buf.getvalue()
 
 
+def attachment(filename: str) -> str:
+    """A Content-Disposition header for a download named ``filename``, which may hold Chinese: RFC 6266's
+    ``filename*`` carries it, a plain ``filename`` its ASCII part for clients that read only that."""
+    plain = filename.encode("ascii", "ignore").decode().replace('"', "") or "download"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def download(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str, fmt: str) -> Response:
     """A CSV or XLSX attachment named ``filename.<fmt>``."""
     if fmt == "xlsx":
         body, mime = to_xlsx(header, list(rows), title=filename), XLSX_MIME
     else:
         fmt, body, mime = "csv", to_csv(header, rows), "text/csv; charset=utf-8"
-    return Response(body, mimetype=mime,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})
+    return Response(body, mimetype=mime, headers={"Content-Disposition": attachment(f"{filename}.{fmt}")})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,9 +16,10 @@ from werkzeug.utils import secure_filename
 from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus
 
 from ..access import same_agency_or_admin
+from ..exports import attachment, download
 from ..extensions import db
 from ..i18n import label
-from ..ingest import IngestError, IngestOptions, field_words, formats, ingest_file
+from ..ingest import IngestError, IngestOptions, field_words, formats, ingest_file, row_messages
 from ..ingest.errors import FileError, MappingError
 from ..ingest.mapping import load_mapping
 from ..ingest.quarantine import quarantine_query, resubmit
@@ -206,7 +206,24 @@ def file_template(code: str, kind: str):
         fmap = load_mapping(agency.mapping or agency.code).for_file("", kind=kind)
     except MappingError:
         abort(404)
-    name = formats.template_name(fmap)  # a mapping's pattern may hold Chinese: RFC 6266's filename* says it
-    plain = name.encode("ascii", "ignore").decode() or "template.csv"
-    return Response(formats.template_csv(fmap), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"})
+    return Response(formats.template_csv(fmap), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": attachment(formats.template_name(fmap))})
+
+
+@bp.route("/imports/<int:batch_id>/rejected.<any(csv, xlsx):fmt>")
+def rejected_rows_export(batch_id: int, fmt: str):
+    """The batch's rows still in quarantine, as the agency sent them, with the reasons in a last column: to
+    correct them in a spreadsheet and import the file again (each corrected row then replaces its quarantined
+    one by its key). Named like the batch's file, so that the same kind of file is recognised."""
+    batch = agency_batch_or_404(batch_id)
+    rows = db.session.scalars(select(SourceRecord).where(
+        SourceRecord.batch_id == batch.id, SourceRecord.status == SourceStatus.REJECTED)
+        .order_by(SourceRecord.row_number)).all()
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row.raw or {}))
+    header = [str(_("The row as sent (it could not be split into columns)")) if c == "__text" else c for c in columns]
+    body = [[(row.raw or {}).get(c, "") for c in columns]
+            + [_("; ").join(row_messages.error(e) for e in row.errors or [])] for row in rows]
+    stem = Path(batch.filename).stem or f"import-{batch.id}"
+    return download([*header, _("Reasons")], body, f"{stem}_rejected", fmt)

@@ -11,6 +11,7 @@ OWN_AGENCY = roles(admin="both", coordinator="own")
 RULES = {
     "coordinator.imports": Route("/coordinator/imports", COORDINATION),
     "coordinator.import_batch": Route("/coordinator/imports/{batch}", OWN_AGENCY),
+    "coordinator.rejected_rows_export": Route("/coordinator/imports/{batch}/rejected.csv", OWN_AGENCY),
     "coordinator.file_formats": Route("/coordinator/imports/formats", COORDINATION),
     "coordinator.file_template": Route("/coordinator/imports/formats/{agency_code}/{file_kind}.csv", OWN_AGENCY),
     "coordinator.quarantine": Route("/coordinator/quarantine", COORDINATION),

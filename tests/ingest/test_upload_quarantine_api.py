@@ -138,3 +138,44 @@ def test_a_row_sent_again_corrected_leaves_the_quarantine(app, make, client, aut
     assert "1 rows that an earlier import quarantined came again corrected" in page
     waiting = client.get("/coordinator/quarantine").get_data(as_text=True)
     assert f"/coordinator/quarantine/{old.id}\"" not in waiting
+
+
+
+def test_rejected_rows_download_corrected_and_imported_again(app, make, client, auth, agencies, tmp_path):
+    """The loop for many rows: download the batch's quarantined rows, correct them in a spreadsheet, upload the
+    file: each corrected row replaces its quarantined one, and the download is then empty."""
+    import csv
+
+    from regulator.ingest import IngestOptions, ingest_file
+
+    samr = next(a for a in agencies if a.code == "SAMR")
+    first = tmp_path / "samr_licences_2025年3月.csv"
+    first.write_text(HEADER + GOOD + BAD + BAD.replace("XK2,JY24403091600048", "XK3,JY24403091600049"),
+                     encoding="utf-8")
+    batch = ingest_file(first, "SAMR", IngestOptions())
+    _coordinator(make, samr)
+    db.session.commit()
+    auth.login("samr.coord", PASSWORD)
+    assert f"/coordinator/imports/{batch.id}/rejected.xlsx" in client.get(
+        f"/coordinator/imports/{batch.id}").get_data(as_text=True)
+    download = client.get(f"/coordinator/imports/{batch.id}/rejected.csv?lang=en")
+    assert "filename*=UTF-8''samr_licences_2025%E5%B9%B43%E6%9C%88_rejected.csv" in \
+        download.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r["记录号"] for r in rows] == ["XK2", "XK3"] and "not a date" in rows[0]["Reasons"]
+    for row in rows:
+        row["发证日期"] = "2020-02-28"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    response = client.post("/coordinator/imports", data={
+        "file": (io.BytesIO(out.getvalue().encode("utf-8")), "samr_licences_2025年3月_rejected.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    again = db.session.scalar(select(ImportBatch).order_by(ImportBatch.id.desc()))
+    assert (again.rows_accepted, again.report["superseded"]) == (2, 2)
+    empty = client.get(f"/coordinator/imports/{batch.id}/rejected.csv").get_data(as_text=True)
+    assert len(empty.strip().splitlines()) == 1
+    book = client.get(f"/coordinator/imports/{batch.id}/rejected.xlsx")
+    assert book.status_code == 200 and book.data[:2] == b"PK"
