@@ -37,6 +37,7 @@ ACTIONS = {
     "referral.acted": _("Referral acted on"),
     "risk_model.activate": _("Risk model activated"), "audit.export": _("Audit log exported"),
     "agency.create": _("Agency registered"), "agency.update": _("Agency changed"),
+    "quarantine.export": _("Quarantined rows downloaded"),
 }
 
 OBJECTS = {
@@ -45,6 +46,7 @@ OBJECTS = {
     "match_review": _("Suggested match"), "entity_event": _("Merge or split"), "campaign": _("Campaign"),
     "risk_cluster": _("Risk cluster"), "referral": _("Referral"), "user": _("Account"),
     "api_token": _("API token"), "model_version": _("Risk model version"), "agency": _("Agency"),
+    "import_batch": _("Import"),
 }
 
 

@@ -179,3 +179,6 @@ def test_rejected_rows_download_corrected_and_imported_again(app, make, client, 
     assert len(empty.strip().splitlines()) == 1
     book = client.get(f"/coordinator/imports/{batch.id}/rejected.xlsx")
     assert book.status_code == 200 and book.data[:2] == b"PK"
+    from models import AuditLog
+
+    assert db.session.query(AuditLog).filter_by(action="quarantine.export", object_id=batch.id).count() == 3
