@@ -7,6 +7,8 @@ further work.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +17,7 @@ from .mapping import FieldMap, FileMapping
 
 #: a day that shows every part of a date format (month and day above 12 and different)
 EXAMPLE_DAY = date(2025, 3, 28)
+CHINESE_DAY = "2025年3月28日"
 
 
 @dataclass
@@ -70,16 +73,14 @@ def describe(fmap: FileMapping) -> FileFormat:
             column.fields.append(spec)
             # of alternatives, the first is the one a file must have (``FileMapping.required_columns``)
             column.required = column.required or (spec.required and position == 0)
-    formats = fmap.date_formats or ("%Y-%m-%d",)
-    return FileFormat(fmap.name, fmap.record_type, fmap.match, [EXAMPLE_DAY.strftime(f) for f in formats],
+    # the mapping's own formats first; ISO dates and 2025年3月28日 are read whatever it says (``parse_date``)
+    examples = [EXAMPLE_DAY.strftime(f) for f in fmap.date_formats] + [EXAMPLE_DAY.isoformat(), CHINESE_DAY]
+    return FileFormat(fmap.name, fmap.record_type, fmap.match, list(dict.fromkeys(examples)),
                       list(columns.values()), constants)
 
 
 def template_csv(fmap: FileMapping) -> bytes:
     """A blank file of the kind: its header row, UTF-8 with a BOM (spreadsheet programs then read Chinese)."""
-    import csv
-    import io
-
     out = io.StringIO()
     csv.writer(out).writerow([c.name for c in describe(fmap).columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

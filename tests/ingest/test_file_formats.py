@@ -31,7 +31,7 @@ def test_a_kind_is_described_from_its_mapping() -> None:
     # one column feeds two fields; the alternative column of the first is listed, not required
     assert [f.name for f in by_name["检查类别"].fields] == ["inspection_type", "selection_reason"]
     assert not by_name["专项行动"].required and "双随机" in by_name["检查类别"].values
-    assert described.date_examples == ["2025/03/28"] and described.has_dates
+    assert described.date_examples == ["2025/03/28", "2025-03-28", "2025年3月28日"] and described.has_dates
     assert not formats.describe(load_mapping("MEE").for_file("", kind="mee_violations")).has_dates
     serious = formats.describe(load_mapping("FIRE").for_file("", kind="fire_serious_list"))
     assert [(spec.name, spec.value) for spec in serious.constants] == [("list_type", "serious_illegal")]
