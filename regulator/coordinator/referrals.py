@@ -106,6 +106,8 @@ def alerts_acknowledge():
     if not form.validate_on_submit():
         abort(400)
     agency_id = None if current_user.role == Role.ADMIN else current_user.agency_id
+    if agency_id is None and current_user.role != Role.ADMIN:  # a coordinator of no agency has no alerts
+        abort(403)
     count = service.acknowledge_all(current_user, agency_id, form.up_to.data)
     db.session.commit()
     flash(ngettext("%(num)d alert acknowledged.", "%(num)d alerts acknowledged.", count), "success")
