@@ -209,6 +209,12 @@ def test_acknowledge_all_stops_at_the_newest_alert_shown(app, make, client) -> N
     assert [a.referral_id for a in waiting if a.agency_id == mee.id] == [late.id]
     assert len([a for a in waiting if a.agency_id == samr.id]) == 1
     assert client.post("/coordinator/alerts/acknowledge", data={"up_to": "x"}).status_code == 400
+    make.user("lost-coord", Role.COORDINATOR)  # bound to no agency: it may not acknowledge everyone's alerts
+    db.session.commit()
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"username": "lost-coord", "password": "test-password-123"})
+    assert client.post("/coordinator/alerts/acknowledge", data={"up_to": "999999"}).status_code == 403
+    assert len([a for a in db.session.scalars(select(Alert).where(Alert.acknowledged_at.is_(None)))]) == 2
 
 
 def test_bad_campaign_settings(app, make) -> None:  # noqa: ANN001
