@@ -31,6 +31,7 @@ from ..exports import download
 from ..extensions import db
 from ..i18n import label
 from ..nav import nav_item
+from ..services import campaign_results
 from ..services import campaigns as service
 from ..templating import in_brackets, listed
 from . import bp
@@ -129,7 +130,8 @@ def campaign(campaign_id: int):
     manage = current_user.role == Role.ADMIN or campaign.lead_agency_id == current_user.agency_id
     return render_template("coordinator/campaign.html", campaign=campaign, by_reason=by_reason, tasks=tasks,
                            random_pairs=random_pairs, manage=manage, form=StepForm(),
-                           summary=campaign.plan_summary or {}, task_count=task_count, shown=TASKS_SHOWN)
+                           summary=campaign.plan_summary or {}, task_count=task_count, shown=TASKS_SHOWN,
+                           results=campaign_results.results(campaign) if task_count else ([], []))
 
 
 def _plan_rows(campaign: Campaign) -> Select:

@@ -118,6 +118,18 @@ def test_coordinator_to_public(app, client, auth, make, tmp_path, monkeypatch) -
     before = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Results are published when" in before and "public-results" in before
     auth.login("coord")
+    page = client.get(f"/coordinator/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    from regulator.services.campaign_results import results
+
+    by_agency, by_reason = results(campaign)
+    samr_tally = next(t for t in by_agency if t.key == "SAMR")
+    assert (samr_tally.done, samr_tally.with_violations, samr_tally.serious) == (1, 1, 1)
+    assert samr_tally.planned == sum(1 for t in tasks for p in t.agencies if p.agency_id == samr.id)
+    assert sum(t.done for t in by_reason) == 1 and sum(t.planned for t in by_reason) == sum(
+        t.planned for t in by_agency)
+    assert 'id="results-by-reason"' in page and "Results so far" in page
+    row = page.split('id="results-by-agency"')[1].split('data-key="SAMR"')[1].split("</tr>")[0]
+    assert f">{samr_tally.planned}</td>" in row and "(100%)" in row
     client.post(f"/coordinator/campaigns/{campaign.id}/release")
     auth.logout()
     public = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)

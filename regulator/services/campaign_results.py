@@ -1,0 +1,74 @@
+"""How a campaign's checks have turned out so far: progress per agency, and findings by why each check was chosen.
+
+The random draw's share of checks with findings is the unbiased baseline: a risk ranking earns its place by
+finding more than the draw does among the checks it chose, and the risk model's own expectation (the mean
+probability it gave the checks done) says whether it is calibrated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from models import Agency, Campaign, Inspection, InspectionTask, TaskAgency
+
+from ..extensions import db
+
+
+@dataclass
+class Tally:
+    """Checks of one group (an agency, or a reason for choosing): planned, done, and what the done ones found."""
+
+    key: Any
+    planned: int = 0
+    done: int = 0
+    with_violations: int = 0
+    serious: int = 0
+    expected_sum: float = 0.0
+    expected_n: int = 0
+
+    def add(self, probability: float | None, inspection_id: int | None, violations: int | None,
+            serious: bool | None) -> None:
+        """Count one check (done when its inspection is recorded)."""
+        self.planned += 1
+        if inspection_id is None:
+            return
+        self.done += 1
+        self.with_violations += int((violations or 0) > 0)
+        self.serious += int(bool(serious))
+        if probability is not None:
+            self.expected_sum += probability
+            self.expected_n += 1
+
+    @property
+    def violation_rate(self) -> float | None:
+        """Share of the done checks that found a violation."""
+        return self.with_violations / self.done if self.done else None
+
+    @property
+    def serious_rate(self) -> float | None:
+        """Share of the done checks that found a serious or critical violation."""
+        return self.serious / self.done if self.done else None
+
+    @property
+    def expected(self) -> float | None:
+        """The risk model's mean probability of a serious finding for the done checks it scored."""
+        return self.expected_sum / self.expected_n if self.expected_n else None
+
+
+def results(campaign: Campaign) -> tuple[list[Tally], list[Tally]]:
+    """Tallies per agency (by code) and per reason for choosing, in one statement over the campaign's checks."""
+    by_agency: dict[str, Tally] = {}
+    by_reason: dict[Any, Tally] = {}
+    for code, reason, probability, inspection_id, violations, serious in db.session.execute(
+            select(Agency.code, TaskAgency.selection_reason, TaskAgency.risk_probability, TaskAgency.inspection_id,
+                   Inspection.violation_count, Inspection.serious_violation)
+            .join(InspectionTask, InspectionTask.id == TaskAgency.task_id)
+            .join(Agency, Agency.id == TaskAgency.agency_id)
+            .outerjoin(Inspection, Inspection.id == TaskAgency.inspection_id)
+            .where(InspectionTask.campaign_id == campaign.id)):
+        for tallies, key in ((by_agency, code), (by_reason, reason)):
+            tallies.setdefault(key, Tally(key)).add(probability, inspection_id, violations, serious)
+    return sorted(by_agency.values(), key=lambda t: t.key), sorted(by_reason.values(), key=lambda t: str(t.key))
