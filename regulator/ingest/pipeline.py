@@ -364,7 +364,7 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items:
             writer.registration(res.entity_id, item.canonical, src, item.uscc)
         writer.write(fmap.record_type, res.entity_id, item.canonical, src, fmap.options)
     writer.flush()
-    superseded = _supersede_quarantined(batch, agency.id, fmap.record_type, accepted)
+    superseded = _supersede_quarantined(agency.id, fmap.record_type, accepted)
     batch.rows_read += len(items)
     batch.rows_duplicate += duplicates
     batch.rows_accepted += len(accepted)
@@ -380,30 +380,19 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items:
         notify_records_changed("ingest", touched)
 
 
-#: agencies whose quarantine held rows of a record type when an import of it began (batch id -> answer)
-_quarantine_waiting: dict[int, bool] = {}
-
-
-def _supersede_quarantined(batch: ImportBatch, agency_id: int, record_type: RecordType,
+def _supersede_quarantined(agency_id: int, record_type: RecordType,
                            accepted: list[Prepared]) -> int:
     """Quarantined rows of the agency that an accepted row of this chunk replaces (the same source key, the same
     kind of record: the agency corrected the row in its own system and sent it again) leave the quarantine,
     pointing at the row that replaced them, as a row corrected on the page does. Returns how many.
 
-    Asked of the database only while the agency has quarantined rows of the kind (looked up once per import,
-    and again once this import has rejected rows of its own): most imports have none, and pay one query.
+    Most agencies have nothing of the kind in quarantine: one indexed look (``ix_source_record_status_agency``)
+    per chunk says so before any key is looked up.
     """
     keyed = {i.source_key: i.source.ref.id for i in accepted if i.source_key and i.source.ref.id is not None}
-    if not keyed:
-        return 0
-    waiting = _quarantine_waiting.get(batch.id)
-    if waiting is None or (not waiting and batch.rows_rejected):
-        waiting = db.session.scalar(select(SourceRecord.id).where(
-            SourceRecord.agency_id == agency_id, SourceRecord.status == SourceStatus.REJECTED,
-            SourceRecord.record_type == record_type).limit(1)) is not None
-        _quarantine_waiting.clear()  # one entry: the import running now
-        _quarantine_waiting[batch.id] = waiting
-    if not waiting:
+    if not keyed or db.session.scalar(select(SourceRecord.id).where(
+            SourceRecord.status == SourceStatus.REJECTED, SourceRecord.agency_id == agency_id,
+            SourceRecord.record_type == record_type).limit(1)) is None:
         return 0
     keys = sorted(keyed)
     changes = []
