@@ -67,6 +67,8 @@ class SourceStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     RESUBMITTED = "resubmitted"
+    #: a rejected row a coordinator took out of the queue, with a reason: it will not be corrected
+    DISMISSED = "dismissed"
 
 
 class BatchStatus(enum.StrEnum):

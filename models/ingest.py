@@ -74,6 +74,10 @@ class SourceRecord(CreatedMixin, Base):
     #: the record this one replaced after a coordinator fixed and re-submitted it
     resubmitted_as_id: Mapped[int | None] = mapped_column(ForeignKey("source_record.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    #: why a coordinator dismissed the rejected row, who and when (cleared when it returns to the quarantine)
+    dismissed_reason: Mapped[str | None] = mapped_column(Text)
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    dismissed_at: Mapped[datetime | None]
 
     agency = relationship("Agency")
     batch = relationship("ImportBatch")

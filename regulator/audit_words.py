@@ -37,7 +37,8 @@ ACTIONS = {
     "referral.acted": _("Referral acted on"),
     "risk_model.activate": _("Risk model activated"), "audit.export": _("Audit log exported"),
     "agency.create": _("Agency registered"), "agency.update": _("Agency changed"),
-    "quarantine.export": _("Quarantined rows downloaded"),
+    "quarantine.export": _("Quarantined rows downloaded"), "quarantine.dismiss": _("Quarantined rows dismissed"),
+    "quarantine.restore": _("Dismissed row returned to the quarantine"),
 }
 
 OBJECTS = {

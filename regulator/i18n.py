@@ -216,7 +216,7 @@ LABELS = {
     "submitted": _("Submitted"), "under_review": _("Under review"), "granted": _("Granted"),
     "pending": _("Pending"), "confirmed": _("Confirmed"),
     "running": _("Running"), "completed": _("Completed"), "failed": _("Failed"),
-    "resubmitted": _("Re-submitted"), "joint_punishment": _("Joint punishment"),
+    "resubmitted": _("Re-submitted"), "dismissed": _("Dismissed"), "joint_punishment": _("Joint punishment"),
     "registered": _("Registered name"), "former": _("Former name"), "variant": _("Name variant"),
     "trade": _("Trade name"), "operating": _("Operating address"), "enforcement_action": _("Penalty"),
     "system": _("System"), "uscc": _("Unified social credit code"), "source_key": _("Agency key"),

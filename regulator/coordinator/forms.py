@@ -108,3 +108,17 @@ class ResubmitForm(FlaskForm):
     """Re-submit a corrected quarantined row; its cells come as ``col-<n>`` inputs."""
 
     submit = SubmitField(_l("Re-submit corrected row"))
+
+
+class DismissForm(FlaskForm):
+    """Dismiss quarantined rows that will not be corrected; the quarantine page sends the chosen ``ids``."""
+
+    reason = StringField(_l("Reason for dismissing"), validators=[DataRequired(), Length(max=500)],
+                         description=_l("For example: a test row; the business closed before the file was sent."))
+    dismiss = SubmitField(_l("Dismiss"))
+
+
+class RestoreForm(FlaskForm):
+    """Return a dismissed row to the quarantine."""
+
+    restore = SubmitField(_l("Return to the quarantine"))

@@ -8,12 +8,13 @@ from pathlib import Path
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
-from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus
+from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus, User
 
 from ..access import same_agency_or_admin
 from ..exports import attachment, download
@@ -22,12 +23,12 @@ from ..i18n import label
 from ..ingest import IngestError, IngestOptions, field_words, formats, ingest_file, row_messages
 from ..ingest.errors import FileError, MappingError
 from ..ingest.mapping import load_mapping
-from ..ingest.quarantine import quarantine_query, resubmit
+from ..ingest.quarantine import DISMISS_LIMIT, dismiss, quarantine_query, restore, resubmit
 from ..nav import nav_item
 from ..request_guards import page_arg
 from ..services import audit
 from . import bp
-from .forms import ResubmitForm, UploadForm
+from .forms import DismissForm, RestoreForm, ResubmitForm, UploadForm
 
 nav_item("coordinator.imports", _l("Imports"), "coordinator", "admin", order=32, menu=_l("Data"))
 PAGE_SIZE = 50
@@ -130,10 +131,74 @@ def import_batch(batch_id: int):
 
 @bp.route("/quarantine")
 def quarantine():
-    """Rejected rows of the agency waiting for a fix."""
+    """Rejected rows of the agency waiting for a fix (``?show=dismissed``: those dismissed, with why)."""
     agency_id = None if current_user.role == Role.ADMIN else current_user.agency_id
-    rows, page, pages, total = _page(quarantine_query(agency_id))
-    return render_template("coordinator/quarantine.html", rows=rows, page=page, pages=pages, total=total)
+    dismissed = request.args.get("show") == "dismissed"
+    status = SourceStatus.DISMISSED if dismissed else SourceStatus.REJECTED
+    rows, page, pages, total = _page(quarantine_query(agency_id, status))
+    waiting = total if not dismissed else db.session.scalar(
+        select(func.count()).select_from(quarantine_query(agency_id).subquery()))
+    return render_template("coordinator/quarantine.html", rows=rows, page=page, pages=pages, total=total,
+                           waiting=waiting, dismissed=dismissed, form=DismissForm(), users=_dismissers(rows))
+
+
+def _dismissers(rows: list[SourceRecord]) -> dict[int, User]:
+    ids = {r.dismissed_by_id for r in rows if r.dismissed_by_id}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+@bp.route("/quarantine/dismiss", methods=["POST"])
+def quarantine_dismiss():
+    """Dismiss the rows chosen on the quarantine page, all for one reason. Rows of another agency are refused
+    as a whole (nothing is dismissed)."""
+    form = DismissForm()
+    ids = sorted({int(i) for i in request.form.getlist("ids") if i.isdigit()})[:DISMISS_LIMIT + 1]
+    if not form.validate_on_submit():
+        flash(_("Say why the rows are dismissed: the reason stays with them."), "danger")
+        return redirect(url_for("coordinator.quarantine"))
+    records = [agency_source_or_404(i) for i in ids]
+    _dismiss_and_say(records, form.reason.data)
+    return redirect(url_for("coordinator.quarantine"))
+
+
+def _dismiss_and_say(records: list[SourceRecord], reason: str) -> bool:
+    try:
+        n = dismiss(records, reason, current_user)
+    except IngestError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return False
+    db.session.commit()
+    flash(ngettext("%(num)d row dismissed.", "%(num)d rows dismissed.", n), "success")
+    return True
+
+
+@bp.route("/quarantine/<int:source_id>/dismiss", methods=["POST"])
+def quarantined_row_dismiss(source_id: int):
+    """Dismiss one quarantined row, from its page."""
+    record = agency_source_or_404(source_id)
+    form = DismissForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the rows are dismissed: the reason stays with them."), "danger")
+    else:
+        _dismiss_and_say([record], form.reason.data)
+    return redirect(url_for("coordinator.quarantined_row", source_id=record.id))
+
+
+@bp.route("/quarantine/<int:source_id>/restore", methods=["POST"])
+def quarantined_row_restore(source_id: int):
+    """Return a dismissed row to the quarantine, to be corrected after all."""
+    record = agency_source_or_404(source_id)
+    if RestoreForm().validate_on_submit():
+        try:
+            restore(record, current_user)
+        except IngestError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("The row is back in the quarantine."), "success")
+    return redirect(url_for("coordinator.quarantined_row", source_id=record.id))
 
 
 def agency_source_or_404(source_id: int) -> SourceRecord:
@@ -165,8 +230,10 @@ def quarantined_row(source_id: int):
             return redirect(url_for("coordinator.quarantined_row", source_id=new.id))
     errors = {e.get("column"): e for e in record.errors or []}
     replaced_by = db.session.get(SourceRecord, record.resubmitted_as_id) if record.resubmitted_as_id else None
+    dismissed_by = db.session.get(User, record.dismissed_by_id) if record.dismissed_by_id else None
     return render_template("coordinator/quarantined_row.html", record=record, form=form, columns=columns,
-                           errors=errors, replaced_by=replaced_by)
+                           errors=errors, replaced_by=replaced_by, dismiss_form=DismissForm(),
+                           restore_form=RestoreForm(), dismissed_by=dismissed_by)
 
 
 def _formats_agency(code: str | None) -> Agency:

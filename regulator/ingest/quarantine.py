@@ -1,7 +1,10 @@
-"""Quarantine: rejected rows kept verbatim with their reasons; fixing one re-submits it through its mapping."""
+"""Quarantine: rejected rows kept verbatim with their reasons; fixing one re-submits it through its mapping,
+dismissing one takes it out of the queue for a stated reason (it stays stored and can be returned)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -10,15 +13,19 @@ from sqlalchemy import select
 from models import Agency, ImportBatch, SourceRecord, SourceStatus
 
 from ..extensions import db
+from ..services import audit
 from .errors import IngestError
 from .mapping import load_mapping
 from .pipeline import IngestOptions, ingest_rows
 from .prepare import content_hash
 
+#: the most rows one dismissal may name (a page of the quarantine is 50)
+DISMISS_LIMIT = 500
 
-def quarantine_query(agency_id: int | None = None):  # noqa: ANN201 - a Select
-    """Rejected rows still waiting for a fix (of one agency, or all), newest first."""
-    stmt = select(SourceRecord).where(SourceRecord.status == SourceStatus.REJECTED)
+
+def quarantine_query(agency_id: int | None = None, status: SourceStatus = SourceStatus.REJECTED):  # noqa: ANN201
+    """Rejected rows still waiting for a fix, or those dismissed (of one agency, or all), newest first."""
+    stmt = select(SourceRecord).where(SourceRecord.status == status)
     if agency_id is not None:
         stmt = stmt.where(SourceRecord.agency_id == agency_id)
     return stmt.order_by(SourceRecord.id.desc())
@@ -53,3 +60,39 @@ def resubmit(record: SourceRecord, fixed: dict[str, Any], user_id: int | None = 
     record.resubmitted_as_id = existing.id
     db.session.commit()
     return existing
+
+
+def dismiss(records: Sequence[SourceRecord], reason: str, user: Any) -> int:
+    """Take rejected rows out of the queue: rows that will never be corrected (a test row, a business that
+    closed before the file was sent, a row the agency withdrew). Each keeps who dismissed it, when and why; one
+    audit row names them all. The caller commits. Returns how many."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise IngestError(_("Say why the rows are dismissed: the reason stays with them."))
+    if not records:
+        raise IngestError(_("Choose the rows to dismiss."))
+    if len(records) > DISMISS_LIMIT:
+        raise IngestError(_("At most %(n)d rows can be dismissed at once.", n=DISMISS_LIMIT))
+    waiting = [r for r in records if r.status != SourceStatus.REJECTED]
+    if waiting:
+        raise IngestError(_("Source record %(id)s is not in quarantine: only a rejected row can be dismissed.",
+                            id=waiting[0].id))
+    now = datetime.now(UTC)
+    for record in records:
+        record.status, record.dismissed_reason = SourceStatus.DISMISSED, reason
+        record.dismissed_by_id, record.dismissed_at = getattr(user, "id", None), now
+    ids = [r.id for r in records]
+    audit.record("quarantine.dismiss", object_type="source_record", object_id=ids[0] if len(ids) == 1 else None,
+                 user=user, rows=len(ids), ids=ids, reason=reason)
+    return len(ids)
+
+
+def restore(record: SourceRecord, user: Any) -> None:
+    """Return a dismissed row to the quarantine, to be corrected after all (the audit log keeps the
+    dismissal's reason). The caller commits."""
+    if record.status != SourceStatus.DISMISSED:
+        raise IngestError(_("Source record %(id)s was not dismissed.", id=record.id))
+    audit.record("quarantine.restore", object_type="source_record", object_id=record.id, user=user,
+                 dismissed_reason=record.dismissed_reason)
+    record.status = SourceStatus.REJECTED
+    record.dismissed_reason = record.dismissed_by_id = record.dismissed_at = None

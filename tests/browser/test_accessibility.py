@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from models import ListType, PenaltyType, Role, Severity
+from models import ListType, PenaltyType, Role, Severity, SourceStatus
 from regulator.services import credit
 
 from .conftest import sign_in, sign_out
@@ -17,7 +17,8 @@ PAGES = {
     "ent": ["/enterprise/", "/enterprise/objections", "/enterprise/repairs"],
     "insp": ["/inspector/", "/entities/{entity}"],
     "coord": ["/coordinator/", "/coordinator/imports", "/coordinator/imports/formats", "/coordinator/referrals",
-              "/coordinator/campaigns/new", "/coordinator/quarantine", "/coordinator/reviews"],
+              "/coordinator/campaigns/new", "/coordinator/quarantine", "/coordinator/quarantine/{rejected}",
+              "/coordinator/quarantine?show=dismissed", "/coordinator/reviews"],
     "admin": ["/admin/", "/admin/users", "/admin/users/new", "/admin/agencies", "/admin/agencies/new",
               "/admin/audit", "/admin/tokens", "/admin/models"],
 }
@@ -40,6 +41,11 @@ def test_pages_pass_axe(live_server, browser, locale) -> None:  # noqa: ANN001
     make.enforcement(entity, samr, penalty_type=PenaltyType.FINE, amount=5000,
                      decision_date=date.today() - timedelta(days=30))
     make.list_entry(entity, mee, list_type=ListType.ABNORMAL_OPERATIONS)
+    rejected = make.source_record(samr, raw={"许可证编号": "", "企业名称": "深圳市无障碍测试有限公司"},
+                                  status=SourceStatus.REJECTED, row_number=2,
+                                  errors=[{"column": "许可证编号", "message": "is required but empty", "value": None}])
+    make.source_record(samr, raw={"许可证编号": "X"}, status=SourceStatus.DISMISSED, dismissed_reason="测试数据",
+                       row_number=3, errors=[{"column": None, "message": "is required but empty", "value": None}])
     make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
     make.user("insp", Role.INSPECTOR, agency_id=samr.id)
     make.user("coord", Role.COORDINATOR, agency_id=samr.id)
@@ -53,7 +59,7 @@ def test_pages_pass_axe(live_server, browser, locale) -> None:  # noqa: ANN001
         if user:
             sign_in(page, live_server, user)
         for path in paths:
-            response = page.goto(live_server.url + path.format(entity=entity.id))
+            response = page.goto(live_server.url + path.format(entity=entity.id, rejected=rejected.id))
             assert response.status == 200, path
             problems += [f"{path}: {v}" for v in _violations(page)]
         if user:

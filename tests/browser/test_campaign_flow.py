@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models import CreditClass, Inspection, Role, Severity, TaskInspector, Violation
+from models import CreditClass, Inspection, Role, Severity, SourceStatus, TaskInspector, Violation
 from regulator.extensions import db
 
 from .conftest import sign_in, sign_out
@@ -114,3 +114,26 @@ def test_campaign_from_setup_to_public_result(live_server, page) -> None:  # noq
     assert seed in page.inner_text("#public-seed")
     results = page.inner_text("#public-results")
     assert entity_name in results and "Fail" in results
+
+
+def test_coordinator_dismisses_every_row_of_the_quarantine_page(live_server, browser) -> None:  # noqa: ANN001
+    """The box in the header ticks every row; one reason dismisses them all; the rows are listed apart."""
+    make = live_server.make
+    samr = make.agency("SAMR", name="市场监督管理局")
+    rows = [make.source_record(samr, raw={"许可证编号": "", "记录号": f"XK{n}"}, status=SourceStatus.REJECTED,
+                               row_number=n, errors=[{"column": "许可证编号", "message": "is required but empty"}])
+            for n in (1, 2, 3)]
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    live_server.commit()
+    page = browser.new_page()
+    sign_in(page, live_server, "coord")
+    page.goto(live_server.url + "/coordinator/quarantine?lang=en")
+    page.check("[data-check-all=ids]")
+    assert page.eval_on_selector_all("input[name=ids]:checked", "boxes => boxes.length") == 3
+    page.fill("#reason", "测试数据")
+    page.click("#dismiss")
+    assert "3 rows dismissed." in page.inner_text("main")
+    page.click("#show-dismissed")
+    assert page.locator("#dismissed tbody tr[data-id]").count() == 3 and all(
+        page.locator(f'#dismissed tr[data-id="{r.id}"]').count() for r in rows)
+    page.close()
