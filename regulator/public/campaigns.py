@@ -11,6 +11,7 @@ from models import Campaign, CampaignStatus, Inspection, InspectionTask, MarketE
 from ..access import public
 from ..extensions import db
 from ..nav import nav_item
+from ..services import campaign_results
 from ..services import campaigns as service
 from . import bp
 from .verifier import verifier_zip
@@ -50,7 +51,8 @@ def campaign(campaign_id: int):
             .join(MarketEntity, MarketEntity.id == Inspection.entity_id)
             .where(InspectionTask.campaign_id == campaign.id, Inspection.published.is_(True))
             .order_by(Inspection.inspection_date.desc(), Inspection.id.desc())).all()
-    return render_template("public/campaign.html", campaign=campaign, results=results)
+    summary = campaign_results.results(campaign, published_only=True)[1] if campaign.released_at else []
+    return render_template("public/campaign.html", campaign=campaign, results=results, summary=summary)
 
 
 @bp.route("/campaigns/<int:campaign_id>/inputs.json")

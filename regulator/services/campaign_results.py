@@ -58,17 +58,33 @@ class Tally:
         return self.expected_sum / self.expected_n if self.expected_n else None
 
 
-def results(campaign: Campaign) -> tuple[list[Tally], list[Tally]]:
-    """Tallies per agency (by code) and per reason for choosing, in one statement over the campaign's checks."""
+def results(campaign: Campaign, published_only: bool = False) -> tuple[list[Tally], list[Tally]]:
+    """Tallies per agency (by code) and per reason for choosing, in one statement over the campaign's checks.
+
+    ``published_only``: what the public may see, a check counting as done once its result is released.
+    """
     by_agency: dict[str, Tally] = {}
     by_reason: dict[Any, Tally] = {}
+    joined = Inspection.id == TaskAgency.inspection_id
+    if published_only:
+        joined &= Inspection.published.is_(True)
     for code, reason, probability, inspection_id, violations, serious in db.session.execute(
-            select(Agency.code, TaskAgency.selection_reason, TaskAgency.risk_probability, TaskAgency.inspection_id,
+            select(Agency.code, TaskAgency.selection_reason, TaskAgency.risk_probability, Inspection.id,
                    Inspection.violation_count, Inspection.serious_violation)
             .join(InspectionTask, InspectionTask.id == TaskAgency.task_id)
             .join(Agency, Agency.id == TaskAgency.agency_id)
-            .outerjoin(Inspection, Inspection.id == TaskAgency.inspection_id)
+            .outerjoin(Inspection, joined)
             .where(InspectionTask.campaign_id == campaign.id)):
         for tallies, key in ((by_agency, code), (by_reason, reason)):
             tallies.setdefault(key, Tally(key)).add(probability, inspection_id, violations, serious)
     return sorted(by_agency.values(), key=lambda t: t.key), sorted(by_reason.values(), key=lambda t: str(t.key))
+
+
+def payload(tally: Tally, with_model: bool = True) -> dict[str, Any]:
+    """A tally as JSON (the model's expectation only for the agencies taking part)."""
+    out = {"key": str(tally.key), "planned": tally.planned, "done": tally.done,
+           "with_violations": tally.with_violations, "serious": tally.serious,
+           "violation_rate": tally.violation_rate, "serious_rate": tally.serious_rate}
+    if with_model:
+        out["model_expected"] = tally.expected
+    return out

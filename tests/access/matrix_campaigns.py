@@ -36,6 +36,7 @@ RULES = {
     "api_campaigns.tasks": Route("/api/v1/tasks", roles(inspector="both"), json=True),
     "api_campaign_plans.campaigns": Route("/api/v1/campaigns", COORDINATION, json=True),
     "api_campaign_plans.campaign_tasks": Route("/api/v1/campaigns/{campaign}/tasks", LEAD, json=True),
+    "api_campaign_plans.campaign_results_view": Route("/api/v1/campaigns/{campaign}/results", LEAD, json=True),
     "api_task_results.record_result": Route("/api/v1/tasks/{task}/results", ASSIGNED, method="POST", json=True),
 }
 

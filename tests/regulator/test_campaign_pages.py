@@ -207,6 +207,26 @@ def test_campaign_api(app, client, auth, make) -> None:  # noqa: ANN001
     body = client.get(f"/api/v1/public/campaigns/{campaign.id}").get_json()
     assert body["seed"] == "api-seed" and body["results"][0]["result"] == "pass"
     assert client.get("/api/v1/public/campaigns").get_json()["total"] == 1
+    # a result recorded after the release counts for the agencies at once, for the public once released
+    later = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id,
+                                                            InspectionTask.id != task.id)).first()
+    task_results.record_result(later, later.agencies[0].agency_id, task_results.ResultInput(
+        result=InspectionResult.FAIL, inspection_date=date(2025, 1, 10)))
+    db.session.commit()
+    public = client.get(f"/api/v1/public/campaigns/{campaign.id}").get_json()["summary"]
+    planned = sum(len(t.agencies) for t in db.session.scalars(
+        select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)))
+    assert sum(t["done"] for t in public) == 1 and sum(t["planned"] for t in public) == planned
+    assert all("model_expected" not in t for t in public)
+    page = client.get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    reason = task.agencies[0].selection_reason.value
+    row = page.split('id="public-summary"')[1].split(f'data-key="{reason}"')[1].split("</tr>")[0]
+    assert "<td class=\"text-end\">1</td>" in row
+    auth.login("mee-coord")
+    agencies = client.get(f"/api/v1/campaigns/{campaign.id}/results").get_json()
+    assert sum(t["done"] for t in agencies["by_reason"]) == 2
+    assert sum(t["planned"] for t in agencies["by_agency"]) == planned and "model_expected" in agencies["by_reason"][0]
+    auth.logout()
     auth.login(task.inspectors[0].user.username)
     mine = client.get("/api/v1/tasks").get_json()
     assert task.id in {t["id"] for t in mine["items"]}

@@ -17,6 +17,7 @@ from models import Agency, Campaign, CampaignStatus, InspectionTask, Role, TaskI
 
 from ...access import role_required
 from ...extensions import db
+from ...services import campaign_results
 from ...services.campaigns import visible_campaigns
 from ..pagination import PageArgs, envelope, page_schema, paginate
 from .campaigns import CampaignSchema, campaign_payload
@@ -73,6 +74,29 @@ class PlannedTaskSchema(Schema):
     inspectors = fields.List(fields.Nested(PlannedInspectorSchema), required=True)
 
 
+class TallySchema(Schema):
+    """Checks of one group (an agency, or why they were chosen): planned, done and what the done ones found."""
+
+    key = fields.String(required=True, metadata={"description": "agency code, or selection reason"})
+    planned = fields.Integer(required=True)
+    done = fields.Integer(required=True, metadata={"description": "checks whose result is recorded"})
+    with_violations = fields.Integer(required=True)
+    serious = fields.Integer(required=True, metadata={"description": "checks with a serious or critical finding"})
+    violation_rate = fields.Float(allow_none=True)
+    serious_rate = fields.Float(allow_none=True)
+    model_expected = fields.Float(allow_none=True, metadata={
+        "description": "the risk model's mean probability of a serious finding for the checks done"})
+
+
+class CampaignResultsSchema(Schema):
+    """How the campaign's checks have turned out so far."""
+
+    campaign_id = fields.Integer(required=True)
+    by_agency = fields.List(fields.Nested(TallySchema), required=True)
+    by_reason = fields.List(fields.Nested(TallySchema), required=True, metadata={
+        "description": "the random draw's rate is the baseline that risk-ranked checks should beat"})
+
+
 def _codes() -> dict[int, str]:
     return dict(db.session.execute(select(Agency.id, Agency.code)).all())
 
@@ -121,3 +145,16 @@ def campaign_tasks(args: dict, campaign_id: int):
         "inspectors": [{"agency": codes[i.agency_id], "user_id": i.user_id,
                         "name": i.user.display_name or i.user.username} for i in t.inspectors],
     } for t in page.items])
+
+
+@bp.route("/<int:campaign_id>/results")
+@role_required(*ROLES)
+@bp.response(200, CampaignResultsSchema)
+def campaign_results_view(campaign_id: int):
+    """Results so far, per agency and per reason for choosing, as the campaign page shows them."""
+    campaign = db.session.scalar(visible_campaigns(current_user).where(Campaign.id == campaign_id))
+    if campaign is None:
+        abort(404, message="no such campaign")
+    by_agency, by_reason = campaign_results.results(campaign)
+    return {"campaign_id": campaign.id, "by_agency": [campaign_results.payload(t) for t in by_agency],
+            "by_reason": [campaign_results.payload(t) for t in by_reason]}

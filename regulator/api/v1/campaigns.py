@@ -12,6 +12,7 @@ from models import Campaign, Inspection, InspectionTask, MarketEntity, Role, Tas
 from ...access import public, role_required
 from ...extensions import db
 from ...public.campaigns import VISIBLE
+from ...services import campaign_results
 from ..pagination import PageArgs, envelope, page_schema, paginate
 from ..schemas import UtcDateTime
 
@@ -47,10 +48,24 @@ class ResultSchema(Schema):
     violations = fields.Integer(required=True)
 
 
+class PublicTallySchema(Schema):
+    """Released checks chosen one way (the random draw, or by risk): planned, released and what they found."""
+
+    key = fields.String(required=True, metadata={"description": "why the checks were chosen"})
+    planned = fields.Integer(required=True)
+    done = fields.Integer(required=True, metadata={"description": "checks whose result is released"})
+    with_violations = fields.Integer(required=True)
+    serious = fields.Integer(required=True)
+    violation_rate = fields.Float(allow_none=True)
+    serious_rate = fields.Float(allow_none=True)
+
+
 class CampaignDetailSchema(CampaignSchema):
     """A campaign with its released results."""
 
     results = fields.List(fields.Nested(ResultSchema), required=True)
+    summary = fields.List(fields.Nested(PublicTallySchema), required=True, metadata={
+        "description": "released results by why the checks were chosen (empty before release)"})
 
 
 class TaskSchema(Schema):
@@ -106,7 +121,11 @@ def public_campaign(campaign_id: int):
         results = [{"entity_id": i.entity_id, "entity": name, "date": i.inspection_date, "agency": i.agency.code,
                     "joint": i.inspection_type.value == "joint", "result": i.result.value if i.result else None,
                     "violations": i.violation_count} for i, name in rows]
-    return {**campaign_payload(found), "results": results}
+    summary = []
+    if found.released_at is not None:
+        summary = [campaign_results.payload(t, with_model=False)
+                   for t in campaign_results.results(found, published_only=True)[1]]
+    return {**campaign_payload(found), "results": results, "summary": summary}
 
 
 @bp.route("/tasks")
