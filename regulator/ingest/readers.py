@@ -138,10 +138,16 @@ def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[di
             continue
         if len(values) != len(headers):
             rows.append({"__row": line_no, "__width": len(values), "__header_width": len(headers),
-                         **dict(zip(headers, values, strict=False))})
+                         **dict(zip(headers, values, strict=False)), **_beyond_header(headers, values)})
             continue
         rows.append({"__row": line_no, **dict(zip(headers, values, strict=True))})
     return headers, rows
+
+
+def _beyond_header(headers: list[str], values: list[str]) -> dict[str, str]:
+    """Values of a row wider than the header, kept under their position ("#15"), so that the quarantined row
+    is the row as sent (and two such rows differing only there are not taken for one)."""
+    return {f"#{i}": v for i, v in enumerate(values[len(headers):], start=len(headers) + 1)}
 
 
 def _read_jsonl(path: Path, text: str) -> tuple[list[str], list[dict[str, Any]]]:

@@ -27,6 +27,23 @@ def test_encodings_are_detected_without_being_told(tmp_path, encoding, expected)
     assert source.rows == [{"__row": 1, "单位名称": "深圳市测试有限公司", "日期": "2023/5/1"}]
 
 
+def test_a_row_wider_than_the_header_keeps_every_value(tmp_path):
+    """The values beyond the header are kept under their position, so the quarantined row is the row as sent
+    and two such rows that differ only there are two rows."""
+    from regulator.ingest.prepare import prepare_rows
+
+    path = tmp_path / "f.csv"
+    path.write_text("单位名称,日期\n甲公司,2023/5/1,多余的值,另一个\n甲公司,2023/5/1,别的值\n乙公司\n",
+                    encoding="utf-8")
+    rows = read_file(path).rows
+    assert rows[0] == {"__row": 1, "__width": 4, "__header_width": 2, "单位名称": "甲公司", "日期": "2023/5/1",
+                       "#3": "多余的值", "#4": "另一个"}
+    assert rows[2] == {"__row": 3, "__width": 1, "__header_width": 2, "单位名称": "乙公司"}
+    items = prepare_rows(parse_mapping(MAPPING).for_file("x_penalties_2024.csv"), rows)
+    assert items[0].raw["#4"] == "另一个" and items[0].content_hash != items[1].content_hash
+    assert [e.message for e in items[0].errors] == ["row has 4 fields, the header has 2"]
+
+
 def test_gbk_detection_on_a_long_sample():
     """A longer GBK text (beyond the first lines) is still detected as the GB family."""
     line = "HJ2021-00001,深圳市环保测试有限公司,深圳市宝安区福永大道220号\n"
