@@ -185,12 +185,17 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
         raise FileError(path.name, _empty(path))
     headers = [_clean_header(h) for h in values[0]]
     _check_headers(path, headers)
+    unnamed = [i for i, h in enumerate(headers) if not h]
     rows = []
     for line_no, cells in enumerate(values[1:], start=1):
         texts = [_cell_text(v) for v in cells]
         if all(t.strip() == "" for t in texts):
             continue
-        rows.append({"__row": line_no, **dict(zip(headers, texts, strict=False))})
+        row = {"__row": line_no, **dict(zip(headers, texts, strict=False))}
+        # cells under no header (the sheet's used area is wider than its header row) are kept under their
+        # position, as a CSV row's values beyond its header are; the "" key stays as it was for the hashes
+        row.update({f"#{i + 1}": texts[i] for i in unnamed if i < len(texts) and texts[i].strip()})
+        rows.append(row)
     return headers, rows
 
 

@@ -42,6 +42,16 @@ def test_a_row_wider_than_the_header_keeps_every_value(tmp_path):
     items = prepare_rows(parse_mapping(MAPPING).for_file("x_penalties_2024.csv"), rows)
     assert items[0].raw["#4"] == "另一个" and items[0].content_hash != items[1].content_hash
     assert [e.message for e in items[0].errors] == ["row has 4 fields, the header has 2"]
+    # a sheet: cells under no header are kept under their position too
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["单位名称", "日期"])
+    book.active.append(["甲公司", "2023/5/1", None, "多余的值"])
+    book.active.append(["乙公司", "2023/5/2"])
+    book.save(tmp_path / "f.xlsx")
+    sheet = read_file(tmp_path / "f.xlsx").rows
+    assert sheet[0]["#4"] == "多余的值" and not [k for k in sheet[1] if k.startswith("#")]
 
 
 def test_gbk_detection_on_a_long_sample():
@@ -120,7 +130,10 @@ def test_xlsx_cells_read_as_openpyxl_read_them(tmp_path):
     offset.save(tmp_path / "offset.xlsx")
     for name in ("types.xlsx", "offset.xlsx"):
         expected = _openpyxl_rows(tmp_path / name)
-        assert read_file(tmp_path / name).rows == expected, name
+        # openpyxl's rows kept one cell of all those under no header; they are kept under their positions too
+        assert [{k: v for k, v in row.items() if not k.startswith("#")}
+                for row in read_file(tmp_path / name).rows] == expected, name
+    assert read_file(tmp_path / "offset.xlsx").rows[0] == {"__row": 2, "": "日期", "#3": "名称", "#4": "日期"}
     assert read_file(tmp_path / "types.xlsx").rows[0]["日期"] == "2023-01-05T00:00:00"
     blank = openpyxl.Workbook()  # the one difference: a cell of spaces only, as openpyxl writes it, is empty
     blank.active.append(["a", "b"])
