@@ -1,18 +1,21 @@
 """How a campaign's checks have turned out so far: progress per agency, and findings by why each check was chosen.
 
-The random draw's share of checks with findings is the unbiased baseline: a risk ranking earns its place by
-finding more than the draw does among the checks it chose, and the risk model's own expectation (the mean
-probability it gave the checks done) says whether it is calibrated.
+The random draw is the unbiased baseline, once weighted: its strata are drawn at different rates (more often
+where the credit class is worse), so its raw share of checks with findings overstates the share among all
+entities. Weighting each done check by the inverse of its selection probability (the Horvitz-Thompson
+estimator) estimates that share across the draw's population; a risk ranking earns its place by finding more
+than that among the checks it chose, and the risk model's own expectation (the mean probability it gave the
+checks done) says whether it is calibrated.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
-from models import Agency, Campaign, Inspection, InspectionTask, TaskAgency
+from models import Agency, Campaign, Inspection, InspectionTask, SelectionReason, TaskAgency
 
 from ..extensions import db
 
@@ -28,19 +31,28 @@ class Tally:
     serious: int = 0
     expected_sum: float = 0.0
     expected_n: int = 0
+    #: sums of 1/selection probability over the done checks drawn at random: all, with violations, serious
+    weights: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
 
     def add(self, probability: float | None, inspection_id: int | None, violations: int | None,
-            serious: bool | None) -> None:
-        """Count one check (done when its inspection is recorded)."""
+            serious: bool | None, drawn_with: float | None = None) -> None:
+        """Count one check (done when its inspection is recorded); ``drawn_with``: its selection probability,
+        for a check of the random draw."""
         self.planned += 1
         if inspection_id is None:
             return
         self.done += 1
-        self.with_violations += int((violations or 0) > 0)
-        self.serious += int(bool(serious))
+        found, grave = (violations or 0) > 0, bool(serious)
+        self.with_violations += int(found)
+        self.serious += int(grave)
         if probability is not None:
             self.expected_sum += probability
             self.expected_n += 1
+        if drawn_with:
+            weight = 1.0 / drawn_with
+            self.weights[0] += weight
+            self.weights[1] += weight * found
+            self.weights[2] += weight * grave
 
     @property
     def violation_rate(self) -> float | None:
@@ -51,6 +63,17 @@ class Tally:
     def serious_rate(self) -> float | None:
         """Share of the done checks that found a serious or critical violation."""
         return self.serious / self.done if self.done else None
+
+    @property
+    def estimated_violation_rate(self) -> float | None:
+        """For the random draw: the share of the draw's whole population with a violation, estimated by
+        weighting each done check by the inverse of its selection probability."""
+        return self.weights[1] / self.weights[0] if self.weights[0] else None
+
+    @property
+    def estimated_serious_rate(self) -> float | None:
+        """For the random draw: the estimated share of its population with a serious or critical finding."""
+        return self.weights[2] / self.weights[0] if self.weights[0] else None
 
     @property
     def expected(self) -> float | None:
@@ -68,15 +91,18 @@ def results(campaign: Campaign, published_only: bool = False) -> tuple[list[Tall
     joined = Inspection.id == TaskAgency.inspection_id
     if published_only:
         joined &= Inspection.published.is_(True)
-    for code, reason, probability, inspection_id, violations, serious in db.session.execute(
-            select(Agency.code, TaskAgency.selection_reason, TaskAgency.risk_probability, Inspection.id,
-                   Inspection.violation_count, Inspection.serious_violation)
+    for code, reason, probability, drawn_with, inspection_id, violations, serious in db.session.execute(
+            select(Agency.code, TaskAgency.selection_reason, TaskAgency.risk_probability,
+                   TaskAgency.selection_probability, Inspection.id, Inspection.violation_count,
+                   Inspection.serious_violation)
             .join(InspectionTask, InspectionTask.id == TaskAgency.task_id)
             .join(Agency, Agency.id == TaskAgency.agency_id)
             .outerjoin(Inspection, joined)
             .where(InspectionTask.campaign_id == campaign.id)):
-        for tallies, key in ((by_agency, code), (by_reason, reason)):
-            tallies.setdefault(key, Tally(key)).add(probability, inspection_id, violations, serious)
+        by_agency.setdefault(code, Tally(code)).add(probability, inspection_id, violations, serious)
+        random = reason == SelectionReason.RANDOM_DRAW and drawn_with is not None and 0 < drawn_with <= 1
+        by_reason.setdefault(reason, Tally(reason)).add(probability, inspection_id, violations, serious,
+                                                        drawn_with if random else None)
     return sorted(by_agency.values(), key=lambda t: t.key), sorted(by_reason.values(), key=lambda t: str(t.key))
 
 
@@ -84,7 +110,9 @@ def payload(tally: Tally, with_model: bool = True) -> dict[str, Any]:
     """A tally as JSON (the model's expectation only for the agencies taking part)."""
     out = {"key": str(tally.key), "planned": tally.planned, "done": tally.done,
            "with_violations": tally.with_violations, "serious": tally.serious,
-           "violation_rate": tally.violation_rate, "serious_rate": tally.serious_rate}
+           "violation_rate": tally.violation_rate, "serious_rate": tally.serious_rate,
+           "estimated_violation_rate": tally.estimated_violation_rate,
+           "estimated_serious_rate": tally.estimated_serious_rate}
     if with_model:
         out["model_expected"] = tally.expected
     return out

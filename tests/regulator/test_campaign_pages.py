@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy
 import pandas
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -231,3 +232,42 @@ def test_campaign_api(app, client, auth, make) -> None:  # noqa: ANN001
     mine = client.get("/api/v1/tasks").get_json()
     assert task.id in {t["id"] for t in mine["items"]}
     assert all("risk" in t for t in mine["items"])  # the active model's probability, None before scoring
+
+
+def test_random_draw_results_are_weighted_by_selection_probability(app, client, auth, make) -> None:  # noqa: ANN001
+    """The draw checks some strata more often than others: its share with findings, weighted by the inverse of
+    each check's selection probability, estimates the share among all the entities it draws from."""
+    from models import InspectionResult, SelectionReason, Severity, TaskAgency
+    from regulator.services import campaign_results, campaigns, task_results
+
+    samr, mee = setup_world(make)
+    campaign = campaigns.create_campaign("weights", date(2025, 1, 1), date(2025, 2, 1),
+                                         [campaigns.AgencyPart(samr.id, 6), campaigns.AgencyPart(mee.id, 3)])
+    campaigns.commit_seed(campaign, seed="weights-seed")
+    campaigns.run_draw(campaign)
+    campaigns.build_plan(campaign)
+    campaigns.publish_plan(campaign)
+    parts = db.session.scalars(select(TaskAgency).join(InspectionTask, InspectionTask.id == TaskAgency.task_id)
+                               .where(InspectionTask.campaign_id == campaign.id,
+                                      TaskAgency.selection_reason == SelectionReason.RANDOM_DRAW)).all()
+    assert len(parts) >= 2
+    found, clean = parts[0], parts[1]
+    found.selection_probability, clean.selection_probability = 0.5, 0.1  # the clean one stands for 10 entities
+    violation = task_results.FoundViolation(code="X-1", severity=Severity.SERIOUS)
+    for part, violations in ((found, [violation]), (clean, [])):
+        task_results.record_result(part.task, part.agency_id, task_results.ResultInput(
+            result=InspectionResult.FAIL if violations else InspectionResult.PASS, inspection_date=date(2025, 1, 9),
+            violations=violations))
+    db.session.commit()
+    drawn = next(t for t in campaign_results.results(campaign)[1] if t.key == SelectionReason.RANDOM_DRAW)
+    assert (drawn.done, drawn.violation_rate) == (2, 0.5)
+    assert drawn.estimated_violation_rate == pytest.approx(2 / (2 + 10))
+    assert drawn.estimated_serious_rate == pytest.approx(2 / 12)
+    assert all(t.estimated_violation_rate is None for t in campaign_results.results(campaign)[0])  # per agency
+    auth.login("coord")
+    page = client.get(f"/coordinator/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    row = page.split('id="results-by-reason"')[1].split('data-key="random_draw"')[1].split("</tr>")[0]
+    assert "17%" in row.split('class="text-end estimated"')[1]
+    body = client.get(f"/api/v1/campaigns/{campaign.id}/results").get_json()
+    assert next(t for t in body["by_reason"] if t["key"] == "random_draw")["estimated_violation_rate"] == \
+        pytest.approx(1 / 6)

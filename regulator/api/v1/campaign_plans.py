@@ -84,6 +84,11 @@ class TallySchema(Schema):
     serious = fields.Integer(required=True, metadata={"description": "checks with a serious or critical finding"})
     violation_rate = fields.Float(allow_none=True)
     serious_rate = fields.Float(allow_none=True)
+    estimated_violation_rate = fields.Float(allow_none=True, metadata={
+        "description": "random draw only: the share with violations estimated for the draw's whole population "
+                       "(each check weighted by 1/selection probability)"})
+    estimated_serious_rate = fields.Float(allow_none=True, metadata={
+        "description": "random draw only: the estimated share with serious findings"})
     model_expected = fields.Float(allow_none=True, metadata={
         "description": "the risk model's mean probability of a serious finding for the checks done"})
 

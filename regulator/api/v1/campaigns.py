@@ -58,6 +58,11 @@ class PublicTallySchema(Schema):
     serious = fields.Integer(required=True)
     violation_rate = fields.Float(allow_none=True)
     serious_rate = fields.Float(allow_none=True)
+    estimated_violation_rate = fields.Float(allow_none=True, metadata={
+        "description": "random draw only: the share with violations estimated for the draw's whole population "
+                       "(each check weighted by 1/selection probability)"})
+    estimated_serious_rate = fields.Float(allow_none=True, metadata={
+        "description": "random draw only: the estimated share with serious findings"})
 
 
 class CampaignDetailSchema(CampaignSchema):
