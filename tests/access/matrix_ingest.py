@@ -24,6 +24,7 @@ RULES = {
                                             data={"reason": "测试行"}),
     "api_imports.push": Route("/api/v1/imports", COORDINATION, method="POST", json=True),
     "api_imports.batch": Route("/api/v1/imports/{batch}", OWN_AGENCY, json=True),
+    "api_imports.rejected_rows": Route("/api/v1/imports/{batch}/rejected", OWN_AGENCY, json=True),
     "api_imports.file_formats": Route("/api/v1/imports/formats", COORDINATION, json=True),
 }
 

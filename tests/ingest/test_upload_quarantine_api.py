@@ -106,6 +106,22 @@ def test_push_api_imports_rows_for_the_tokens_agency_and_ignores_repeats(app, cl
     again = client.post("/api/v1/imports", json={"kind": "mem_licences", "rows": rows}, headers=headers).json
     assert (again["rows_accepted"], again["rows_duplicate"]) == (0, 2)
     assert client.get(f"/api/v1/imports/{body['id']}", headers=headers).json["rows_accepted"] == 1
+    # which of its rows were refused, and why: by their place in the push and their own key
+    refused = client.get(f"/api/v1/imports/{body['id']}/rejected", headers=headers).json
+    assert refused["total"] == 1 and refused["items"][0]["row_number"] == 2
+    assert refused["items"][0]["source_key"] == "粤深危化经字〔2019〕000004号"
+    assert refused["items"][0]["status"] == "rejected" and refused["items"][0]["errors"] == [
+        {"column": "issue_date", "message": "not a date in the expected format (%Y%m%d): '2019-13-01'"}]
+    assert "raw" not in refused["items"][0]
+    record = db.session.get(SourceRecord, refused["items"][0]["id"])
+    from regulator.ingest.quarantine import dismiss
+
+    dismiss([record], "测试", None)
+    db.session.commit()
+    assert client.get(f"/api/v1/imports/{body['id']}/rejected?status=rejected", headers=headers).json["total"] == 0
+    dismissed = client.get(f"/api/v1/imports/{body['id']}/rejected?status=dismissed", headers=headers).json
+    assert dismissed["items"][0]["dismissed_reason"] == "测试"
+    assert client.get(f"/api/v1/imports/{body['id']}/rejected?status=accepted", headers=headers).status_code == 422
     bad_kind = client.post("/api/v1/imports", json={"kind": "nope", "rows": rows}, headers=headers)
     assert bad_kind.status_code == 400 and "nope" in bad_kind.json["message"]
 

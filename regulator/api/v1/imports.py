@@ -6,14 +6,15 @@ from typing import Any
 
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from models import Agency, ImportBatch, Role
+from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus
 
 from ...access import role_required, same_agency_or_admin
 from ...extensions import db
 from ...ingest import IngestError, IngestOptions, formats, ingest_rows, load_mapping
+from ..pagination import PageArgs, envelope, page_schema, paginate
 
 bp = Blueprint("api_imports", __name__, description="Pushing agency records (rows mapped like a file)")
 MAX_ROWS = 50_000
@@ -94,6 +95,57 @@ def batch(batch_id: int):
     if found is None or not same_agency_or_admin(found.agency_id):
         abort(404, message="no such import batch")
     return batch_payload(found)
+
+
+class RowErrorSchema(Schema):
+    """Why a row was rejected: the column (none: the whole row) and the message."""
+
+    column = fields.String(allow_none=True)
+    message = fields.String(required=True)
+
+
+class RejectedRowSchema(Schema):
+    """A row of the batch that was not accepted, by its place in the push or file and its own key (the values
+    as sent are not repeated: the sender has them, and they may hold ID numbers)."""
+
+    id = fields.Integer(required=True, metadata={"description": "source record id"})
+    row_number = fields.Integer(allow_none=True, metadata={"description": "1-based row of the push or file"})
+    source_key = fields.String(allow_none=True, metadata={"description": "the row's own key"})
+    status = fields.String(required=True, metadata={
+        "description": "rejected (in quarantine), resubmitted (corrected since) or dismissed"})
+    resubmitted_as_id = fields.Integer(allow_none=True)
+    dismissed_reason = fields.String(allow_none=True)
+    errors = fields.List(fields.Nested(RowErrorSchema), required=True)
+
+
+class RejectedArgs(PageArgs):
+    """Filter of a batch's rejected rows."""
+
+    status = fields.String(load_default=None, validate=validate.OneOf(["rejected", "resubmitted", "dismissed"]),
+                           metadata={"description": "only rows in this state (default: all not accepted)"})
+
+
+@bp.route("/imports/<int:batch_id>/rejected")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+@bp.arguments(RejectedArgs, location="query")
+@bp.response(200, page_schema(RejectedRowSchema))
+@bp.alt_response(404, description="no such batch of the caller's agency")
+def rejected_rows(args: dict[str, Any], batch_id: int):
+    """The batch's rows that were not accepted, in row order, each with its reasons: what a sending system
+    needs to correct at the source and send again (a corrected row with the same key replaces its
+    quarantined one)."""
+    found = db.session.get(ImportBatch, batch_id)
+    if found is None or not same_agency_or_admin(found.agency_id):
+        abort(404, message="no such import batch")
+    stmt = select(SourceRecord).where(SourceRecord.batch_id == found.id)
+    stmt = stmt.where(SourceRecord.status == SourceStatus(args["status"]) if args.get("status")
+                      else SourceRecord.status != SourceStatus.ACCEPTED)
+    page = paginate(stmt.order_by(SourceRecord.row_number, SourceRecord.id), args)
+    return envelope(page, [{
+        "id": r.id, "row_number": r.row_number, "source_key": r.source_key, "status": r.status.value,
+        "resubmitted_as_id": r.resubmitted_as_id, "dismissed_reason": r.dismissed_reason,
+        "errors": [{"column": e.get("column"), "message": e.get("message", "")} for e in r.errors or []],
+    } for r in page.items])
 
 
 class ColumnSchema(Schema):
