@@ -38,6 +38,7 @@ from .enums import (
 from .graph import ClusterMember, RiskCluster
 from .ingest import ImportBatch, SourceRecord
 from .linkage import EntityEvent, MatchReview
+from .notification import Notification
 from .party import EntityRole, Person
 from .records import (
     Complaint,
@@ -63,7 +64,7 @@ __all__ = [
     "Inspection",
     "InspectionInspector", "InspectionResult", "InspectionTask", "InspectionType", "Investment", "Licence",
     "LicenceStatus", "LinkMethod", "ListEntry", "ListType", "MarketEntity", "MatchReview", "ModelVersion",
-    "NameKind", "Objection", "ObjectionStatus", "PenaltyType", "Person", "PersonRole", "Phone",
+    "NameKind", "Notification", "Objection", "ObjectionStatus", "PenaltyType", "Person", "PersonRole", "Phone",
     "RecordRevision", "RecordStatus", "RecordType", "Referral", "ReferralStatus", "RepairStatus",
     "ReviewStatus", "RiskCluster", "RiskScore", "Role", "SelectionReason", "Severity", "SourceRecord",
     "SourceStatus", "StatusEvent", "TaskAgency", "TaskInspector", "TaskStatus", "User", "Violation",

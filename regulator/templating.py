@@ -96,9 +96,17 @@ def field_text(spec: Any, value: str | None) -> str:
     return value
 
 
+def unread_notifications() -> int:
+    """How many notifications the signed-in user has not opened (the bar shows the number)."""
+    from flask_login import current_user
+
+    return getattr(current_user, "unread_notifications", 0) or 0 if current_user.is_authenticated else 0
+
+
 def init_app(app: Flask) -> None:
     """Templates loaded from now on use RegulatorTemplate; the Python helpers become template globals."""
     app.jinja_env.template_class = RegulatorTemplate
+    app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.globals["class_badge"] = class_badge
     app.jinja_env.globals["percent"] = percent
     app.jinja_env.globals["colon"] = colon

@@ -51,7 +51,7 @@ from risk import campaign as planning
 
 from ..extensions import db
 from ..i18n import label
-from . import audit
+from . import audit, notifications
 
 log = logging.getLogger(__name__)
 CHUNK = 900
@@ -443,6 +443,8 @@ def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assi
     for task in tasks:
         if task.id in staffed:
             task.status = TaskStatus.ASSIGNED
+    visits = result.assigned.groupby("user_id")["task"].nunique()
+    notifications.tasks_assigned(campaign.id, {int(u): int(n) for u, n in visits.items()})
     summary = dict(campaign.plan_summary or {})
     summary["shortfalls"] = result.shortfalls.to_dict("records")
     campaign.plan_summary = summary

@@ -19,7 +19,7 @@ from models import Objection, ObjectionStatus, RecordStatus, Role, StatusEvent, 
 from ..extensions import db
 from ..record_kinds import KINDS, RecordKind
 from ..signals import notify_records_changed
-from . import audit
+from . import audit, notifications
 from .corrections import change_record
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ def add_event(subject_type: str, subject_id: int, status: str, actor: User | Any
     event = StatusEvent(subject_type=subject_type, subject_id=subject_id, status=str(status), note=note,
                         actor_id=getattr(actor, "id", None), details=details)
     db.session.add(event)
+    notifications.on_step(subject_type, subject_id, str(status), actor)
     return event
 
 

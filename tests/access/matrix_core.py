@@ -1,6 +1,7 @@
 """Access rules of the foundation's routes (auth, public, admin, role homes, API system)."""
 
 from .rules import ADMIN_ONLY, COORDINATION, EVERYONE, SIGNED_IN, Route, roles
+from .world import World, extend_world
 
 RULES = {
     "public.index": Route("/", EVERYONE),
@@ -12,6 +13,10 @@ RULES = {
     "auth.logout": Route("/auth/logout", SIGNED_IN, method="POST"),
     "auth.set_language": Route("/auth/lang/en", EVERYONE),
     "auth.account": Route("/auth/account", SIGNED_IN),
+    "auth.notification_list": Route("/auth/notifications", SIGNED_IN),
+    "auth.notifications_read": Route("/auth/notifications/read", SIGNED_IN, method="POST"),
+    # the own notification is the inspector's: nobody else opens it, an administrator neither
+    "auth.notification_open": Route("/auth/notifications/{notification}", roles(inspector="own")),
     "admin.index": Route("/admin/", ADMIN_ONLY),
     "admin.agencies": Route("/admin/agencies", ADMIN_ONLY),
     "admin.agency_new": Route("/admin/agencies/new", ADMIN_ONLY),
@@ -34,3 +39,20 @@ RULES["profile.entity"] = Route(
 )
 RULES["api-docs.openapi_swagger_ui"] = Route("/api/v1/docs", EVERYONE)
 RULES["api_system.ready"] = Route("/api/v1/ready", EVERYONE, json=True)
+
+
+@extend_world
+def notifications(make, world: World) -> None:  # noqa: ANN001
+    """A notification of the inspector (own) and one of the second inspector (other)."""
+    from sqlalchemy import select
+
+    from models import Notification, User
+    from regulator.extensions import db
+
+    for side, username in (("own", "inspector"), ("other", "inspector2")):
+        user_id = db.session.scalar(select(User.id).where(User.username == username))
+        note = Notification(user_id=user_id, kind="tasks.assigned", subject_type="campaign", subject_id=1,
+                            details={"visits": 1})
+        db.session.add(note)
+        db.session.flush()
+        getattr(world, side)["notification"] = note.id

@@ -14,7 +14,7 @@ from .conftest import sign_in, sign_out
 
 PAGES = {
     None: ["/", "/search?q=无障碍", "/entity/{entity}", "/entity/{entity}/report", "/campaigns", "/auth/login"],
-    "ent": ["/enterprise/", "/enterprise/objections", "/enterprise/repairs"],
+    "ent": ["/enterprise/", "/enterprise/objections", "/enterprise/repairs", "/auth/notifications"],
     "insp": ["/inspector/", "/entities/{entity}"],
     "coord": ["/coordinator/", "/coordinator/imports", "/coordinator/imports/formats", "/coordinator/referrals",
               "/coordinator/campaigns/new", "/coordinator/quarantine", "/coordinator/quarantine/{rejected}",
@@ -46,7 +46,10 @@ def test_pages_pass_axe(live_server, browser, locale) -> None:  # noqa: ANN001
                                   errors=[{"column": "许可证编号", "message": "is required but empty", "value": None}])
     make.source_record(samr, raw={"许可证编号": "X"}, status=SourceStatus.DISMISSED, dismissed_reason="测试数据",
                        row_number=3, errors=[{"column": None, "message": "is required but empty", "value": None}])
-    make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    enterprise = make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    from regulator.services import notifications
+
+    notifications.notify([enterprise.id], "objection.rejected", "objection", 1, entity.id)  # the bar's badge too
     make.user("insp", Role.INSPECTOR, agency_id=samr.id)
     make.user("coord", Role.COORDINATOR, agency_id=samr.id)
     make.user("admin", Role.ADMIN)

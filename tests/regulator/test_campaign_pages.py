@@ -231,6 +231,14 @@ def test_campaign_api(app, client, auth, make) -> None:  # noqa: ANN001
     auth.login(task.inspectors[0].user.username)
     mine = client.get("/api/v1/tasks").get_json()
     assert task.id in {t["id"] for t in mine["items"]}
+    # the inspector was told of the visits drawn for them, once for the campaign
+    from models import Notification
+
+    notes = db.session.scalars(select(Notification).where(Notification.user_id == task.inspectors[0].user_id)).all()
+    assert [(n.kind, n.subject_id, n.details["visits"]) for n in notes] == [
+        ("tasks.assigned", campaign.id, sum(1 for t in mine["items"] if t["campaign_id"] == campaign.id))]
+    assert "of the campaign “api”" in client.get("/auth/notifications?lang=en").get_data(as_text=True)
+    assert client.get(f"/auth/notifications/{notes[0].id}").headers["Location"].endswith("/inspector/")
     assert all("risk" in t for t in mine["items"])  # the active model's probability, None before scoring
 
 

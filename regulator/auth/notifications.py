@@ -1,0 +1,65 @@
+"""The signed-in user's notifications: the list, opening one (read, and on to what it is about), all read."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+
+from models import Campaign, MarketEntity, Notification, Role
+
+from .. import notification_words
+from ..access import role_required
+from ..extensions import db
+from ..request_guards import page_arg
+from ..services import notifications
+from . import bp
+
+PAGE_SIZE = 50
+
+
+@bp.route("/notifications")
+@role_required(*Role)
+def notification_list():
+    """The user's notifications, newest first; unread ones stand out."""
+    page = page_arg()
+    mine = select(Notification).where(Notification.user_id == current_user.id)
+    total = db.session.scalar(select(func.count()).select_from(mine.subquery())) or 0
+    rows = db.session.scalars(mine.order_by(Notification.id.desc()).limit(PAGE_SIZE)
+                              .offset((page - 1) * PAGE_SIZE)).all()
+    names = _names(MarketEntity, {n.entity_id for n in rows if n.entity_id})
+    campaigns = _names(Campaign, {n.subject_id for n in rows if n.subject_type == "campaign"})
+    items = [(n, notification_words.text(n, names.get(n.entity_id), campaigns.get(n.subject_id)))
+             for n in rows]
+    return render_template("auth/notifications.html", items=items, page=page, total=total,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), form=FlaskForm(),
+                           unread=current_user.unread_notifications)
+
+
+def _names(model, ids: set[int]) -> dict[int, str]:  # noqa: ANN001
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
+
+
+@bp.route("/notifications/<int:notification_id>")
+@role_required(*Role)
+def notification_open(notification_id: int):
+    """Mark the notification read and go to what it is about (another user's is not found)."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != current_user.id:
+        abort(404)
+    notifications.mark_read(current_user.id, note.id)
+    db.session.commit()
+    return redirect(notification_words.link(note, current_user.role) or url_for("auth.notification_list"))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@role_required(*Role)
+def notifications_read():
+    """Mark every notification of the user read."""
+    if FlaskForm().validate_on_submit():
+        notifications.mark_read(current_user.id)
+        db.session.commit()
+    return redirect(url_for("auth.notification_list"))

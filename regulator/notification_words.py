@@ -1,0 +1,61 @@
+"""Notifications in words, in the reader's language, and where each leads for the reader's role.
+
+A notification stores its kind (``objection.accepted`` ...) and a few details; the text is said here when the
+list is read. A kind without words here is a defect a test catches (every kind the services record has them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from models import Notification, Role
+
+Words = Callable[[dict[str, Any]], str]
+
+WORDS: dict[str, Words] = {
+    "objection.submitted": lambda d: _("%(entity)s objects to a record of your agency (objection #%(id)s).", **d),
+    "objection.withdrawn": lambda d: _("%(entity)s withdrew its objection #%(id)s.", **d),
+    "objection.under_review": lambda d: _("Your objection #%(id)s is under review.", **d),
+    "objection.accepted": lambda d: _("Your objection #%(id)s was accepted: the record is corrected or withdrawn.",
+                                      **d),
+    "objection.rejected": lambda d: _("Your objection #%(id)s was rejected; the reason is on its page.", **d),
+    "credit_repair.submitted": lambda d: _("%(entity)s applies for credit repair (application #%(id)s).", **d),
+    "credit_repair.under_review": lambda d: _("Your credit repair application #%(id)s is under review.", **d),
+    "credit_repair.granted": lambda d: _("Your credit repair application #%(id)s was granted.", **d),
+    "credit_repair.rejected": lambda d: _("Your credit repair application #%(id)s was rejected; the reason is on its "
+                                   "page.", **d),
+    "referral.accepted": lambda d: _("Your referral #%(id)s about %(entity)s was accepted.", **d),
+    "referral.rejected": lambda d: _("Your referral #%(id)s about %(entity)s was rejected.", **d),
+    "referral.acted": lambda d: _("The agency acted on your referral #%(id)s about %(entity)s.", **d),
+    "tasks.assigned": lambda d: ngettext("You are drawn for %(num)d visit of the campaign “%(campaign)s”.",
+                                         "You are drawn for %(num)d visits of the campaign “%(campaign)s”.",
+                                         d["visits"], campaign=d["campaign"]),
+}
+
+
+def text(note: Notification, entity: str | None, campaign: str | None = None) -> str:
+    """The notification in the reader's language (its kind as stored, where it has no words)."""
+    words = WORDS.get(note.kind)
+    if words is None:
+        return note.kind
+    return words({"id": note.subject_id, "entity": entity or "—", "campaign": campaign or "—",
+                  **(note.details or {})})
+
+
+def link(note: Notification, role: Role) -> str | None:
+    """Where the notification leads the reader, by what it is about and the reader's side."""
+    staff = role in (Role.COORDINATOR, Role.ADMIN)
+    if note.subject_type == "objection":
+        return url_for("coordinator.objection" if staff else "enterprise.objection", objection_id=note.subject_id)
+    if note.subject_type == "credit_repair":
+        return url_for("coordinator.repair" if staff else "enterprise.repair", repair_id=note.subject_id)
+    if note.subject_type == "referral":
+        return url_for("coordinator.referral", referral_id=note.subject_id)
+    if note.subject_type == "campaign":
+        return url_for("inspector.index")
+    return None

@@ -1,0 +1,96 @@
+"""Notifications: each step of a request told to the side that waits for it, visits told to the inspectors
+drawn for them. One row per recipient; the words are said when read, in the reader's language
+(``regulator.notification_words``).
+
+Who hears what: an enterprise's users, each step the agency takes on its objection or repair application; an
+agency's coordinators, a request submitted to it or withdrawn; the sending agency's coordinators, what the
+receiving agency did with their referral (the receiving agency has its referral alert); an inspector, the
+visits of a campaign they are drawn for. The person who took the step is not told of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from models import CreditRepair, Notification, Objection, Referral, Role, User
+
+from ..extensions import db
+
+SUBJECTS = {"objection": Objection, "credit_repair": CreditRepair, "referral": Referral}
+#: (subject, step) -> who is told: the entity's users, the deciding agency, or the agency that sent a referral
+AUDIENCE = {
+    ("objection", "submitted"): "agency", ("objection", "withdrawn"): "agency",
+    ("objection", "under_review"): "enterprise", ("objection", "accepted"): "enterprise",
+    ("objection", "rejected"): "enterprise",
+    ("credit_repair", "submitted"): "agency", ("credit_repair", "under_review"): "enterprise",
+    ("credit_repair", "granted"): "enterprise", ("credit_repair", "rejected"): "enterprise",
+    ("referral", "accepted"): "sender", ("referral", "rejected"): "sender", ("referral", "acted"): "sender",
+}
+
+
+def notify(user_ids: Iterable[int], kind: str, subject_type: str, subject_id: int, entity_id: int | None = None,
+           **details: Any) -> int:
+    """Add one notification per user (the caller commits). Returns how many."""
+    users = sorted(set(user_ids))
+    db.session.add_all([Notification(user_id=u, kind=kind, subject_type=subject_type, subject_id=subject_id,
+                                     entity_id=entity_id, details=details) for u in users])
+    _recount(users)
+    return len(users)
+
+
+def _recount(user_ids: list[int]) -> None:
+    """Keep each user's unread number equal to their unread notifications (counted, never incremented, so
+    that it cannot drift)."""
+    if not user_ids:
+        return
+    db.session.flush()
+    unread = (select(func.count(Notification.id)).where(Notification.user_id == User.id,
+                                                         Notification.read_at.is_(None)).scalar_subquery())
+    db.session.execute(update(User).where(User.id.in_(user_ids)).values(unread_notifications=unread)
+                       .execution_options(synchronize_session=False))
+    for user_id in user_ids:  # a user object already loaded reads the new number
+        loaded = db.session.identity_map.get(db.session.identity_key(User, user_id))
+        if loaded is not None:
+            db.session.expire(loaded, ["unread_notifications"])
+
+
+def _active(*conditions: Any) -> list[int]:
+    return list(db.session.scalars(select(User.id).where(User.active.is_(True), *conditions)))
+
+
+def on_step(subject_type: str, subject_id: int, status: str, actor: Any) -> int:
+    """Tell the waiting side of a request's new step (called with each step recorded)."""
+    audience = AUDIENCE.get((subject_type, str(status)))
+    subject = db.session.get(SUBJECTS[subject_type], subject_id) if audience else None
+    if subject is None:
+        return 0
+    if audience == "enterprise":
+        users = _active(User.role == Role.ENTERPRISE, User.entity_id == subject.entity_id)
+    else:
+        agency_id = subject.from_agency_id if audience == "sender" else getattr(subject, "agency_id", None)
+        users = _active(User.role == Role.COORDINATOR, User.agency_id == agency_id)
+    actor_id = getattr(actor, "id", None)
+    return notify([u for u in users if u != actor_id], f"{subject_type}.{status}", subject_type, subject_id,
+                  subject.entity_id)
+
+
+def tasks_assigned(campaign_id: int, visits_by_user: dict[int, int]) -> int:
+    """Tell each inspector how many visits of the campaign they were drawn for."""
+    return sum(notify([user_id], "tasks.assigned", "campaign", campaign_id, visits=n)
+               for user_id, n in visits_by_user.items() if n)
+
+
+def mark_read(user_id: int, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications read, or all of them; returns how many changed."""
+    stmt = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    changed = db.session.execute(stmt.values(read_at=datetime.now(UTC))
+                                 .execution_options(synchronize_session=False)).rowcount or 0
+    if changed:
+        _recount([user_id])
+    return changed

@@ -1,0 +1,112 @@
+"""Notifications: each step of a request reaches the side waiting for it (and no one else), in the reader's
+language; the bar counts the unread; opening one marks it read and leads to what it is about."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from models import CreditRepair, Notification, Objection, PenaltyType, Role, Severity, User
+from regulator.extensions import db
+from regulator.notification_words import WORDS
+from regulator.services.notifications import AUDIENCE
+
+TODAY = date.today()
+
+
+def _kinds(username: str) -> list[str]:
+    user = db.session.scalar(select(User).where(User.username == username))
+    return [n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                               .order_by(Notification.id))]
+
+
+def _world(make):  # noqa: ANN001, ANN202
+    samr, mee = make.agency("SAMR"), make.agency("MEE")
+    entity = make.entity("深圳市通知测试贸易有限公司")
+    make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    make.user("ent2", Role.ENTERPRISE, entity_id=entity.id)
+    make.user("other.ent", Role.ENTERPRISE, entity_id=make.entity().id)
+    make.user("samr.coord", Role.COORDINATOR, agency_id=samr.id)
+    make.user("samr.coord2", Role.COORDINATOR, agency_id=samr.id)
+    make.user("mee.coord", Role.COORDINATOR, agency_id=mee.id)
+    violation = make.violation(entity, samr, severity=Severity.SERIOUS, found_date=TODAY - timedelta(days=20))
+    penalty = make.enforcement(entity, samr, penalty_type=PenaltyType.WARNING,
+                               decision_date=TODAY - timedelta(days=200))
+    db.session.commit()
+    return samr, mee, entity, violation, penalty
+
+
+def test_each_step_of_an_objection_reaches_the_waiting_side(app, make, client, auth) -> None:  # noqa: ANN001
+    _samr, _mee, _entity, violation, _penalty = _world(make)
+    auth.login("ent")
+    client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "已整改"})
+    objection = db.session.scalar(select(Objection))
+    assert _kinds("samr.coord") == _kinds("samr.coord2") == ["objection.submitted"]
+    assert _kinds("mee.coord") == _kinds("ent") == _kinds("ent2") == []  # another agency; the one who acted
+    auth.logout()
+
+    auth.login("samr.coord")
+    page = client.get("/coordinator/?lang=en").get_data(as_text=True)
+    assert 'id="unread-count">1<' in page
+    listing = client.get("/auth/notifications?lang=zh_Hans_CN").get_data(as_text=True)
+    assert f"深圳市通知测试贸易有限公司对本部门的一条记录提出异议（异议 #{objection.id}）" in listing
+    note = db.session.scalar(select(Notification).where(Notification.kind == "objection.submitted",
+                                                        Notification.user_id == db.session.scalar(
+                                                            select(User.id).where(User.username == "samr.coord"))))
+    opened = client.get(f"/auth/notifications/{note.id}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/coordinator/objections/{objection.id}")
+    db.session.expire_all()
+    assert note.read_at is not None and 'id="unread-count"' not in client.get("/coordinator/").get_data(as_text=True)
+    client.post(f"/coordinator/objections/{objection.id}", data={"decision": "rejected", "reason": "证据不足"})
+    assert _kinds("samr.coord2") == ["objection.submitted"]  # the decider's colleague is not told of it
+    auth.logout()
+
+    assert _kinds("ent") == _kinds("ent2") == ["objection.rejected"]
+    assert _kinds("other.ent") == []
+    auth.login("ent")
+    listing = client.get("/auth/notifications?lang=en").get_data(as_text=True)
+    assert f"Your objection #{objection.id} was rejected" in listing and "1 unread" in listing
+    assert client.get(f"/auth/notifications/{note.id}").status_code == 404  # the coordinator's notification
+    ent_note = db.session.scalar(select(Notification).where(Notification.kind == "objection.rejected")
+                                 .order_by(Notification.id))
+    assert client.get(f"/auth/notifications/{ent_note.id}").headers["Location"].endswith(
+        f"/enterprise/objections/{objection.id}")
+    auth.logout()
+    auth.login("ent2")
+    client.post("/auth/notifications/read")
+    db.session.expire_all()
+    ent2 = db.session.scalar(select(User).where(User.username == "ent2"))
+    assert ent2.unread_notifications == 0 and all(n.read_at for n in db.session.scalars(
+        select(Notification).where(Notification.user_id == ent2.id)))
+
+
+def test_repairs_and_referrals_notify_the_other_side(app, make, client, auth) -> None:  # noqa: ANN001
+    samr, mee, entity, _violation, penalty = _world(make)
+    auth.login("ent")
+    client.post(f"/enterprise/repairs/new/enforcement_action/{penalty.id}", data={"reason": "已整改"})
+    repair = db.session.scalar(select(CreditRepair))
+    auth.logout()
+    assert _kinds("samr.coord") == ["credit_repair.submitted"] and _kinds("mee.coord") == []
+    auth.login("samr.coord")
+    client.post(f"/coordinator/repairs/{repair.id}", data={"decision": "review", "reason": "请补充材料"})
+    client.post(f"/coordinator/repairs/{repair.id}", data={"decision": "granted", "reason": "符合条件"})
+    auth.logout()
+    assert _kinds("ent") == ["credit_repair.under_review", "credit_repair.granted"]
+
+    from regulator.services import referrals
+
+    sender = db.session.scalar(select(User).where(User.username == "samr.coord"))
+    receiver = db.session.scalar(select(User).where(User.username == "mee.coord"))
+    referral = referrals.send(entity.id, samr.id, mee.id, "疑似超标排放", user=sender)
+    referrals.decide(referral, receiver, accept=True)
+    referrals.acted(referral, receiver, "已立案调查")
+    db.session.commit()
+    assert _kinds("samr.coord")[-2:] == ["referral.accepted", "referral.acted"]
+    assert _kinds("samr.coord2")[-2:] == ["referral.accepted", "referral.acted"]
+    assert "referral.accepted" not in _kinds("mee.coord")  # the receiving side has its referral alert
+
+
+def test_every_kind_recorded_has_words() -> None:
+    """A kind the services record without words would show its code to the reader."""
+    assert {f"{subject}.{step}" for subject, step in AUDIENCE} | {"tasks.assigned"} <= set(WORDS)
