@@ -20,7 +20,7 @@ from ...extensions import db
 from ...services import campaign_results
 from ...services.campaigns import visible_campaigns
 from ..pagination import PageArgs, envelope, page_schema, paginate
-from .campaigns import CampaignSchema, campaign_payload
+from .campaigns import CampaignSchema, PublicTallySchema, campaign_payload
 
 bp = Blueprint("api_campaign_plans", __name__, url_prefix="/campaigns",
                description="Campaigns an agency leads or takes part in, and their joint plans")
@@ -74,21 +74,12 @@ class PlannedTaskSchema(Schema):
     inspectors = fields.List(fields.Nested(PlannedInspectorSchema), required=True)
 
 
-class TallySchema(Schema):
-    """Checks of one group (an agency, or why they were chosen): planned, done and what the done ones found."""
+class TallySchema(PublicTallySchema):
+    """Checks of one group (an agency, or why they were chosen): planned, done and what the done ones found,
+    and the risk model's expectation."""
 
     key = fields.String(required=True, metadata={"description": "agency code, or selection reason"})
-    planned = fields.Integer(required=True)
     done = fields.Integer(required=True, metadata={"description": "checks whose result is recorded"})
-    with_violations = fields.Integer(required=True)
-    serious = fields.Integer(required=True, metadata={"description": "checks with a serious or critical finding"})
-    violation_rate = fields.Float(allow_none=True)
-    serious_rate = fields.Float(allow_none=True)
-    estimated_violation_rate = fields.Float(allow_none=True, metadata={
-        "description": "random draw only: the share with violations estimated for the draw's whole population "
-                       "(each check weighted by 1/selection probability)"})
-    estimated_serious_rate = fields.Float(allow_none=True, metadata={
-        "description": "random draw only: the estimated share with serious findings"})
     model_expected = fields.Float(allow_none=True, metadata={
         "description": "the risk model's mean probability of a serious finding for the checks done"})
 
