@@ -25,7 +25,7 @@ from ..ingest.errors import FileError, MappingError
 from ..ingest.mapping import load_mapping
 from ..ingest.quarantine import DISMISS_LIMIT, dismiss, quarantine_query, restore, resubmit
 from ..nav import nav_item
-from ..request_guards import page_arg
+from ..request_guards import MAX_ID, page_arg
 from ..services import audit
 from . import bp
 from .forms import DismissForm, RestoreForm, ResubmitForm, UploadForm
@@ -152,7 +152,8 @@ def quarantine_dismiss():
     """Dismiss the rows chosen on the quarantine page, all for one reason. Rows of another agency are refused
     as a whole (nothing is dismissed)."""
     form = DismissForm()
-    ids = sorted({int(i) for i in request.form.getlist("ids") if i.isdigit()})[:DISMISS_LIMIT + 1]
+    ids = sorted({int(i) for i in request.form.getlist("ids") if i.isdigit() and 0 < int(i) <= MAX_ID})
+    ids = ids[:DISMISS_LIMIT + 1]
     if not form.validate_on_submit():
         flash(_("Say why the rows are dismissed: the reason stays with them."), "danger")
         return redirect(url_for("coordinator.quarantine"))
@@ -161,16 +162,15 @@ def quarantine_dismiss():
     return redirect(url_for("coordinator.quarantine"))
 
 
-def _dismiss_and_say(records: list[SourceRecord], reason: str) -> bool:
+def _dismiss_and_say(records: list[SourceRecord], reason: str) -> None:
     try:
         n = dismiss(records, reason, current_user)
     except IngestError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-        return False
+        return
     db.session.commit()
     flash(ngettext("%(num)d row dismissed.", "%(num)d rows dismissed.", n), "success")
-    return True
 
 
 @bp.route("/quarantine/<int:source_id>/dismiss", methods=["POST"])

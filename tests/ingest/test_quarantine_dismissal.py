@@ -110,7 +110,8 @@ def test_rows_chosen_on_the_list_dismissed_together_and_never_another_agencys(ap
     assert f"Source record {rows[2].id} is not in quarantine" in mixed.get_data(as_text=True)
     db.session.expire_all()
     assert rows[1].status == SourceStatus.REJECTED
-    nothing = client.post("/coordinator/quarantine/dismiss?lang=en", data={"reason": "x"}, follow_redirects=True)
+    nothing = client.post("/coordinator/quarantine/dismiss?lang=en", data={
+        "reason": "x", "ids": ["99999999999999999999", "abc"]}, follow_redirects=True)  # no such ids, no overflow
     assert "Choose the rows to dismiss." in nothing.get_data(as_text=True)
     audit_page = client.get("/coordinator/quarantine?show=dismissed&lang=en").get_data(as_text=True)
     assert audit_page.count("测试数据") == 2
