@@ -15,6 +15,8 @@ from flask_babel import ngettext
 
 from models import Notification, Role
 
+from .i18n import label
+
 Words = Callable[[dict[str, Any]], str]
 
 WORDS: dict[str, Words] = {
@@ -32,6 +34,8 @@ WORDS: dict[str, Words] = {
     "referral.accepted": lambda d: _("Your referral #%(id)s about %(entity)s was accepted.", **d),
     "referral.rejected": lambda d: _("Your referral #%(id)s about %(entity)s was rejected.", **d),
     "referral.acted": lambda d: _("The agency acted on your referral #%(id)s about %(entity)s.", **d),
+    "credit.class_changed": lambda d: _("The credit class of %(entity)s changed from %(old)s to %(new)s.",
+                                        entity=d["entity"], old=label(d["from"]), new=label(d["to"])),
     "tasks.assigned": lambda d: ngettext("You are drawn for %(num)d visit of the campaign “%(campaign)s”.",
                                          "You are drawn for %(num)d visits of the campaign “%(campaign)s”.",
                                          d["visits"], campaign=d["campaign"]),
@@ -58,4 +62,7 @@ def link(note: Notification, role: Role) -> str | None:
         return url_for("coordinator.referral", referral_id=note.subject_id)
     if note.subject_type == "campaign":
         return url_for("inspector.index")
+    if note.subject_type == "entity":
+        return url_for("enterprise.index") if role == Role.ENTERPRISE else url_for("profile.entity",
+                                                                                   entity_id=note.subject_id)
     return None

@@ -28,12 +28,15 @@ from models import (
     ModelVersion,
     RecordStatus,
     RiskScore,
+    Role,
+    User,
     Violation,
 )
 from risk.credit import CreditResult, assess
 
 from ..extensions import db
 from ..signals import records_changed
+from . import notifications
 
 log = logging.getLogger(__name__)
 CHUNK = 900  # ids per IN list: below SQLite's default variable limit
@@ -171,6 +174,8 @@ def recompute(entity_ids: Iterable[int] | None = None, *, trigger: str = "manual
     changed = classes.loc[changed_mask]
     if not changed.empty:
         _write(result, changed, model_id, trigger)
+        moved = changed.loc[changed["old_class"].notna() & changed["old_class"].ne(changed["credit_class"])]
+        _tell_enterprises(moved)
     by_class = {str(k): int(v) for k, v in classes["credit_class"].value_counts().sort_index().items()}
     report = RecomputeReport(len(ids), len(changed), by_class, time.perf_counter() - started)
     log.info("credit recompute (%s): %d entities, %d changed in %.2f s", trigger, report.entities,
@@ -197,6 +202,22 @@ def _write(result: CreditResult, changed: pd.DataFrame, model_id: int | None, tr
         .values(credit_class=bindparam("cls"), credit_points=bindparam("pts"), credit_updated_at=bindparam("at")),
         [{"eid": eid, "cls": cls, "pts": pts, "at": now} for eid, pts, cls in zip(ids, points, classes, strict=True)])
     _expire_loaded(set(ids))
+
+
+def _tell_enterprises(moved: pd.DataFrame) -> None:
+    """Tell the users of each entity whose class moved (not its first class) the old class and the new."""
+    if moved.empty:
+        return
+    items = []
+    for chunk in _chunks([int(i) for i in moved.index]):
+        for user_id, entity_id in db.session.execute(select(User.id, User.entity_id).where(
+                User.role == Role.ENTERPRISE, User.active.is_(True), User.entity_id.in_(chunk))):
+            row = moved.loc[entity_id]
+            items.append({"user_id": user_id, "kind": "credit.class_changed", "subject_type": "entity",
+                          "subject_id": entity_id, "entity_id": entity_id,
+                          "details": {"from": str(row["old_class"]), "to": str(row["credit_class"])}})
+    if items:
+        notifications.notify_each(items)
 
 
 def _expire_loaded(ids: set[int]) -> None:

@@ -35,11 +35,16 @@ AUDIENCE = {
 def notify(user_ids: Iterable[int], kind: str, subject_type: str, subject_id: int, entity_id: int | None = None,
            **details: Any) -> int:
     """Add one notification per user (the caller commits). Returns how many."""
-    users = sorted(set(user_ids))
-    db.session.add_all([Notification(user_id=u, kind=kind, subject_type=subject_type, subject_id=subject_id,
-                                     entity_id=entity_id, details=details) for u in users])
-    _recount(users)
-    return len(users)
+    return notify_each([{"user_id": u, "kind": kind, "subject_type": subject_type, "subject_id": subject_id,
+                         "entity_id": entity_id, "details": details} for u in sorted(set(user_ids))])
+
+
+def notify_each(items: list[dict[str, Any]]) -> int:
+    """Add notifications that differ from reader to reader (``Notification`` columns per item), with one
+    recount of their readers' unread numbers. The caller commits."""
+    db.session.add_all([Notification(**item) for item in items])
+    _recount(sorted({item["user_id"] for item in items}))
+    return len(items)
 
 
 def _recount(user_ids: list[int]) -> None:

@@ -109,4 +109,29 @@ def test_repairs_and_referrals_notify_the_other_side(app, make, client, auth) ->
 
 def test_every_kind_recorded_has_words() -> None:
     """A kind the services record without words would show its code to the reader."""
-    assert {f"{subject}.{step}" for subject, step in AUDIENCE} | {"tasks.assigned"} <= set(WORDS)
+    assert {f"{subject}.{step}" for subject, step in AUDIENCE} | {"tasks.assigned", "credit.class_changed"} \
+        <= set(WORDS)
+
+
+def test_a_change_of_credit_class_reaches_the_entitys_users(app, make, client, auth) -> None:  # noqa: ANN001
+    """Not the first class an entity is given; each later change, with the class before and after."""
+    from models import ListType
+    from regulator.services import credit
+
+    _samr, mee, entity, _violation, _penalty = _world(make)
+    credit.recompute([entity.id])
+    db.session.commit()
+    first = entity.credit_class
+    assert first is not None and _kinds("ent") == []
+    make.list_entry(entity, mee, list_type=ListType.SERIOUS_ILLEGAL, added_date=TODAY - timedelta(days=1))
+    credit.recompute([entity.id])
+    db.session.commit()
+    db.session.expire_all()
+    assert entity.credit_class != first
+    assert _kinds("ent") == _kinds("ent2") == ["credit.class_changed"] and _kinds("other.ent") == []
+    note = db.session.scalar(select(Notification).where(Notification.kind == "credit.class_changed"))
+    assert note.details == {"from": first.value, "to": entity.credit_class.value}
+    auth.login("ent")
+    listing = client.get("/auth/notifications?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "深圳市通知测试贸易有限公司的信用等级由" in listing and "D类（高风险）" in listing
+    assert client.get(f"/auth/notifications/{note.id}").headers["Location"].endswith("/enterprise/")
