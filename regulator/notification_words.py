@@ -12,9 +12,11 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import select
 
-from models import Notification, Role
+from models import Campaign, MarketEntity, Notification, Role
 
+from .extensions import db
 from .i18n import label
 
 Words = Callable[[dict[str, Any]], str]
@@ -40,6 +42,20 @@ WORDS: dict[str, Words] = {
                                          "You are drawn for %(num)d visits of the campaign “%(campaign)s”.",
                                          d["visits"], campaign=d["campaign"]),
 }
+
+
+def described(notes: list[Notification]) -> list[tuple[Notification, str]]:
+    """Each notification with its words, the names of the entities and campaigns read in two statements."""
+    names = _names(MarketEntity, {n.entity_id for n in notes if n.entity_id})
+    campaigns = _names(Campaign, {n.subject_id for n in notes if n.subject_type == "campaign"})
+    return [(n, text(n, names.get(n.entity_id), campaigns.get(n.subject_id) if n.subject_type == "campaign"
+                     else None)) for n in notes]
+
+
+def _names(model: type, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
 
 
 def text(note: Notification, entity: str | None, campaign: str | None = None) -> str:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from models import Campaign, MarketEntity, Notification, Role
+from models import Notification, Role
 
 from .. import notification_words
 from ..access import role_required
@@ -28,19 +28,10 @@ def notification_list():
     total = db.session.scalar(select(func.count()).select_from(mine.subquery())) or 0
     rows = db.session.scalars(mine.order_by(Notification.id.desc()).limit(PAGE_SIZE)
                               .offset((page - 1) * PAGE_SIZE)).all()
-    names = _names(MarketEntity, {n.entity_id for n in rows if n.entity_id})
-    campaigns = _names(Campaign, {n.subject_id for n in rows if n.subject_type == "campaign"})
-    items = [(n, notification_words.text(n, names.get(n.entity_id), campaigns.get(n.subject_id)))
-             for n in rows]
-    return render_template("auth/notifications.html", items=items, page=page, total=total,
+    return render_template("auth/notifications.html", items=notification_words.described(list(rows)), page=page,
+                           total=total,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), form=FlaskForm(),
                            unread=current_user.unread_notifications)
-
-
-def _names(model, ids: set[int]) -> dict[int, str]:  # noqa: ANN001
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
 
 
 @bp.route("/notifications/<int:notification_id>")

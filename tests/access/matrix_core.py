@@ -31,6 +31,9 @@ RULES = {
     "api-docs.openapi_json": Route("/api/v1/openapi.json", EVERYONE, json=True),
     "api_system.health": Route("/api/v1/health", EVERYONE, json=True),
     "api_system.me": Route("/api/v1/me", SIGNED_IN, json=True),
+    "api_notifications.notification_list": Route("/api/v1/notifications", SIGNED_IN, json=True),
+    "api_notifications.notifications_read": Route("/api/v1/notifications/read", SIGNED_IN, method="POST",
+                                                  json=True),
 }
 
 RULES["profile.entity"] = Route(

@@ -4,6 +4,7 @@ from .campaign_plans import bp as campaign_plans_bp
 from .campaigns import bp as campaigns_bp
 from .imports import bp as imports_bp
 from .match_reviews import bp as match_reviews_bp
+from .notifications import bp as notifications_bp
 from .objections import bp as objections_bp
 from .profiles import bp as profiles_bp
 from .repairs import bp as repairs_bp
@@ -22,4 +23,5 @@ BLUEPRINTS = [
     campaign_plans_bp,
     task_results_bp,
     risk_bp,
+    notifications_bp,
 ]
