@@ -39,6 +39,7 @@ ACTIONS = {
     "agency.create": _("Agency registered"), "agency.update": _("Agency changed"),
     "quarantine.export": _("Quarantined rows downloaded"), "quarantine.dismiss": _("Quarantined rows dismissed"),
     "quarantine.restore": _("Dismissed row returned to the quarantine"),
+    "conflict.declare": _("Conflict of interest declared"), "conflict.end": _("Conflict of interest ended"),
 }
 
 OBJECTS = {
@@ -47,7 +48,7 @@ OBJECTS = {
     "match_review": _("Suggested match"), "entity_event": _("Merge or split"), "campaign": _("Campaign"),
     "risk_cluster": _("Risk cluster"), "referral": _("Referral"), "user": _("Account"),
     "api_token": _("API token"), "model_version": _("Risk model version"), "agency": _("Agency"),
-    "import_batch": _("Import"),
+    "import_batch": _("Import"), "conflict_declaration": _("Conflict of interest"),
 }
 
 

@@ -6,7 +6,17 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from models import InspectionResult, PenaltyType, Severity
@@ -76,3 +86,15 @@ class ReferralForm(FlaskForm):
     to_agency = SelectField(_l("Send to"), coerce=int, validators=[DataRequired()])
     description = TextAreaField(_l("Finding"), validators=[DataRequired(), Length(max=4000)])
     submit = SubmitField(_l("Send referral"))
+
+
+class ConflictForm(FlaskForm):
+    """Declare a conflict of interest with an entity."""
+
+    entity_id = HiddenField()
+    entity = StringField(_l("Entity: its unified social credit code or full name"),
+                         validators=[DataRequired(), Length(max=200)])
+    reason = TextAreaField(_l("What ties you to it"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("For example: a relative works there; a former employer; a shareholding."))
+    valid_until = DateField(_l("Until (optional)"), validators=[Optional()])
+    submit = SubmitField(_l("Declare"))

@@ -27,6 +27,9 @@ RULES = {
     "admin.audit": Route("/admin/audit", ADMIN_ONLY),
     "coordinator.index": Route("/coordinator/", COORDINATION),
     "inspector.index": Route("/inspector/", roles(inspector="both")),
+    "inspector.conflicts_page": Route("/inspector/conflicts", roles(inspector="both")),
+    # the own declaration is the inspector's, the other the second inspector's
+    "inspector.conflict_end": Route("/inspector/conflicts/{declaration}/end", roles(inspector="own"), method="POST"),
     "enterprise.index": Route("/enterprise/", roles(enterprise="both")),
     "api-docs.openapi_json": Route("/api/v1/openapi.json", EVERYONE, json=True),
     "api_system.health": Route("/api/v1/health", EVERYONE, json=True),
@@ -46,16 +49,17 @@ RULES["api_system.ready"] = Route("/api/v1/ready", EVERYONE, json=True)
 
 @extend_world
 def notifications(make, world: World) -> None:  # noqa: ANN001
-    """A notification of the inspector (own) and one of the second inspector (other)."""
+    """A notification and a conflict declaration of the inspector (own) and of the second inspector (other)."""
     from sqlalchemy import select
 
-    from models import Notification, User
+    from models import ConflictDeclaration, Notification, User
     from regulator.extensions import db
 
     for side, username in (("own", "inspector"), ("other", "inspector2")):
         user_id = db.session.scalar(select(User.id).where(User.username == username))
         note = Notification(user_id=user_id, kind="tasks.assigned", subject_type="campaign", subject_id=1,
                             details={"visits": 1})
-        db.session.add(note)
+        declaration = ConflictDeclaration(user_id=user_id, entity_id=world.other["entity"], reason="亲属")
+        db.session.add_all([note, declaration])
         db.session.flush()
-        getattr(world, side)["notification"] = note.id
+        getattr(world, side).update(notification=note.id, declaration=declaration.id)

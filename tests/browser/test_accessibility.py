@@ -15,7 +15,7 @@ from .conftest import sign_in, sign_out
 PAGES = {
     None: ["/", "/search?q=无障碍", "/entity/{entity}", "/entity/{entity}/report", "/campaigns", "/auth/login"],
     "ent": ["/enterprise/", "/enterprise/objections", "/enterprise/repairs", "/auth/notifications"],
-    "insp": ["/inspector/", "/entities/{entity}"],
+    "insp": ["/inspector/", "/entities/{entity}", "/inspector/conflicts"],
     "coord": ["/coordinator/", "/coordinator/imports", "/coordinator/imports/formats", "/coordinator/referrals",
               "/coordinator/campaigns/new", "/coordinator/quarantine", "/coordinator/quarantine/{rejected}",
               "/coordinator/quarantine?show=dismissed", "/coordinator/reviews"],
