@@ -427,11 +427,8 @@ def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assi
         conflict_rows += db.session.execute(select(ConflictDeclaration.user_id, ConflictDeclaration.entity_id).where(
             ConflictDeclaration.entity_id.in_(chunk),
             (ConflictDeclaration.valid_until.is_(None)) | (ConflictDeclaration.valid_until >= today))).all()
-        last_rows += _last_inspectors(chunk)
-    load = dict(db.session.execute(
-        select(TaskInspector.user_id, func.count(TaskInspector.id)).join(InspectionTask)
-        .where(InspectionTask.status.in_([TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS]))
-        .group_by(TaskInspector.user_id)).all())
+        last_rows += last_inspectors(chunk)
+    load = open_load()
     result = planning.assign_inspectors(
         visits, pool, seed or campaign.seed or str(campaign.id),
         conflicts=pd.DataFrame(conflict_rows, columns=["user_id", "entity_id"]),
@@ -452,7 +449,15 @@ def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assi
     return result
 
 
-def _last_inspectors(entity_ids: list[int]) -> list[tuple[int, int]]:
+def open_load() -> dict[int, int]:
+    """Open visits each inspector is drawn for (the draw gives the next to the least loaded)."""
+    return dict(db.session.execute(
+        select(TaskInspector.user_id, func.count(TaskInspector.id)).join(InspectionTask)
+        .where(InspectionTask.status.in_([TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS]))
+        .group_by(TaskInspector.user_id)).all())
+
+
+def last_inspectors(entity_ids: list[int]) -> list[tuple[int, int]]:
     """(user, entity) for the platform inspectors of each entity's most recent inspection that had any."""
     rows = db.session.execute(select(Inspection.entity_id, Inspection.inspection_date, Inspection.id,
                                      InspectionInspector.user_id)

@@ -27,6 +27,7 @@ from risk.campaign.inspectors import assign_inspectors
 
 from ..extensions import db
 from . import audit, notifications
+from .campaigns import last_inspectors, open_load
 
 OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
 
@@ -117,7 +118,8 @@ def _replace(task: InspectionTask, part: TaskInspector, user: User, declaration:
         f"{task.campaign.seed or task.campaign_id}:conflict:{task.id}:{declaration.id}",
         conflicts=pd.DataFrame([{"user_id": u, "entity_id": task.entity_id} for u in barred],
                                columns=["user_id", "entity_id"]),
-        per_visit=1).assigned
+        last=pd.DataFrame(last_inspectors([task.entity_id]), columns=["user_id", "entity_id"]),
+        per_visit=1, existing_load=open_load()).assigned
     if drawn.empty:
         if not on_task:
             task.status = TaskStatus.PLANNED

@@ -278,7 +278,7 @@ def test_last_inspectors_are_not_drawn_again(app, make) -> None:  # noqa: ANN001
     db.session.add_all([InspectionInspector(inspection_id=last_time.id, user_id=inspectors[0].id),
                         InspectionInspector(inspection_id=older.id, user_id=inspectors[1].id)])
     db.session.flush()
-    assert set(service._last_inspectors([entities[2].id])) == {(inspectors[0].id, entities[2].id)}
+    assert set(service.last_inspectors([entities[2].id])) == {(inspectors[0].id, entities[2].id)}
     campaign = service.create_campaign("c", date(2025, 1, 1), date(2025, 3, 31),
                                        [service.AgencyPart(samr.id, 9)], cost_per_visit=0.0)
     service.commit_seed(campaign)
