@@ -40,6 +40,7 @@ ACTIONS = {
     "quarantine.export": _("Quarantined rows downloaded"), "quarantine.dismiss": _("Quarantined rows dismissed"),
     "quarantine.restore": _("Dismissed row returned to the quarantine"),
     "conflict.declare": _("Conflict of interest declared"), "conflict.end": _("Conflict of interest ended"),
+    "task.replace_inspector": _("Inspector replaced on a visit"),
 }
 
 OBJECTS = {
@@ -49,6 +50,7 @@ OBJECTS = {
     "risk_cluster": _("Risk cluster"), "referral": _("Referral"), "user": _("Account"),
     "api_token": _("API token"), "model_version": _("Risk model version"), "agency": _("Agency"),
     "import_batch": _("Import"), "conflict_declaration": _("Conflict of interest"),
+    "inspection_task": _("Visit"),
 }
 
 

@@ -38,8 +38,8 @@ WORDS: dict[str, Words] = {
     "referral.acted": lambda d: _("The agency acted on your referral #%(id)s about %(entity)s.", **d),
     "credit.class_changed": lambda d: _("The credit class of %(entity)s changed from %(old)s to %(new)s.",
                                         entity=d["entity"], old=label(d["from"]), new=label(d["to"])),
-    "task.reassigned": lambda d: _("You are drawn for visit #%(id)s to %(entity)s, in place of an inspector who "
-                                   "declared a conflict of interest.", **d),
+    "task.reassigned": lambda d: _("You are drawn for visit #%(id)s to %(entity)s, in place of a colleague.", **d),
+    "task.withdrawn": lambda d: _("You are no longer drawn for visit #%(id)s to %(entity)s: %(reason)s", **d),
     "conflict.replaced": lambda d: _("%(inspector)s declared a conflict of interest with %(entity)s: visit #%(id)s "
                                      "was given to another inspector of your agency.", **d),
     "conflict.unstaffed": lambda d: _("%(inspector)s declared a conflict of interest with %(entity)s: no other "
@@ -87,8 +87,7 @@ def link(note: Notification, role: Role) -> str | None:
     if note.subject_type == "task":
         if role == Role.INSPECTOR:
             return url_for("inspector.task", task_id=note.subject_id)
-        campaign_id = (note.details or {}).get("campaign_id")
-        return url_for("coordinator.campaign", campaign_id=campaign_id) if campaign_id else None
+        return url_for("coordinator.task", task_id=note.subject_id)
     if note.subject_type == "entity":
         return url_for("enterprise.index") if role == Role.ENTERPRISE else url_for("profile.entity",
                                                                                    entity_id=note.subject_id)

@@ -1,35 +1,19 @@
 """Conflicts of interest (回避): an inspector declares one with an entity and is never drawn for it again;
-visits of that entity they were already drawn for are given to another inspector of their agency, drawn the
-same way as the plan's inspectors (same rules, a seed named after the campaign, the visit and the
-declaration), or, where nobody is free, left for the coordinator, who is told either way."""
+visits of that entity they were already drawn for are given to another inspector of their agency
+(``staffing.redraw``), or, where nobody is free, left for the coordinator, who is told either way."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from models import (
-    Agency,
-    ConflictDeclaration,
-    InspectionTask,
-    MarketEntity,
-    Role,
-    TaskAgency,
-    TaskInspector,
-    TaskStatus,
-    User,
-)
-from risk.campaign.inspectors import assign_inspectors
+from models import ConflictDeclaration, InspectionTask, MarketEntity, Role, TaskInspector, User
 
 from ..extensions import db
-from . import audit, notifications
-from .campaigns import last_inspectors, open_load
-
-OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+from . import audit, notifications, staffing
 
 
 class ConflictError(ValueError):
@@ -46,14 +30,7 @@ class Declared:
 
 def active(user_id: int | None = None, entity_id: int | None = None, today: date | None = None):  # noqa: ANN201
     """Declarations in force today (of one inspector, or about one entity)."""
-    today = today or date.today()
-    stmt = select(ConflictDeclaration).where(or_(ConflictDeclaration.valid_until.is_(None),
-                                                 ConflictDeclaration.valid_until >= today))
-    if user_id is not None:
-        stmt = stmt.where(ConflictDeclaration.user_id == user_id)
-    if entity_id is not None:
-        stmt = stmt.where(ConflictDeclaration.entity_id == entity_id)
-    return stmt
+    return staffing.declared_conflicts(user_id, entity_id, today)
 
 
 def declare(user: User, entity: MarketEntity, reason: str, valid_until: date | None = None) -> Declared:
@@ -74,7 +51,10 @@ def declare(user: User, entity: MarketEntity, reason: str, valid_until: date | N
     db.session.flush()
     done = Declared(declaration)
     for task, part in _open_visits(user.id, entity.id):
-        done.visits.append((task.id, task.campaign_id, _replace(task, part, user, declaration)))
+        replacement = staffing.redraw(task, part, f"conflict:{declaration.id}")
+        if replacement is not None:
+            notifications.notify([replacement], "task.reassigned", "task", task.id, task.entity_id)
+        done.visits.append((task.id, task.campaign_id, replacement))
     audit.record("conflict.declare", entity_id=entity.id, object_type="conflict_declaration",
                  object_id=declaration.id, user=user, visits=[t for t, _c, _r in done.visits])
     _tell_coordinators(user, entity, done)
@@ -95,39 +75,9 @@ def end(declaration: ConflictDeclaration, user: User) -> None:
 def _open_visits(user_id: int, entity_id: int) -> list[tuple[InspectionTask, TaskInspector]]:
     rows = db.session.execute(
         select(InspectionTask, TaskInspector).join(TaskInspector, TaskInspector.task_id == InspectionTask.id)
-        .join(TaskAgency, (TaskAgency.task_id == InspectionTask.id) & (TaskAgency.agency_id == TaskInspector.agency_id))
         .where(TaskInspector.user_id == user_id, InspectionTask.entity_id == entity_id,
-               InspectionTask.status.in_(OPEN), TaskAgency.status != TaskStatus.DONE)).all()
-    return [(task, part) for task, part in rows]
-
-
-def _replace(task: InspectionTask, part: TaskInspector, user: User, declaration: ConflictDeclaration) -> int | None:
-    """Take the inspector off the visit and draw another of the same agency (None: nobody is free)."""
-    agency_id = part.agency_id
-    db.session.delete(part)
-    db.session.flush()
-    on_task = set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id == task.id)))
-    pool = [u for u in db.session.scalars(select(User.id).where(
-        User.role == Role.INSPECTOR, User.active.is_(True), User.agency_id == agency_id)) if u not in on_task]
-    barred = db.session.scalars(select(ConflictDeclaration.user_id).where(
-        ConflictDeclaration.id.in_(active(entity_id=task.entity_id).with_only_columns(ConflictDeclaration.id)))).all()
-    code = db.session.scalar(select(Agency.code).where(Agency.id == agency_id))
-    drawn = assign_inspectors(
-        pd.DataFrame([{"task": task.id, "entity_id": task.entity_id, "agency": code}]),
-        pd.DataFrame([{"user_id": u, "agency": code} for u in pool], columns=["user_id", "agency"]),
-        f"{task.campaign.seed or task.campaign_id}:conflict:{task.id}:{declaration.id}",
-        conflicts=pd.DataFrame([{"user_id": u, "entity_id": task.entity_id} for u in barred],
-                               columns=["user_id", "entity_id"]),
-        last=pd.DataFrame(last_inspectors([task.entity_id]), columns=["user_id", "entity_id"]),
-        per_visit=1, existing_load=open_load()).assigned
-    if drawn.empty:
-        if not on_task:
-            task.status = TaskStatus.PLANNED
-        return None
-    replacement = int(drawn["user_id"].iloc[0])
-    db.session.add(TaskInspector(task_id=task.id, user_id=replacement, agency_id=agency_id))
-    notifications.notify([replacement], "task.reassigned", "task", task.id, task.entity_id)
-    return replacement
+               InspectionTask.status.in_(staffing.OPEN))).all()
+    return [(task, part) for task, part in rows if staffing.part_open(task, part.agency_id)]
 
 
 def _tell_coordinators(user: User, entity: MarketEntity, done: Declared) -> None:

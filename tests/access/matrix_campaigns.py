@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from models import Alert, AlertKind, Campaign, CampaignAgency, CampaignStatus, InspectionTask, Referral, User
+from models import (
+    Alert,
+    AlertKind,
+    Campaign,
+    CampaignAgency,
+    CampaignStatus,
+    InspectionTask,
+    MarketEntity,
+    Referral,
+    User,
+)
 
 from .rules import COORDINATION, EVERYONE, Route, roles
 from .world import World, extend_world
@@ -16,6 +26,9 @@ RULES = {
     "coordinator.campaign_new": Route("/coordinator/campaigns/new", COORDINATION),
     "coordinator.campaign": Route("/coordinator/campaigns/{campaign}", LEAD),
     "coordinator.campaign_plan_export": Route("/coordinator/campaigns/{campaign}/plan.xlsx", LEAD),
+    "coordinator.task": Route("/coordinator/tasks/{visit}", LEAD),
+    "coordinator.task_replace_inspector": Route("/coordinator/tasks/{visit}/inspectors/{visit_inspector}/replace",
+                                                LEAD, method="POST", data={"reason": "休假"}),
     "coordinator.campaign_step": Route("/coordinator/campaigns/{campaign}/commit", LEAD, method="POST"),
     "coordinator.referrals": Route("/coordinator/referrals", COORDINATION),
     "coordinator.referral": Route("/coordinator/referrals/{referral}", LEAD),
@@ -71,4 +84,7 @@ def campaign_objects(make, world: World) -> None:  # noqa: ANN001
                       referral_id=referral.id)
         db.session.add(alert)
         db.session.flush()
-        side.update(campaign=campaign.id, public_campaign=shown.id, referral=referral.id, alert=alert.id)
+        visit = make.task(db.session.get(MarketEntity, world.own["entity"]), [agency],
+                          [db.session.query(User).filter_by(username="inspector2").one()], campaign=campaign)
+        side.update(campaign=campaign.id, public_campaign=shown.id, referral=referral.id, alert=alert.id,
+                    visit=visit.id, visit_inspector=visit.inspectors[0].user_id)

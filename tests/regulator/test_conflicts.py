@@ -119,3 +119,43 @@ def test_nobody_free_leaves_the_visit_to_the_coordinator(app, make, client, auth
     assert after == before - {user.id}  # taken off, and nobody drawn in their place
     assert _kinds("mee-coord")[-1] == "conflict.unstaffed"
     assert db.session.get(InspectionTask, task_id).status.value == ("assigned" if after else "planned")
+
+
+def test_a_coordinator_replaces_an_inspector_of_their_agency(app, make, client, auth) -> None:  # noqa: ANN001
+    samr, mee = setup_world(make)
+    campaign = _planned(samr, mee)
+    part = db.session.scalar(select(TaskInspector).join(InspectionTask).where(
+        TaskInspector.agency_id == samr.id, InspectionTask.campaign_id == campaign.id).order_by(TaskInspector.id))
+    task_id, leaving = part.task_id, part.user_id
+    before = set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id == task_id)))
+    mee_member = next((u for u in before if db.session.get(User, u).agency_id == mee.id), None)
+
+    auth.login("mee-coord")  # another agency's inspector: no form, and a post is refused
+    page = client.get(f"/coordinator/tasks/{task_id}?lang=en").get_data(as_text=True)
+    assert f'id="replace-{leaving}"' not in page
+    refused = client.post(f"/coordinator/tasks/{task_id}/inspectors/{leaving}/replace?lang=en",
+                          data={"reason": "休假"}, follow_redirects=True)
+    assert "replaces them" in refused.get_data(as_text=True)
+    auth.logout()
+
+    auth.login("coord")
+    page = client.get(f"/coordinator/tasks/{task_id}?lang=en").get_data(as_text=True)
+    assert f'id="replace-{leaving}"' in page and (mee_member is None or f'id="replace-{mee_member}"' not in page)
+    assert f'href="/coordinator/tasks/{task_id}"' in client.get(f"/coordinator/campaigns/{campaign.id}").get_data(
+        as_text=True)
+    client.post(f"/coordinator/tasks/{task_id}/inspectors/{leaving}/replace", data={"reason": ""})
+    assert set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id == task_id))) == before
+    done = client.post(f"/coordinator/tasks/{task_id}/inspectors/{leaving}/replace?lang=en",
+                       data={"reason": "病假两周"}, follow_redirects=True)
+    assert "replaced by a fresh draw" in done.get_data(as_text=True)
+    after = set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id == task_id)))
+    [replacement] = after - before
+    assert leaving not in after and db.session.get(User, replacement).agency_id == samr.id
+    withdrawn = db.session.scalar(select(Notification).where(Notification.user_id == leaving,
+                                                             Notification.kind == "task.withdrawn"))
+    assert withdrawn.details["reason"] == "病假两周"
+    assert _kinds(db.session.get(User, replacement).username)[-1] == "task.reassigned"
+    audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "task.replace_inspector"))
+    assert (audit.details["removed"], audit.details["replacement"]) == (leaving, replacement)
+    assert client.post(f"/coordinator/tasks/{task_id}/inspectors/{leaving}/replace",
+                       data={"reason": "x"}).status_code == 404  # no longer on the visit

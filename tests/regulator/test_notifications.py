@@ -109,10 +109,9 @@ def test_repairs_and_referrals_notify_the_other_side(app, make, client, auth) ->
 
 def test_every_kind_recorded_has_words() -> None:
     """A kind the services record without words would show its code to the reader."""
-    assert {f"{subject}.{step}" for subject, step in AUDIENCE} | {"tasks.assigned", "credit.class_changed",
-                                                                     "task.reassigned", "conflict.replaced",
-                                                                     "conflict.unstaffed"} \
-        <= set(WORDS)
+    others = {"tasks.assigned", "credit.class_changed", "task.reassigned", "task.withdrawn", "conflict.replaced",
+              "conflict.unstaffed"}
+    assert {f"{subject}.{step}" for subject, step in AUDIENCE} | others <= set(WORDS)
 
 
 def test_a_change_of_credit_class_reaches_the_entitys_users(app, make, client, auth) -> None:  # noqa: ANN001

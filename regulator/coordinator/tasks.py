@@ -1,0 +1,70 @@
+"""One visit of a joint plan as its agencies' coordinators see it: the entity, each agency's part, who goes,
+and replacing an inspector of one's own agency (leave, illness) by a fresh draw."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from models import InspectionTask, Role
+
+from ..extensions import db
+from ..services import staffing
+from . import bp
+from .campaigns import campaign_or_404
+
+
+class ReplaceForm(FlaskForm):
+    """Why an inspector is taken off the visit."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Replace"))
+
+
+def task_or_404(task_id: int) -> InspectionTask:
+    """A visit of a campaign the user's agency takes part in (any, for administrators)."""
+    task = db.session.get(InspectionTask, task_id)
+    if task is None:
+        abort(404)
+    campaign_or_404(task.campaign_id)
+    return task
+
+
+@bp.route("/tasks/<int:task_id>")
+def task(task_id: int):
+    """The visit: entity, agencies' parts with why each was chosen, inspectors, and who may be replaced."""
+    task = task_or_404(task_id)
+    mine = {p.agency_id for p in task.agencies if current_user.role == Role.ADMIN
+            or p.agency_id == current_user.agency_id}
+    replaceable = {i.user_id for i in task.inspectors
+                   if i.agency_id in mine and staffing.part_open(task, i.agency_id)}
+    return render_template("coordinator/task.html", task=task, replaceable=replaceable, form=ReplaceForm())
+
+
+@bp.route("/tasks/<int:task_id>/inspectors/<int:user_id>/replace", methods=["POST"])
+def task_replace_inspector(task_id: int, user_id: int):
+    """Take an inspector of the coordinator's agency off the visit and draw another in their place."""
+    task = task_or_404(task_id)
+    form = ReplaceForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the inspector is replaced."), "danger")
+        return redirect(url_for("coordinator.task", task_id=task.id))
+    try:
+        replacement = staffing.replace(task, user_id, form.reason.data, current_user)
+    except LookupError:
+        abort(404)
+    except staffing.StaffingError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        if replacement is None:
+            flash(_("The inspector was taken off the visit; no other inspector of the agency is free."), "warning")
+        else:
+            flash(_("The inspector was replaced by a fresh draw."), "success")
+    return redirect(url_for("coordinator.task", task_id=task.id))

@@ -1,0 +1,96 @@
+"""Changing who goes on a visit after the plan is staffed: one inspector taken off and another of the same
+agency drawn in their place, by the plan's own drawing function and rules (no declared conflict, not the
+entity's last inspector, the least loaded first), from a seed named after the campaign, the visit and the
+occasion, so that the replacement can be drawn again and checked. Used when an inspector declares a conflict
+and when a coordinator replaces one (leave, illness)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from models import Agency, ConflictDeclaration, InspectionTask, Role, TaskAgency, TaskInspector, TaskStatus, User
+from risk.campaign.inspectors import assign_inspectors
+
+from ..extensions import db
+from . import audit, notifications
+from .campaigns import last_inspectors, open_load
+
+OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+
+
+class StaffingError(ValueError):
+    """The inspector cannot be replaced; the message says why."""
+
+
+def declared_conflicts(user_id: int | None = None, entity_id: int | None = None, today: date | None = None):  # noqa: ANN201
+    """Conflict declarations in force today (of one inspector, or about one entity), as a select."""
+    today = today or date.today()
+    stmt = select(ConflictDeclaration).where(or_(ConflictDeclaration.valid_until.is_(None),
+                                                 ConflictDeclaration.valid_until >= today))
+    if user_id is not None:
+        stmt = stmt.where(ConflictDeclaration.user_id == user_id)
+    if entity_id is not None:
+        stmt = stmt.where(ConflictDeclaration.entity_id == entity_id)
+    return stmt
+
+
+def part_open(task: InspectionTask, agency_id: int) -> bool:
+    """Whether the agency's part of the visit still waits for its result."""
+    return task.status in OPEN and db.session.scalar(select(TaskAgency.status).where(
+        TaskAgency.task_id == task.id, TaskAgency.agency_id == agency_id)) not in (None, TaskStatus.DONE)
+
+
+def redraw(task: InspectionTask, part: TaskInspector, occasion: str) -> int | None:
+    """Take the inspector off the visit and draw another of the same agency; returns who (None: nobody is
+    free, and the visit keeps the rest of its team). Never commits."""
+    agency_id, leaving = part.agency_id, part.user_id
+    db.session.delete(part)
+    db.session.flush()
+    on_task = set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id == task.id)))
+    pool = [u for u in db.session.scalars(select(User.id).where(
+        User.role == Role.INSPECTOR, User.active.is_(True), User.agency_id == agency_id))
+        if u not in on_task | {leaving}]
+    barred = db.session.scalars(declared_conflicts(entity_id=task.entity_id)
+                                .with_only_columns(ConflictDeclaration.user_id)).all()
+    code = db.session.scalar(select(Agency.code).where(Agency.id == agency_id))
+    drawn = assign_inspectors(
+        pd.DataFrame([{"task": task.id, "entity_id": task.entity_id, "agency": code}]),
+        pd.DataFrame([{"user_id": u, "agency": code} for u in pool], columns=["user_id", "agency"]),
+        f"{task.campaign.seed or task.campaign_id}:{occasion}:{task.id}",
+        conflicts=pd.DataFrame([{"user_id": u, "entity_id": task.entity_id} for u in barred],
+                               columns=["user_id", "entity_id"]),
+        last=pd.DataFrame(last_inspectors([task.entity_id]), columns=["user_id", "entity_id"]),
+        per_visit=1, existing_load=open_load()).assigned
+    if drawn.empty:
+        if not on_task:
+            task.status = TaskStatus.PLANNED
+        return None
+    replacement = int(drawn["user_id"].iloc[0])
+    db.session.add(TaskInspector(task_id=task.id, user_id=replacement, agency_id=agency_id))
+    return replacement
+
+
+def replace(task: InspectionTask, user_id: int, reason: str, actor: User) -> int | None:
+    """A coordinator takes one of their agency's inspectors off a visit (leave, illness) and draws another;
+    both are told, and it is audited. Never commits."""
+    part = db.session.scalar(select(TaskInspector).where(TaskInspector.task_id == task.id,
+                                                         TaskInspector.user_id == user_id))
+    if part is None:
+        raise LookupError("the inspector is not on the visit")
+    if actor.role != Role.ADMIN and part.agency_id != actor.agency_id:
+        raise StaffingError(_("Only a coordinator of the inspector's agency replaces them."))
+    if not (reason or "").strip():
+        raise StaffingError(_("Say why the inspector is replaced."))
+    if not part_open(task, part.agency_id):
+        raise StaffingError(_("This agency's part of the visit is done: its inspectors stay on record."))
+    replacement = redraw(task, part, f"replace:{user_id}")
+    audit.record("task.replace_inspector", entity_id=task.entity_id, object_type="inspection_task",
+                 object_id=task.id, user=actor, removed=user_id, replacement=replacement, reason=reason.strip())
+    notifications.notify([user_id], "task.withdrawn", "task", task.id, task.entity_id, reason=reason.strip()[:300])
+    if replacement is not None:
+        notifications.notify([replacement], "task.reassigned", "task", task.id, task.entity_id)
+    return replacement
