@@ -31,8 +31,8 @@ WORDS: dict[str, Words] = {
     "credit_repair.submitted": lambda d: _("%(entity)s applies for credit repair (application #%(id)s).", **d),
     "credit_repair.under_review": lambda d: _("Your credit repair application #%(id)s is under review.", **d),
     "credit_repair.granted": lambda d: _("Your credit repair application #%(id)s was granted.", **d),
-    "credit_repair.rejected": lambda d: _("Your credit repair application #%(id)s was rejected; the reason is on its "
-                                   "page.", **d),
+    "credit_repair.rejected": lambda d: _("Your credit repair application #%(id)s was rejected; the reason is "
+                                          "on its page.", **d),
     "referral.accepted": lambda d: _("Your referral #%(id)s about %(entity)s was accepted.", **d),
     "referral.rejected": lambda d: _("Your referral #%(id)s about %(entity)s was rejected.", **d),
     "referral.acted": lambda d: _("The agency acted on your referral #%(id)s about %(entity)s.", **d),

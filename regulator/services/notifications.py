@@ -2,10 +2,12 @@
 drawn for them. One row per recipient; the words are said when read, in the reader's language
 (``regulator.notification_words``).
 
-Who hears what: an enterprise's users, each step the agency takes on its objection or repair application; an
-agency's coordinators, a request submitted to it or withdrawn; the sending agency's coordinators, what the
-receiving agency did with their referral (the receiving agency has its referral alert); an inspector, the
-visits of a campaign they are drawn for. The person who took the step is not told of it.
+Who hears what: an enterprise's users, each step the agency takes on its objection or repair application and
+each change of its credit class (``credit``); an agency's coordinators, a request submitted to it or withdrawn,
+and an inspector's conflict of interest that moved a visit (``conflicts``); the sending agency's coordinators,
+what the receiving agency did with their referral (the receiving agency has its referral alert); an
+inspector, the visits of a campaign they are drawn for, and being put on or taken off a visit after the plan
+(``staffing``). The person who took the step is not told of it.
 """
 
 from __future__ import annotations
