@@ -37,6 +37,20 @@ def setup_world(make):  # noqa: ANN001, ANN201
     return samr, mee
 
 
+def published_campaign(samr, mee, name: str):  # noqa: ANN001, ANN201
+    """A SAMR and MEE campaign of January 2025, drawn with the seed ``<name>-seed``, planned and published."""
+    from regulator.services import campaigns
+
+    campaign = campaigns.create_campaign(name, date(2025, 1, 1), date(2025, 2, 1),
+                                         [campaigns.AgencyPart(samr.id, 6), campaigns.AgencyPart(mee.id, 3)])
+    campaigns.commit_seed(campaign, seed=f"{name}-seed")
+    campaigns.run_draw(campaign)
+    campaigns.build_plan(campaign)
+    campaigns.publish_plan(campaign)
+    db.session.commit()
+    return campaign
+
+
 def test_coordinator_to_public(app, client, auth, make, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     samr, mee = setup_world(make)
     auth.login("coord")
@@ -246,15 +260,10 @@ def test_random_draw_results_are_weighted_by_selection_probability(app, client, 
     """The draw checks some strata more often than others: its share with findings, weighted by the inverse of
     each check's selection probability, estimates the share among all the entities it draws from."""
     from models import InspectionResult, SelectionReason, Severity, TaskAgency
-    from regulator.services import campaign_results, campaigns, task_results
+    from regulator.services import campaign_results, task_results
 
     samr, mee = setup_world(make)
-    campaign = campaigns.create_campaign("weights", date(2025, 1, 1), date(2025, 2, 1),
-                                         [campaigns.AgencyPart(samr.id, 6), campaigns.AgencyPart(mee.id, 3)])
-    campaigns.commit_seed(campaign, seed="weights-seed")
-    campaigns.run_draw(campaign)
-    campaigns.build_plan(campaign)
-    campaigns.publish_plan(campaign)
+    campaign = published_campaign(samr, mee, "weights")
     parts = db.session.scalars(select(TaskAgency).join(InspectionTask, InspectionTask.id == TaskAgency.task_id)
                                .where(InspectionTask.campaign_id == campaign.id,
                                       TaskAgency.selection_reason == SelectionReason.RANDOM_DRAW)).all()

@@ -9,20 +9,9 @@ from sqlalchemy import select
 
 from models import AuditLog, ConflictDeclaration, InspectionTask, MarketEntity, Notification, TaskInspector, User
 from regulator.extensions import db
-from regulator.services import campaigns, conflicts
+from regulator.services import conflicts
 
-from .test_campaign_pages import setup_world
-
-
-def _planned(samr, mee):  # noqa: ANN001, ANN202
-    campaign = campaigns.create_campaign("回避", date(2025, 1, 1), date(2025, 2, 1),
-                                         [campaigns.AgencyPart(samr.id, 6), campaigns.AgencyPart(mee.id, 3)])
-    campaigns.commit_seed(campaign, seed="conflict-seed")
-    campaigns.run_draw(campaign)
-    campaigns.build_plan(campaign)
-    campaigns.publish_plan(campaign)
-    db.session.commit()
-    return campaign
+from .test_campaign_pages import published_campaign, setup_world
 
 
 def _kinds(username: str) -> list[str]:
@@ -32,7 +21,7 @@ def _kinds(username: str) -> list[str]:
 
 def test_declared_from_the_profile_the_visit_goes_to_a_colleague(app, make, client, auth) -> None:  # noqa: ANN001
     samr, mee = setup_world(make)
-    _planned(samr, mee)
+    published_campaign(samr, mee, "回避")
     part = db.session.scalar(select(TaskInspector).where(TaskInspector.agency_id == samr.id)
                              .order_by(TaskInspector.id))
     task, inspector = part.task, part.user
@@ -102,7 +91,7 @@ def test_bad_declarations_are_refused_with_the_reason(app, make, client, auth) -
 
 def test_nobody_free_leaves_the_visit_to_the_coordinator(app, make, client, auth) -> None:  # noqa: ANN001
     samr, mee = setup_world(make)
-    _planned(samr, mee)
+    published_campaign(samr, mee, "回避")
     part = db.session.scalar(select(TaskInspector).where(TaskInspector.agency_id == mee.id)
                              .order_by(TaskInspector.id))
     task_id, entity_id, user = part.task_id, part.task.entity_id, part.user
@@ -123,7 +112,7 @@ def test_nobody_free_leaves_the_visit_to_the_coordinator(app, make, client, auth
 
 def test_a_coordinator_replaces_an_inspector_of_their_agency(app, make, client, auth) -> None:  # noqa: ANN001
     samr, mee = setup_world(make)
-    campaign = _planned(samr, mee)
+    campaign = published_campaign(samr, mee, "回避")
     part = db.session.scalar(select(TaskInspector).join(InspectionTask).where(
         TaskInspector.agency_id == samr.id, InspectionTask.campaign_id == campaign.id).order_by(TaskInspector.id))
     task_id, leaving = part.task_id, part.user_id
