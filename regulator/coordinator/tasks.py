@@ -1,17 +1,21 @@
 """One visit of a joint plan as its agencies' coordinators see it: the entity, each agency's part, who goes,
-and replacing an inspector of one's own agency (leave, illness) by a fresh draw."""
+and replacing an inspector of one's own agency (leave, illness) by a fresh draw; and the conflicts of interest
+the agency's inspectors declared."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from models import InspectionTask, Role
+from models import ConflictDeclaration, InspectionTask, MarketEntity, Role, User
 
 from ..extensions import db
 from ..services import staffing
@@ -68,3 +72,16 @@ def task_replace_inspector(task_id: int, user_id: int):
         else:
             flash(_("The inspector was replaced by a fresh draw."), "success")
     return redirect(url_for("coordinator.task", task_id=task.id))
+
+
+@bp.route("/conflicts")
+def conflicts():
+    """The conflicts of interest the agency's inspectors declared (all agencies', for administrators): who is
+    never drawn for which entity, why, and until when."""
+    stmt = (select(ConflictDeclaration, User, MarketEntity.name)
+            .join(User, User.id == ConflictDeclaration.user_id)
+            .join(MarketEntity, MarketEntity.id == ConflictDeclaration.entity_id)
+            .order_by(ConflictDeclaration.id.desc()).limit(500))
+    if current_user.role != Role.ADMIN:
+        stmt = stmt.where(User.agency_id == current_user.agency_id)
+    return render_template("coordinator/conflicts.html", rows=db.session.execute(stmt).all(), today=date.today())

@@ -27,6 +27,7 @@ RULES = {
     "coordinator.campaign": Route("/coordinator/campaigns/{campaign}", LEAD),
     "coordinator.campaign_plan_export": Route("/coordinator/campaigns/{campaign}/plan.xlsx", LEAD),
     "coordinator.task": Route("/coordinator/tasks/{visit}", LEAD),
+    "coordinator.conflicts": Route("/coordinator/conflicts", COORDINATION),
     "coordinator.task_replace_inspector": Route("/coordinator/tasks/{visit}/inspectors/{visit_inspector}/replace",
                                                 LEAD, method="POST", data={"reason": "休假"}),
     "coordinator.campaign_step": Route("/coordinator/campaigns/{campaign}/commit", LEAD, method="POST"),

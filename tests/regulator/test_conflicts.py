@@ -53,6 +53,13 @@ def test_declared_from_the_profile_the_visit_goes_to_a_colleague(app, make, clie
     assert f"declared a conflict of interest with {entity.name}: visit #{task.id} was given to another" in listing
     auth.logout()
 
+    auth.login("coord")  # the agency's coordinators see the declaration; another agency's do not
+    assert "配偶在该企业任职" in client.get("/coordinator/conflicts").get_data(as_text=True)
+    auth.logout()
+    auth.login("mee-coord")
+    assert "配偶在该企业任职" not in client.get("/coordinator/conflicts").get_data(as_text=True)
+    auth.logout()
+
     # the same inspector is never drawn for the entity while it is in force; ended, the entity is open again
     assert db.session.scalar(conflicts.active(inspector.id, entity.id)) is not None
     auth.login(inspector.username)
