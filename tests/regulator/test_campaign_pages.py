@@ -253,6 +253,11 @@ def test_campaign_api(app, client, auth, make) -> None:  # noqa: ANN001
         ("tasks.assigned", campaign.id, sum(1 for t in mine["items"] if t["campaign_id"] == campaign.id))]
     assert "of the campaign “api”" in client.get("/auth/notifications?lang=en").get_data(as_text=True)
     assert client.get(f"/auth/notifications/{notes[0].id}").headers["Location"].endswith("/inspector/")
+    auth.logout()
+    auth.login("coord")  # the visit's page links each recorded part to its result
+    done = task.agencies[0]
+    visit = client.get(f"/coordinator/tasks/{task.id}").get_data(as_text=True)
+    assert f"/entities/{task.entity_id}/records/inspection/{done.inspection_id}" in visit
     assert all("risk" in t for t in mine["items"])  # the active model's probability, None before scoring
 
 
