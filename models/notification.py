@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from .base import Base, CreatedMixin
+from .user import User
 
 
 class Notification(CreatedMixin, Base):
@@ -27,3 +28,10 @@ class Notification(CreatedMixin, Base):
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("market_entity.id"))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     read_at: Mapped[datetime | None]
+
+
+#: the user's notifications not yet opened, counted in the statement that loads the user where it is asked for
+#: (the session's user, whose bar shows it: no statement of its own); not loaded anywhere else
+User.unread_notifications = column_property(
+    select(func.count(Notification.id)).where(Notification.user_id == User.id, Notification.read_at.is_(None))
+    .correlate_except(Notification).scalar_subquery(), deferred=True)

@@ -32,8 +32,6 @@ class User(CreatedMixin, Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
-    #: notifications not yet opened, kept with the user so that every page's bar shows it without a query
-    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     agency = relationship("Agency")
     entity = relationship("MarketEntity", foreign_keys=[entity_id])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Request, g
 from sqlalchemy import Integer, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from models import User
 
@@ -32,9 +32,10 @@ def _forget_user(_exc: BaseException | None) -> None:
     g.pop("_flask_babel", None)
 
 
-#: with the agency, which the layout and most staff pages read (one statement instead of two); built once
-#: (session.get builds its statement anew for every request)
-_USER = select(User).options(joinedload(User.agency)).where(User.id == bindparam("user_id", type_=Integer))
+#: with the agency, which the layout and most staff pages read, and the number of unread notifications the bar
+#: shows (one statement instead of three); built once (session.get builds its statement anew for every request)
+_USER = (select(User).options(joinedload(User.agency), undefer(User.unread_notifications))
+         .where(User.id == bindparam("user_id", type_=Integer)))
 
 
 @login_manager.user_loader

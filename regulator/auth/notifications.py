@@ -5,33 +5,26 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import Notification, Role
 
 from .. import notification_words
 from ..access import role_required
 from ..extensions import db
-from ..request_guards import page_arg
+from ..paging import page_of
 from ..services import notifications
 from . import bp
-
-PAGE_SIZE = 50
 
 
 @bp.route("/notifications")
 @role_required(*Role)
 def notification_list():
     """The user's notifications, newest first; unread ones stand out."""
-    page = page_arg()
-    mine = select(Notification).where(Notification.user_id == current_user.id)
-    total = db.session.scalar(select(func.count()).select_from(mine.subquery())) or 0
-    rows = db.session.scalars(mine.order_by(Notification.id.desc()).limit(PAGE_SIZE)
-                              .offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("auth/notifications.html", items=notification_words.described(list(rows)), page=page,
-                           total=total,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), form=FlaskForm(),
-                           unread=current_user.unread_notifications)
+    rows, page, pages, total = page_of(select(Notification).where(Notification.user_id == current_user.id)
+                                       .order_by(Notification.id.desc()))
+    return render_template("auth/notifications.html", items=notification_words.described(rows), page=page,
+                           total=total, pages=pages, form=FlaskForm(), unread=current_user.unread_notifications)
 
 
 @bp.route("/notifications/<int:notification_id>")

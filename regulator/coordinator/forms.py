@@ -122,3 +122,10 @@ class RestoreForm(FlaskForm):
     """Return a dismissed row to the quarantine."""
 
     restore = SubmitField(_l("Return to the quarantine"))
+
+
+class ReplaceForm(FlaskForm):
+    """Why an inspector is taken off a visit."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Replace"))

@@ -25,26 +25,19 @@ from ..ingest.errors import FileError, MappingError
 from ..ingest.mapping import load_mapping
 from ..ingest.quarantine import DISMISS_LIMIT, dismiss, quarantine_query, restore, resubmit
 from ..nav import nav_item
-from ..request_guards import MAX_ID, page_arg
+from ..paging import page_of
+from ..request_guards import MAX_ID
 from ..services import audit
 from . import bp
 from .forms import DismissForm, RestoreForm, ResubmitForm, UploadForm
 
 nav_item("coordinator.imports", _l("Imports"), "coordinator", "admin", order=32, menu=_l("Data"))
-PAGE_SIZE = 50
 
 
 def _own_agency_filter(stmt, model):  # noqa: ANN001, ANN202
     if current_user.role != Role.ADMIN:
         stmt = stmt.where(model.agency_id == current_user.agency_id)
     return stmt
-
-
-def _page(stmt):  # noqa: ANN001, ANN202
-    page = page_arg()
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return rows, page, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total
 
 
 def _save_upload(storage) -> Path:  # noqa: ANN001 - a werkzeug FileStorage
@@ -104,7 +97,7 @@ def imports():
                     accepted=batch.rows_accepted, rejected=batch.rows_rejected, duplicate=batch.rows_duplicate),
                   "success")
             return redirect(url_for("coordinator.import_batch", batch_id=batch.id))
-    batches, page, pages, total = _page(_own_agency_filter(select(ImportBatch), ImportBatch)
+    batches, page, pages, total = page_of(_own_agency_filter(select(ImportBatch), ImportBatch)
                                         .order_by(ImportBatch.id.desc()))
     return render_template("coordinator/imports.html", form=form, batches=batches, page=page, pages=pages,
                            total=total, is_admin=current_user.role == Role.ADMIN)
@@ -124,7 +117,7 @@ def import_batch(batch_id: int):
     batch = agency_batch_or_404(batch_id)
     stmt = select(SourceRecord).where(SourceRecord.batch_id == batch.id,
                                       SourceRecord.status != SourceStatus.ACCEPTED).order_by(SourceRecord.row_number)
-    rejected, page, pages, total = _page(stmt)
+    rejected, page, pages, total = page_of(stmt)
     return render_template("coordinator/import_batch.html", batch=batch, rejected=rejected, page=page, pages=pages,
                            total=total)
 
@@ -135,7 +128,7 @@ def quarantine():
     agency_id = None if current_user.role == Role.ADMIN else current_user.agency_id
     dismissed = request.args.get("show") == "dismissed"
     status = SourceStatus.DISMISSED if dismissed else SourceStatus.REJECTED
-    rows, page, pages, total = _page(quarantine_query(agency_id, status))
+    rows, page, pages, total = page_of(quarantine_query(agency_id, status))
     waiting = total if not dismissed else db.session.scalar(
         select(func.count()).select_from(quarantine_query(agency_id).subquery()))
     return render_template("coordinator/quarantine.html", rows=rows, page=page, pages=pages, total=total,

@@ -8,26 +8,17 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, Length
 
 from models import ConflictDeclaration, InspectionTask, MarketEntity, Role, User
 
 from ..extensions import db
+from ..paging import page_of
 from ..services import staffing
 from . import bp
 from .campaigns import campaign_or_404
-
-
-class ReplaceForm(FlaskForm):
-    """Why an inspector is taken off the visit."""
-
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
-    submit = SubmitField(_l("Replace"))
+from .forms import ReplaceForm
 
 
 def task_or_404(task_id: int) -> InspectionTask:
@@ -81,7 +72,9 @@ def conflicts():
     stmt = (select(ConflictDeclaration, User, MarketEntity.name)
             .join(User, User.id == ConflictDeclaration.user_id)
             .join(MarketEntity, MarketEntity.id == ConflictDeclaration.entity_id)
-            .order_by(ConflictDeclaration.id.desc()).limit(500))
+            .order_by(ConflictDeclaration.id.desc()))
     if current_user.role != Role.ADMIN:
         stmt = stmt.where(User.agency_id == current_user.agency_id)
-    return render_template("coordinator/conflicts.html", rows=db.session.execute(stmt).all(), today=date.today())
+    rows, page, pages, total = page_of(stmt, rows=True)
+    return render_template("coordinator/conflicts.html", rows=rows, page=page, pages=pages, total=total,
+                           today=date.today())

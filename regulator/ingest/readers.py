@@ -194,7 +194,8 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
         row = {"__row": line_no, **dict(zip(headers, texts, strict=False))}
         # cells under no header (the sheet's used area is wider than its header row) are kept under their
         # position, as a CSV row's values beyond its header are; the "" key stays as it was for the hashes
-        row.update({f"#{i + 1}": texts[i] for i in unnamed if i < len(texts) and texts[i].strip()})
+        if unnamed:
+            row.update({f"#{i + 1}": texts[i] for i in unnamed if i < len(texts) and texts[i].strip()})
         rows.append(row)
     return headers, rows
 

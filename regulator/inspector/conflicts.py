@@ -16,10 +16,10 @@ from sqlalchemy import select
 from models import ConflictDeclaration, MarketEntity
 
 from ..extensions import db
-from ..identifiers import normalise_uscc
 from ..nav import nav_item
 from ..request_guards import id_arg, parse_id
 from ..services import conflicts
+from ..services.users import UserError, entity_by_code
 from . import bp
 from .forms import ConflictForm
 
@@ -32,11 +32,10 @@ def _entity(form: ConflictForm) -> MarketEntity | None:
     if chosen is not None:
         return db.session.get(MarketEntity, chosen)
     text = (form.entity.data or "").strip()
-    code = normalise_uscc(text)
-    if code:
-        found = db.session.scalar(select(MarketEntity).where(MarketEntity.uscc == code))
-        if found is not None:
-            return found
+    try:  # a credit code as typed (full width, spaces, lower case), the way administrators name one
+        return db.session.get(MarketEntity, entity_by_code(text))
+    except UserError:
+        pass
     named = db.session.scalars(select(MarketEntity).where(MarketEntity.name == text,
                                                           MarketEntity.merged_into_id.is_(None)).limit(2)).all()
     if len(named) > 1:

@@ -10,7 +10,7 @@ checks done) says whether it is calibrated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -32,7 +32,9 @@ class Tally:
     expected_sum: float = 0.0
     expected_n: int = 0
     #: sums of 1/selection probability over the done checks drawn at random: all, with violations, serious
-    weights: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    weight: float = 0.0
+    weight_found: float = 0.0
+    weight_serious: float = 0.0
 
     def add(self, probability: float | None, inspection_id: int | None, violations: int | None,
             serious: bool | None, drawn_with: float | None = None) -> None:
@@ -50,9 +52,9 @@ class Tally:
             self.expected_n += 1
         if drawn_with:
             weight = 1.0 / drawn_with
-            self.weights[0] += weight
-            self.weights[1] += weight * found
-            self.weights[2] += weight * grave
+            self.weight += weight
+            self.weight_found += weight * found
+            self.weight_serious += weight * grave
 
     @property
     def violation_rate(self) -> float | None:
@@ -68,12 +70,12 @@ class Tally:
     def estimated_violation_rate(self) -> float | None:
         """For the random draw: the share of the draw's whole population with a violation, estimated by
         weighting each done check by the inverse of its selection probability."""
-        return self.weights[1] / self.weights[0] if self.weights[0] else None
+        return self.weight_found / self.weight if self.weight else None
 
     @property
     def estimated_serious_rate(self) -> float | None:
         """For the random draw: the estimated share of its population with a serious or critical finding."""
-        return self.weights[2] / self.weights[0] if self.weights[0] else None
+        return self.weight_serious / self.weight if self.weight else None
 
     @property
     def expected(self) -> float | None:

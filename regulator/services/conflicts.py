@@ -28,11 +28,6 @@ class Declared:
     visits: list[tuple[int, int, int | None]] = field(default_factory=list)
 
 
-def active(user_id: int | None = None, entity_id: int | None = None, today: date | None = None):  # noqa: ANN201
-    """Declarations in force today (of one inspector, or about one entity)."""
-    return staffing.declared_conflicts(user_id, entity_id, today)
-
-
 def declare(user: User, entity: MarketEntity, reason: str, valid_until: date | None = None) -> Declared:
     """Record the inspector's conflict with the entity and take them off its open visits. Never commits."""
     if user.role != Role.INSPECTOR:
@@ -43,7 +38,7 @@ def declare(user: User, entity: MarketEntity, reason: str, valid_until: date | N
         raise ConflictError(_("Say what ties you to the entity (a relative, a former employer, a shareholding)."))
     if valid_until is not None and valid_until < date.today():
         raise ConflictError(_("The end date is in the past."))
-    if db.session.scalar(active(user.id, entity.id).limit(1)) is not None:
+    if db.session.scalar(staffing.declared_conflicts(user.id, entity.id).limit(1)) is not None:
         raise ConflictError(_("You have declared a conflict with this entity already."))
     declaration = ConflictDeclaration(user_id=user.id, entity_id=entity.id, reason=reason.strip()[:2000],
                                       valid_until=valid_until)

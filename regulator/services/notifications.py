@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from models import CreditRepair, Notification, Objection, Referral, Role, User
 
@@ -42,24 +42,16 @@ def notify(user_ids: Iterable[int], kind: str, subject_type: str, subject_id: in
 
 
 def notify_each(items: list[dict[str, Any]]) -> int:
-    """Add notifications that differ from reader to reader (``Notification`` columns per item), with one
-    recount of their readers' unread numbers. The caller commits."""
+    """Add notifications that differ from reader to reader (``Notification`` columns per item). The caller
+    commits."""
     db.session.add_all([Notification(**item) for item in items])
-    _recount(sorted({item["user_id"] for item in items}))
+    _expire_unread({item["user_id"] for item in items})
     return len(items)
 
 
-def _recount(user_ids: list[int]) -> None:
-    """Keep each user's unread number equal to their unread notifications (counted, never incremented, so
-    that it cannot drift)."""
-    if not user_ids:
-        return
-    db.session.flush()
-    unread = (select(func.count(Notification.id)).where(Notification.user_id == User.id,
-                                                         Notification.read_at.is_(None)).scalar_subquery())
-    db.session.execute(update(User).where(User.id.in_(user_ids)).values(unread_notifications=unread)
-                       .execution_options(synchronize_session=False))
-    for user_id in user_ids:  # a user object already loaded reads the new number
+def _expire_unread(user_ids: set[int]) -> None:
+    """A reader already loaded counts their unread notifications again when next asked."""
+    for user_id in user_ids:
         loaded = db.session.identity_map.get(db.session.identity_key(User, user_id))
         if loaded is not None:
             db.session.expire(loaded, ["unread_notifications"])
@@ -98,6 +90,5 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
         stmt = stmt.where(Notification.id == notification_id)
     changed = db.session.execute(stmt.values(read_at=datetime.now(UTC))
                                  .execution_options(synchronize_session=False)).rowcount or 0
-    if changed:
-        _recount([user_id])
+    _expire_unread({user_id})
     return changed

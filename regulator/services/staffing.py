@@ -90,7 +90,9 @@ def replace(task: InspectionTask, user_id: int, reason: str, actor: User) -> int
     replacement = redraw(task, part, f"replace:{user_id}")
     audit.record("task.replace_inspector", entity_id=task.entity_id, object_type="inspection_task",
                  object_id=task.id, user=actor, removed=user_id, replacement=replacement, reason=reason.strip())
-    notifications.notify([user_id], "task.withdrawn", "task", task.id, task.entity_id, reason=reason.strip()[:300])
+    told = [{"user_id": user_id, "kind": "task.withdrawn", "details": {"reason": reason.strip()[:300]}}]
     if replacement is not None:
-        notifications.notify([replacement], "task.reassigned", "task", task.id, task.entity_id)
+        told.append({"user_id": replacement, "kind": "task.reassigned", "details": {}})
+    notifications.notify_each([{**t, "subject_type": "task", "subject_id": task.id, "entity_id": task.entity_id}
+                               for t in told])
     return replacement

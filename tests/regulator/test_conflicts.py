@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import AuditLog, ConflictDeclaration, InspectionTask, MarketEntity, Notification, TaskInspector, User
 from regulator.extensions import db
-from regulator.services import conflicts
+from regulator.services import conflicts, staffing
 
 from .test_campaign_pages import published_campaign, setup_world
 
@@ -61,21 +61,21 @@ def test_declared_from_the_profile_the_visit_goes_to_a_colleague(app, make, clie
     auth.logout()
 
     # the same inspector is never drawn for the entity while it is in force; ended, the entity is open again
-    assert db.session.scalar(conflicts.active(inspector.id, entity.id)) is not None
+    assert db.session.scalar(staffing.declared_conflicts(inspector.id, entity.id)) is not None
     auth.login(inspector.username)
     again = client.post("/inspector/conflicts?lang=en", data={"entity": entity.uscc or entity.name, "reason": "x"})
     assert again.status_code == 400 and "already" in again.get_data(as_text=True)
     assert client.post(f"/inspector/conflicts/{declaration.id}/end").status_code == 302
     db.session.expire_all()
     assert declaration.valid_until == date.today() - timedelta(days=1)
-    assert db.session.scalar(conflicts.active(inspector.id, entity.id)) is None
+    assert db.session.scalar(staffing.declared_conflicts(inspector.id, entity.id)) is None
     assert "ended" in client.get("/inspector/conflicts?lang=en").get_data(as_text=True)
 
 
 def test_bad_declarations_are_refused_with_the_reason(app, make, client, auth) -> None:  # noqa: ANN001
     samr, _mee = setup_world(make)
     twin_a, twin_b = make.entity("深圳市同名测试商行"), make.entity("深圳市同名测试商行")
-    coded = make.entity("深圳市有代码测试有限公司", uscc="91440300MA5EXAMPLE")
+    coded = make.entity("深圳市有代码测试有限公司", uscc="91110000600037341L")
     db.session.commit()
     auth.login("insp0")
     cases = [({"entity": "深圳市同名测试商行", "reason": "亲属"}, "Several entities have this name"),
@@ -86,8 +86,8 @@ def test_bad_declarations_are_refused_with_the_reason(app, make, client, auth) -
         response = client.post("/inspector/conflicts?lang=en", data=data)
         assert response.status_code == 400 and message in response.get_data(as_text=True), message
     assert db.session.scalar(select(ConflictDeclaration)) is None
-    done = client.post("/inspector/conflicts", data={"entity": "９１４４０３００ma5example", "reason": "前雇主"})
-    assert done.status_code == 302  # the code as typed: full-width, lower case
+    typed = "９１１１ ００００ ６０００３７３４１ｌ"  # the code as typed: full width, spaces, lower case
+    assert client.post("/inspector/conflicts", data={"entity": typed, "reason": "前雇主"}).status_code == 302
     assert db.session.scalar(select(ConflictDeclaration)).entity_id == coded.id
     assert {twin_a.id, twin_b.id}.isdisjoint({d.entity_id for d in db.session.scalars(select(ConflictDeclaration))})
     auth.logout()

@@ -34,12 +34,8 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
     )
     op.create_index("ix_notification_user_read", "notification", ["user_id", "read_at"], unique=False)
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("unread_notifications", sa.Integer(), server_default="0", nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("unread_notifications")
     op.drop_index("ix_notification_user_read", table_name="notification")
     op.drop_table("notification")

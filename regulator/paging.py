@@ -1,0 +1,20 @@
+"""A page of a select for the web pages: the rows of the page asked for (``?page=``), and how many in all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from .extensions import db
+from .request_guards import page_arg
+
+
+def page_of(stmt: Select, size: int = 50, *, rows: bool = False) -> tuple[list[Any], int, int, int]:
+    """(items, page, pages, total) of ``stmt`` (ordered by the caller): ORM objects, or whole rows with
+    ``rows`` (a select of several columns)."""
+    page = page_arg()
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    window = stmt.limit(size).offset((page - 1) * size)
+    items = list(db.session.execute(window).all() if rows else db.session.scalars(window).all())
+    return items, page, max((total + size - 1) // size, 1), total
