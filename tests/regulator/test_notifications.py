@@ -122,3 +122,53 @@ def test_every_kind_recorded_has_words() -> None:
                 written |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', line))
     assert {"tasks.assigned", "credit.class_changed", "task.withdrawn", "conflict.unstaffed"} <= written
     assert {f"{subject}.{step}" for subject, step in AUDIENCE} | written <= set(WORDS)
+
+
+def test_a_change_of_credit_class_reaches_the_entitys_users(app, make, client, auth) -> None:  # noqa: ANN001
+    """Not the first class an entity is given; each later change, with the class before and after."""
+    from models import ListType
+    from regulator.services import credit
+
+    _samr, mee, entity, _violation, _penalty = _world(make)
+    credit.recompute([entity.id])
+    db.session.commit()
+    first = entity.credit_class
+    assert first is not None and _kinds("ent") == []
+    make.list_entry(entity, mee, list_type=ListType.SERIOUS_ILLEGAL, added_date=TODAY - timedelta(days=1))
+    credit.recompute([entity.id])
+    db.session.commit()
+    db.session.expire_all()
+    assert entity.credit_class != first
+    assert _kinds("ent") == _kinds("ent2") == ["credit.class_changed"] and _kinds("other.ent") == []
+    note = db.session.scalar(select(Notification).where(Notification.kind == "credit.class_changed"))
+    assert note.details == {"from": first.value, "to": entity.credit_class.value}
+    auth.login("ent")
+    listing = client.get("/auth/notifications?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "深圳市通知测试贸易有限公司的信用等级由" in listing and "D类（高风险）" in listing
+    assert client.get(f"/auth/notifications/{note.id}").headers["Location"].endswith("/enterprise/")
+
+
+def test_notifications_over_the_api(app, make, client, auth) -> None:  # noqa: ANN001
+    """A person reads and marks their notifications as JSON, in the language asked for; a token has none."""
+    from regulator.services.tokens import issue_token
+
+    samr, _mee, _entity, violation, _penalty = _world(make)
+    auth.login("ent")
+    client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "已整改"})
+    auth.logout()
+    auth.login("samr.coord")
+    body = client.get("/api/v1/notifications", headers={"Accept-Language": "zh-CN"}).get_json()
+    objection = db.session.scalar(select(Objection))
+    assert body["total"] == 1 and body["items"][0]["kind"] == "objection.submitted"
+    assert body["items"][0]["text"].startswith("深圳市通知测试贸易有限公司对本部门的一条记录提出异议")
+    assert body["items"][0]["link"] == f"/coordinator/objections/{objection.id}" and body["items"][0]["read_at"] is None
+    colleagues = db.session.scalar(select(Notification.id).join(User, User.id == Notification.user_id)
+                                   .where(User.username == "samr.coord2"))
+    assert client.post("/api/v1/notifications/read", json={"id": colleagues}).status_code == 404
+    assert client.post("/api/v1/notifications/read", json={}).get_json() == {"marked": 1, "unread": 0}
+    assert client.get("/api/v1/notifications?unread=true").get_json()["total"] == 0
+    auth.logout()
+    clear, _token = issue_token(samr, "samr-system")
+    db.session.commit()
+    refused = client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {clear}"})
+    assert refused.status_code == 403 and "agency token" in refused.get_json()["message"]
