@@ -28,6 +28,9 @@ class Notification(CreatedMixin, Base):
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("market_entity.id"))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     read_at: Mapped[datetime | None]
+    #: what ``flask notices mail`` did with it: None (not yet handled), sending, sent, skipped or failed
+    mail_status: Mapped[str | None] = mapped_column(String(10), index=True)
+    mailed_at: Mapped[datetime | None]
 
 
 #: the user's notifications not yet opened, counted in the statement that loads the user where it is asked for

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, CreatedMixin, enum_column
@@ -32,6 +33,8 @@ class User(CreatedMixin, Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    #: send the user's notices on by e-mail too (where they have an address and the platform sends mail)
+    email_notices: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     agency = relationship("Agency")
     entity = relationship("MarketEntity", foreign_keys=[entity_id])
@@ -50,7 +53,11 @@ class User(CreatedMixin, Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The id and when the password last changed: Flask-Login keeps this in the session and the remember-me
+        cookie, and the loader checks both again, so a new password ends every session signed in before it."""
+        changed = self.password_changed_at
+        stamp = calendar.timegm(changed.utctimetuple()) * 1_000_000 + changed.microsecond if changed else 0
+        return f"{self.id}:{stamp}"
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"

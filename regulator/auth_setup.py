@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, undefer
 
 from models import User
 
-from .extensions import csrf, db, limiter, login_manager
+from .extensions import csrf, db, limiter, login_manager, mail
 from .services.tokens import TokenPrincipal, principal_for
 
 
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     app.teardown_request(_forget_user)
 
 
@@ -40,9 +41,11 @@ _USER = (select(User).options(joinedload(User.agency), undefer(User.unread_notif
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Load an active user by id; a deactivated account loses its session."""
-    user = db.session.scalar(_USER, {"user_id": int(user_id)}) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    """Load an active user by ``User.get_id``; a deactivated account, or a password changed since the session
+    began, ends the session."""
+    number = user_id.partition(":")[0]
+    user = db.session.scalar(_USER, {"user_id": int(number)}) if number.isdigit() else None
+    return user if user is not None and user.active and user.get_id() == user_id else None
 
 
 @login_manager.request_loader

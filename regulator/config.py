@@ -43,6 +43,24 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
 
+    #: the address users reach the platform at (``https://regulator.example.gov``): links in mails start with it
+    BASE_URL: str | None = os.environ.get("BASE_URL")
+    #: the SMTP server that sends mail (none: no mail is sent; notices stay on the platform)
+    MAIL_SERVER: str | None = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes")
+    MAIL_USERNAME: str | None = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD: str | None = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER: str | None = os.environ.get("MAIL_DEFAULT_SENDER", "regulator@localhost")
+    #: seconds to wait for the mail server
+    MAIL_TIMEOUT = 20
+    #: notices older than this when a run of ``flask notices mail`` finds them are not mailed (a first run after
+    #: mail is set up does not send months of notices)
+    MAIL_NOTICE_MAX_AGE = timedelta(days=3)
+    #: seconds a link that sets a new password stays valid
+    PASSWORD_RESET_MAX_AGE = 3600
+
     MAX_CONTENT_LENGTH = 512 * 1024 * 1024
     PAGE_SIZE = 50
     #: "json" or "text" to configure logging with request ids; unset leaves logging to the host
@@ -63,6 +81,8 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
     PII_HASH_KEY = "test-pii-key"
     RATELIMIT_ENABLED = False
+    MAIL_SERVER = None
+    BASE_URL = None
 
 
 class ProductionConfig(Config):

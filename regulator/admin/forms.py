@@ -29,10 +29,11 @@ class UserCreateForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    """Activate or deactivate an account, or set a new password."""
+    """Activate or deactivate an account, change its name or e-mail address, or set a new password."""
 
     active = BooleanField(_l("Active"))
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=200)])
     password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional(), Length(min=10)])
     submit = SubmitField(_l("Save"))
 

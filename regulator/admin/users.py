@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
@@ -64,7 +65,7 @@ def user_new():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
-    """Activate, deactivate or reset the password of an account."""
+    """Activate or deactivate an account, change its name or address, or set a new password."""
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
@@ -83,7 +84,13 @@ def user_edit(user_id: int):
                              object_type="user", object_id=user.id)
             user.active = form.active.data
             user.display_name = form.display_name.data or user.display_name
+            email = (form.email.data or "").strip() or None
+            if email != user.email:
+                audit.record("user.email", object_type="user", object_id=user.id)
+                user.email = email
             db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)  # a new password of one's own ends the sessions before it, this one too
             flash(_("Saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", form=form, user=user)

@@ -25,3 +25,26 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
     submit = SubmitField(_l("Change password"))
+
+
+class ResetRequestForm(FlaskForm):
+    """Ask for a link that sets a new password."""
+
+    login = StringField(_l("Username or e-mail address"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetForm(FlaskForm):
+    """Set a new password from a mailed link."""
+
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
+    submit = SubmitField(_l("Set the new password"))
+
+
+class MailChoiceForm(FlaskForm):
+    """Whether the user's notices are also sent by e-mail."""
+
+    email_notices = BooleanField(_l("Send my notifications to my e-mail address too"))
+    save = SubmitField(_l("Save"))

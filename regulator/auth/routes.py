@@ -13,9 +13,9 @@ from models import Role
 
 from ..access import public, role_required
 from ..extensions import db, limiter
-from ..services import audit, users
+from ..services import audit, mail, users
 from . import bp
-from .forms import LoginForm, PasswordForm
+from .forms import LoginForm, MailChoiceForm, PasswordForm
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin.index",
@@ -104,9 +104,20 @@ def set_language(code: str):
 @bp.route("/account", methods=["GET", "POST"])
 @role_required(*Role)
 def account():
-    """The signed-in user's own account: details and password change."""
+    """The signed-in user's own account: details, password change, and whether notices come by e-mail."""
     form = PasswordForm()
-    if form.validate_on_submit():
+    saving = "mail-save" in request.form
+    choice = MailChoiceForm(prefix="mail", email_notices=current_user.email_notices,
+                            **({} if saving else {"formdata": None}))
+    if saving and choice.validate_on_submit():
+        if choice.email_notices.data != current_user.email_notices:
+            current_user.email_notices = choice.email_notices.data
+            audit.record("user.mail_choice", object_type="user", object_id=current_user.id,
+                         email_notices=choice.email_notices.data)
+            db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("auth.account"))
+    if form.submit.data and form.validate_on_submit():
         if not check_password_hash(current_user.password_hash, form.current.data):
             form.current.errors.append(_("The current password is wrong."))
         else:
@@ -116,7 +127,8 @@ def account():
                 form.new.errors.append(str(exc))
             else:
                 db.session.commit()
-                flash(_("Your password was changed."), "success")
+                login_user(current_user._get_current_object())  # the new password ended this session too
+                flash(_("Your password was changed. Every other session of your account has ended."), "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form, choice=choice, mail_sent=mail.configured())
 

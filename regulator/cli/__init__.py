@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from .graph import graph
     from .ingest import ingest
     from .linkage import linkage
+    from .notices import notices
     from .risk import risk
     from .tokens import tokens
     from .translations import translate
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
         risk,
         campaign,
         linkage,
+        notices,
     )
     for group in groups:
         app.cli.add_command(group)

@@ -71,14 +71,15 @@ def create_user(username: str, password: str, role: Role | str, *, agency_code: 
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Replace a user's password and clear any lockout."""
+def set_password(user: User, password: str, *, action: str = "user.password", by: User | None = None) -> None:
+    """Replace a user's password and clear any lockout; the user's sessions end (``User.get_id``)."""
     validate_password(password)
     user.password_hash = generate_password_hash(password)
     user.password_changed_at = datetime.now(UTC)
     user.failed_logins = 0
     user.locked_until = None
-    audit.record("user.password", object_type="user", object_id=user.id)
+    audit.record(action, object_type="user", object_id=user.id, user=by)
+
 
 
 def _aware(moment: datetime | None) -> datetime | None:

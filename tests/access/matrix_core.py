@@ -13,6 +13,8 @@ RULES = {
     "auth.logout": Route("/auth/logout", SIGNED_IN, method="POST"),
     "auth.set_language": Route("/auth/lang/en", EVERYONE),
     "auth.account": Route("/auth/account", SIGNED_IN),
+    "auth.forgot_password": Route("/auth/reset", EVERYONE),
+    "auth.reset_password": Route("/auth/reset/not-a-token", EVERYONE),
     "auth.notification_list": Route("/auth/notifications", SIGNED_IN),
     "auth.notifications_read": Route("/auth/notifications/read", SIGNED_IN, method="POST"),
     # the own notification is the inspector's: nobody else opens it, an administrator neither

@@ -13,8 +13,10 @@ from regulator.services import credit
 from .conftest import sign_in, sign_out
 
 PAGES = {
-    None: ["/", "/search?q=无障碍", "/entity/{entity}", "/entity/{entity}/report", "/campaigns", "/auth/login"],
-    "ent": ["/enterprise/", "/enterprise/objections", "/enterprise/repairs", "/auth/notifications"],
+    None: ["/", "/search?q=无障碍", "/entity/{entity}", "/entity/{entity}/report", "/campaigns", "/auth/login",
+           "/auth/reset"],
+    "ent": ["/enterprise/", "/enterprise/objections", "/enterprise/repairs", "/auth/notifications",
+            "/auth/account"],
     "insp": ["/inspector/", "/entities/{entity}", "/inspector/conflicts"],
     "coord": ["/coordinator/", "/coordinator/imports", "/coordinator/imports/formats", "/coordinator/referrals",
               "/coordinator/campaigns/new", "/coordinator/quarantine", "/coordinator/quarantine/{rejected}",
