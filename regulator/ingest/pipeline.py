@@ -380,18 +380,23 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items:
         notify_records_changed("ingest", touched)
 
 
+#: the rows that a row sent again corrected replaces
+_REPLACEABLE = (SourceStatus.REJECTED, SourceStatus.DISMISSED)
+
+
 def _supersede_quarantined(agency_id: int, record_type: RecordType,
                            accepted: list[Prepared]) -> int:
     """Quarantined rows of the agency that an accepted row of this chunk replaces (the same source key, the same
     kind of record: the agency corrected the row in its own system and sent it again) leave the quarantine,
-    pointing at the row that replaced them, as a row corrected on the page does. Returns how many.
+    pointing at the row that replaced them, as a row corrected on the page does; so do dismissed ones (their
+    reason stays with them). Returns how many.
 
     Most agencies have nothing of the kind in quarantine: one indexed look (``ix_source_record_status_agency``)
     per chunk says so before any key is looked up.
     """
     keyed = {i.source_key: i.source.ref.id for i in accepted if i.source_key and i.source.ref.id is not None}
     if not keyed or db.session.scalar(select(SourceRecord.id).where(
-            SourceRecord.status == SourceStatus.REJECTED, SourceRecord.agency_id == agency_id,
+            SourceRecord.status.in_(_REPLACEABLE), SourceRecord.agency_id == agency_id,
             SourceRecord.record_type == record_type).limit(1)) is None:
         return 0
     keys = sorted(keyed)
@@ -399,7 +404,7 @@ def _supersede_quarantined(agency_id: int, record_type: RecordType,
     for start in range(0, len(keys), 500):
         for row_id, key in db.session.execute(select(SourceRecord.id, SourceRecord.source_key).where(
                 SourceRecord.agency_id == agency_id, SourceRecord.source_key.in_(keys[start:start + 500]),
-                SourceRecord.status == SourceStatus.REJECTED, SourceRecord.record_type == record_type)):
+                SourceRecord.status.in_(_REPLACEABLE), SourceRecord.record_type == record_type)):
             changes.append({"id": row_id, "status": SourceStatus.RESUBMITTED, "resubmitted_as_id": keyed[key]})
     if changes:
         db.session.execute(update(SourceRecord), changes)

@@ -115,3 +115,22 @@ def test_rows_chosen_on_the_list_dismissed_together_and_never_another_agencys(ap
     assert "Choose the rows to dismiss." in nothing.get_data(as_text=True)
     audit_page = client.get("/coordinator/quarantine?show=dismissed&lang=en").get_data(as_text=True)
     assert audit_page.count("测试数据") == 2
+
+
+def test_a_dismissed_row_sent_again_corrected_points_at_its_replacement(app, agencies, tmp_path):
+    """The agency corrects a row after all and sends it again: the dismissed row is replaced as a quarantined one
+    is, and keeps why it had been dismissed."""
+    rows = _quarantined(agencies, tmp_path, rows=2)
+    from regulator.ingest import quarantine
+
+    quarantine.dismiss([rows[0]], "以为是测试数据", None)
+    db.session.commit()
+    again = tmp_path / "samr_licences_again.csv"
+    again.write_text(HEADER + BAD.format(n=1).replace("2020-02-30", "2020-02-28"), encoding="utf-8")
+    batch = ingest_file(again, "SAMR", IngestOptions())
+    assert batch.rows_accepted == 1 and batch.report["superseded"] == 1
+    replacement = db.session.scalar(select(SourceRecord).where(SourceRecord.batch_id == batch.id))
+    db.session.expire_all()
+    assert (rows[0].status, rows[0].resubmitted_as_id, rows[0].dismissed_reason) == (
+        SourceStatus.RESUBMITTED, replacement.id, "以为是测试数据")
+    assert rows[1].status == SourceStatus.REJECTED
