@@ -18,6 +18,8 @@ ACTIONS = {
     "user.password_link": _("Link to set a new password mailed"),
     "user.password_reset": _("New password set from a mailed link"), "user.mail_choice": _("E-mail choice changed"),
     "user.email": _("E-mail address changed"),
+    "enterprise.register": _("Enterprise account opened by the enterprise"),
+    "enterprise.register_failed": _("Enterprise registration refused: details did not match"),
     "token.issue": _("API token issued"), "token.revoke": _("API token revoked"),
     "profile.view": _("Profile viewed"), "profile.records": _("Profile records read over the API"),
     "profile.graph": _("Relationship graph viewed"), "record.view": _("Record viewed"),

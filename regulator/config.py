@@ -58,6 +58,10 @@ class Config:
     #: notices older than this when a run of ``flask notices mail`` finds them are not mailed (a first run after
     #: mail is set up does not send months of notices)
     MAIL_NOTICE_MAX_AGE = timedelta(days=3)
+    #: enterprises may open their own accounts, proven by their legal representative's name and ID number
+    ENTERPRISE_REGISTRATION = os.environ.get("ENTERPRISE_REGISTRATION", "1").lower() not in ("0", "false", "no")
+    #: failed tries to register for one entity within a day before its registration waits a day
+    REGISTRATION_MAX_FAILURES = 5
     #: seconds a link that sets a new password stays valid
     PASSWORD_RESET_MAX_AGE = 3600
 

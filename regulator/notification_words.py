@@ -44,6 +44,8 @@ WORDS: dict[str, Words] = {
                                      "was given to another inspector of your agency.", **d),
     "conflict.unstaffed": lambda d: _("%(inspector)s declared a conflict of interest with %(entity)s: no other "
                                       "inspector of your agency is free for visit #%(id)s.", **d),
+    "account.registered": lambda d: _("A new account “%(username)s” was opened for %(entity)s with its legal "
+                                      "representative's details. If you do not know of it, tell the agency.", **d),
     "tasks.assigned": lambda d: ngettext("You are drawn for %(num)d visit of the campaign “%(campaign)s”.",
                                          "You are drawn for %(num)d visits of the campaign “%(campaign)s”.",
                                          d["visits"], campaign=d["campaign"]),

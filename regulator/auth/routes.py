@@ -15,7 +15,7 @@ from ..access import public, role_required
 from ..extensions import db, limiter
 from ..services import audit, mail, users
 from . import bp
-from .forms import LoginForm, MailChoiceForm, PasswordForm
+from .forms import EmailForm, LoginForm, MailChoiceForm, PasswordForm
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin.index",
@@ -109,6 +109,19 @@ def account():
     saving = "mail-save" in request.form
     choice = MailChoiceForm(prefix="mail", email_notices=current_user.email_notices,
                             **({} if saving else {"formdata": None}))
+    changing = "email-change" in request.form
+    address = EmailForm(prefix="email", email=current_user.email, **({} if changing else {"formdata": None}))
+    if changing and address.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, address.password.data):
+            address.password.errors.append(_("The current password is wrong."))
+        else:
+            new = (address.email.data or "").strip() or None
+            if new != current_user.email:
+                audit.record("user.email", object_type="user", object_id=current_user.id)
+                current_user.email = new
+                db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("auth.account"))
     if saving and choice.validate_on_submit():
         if choice.email_notices.data != current_user.email_notices:
             current_user.email_notices = choice.email_notices.data
@@ -130,5 +143,6 @@ def account():
                 login_user(current_user._get_current_object())  # the new password ended this session too
                 flash(_("Your password was changed. Every other session of your account has ended."), "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, choice=choice, mail_sent=mail.configured())
+    return render_template("auth/account.html", form=form, choice=choice, address=address,
+                           mail_sent=mail.configured())
 

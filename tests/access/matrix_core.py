@@ -14,6 +14,8 @@ RULES = {
     "auth.set_language": Route("/auth/lang/en", EVERYONE),
     "auth.account": Route("/auth/account", SIGNED_IN),
     "auth.forgot_password": Route("/auth/reset", EVERYONE),
+    # signed-in users are sent home (302), which the matrix reads as allowed
+    "auth.register": Route("/auth/register", EVERYONE),
     "auth.reset_password": Route("/auth/reset/not-a-token", EVERYONE),
     "auth.notification_list": Route("/auth/notifications", SIGNED_IN),
     "auth.notifications_read": Route("/auth/notifications/read", SIGNED_IN, method="POST"),

@@ -14,7 +14,7 @@ from .conftest import sign_in, sign_out
 
 PAGES = {
     None: ["/", "/search?q=无障碍", "/entity/{entity}", "/entity/{entity}/report", "/campaigns", "/auth/login",
-           "/auth/reset"],
+           "/auth/reset", "/auth/register"],
     "ent": ["/enterprise/", "/enterprise/objections", "/enterprise/repairs", "/auth/notifications",
             "/auth/account"],
     "insp": ["/inspector/", "/entities/{entity}", "/inspector/conflicts"],

@@ -272,3 +272,23 @@ def test_users_choose_whether_notices_come_by_mail(app, make, auth, client, runn
     assert _user("zh.ent").email_notices is True
     assert db.session.scalar(select(AuditLog.details).where(AuditLog.action == "user.mail_choice")
                              .order_by(AuditLog.id.desc()).limit(1)) == {"email_notices": True}
+
+
+def test_users_change_their_own_address_with_their_password(app, make, auth, client) -> None:  # noqa: ANN001
+    _readers(make)
+    auth.login("no.address")
+    wrong = client.post("/auth/account?lang=en", data={"email-email": "me@example.com", "email-password": "nope",
+                                                        "email-change": "1"})
+    assert "The current password is wrong" in wrong.get_data(as_text=True)
+    bad = client.post("/auth/account?lang=en", data={"email-email": "not an address",
+                                                      "email-password": "test-password-123", "email-change": "1"})
+    assert "Invalid email address" in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert _user("no.address").email is None
+    done = client.post("/auth/account", data={"email-email": " me@example.com ", "email-password": "test-password-123",
+                                              "email-change": "1"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert _user("no.address").email == "me@example.com"
+    assert db.session.scalar(select(AuditLog.object_id).where(AuditLog.action == "user.email")) == \
+        _user("no.address").id
