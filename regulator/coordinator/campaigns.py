@@ -31,6 +31,7 @@ from ..exports import download
 from ..extensions import db
 from ..i18n import label
 from ..nav import nav_item
+from ..paging import page_of
 from ..services import campaign_results
 from ..services import campaigns as service
 from ..templating import in_brackets, listed
@@ -59,9 +60,9 @@ def campaign_or_404(campaign_id: int, manage: bool = False) -> Campaign:
 
 @bp.route("/campaigns")
 def campaigns():
-    """Campaigns the agency takes part in, newest first."""
-    stmt = service.visible_campaigns(current_user).order_by(Campaign.id.desc())
-    return render_template("coordinator/campaigns.html", campaigns=db.session.scalars(stmt.limit(200)).all())
+    """Campaigns the agency takes part in, newest first, a page at a time."""
+    rows, page, pages, total = page_of(service.visible_campaigns(current_user).order_by(Campaign.id.desc()))
+    return render_template("coordinator/campaigns.html", campaigns=rows, page=page, pages=pages, total=total)
 
 
 def _agency_parts(agencies: list[Agency]) -> tuple[list[service.AgencyPart], dict[int, str]]:

@@ -13,6 +13,7 @@ from models import Agency, Alert, AlertKind, ListEntry, MarketEntity, Referral, 
 
 from ..extensions import db
 from ..nav import nav_item
+from ..paging import page_of
 from ..services import referrals as service
 from ..services.objections import history
 from . import bp
@@ -38,7 +39,8 @@ ALERTS_SHOWN = 200
 
 @bp.route("/referrals")
 def referrals():
-    """Received referrals (to accept and act on) and sent ones (to follow), with the agency's alerts."""
+    """Received referrals (to accept and act on) and sent ones (to follow), a page at a time, with the agency's
+    alerts."""
     stmt = select(Referral, MarketEntity.name).join(MarketEntity, MarketEntity.id == Referral.entity_id)
     # a joint-punishment alert names its listing (an entity may be listed twice, by two agencies)
     alerts = (select(Alert, MarketEntity.name, ListEntry.added_date, Agency.name, ListEntry.added_reason)
@@ -53,8 +55,8 @@ def referrals():
         unseen = unseen.where(Alert.agency_id == current_user.agency_id)
     if request.args.get("alerts") != "all":
         alerts = alerts.where(Alert.acknowledged_at.is_(None))
-    return render_template("coordinator/referrals.html",
-                           rows=db.session.execute(stmt.order_by(Referral.id.desc()).limit(200)).all(),
+    rows, page, pages, total = page_of(stmt.order_by(Referral.id.desc()), rows=True)
+    return render_template("coordinator/referrals.html", rows=rows, page=page, pages=pages, total=total,
                            alerts=db.session.execute(alerts.order_by(Alert.id.desc()).limit(ALERTS_SHOWN)).all(),
                            unseen=db.session.scalar(unseen), shown=ALERTS_SHOWN,
                            form=StepForm(), all_form=AcknowledgeAllForm(), joint=AlertKind.JOINT_PUNISHMENT)

@@ -11,6 +11,7 @@ from models import Campaign, CampaignStatus, Inspection, InspectionTask, MarketE
 from ..access import public
 from ..extensions import db
 from ..nav import nav_item
+from ..paging import page_of
 from ..services import campaign_results
 from ..services import campaigns as service
 from . import bp
@@ -32,10 +33,10 @@ def public_campaign_or_404(campaign_id: int) -> Campaign:
 @bp.route("/campaigns")
 @public
 def campaigns():
-    """Campaigns with a published commitment, newest first."""
-    rows = db.session.scalars(select(Campaign).where(Campaign.status.in_(VISIBLE))
-                              .order_by(Campaign.id.desc()).limit(200)).all()
-    return render_template("public/campaigns.html", campaigns=rows)
+    """Campaigns with a published commitment, newest first, a page at a time."""
+    rows, page, pages, total = page_of(select(Campaign).where(Campaign.status.in_(VISIBLE))
+                                       .order_by(Campaign.id.desc()))
+    return render_template("public/campaigns.html", campaigns=rows, page=page, pages=pages, total=total)
 
 
 @bp.route("/campaigns/<int:campaign_id>")
