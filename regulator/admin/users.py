@@ -6,14 +6,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from models import Agency, Role, User
+from models import Agency, MarketEntity, Role, User
 
 from ..extensions import db
+from ..identifiers import check_uscc
 from ..nav import nav_item
-from ..request_guards import page_arg
+from ..paging import page_of
 from ..services import audit
 from ..services import users as user_service
 from . import bp
@@ -26,16 +28,28 @@ PAGE_SIZE = 50
 
 @bp.route("/users")
 def users():
-    """All accounts, filterable by role and agency."""
-    role = request.args.get("role") or None
-    stmt = select(User).order_by(User.role, User.username)
+    """All accounts, a page at a time: searched by username, name, e-mail address, entity name or credit code,
+    and filtered by role, agency and whether active."""
+    role, agency, state = (request.args.get(k) or None for k in ("role", "agency", "state"))
+    q = (request.args.get("q") or "").strip()[:100]
+    stmt = select(User).options(joinedload(User.agency), joinedload(User.entity)).order_by(User.role, User.username)
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
-    page = page_arg()
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("admin/users.html", users=rows, role=role, page=page,
-                           pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, total=total)
+    if agency:
+        stmt = stmt.join(Agency, Agency.id == User.agency_id).where(Agency.code == agency)
+    if state in ("active", "inactive"):
+        stmt = stmt.where(User.active.is_(state == "active"))
+    if q:
+        code = check_uscc(q)
+        named = select(MarketEntity.id).where(MarketEntity.uscc == code.code if code.valid
+                                              else MarketEntity.name.contains(q, autoescape=True))
+        stmt = stmt.where(or_(User.username.icontains(q, autoescape=True),
+                              User.display_name.icontains(q, autoescape=True),
+                              User.email.icontains(q, autoescape=True), User.entity_id.in_(named)))
+    rows, page, pages, total = page_of(stmt, PAGE_SIZE)
+    agencies = db.session.execute(select(Agency.code, Agency.name).order_by(Agency.code)).all()
+    return render_template("admin/users.html", users=rows, role=role, agency=agency, state=state, q=q,
+                           agencies=agencies, page=page, pages=pages, total=total)
 
 
 def _agency_choices() -> list[SelectChoice]:

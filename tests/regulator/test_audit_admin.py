@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from models import AuditLog, Role
 from regulator.extensions import db
@@ -69,3 +70,28 @@ def test_the_log_shows_actions_and_objects_in_words(app, make, client, auth) -> 
     zh = client.get("/admin/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "异议已采纳" in zh and "objection.accepted" in zh and "异议 7" in zh
     assert '<option value="objection.accepted">异议已采纳</option>' in zh
+
+
+def test_administrators_find_accounts_by_name_address_entity_or_code(app, make, client, auth) -> None:  # noqa: ANN001
+    """The accounts list is searched and filtered in the database, a page at a time."""
+    samr, mee = make.agency("SAMR"), make.agency("MEE")
+    entity = make.entity("深圳市账号查找测试有限公司")
+    make.user("root", Role.ADMIN)
+    make.user("wang.fang", Role.COORDINATOR, agency_id=samr.id, display_name="王芳", email="wf@samr.example")
+    make.user("li.na", Role.INSPECTOR, agency_id=mee.id, display_name="李娜", active=False)
+    make.user("boss", Role.ENTERPRISE, entity_id=entity.id, email="boss@shop.example")
+    for i in range(55):
+        make.user(f"insp{i:02d}", Role.INSPECTOR, agency_id=samr.id)
+    db.session.commit()
+    auth.login("root")
+
+    def names(query: str) -> list[str]:
+        page = client.get("/admin/users?" + query).get_data(as_text=True)
+        return re.findall(r'/admin/users/\d+">([^<]+)</a>', page)
+
+    assert names("q=王芳") == ["wang.fang"] and names("q=SAMR.EXAMPLE") == ["wang.fang"]
+    assert names("q=账号查找") == ["boss"] and names("q=" + entity.uscc.lower()) == ["boss"]
+    assert names("q=100%25") == []  # a wildcard typed is a character, not a pattern
+    assert names("agency=MEE") == ["li.na"] and names("state=inactive") == ["li.na"]
+    assert len(names("role=inspector&agency=SAMR")) == 50 and len(names("role=inspector&agency=SAMR&page=2")) == 5
+    assert "Page 1 of 2" in client.get("/admin/users?role=inspector&agency=SAMR&lang=en").get_data(as_text=True)
