@@ -17,7 +17,8 @@ PAGES = {
            "/auth/reset", "/auth/register"],
     "ent": ["/enterprise/", "/enterprise/objections", "/enterprise/repairs", "/auth/notifications",
             "/auth/account"],
-    "insp": ["/inspector/", "/entities/{entity}", "/inspector/conflicts"],
+    "insp": ["/inspector/", "/entities/{entity}", "/inspector/conflicts",
+             "/entities/{entity}/records/enforcement/{penalty}"],
     "coord": ["/coordinator/", "/coordinator/imports", "/coordinator/imports/formats", "/coordinator/referrals",
               "/coordinator/campaigns/new", "/coordinator/quarantine", "/coordinator/quarantine/{rejected}",
               "/coordinator/quarantine?show=dismissed", "/coordinator/reviews"],
@@ -40,7 +41,7 @@ def test_pages_pass_axe(live_server, browser, locale) -> None:  # noqa: ANN001
     entity = make.entity("深圳市无障碍测试有限公司")
     make.inspection(entity, samr, notes="follow-up of SJ1")
     make.violation(entity, samr, severity=Severity.SERIOUS, found_date=date.today() - timedelta(days=20))
-    make.enforcement(entity, samr, penalty_type=PenaltyType.FINE, amount=5000,
+    penalty = make.enforcement(entity, samr, penalty_type=PenaltyType.FINE, amount=5000,
                      decision_date=date.today() - timedelta(days=30))
     make.list_entry(entity, mee, list_type=ListType.ABNORMAL_OPERATIONS)
     rejected = make.source_record(samr, raw={"许可证编号": "", "企业名称": "深圳市无障碍测试有限公司"},
@@ -64,7 +65,8 @@ def test_pages_pass_axe(live_server, browser, locale) -> None:  # noqa: ANN001
         if user:
             sign_in(page, live_server, user)
         for path in paths:
-            response = page.goto(live_server.url + path.format(entity=entity.id, rejected=rejected.id))
+            url = path.format(entity=entity.id, rejected=rejected.id, penalty=penalty.id)
+            response = page.goto(live_server.url + url)
             assert response.status == 200, path
             problems += [f"{path}: {v}" for v in _violations(page)]
         if user:
