@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -11,16 +11,12 @@ from ..extensions import db, limiter
 from ..services import registration
 from . import bp
 from .forms import RegisterForm
-from .routes import home_url
-
-
-def _limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+from .routes import home_url, login_limit
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def register():
     """Open an enterprise account, proven by the legal representative's name and ID number."""
     if not registration.enabled():

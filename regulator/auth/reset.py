@@ -22,6 +22,7 @@ from ..extensions import db, limiter
 from ..services import audit, mail, users
 from . import bp
 from .forms import ResetForm, ResetRequestForm
+from .routes import login_limit
 
 log = logging.getLogger(__name__)
 _SALT = "password-reset"
@@ -54,13 +55,9 @@ def user_of(token: str) -> tuple[User | None, str | None]:
     return user, None
 
 
-def _limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/reset", methods=["GET", "POST"])
 @public
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def forgot_password():
     """Ask for a link that sets a new password."""
     form = ResetRequestForm()
@@ -84,7 +81,7 @@ def forgot_password():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def reset_password(token: str):
     """Set a new password from a mailed link."""
     user, problem = user_of(token)

@@ -42,13 +42,14 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_limit() -> str:
+def login_limit() -> str:
+    """The rate limit of every form that a caller who is not signed in posts (sign in, password links, register)."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     """Sign in; repeated failures lock the account for a while and the endpoint is rate-limited."""
     if current_user.is_authenticated:

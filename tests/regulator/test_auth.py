@@ -87,6 +87,19 @@ def test_login_is_rate_limited(database_url: str) -> None:
         db.engine.dispose()
 
 
+@pytest.mark.parametrize("path", ["/auth/reset", "/auth/register"])
+def test_password_links_and_registration_are_rate_limited_like_signing_in(database_url: str, path: str) -> None:
+    """Guessing ID numbers on the registration form, or mailing links at someone, is as slow as guessing passwords."""
+    from tests.conftest import _config
+
+    app = create_app(_config(database_url, RATELIMIT_ENABLED=True, MAIL_SERVER="127.0.0.1", BASE_URL="http://x"))
+    client = app.test_client()
+    codes = [client.post(path, data={}).status_code for _ in range(11)]
+    assert 429 not in codes[:10] and codes[10] == 429
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_language_chosen_before_signing_in_stays_and_is_remembered(app, make) -> None:  # noqa: ANN001
     """Choosing 中文 on the sign-in page keeps Chinese after signing in (the session is renewed then), and
     the account remembers it for the next sign-in from another browser."""
