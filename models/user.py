@@ -33,6 +33,11 @@ class User(CreatedMixin, Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    #: two-step sign-in: the TOTP key (base32; RFC 6238, as authenticator apps read it), the last time step a
+    #: code was accepted for (a code is never taken twice), and the SHA-256 digests of unused recovery codes
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
+    recovery_codes: Mapped[list[str]] = mapped_column(default=list)
     #: send the user's notices on by e-mail too (where they have an address and the platform sends mail)
     email_notices: Mapped[bool] = mapped_column(default=True, server_default=true())
 

@@ -35,6 +35,7 @@ from models import (
 )
 
 from .extensions import db
+from .services import two_step
 
 log = logging.getLogger(__name__)
 PUBLIC = "public"
@@ -124,7 +125,22 @@ def enforce_rules() -> Any:
         return _deny(401)
     if str(current_user.role) not in rule.roles:
         return _deny(403)
+    if endpoint not in TWO_STEP_SETUP and isinstance(current_user._get_current_object(), User) \
+            and two_step.required(current_user):
+        return _set_up_two_step()
     return None
+
+
+#: what a user whose role must sign in in two steps may open before setting it up
+TWO_STEP_SETUP = frozenset({"auth.two_step_setup", "auth.logout", "auth.set_language", "auth.account"})
+
+
+def _set_up_two_step():  # noqa: ANN202 - a response
+    if wants_json():
+        from .errors import error_body
+
+        return jsonify(error_body("two_step_required", "set up two-step sign-in first (/auth/two-step/setup)")), 403
+    return redirect(url_for("auth.two_step_setup"))
 
 
 def init_app(app: Flask) -> None:

@@ -40,6 +40,10 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     #: per API token / user / address, on every /api/v1 resource (429 with the JSON error shape beyond it)
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1200 per minute")
+    #: roles that must sign in in two steps (a code from an authenticator app), comma-separated: "admin,coordinator"
+    TWO_STEP_ROLES = tuple(r.strip() for r in os.environ.get("TWO_STEP_ROLES", "").split(",") if r.strip())
+    #: seconds between the password and the code before signing in starts again
+    TWO_STEP_TIMEOUT = 300
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
 

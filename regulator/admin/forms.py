@@ -34,6 +34,7 @@ class UserEditForm(FlaskForm):
     active = BooleanField(_l("Active"))
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=200)])
+    reset_two_step = BooleanField(_l("Turn off two-step sign-in (the user lost the phone and the recovery codes)"))
     password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional(), Length(min=10)])
     submit = SubmitField(_l("Save"))
 

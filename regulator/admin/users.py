@@ -16,7 +16,7 @@ from ..extensions import db
 from ..identifiers import check_uscc
 from ..nav import nav_item
 from ..paging import page_of
-from ..services import audit
+from ..services import audit, two_step
 from ..services import users as user_service
 from . import bp
 from .forms import UserCreateForm, UserEditForm
@@ -98,6 +98,8 @@ def user_edit(user_id: int):
                              object_type="user", object_id=user.id)
             user.active = form.active.data
             user.display_name = form.display_name.data or user.display_name
+            if form.reset_two_step.data and user.totp_secret:
+                two_step.turn_off(user, by=current_user)
             email = (form.email.data or "").strip() or None
             if email != user.email:
                 audit.record("user.email", object_type="user", object_id=user.id)

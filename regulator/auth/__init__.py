@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import notifications, register, reset, routes  # noqa: E402,F401  (routes attach themselves to bp)
+from . import notifications, register, reset, routes, two_step  # noqa: E402,F401  (routes attach themselves to bp)

@@ -81,3 +81,30 @@ class RegisterForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Open the account"))
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in."""
+
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True})
+    submit = SubmitField(_l("Sign in"))
+
+
+class TwoStepSetupForm(FlaskForm):
+    """Confirm the key scanned with a code."""
+
+    code = StringField(_l("Code shown by the app"), validators=[DataRequired(), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField(_l("Turn on two-step sign-in"))
+
+
+class TwoStepOffForm(FlaskForm):
+    """Turn two-step sign-in off (password and a code), or replace the recovery codes (password)."""
+
+    password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    code = StringField(_l("Code from your authenticator app"), validators=[Optional(), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    turn_off = SubmitField(_l("Turn off two-step sign-in"))
+    new_codes = SubmitField(_l("New recovery codes"))

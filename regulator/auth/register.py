@@ -11,7 +11,7 @@ from ..extensions import db, limiter
 from ..services import registration
 from . import bp
 from .forms import RegisterForm
-from .routes import home_url, login_limit
+from .sessions import home_url, login_limit
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -22,7 +22,7 @@ from ..extensions import db, limiter
 from ..services import audit, mail, users
 from . import bp
 from .forms import ResetForm, ResetRequestForm
-from .routes import login_limit
+from .sessions import login_limit
 
 log = logging.getLogger(__name__)
 _SALT = "password-reset"

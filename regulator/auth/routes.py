@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -14,37 +12,9 @@ from models import Role
 from ..access import public, role_required
 from ..extensions import db, limiter
 from ..services import audit, mail, users
-from . import bp
-from .forms import EmailForm, LoginForm, MailChoiceForm, PasswordForm
-
-HOME_BY_ROLE = {
-    Role.ADMIN: "admin.index",
-    Role.COORDINATOR: "coordinator.index",
-    Role.INSPECTOR: "inspector.index",
-    Role.ENTERPRISE: "enterprise.index",
-}
-
-
-def home_url() -> str:
-    """Where the current user lands: their area's home page, or the public home."""
-    if current_user.is_authenticated:
-        return url_for(HOME_BY_ROLE[current_user.role])
-    return url_for("public.index")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths: never an open redirect."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
-def login_limit() -> str:
-    """The rate limit of every form that a caller who is not signed in posts (sign in, password links, register)."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
+from . import bp, two_step
+from .forms import EmailForm, LoginForm, MailChoiceForm, PasswordForm, TwoStepOffForm
+from .sessions import home_url, login_limit, safe_next, sign_in
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -61,16 +31,10 @@ def login():
             max_failures=current_app.config["LOGIN_MAX_FAILURES"],
             lockout=current_app.config["LOGIN_LOCKOUT"])
         db.session.commit()
+        if user is not None and user.totp_secret:
+            return two_step.ask_for_code(user, form.remember.data, safe_next(request.args.get("next")))
         if user is not None:
-            chosen = session.get("locale")
-            session.clear()  # a fresh session for the signed-in user; the language chosen before stays
-            if chosen in current_app.config["LANGUAGES"]:
-                session["locale"] = chosen
-                if user.locale != chosen:
-                    user.locale = chosen
-                    db.session.commit()
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or home_url())
+            return sign_in(user, form.remember.data, safe_next(request.args.get("next")))
         messages = {
             "locked": _("Too many failed attempts: this account is locked for a while."),
             "inactive": _("This account is deactivated."),
@@ -99,7 +63,7 @@ def set_language(code: str):
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
-    return redirect(_safe_next(request.args.get("next")) or home_url())
+    return redirect(safe_next(request.args.get("next")) or home_url())
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -145,5 +109,5 @@ def account():
                 flash(_("Your password was changed. Every other session of your account has ended."), "success")
                 return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, choice=choice, address=address,
-                           mail_sent=mail.configured())
+                           off=TwoStepOffForm(prefix="off", formdata=None), mail_sent=mail.configured())
 

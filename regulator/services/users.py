@@ -102,11 +102,7 @@ def authenticate(username: str, password: str, *, max_failures: int = 5,
         audit.record("login.locked", user=user, object_type="user", object_id=user.id)
         return None, "locked"
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + lockout
-            user.failed_logins = 0
-        audit.record("login.failed", user=user, object_type="user", object_id=user.id)
+        failed(user, "login.failed", max_failures=max_failures, lockout=lockout)
         return None, "invalid"
     if not user.active:
         return None, "inactive"
@@ -115,6 +111,21 @@ def authenticate(username: str, password: str, *, max_failures: int = 5,
     user.last_login_at = now
     audit.record("login", user=user, object_type="user", object_id=user.id)
     return user, None
+
+
+def failed(user: User, action: str, *, max_failures: int, lockout: timedelta) -> None:
+    """Count a failed sign-in step (a wrong password or code) and lock the account after ``max_failures``."""
+    user.failed_logins += 1
+    if user.failed_logins >= max_failures:
+        user.locked_until = datetime.now(UTC) + lockout
+        user.failed_logins = 0
+    audit.record(action, user=user, object_type="user", object_id=user.id)
+
+
+def locked(user: User) -> bool:
+    """Whether the account is locked out now."""
+    until = _aware(user.locked_until)
+    return bool(until and until > datetime.now(UTC))
 
 
 def entity_by_code(text: str | None) -> int | None:

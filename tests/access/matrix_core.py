@@ -14,6 +14,9 @@ RULES = {
     "auth.set_language": Route("/auth/lang/en", EVERYONE),
     "auth.account": Route("/auth/account", SIGNED_IN),
     "auth.forgot_password": Route("/auth/reset", EVERYONE),
+    "auth.two_step": Route("/auth/two-step", EVERYONE),
+    "auth.two_step_setup": Route("/auth/two-step/setup", SIGNED_IN),
+    "auth.two_step_off": Route("/auth/two-step/off", SIGNED_IN, method="POST"),
     # signed-in users are sent home (302), which the matrix reads as allowed
     "auth.register": Route("/auth/register", EVERYONE),
     "auth.reset_password": Route("/auth/reset/not-a-token", EVERYONE),

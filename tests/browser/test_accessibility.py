@@ -16,7 +16,7 @@ PAGES = {
     None: ["/", "/search?q=无障碍", "/entity/{entity}", "/entity/{entity}/report", "/campaigns", "/auth/login",
            "/auth/reset", "/auth/register"],
     "ent": ["/enterprise/", "/enterprise/objections", "/enterprise/repairs", "/auth/notifications",
-            "/auth/account", "/entities/{entity}/records/enforcement/{penalty}"],
+            "/auth/account", "/entities/{entity}/records/enforcement/{penalty}", "/auth/two-step/setup"],
     "insp": ["/inspector/", "/entities/{entity}", "/inspector/conflicts",
              "/entities/{entity}/records/enforcement/{penalty}"],
     "coord": ["/coordinator/", "/coordinator/imports", "/coordinator/imports/formats", "/coordinator/referrals",

@@ -1,0 +1,55 @@
+"""Starting a session: where a user lands, which ``next`` addresses are safe, the rate limit of the forms posted
+before signing in, and the sign-in itself (after the password, or after the second step)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, session, url_for
+from flask_login import current_user, login_user
+
+from models import Role, User
+
+from ..extensions import db
+
+HOME_BY_ROLE = {
+    Role.ADMIN: "admin.index",
+    Role.COORDINATOR: "coordinator.index",
+    Role.INSPECTOR: "inspector.index",
+    Role.ENTERPRISE: "enterprise.index",
+}
+
+
+def home_url() -> str:
+    """Where the current user lands: their area's home page, or the public home."""
+    if current_user.is_authenticated:
+        return url_for(HOME_BY_ROLE[current_user.role])
+    return url_for("public.index")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths: never an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def login_limit() -> str:
+    """The rate limit of every form that a caller who is not signed in posts (sign in, password links, register)."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def sign_in(user: User, remember: bool, next_url: str | None):  # noqa: ANN201 - a redirect
+    """Start the user's session (a fresh one; the language chosen before stays) and go on."""
+    chosen = session.get("locale")
+    session.clear()
+    if chosen in current_app.config["LANGUAGES"]:
+        session["locale"] = chosen
+        if user.locale != chosen:
+            user.locale = chosen
+            db.session.commit()
+    login_user(user, remember=remember)
+    return redirect(next_url or home_url())
