@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pyotp
 import pytest
 
 from models import Role
@@ -51,3 +54,23 @@ def test_public_visitor_searches_in_chinese(live_server, browser) -> None:  # no
     page.wait_for_selector("#results")
     assert page.locator("#results a", has_text="深圳市华盛达贸易有限公司").count() == 1
     context.close()
+
+
+def test_two_step_sign_in_through_the_real_forms(live_server, page) -> None:  # noqa: ANN001
+    """Set up with the key shown, sign out, and sign in again with the password and then a code (CSRF on)."""
+    live_server.make.user("coord", Role.COORDINATOR, agency_id=live_server.make.agency("SAMR").id)
+    live_server.commit()
+    sign_in(page, live_server, "coord")
+    page.goto(live_server.url + "/auth/account")
+    page.click("#two-step-setup")
+    key = page.inner_text("#totp-key").replace(" ", "")
+    totp = pyotp.TOTP(key)
+    page.fill("#code", totp.now())
+    page.click("#submit")
+    assert page.locator("#recovery-codes li").count() == 10
+    sign_out(page)
+    sign_in(page, live_server, "coord")
+    page.wait_for_url(live_server.url + "/auth/two-step")
+    page.fill("#code", totp.at(time.time() + 30))  # the next step's code: the one used to set up is spent
+    page.click("#submit")
+    page.wait_for_url(live_server.url + "/coordinator/")
