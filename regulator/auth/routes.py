@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from models import Role
+from models import Role, User
 
 from ..access import public, role_required
 from ..extensions import db, limiter
@@ -108,6 +109,10 @@ def account():
                 login_user(current_user._get_current_object())  # the new password ended this session too
                 flash(_("Your password was changed. Every other session of your account has ended."), "success")
                 return redirect(url_for("auth.account"))
+    colleagues = db.session.scalars(select(User).where(
+        User.role == Role.ENTERPRISE, User.entity_id == current_user.entity_id, User.active.is_(True))
+        .order_by(User.created_at)).all() if current_user.role == Role.ENTERPRISE else []
     return render_template("auth/account.html", form=form, choice=choice, address=address,
-                           off=TwoStepOffForm(prefix="off", formdata=None), mail_sent=mail.configured())
+                           off=TwoStepOffForm(prefix="off", formdata=None), mail_sent=mail.configured(),
+                           colleagues=colleagues)
 

@@ -104,3 +104,21 @@ def test_a_platform_may_turn_registration_off(app, make, client) -> None:  # noq
     assert client.get("/auth/register").status_code == 404
     assert client.post("/auth/register", data=_form(entity)).status_code == 404
     assert 'href="/auth/register"' not in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_an_enterprise_sees_every_account_of_its_entity_and_no_other(app, make, client, auth) -> None:  # noqa: ANN001
+    entity = _entity_with_representative(app, make)
+    make.user("existing", Role.ENTERPRISE, entity_id=entity.id, display_name="老账号")
+    make.user("elsewhere", Role.ENTERPRISE, entity_id=make.entity().id)
+    make.user("gone", Role.ENTERPRISE, entity_id=entity.id, active=False)
+    db.session.commit()
+    client.post("/auth/register", data=_form(entity))
+    page = client.get("/auth/account?lang=en").get_data(as_text=True)
+    listed = page.split('id="colleagues"', 1)[1].split("</table>", 1)[0]
+    assert "zhangwei" in listed and "existing" in listed and "老账号" in listed
+    assert "elsewhere" not in listed and "gone" not in listed and "zw@example.com" not in listed
+    auth.logout()
+    make.user("coord", Role.COORDINATOR, agency_id=make.agency().id)
+    db.session.commit()
+    auth.login("coord")
+    assert 'id="colleagues"' not in client.get("/auth/account").get_data(as_text=True)
