@@ -13,7 +13,7 @@ from .i18n import LABELS
 ACTIONS = {
     "login": _("Signed in"), "login.failed": _("Sign-in failed"), "login.locked": _("Sign-in locked out"),
     "logout": _("Signed out"),
-    "login.two_step": _("Second sign-in step passed"), "login.two_step_failed": _("Wrong code at the second step"),
+    "login.two_step_failed": _("Wrong code at the second step"),
     "user.two_step_on": _("Two-step sign-in turned on"), "user.two_step_off": _("Two-step sign-in turned off"),
     "user.recovery_codes": _("New recovery codes made"), "user.recovery_code_used": _("Recovery code used"),
     "user.create": _("Account created"), "user.activate": _("Account enabled"),

@@ -14,8 +14,8 @@ from models import Role, User
 
 from ..access import public, role_required
 from ..extensions import db, limiter
-from ..services import audit, users
 from ..services import two_step as service
+from ..services import users
 from . import bp
 from .forms import CodeForm, TwoStepOffForm, TwoStepSetupForm
 from .sessions import login_limit, sign_in
@@ -64,7 +64,7 @@ def two_step():
             db.session.commit()
             form.code.errors.append(_("The code is wrong or was used already."))
         else:
-            audit.record("login.two_step", user=user, object_type="user", object_id=user.id, how=how)
+            users.signed_in(user, second_step=how)
             db.session.commit()
             pending = session.pop(_PENDING)
             if how == "recovery":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -106,11 +107,18 @@ def authenticate(username: str, password: str, *, max_failures: int = 5,
         return None, "invalid"
     if not user.active:
         return None, "inactive"
+    if user.totp_secret:
+        return user, None  # the code finishes signing in (``signed_in``); failures stay counted until then
+    signed_in(user)
+    return user, None
+
+
+def signed_in(user: User, **details: Any) -> None:
+    """The user passed every step: failures forgotten, the sign-in recorded."""
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
-    audit.record("login", user=user, object_type="user", object_id=user.id)
-    return user, None
+    user.last_login_at = datetime.now(UTC)
+    audit.record("login", user=user, object_type="user", object_id=user.id, **details)
 
 
 def failed(user: User, action: str, *, max_failures: int, lockout: timedelta) -> None:

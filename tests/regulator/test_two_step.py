@@ -67,7 +67,9 @@ def test_set_up_then_asked_for_a_code_after_the_password(app, make, client, auth
     auth.login("coord")
     assert client.post("/auth/two-step", data={"code": codes[0]}).status_code == 401  # each once
     actions = set(db.session.scalars(select(AuditLog.action).where(AuditLog.object_id == user.id)))
-    assert {"user.two_step_on", "login.two_step", "login.two_step_failed", "user.recovery_code_used"} <= actions
+    assert {"user.two_step_on", "login", "login.two_step_failed", "user.recovery_code_used"} <= actions
+    assert db.session.scalar(select(AuditLog.details).where(AuditLog.action == "login").order_by(
+        AuditLog.id.desc()).limit(1)) == {"second_step": "recovery"}
 
 
 def test_wrong_codes_lock_the_account_and_the_step_expires(app, make, client, auth) -> None:  # noqa: ANN001
@@ -76,9 +78,13 @@ def test_wrong_codes_lock_the_account_and_the_step_expires(app, make, client, au
     auth.login("coord")
     key, _codes = _set_up(client)
     auth.logout()
-    auth.login("coord")
-    for _ in range(5):
+    for _ in range(2):  # the password typed again between wrong codes does not wipe the count
+        auth.login("coord")
         client.post("/auth/two-step", data={"code": "999999"})
+        client.post("/auth/two-step", data={"code": "999998"})
+    assert _user("coord").failed_logins == 4 and _user("coord").locked_until is None
+    auth.login("coord")
+    client.post("/auth/two-step", data={"code": "999997"})
     assert _user("coord").locked_until is not None
     locked = client.post("/auth/two-step?lang=en", data={"code": _code_at(key, 0)}, follow_redirects=True)
     assert "locked for a while" in locked.get_data(as_text=True)
