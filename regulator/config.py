@@ -66,6 +66,10 @@ class Config:
     ENTERPRISE_REGISTRATION = os.environ.get("ENTERPRISE_REGISTRATION", "1").lower() not in ("0", "false", "no")
     #: failed tries to register for one entity within a day before its registration waits a day
     REGISTRATION_MAX_FAILURES = 5
+    #: a campaign's recorded results must be public within this many working days of the visit ("double random,
+    #: one public"), on the working-day calendar of this country (ISO code, the ``holidays`` package)
+    RESULTS_PUBLICATION_WORKING_DAYS = 20
+    WORKING_DAYS_COUNTRY = os.environ.get("WORKING_DAYS_COUNTRY", "CN")
     #: seconds a link that sets a new password stays valid
     PASSWORD_RESET_MAX_AGE = 3600
 

@@ -32,7 +32,7 @@ from ..extensions import db
 from ..i18n import label
 from ..nav import nav_item
 from ..paging import page_of
-from ..services import campaign_results
+from ..services import campaign_results, publication
 from ..services import campaigns as service
 from ..templating import in_brackets, listed
 from . import bp
@@ -132,7 +132,8 @@ def campaign(campaign_id: int):
     return render_template("coordinator/campaign.html", campaign=campaign, by_reason=by_reason, tasks=tasks,
                            random_pairs=random_pairs, manage=manage, form=StepForm(),
                            summary=campaign.plan_summary or {}, task_count=task_count, shown=TASKS_SHOWN,
-                           results=campaign_results.results(campaign) if task_count else ([], []))
+                           results=campaign_results.results(campaign) if task_count else ([], []),
+                           to_publish=next(iter(publication.waiting([campaign.id])), None))
 
 
 def _plan_rows(campaign: Campaign) -> Select:

@@ -25,6 +25,7 @@ from models import (
 
 from ..extensions import db
 from ..nav import nav_item
+from ..services import publication
 from . import bp
 
 nav_item("coordinator.index", _l("Coordination"), "coordinator", "admin", order=30)
@@ -62,5 +63,7 @@ def index():
     if agency_id:
         batches_stmt = batches_stmt.where(ImportBatch.agency_id == agency_id)
     batches = db.session.scalars(batches_stmt).all()
+    # the results the agency must release (an administrator sees every campaign's)
+    to_publish = publication.waiting(lead_agency_id=agency_id) if agency_id else publication.waiting()
     return render_template("coordinator/index.html", by_class=by_class, work=work,
-                           campaigns=campaigns, batches=batches)
+                           campaigns=campaigns, batches=batches, to_publish=to_publish)
