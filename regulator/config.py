@@ -70,6 +70,10 @@ class Config:
     #: one public"), on the working-day calendar of this country (ISO code, the ``holidays`` package)
     RESULTS_PUBLICATION_WORKING_DAYS = 20
     WORKING_DAYS_COUNTRY = os.environ.get("WORKING_DAYS_COUNTRY", "CN")
+    #: working days from its submission in which an objection, or a credit repair application, is to be decided
+    #: (set them to the rules the agencies apply)
+    OBJECTION_DECISION_WORKING_DAYS = int(os.environ.get("OBJECTION_DECISION_WORKING_DAYS", "15"))
+    REPAIR_DECISION_WORKING_DAYS = int(os.environ.get("REPAIR_DECISION_WORKING_DAYS", "15"))
     #: seconds a link that sets a new password stays valid
     PASSWORD_RESET_MAX_AGE = 3600
 

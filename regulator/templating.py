@@ -122,6 +122,9 @@ def init_app(app: Flask) -> None:
     from .ingest import row_messages
 
     app.jinja_env.globals["row_error"] = row_messages.error
+    from .services import working_days
+
+    app.jinja_env.globals["decide_by"] = working_days.decide_by
     from . import audit_words
 
     app.jinja_env.globals["action_label"] = audit_words.action_label

@@ -25,10 +25,19 @@ from models import (
 
 from ..extensions import db
 from ..nav import nav_item
-from ..services import publication
+from ..services import objections, publication, repairs, working_days
 from . import bp
 
+OPEN = {Objection: objections.OPEN, CreditRepair: repairs.OPEN}
+
 nav_item("coordinator.index", _l("Coordination"), "coordinator", "admin", order=30)
+
+
+def _overdue(model, where: tuple) -> int:  # noqa: ANN001
+    """Open requests of the agency past the day they were to be decided by."""
+    dues = (working_days.decide_by(row) for row in db.session.scalars(
+        select(model).where(model.status.in_(OPEN[model]), *where)))
+    return sum(1 for due in dues if due is not None and due.overdue)
 
 
 @bp.route("/")
@@ -53,6 +62,7 @@ def index():
         "referrals": pending(Referral, ReferralStatus.SENT,
                              *((Referral.to_agency_id == agency_id,) if agency_id else ())),
     }
+    late = {"objections": _overdue(Objection, own(Objection)), "repairs": _overdue(CreditRepair, own(CreditRepair))}
     campaigns_stmt = select(Campaign).order_by(Campaign.id.desc()).limit(5)
     if agency_id:  # the campaigns the agency leads or takes part in (the others' pages are closed to it)
         campaigns_stmt = campaigns_stmt.where(or_(
@@ -66,4 +76,4 @@ def index():
     # the results the agency must release (an administrator sees every campaign's)
     to_publish = publication.waiting(lead_agency_id=agency_id) if agency_id else publication.waiting()
     return render_template("coordinator/index.html", by_class=by_class, work=work,
-                           campaigns=campaigns, batches=batches, to_publish=to_publish)
+                           campaigns=campaigns, batches=batches, to_publish=to_publish, late=late)

@@ -1,36 +1,26 @@
 """When a campaign's recorded results must be public: within ``RESULTS_PUBLICATION_WORKING_DAYS`` working days of
-the visit ("double random, one public": twenty in China), counted on the country's calendar of working days.
-
-The calendar is the ``holidays`` package's (``WORKING_DAYS_COUNTRY``): public holidays, the days off given in
-their place and the weekend days worked instead (调休), which plain weekday arithmetic gets wrong around every
-long holiday. The coordinators of the lead agency, who release a campaign's results, see what waits and when it
-is due, on their home page and the campaign's.
+the visit ("double random, one public": twenty in China), counted on the country's calendar of working days
+(``working_days``). The coordinators of the lead agency, who release a campaign's results, see what waits and
+when it is due, on their home page and the campaign's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-import holidays
 from flask import current_app
 from sqlalchemy import func, select
 
 from models import Campaign, Inspection, InspectionTask
 
 from ..extensions import db
-
-
-@cache
-def _calendar(country: str) -> holidays.HolidayBase:
-    return holidays.country_holidays(country)
+from . import working_days
 
 
 def due_date(visit: date) -> date:
     """The last day on which a result recorded for a visit on ``visit`` is public in time."""
-    return _calendar(current_app.config["WORKING_DAYS_COUNTRY"]).get_nth_working_day(
-        visit, current_app.config["RESULTS_PUBLICATION_WORKING_DAYS"])
+    return working_days.add(visit, current_app.config["RESULTS_PUBLICATION_WORKING_DAYS"])
 
 
 @dataclass
@@ -48,7 +38,7 @@ def waiting(campaign_ids: list[int] | None = None, *, lead_agency_id: int | None
             today: date | None = None) -> list[Waiting]:
     """Per campaign (those named, or those the agency leads, or all), its results not yet public, earliest due
     first."""
-    today = today or date.today()
+    today = today or working_days.local_day()
     stmt = (select(InspectionTask.campaign_id, Inspection.inspection_date, func.count(Inspection.id))
             .join(InspectionTask, InspectionTask.id == Inspection.task_id)
             .where(Inspection.published.is_(False), InspectionTask.campaign_id.is_not(None))

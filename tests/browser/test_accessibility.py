@@ -21,7 +21,8 @@ PAGES = {
              "/entities/{entity}/records/enforcement/{penalty}"],
     "coord": ["/coordinator/", "/coordinator/imports", "/coordinator/imports/formats", "/coordinator/referrals",
               "/coordinator/campaigns/new", "/coordinator/quarantine", "/coordinator/quarantine/{rejected}",
-              "/coordinator/quarantine?show=dismissed", "/coordinator/reviews"],
+              "/coordinator/quarantine?show=dismissed", "/coordinator/reviews", "/coordinator/objections",
+              "/coordinator/repairs"],
     "admin": ["/admin/", "/admin/users", "/admin/users/new", "/admin/agencies", "/admin/agencies/new",
               "/admin/audit", "/admin/tokens", "/admin/models"],
 }
