@@ -46,6 +46,15 @@ WORDS: dict[str, Words] = {
                                       "inspector of your agency is free for visit #%(id)s.", **d),
     "account.registered": lambda d: _("A new account “%(username)s” was opened for %(entity)s with its legal "
                                       "representative's details. If you do not know of it, tell the agency.", **d),
+    "deadline.objection_near": lambda d: _("Objection #%(id)s of %(entity)s is to be decided by %(day)s.", **d),
+    "deadline.objection_passed": lambda d: _("Objection #%(id)s of %(entity)s was to be decided by %(day)s: it is "
+                                             "overdue.", **d),
+    "deadline.repair_near": lambda d: _("Credit repair application #%(id)s of %(entity)s is to be decided by "
+                                        "%(day)s.", **d),
+    "deadline.repair_passed": lambda d: _("Credit repair application #%(id)s of %(entity)s was to be decided by "
+                                          "%(day)s: it is overdue.", **d),
+    "deadline.results": lambda d: _("Recorded results of the campaign “%(campaign)s” are due public by %(day)s.",
+                                    **d),
     "tasks.assigned": lambda d: ngettext("You are drawn for %(num)d visit of the campaign “%(campaign)s”.",
                                          "You are drawn for %(num)d visits of the campaign “%(campaign)s”.",
                                          d["visits"], campaign=d["campaign"]),
@@ -85,7 +94,7 @@ def link(note: Notification, role: Role) -> str | None:
     if note.subject_type == "referral":
         return url_for("coordinator.referral", referral_id=note.subject_id)
     if note.subject_type == "campaign":
-        return url_for("inspector.index")
+        return url_for("coordinator.campaign", campaign_id=note.subject_id) if staff else url_for("inspector.index")
     if note.subject_type == "task":
         if role == Role.INSPECTOR:
             return url_for("inspector.task", task_id=note.subject_id)

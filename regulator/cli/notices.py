@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from ..services import mail
+from ..extensions import db
+from ..services import mail, reminders
 
 
 @click.group()
@@ -31,3 +32,15 @@ def send(limit: int) -> None:
     skipped = ", ".join(f"{reason} {n}" for reason, n in sorted(run.skipped.items())) or "none"
     click.echo(f"mails sent: {run.mails} (notices: {run.sent}); skipped: {skipped}; refused addresses' notices: "
                f"{run.failed}")
+
+
+@notices.command("remind")
+@click.option("--ahead", type=click.IntRange(0), default=reminders.AHEAD, show_default=True,
+              help="working days before its day that a request is reminded of")
+@with_appcontext
+def remind(ahead: int) -> None:
+    """Remind the agencies' coordinators of objections and credit repair applications whose day to be decided by
+    is near or past, and of results due public (once each; run it daily, before `notices mail`)."""
+    added = reminders.remind(ahead=ahead)
+    db.session.commit()
+    click.echo(f"reminders added: {added}")
