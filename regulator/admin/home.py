@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from datetime import UTC, datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from models import Agency, AuditLog, ImportBatch, MarketEntity, ModelVersion, SourceRecord, SourceStatus, User
+from models import (
+    Agency,
+    AuditLog,
+    ImportBatch,
+    MarketEntity,
+    ModelVersion,
+    Notification,
+    Role,
+    SourceRecord,
+    SourceStatus,
+    User,
+)
 
 from ..extensions import db
 from ..i18n import label
 from ..ingest.mapping import available_mappings
 from ..nav import nav_item
-from ..services import audit
+from ..services import audit, mail
 from ..services.agencies import DOMAINS, AgencyError, save_agency
 from . import bp
 from .forms import AgencyForm
@@ -39,7 +52,28 @@ def index():
     }
     batches = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(10)).all()
     active_model = db.session.scalar(select(ModelVersion).where(ModelVersion.active.is_(True)))
-    return render_template("admin/index.html", stats=stats, batches=batches, active_model=active_model)
+    return render_template("admin/index.html", stats=stats, batches=batches, active_model=active_model,
+                           mail=_mail_state(count), security=_security_state(count))
+
+
+def _mail_state(count) -> dict:  # noqa: ANN001
+    """Whether mail goes out, and how the outbox stands (``flask notices mail``)."""
+    config = current_app.config
+    return {"configured": mail.configured(), "server": config.get("MAIL_SERVER"), "base_url": config.get("BASE_URL"),
+            "waiting": count(Notification.id, Notification.mail_status.is_(None)),
+            "failed": count(Notification.id, Notification.mail_status == "failed"),
+            "last_sent": db.session.scalar(select(func.max(Notification.mailed_at)))}
+
+
+def _security_state(count) -> dict:  # noqa: ANN001
+    """Two-step sign-in across the accounts, and the accounts locked out now."""
+    roles = [Role(r) for r in current_app.config.get("TWO_STEP_ROLES") or ()]
+    return {"two_step": count(User.id, User.active.is_(True), User.totp_secret.is_not(None)),
+            "active": count(User.id, User.active.is_(True)),
+            "required": roles,
+            "missing": count(User.id, User.active.is_(True), User.totp_secret.is_(None), User.role.in_(roles))
+            if roles else 0,
+            "locked": count(User.id, User.locked_until > datetime.now(UTC))}
 
 
 @bp.route("/agencies")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime, timedelta
+
+import pyotp
 
 from models import AuditLog, Role
 from regulator.extensions import db
+from regulator.services.notifications import notify
 
 
 def test_audit_browse_links_entities_and_exports_filtered_csv(app, make, client, auth) -> None:  # noqa: ANN001
@@ -95,3 +99,22 @@ def test_administrators_find_accounts_by_name_address_entity_or_code(app, make, 
     assert names("agency=MEE") == ["li.na"] and names("state=inactive") == ["li.na"]
     assert len(names("role=inspector&agency=SAMR")) == 50 and len(names("role=inspector&agency=SAMR&page=2")) == 5
     assert "Page 1 of 2" in client.get("/admin/users?role=inspector&agency=SAMR&lang=en").get_data(as_text=True)
+
+
+def test_the_overview_says_how_mail_and_sign_in_security_stand(app, make, client, auth) -> None:  # noqa: ANN001
+    key = pyotp.random_base32(32)
+    make.user("root", Role.ADMIN, totp_secret=key)
+    coord = make.user("coord", Role.COORDINATOR, agency_id=make.agency().id,
+                      locked_until=datetime.now(UTC) + timedelta(minutes=10))
+    db.session.flush()
+    notify([coord.id], "tasks.assigned", "campaign", 1, visits=2)
+    db.session.commit()
+    app.config.update(TWO_STEP_ROLES=("admin", "coordinator"))
+    client.post("/auth/login", data={"username": "root", "password": "test-password-123"})
+    client.post("/auth/two-step", data={"code": pyotp.TOTP(key).now()})
+    page = client.get("/admin/?lang=en").get_data(as_text=True)
+    mail_state = page.split('id="mail-state"', 1)[1].split("</ul>", 1)[0]
+    assert "Not set up" in mail_state and "handled yet: 1" in mail_state and "Last mail sent: never" in mail_state
+    security = page.split('id="security-state"', 1)[1].split("</ul>", 1)[0]
+    assert "two-step sign-in: 1 of 2" in security and "Compulsory for: " in security
+    assert "1 account has not set it up yet" in security and "locked out now after failed sign-ins: 1" in security
