@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
-from werkzeug.security import check_password_hash
+from flask_login import current_user, logout_user
 
-from models import Role, User
+from models import Role
 
 from ..access import public, role_required
 from ..extensions import db, limiter
-from ..services import audit, mail, users
+from ..services import audit, users
 from . import bp, two_step
-from .forms import EmailForm, LoginForm, MailChoiceForm, PasswordForm, TwoStepOffForm
+from .forms import LoginForm
 from .sessions import home_url, login_limit, safe_next, sign_in
 
 
@@ -65,54 +63,3 @@ def set_language(code: str):
             current_user.locale = code
             db.session.commit()
     return redirect(safe_next(request.args.get("next")) or home_url())
-
-
-@bp.route("/account", methods=["GET", "POST"])
-@role_required(*Role)
-def account():
-    """The signed-in user's own account: details, password change, and whether notices come by e-mail."""
-    form = PasswordForm()
-    saving = "mail-save" in request.form
-    choice = MailChoiceForm(prefix="mail", email_notices=current_user.email_notices,
-                            **({} if saving else {"formdata": None}))
-    changing = "email-change" in request.form
-    address = EmailForm(prefix="email", email=current_user.email, **({} if changing else {"formdata": None}))
-    if changing and address.validate_on_submit():
-        if not check_password_hash(current_user.password_hash, address.password.data):
-            address.password.errors.append(_("The current password is wrong."))
-        else:
-            new = (address.email.data or "").strip() or None
-            if new != current_user.email:
-                audit.record("user.email", object_type="user", object_id=current_user.id)
-                current_user.email = new
-                db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("auth.account"))
-    if saving and choice.validate_on_submit():
-        if choice.email_notices.data != current_user.email_notices:
-            current_user.email_notices = choice.email_notices.data
-            audit.record("user.mail_choice", object_type="user", object_id=current_user.id,
-                         email_notices=choice.email_notices.data)
-            db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for("auth.account"))
-    if form.submit.data and form.validate_on_submit():
-        if not check_password_hash(current_user.password_hash, form.current.data):
-            form.current.errors.append(_("The current password is wrong."))
-        else:
-            try:
-                users.set_password(current_user, form.new.data)
-            except users.UserError as exc:
-                form.new.errors.append(str(exc))
-            else:
-                db.session.commit()
-                login_user(current_user._get_current_object())  # the new password ended this session too
-                flash(_("Your password was changed. Every other session of your account has ended."), "success")
-                return redirect(url_for("auth.account"))
-    colleagues = db.session.scalars(select(User).where(
-        User.role == Role.ENTERPRISE, User.entity_id == current_user.entity_id, User.active.is_(True))
-        .order_by(User.created_at)).all() if current_user.role == Role.ENTERPRISE else []
-    return render_template("auth/account.html", form=form, choice=choice, address=address,
-                           off=TwoStepOffForm(prefix="off", formdata=None), mail_sent=mail.configured(),
-                           colleagues=colleagues)
-
