@@ -1,4 +1,4 @@
-"""`flask users ...`: create and list accounts."""
+"""`flask users ...`: create and list accounts; set a password or turn off two-step sign-in from the server."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from models import Role, User
 
 from ..extensions import db
+from ..services import two_step
 from ..services import users as user_service
 
 
@@ -45,5 +46,41 @@ def list_users() -> None:
     """List user accounts."""
     for user in db.session.scalars(select(User).order_by(User.role, User.username)):
         binding = user.agency.code if user.agency else (f"entity {user.entity_id}" if user.entity_id else "")
-        state = "" if user.active else " (inactive)"
+        state = ("" if user.active else " (inactive)") + (" (two-step)" if user.totp_secret else "")
         click.echo(f"{user.id:>5}  {user.username:<24} {user.role:<12} {binding}{state}")
+
+
+def _user(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    return user
+
+
+@users.command("password")
+@click.argument("username")
+@click.password_option(help="Prompted for when not given.")
+@with_appcontext
+def password(username: str, password: str) -> None:
+    """Set a user's password from the server (it ends the user's sessions and any lockout)."""
+    user = _user(username)
+    try:
+        user_service.set_password(user, password)
+    except user_service.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"new password set for {user.username}")
+
+
+@users.command("two-step-off")
+@click.argument("username")
+@with_appcontext
+def two_step_off(username: str) -> None:
+    """Turn off a user's two-step sign-in from the server: for the last administrator who lost the phone and the
+    recovery codes (others are helped on the administrators' user page)."""
+    user = _user(username)
+    if not user.totp_secret:
+        raise click.ClickException(f"{user.username} does not sign in in two steps")
+    two_step.turn_off(user)
+    db.session.commit()
+    click.echo(f"two-step sign-in turned off for {user.username}")

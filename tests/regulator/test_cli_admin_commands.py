@@ -1,4 +1,5 @@
-"""The administration commands no other test runs: `flask agencies`, `tokens`, `users list`, `search reindex`
+"""The administration commands no other test runs: `flask agencies`, `tokens`, `users list|password|two-step-off`,
+`search reindex`
 and the campaign steps after the draw (`plan`, `staff`, `publish`, `release`)."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from sqlalchemy import func, select
 
 from models import (
     Agency,
+    AuditLog,
     Campaign,
     CampaignStatus,
     CreditClass,
@@ -14,6 +16,7 @@ from models import (
     InspectionTask,
     Role,
     TaskInspector,
+    User,
 )
 from regulator.extensions import db
 
@@ -121,3 +124,26 @@ def test_campaign_plan_staff_publish_release(app, runner, make) -> None:  # noqa
     assert campaign.status == CampaignStatus.RELEASED and campaign.released_at is not None
     late = runner.invoke(args=["campaign", "plan", campaign_id])
     assert late.exit_code != 0 and "Drawn or Planned" in late.output
+
+
+def test_a_locked_out_administrator_is_helped_from_the_server(app, runner, make) -> None:  # noqa: ANN001
+    """The last administrator who lost the phone and the recovery codes: two-step sign-in off, a new password."""
+    make.user("root", Role.ADMIN, totp_secret="A" * 32, recovery_codes=["x"])
+    db.session.commit()
+    assert "(two-step)" in runner.invoke(args=["users", "list"]).output
+    result = runner.invoke(args=["users", "two-step-off", "root"])
+    assert result.exit_code == 0 and "turned off" in result.output
+    again = runner.invoke(args=["users", "two-step-off", "root"])
+    assert again.exit_code == 1 and "does not sign in in two steps" in again.output
+    assert runner.invoke(args=["users", "two-step-off", "nobody"]).exit_code == 1
+    weak = runner.invoke(args=["users", "password", "root", "--password", "short"])
+    assert weak.exit_code == 1 and "at least 10 characters" in weak.output
+    assert runner.invoke(args=["users", "password", "root", "--password", "server-side-pw-1"]).exit_code == 0
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.username == "root"))
+    assert user.totp_secret is None and user.recovery_codes == []
+    client = app.test_client()
+    assert client.post("/auth/login", data={"username": "root", "password": "server-side-pw-1"}).headers[
+        "Location"].endswith("/admin/")
+    actions = set(db.session.scalars(select(AuditLog.action).where(AuditLog.object_id == user.id)))
+    assert {"user.two_step_off", "user.password"} <= actions
