@@ -56,3 +56,21 @@ def test_both_sides_see_when_and_the_agency_sees_what_is_late(app, make, client,
     home = client.get("/coordinator/?lang=en").get_data(as_text=True)
     assert 'id="objections-overdue">1 overdue' in home and 'id="repairs-overdue">1 overdue' in home
     assert "The day has passed." in client.get(f"/coordinator/repairs/{repair.id}?lang=en").get_data(as_text=True)
+
+
+def test_the_api_gives_the_day_to_decide_by(app, make, client, auth) -> None:  # noqa: ANN001
+    samr = make.agency("SAMR")
+    entity = make.entity()
+    make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    violation = make.violation(entity, samr)
+    db.session.commit()
+    auth.login("ent")
+    client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "已整改"})
+    objection = db.session.scalar(select(Objection))
+    listed = client.get("/api/v1/objections").get_json()["items"][0]
+    due = working_days.decide_by(objection)
+    assert listed["decide_by"] == {"day": due.day.isoformat(), "overdue": False, "working_days": 15}
+    client.post(f"/enterprise/objections/{objection.id}/withdraw")
+    assert client.get(f"/api/v1/objections/{objection.id}").get_json()["decide_by"] is None
+    spec = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert spec["Objection"]["properties"]["decide_by"] and spec["Due"]["properties"]["day"]["format"] == "date"

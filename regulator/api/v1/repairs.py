@@ -40,6 +40,7 @@ class RepairSchema(Schema):
     decision_reason = fields.String(allow_none=True)
     submitted_at = UtcDateTime(attribute="created_at", required=True)
     decided_at = UtcDateTime(allow_none=True)
+    decide_by = requests.DecideBy()
 
 
 class RepairDetailSchema(RepairSchema):

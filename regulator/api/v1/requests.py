@@ -13,13 +13,31 @@ from sqlalchemy import Select, select
 from models import Attachment, Role
 
 from ...extensions import db
-from ...services import attachments
+from ...services import attachments, working_days
 from ...services.objections import history
 from ..schemas import UtcDateTime
 
 #: who may read requests over the API (inspectors neither decide nor raise them)
 ROLES = (Role.ADMIN, Role.COORDINATOR, Role.ENTERPRISE)
 DOCUMENT_RESPONSE = {"format": "binary", "type": "string"}
+
+
+class DueSchema(Schema):
+    """When an open request is to be decided (working days on the platform's calendar)."""
+
+    day = fields.Date(required=True)
+    overdue = fields.Boolean(required=True, metadata={"description": "the day has passed"})
+    working_days = fields.Integer(required=True, metadata={"description": "working days allowed from submission"})
+
+
+class DecideBy(fields.Nested):
+    """The request's ``DueSchema``, worked out from the request (null once it is decided or withdrawn)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(DueSchema, allow_none=True, dump_only=True, **kwargs)
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return obj["decide_by"] if isinstance(obj, dict) else working_days.decide_by(obj)
 
 
 class StepSchema(Schema):
@@ -62,7 +80,7 @@ def detail(found: Any, subject: str, names: tuple[str, ...]) -> dict[str, Any]:
     """A request's fields, every step so far and its documents."""
     steps = [{"status": e.status, "at": e.created_at, "note": e.note} for e in history(subject, found.id)]
     return {**{name: getattr(found, name) for name in names}, "steps": steps,
-            "documents": attachments.of(subject, found.id)}
+            "documents": attachments.of(subject, found.id), "decide_by": working_days.decide_by(found)}
 
 
 def document(model: Any, subject: str, request_id: int, document_id: int) -> Response:
