@@ -9,4 +9,4 @@ from ..access import blueprint_roles
 bp = Blueprint("inspector", __name__)
 blueprint_roles("inspector", Role.INSPECTOR)
 
-from . import conflicts, home, tasks  # noqa: E402,F401
+from . import calendar, conflicts, home, tasks  # noqa: E402,F401

@@ -37,6 +37,7 @@ RULES = {
     "coordinator.alerts_acknowledge": Route("/coordinator/alerts/acknowledge", COORDINATION, method="POST",
                                             data={"up_to": "1"}),
     "inspector.tasks_export": Route("/inspector/tasks.xlsx", roles(inspector="both")),
+    "inspector.tasks_calendar": Route("/inspector/tasks.ics", roles(inspector="both")),
     "inspector.task": Route("/inspector/tasks/{task}", ASSIGNED),
     "inspector.task_sheet": Route("/inspector/tasks/{task}/sheet", ASSIGNED),
     "inspector.task_result": Route("/inspector/tasks/{task}/result", ASSIGNED, method="POST"),
