@@ -56,6 +56,12 @@ def _finish_config(app: Flask) -> None:
             raise RuntimeError("DATABASE_URL must be set in production")
         instance.mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'regulator.db'}"
+    from models import Role
+
+    roles = [r.value for r in Role]
+    unknown = sorted(set(app.config.get("TWO_STEP_ROLES") or ()) - set(roles))
+    if unknown:
+        raise RuntimeError(f"TWO_STEP_ROLES names no such role: {', '.join(unknown)} (roles: {', '.join(roles)})")
     for key in ("SECRET_KEY", "PII_HASH_KEY"):
         value = app.config.get(key)
         if production and (not value or len(value) < 32):

@@ -8,9 +8,11 @@ import re
 import time
 
 import pyotp
+import pytest
 from sqlalchemy import select
 
 from models import AuditLog, Role, User
+from regulator import create_app
 from regulator.extensions import db
 
 PASSWORD = "test-password-123"
@@ -148,3 +150,8 @@ def test_roles_that_must_sign_in_in_two_steps_set_it_up_first(app, make, client,
     auth.logout()
     auth.login("coord")
     assert client.get("/coordinator/").status_code == 200  # another role is not asked
+
+
+def test_a_misspelt_compulsory_role_stops_the_start_with_its_name(tmp_path) -> None:  # noqa: ANN001
+    with pytest.raises(RuntimeError, match="TWO_STEP_ROLES names no such role: admins"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "TWO_STEP_ROLES": ("admins",)})
