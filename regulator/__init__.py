@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from models import Role
+
 from .config import Config, config_from_env
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +58,6 @@ def _finish_config(app: Flask) -> None:
             raise RuntimeError("DATABASE_URL must be set in production")
         instance.mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'regulator.db'}"
-    from models import Role
-
     roles = [r.value for r in Role]
     unknown = sorted(set(app.config.get("TWO_STEP_ROLES") or ()) - set(roles))
     if unknown:
