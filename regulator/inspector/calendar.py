@@ -30,7 +30,9 @@ def tasks_calendar():
         event.add("uid", f"task-{row.task.id}@{host}")
         event.add("dtstamp", now)
         event.add("dtstart", row.task.window_start)
-        event.add("dtend", row.task.window_end + timedelta(days=1))  # all-day events end the day after
+        # all-day events end the day after (a window to the last day there is ends on it)
+        event.add("dtend", row.task.window_end + timedelta(days=1) if row.task.window_end < date.max
+                  else date.max)
         event.add("summary", _("Visit: %(entity)s", entity=row.entity.name))
         if row.address:
             event.add("location", row.address)

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 
 import pyotp
 import segno
@@ -51,7 +52,8 @@ def _digest(code: str) -> str:
 
 
 def _normal(code: str) -> str:
-    return "".join(c for c in (code or "").lower() if c.isalnum())
+    """Letters and digits as typed, full-width ones (a Chinese input method's) folded to ASCII; nothing else."""
+    return "".join(c for c in unicodedata.normalize("NFKC", code or "").lower() if c.isascii() and c.isalnum())
 
 
 def _recovery_codes() -> tuple[list[str], list[str]]:

@@ -28,8 +28,11 @@ def _calendar(country: str) -> holidays.HolidayBase:
 
 
 def add(day: date, n: int) -> date:
-    """The ``n``-th working day after ``day``."""
-    return _calendar(current_app.config["WORKING_DAYS_COUNTRY"]).get_nth_working_day(day, n)
+    """The ``n``-th working day after ``day`` (the last day there is, for a day too near it)."""
+    try:
+        return _calendar(current_app.config["WORKING_DAYS_COUNTRY"]).get_nth_working_day(day, n)
+    except (OverflowError, ValueError):  # past the year 9999
+        return date.max
 
 
 def local_day(moment: datetime | None = None) -> date:

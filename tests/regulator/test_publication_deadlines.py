@@ -18,6 +18,7 @@ def test_due_dates_follow_the_working_day_calendar(app) -> None:  # noqa: ANN001
     assert publication.due_date(date(2026, 4, 30)) == date(2026, 6, 1)
     app.config["RESULTS_PUBLICATION_WORKING_DAYS"] = 5
     assert publication.due_date(date(2026, 4, 30)) == date(2026, 5, 11)
+    assert publication.due_date(date(9999, 12, 30)) == date.max  # a wild date sent by an agency: no error
 
 
 def _campaign(name: str, lead, status=CampaignStatus.PUBLISHED) -> Campaign:  # noqa: ANN001

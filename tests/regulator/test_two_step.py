@@ -56,8 +56,10 @@ def test_set_up_then_asked_for_a_code_after_the_password(app, make, client, auth
     assert client.get("/coordinator/").status_code == 302  # the password alone signs nobody in
     assert client.post("/auth/two-step?lang=en", data={"code": "123456"}).status_code == 401
     assert client.post("/auth/two-step", data={"code": client.setup_code}).status_code == 401  # setting up took it
+    assert client.post("/auth/two-step", data={"code": "验证码一二三"}).status_code == 401  # not a code, no error
     code = _code_at(key, 1)  # the next step's code: a clock a little ahead
-    signed = client.post("/auth/two-step", data={"code": code})
+    full_width = code.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})  # as a Chinese IME types it
+    signed = client.post("/auth/two-step", data={"code": full_width})
     assert signed.status_code == 302 and client.get("/coordinator/").status_code == 200
     auth.logout()
 
