@@ -27,7 +27,6 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_mail import Connection, Message
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import joinedload
 
 from models import Notification, User
 
@@ -84,7 +83,8 @@ def _connection() -> Iterator[Connection]:
 
 @contextmanager
 def _as_link_base() -> Iterator[None]:
-    """``url_for(..., _external=True)`` gives addresses under ``BASE_URL``, inside or outside a request."""
+    """A request context of its own, in which ``url_for(..., _external=True)`` gives addresses under ``BASE_URL``
+    (inside or outside a request) and templates take the catalogue of the locale forced in it."""
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         yield
 
@@ -158,7 +158,7 @@ def send_notices(limit: int = BATCH) -> MailRun:
     db.session.commit()
     if not by_user:
         return run
-    with _connection() as conn, _as_link_base():
+    with _connection() as conn:
         for user_id, mine in by_user.items():
             ids = [n.id for n in mine]
             # claimed before sending: another run at the same time finds them taken and sends nothing twice
@@ -185,7 +185,8 @@ def send_notices(limit: int = BATCH) -> MailRun:
 
 
 def _notice_mail(user: User, notes: list[Notification]) -> Message:
-    with force_locale(_locale(user)):
+    # a request context per mail: templates keep the catalogue they first used for the rest of their request
+    with _as_link_base(), force_locale(_locale(user)):
         items = [(words, url_for("auth.notification_open", notification_id=n.id, _external=True))
                  for n, words in notification_words.described(notes)]
         subject = ngettext("Regulator: %(num)d new notice", "Regulator: %(num)d new notices", len(notes))
@@ -211,6 +212,6 @@ def users_with_address(login: str) -> list[User]:
     login = login.strip()
     if not login:
         return []
-    return list(db.session.scalars(select(User).options(joinedload(User.agency)).where(
+    return list(db.session.scalars(select(User).where(
         User.active.is_(True), User.email.is_not(None), User.email != "",
         or_(func.lower(User.username) == login.lower(), func.lower(User.email) == login.lower()))))

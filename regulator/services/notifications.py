@@ -57,7 +57,8 @@ def _expire_unread(user_ids: set[int]) -> None:
             db.session.expire(loaded, ["unread_notifications"])
 
 
-def _active(*conditions: Any) -> list[int]:
+def active_users(*conditions: Any) -> list[int]:
+    """Ids of the active users that meet the conditions."""
     return list(db.session.scalars(select(User.id).where(User.active.is_(True), *conditions)))
 
 
@@ -68,10 +69,10 @@ def on_step(subject_type: str, subject_id: int, status: str, actor: Any) -> int:
     if subject is None:
         return 0
     if audience == "enterprise":
-        users = _active(User.role == Role.ENTERPRISE, User.entity_id == subject.entity_id)
+        users = active_users(User.role == Role.ENTERPRISE, User.entity_id == subject.entity_id)
     else:
         agency_id = subject.from_agency_id if audience == "sender" else getattr(subject, "agency_id", None)
-        users = _active(User.role == Role.COORDINATOR, User.agency_id == agency_id)
+        users = active_users(User.role == Role.COORDINATOR, User.agency_id == agency_id)
     actor_id = getattr(actor, "id", None)
     return notify([u for u in users if u != actor_id], f"{subject_type}.{status}", subject_type, subject_id,
                   subject.entity_id)

@@ -63,13 +63,11 @@ def _entity(code: str) -> MarketEntity:
     if not check.valid:
         raise RegistrationError(_("“%(value)s” is not a valid unified social credit code.", value=code.strip()[:64]),
                                 "code")
-    entity = db.session.scalar(select(MarketEntity).where(MarketEntity.uscc == check.code).limit(1))
-    if entity is None:
+    try:  # the administrators' lookup: a merged entity's code leads to the entity it was merged into
+        return db.session.get(MarketEntity, users.entity_by_code(check.code))
+    except users.UserError:
         raise RegistrationError(_("No market entity on the platform has the credit code %(code)s.", code=check.code),
-                                "code")
-    while entity.merged_into_id is not None:
-        entity = db.session.get(MarketEntity, entity.merged_into_id)
-    return entity
+                                "code") from None
 
 
 def _representatives(entity_id: int) -> list[Person]:
@@ -118,7 +116,6 @@ def register(applicant: Applicant) -> User:
         raise RegistrationError(str(exc), "username") from exc
     audit.record("enterprise.register", entity_id=entity.id, object_type="user", object_id=user.id, user=user,
                  username=user.username)
-    others = db.session.scalars(select(User.id).where(User.role == Role.ENTERPRISE, User.entity_id == entity.id,
-                                                      User.active.is_(True), User.id != user.id))
+    others = notifications.active_users(User.role == Role.ENTERPRISE, User.entity_id == entity.id, User.id != user.id)
     notifications.notify(others, "account.registered", "entity", entity.id, entity.id, username=user.username)
     return user

@@ -25,8 +25,7 @@ KINDS = {("objection", False): "deadline.objection_near", ("objection", True): "
 
 
 def _coordinators(agency_id: int | None) -> list[int]:
-    return list(db.session.scalars(select(User.id).where(User.role == Role.COORDINATOR, User.active.is_(True),
-                                                         User.agency_id == agency_id)))
+    return notifications.active_users(User.role == Role.COORDINATOR, User.agency_id == agency_id)
 
 
 def _told(kind: str, subject_type: str, subject_id: int) -> set[tuple[int, str | None]]:

@@ -292,3 +292,16 @@ def test_users_change_their_own_address_with_their_password(app, make, auth, cli
     assert _user("no.address").email == "me@example.com"
     assert db.session.scalar(select(AuditLog.object_id).where(AuditLog.action == "user.email")) == \
         _user("no.address").id
+
+
+def test_one_run_writes_each_reader_in_their_own_language(app, make, runner, inbox) -> None:  # noqa: ANN001
+    """Readers of two languages in the same run: neither mail takes the other's catalogue."""
+    entity = _readers(make)
+    notify([_user("zh.ent").id], "objection.accepted", "objection", 7, entity.id)
+    notify([_user("en.coord").id], "objection.submitted", "objection", 8, entity.id)
+    db.session.commit()
+    assert "mails sent: 2" in runner.invoke(args=["notices", "mail"]).output
+    chinese, english = inbox.to("zh@example.com")[0], inbox.to("en@example.com")[0]
+    assert chinese["Subject"] == "智慧监管：1 条新通知" and "您好" in chinese.get_content()
+    assert english["Subject"] == "Regulator: 1 new notice" and "Hello Ann Lee," in english.get_content()
+    assert "All your notices:" in english.get_content() and "全部通知" in chinese.get_content()
