@@ -15,10 +15,8 @@ from models import (
     MarketEntity,
     MatchReview,
     Objection,
-    ObjectionStatus,
     Referral,
     ReferralStatus,
-    RepairStatus,
     ReviewStatus,
     SourceRecord,
 )
@@ -31,6 +29,10 @@ from . import bp
 OPEN = {Objection: objections.OPEN, CreditRepair: repairs.OPEN}
 
 nav_item("coordinator.index", _l("Coordination"), "coordinator", "admin", order=30)
+
+
+def _count_open(model, where: tuple) -> int:  # noqa: ANN001
+    return db.session.scalar(select(func.count(model.id)).where(model.status.in_(OPEN[model]), *where)) or 0
 
 
 def _overdue(model, where: tuple) -> int:  # noqa: ANN001
@@ -57,8 +59,9 @@ def index():
             SourceRecord, SourceRecord.id == MatchReview.source_record_id).where(
             MatchReview.status == ReviewStatus.PENDING, *((SourceRecord.agency_id == agency_id,) if agency_id else ())))
         or 0,
-        "objections": pending(Objection, ObjectionStatus.SUBMITTED, *own(Objection)),
-        "repairs": pending(CreditRepair, RepairStatus.SUBMITTED, *own(CreditRepair)),
+        # open ones, submitted or under review, as the lists' "To decide" tab counts them
+        "objections": _count_open(Objection, own(Objection)),
+        "repairs": _count_open(CreditRepair, own(CreditRepair)),
         "referrals": pending(Referral, ReferralStatus.SENT,
                              *((Referral.to_agency_id == agency_id,) if agency_id else ())),
     }

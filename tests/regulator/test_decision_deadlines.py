@@ -55,6 +55,12 @@ def test_both_sides_see_when_and_the_agency_sees_what_is_late(app, make, client,
     assert f'data-id="{old.id}"' in rows and rows.count("· overdue") == 1 and str(due) in rows
     home = client.get("/coordinator/?lang=en").get_data(as_text=True)
     assert 'id="objections-overdue">1 overdue' in home and 'id="repairs-overdue">1 overdue' in home
+    assert "Objections to decide: 2" in home  # both open ones, as the list's "To decide" tab has them
+    client.post(f"/coordinator/objections/{old.id}", data={"decision": "review", "reason": ""})
+    db.session.expire_all()
+    assert old.status == ObjectionStatus.UNDER_REVIEW
+    home = client.get("/coordinator/?lang=en").get_data(as_text=True)
+    assert "Objections to decide: 2" in home and 'id="objections-overdue">1 overdue' in home  # under review: open
     assert "The day has passed." in client.get(f"/coordinator/repairs/{repair.id}?lang=en").get_data(as_text=True)
 
 
