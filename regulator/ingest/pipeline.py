@@ -47,6 +47,7 @@ from models.base import utcnow
 from ..extensions import db
 from ..identifiers import check_uscc
 from ..signals import notify_records_changed
+from ..sql_hints import rare
 from . import checkpoint
 from .bulk import JsonText
 from .errors import FileError, IngestError, MappingError, RowError
@@ -396,7 +397,7 @@ def _supersede_quarantined(agency_id: int, record_type: RecordType,
     """
     keyed = {i.source_key: i.source.ref.id for i in accepted if i.source_key and i.source.ref.id is not None}
     if not keyed or db.session.scalar(select(SourceRecord.id).where(
-            SourceRecord.status.in_(_REPLACEABLE), SourceRecord.agency_id == agency_id,
+            rare(SourceRecord.status.in_(_REPLACEABLE)), SourceRecord.agency_id == agency_id,
             SourceRecord.record_type == record_type).limit(1)) is None:
         return 0
     keys = sorted(keyed)
