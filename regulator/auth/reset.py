@@ -2,14 +2,14 @@
 
 The link carries the user's id and a digest of the password hash, signed with the app's secret and dated
 (itsdangerous): it works once (the new password changes the hash) and for ``PASSWORD_RESET_MAX_AGE`` seconds.
-The page answers the same whether or not the name or address is known, so it tells nobody which accounts exist;
-it is rate-limited like the sign-in form. Where the platform sends no mail, it says to ask an administrator.
+The page answers the same whether or not the name or address is known, so it tells nobody which accounts exist
+(the mail goes out from a background thread, so not even the answer's time tells); it is rate-limited like the
+sign-in form. Where the platform sends no mail, it says to ask an administrator.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -24,7 +24,6 @@ from . import bp
 from .forms import ResetForm, ResetRequestForm
 from .sessions import login_limit
 
-log = logging.getLogger(__name__)
 _SALT = "password-reset"
 
 
@@ -66,10 +65,7 @@ def forgot_password():
     if form.validate_on_submit():
         found = mail.users_with_address(form.login.data)
         for user in found:
-            try:
-                mail.send_password_link(user, reset_token(user))
-            except mail.MailError as exc:
-                log.error("password link for user %d not sent: %s", user.id, exc)
+            mail.send_password_link(user, reset_token(user))  # sent in the background: the answer does not wait
             audit.record("user.password_link", object_type="user", object_id=user.id)
         db.session.commit()
         flash(_("If an account has that username or e-mail address, a link to set a new password was sent to its "

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,8 +51,8 @@ def configured() -> bool:
 
 
 class _Connection(Connection):
-    """Flask-Mail's connection with a time limit: its own waits for a silent server for ever, and a password
-    reset is sent while the user waits for the page."""
+    """Flask-Mail's connection with a time limit: its own waits for a silent server for ever, which would hold a
+    mail run, and the thread that sends password links, for good."""
 
     def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
         timeout = current_app.config["MAIL_TIMEOUT"]
@@ -198,13 +201,61 @@ def _notice_mail(user: User, notes: list[Notification]) -> Message:
 
 # -- password reset --------------------------------------------------------------------------------------------
 
-def send_password_link(user: User, token: str) -> None:
-    """Mail the user the link that sets a new password (raises ``MailError`` where it cannot)."""
-    with _connection() as conn, _as_link_base(), force_locale(_locale(user)):
+def send_password_link(user: User, token: str) -> Future:
+    """Mail the user the link that sets a new password: written now, sent by ``deliver_later``.
+
+    Raises ``MailError`` where mail is not set up."""
+    _require_setup()
+    with _as_link_base(), force_locale(_locale(user)):
         link = url_for("auth.reset_password", token=token, _external=True)
         body = render_template("mail/reset.txt", user=user, link=link,
                                minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
-        conn.send(Message(subject=_("Regulator: set a new password"), recipients=[_address(user)], body=body))
+        message = Message(subject=_("Regulator: set a new password"), recipients=[_address(user)], body=body)
+    return deliver_later(message, f"password link for user {user.id}")
+
+
+#: one thread per process sends the mails a page asked for, in order
+_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
+_pending: set[Future] = set()
+_pending_lock = threading.Lock()
+
+
+def deliver_later(message: Message, what: str) -> Future:
+    """Send ``message`` from a background thread; failures are logged with ``what``.
+
+    The page that asked does not wait for the mail server: it answers alike for an account that gets a mail and
+    a name that gets none, however slow the server (a page that waited would tell, by its time, which names are
+    accounts), and a server out of reach does not hold the user for ``MAIL_TIMEOUT``. Mails still queued when the
+    process exits are sent first (the executor's threads are joined at exit).
+    """
+    with _pending_lock:
+        future = _sender.submit(_deliver, current_app._get_current_object(), message, what)
+        _pending.add(future)
+    future.add_done_callback(_forget)
+    return future
+
+
+def _forget(future: Future) -> None:
+    with _pending_lock:
+        _pending.discard(future)
+
+
+def _deliver(app: object, message: Message, what: str) -> None:
+    with app.app_context():  # type: ignore[attr-defined]
+        try:
+            with _connection() as conn:
+                conn.send(message)
+        except (MailError, smtplib.SMTPException) as exc:
+            log.error("%s not sent: %s", what, exc)
+        else:
+            log.info("%s sent", what)
+
+
+def wait_for_deliveries(timeout: float | None = None) -> bool:
+    """Wait until every mail queued so far is sent or has failed; False if ``timeout`` passed first."""
+    with _pending_lock:
+        pending = list(_pending)
+    return not wait_for(pending, timeout=timeout).not_done
 
 
 def users_with_address(login: str) -> list[User]:

@@ -4,7 +4,9 @@ works once and only for a while; a new password ends the account's other session
 
 from __future__ import annotations
 
+import logging
 import socket
+import threading
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -15,6 +17,7 @@ from sqlalchemy import select
 
 from models import AuditLog, Notification, Role, User
 from regulator.extensions import db, mail
+from regulator.services import mail as mail_service
 from regulator.services.notifications import notify
 
 BASE = "https://regulator.example.gov"
@@ -25,6 +28,8 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.hold = threading.Event()  # cleared: the server takes a mail's data and answers only once it is set
+        self.hold.set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
         if address.startswith("bounce"):
@@ -33,6 +38,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        self.hold.wait()
         self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
         return "250 Message accepted"
 
@@ -177,6 +183,7 @@ def test_a_forgotten_password_is_set_from_a_mailed_link_once(app, make, client, 
     # the link names the configured address, never the Host a caller sends
     asked = client.post("/auth/reset", data={"login": "EN@example.com"}, base_url="http://attacker.example")
     assert asked.status_code == 302 and asked.headers["Location"].endswith("/auth/login")
+    assert mail_service.wait_for_deliveries(30)
     link = _link(inbox.to("en@example.com")[0])
     assert link.startswith(f"{BASE}/auth/reset/") and "attacker" not in inbox.to("en@example.com")[0].as_string()
     path = link[len(BASE):]
@@ -206,12 +213,41 @@ def test_an_unknown_name_gets_the_same_answer_and_no_mail(app, make, client, inb
     deactivated = client.post("/auth/reset?lang=en", data={"login": "gone"}, follow_redirects=True)
     said = "a link to set a new password was sent to its address"
     assert all(said in r.get_data(as_text=True) for r in (known, unknown, without, deactivated))
+    assert mail_service.wait_for_deliveries(30)
     assert [rcpt for rcpt, _ in inbox.messages] == [["en@example.com"]]
+
+
+def test_the_page_answers_before_the_mail_server_does(app, make, client, inbox) -> None:  # noqa: ANN001
+    _readers(make)
+    inbox.hold.clear()  # the server takes the mail and holds its answer
+    try:
+        asked = client.post("/auth/reset?lang=en", data={"login": "en.coord"}, follow_redirects=True)
+        assert "a link to set a new password was sent" in asked.get_data(as_text=True)
+        assert inbox.messages == []  # answered while the server still held the mail
+        assert not mail_service.wait_for_deliveries(0.2)
+    finally:
+        inbox.hold.set()
+    assert mail_service.wait_for_deliveries(30)
+    assert len(inbox.to("en@example.com")) == 1 and _link(inbox.to("en@example.com")[0]).startswith(BASE)
+
+
+def test_a_server_out_of_reach_is_logged_and_the_page_answers_alike(app, make, client, caplog) -> None:  # noqa: ANN001
+    _readers(make)
+    _mail_on(app, _free_port())  # nothing listens there
+    with caplog.at_level(logging.ERROR, logger="regulator.services.mail"):
+        asked = client.post("/auth/reset?lang=en", data={"login": "en.coord"}, follow_redirects=True)
+        assert "a link to set a new password was sent" in asked.get_data(as_text=True)
+        assert mail_service.wait_for_deliveries(30)
+    user = _user("en.coord")
+    assert [r.getMessage() for r in caplog.records if r.name == "regulator.services.mail"] == [
+        f"password link for user {user.id} not sent: The mail server 127.0.0.1:{app.config['MAIL_PORT']} could not "
+        f"be used: [Errno 111] Connection refused"]
 
 
 def test_an_expired_or_forged_link_is_refused(app, make, client, inbox) -> None:  # noqa: ANN001
     _readers(make)
     client.post("/auth/reset", data={"login": "en.coord"})
+    assert mail_service.wait_for_deliveries(30)
     path = _link(inbox.to("en@example.com")[0])[len(BASE):]
     forged = client.get(path[:-3] + ("abc" if not path.endswith("abc") else "xyz") + "?lang=en", follow_redirects=True)
     assert "not valid or was used already" in forged.get_data(as_text=True)
