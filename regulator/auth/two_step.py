@@ -109,7 +109,7 @@ def two_step_off():
         codes = service.new_recovery_codes(current_user)
         db.session.commit()
         return render_template("auth/recovery_codes.html", codes=codes, first=False)
-    if service.required(_as_if_off(current_user)):
+    if service.compulsory(current_user.role):
         flash(_("Your role must sign in in two steps: it cannot be turned off."), "danger")
     elif service.check(current_user, form.code.data or "") is None:
         flash(_("The code is wrong or was used already."), "danger")
@@ -118,7 +118,3 @@ def two_step_off():
         db.session.commit()
         flash(_("Two-step sign-in is off."), "success")
     return redirect(url_for("auth.account"))
-
-
-def _as_if_off(user: User) -> User:
-    return User(role=user.role, totp_secret=None)

@@ -107,7 +107,11 @@ def check(user: User, code: str) -> str | None:
     return None
 
 
+def compulsory(role: Role) -> bool:
+    """Whether users of ``role`` must sign in in two steps (``TWO_STEP_ROLES``)."""
+    return any(Role(r) == role for r in current_app.config.get("TWO_STEP_ROLES") or ())
+
+
 def required(user: User) -> bool:
     """Whether the user's role must sign in in two steps and the user has not set it up yet."""
-    roles = current_app.config.get("TWO_STEP_ROLES") or ()
-    return not user.totp_secret and any(Role(r) == user.role for r in roles)
+    return not user.totp_secret and compulsory(user.role)
