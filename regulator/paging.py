@@ -11,10 +11,11 @@ from .request_guards import page_arg
 
 
 def page_of(stmt: Select, size: int = 50, *, rows: bool = False) -> tuple[list[Any], int, int, int]:
-    """(items, page, pages, total) of ``stmt`` (ordered by the caller): ORM objects, or whole rows with
-    ``rows`` (a select of several columns)."""
+    """(items, page, pages, total) of ``stmt`` (ordered by the caller, without a limit of its own): ORM objects,
+    or whole rows with ``rows`` (a select of several columns). The count leaves the order out, which PostgreSQL
+    would otherwise sort for."""
     page = page_arg()
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     window = stmt.limit(size).offset((page - 1) * size)
     items = list(db.session.execute(window).all() if rows else db.session.scalars(window).all())
     return items, page, max((total + size - 1) // size, 1), total

@@ -6,14 +6,15 @@ from datetime import datetime, time
 
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import AuditLog, MarketEntity, Role
 
 from ..exports import to_csv
 from ..extensions import db
 from ..nav import nav_item
-from ..request_guards import page_arg, parse_id
+from ..paging import page_of
+from ..request_guards import parse_id
 from ..services import audit as audit_service
 from . import bp
 
@@ -58,16 +59,13 @@ def _filtered():  # noqa: ANN202 - a Select
 def audit():
     """The audit log, newest first, filtered by user, role, action, entity, object and date range."""
     stmt, filters = _filtered()
-    page = page_arg()
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(AuditLog.id.desc()).limit(PAGE_SIZE)
-                              .offset((page - 1) * PAGE_SIZE)).all()
+    rows, page, pages, total = page_of(stmt.order_by(AuditLog.id.desc()), PAGE_SIZE)
     entity_ids = {r.entity_id for r in rows if r.entity_id}
     names = dict(db.session.execute(select(MarketEntity.id, MarketEntity.name)
                                     .where(MarketEntity.id.in_(entity_ids))).all()) if entity_ids else {}
     actions = list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action).limit(200)))
     return render_template("admin/audit.html", rows=rows, filters=filters, page=page, total=total,
-                           pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, entity_names=names, actions=actions,
+                           pages=pages, entity_names=names, actions=actions,
                            roles=[r.value for r in Role] + ["public", "system"],
                            since=request.args.get("since", ""), until=request.args.get("until", ""))
 

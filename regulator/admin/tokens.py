@@ -15,7 +15,7 @@ from models import Agency, ApiToken
 
 from ..extensions import db
 from ..nav import nav_item
-from ..request_guards import page_arg
+from ..paging import page_of
 from ..services.tokens import issue_token, revoke_token
 from . import bp
 from .forms import TokenIssueForm, TokenRevokeForm
@@ -27,11 +27,10 @@ PAGE_SIZE = 50
 @bp.route("/tokens")
 def tokens():
     """Every token: agency, name, role, scopes, last use, expiry, revocation."""
-    page = page_arg()
-    rows = db.session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("admin/tokens.html", tokens=rows, revoke_form=TokenRevokeForm(), page=page,
-                           now=datetime.now(UTC).replace(tzinfo=None))
+    rows, page, pages, total = page_of(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
+                                                                 ApiToken.id.desc()), PAGE_SIZE)
+    return render_template("admin/tokens.html", tokens=rows, revoke_form=TokenRevokeForm(), page=page, pages=pages,
+                           total=total, now=datetime.now(UTC).replace(tzinfo=None))
 
 
 @bp.route("/tokens/new", methods=["GET", "POST"])

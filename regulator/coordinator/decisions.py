@@ -11,15 +11,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import CreditRepair, MarketEntity, Objection, ObjectionStatus, RepairStatus, Role
 
 from ..access import same_agency_or_admin
 from ..extensions import db
 from ..nav import nav_item
+from ..paging import page_of
 from ..record_kinds import KINDS, REPAIR_TARGETS, FieldError, changed_fields, form_value
-from ..request_guards import page_arg
 from ..services import attachments
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
@@ -39,10 +39,8 @@ def _listing(model, statuses: dict[str, tuple]):  # noqa: ANN001, ANN202
         stmt = stmt.where(model.agency_id == current_user.agency_id)
     if state in statuses:
         stmt = stmt.where(model.status.in_(statuses[state]))
-    page = page_arg()
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.execute(stmt.order_by(model.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return rows, state, page, (total + PAGE_SIZE - 1) // PAGE_SIZE, total
+    rows, page, pages, total = page_of(stmt.order_by(model.id.desc()), PAGE_SIZE, rows=True)
+    return rows, state, page, pages, total
 
 
 def agency_row_or_404(model: type[T], row_id: int) -> T:

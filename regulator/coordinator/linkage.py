@@ -35,10 +35,11 @@ from ..extensions import db
 from ..linkage import merge as merging
 from ..linkage import review as reviews
 from ..nav import nav_item
+from ..paging import page_of
 from ..panels import Panel, register_panel
 from ..privacy import mask_name, mask_phone
 from ..public.search import search_entities
-from ..request_guards import MAX_ID, id_arg, page_arg, parse_id
+from ..request_guards import MAX_ID, id_arg, parse_id
 from ..text import normalise_name
 from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
@@ -71,16 +72,14 @@ def reviews_queue():
     stmt = reviews.queue(status=status, agency_id=agency_id, band=band)
     if current_user.role != Role.ADMIN and agency_id is None:
         stmt = stmt.where(false())  # a coordinator without an agency decides nothing
-    page = page_arg()
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    rows, page, pages, total = page_of(stmt, PAGE_SIZE, rows=True)
     entity_ids = {r.candidate_entity_id for r, _s in rows} | {r.provisional_entity_id for r, _s in rows}
     names = dict(db.session.execute(select(MarketEntity.id, MarketEntity.name)
                                     .where(MarketEntity.id.in_([i for i in entity_ids if i]))).all()) if rows else {}
     agencies = db.session.scalars(select(Agency).order_by(Agency.code)).all()
     return render_template("coordinator/linkage/reviews.html", rows=rows, names=names, state=state, band=band,
                            agency_id=agency_id, agencies=agencies, bands=BAND_LABELS, page=page,
-                           pages=(total + PAGE_SIZE - 1) // PAGE_SIZE, total=total,
+                           pages=pages, total=total,
                            agency_codes={a.id: a.code for a in agencies})
 
 

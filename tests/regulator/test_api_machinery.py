@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 
 import pytest
 
@@ -184,6 +185,21 @@ def test_admin_issues_lists_and_revokes_tokens(app, make, client, auth) -> None:
     client.post(f"/admin/tokens/{token.id}/revoke")
     assert system.get("/api/v1/me", headers={"Authorization": f"Bearer {clear}"}).status_code == 401
     assert "revoked" in client.get("/admin/tokens").get_data(as_text=True)
+
+
+def test_the_token_list_pages_with_revoked_tokens_last(app, make, client, auth) -> None:  # noqa: ANN001
+    samr = make.agency("SAMR")
+    make.user("root", Role.ADMIN)
+    tokens = [issue_token(samr, f"feed-{n:02d}", Role.INSPECTOR)[1] for n in range(53)]
+    tokens[0].revoked_at = datetime.now(UTC)
+    db.session.commit()
+    auth.login("root")
+    first = client.get("/admin/tokens?lang=en").get_data(as_text=True)
+    second = client.get("/admin/tokens?page=2&lang=en").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second and 'page=2">Next<' in first
+    assert first.count("<tr><td>SAMR</td>") == 50 and second.count("<tr><td>SAMR</td>") == 3
+    assert "feed-52" in first and "feed-00" in second  # newest first, the revoked one on the last page
+    assert "feed-00" not in first
 
 
 def test_database_down_is_503_with_retry_after(tmp_path) -> None:  # noqa: ANN001
