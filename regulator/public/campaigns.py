@@ -1,19 +1,24 @@
-"""Public campaign pages: the seed commitment before the draw, the seed and inputs after, released results."""
+"""Public campaign pages: the seed commitment before the draw, the seed and inputs after, released results (a page
+at a time, and all of them as a CSV or XLSX file)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from models import Campaign, CampaignStatus, Inspection, InspectionTask, MarketEntity
+from models import Campaign, CampaignStatus, InspectionType
 
 from ..access import public
+from ..exports import download
 from ..extensions import db
+from ..i18n import label
 from ..nav import nav_item
 from ..paging import page_of
 from ..services import campaign_results
 from ..services import campaigns as service
+from ..templating import in_brackets
 from . import bp
 from .verifier import verifier_zip
 
@@ -44,16 +49,28 @@ def campaigns():
 def campaign(campaign_id: int):
     """Commitment, seed (after the draw) and the released results: entity, date, agencies, result."""
     campaign = public_campaign_or_404(campaign_id)
-    results = []
+    results, page, pages, total = [], 1, 1, 0
     if campaign.released_at is not None:
-        results = db.session.execute(
-            select(Inspection, MarketEntity.name)
-            .join(InspectionTask, InspectionTask.id == Inspection.task_id)
-            .join(MarketEntity, MarketEntity.id == Inspection.entity_id)
-            .where(InspectionTask.campaign_id == campaign.id, Inspection.published.is_(True))
-            .order_by(Inspection.inspection_date.desc(), Inspection.id.desc())).all()
+        results, page, pages, total = page_of(campaign_results.published(campaign.id), rows=True)
     summary = campaign_results.results(campaign, published_only=True)[1] if campaign.released_at else []
-    return render_template("public/campaign.html", campaign=campaign, results=results, summary=summary)
+    return render_template("public/campaign.html", campaign=campaign, results=results, summary=summary,
+                           page=page, pages=pages, total=total)
+
+
+@bp.route("/campaigns/<int:campaign_id>/results.<any(csv, xlsx):fmt>")
+@public
+def campaign_results_export(campaign_id: int, fmt: str):
+    """Every released result of the campaign as a file (open data): entity and its code, date, agency, result."""
+    campaign = public_campaign_or_404(campaign_id)
+    if campaign.released_at is None:
+        abort(404)
+    header = [_("Entity"), _("Unified social credit code"), _("Date"), _("Agency"), _("Joint inspection"),
+              _("Result"), _("Violations"), _("Public profile")]
+    rows = [[name, uscc or "", i.inspection_date, f"{agency_name}{in_brackets(agency_code)}",
+             _("yes") if i.inspection_type == InspectionType.JOINT else _("no"), label(i.result) if i.result else "",
+             i.violation_count or 0, url_for("public.entity", entity_id=i.entity_id, _external=True)]
+            for i, name, uscc, agency_code, agency_name in db.session.execute(campaign_results.published(campaign.id))]
+    return download(header, rows, f"campaign-{campaign.id}-results", fmt)
 
 
 @bp.route("/campaigns/<int:campaign_id>/inputs.json")

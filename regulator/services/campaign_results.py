@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
-from models import Agency, Campaign, Inspection, InspectionTask, SelectionReason, TaskAgency
+from models import Agency, Campaign, Inspection, InspectionTask, MarketEntity, SelectionReason, TaskAgency
 
 from ..extensions import db
 
@@ -118,3 +118,14 @@ def payload(tally: Tally, with_model: bool = True) -> dict[str, Any]:
     if with_model:
         out["model_expected"] = tally.expected
     return out
+
+
+def published(campaign_id: int) -> Select:
+    """The campaign's released results as the public sees them, latest visit first: rows of (inspection,
+    entity name, entity code, agency code, agency name). The public page, its download and the API read it."""
+    return (select(Inspection, MarketEntity.name, MarketEntity.uscc, Agency.code, Agency.name)
+            .join(InspectionTask, InspectionTask.id == Inspection.task_id)
+            .join(MarketEntity, MarketEntity.id == Inspection.entity_id)
+            .join(Agency, Agency.id == Inspection.agency_id)
+            .where(InspectionTask.campaign_id == campaign_id, Inspection.published.is_(True))
+            .order_by(Inspection.inspection_date.desc(), Inspection.id.desc()))

@@ -45,6 +45,7 @@ RULES = {
     "public.campaigns": Route("/campaigns", EVERYONE),
     "public.campaign": Route("/campaigns/{public_campaign}", EVERYONE),
     "public.campaign_inputs": Route("/campaigns/{public_campaign}/inputs.json", EVERYONE),
+    "public.campaign_results_export": Route("/campaigns/{public_campaign}/results.csv", EVERYONE),
     "public.campaign_verifier": Route("/campaigns/verifier.zip", EVERYONE),
     "api_campaigns.public_campaigns": Route("/api/v1/public/campaigns", EVERYONE, json=True),
     "api_campaigns.public_campaign": Route("/api/v1/public/campaigns/{public_campaign}", EVERYONE, json=True),

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from models import Campaign, Inspection, InspectionTask, MarketEntity, Role, TaskAgency, TaskInspector
+from models import Campaign, InspectionTask, Role, TaskAgency, TaskInspector
 
 from ...access import public, role_required
 from ...extensions import db
@@ -118,14 +118,10 @@ def public_campaign(campaign_id: int):
         abort(404, message="no such campaign")
     results = []
     if found.released_at is not None:
-        rows = db.session.execute(
-            select(Inspection, MarketEntity.name).join(InspectionTask, InspectionTask.id == Inspection.task_id)
-            .join(MarketEntity, MarketEntity.id == Inspection.entity_id)
-            .where(InspectionTask.campaign_id == found.id, Inspection.published.is_(True))
-            .order_by(Inspection.inspection_date.desc(), Inspection.id.desc())).all()
-        results = [{"entity_id": i.entity_id, "entity": name, "date": i.inspection_date, "agency": i.agency.code,
+        results = [{"entity_id": i.entity_id, "entity": name, "date": i.inspection_date, "agency": agency_code,
                     "joint": i.inspection_type.value == "joint", "result": i.result.value if i.result else None,
-                    "violations": i.violation_count} for i, name in rows]
+                    "violations": i.violation_count}
+                   for i, name, _uscc, agency_code, _agency in db.session.execute(campaign_results.published(found.id))]
     summary = []
     if found.released_at is not None:
         summary = [campaign_results.payload(t, with_model=False)

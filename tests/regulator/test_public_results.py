@@ -1,0 +1,74 @@
+"""A campaign's released results for the public: a page at a time, and all of them as a CSV or Excel file
+(open data), with only what the public may see (released results, never those not yet released)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+from openpyxl import load_workbook
+
+from models import Campaign, CampaignStatus, InspectionResult, InspectionType
+from regulator.extensions import db
+
+
+def _released(make, results: int, unreleased: int = 0) -> Campaign:  # noqa: ANN001
+    samr, mee = make.agency("SAMR", name="市场监督管理局"), make.agency("MEE", name="生态环境局")
+    campaign = make._add(Campaign(name="2025年第一季度双随机抽查", period_start=date(2025, 1, 1),
+                                  period_end=date(2025, 3, 31), status=CampaignStatus.RELEASED, seed="s",
+                                  seed_commitment="c", drawn_at=datetime.now(UTC), released_at=datetime.now(UTC)))
+    for n in range(results + unreleased):
+        entity = make.entity(f"深圳市公示{n:02d}号餐饮有限公司")
+        agency = samr if n % 2 else mee
+        task = make.task(entity, [agency], campaign=campaign)
+        make.inspection(entity, agency, task_id=task.id, inspection_date=date(2025, 1, 1) + timedelta(days=n),
+                        result=InspectionResult.FAIL if n % 3 == 0 else InspectionResult.PASS,
+                        violation_count=1 if n % 3 == 0 else 0, published=n < results,
+                        inspection_type=InspectionType.JOINT if n % 5 == 0 else InspectionType.ROUTINE)
+    db.session.commit()
+    return campaign
+
+
+def test_released_results_come_a_page_at_a_time_newest_first(app, client, make) -> None:  # noqa: ANN001
+    campaign = _released(make, results=53, unreleased=2)
+    first = client.get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    second = client.get(f"/campaigns/{campaign.id}?page=2&lang=en").get_data(as_text=True)
+    assert "53 results released." in first and "Page 1 of 2" in first and "Page 2 of 2" in second
+    rows = first.split('id="public-results"')[1].split("</table>")[0]
+    assert rows.count("<tr><td>") == 50 and "深圳市公示52号餐饮有限公司" in rows and "深圳市公示00号" not in rows
+    later = second.split('id="public-results"')[1].split("</table>")[0]
+    assert later.count("<tr><td>") == 3 and "深圳市公示00号餐饮有限公司" in later
+    assert "深圳市公示53号" not in first + second and "深圳市公示54号" not in first + second  # not released
+
+
+def test_all_released_results_download_as_csv_and_excel(app, client, make) -> None:  # noqa: ANN001
+    campaign = _released(make, results=53, unreleased=2)
+    response = client.get(f"/campaigns/{campaign.id}/results.csv?lang=zh_Hans_CN")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert f"campaign-{campaign.id}-results.csv" in response.headers["Content-Disposition"]
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")  # spreadsheet programs then read the Chinese right
+    table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert table[0] == ["主体", "统一社会信用代码", "日期", "部门", "联合检查", "结果", "违法行为", "公开档案"]
+    assert len(table) == 54
+    newest = table[1]
+    assert newest[0] == "深圳市公示52号餐饮有限公司" and newest[2] == "2025-02-22"
+    assert newest[3] == "生态环境局（MEE）"
+    assert newest[7].startswith("http") and "/entity/" in newest[7]
+    joint = next(r for r in table[1:] if r[0] == "深圳市公示45号餐饮有限公司")
+    assert joint[4] == "是" and joint[5] == "不合格" and joint[6] == "1"
+    assert table[-1][0] == "深圳市公示00号餐饮有限公司"
+    book = load_workbook(io.BytesIO(client.get(f"/campaigns/{campaign.id}/results.xlsx?lang=en").data))
+    sheet = list(book.active.iter_rows(values_only=True))
+    assert sheet[0][:3] == ("Entity", "Unified social credit code", "Date") and len(sheet) == 54
+    page = client.get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    assert f'href="/campaigns/{campaign.id}/results.csv"' in page
+
+
+def test_no_download_before_the_results_are_released(app, client, make) -> None:  # noqa: ANN001
+    campaign = _released(make, results=0, unreleased=3)
+    campaign.released_at, campaign.status = None, CampaignStatus.PUBLISHED
+    db.session.commit()
+    assert client.get(f"/campaigns/{campaign.id}/results.csv").status_code == 404
+    assert "results.csv" not in client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
