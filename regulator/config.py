@@ -58,7 +58,7 @@ class Config:
     MAIL_PASSWORD: str | None = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER: str | None = os.environ.get("MAIL_DEFAULT_SENDER", "regulator@localhost")
     #: seconds to wait for the mail server
-    MAIL_TIMEOUT = 20
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
     #: notices older than this when a run of ``flask notices mail`` finds them are not mailed (a first run after
     #: mail is set up does not send months of notices)
     MAIL_NOTICE_MAX_AGE = timedelta(days=3)

@@ -86,11 +86,13 @@ class Page:
         return max((self.total + self.per_page - 1) // self.per_page, 1)
 
 
-def paginate(stmt: Select, args: Mapping[str, Any]) -> Page:
-    """Run ``stmt`` for one page (``args['page']``, ``args['per_page']``); counts the whole result once."""
+def paginate(stmt: Select, args: Mapping[str, Any], *, rows: bool = False) -> Page:
+    """Run ``stmt`` for one page (``args['page']``, ``args['per_page']``); counts the whole result once. Items are
+    ORM objects, or whole rows with ``rows`` (a select of several columns)."""
     page, per_page = int(args.get("page", 1)), int(args.get("per_page", DEFAULT_PER_PAGE))
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    window = stmt.limit(per_page).offset((page - 1) * per_page)
+    items = list(db.session.execute(window).all() if rows else db.session.scalars(window))
     return Page(items, total, page, per_page)
 
 

@@ -49,6 +49,8 @@ RULES = {
     "public.campaign_verifier": Route("/campaigns/verifier.zip", EVERYONE),
     "api_campaigns.public_campaigns": Route("/api/v1/public/campaigns", EVERYONE, json=True),
     "api_campaigns.public_campaign": Route("/api/v1/public/campaigns/{public_campaign}", EVERYONE, json=True),
+    "api_campaigns.public_campaign_results": Route("/api/v1/public/campaigns/{public_campaign}/results", EVERYONE,
+                                                   json=True),
     "api_campaigns.tasks": Route("/api/v1/tasks", roles(inspector="both"), json=True),
     "api_campaign_plans.campaigns": Route("/api/v1/campaigns", COORDINATION, json=True),
     "api_campaign_plans.campaign_tasks": Route("/api/v1/campaigns/{campaign}/tasks", LEAD, json=True),

@@ -72,3 +72,19 @@ def test_no_download_before_the_results_are_released(app, client, make) -> None:
     db.session.commit()
     assert client.get(f"/campaigns/{campaign.id}/results.csv").status_code == 404
     assert "results.csv" not in client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+
+
+def test_the_api_pages_the_released_results_too(app, client, make) -> None:  # noqa: ANN001
+    campaign = _released(make, results=53, unreleased=2)
+    first = client.get(f"/api/v1/public/campaigns/{campaign.id}/results?per_page=20").get_json()
+    last = client.get(f"/api/v1/public/campaigns/{campaign.id}/results?per_page=20&page=3").get_json()
+    assert first["total"] == 53 and first["pages"] == 3 and len(first["items"]) == 20 and len(last["items"]) == 13
+    newest = first["items"][0]
+    assert newest["entity"] == "深圳市公示52号餐饮有限公司" and newest["date"] == "2025-02-22"
+    assert newest["agency"] == "MEE" and newest["uscc"] and newest["result"] == "pass" and newest["violations"] == 0
+    assert last["items"][-1]["entity"] == "深圳市公示00号餐饮有限公司" and last["items"][-1]["joint"] is True
+    detail = client.get(f"/api/v1/public/campaigns/{campaign.id}").get_json()
+    assert len(detail["results"]) == 53 and detail["results"][0] == newest
+    campaign.released_at, campaign.status = None, CampaignStatus.PUBLISHED
+    db.session.commit()
+    assert client.get(f"/api/v1/public/campaigns/{campaign.id}/results").status_code == 404

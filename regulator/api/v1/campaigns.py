@@ -41,6 +41,7 @@ class ResultSchema(Schema):
 
     entity_id = fields.Integer(required=True)
     entity = fields.String(required=True)
+    uscc = fields.String(allow_none=True, metadata={"description": "the entity's unified social credit code"})
     date = fields.Date(required=True)
     agency = fields.String(required=True)
     joint = fields.Boolean(required=True)
@@ -68,7 +69,8 @@ class PublicTallySchema(Schema):
 class CampaignDetailSchema(CampaignSchema):
     """A campaign with its released results."""
 
-    results = fields.List(fields.Nested(ResultSchema), required=True)
+    results = fields.List(fields.Nested(ResultSchema), required=True, metadata={
+        "description": "every released result, latest visit first (a page at a time: .../results)"})
     summary = fields.List(fields.Nested(PublicTallySchema), required=True, metadata={
         "description": "released results by why the checks were chosen (empty before release)"})
 
@@ -118,15 +120,33 @@ def public_campaign(campaign_id: int):
         abort(404, message="no such campaign")
     results = []
     if found.released_at is not None:
-        results = [{"entity_id": i.entity_id, "entity": name, "date": i.inspection_date, "agency": agency_code,
-                    "joint": i.inspection_type.value == "joint", "result": i.result.value if i.result else None,
-                    "violations": i.violation_count}
-                   for i, name, _uscc, agency_code, _agency in db.session.execute(campaign_results.published(found.id))]
+        results = [_result(row) for row in db.session.execute(campaign_results.published(found.id))]
     summary = []
     if found.released_at is not None:
         summary = [campaign_results.payload(t, with_model=False)
                    for t in campaign_results.results(found, published_only=True)[1]]
     return {**campaign_payload(found), "results": results, "summary": summary}
+
+
+def _result(row) -> dict:  # noqa: ANN001 - a row of campaign_results.published
+    inspection, name, uscc, agency_code, _agency_name = row
+    return {"entity_id": inspection.entity_id, "entity": name, "uscc": uscc, "date": inspection.inspection_date,
+            "agency": agency_code, "joint": inspection.inspection_type.value == "joint",
+            "result": inspection.result.value if inspection.result else None,
+            "violations": inspection.violation_count}
+
+
+@bp.route("/public/campaigns/<int:campaign_id>/results")
+@public
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_schema(ResultSchema))
+def public_campaign_results(args: dict, campaign_id: int):
+    """A campaign's released results a page at a time, latest visit first (404 before they are released)."""
+    found = db.session.get(Campaign, campaign_id)
+    if found is None or found.status not in VISIBLE or found.released_at is None:
+        abort(404, message="no released results for this campaign")
+    page = paginate(campaign_results.published(found.id), args, rows=True)
+    return envelope(page, [_result(row) for row in page.items])
 
 
 @bp.route("/tasks")
