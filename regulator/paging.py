@@ -15,7 +15,13 @@ def page_of(stmt: Select, size: int = 50, *, rows: bool = False) -> tuple[list[A
     or whole rows with ``rows`` (a select of several columns). The count leaves the order out, which PostgreSQL
     would otherwise sort for."""
     page = page_arg()
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    window = stmt.limit(size).offset((page - 1) * size)
-    items = list(db.session.execute(window).all() if rows else db.session.scalars(window).all())
+    items, total = window(stmt, page, size, rows=rows)
     return items, page, max((total + size - 1) // size, 1), total
+
+
+def window(stmt: Select, page: int, size: int, *, rows: bool = False) -> tuple[list[Any], int]:
+    """Page ``page`` (from 1) of ``stmt`` at ``size`` items a page, and how many items in all (the web pages'
+    ``page_of`` and the API's ``paginate``)."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    part = stmt.limit(size).offset((page - 1) * size)
+    return list(db.session.execute(part).all() if rows else db.session.scalars(part).all()), total

@@ -14,10 +14,10 @@ from typing import Any
 
 from flask import request, url_for
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..extensions import db
+from ..paging import window
 from ..request_guards import MAX_ID, MAX_PAGE
 
 DEFAULT_PER_PAGE = 20
@@ -90,9 +90,7 @@ def paginate(stmt: Select, args: Mapping[str, Any], *, rows: bool = False) -> Pa
     """Run ``stmt`` for one page (``args['page']``, ``args['per_page']``); counts the whole result once. Items are
     ORM objects, or whole rows with ``rows`` (a select of several columns)."""
     page, per_page = int(args.get("page", 1)), int(args.get("per_page", DEFAULT_PER_PAGE))
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    window = stmt.limit(per_page).offset((page - 1) * per_page)
-    items = list(db.session.execute(window).all() if rows else db.session.scalars(window))
+    items, total = window(stmt, page, per_page, rows=rows)
     return Page(items, total, page, per_page)
 
 
