@@ -12,8 +12,7 @@ from .request_guards import page_arg
 
 def page_of(stmt: Select, size: int = 50, *, rows: bool = False) -> tuple[list[Any], int, int, int]:
     """(items, page, pages, total) of ``stmt`` (ordered by the caller, without a limit of its own): ORM objects,
-    or whole rows with ``rows`` (a select of several columns). The count leaves the order out, which PostgreSQL
-    would otherwise sort for."""
+    or whole rows with ``rows`` (a select of several columns)."""
     page = page_arg()
     items, total = window(stmt, page, size, rows=rows)
     return items, page, max((total + size - 1) // size, 1), total
@@ -21,7 +20,7 @@ def page_of(stmt: Select, size: int = 50, *, rows: bool = False) -> tuple[list[A
 
 def window(stmt: Select, page: int, size: int, *, rows: bool = False) -> tuple[list[Any], int]:
     """Page ``page`` (from 1) of ``stmt`` at ``size`` items a page, and how many items in all (the web pages'
-    ``page_of`` and the API's ``paginate``)."""
+    ``page_of`` and the API's ``paginate``). The count leaves the order out, which PostgreSQL would sort for."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     part = stmt.limit(size).offset((page - 1) * size)
     return list(db.session.execute(part).all() if rows else db.session.scalars(part).all()), total

@@ -4,7 +4,7 @@ SQLite's statistics (``sqlite_stat1``, this build has no ``stat4``) keep the ave
 value of an index's columns, not how values are skewed. After a first large import every source record is
 ``accepted``, ``ANALYZE`` records that, and a later search for the agency's *quarantined* rows was planned as
 a scan of the whole table (the index seemed to promise as many rows): 20-25 ms a chunk at 300,000 records,
-4 % of an import, growing with the table. ``unlikely()`` is SQLite's own hint for such a term, and nothing
+53-57 ms at a million (20 s of that import). ``unlikely()`` is SQLite's own hint for such a term, and nothing
 else expresses it through SQLAlchemy (the SQLite dialect renders no table hints such as ``INDEXED BY``).
 PostgreSQL keeps the most common values of a column and needs no hint: the condition is rendered as it is.
 """
