@@ -49,6 +49,10 @@ class Config:
 
     #: the address users reach the platform at (``https://regulator.example.gov``): links in mails start with it
     BASE_URL: str | None = os.environ.get("BASE_URL")
+    #: host names the platform answers to (Flask refuses any other ``Host`` with 400): links that pages and
+    #: downloads build from a request then cannot point elsewhere; unset, every host is served
+    TRUSTED_HOSTS: list[str] | None = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")
+                                       if h.strip()] or None
     #: the SMTP server that sends mail (none: no mail is sent; notices stay on the platform)
     MAIL_SERVER: str | None = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -14,7 +14,7 @@ from flask import Flask, g, jsonify, make_response, render_template
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import Conflict, HTTPException
+from werkzeug.exceptions import Conflict, HTTPException, SecurityError
 
 from .access import wants_json
 
@@ -56,6 +56,18 @@ def _handle_http(exc: HTTPException):  # noqa: ANN202 - a Flask response
             response.headers["WWW-Authenticate"] = 'Bearer realm="regulator"'
         return response
     return render_template("errors/error.html", error=exc), exc.code
+
+
+def _handle_untrusted_host(exc: SecurityError):  # noqa: ANN202 - a Flask response
+    """A ``Host`` outside ``TRUSTED_HOSTS``: 400 with a bare body (no page can be built: its links need a host)."""
+    log.warning("refused: %s", exc.description)
+    if wants_json():
+        response = jsonify(error_body("bad_request", "this host name is not served here"))
+    else:
+        response = make_response("<!doctype html><html><head><meta charset=\"utf-8\"><title>400</title></head>"
+                                 "<body><h1>400</h1><p>This host name is not served here.</p></body></html>")
+    response.status_code = 400
+    return response
 
 
 def _handle_integrity(exc: IntegrityError):  # noqa: ANN202 - a Flask response
@@ -105,6 +117,7 @@ def _handle_unexpected(exc: Exception):  # noqa: ANN202 - a Flask response
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(SecurityError, _handle_untrusted_host)
     app.register_error_handler(IntegrityError, _handle_integrity)
     app.register_error_handler(OperationalError, _handle_database_down)
     if not app.config.get("TESTING"):
