@@ -66,14 +66,15 @@ def _mail_state(count) -> dict:  # noqa: ANN001
 
 
 def _security_state(count) -> dict:  # noqa: ANN001
-    """Two-step sign-in across the accounts, and the accounts locked out now."""
+    """Two-step sign-in across the accounts, the accounts locked out now, and the host names served."""
     roles = [Role(r) for r in current_app.config.get("TWO_STEP_ROLES") or ()]
     return {"two_step": count(User.id, User.active.is_(True), User.totp_secret.is_not(None)),
             "active": count(User.id, User.active.is_(True)),
             "required": roles,
             "missing": count(User.id, User.active.is_(True), User.totp_secret.is_(None), User.role.in_(roles))
             if roles else 0,
-            "locked": count(User.id, User.locked_until > datetime.now(UTC))}
+            "locked": count(User.id, User.locked_until > datetime.now(UTC)),
+            "hosts": current_app.config.get("TRUSTED_HOSTS")}
 
 
 @bp.route("/agencies")

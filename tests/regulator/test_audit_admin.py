@@ -118,3 +118,7 @@ def test_the_overview_says_how_mail_and_sign_in_security_stand(app, make, client
     security = page.split('id="security-state"', 1)[1].split("</ul>", 1)[0]
     assert "two-step sign-in: 1 of 2" in security and "Compulsory for: " in security
     assert "1 account has not set it up yet" in security and "locked out now after failed sign-ins: 1" in security
+    assert "Every host name is served (set TRUSTED_HOSTS" in security
+    app.config.update(TRUSTED_HOSTS=["localhost", ".gov.cn"])
+    security = client.get("/admin/?lang=en").get_data(as_text=True).split('id="security-state"', 1)[1]
+    assert "Host names served: localhost, .gov.cn" in security.split("</ul>", 1)[0]
