@@ -36,7 +36,7 @@ def _plan(statement: str, parameters) -> str:  # noqa: ANN001
     return " | ".join(r[-1] for r in rows)
 
 
-def plan_of(stmt) -> str:  # noqa: ANN001
+def _plan_of(stmt) -> str:  # noqa: ANN001
     return _plan(str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True})), ())
 
 
@@ -87,8 +87,8 @@ def test_without_the_hint_sqlite_scans_so_the_test_above_can_fail(sqlite_app, tm
         rare(SourceRecord.status.in_((SourceStatus.REJECTED, SourceStatus.DISMISSED))), SourceRecord.agency_id == 1,
         SourceRecord.record_type == RecordType.LICENCE).limit(1)
 
-    assert "SCAN source_record" in plan_of(plain)
-    assert "SCAN source_record" not in plan_of(hinted)
+    assert "SCAN source_record" in _plan_of(plain)
+    assert "SCAN source_record" not in _plan_of(hinted)
     assert "unlikely(" in str(hinted.compile(db.engine)) and "unlikely(" not in str(plain.compile(db.engine))
 
 
@@ -100,6 +100,6 @@ def test_the_quarantine_page_query_searches_the_index_and_finds_the_rows(sqlite_
     batch = ingest_file(_file(tmp_path, "bad.csv", range(300, 303), day="30"), "SAMR", IngestOptions())
     assert batch.rows_rejected == 3
     stmt = quarantine_query(agency.id, SourceStatus.REJECTED)
-    plan = plan_of(stmt)
+    plan = _plan_of(stmt)
     assert "SCAN source_record" not in plan, plan
     assert [r.row_number for r in db.session.scalars(stmt)] == [3, 2, 1]
