@@ -64,10 +64,15 @@ def _handle_untrusted_host(exc: SecurityError):  # noqa: ANN202 - a Flask respon
     if wants_json():
         response = jsonify(error_body("bad_request", "this host name is not served here"))
     else:
-        response = make_response("<!doctype html><html><head><meta charset=\"utf-8\"><title>400</title></head>"
-                                 "<body><h1>400</h1><p>This host name is not served here.</p></body></html>")
+        response = _bare_page(400, _("This host name is not served here."))
     response.status_code = 400
     return response
+
+
+def _bare_page(status: int, message: str):  # noqa: ANN202 - a Flask response
+    """A page without the site's template (which loads the user and the menu, and builds links)."""
+    return make_response(f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{status}</title></head>"
+                         f"<body><h1>{status}</h1><p>{escape(message)}</p></body></html>")
 
 
 def _handle_integrity(exc: IntegrityError):  # noqa: ANN202 - a Flask response
@@ -91,9 +96,7 @@ def _handle_database_down(exc: OperationalError):  # noqa: ANN202 - a Flask resp
     if wants_json():
         response = jsonify(error_body("service_unavailable", "the database is unavailable; retry shortly"))
     else:
-        # a bare page: templates run context processors that load the user and the menu from the database
-        response = make_response(f"<!doctype html><html><head><meta charset=\"utf-8\"><title>503</title></head>"
-                                 f"<body><h1>503</h1><p>{escape(_unavailable_message())}</p></body></html>")
+        response = _bare_page(503, _unavailable_message())  # the site's template would need the database
     response.status_code = 503
     response.headers["Retry-After"] = "5"
     return response

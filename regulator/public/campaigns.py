@@ -27,10 +27,10 @@ VISIBLE = (CampaignStatus.COMMITTED, CampaignStatus.DRAWN, CampaignStatus.PLANNE
            CampaignStatus.RELEASED, CampaignStatus.CLOSED)
 
 
-def public_campaign_or_404(campaign_id: int) -> Campaign:
-    """A campaign whose commitment has been published."""
+def public_campaign_or_404(campaign_id: int, *, released: bool = False) -> Campaign:
+    """A campaign whose commitment has been published (and, with ``released``, whose results have been)."""
     campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.status not in VISIBLE:
+    if campaign is None or campaign.status not in VISIBLE or (released and campaign.released_at is None):
         abort(404)
     return campaign
 
@@ -61,9 +61,7 @@ def campaign(campaign_id: int):
 @public
 def campaign_results_export(campaign_id: int, fmt: str):
     """Every released result of the campaign as a file (open data): entity and its code, date, agency, result."""
-    campaign = public_campaign_or_404(campaign_id)
-    if campaign.released_at is None:
-        abort(404)
+    campaign = public_campaign_or_404(campaign_id, released=True)
     header = [_("Entity"), _("Unified social credit code"), _("Date"), _("Agency"), _("Joint inspection"),
               _("Result"), _("Violations"), _("Public profile")]
     rows = [[name, uscc or "", i.inspection_date, f"{agency_name}{in_brackets(agency_code)}",

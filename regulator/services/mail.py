@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_for
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -216,8 +214,6 @@ def send_password_link(user: User, token: str) -> Future:
 
 #: one thread per process sends the mails a page asked for, in order
 _sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
-_pending: set[Future] = set()
-_pending_lock = threading.Lock()
 
 
 def deliver_later(message: Message, what: str) -> Future:
@@ -228,16 +224,7 @@ def deliver_later(message: Message, what: str) -> Future:
     accounts), and a server out of reach does not hold the user for ``MAIL_TIMEOUT``. Mails still queued when the
     process exits are sent first (the executor's threads are joined at exit).
     """
-    with _pending_lock:
-        future = _sender.submit(_deliver, current_app._get_current_object(), message, what)
-        _pending.add(future)
-    future.add_done_callback(_forget)
-    return future
-
-
-def _forget(future: Future) -> None:
-    with _pending_lock:
-        _pending.discard(future)
+    return _sender.submit(_deliver, current_app._get_current_object(), message, what)
 
 
 def _deliver(app: object, message: Message, what: str) -> None:
@@ -252,10 +239,13 @@ def _deliver(app: object, message: Message, what: str) -> None:
 
 
 def wait_for_deliveries(timeout: float | None = None) -> bool:
-    """Wait until every mail queued so far is sent or has failed; False if ``timeout`` passed first."""
-    with _pending_lock:
-        pending = list(_pending)
-    return not wait_for(pending, timeout=timeout).not_done
+    """Wait until every mail queued so far is sent or has failed; False if ``timeout`` passed first (the one
+    sending thread takes mails in order, so a no-op queued now finishes after them)."""
+    try:
+        _sender.submit(lambda: None).result(timeout)
+    except TimeoutError:
+        return False
+    return True
 
 
 def users_with_address(login: str) -> list[User]:

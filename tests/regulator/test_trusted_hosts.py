@@ -21,6 +21,8 @@ def test_a_host_not_trusted_is_refused(sqlite_template, tmp_path) -> None:  # no
     refused = client.get("/?lang=en", base_url="https://attacker.example")
     assert refused.status_code == 400 and "not served here" in refused.get_data(as_text=True)
     assert "attacker" not in refused.get_data(as_text=True)
+    chinese = client.get("/?lang=zh_Hans_CN", base_url="https://attacker.example")
+    assert chinese.status_code == 400 and "不响应此主机名" in chinese.get_data(as_text=True)
     api = client.get("/api/v1/health", base_url="http://attacker.example")
     assert api.status_code == 400 and api.get_json()["code"] == "bad_request"
 

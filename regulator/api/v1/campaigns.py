@@ -11,7 +11,7 @@ from models import Campaign, InspectionTask, Role, TaskAgency, TaskInspector
 
 from ...access import public, role_required
 from ...extensions import db
-from ...public.campaigns import VISIBLE
+from ...public.campaigns import VISIBLE, public_campaign_or_404
 from ...services import campaign_results
 from ..pagination import PageArgs, envelope, page_schema, paginate
 from ..schemas import UtcDateTime
@@ -142,9 +142,7 @@ def _result(row) -> dict:  # noqa: ANN001 - a row of campaign_results.published
 @bp.response(200, page_schema(ResultSchema))
 def public_campaign_results(args: dict, campaign_id: int):
     """A campaign's released results a page at a time, latest visit first (404 before they are released)."""
-    found = db.session.get(Campaign, campaign_id)
-    if found is None or found.status not in VISIBLE or found.released_at is None:
-        abort(404, message="no released results for this campaign")
+    found = public_campaign_or_404(campaign_id, released=True)
     page = paginate(campaign_results.published(found.id), args, rows=True)
     return envelope(page, [_result(row) for row in page.items])
 
