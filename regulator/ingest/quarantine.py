@@ -14,6 +14,7 @@ from models import Agency, ImportBatch, SourceRecord, SourceStatus
 
 from ..extensions import db
 from ..services import audit
+from ..sql_hints import rare
 from .errors import IngestError
 from .mapping import load_mapping
 from .pipeline import IngestOptions, ingest_rows
@@ -25,7 +26,7 @@ DISMISS_LIMIT = 500
 
 def quarantine_query(agency_id: int | None = None, status: SourceStatus = SourceStatus.REJECTED):  # noqa: ANN201
     """Rejected rows still waiting for a fix, or those dismissed (of one agency, or all), newest first."""
-    stmt = select(SourceRecord).where(SourceRecord.status == status)
+    stmt = select(SourceRecord).where(rare(SourceRecord.status == status))
     if agency_id is not None:
         stmt = stmt.where(SourceRecord.agency_id == agency_id)
     return stmt.order_by(SourceRecord.id.desc())

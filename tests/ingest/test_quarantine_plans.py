@@ -3,10 +3,9 @@
 SQLite's ``sqlite_stat1`` holds averages per index, not skew: after a first large import (every row
 accepted) and its ``ANALYZE``, a search for quarantined rows of an agency looks as costly as the whole table,
 and SQLite scanned ``source_record`` once per chunk of every later import. ``regulator.sql_hints.rare`` marks
-that condition; these tests read the plans SQLite makes for the statements the import really runs. The quarantine
-page's query (one status, newest first) is planned on the index without a hint; a test keeps it so. (PostgreSQL
-keeps the most common values of a column and plans these by them; the behaviour is tested on both databases
-elsewhere.)
+those conditions; these tests read the plans SQLite makes for the statements the import and the quarantine page
+really run. (PostgreSQL keeps the most common values of a column and plans these by them; the behaviour is
+tested on both databases elsewhere.)
 """
 
 from __future__ import annotations
