@@ -3,7 +3,8 @@
 ``RiskClassifier`` follows scikit-learn's estimator contract. ``fit`` holds out the latest part of the
 training rows (by ``dates`` when given, else the rows' order) as the validation months: the booster stops
 early on them and the probabilities are calibrated on them (isotonic or Platt), so the model is never
-judged or calibrated on the past it learned from. Known directions become monotone constraints (more past
+judged or calibrated on the past it learned from. Calibration never says 0 or 1: an inspector reads "0.0 %" as
+certainty that no model has. Known directions become monotone constraints (more past
 violations never lowers the risk). ``sample_weight`` takes inverse selection probabilities.
 """
 
@@ -39,6 +40,30 @@ def inverse_selection_weights(probability: pd.Series, cap: float = 20.0) -> np.n
     return np.where(np.isnan(p) | (p <= 0), 1.0, np.minimum(1.0 / np.clip(p, 1e-9, None), cap))
 
 
+#: calibration rows from which ``calibration="auto"`` fits isotonic steps (scikit-learn's guidance: isotonic
+#: regression overfits below about a thousand)
+ISOTONIC_MIN_ROWS = 1000
+#: rows at the base rate added to each isotonic step, so that a step without positives (or without negatives)
+#: says "rarely" rather than "never"
+STEP_PRIOR_ROWS = 1.0
+
+
+def smoothed_isotonic(raw: np.ndarray, y: np.ndarray, weight: np.ndarray) -> IsotonicRegression:
+    """Isotonic calibration whose steps are shrunk towards the base rate by ``STEP_PRIOR_ROWS`` rows.
+
+    PAVA's steps are observed rates: the lowest step of a few hundred rows without a positive becomes exactly
+    0. Each step's rate becomes (positives + prior x base rate) / (rows + prior), then the steps are made
+    monotone again (a small step shrinks more than its neighbours).
+    """
+    steps = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y, sample_weight=weight)
+    step_of = steps.predict(raw)
+    base = float(np.average(y, weights=weight))
+    frame = pd.DataFrame({"step": step_of, "n": weight, "pos": y * weight}).groupby("step").sum()
+    rate = (frame["pos"] + STEP_PRIOR_ROWS * base) / (frame["n"] + STEP_PRIOR_ROWS)
+    target = rate.reindex(step_of).to_numpy()
+    return IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, target, sample_weight=weight)
+
+
 class RiskClassifier(ClassifierMixin, BaseEstimator):
     """Gradient-boosted trees (LightGBM), early stopping and calibration on the latest rows.
 
@@ -51,7 +76,9 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
     early_stopping_rounds:
         Stop when the validation log-loss has not improved for this many rounds.
     calibration:
-        ``"isotonic"``, ``"sigmoid"`` (Platt) or ``None``.
+        ``"isotonic"``, ``"sigmoid"`` (Platt), ``"auto"`` (isotonic from ``ISOTONIC_MIN_ROWS`` calibration
+        rows, Platt below: isotonic steps learnt from a few hundred rows put most entities on a few equal
+        values, a ranked list of ties) or ``None``. ``calibration_`` says which one was fitted.
     monotone:
         {feature name: +1 or -1}; ``None`` uses ``risk.features.MONOTONE``.
     random_state:
@@ -61,7 +88,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, n_estimators: int = 500, learning_rate: float = 0.03, num_leaves: int = 15,
                  min_child_samples: int = 20, subsample: float = 0.8, colsample_bytree: float = 0.8,
                  reg_lambda: float = 1.0, validation_fraction: float = 0.2, early_stopping_rounds: int = 50,
-                 calibration: str | None = "isotonic", monotone: Mapping[str, int] | None = None,
+                 calibration: str | None = "auto", monotone: Mapping[str, int] | None = None,
                  random_state: int = 0):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -143,16 +170,21 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
             self.model_.fit(frame.iloc[train], y_enc[train], **fit_kw)
         self.best_iteration_ = int(self.model_.best_iteration_ or self.n_estimators)
         self.calibrator_ = None
+        self.calibration_ = None
         if len(valid) and self.calibration is not None and len(self.classes_) == 2:
             raw = self._raw(frame.iloc[valid])
-            if self.calibration == "isotonic":
-                self.calibrator_ = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-                self.calibrator_.fit(raw, y_enc[valid], sample_weight=weight[valid])
-            elif self.calibration == "sigmoid":
+            method = self.calibration
+            if method == "auto":
+                method = "isotonic" if len(valid) >= ISOTONIC_MIN_ROWS else "sigmoid"
+            if method == "isotonic":
+                self.calibrator_ = smoothed_isotonic(raw, y_enc[valid], weight[valid])
+            elif method == "sigmoid":
                 self.calibrator_ = LogisticRegression(C=1e6).fit(
                     _logit(raw).reshape(-1, 1), y_enc[valid], sample_weight=weight[valid])
             else:
-                raise ValueError(f"calibration must be 'isotonic', 'sigmoid' or None, not {self.calibration!r}")
+                raise ValueError(f"calibration must be 'auto', 'isotonic', 'sigmoid' or None, "
+                                 f"not {self.calibration!r}")
+            self.calibration_ = method
         self.n_train_, self.n_valid_ = len(train), len(valid)
         return self
 

@@ -82,7 +82,8 @@ def fit_and_evaluate(frames: RecordFrames, inspections: pd.DataFrame, *, test_fr
     model.fit(X.iloc[train], y[train], sample_weight=None if weights is None else weights[train],
               dates=dates.iloc[train])
     metrics: dict = {"n_train": int(model.n_train_), "n_valid": int(model.n_valid_), "n_test": int(n_test),
-                     "best_iteration": model.best_iteration_, "weighted": weighted}
+                     "best_iteration": model.best_iteration_, "weighted": weighted,
+                     "calibration": model.calibration_}
     evaluation: dict = {}
     if n_test:
         p = model.predict_proba(X.iloc[test])[:, 1]

@@ -86,6 +86,9 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
     assert "little better than chance" in client.get("/admin/models?lang=en").get_data(as_text=True)
     report_page = client.get(f"/admin/models/{row.version}/report").get_data(as_text=True)
     assert "<polyline" in report_page and "Fairness" in report_page
+    method = {"sigmoid": "a logistic curve (Platt scaling)", "isotonic": "isotonic steps"}[row.metrics["calibration"]]
+    assert (f"Probabilities calibrated by {method} on the latest {row.metrics['n_valid']} training inspections."
+            in report_page)
     assert "<td>餐饮 (food)</td>" in report_page and "<td>零售 (retail)</td>" in report_page  # industries by name
     with app.test_request_context():
         unnamed = [f for f in row.features if feature_name(f) == f and not f.startswith("ctx_")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.isotonic import IsotonicRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from risk.evaluate import evaluate
@@ -57,7 +58,38 @@ def test_learns_calibrates_and_stops_early() -> None:
     assert report["summary"]["auc"] > oracle - 0.03
     # calibrated: mean prediction close to the observed rate
     assert abs(p.mean() - y[2400:].mean()) < 0.05
-    assert model.get_params()["calibration"] == "isotonic"
+    # 480 calibration rows: too few for isotonic steps, so Platt's curve
+    assert model.get_params()["calibration"] == "auto" and model.calibration_ == "sigmoid"
+    assert len(np.unique(p)) > 100
+
+
+def test_isotonic_from_enough_rows_never_says_never() -> None:
+    """From ISOTONIC_MIN_ROWS calibration rows "auto" fits isotonic steps; a step without any finding (the
+    safest entities here have none) is shrunk towards the base rate instead of reading 0 %."""
+    rng = np.random.default_rng(3)
+    n = 8000
+    X = pd.DataFrame({"viol_12m": rng.poisson(1.0, n).astype(float), "noise": rng.normal(size=n)})
+    y = ((X["viol_12m"] >= 2) & (rng.uniform(size=n) < 0.6)).astype(int).to_numpy()
+    model = RiskClassifier(n_estimators=200, learning_rate=0.1).fit(X, y)
+    assert model.n_valid_ == 1600 and model.calibration_ == "isotonic"
+    raw = model._raw(model._cast(X))
+    plain = IsotonicRegression(out_of_bounds="clip").fit(raw[-1600:], y[-1600:]).predict(raw)
+    assert plain.min() == 0.0  # what the steps alone would say of entities without violations
+    p = model.predict_proba(X)[:, 1]
+    assert 0.0 < p.min() < 0.002 and p.max() < 1.0
+    assert abs(p[-1600:].mean() - y[-1600:].mean()) < 0.01
+    safest = X["viol_12m"].to_numpy() < 2
+    assert p[safest].max() < p[~safest].min()  # the order of the steps is kept
+
+
+def test_calibration_can_be_chosen_or_left_out() -> None:
+    X, y = _synthetic(6000)
+    assert RiskClassifier(n_estimators=30, calibration="isotonic").fit(X.iloc[:1000], y[:1000]).calibration_ \
+        == "isotonic"
+    assert RiskClassifier(n_estimators=30).fit(X, y).calibration_ == "isotonic"
+    assert RiskClassifier(n_estimators=30, calibration=None).fit(X, y).calibration_ is None
+    with pytest.raises(ValueError, match="calibration must be"):
+        RiskClassifier(n_estimators=30, calibration="beta").fit(X, y)
 
 
 def test_more_violations_never_lower_the_risk() -> None:
@@ -127,6 +159,9 @@ def test_training_from_records_end_to_end() -> None:
     assert {r["group"] for r in result.evaluation["fairness"]["district"]} == {"N", "S"}
     scores = score(result.model, frames, pd.Timestamp("2024-01-01").date())
     assert len(scores) == n_entities and scores["probability"].between(0, 1).all()
+    # 640 calibration rows: Platt's curve, so every entity keeps its own rank and none reads "0.0 %"
+    assert result.metrics["calibration"] == "sigmoid" and scores["probability"].gt(0.001).all()
+    assert scores["probability"].nunique() > n_entities / 2
     assert scores.loc[bad, "probability"].mean() > scores.loc[~bad, "probability"].mean()
     assert len(fingerprint(frames)) == 64
 
