@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Campaign, InspectionTask, Role, TaskAgency, TaskInspector
 
@@ -66,11 +66,18 @@ class PublicTallySchema(Schema):
         "description": "random draw only: the estimated share with serious findings"})
 
 
+#: released results that a campaign's detail carries (a citywide campaign releases tens of thousands)
+DETAIL_RESULTS = 50
+
+
 class CampaignDetailSchema(CampaignSchema):
     """A campaign with its released results."""
 
     results = fields.List(fields.Nested(ResultSchema), required=True, metadata={
-        "description": "every released result, latest visit first (a page at a time: .../results)"})
+        "description": f"the latest {DETAIL_RESULTS} released results, latest visit first (all of them a page at a "
+                       "time: .../results)"})
+    results_total = fields.Integer(required=True, metadata={"description": "released results in all (0 before "
+                                                                           "release)"})
     summary = fields.List(fields.Nested(PublicTallySchema), required=True, metadata={
         "description": "released results by why the checks were chosen (empty before release)"})
 
@@ -118,14 +125,14 @@ def public_campaign(campaign_id: int):
     found = db.session.get(Campaign, campaign_id)
     if found is None or found.status not in VISIBLE:
         abort(404, message="no such campaign")
-    results = []
+    results, total, summary = [], 0, []
     if found.released_at is not None:
-        results = [_result(row) for row in db.session.execute(campaign_results.published(found.id))]
-    summary = []
-    if found.released_at is not None:
+        released = campaign_results.published(found.id)
+        results = [_result(row) for row in db.session.execute(released.limit(DETAIL_RESULTS))]
+        total = db.session.scalar(select(func.count()).select_from(released.order_by(None).subquery()))
         summary = [campaign_results.payload(t, with_model=False)
                    for t in campaign_results.results(found, published_only=True)[1]]
-    return {**campaign_payload(found), "results": results, "summary": summary}
+    return {**campaign_payload(found), "results": results, "results_total": total, "summary": summary}
 
 
 def _result(row) -> dict:  # noqa: ANN001 - a row of campaign_results.published
