@@ -24,6 +24,7 @@ from models import (
 from ..extensions import db
 from ..privacy import mask_name
 from .identity_rows import AddressLine, LicenceLine, NameLine, identity_rows
+from .places import Place, places
 
 
 @dataclass
@@ -50,6 +51,9 @@ class Identity:
     phones: list[str] = field(default_factory=list)
     licences: list[LicenceLine] = field(default_factory=list)
     parent: MarketEntity | None = None
+    #: what the block shows of ``addresses``: other spellings of the registered address, and the other places
+    registered_variants: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
 
 
 def legal_representative(entity_id: int, personal: bool) -> PersonLine | None:
@@ -88,9 +92,11 @@ def load_identity(entity: MarketEntity, personal: bool, agencies: set[int] | Non
     reps = [p for p in people if p.role == PersonRole.LEGAL_REPRESENTATIVE.value]
     representative = next((p for p in reps if p.until is None), reps[0] if reps else None)
     parent = db.session.get(MarketEntity, entity.parent_id) if entity.parent_id else None
+    registered_variants, other_places = places(entity.address.text if entity.address else None, addresses)
     return Identity(entity=entity, names=[n for n in names if n.name != entity.name or n.kind != NameKind.REGISTERED],
                     addresses=addresses, representative=representative, people=people, phones=phones,
-                    licences=licences, parent=parent)
+                    licences=licences, parent=parent, registered_variants=registered_variants,
+                    places=other_places)
 
 
 def public_representative(entity_id: int) -> str | None:
