@@ -15,7 +15,9 @@ from flask_login import current_user
 from sqlalchemy import bindparam, false, func, or_, select
 
 from models import (
+    Address,
     Agency,
+    EntityAddress,
     EntityEvent,
     EntityName,
     EntityPhone,
@@ -34,10 +36,13 @@ from ..access import EntityAccess, can_see_personal_data, get_entity_or_404, sam
 from ..extensions import db
 from ..linkage import merge as merging
 from ..linkage import review as reviews
+from ..linkage.explain import RUNNER_UP
 from ..nav import nav_item
 from ..paging import page_of
 from ..panels import Panel, register_panel
 from ..privacy import mask_name, mask_phone
+from ..profile.identity_rows import AddressLine
+from ..profile.places import places
 from ..public.search import search_entities
 from ..request_guards import MAX_ID, id_arg, parse_id
 from ..text import normalise_name
@@ -94,6 +99,10 @@ def agency_review_or_404(review_id: int) -> tuple[MatchReview, SourceRecord]:
     return review, source
 
 
+#: other premises of an entity that the side-by-side view lists
+OTHER_ADDRESSES = 10
+
+
 def _entity_identity(entity: MarketEntity | None) -> dict[str, Any]:
     """An entity's identity fields for the side-by-side view (people and phones masked where required)."""
     if entity is None:
@@ -102,12 +111,19 @@ def _entity_identity(entity: MarketEntity | None) -> dict[str, Any]:
     reps = db.session.scalars(select(Person.name).join(EntityRole, EntityRole.person_id == Person.id).where(
         EntityRole.entity_id == entity.id, EntityRole.role == PersonRole.LEGAL_REPRESENTATIVE)).all()
     phones = db.session.scalars(select(EntityPhone).where(EntityPhone.entity_id == entity.id)).all()
+    address = entity.address.text if entity.address else None
+    # the entity's other premises (each place once): a record may have matched one of them, not the registered one
+    lines = [AddressLine(address_id, kind, text) for address_id, kind, text in db.session.execute(
+        select(EntityAddress.address_id, EntityAddress.kind, Address.text).join(
+            Address, Address.id == EntityAddress.address_id).where(EntityAddress.entity_id == entity.id)
+        .order_by(EntityAddress.id).limit(OTHER_ADDRESSES * 4))]
     return {
-        "name": entity.name, "uscc": entity.uscc, "district": entity.district,
-        "address": entity.address.text if entity.address else None,
+        "name": entity.name, "uscc": entity.uscc, "district": entity.district, "address": address,
         "legal_rep": ", ".join(sorted({r if personal else mask_name(r) for r in reps})) or None,
         "phone": ", ".join(sorted({p.phone.number if personal else p.phone.masked for p in phones})) or None,
-        "other_names": db.session.scalars(select(EntityName.name).where(EntityName.entity_id == entity.id)).all(),
+        "other_names": list(dict.fromkeys(db.session.scalars(select(EntityName.name).where(
+            EntityName.entity_id == entity.id, EntityName.name != entity.name)).all())),
+        "other_addresses": [p.text for p in places(address, lines)[1]][:OTHER_ADDRESSES],
     }
 
 
@@ -143,7 +159,14 @@ def review(review_id: int):
     survivor = merging.resolve(candidate.id) if candidate.merged_into_id else candidate
     provisional = db.session.get(MarketEntity, review.provisional_entity_id) if review.provisional_entity_id else None
     decider = db.session.get(User, review.decided_by_id) if review.decided_by_id else None
+    runner_up = (review.match_weights or {}).get(RUNNER_UP)
+    other = None
+    if isinstance(runner_up, dict) and isinstance(runner_up.get("entity_id"), int):
+        found = db.session.get(MarketEntity, runner_up["entity_id"])
+        found = merging.resolve(found.id) if found is not None and found.merged_into_id else found
+        other = found if found is not None and found.id != survivor.id else None
     return render_template("coordinator/linkage/review.html", review=review, source=source, form=form,
+                           other=other, runner_up=runner_up,
                            agency=db.session.get(Agency, source.agency_id), candidate=candidate, survivor=survivor,
                            provisional=provisional, fields=IDENTITY, record=_record_identity(source, source.entity_id),
                            entity=_entity_identity(survivor), evidence=in_words(review.match_weights),

@@ -39,6 +39,7 @@ from models import (
     Person,
     Phone,
     RecordType,
+    ReviewStatus,
     SourceRecord,
     SourceStatus,
 )
@@ -426,10 +427,13 @@ def _merge(old: dict[str, int], new: Counter) -> dict[str, int]:
 
 def _weights(weights: dict[str, Any] | None) -> dict[str, Any]:
     """A match's evidence as JSON, as ``linkage.explain.evidence`` reads it: the prior's weight, and each
-    comparison's level and weight (NumPy numbers made plain)."""
+    comparison's level and weight (NumPy numbers made plain); notes beside them (keys beginning with ``_``,
+    such as ``linkage.explain.RUNNER_UP``) keep their numbers."""
     out: dict[str, Any] = {}
     for key, value in (weights or {}).items():
-        if isinstance(value, dict):
+        if str(key).startswith("_") and isinstance(value, dict):
+            out[str(key)] = {str(k): v.item() if hasattr(v, "item") else v for k, v in value.items()}
+        elif isinstance(value, dict):
             level = value.get("level")
             out[str(key)] = {"level": None if level is None else str(level),
                              "weight": float(value.get("weight") or 0.0)}
@@ -505,6 +509,7 @@ def _link(items: list[Prepared], fmap: FileMapping, writer: Writer, index: Entit
                               options.linkage_settings)
     for n, item in enumerate(named):
         item.resolution = decisions.get(n, Resolution(None, LinkMethod.NEW, new_group=f"r{n}"))
+    _join_waiting(named)
     for item in pending:
         if not item.canonical.get("name"):  # address-only rows
             norm = _address_norm(item.canonical.get("address"))
@@ -528,6 +533,39 @@ def _link(items: list[Prepared], fmap: FileMapping, writer: Writer, index: Entit
         if res.method not in (LinkMethod.NEW, LinkMethod.REVIEW) and fmap.record_type != RecordType.REGISTRATION:
             writer.enrich(res.entity_id, item.canonical, item.source, item.uscc)
     return touched
+
+
+#: key of a match's evidence naming the other entity that matched as well (``linkage.explain.RUNNER_UP``; not
+#: imported from there: the importing process reads the linkage engine only once a row needs matching)
+_RUNNER_UP = "_runner_up"
+
+
+def _join_waiting(items: list[Prepared]) -> None:
+    """Rows sent to review because two entities matched them equally well, where the other one is the entity
+    made meanwhile for an earlier row of the same suggestion (its review still waiting for a coordinator), join
+    that entity instead of making one more.
+
+    The first row of a business that the register spells differently waits for review on an entity of its
+    own; each later row then matched the register's entity and that one alike, and made yet another entity
+    (three or four entities of one business in the demo's queue). They are one business waiting to be
+    confirmed: one entity, one review per row, and one merge puts all of them where they belong.
+    """
+    waiting: dict[int, int] = {}
+    for n, item in enumerate(items):
+        res = item.resolution
+        other = (res.match_weights or {}).get(_RUNNER_UP) if res.method == LinkMethod.REVIEW else None
+        if other and res.candidate_id is not None:
+            waiting[n] = int(other["entity_id"])
+    if not waiting:
+        return
+    candidates = {items[n].resolution.candidate_id for n in waiting}
+    pending = set(db.session.execute(select(MatchReview.provisional_entity_id, MatchReview.candidate_entity_id).where(
+        MatchReview.candidate_entity_id.in_(candidates), MatchReview.status == ReviewStatus.PENDING,
+        MatchReview.provisional_entity_id.in_(set(waiting.values())))).all())
+    for n, other in waiting.items():
+        res = items[n].resolution
+        if (other, res.candidate_id) in pending:
+            res.entity_id, res.new_group = other, None
 
 
 def _by_licence(items: list[Prepared], fmap: FileMapping) -> None:

@@ -326,14 +326,15 @@ def best_per_record(left: pa.Table, right: pa.Table, settings: dict[str, Any], e
     Left rows belong to entities (``entity_of_left``, several rows per entity), right rows to records
     (several rows when a record has another name). The reduction runs in DuckDB, so millions of
     candidate pairs never become Python objects. Columns: record, entity_id, match_weight,
-    match_probability, runner_up_weight, and the ``mw_*`` of the best pair.
+    match_probability, runner_up_weight, runner_up_entity, and the ``mw_*`` of the best pair.
 
     Successor rule: when every entity within ``band`` of the best weight has a period that began on or
     before the record's date (licences of one premises, old owner and new), the one that began last is
     taken, and the runner-up is the best entity outside the band: the newest licence in force is the
     business the record is about. Otherwise the best weight wins and the runner-up is the next entity.
     """
-    empty = pd.DataFrame(columns=["record", "entity_id", "match_weight", "match_probability", "runner_up_weight"])
+    empty = pd.DataFrame(columns=["record", "entity_id", "match_weight", "match_probability", "runner_up_weight",
+                                  "runner_up_entity"])
     if left.num_rows == 0 or right.num_rows == 0:
         return empty
     con, output = _predict([left, right], settings, threshold, tf_tables)
@@ -364,13 +365,17 @@ def best_per_record(left: pa.Table, right: pa.Table, settings: dict[str, Any], e
                     CASE WHEN successor THEN in_band END DESC NULLS LAST,
                     CASE WHEN successor THEN began END DESC NULLS LAST,
                     match_weight DESC, entity_id) AS rank_r,
-                    max(CASE WHEN NOT in_band THEN match_weight END) OVER (PARTITION BY record) AS outside_band
+                    max(CASE WHEN NOT in_band THEN match_weight END) OVER (PARTITION BY record) AS outside_band,
+                    arg_max(CASE WHEN NOT in_band THEN entity_id END, CASE WHEN NOT in_band THEN match_weight END)
+                        OVER (PARTITION BY record) AS outside_entity
                 FROM flagged)
-            SELECT * EXCLUDE (next_weight, outside_band, successor) FROM (
+            SELECT * EXCLUDE (next_weight, next_entity, outside_band, outside_entity, successor) FROM (
                 SELECT record, entity_id, match_weight, match_probability, COLUMNS('^mw_'), rank_r, successor,
-                       outside_band,
+                       outside_band, outside_entity,
                        lead(match_weight) OVER (PARTITION BY record ORDER BY rank_r) AS next_weight,
-                       CASE WHEN successor THEN outside_band ELSE next_weight END AS runner_up_weight
+                       lead(entity_id) OVER (PARTITION BY record ORDER BY rank_r) AS next_entity,
+                       CASE WHEN successor THEN outside_band ELSE next_weight END AS runner_up_weight,
+                       CASE WHEN successor THEN outside_entity ELSE next_entity END AS runner_up_entity
                 FROM ranked WHERE rank_r <= 2) WHERE rank_r = 1
         """  # noqa: S608 - table names are our own
         ranked = con.execute(sql).df()

@@ -8,6 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+#: key of a review's match weights naming the other entity that matched almost as well (an ambiguous link):
+#: {"entity_id", "weight" (its match weight), "best_weight" (the suggested entity's)}
+RUNNER_UP = "_runner_up"
+
 
 def level_weights(settings: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:
     """Comparison -> [(match weight, level label)] of its levels; a null level weighs 0."""
@@ -76,11 +80,12 @@ def evidence(match_weights: dict[str, Any] | None) -> list[dict[str, Any]]:
 
     Each item: comparison, level (the comparison level's label), weight (log2 Bayes factor), strength
     (``strength``) and factor: how many times more (or less) likely the pair is a match on this evidence.
-    The prior is left out: it is the same for every pair of a run.
+    The prior is left out: it is the same for every pair of a run; so are notes beside the comparisons
+    (keys beginning with ``_``, such as the other entity of an ambiguous match).
     """
     items = []
     for name, value in (match_weights or {}).items():
-        if name == "prior" or not isinstance(value, dict):
+        if name == "prior" or name.startswith("_") or not isinstance(value, dict):
             continue
         weight = float(value.get("weight") or 0.0)
         items.append({"comparison": name, "level": value.get("level"), "weight": round(weight, 2),

@@ -32,7 +32,7 @@ from .engine import (
     term_frequencies,
 )
 from .entity_rows import EntityRows
-from .explain import weights_by_comparison
+from .explain import RUNNER_UP, weights_by_comparison
 from .model import TrainedModel, load_model, settings_dict
 from .profiles import UID, get_profile
 
@@ -227,12 +227,22 @@ def _decide(result: pd.DataFrame, best: pd.DataFrame, settings: LinkageSettings,
     decision = np.where(probability >= settings.upper, "link", np.where(probability >= settings.lower, "review",
                                                                          "new"))
     margin = (best["match_weight"] - best["runner_up_weight"]).to_numpy(dtype="float64")
-    decision = np.where((decision == "link") & (margin < settings.ambiguity_margin), "review", decision)
+    ambiguous = (decision == "link") & (margin < settings.ambiguity_margin)
+    decision = np.where(ambiguous, "review", decision)
     result.loc[rows, "probability"] = probability
     result.loc[rows, "decision"] = decision
     candidate = decision != "new"
     result.loc[rows[candidate], "entity_id"] = best["entity_id"].to_numpy()[candidate]
     explained = weights_by_comparison(best[candidate], config)
+    if ambiguous.any():  # the reviewer is told which other entity matched as well (two records of one business?)
+        weight = best["match_weight"].to_numpy(dtype="float64")[candidate]
+        other = best["runner_up_entity"].to_numpy()[candidate]
+        other_weight = best["runner_up_weight"].to_numpy(dtype="float64")[candidate]
+        for item, close, w, entity, ow in zip(explained, ambiguous[candidate], weight, other, other_weight,
+                                              strict=True):
+            if close and not pd.isna(entity):
+                item[RUNNER_UP] = {"entity_id": int(entity), "weight": round(float(ow), 2),
+                                   "best_weight": round(float(w), 2)}
     result.loc[rows[candidate], "match_weights"] = pd.Series(explained, index=rows[candidate], dtype="object")
 
 

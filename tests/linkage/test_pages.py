@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import EntityEvent, MarketEntity, MatchReview, Role, SourceRecord
+from models import (
+    Address,
+    AddressKind,
+    EntityAddress,
+    EntityEvent,
+    EntityName,
+    MarketEntity,
+    MatchReview,
+    Role,
+    SourceRecord,
+)
 from models.enums import ReviewStatus
 from regulator.extensions import db
 from regulator.services import name_index
@@ -55,6 +65,53 @@ def test_queue_and_review_show_both_records_and_the_evidence_in_words(client, au
     assert db.session.get(MatchReview, world["review"]).status == ReviewStatus.CONFIRMED
     assert db.session.get(SourceRecord, world["source"]).entity_id == world["candidate"]
     assert "同一家" in client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
+
+
+def test_an_ambiguous_match_names_the_other_entity_and_offers_the_merge(client, auth, make) -> None:  # noqa: ANN001
+    """A strong match sent to review because another entity matched as well says which, and why it matters."""
+    world = _world(make)
+    twin = make.entity("华盛达贸易有限公司", uscc=None)
+    review = db.session.get(MatchReview, world["review"])
+    review.probability = 0.9999
+    review.match_weights = {**WEIGHTS, "_runner_up": {"entity_id": twin.id, "weight": 9.4, "best_weight": 9.5}}
+    db.session.commit()
+    auth.login("coord")
+    page = client.get(f"/coordinator/reviews/{world['review']}?lang=en").get_data(as_text=True)
+    note = page.split('id="runner-up"')[1].split("</div>")[0]
+    assert "another entity matches this record almost as well (match weight 9.4 against 9.5" in note
+    assert f'href="/entities/{twin.id}">#{twin.id} 华盛达贸易有限公司</a>' in note
+    assert f'href="/coordinator/entities/{world["candidate"]}/merge?other={twin.id}"' in note
+    assert "_runner_up" not in page and page.count("match weight") == 5  # the note, and four comparisons
+    zh = client.get(f"/coordinator/reviews/{world['review']}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "另一主体与该记录的匹配程度几乎相同" in zh
+    # the other entity is the suggested one itself (or was merged into it since): nothing to say
+    review.match_weights = {**WEIGHTS, "_runner_up": {"entity_id": world["candidate"], "weight": 9.4,
+                                                      "best_weight": 9.5}}
+    db.session.commit()
+    assert 'id="runner-up"' not in client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
+
+
+def test_the_suggested_entity_shows_its_other_premises_and_names(client, auth, make) -> None:  # noqa: ANN001
+    """The record may have matched a shop of the entity, not its registered address: both are shown."""
+    world = _world(make)
+    candidate = db.session.get(MarketEntity, world["candidate"])
+    home = make._add(Address(text="深圳市福田区福华路1号", text_norm="深圳市福田区福华路1号"))
+    candidate.address_id = home.id
+    for text in ("福田区福华路1号", "深圳市南山区桃园路113号119号铺", "南山区桃园路113号119号铺"):
+        address = make._add(Address(text=text, text_norm=text))
+        make._add(EntityAddress(entity_id=candidate.id, address_id=address.id, kind=AddressKind.OPERATING))
+    make._add(EntityName(entity_id=candidate.id, name=candidate.name, name_norm=candidate.name, kind="registered"))
+    make._add(EntityName(entity_id=candidate.id, name="华盛达商行", name_norm="华盛达商行", kind="variant"))
+    source = db.session.get(SourceRecord, world["source"])
+    source.canonical = {**source.canonical, "address": "深圳市南山区桃园路113号119号铺"}
+    db.session.commit()
+    auth.login("coord")
+    page = client.get(f"/coordinator/reviews/{world['review']}?lang=en").get_data(as_text=True)
+    other = page.split('id="other-addresses"')[1].split("</tr>")[0]
+    assert '<div class="bg-success-subtle">深圳市南山区桃园路113号119号铺</div>' in other  # the one the record gives
+    assert "福华路" not in other and other.count("<div") == 1  # spellings of one place, once
+    names = page.split("<th>Other names</th>")[1].split("</tr>")[0]
+    assert "华盛达商行" in names and "深圳市华盛达贸易有限公司" not in names
 
 
 def test_review_page_in_chinese(client, auth, make) -> None:  # noqa: ANN001
