@@ -36,7 +36,13 @@ def test_queue_detail_and_decision(client, auth, make) -> None:  # noqa: ANN001
     assert detail["record"] == {"name": "华盛达商行", "legal_rep": "张三明", "phone": "13812345678"}
     assert detail["evidence"][0] == {"comparison": "name", "level": "Same name", "weight": 9.0,
                                      "strength": "strong_for", "factor": 512.0}
-    assert detail["evidence"][1]["strength"] == "against"
+    assert detail["evidence"][1]["strength"] == "against" and detail["runner_up"] is None
+    middle.match_weights = {**middle.match_weights, "_runner_up": {"entity_id": mine.candidate_entity_id,
+                                                                   "weight": 8.8, "best_weight": 9.0}}
+    db.session.commit()
+    ambiguous = client.get(f"/api/v1/match-reviews/{middle.id}").get_json()
+    assert ambiguous["runner_up"] == {"entity_id": mine.candidate_entity_id, "weight": 8.8, "best_weight": 9.0}
+    assert [e["comparison"] for e in ambiguous["evidence"]] == ["name", "phone"]
     assert client.get(f"/api/v1/match-reviews/{theirs.id}").status_code == 404
     decided = client.post(f"/api/v1/match-reviews/{mine.id}/decision", json={"decision": "confirm", "note": "ok"})
     assert decided.status_code == 200 and decided.get_json()["status"] == "confirmed"

@@ -15,7 +15,7 @@ from ...access import can_see_personal_data, role_required
 from ...extensions import db
 from ...linkage import merge as merging
 from ...linkage import review as reviews
-from ...linkage.explain import evidence
+from ...linkage.explain import RUNNER_UP, evidence
 from ...privacy import mask_name, mask_phone
 from ...services import audit
 from ..guards import before_body
@@ -63,11 +63,22 @@ class EvidenceSchema(Schema):
     factor = fields.Float(required=True)
 
 
+class RunnerUpSchema(Schema):
+    """The other entity of an ambiguous match."""
+
+    entity_id = fields.Integer(required=True)
+    weight = fields.Float(required=True, metadata={"description": "its match weight"})
+    best_weight = fields.Float(required=True, metadata={"description": "the suggested entity's match weight"})
+
+
 class ReviewDetailSchema(ReviewSchema):
     """A suggested match with the record's identity fields (masked as on the page) and the evidence."""
 
     record = fields.Dict(required=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
+    runner_up = fields.Nested(RunnerUpSchema, allow_none=True, required=True, metadata={
+        "description": "a strong match sent to review because this other entity matched almost as well (the two "
+                       "may be one business recorded twice); null otherwise"})
 
 
 class DecisionSchema(Schema):
@@ -119,7 +130,9 @@ def match_review(review_id: int):
     audit.record("match_review.view", entity_id=review.candidate_entity_id, object_type="match_review",
                  object_id=review.id, channel="api")
     db.session.commit()
-    return {**_item(review), "record": record, "evidence": evidence(review.match_weights)}
+    runner_up = (review.match_weights or {}).get(RUNNER_UP)
+    return {**_item(review), "record": record, "evidence": evidence(review.match_weights),
+            "runner_up": runner_up if isinstance(runner_up, dict) else None}
 
 
 @bp.route("/<int:review_id>/decision", methods=["POST"])
