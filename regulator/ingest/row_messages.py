@@ -15,6 +15,17 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+#: strftime's directives as people write a date's shape (the mapping files keep Python's)
+_DIRECTIVES = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%H": "hh", "%M": "mm", "%S": "ss", "%%": "%"}
+_DIRECTIVE = re.compile("|".join(map(re.escape, _DIRECTIVES)))
+
+
+def readable_formats(formats: str) -> str:
+    """``%Y-%m-%d, %Y年%m月%d日`` as ``YYYY-MM-DD, YYYY年MM月DD日`` (``ISO``: ``YYYY-MM-DD``)."""
+    if formats.strip() == "ISO":
+        return "YYYY-MM-DD"
+    return _DIRECTIVE.sub(lambda m: _DIRECTIVES[m.group(0)], formats)
+
 
 def _pattern(regex: str, message: Callable[..., str]) -> tuple[re.Pattern[str], Callable[..., str]]:
     return re.compile(regex + r"\Z", re.S), message
@@ -24,7 +35,8 @@ def _pattern(regex: str, message: Callable[..., str]) -> tuple[re.Pattern[str], 
 _MESSAGES = [
     _pattern(r"is required but empty", lambda: _("is required but empty")),
     _pattern(r"not a date in the expected format \((?P<formats>[^)]*)\)(?:: (?P<value>.*))?",
-             lambda formats, value: _("not a date in the expected format (%(formats)s)", formats=formats)
+             lambda formats, value: _("not a date in the expected format (%(formats)s)",
+                                      formats=readable_formats(formats))
              + (f"{_colon()}{value}" if value else "")),
     _pattern(r"unknown value (?P<value>.*) \(expected one of (?P<choices>.*)\)",
              lambda value, choices: _("unknown value %(value)s (expected one of %(choices)s)", value=value,

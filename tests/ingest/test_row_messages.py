@@ -58,7 +58,7 @@ def test_rejection_reasons_and_findings_read_in_chinese(app, client, auth, make,
         assert chinese in page, chinese
     assert "整行：" in page and "检查日期：" in page  # the row as a whole, and a column, then a full-width colon
     quarantine = client.get("/coordinator/quarantine", headers=ZH).get_data(as_text=True)
-    assert "检查日期：不是预期格式的日期（%Y-%m-%d）：&#39;2025-13-45&#39;" in quarantine
+    assert "检查日期：不是预期格式的日期（YYYY-MM-DD）：&#39;2025-13-45&#39;" in quarantine
     for english in ENGLISH:
         assert english not in quarantine, english
     bad_date = db.session.scalar(select(SourceRecord).where(SourceRecord.source_key == "J1"))
@@ -69,7 +69,7 @@ def test_rejection_reasons_and_findings_read_in_chinese(app, client, auth, make,
 def test_the_same_reasons_stay_english_for_an_english_reader(app, client, auth, make, agencies) -> None:  # noqa: ANN001
     batch = _import(client, auth, make, agencies)
     page = client.get(f"/coordinator/imports/{batch.id}", headers=EN).get_data(as_text=True)
-    assert "检查日期: not a date in the expected format (%Y-%m-%d)" in page
+    assert "检查日期: not a date in the expected format (YYYY-MM-DD)" in page  # as people write it, not strftime
     assert "row: names no entity" in page
     assert "credit code that fails its check character" in page
     accepted = db.session.scalar(select(SourceRecord).where(SourceRecord.source_key == "J6"))
@@ -94,6 +94,13 @@ def test_every_stored_message_has_a_pattern_and_a_chinese_translation(app) -> No
             assert translated != text and not re.search(r"[a-z]{4,}", re.sub(r"'[^']*'|JSON|Expecting value", "",
                                                                                 translated)), (text, translated)
         assert row_messages.message("a mapping's own words") == "a mapping's own words"
+
+
+def test_date_formats_read_as_people_write_them() -> None:
+    assert row_messages.readable_formats("%Y-%m-%d, %Y/%m/%d, %Y年%m月%d日") == \
+        "YYYY-MM-DD, YYYY/MM/DD, YYYY年MM月DD日"
+    assert row_messages.readable_formats("%d.%m.%y %H:%M:%S") == "DD.MM.YY hh:mm:ss"
+    assert row_messages.readable_formats("ISO") == "YYYY-MM-DD"
 
 
 def test_a_follow_up_note_reads_in_the_readers_language(app, client, auth, make) -> None:  # noqa: ANN001
