@@ -26,14 +26,18 @@ class Place:
     text: str
     registered: bool
     variants: list[str] = field(default_factory=list)
-    _keys: list[tuple[str, str | None]] = field(default_factory=list, repr=False)
+    keys: list[tuple[str, str | None]] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def of(cls, text: str, registered: bool) -> Place:
+        return cls(text, registered, keys=[_key(text)])
 
     def takes(self, key: tuple[str, str | None]) -> bool:
         norm, district = key
-        return any(norm == n and (district is None or d is None or district == d) for n, d in self._keys)
+        return any(norm == n and (district is None or d is None or district == d) for n, d in self.keys)
 
     def add(self, text: str, key: tuple[str, str | None], registered: bool) -> None:
-        self._keys.append(key)
+        self.keys.append(key)
         self.registered = self.registered or registered
         if text == self.text or text in self.variants:
             return
@@ -49,9 +53,7 @@ def _key(text: str) -> tuple[str, str | None]:
 def places(registered: str | None, lines: Iterable[AddressLine]) -> tuple[list[str], list[Place]]:
     """The other spellings of the registered address, and the entity's other places (each shown by its
     fullest spelling), in the order the records give them."""
-    home = Place(registered, True) if registered else None
-    if home is not None:
-        home._keys.append(_key(registered))
+    home = Place.of(registered, True) if registered else None
     others: list[Place] = []
     for line in lines:
         if not line.text or not line.text.strip():
@@ -60,8 +62,7 @@ def places(registered: str | None, lines: Iterable[AddressLine]) -> tuple[list[s
         is_registered = line.kind.value == "registered"
         place = home if home is not None and home.takes(key) else next((p for p in others if p.takes(key)), None)
         if place is None:
-            others.append(place := Place(line.text, is_registered))
-            place._keys.append(key)
+            others.append(Place.of(line.text, is_registered))
         else:
             place.add(line.text, key, is_registered)
     for place in others:  # the fullest spelling leads (with the city, the street office and the room)
