@@ -11,6 +11,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import bindparam, false, func, or_, select
 
@@ -48,7 +49,7 @@ from ..request_guards import MAX_ID, id_arg, parse_id
 from ..text import normalise_name
 from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
-from .match_words import in_words
+from .match_words import in_words, review_note
 
 nav_item("coordinator.reviews_queue", _l("Match reviews"), "coordinator", "admin", order=32, menu=_l("Data"))
 PAGE_SIZE = 50
@@ -170,6 +171,7 @@ def review(review_id: int):
                            agency=db.session.get(Agency, source.agency_id), candidate=candidate, survivor=survivor,
                            provisional=provisional, fields=IDENTITY, record=_record_identity(source, source.entity_id),
                            entity=_entity_identity(survivor), evidence=in_words(review.match_weights),
+                           review_note=review_note,
                            decider=decider)
 
 
@@ -203,6 +205,10 @@ def merge(entity_id: int):
             else:
                 db.session.commit()
                 flash(_("Merged: %(rows)s rows moved.", rows=merging.row_count(event.moved)), "success")
+                if settled := len(event.moved.get("reviews_settled") or []):
+                    flash(ngettext("%(num)s match review waiting on these entities was confirmed by the merge.",
+                                   "%(num)s match reviews waiting on these entities were confirmed by the merge.",
+                                   settled), "info")
                 return redirect(url_for("coordinator.entity_history", entity_id=target.id))
     return render_template("coordinator/linkage/merge.html", entity=entity, other=other, form=form, fields=IDENTITY,
                            candidates=candidates, query=request.args.get("q", ""),

@@ -87,3 +87,21 @@ def in_words(match_weights: dict[str, Any] | None) -> list[dict[str, Any]]:
         out.append({**item, "field": field, "finding": finding, "strength_text": str(STRENGTHS[item["strength"]]),
                     "sentence": sentence})
     return out
+
+
+#: notes the platform itself writes on a decided review (``linkage.review.confirm``, ``linkage.merge``)
+_NOTES = (
+    (re.compile(r"match review (?P<review>\d+) confirmed instead\Z"),
+     lambda review: _("Match review %(review)s was confirmed instead.", review=review)),
+    (re.compile(r"settled by the merge of entity (?P<source>\d+) into entity (?P<target>\d+)\Z"),
+     lambda source, target: _("Settled by the merge of entity %(source)s into entity %(target)s.", source=source,
+                              target=target)),
+)
+
+
+def review_note(note: str | None) -> str | None:
+    """A decided review's note in the reader's language when the platform wrote it; a person's note as written."""
+    for pattern, words in _NOTES:
+        if note and (match := pattern.match(note)):
+            return words(**match.groupdict())
+    return note

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import MetaData, Table, and_, select, update
 
-from models import Base, EntityEvent, EntityName, MarketEntity, SourceRecord
-from models.enums import EntityStatus, NameKind
+from models import Base, EntityEvent, EntityName, MarketEntity, MatchReview, SourceRecord
+from models.enums import EntityStatus, NameKind, ReviewStatus
 
 from ..extensions import db
 from ..i18n import label
@@ -213,6 +214,10 @@ def merge(source_id: int, target_id: int, *, user: Any = None, reason: str | Non
     moved.update({"name_kinds": kinds, "names_added": added, "status": str(source_status)})
     source = _entity(source_id)
     source.merged_into_id, source.status = target.id, EntityStatus.MERGED
+    db.session.flush()
+    settled = _settle_reviews(source.id, target.id, user)
+    if settled:
+        moved["reviews_settled"] = settled
     if source_uscc and not target.uscc:  # the code is unique: it passes to the survivor
         source.uscc = None
         db.session.flush()
@@ -220,11 +225,42 @@ def merge(source_id: int, target_id: int, *, user: Any = None, reason: str | Non
         moved["uscc"] = source_uscc
     event = _event(MERGE, source.id, target.id, moved, user=user, reason=reason)
     audit.record("entity.merge", entity_id=target.id, object_type="entity_event", object_id=event.id, user=user,
-                 merged=source.id, rows=row_count(moved), reason=reason)
+                 merged=source.id, rows=row_count(moved), reason=reason, reviews_settled=len(settled))
     db.session.flush()
     notify_records_changed("merge", [source.id, target.id])
     log.info("merged entity %s into %s: %d rows", source.id, target.id, row_count(moved))
     return event
+
+
+#: the note of a match review that a merge settled (undoing the merge opens it again)
+SETTLED_BY_MERGE = "settled by the merge of entity {source} into entity {target}"
+
+
+def _settle_reviews(source_id: int, target_id: int, user: Any) -> list[int]:
+    """Pending match reviews that the merge of ``source_id`` into ``target_id`` answered: the record waited on
+    one of the two entities for the other to be confirmed, and now both are one (the coordinator merged the
+    entity on which records of a business waited into the business's entity). They are confirmed, by the
+    merging user; returns their ids."""
+    settled = []
+    pair = (source_id, target_id)
+    for review in db.session.scalars(select(MatchReview).where(
+            MatchReview.status == ReviewStatus.PENDING, MatchReview.provisional_entity_id.in_(pair),
+            MatchReview.candidate_entity_id.in_(pair)).order_by(MatchReview.id)):
+        record = db.session.get(SourceRecord, review.source_record_id)
+        if record is None or record.entity_id != target_id:
+            continue
+        review.status, review.decided_at = ReviewStatus.CONFIRMED, datetime.now(UTC).replace(tzinfo=None)
+        review.decided_by_id = getattr(user, "id", None)
+        review.note = SETTLED_BY_MERGE.format(source=source_id, target=target_id)
+        settled.append(review.id)
+    return settled
+
+
+def _reopen_reviews(review_ids: list[int]) -> None:
+    """Reviews a merge settled, pending again once the merge is undone."""
+    for review in db.session.scalars(select(MatchReview).where(MatchReview.id.in_(review_ids))):
+        if review.status == ReviewStatus.CONFIRMED:
+            review.status, review.decided_at, review.decided_by_id, review.note = ReviewStatus.PENDING, None, None, None
 
 
 def _record_name(record: SourceRecord) -> str | None:
@@ -348,6 +384,7 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
             name = db.session.get(EntityName, int(name_id))
             if name is not None:
                 db.session.delete(name)
+        _reopen_reviews(moved.get("reviews_settled") or [])
         source = _entity(event.from_entity_id)
         source.merged_into_id = None
         source.status = EntityStatus(moved.get("status") or EntityStatus.ACTIVE)

@@ -156,15 +156,24 @@ def test_merge_split_history_and_undo_pages(client, auth, make) -> None:  # noqa
                            data={"other": dup, "direction": "into_this", "reason": "同一企业"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/entities/{keep}/history")
     assert db.session.get(MarketEntity, dup).merged_into_id == keep
-    history = client.get(f"/coordinator/entities/{keep}/history").get_data(as_text=True)
+    history = client.get(f"/coordinator/entities/{keep}/history?lang=en").get_data(as_text=True)
     event = db.session.scalars(select(EntityEvent)).one()
     assert f'data-id="{event.id}"' in history and "同一企业" in history
+    # the record waiting on the merged entity for this one: its review answered by the merge
+    assert "1 match review waiting on these entities was confirmed by the merge." in history
+    assert db.session.get(MatchReview, world["review"]).status == ReviewStatus.CONFIRMED
+    settled = f"Settled by the merge of entity {dup} into entity {keep}."
+    assert settled in client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
+    zh = client.get(f"/coordinator/reviews/{world['review']}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert f"因主体 {dup} 并入主体 {keep} 而确认。" in zh
+    client.get("/?lang=en")
     refused = client.post(f"/coordinator/entities/{keep}/merge",
                           data={"other": keep, "direction": "into_this", "reason": "x"})
     assert "into itself" in refused.get_data(as_text=True)
     assert client.post(f"/coordinator/events/{event.id}/undo", data={"reason": "误合并"}).status_code == 302
     assert db.session.get(MarketEntity, dup).merged_into_id is None
     assert "undone" in client.get(f"/coordinator/entities/{keep}/history").get_data(as_text=True)
+    assert db.session.get(MatchReview, world["review"]).status == ReviewStatus.PENDING  # open again
     make.inspection(db.session.get(MarketEntity, keep), samr)
     extra = make.inspection(db.session.get(MarketEntity, keep), samr)
     db.session.commit()
@@ -205,3 +214,12 @@ def test_every_level_of_the_company_model_has_words(app) -> None:  # noqa: ANN00
     assert [label for _, label in labels if label not in LEVELS and not NULL_LEVEL.match(label)] == []
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         assert str(LEVELS["Place unknown"]) == "其中一方没有地址或位置"
+
+
+def test_notes_the_platform_writes_read_in_the_readers_language(app) -> None:  # noqa: ANN001
+    from regulator.coordinator.match_words import review_note
+
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert review_note("match review 12 confirmed instead") == "已改为确认匹配审核 12。"
+        assert review_note("settled by the merge of entity 5 into entity 3") == "因主体 5 并入主体 3 而确认。"
+        assert review_note("同一家，电话相同") == "同一家，电话相同" and review_note(None) is None

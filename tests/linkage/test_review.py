@@ -111,3 +111,32 @@ def test_queue_filters_by_agency_and_band_and_stats_count(make) -> None:  # noqa
     assert stats.by_status == {"pending": 2, "rejected": 1}
     assert stats.pending_by_band == {"high": 1, "middle": 1, "low": 0}
     assert stats.pending_by_agency == {samr.id: 1, health.id: 1}
+
+
+def test_a_merge_settles_the_reviews_waiting_on_the_two_entities_and_undo_opens_them_again(make) -> None:  # noqa: ANN001
+    """Records of one business wait on an entity of their own for the business's entity to be confirmed; the
+    coordinator merges the two: those reviews are answered (confirmed by the merging user), a review suggesting
+    a third entity is not, and undoing the merge opens them again."""
+    from regulator.linkage.merge import undo
+
+    samr = make.agency("SAMR")
+    business, waiting = make.entity("华盛达贸易有限公司"), make.entity("华盛达商贸", uscc=None)
+    third = make.entity("丙")
+    first, _ = _suggest(make, samr, business, waiting)
+    second, _ = _suggest(make, samr, business, waiting)
+    elsewhere, _ = _suggest(make, samr, third, waiting)
+    user = make.user("coord", "coordinator", agency_id=samr.id)
+    event = merge(waiting.id, business.id, user=user, reason="同一家")
+    db.session.commit()
+    assert event.moved["reviews_settled"] == [first.id, second.id]
+    for review in (first, second):
+        settled = db.session.get(MatchReview, review.id)
+        assert settled.status == ReviewStatus.CONFIRMED and settled.decided_by_id == user.id
+        assert settled.note == f"settled by the merge of entity {waiting.id} into entity {business.id}"
+    assert db.session.get(MatchReview, elsewhere.id).status == ReviewStatus.PENDING
+    undo(event.id, user=user)
+    db.session.commit()
+    for review in (first, second):
+        reopened = db.session.get(MatchReview, review.id)
+        assert reopened.status == ReviewStatus.PENDING and reopened.note is None and reopened.decided_by_id is None
+    assert db.session.get(SourceRecord, first.source_record_id).entity_id == waiting.id
