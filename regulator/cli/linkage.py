@@ -51,7 +51,9 @@ def merge(source: int, target: int, reason: str) -> None:
     """Merge entity SOURCE into TARGET: every row moves, names become former names."""
     event = _run(merging.merge, source, target, reason=reason)
     click.echo(f"merged {source} into {target}: event {event.id}, {merging.row_count(event.moved)} rows moved"
-               + (f", kept for unique clashes: {event.moved['kept']}" if event.moved.get("kept") else ""))
+               + (f", kept for unique clashes: {event.moved['kept']}" if event.moved.get("kept") else "")
+               + (f", match reviews it answered: {event.moved['reviews_settled']}"
+                  if event.moved.get("reviews_settled") else ""))
 
 
 @linkage.command("split")

@@ -14,15 +14,16 @@ def test_merge_split_undo_and_stats(runner, make) -> None:  # noqa: ANN001
     keep, dup = make.entity("甲公司"), make.entity("甲商行", uscc=None)
     first, second = make.inspection(keep, samr), make.inspection(keep, samr)
     make.inspection(dup, samr)
-    db.session.add(MatchReview(source_record_id=second.source_record_id, candidate_entity_id=dup.id,
-                               probability=0.55))
+    review = MatchReview(source_record_id=second.source_record_id, candidate_entity_id=dup.id,
+                         provisional_entity_id=keep.id, probability=0.55)
+    db.session.add(review)
     db.session.commit()
     stats = runner.invoke(args=["linkage", "review-stats"])
     assert stats.exit_code == 0, stats.output
     assert "pending 1" in stats.output and "middle 1" in stats.output and "SAMR 1" in stats.output
     merged = runner.invoke(args=["linkage", "merge", str(dup.id), str(keep.id), "--reason", "同一企业"])
     assert merged.exit_code == 0, merged.output
-    assert "rows moved" in merged.output
+    assert "rows moved" in merged.output and f"match reviews it answered: [{review.id}]" in merged.output
     assert db.session.get(MarketEntity, dup.id).merged_into_id == keep.id
     event_id = int(merged.output.split("event ")[1].split(",")[0])
     again = runner.invoke(args=["linkage", "merge", str(dup.id), str(keep.id), "--reason", "x"])
