@@ -76,6 +76,8 @@ def test_an_ambiguous_match_names_the_other_entity_and_offers_the_merge(client, 
     review.match_weights = {**WEIGHTS, "_runner_up": {"entity_id": twin.id, "weight": 9.4, "best_weight": 9.5}}
     db.session.commit()
     auth.login("coord")
+    queue = client.get("/coordinator/reviews?lang=en").get_data(as_text=True)
+    assert queue.count('class="small text-body-secondary runner-up">another entity matches as well</div>') == 1
     page = client.get(f"/coordinator/reviews/{world['review']}?lang=en").get_data(as_text=True)
     note = page.split('id="runner-up"')[1].split("</div>")[0]
     assert "another entity matches this record almost as well (match weight 9.4 against 9.5" in note
