@@ -193,7 +193,21 @@ def _parse_date(raw: Any, formats: tuple[str, ...]) -> date:
         return datetime.fromisoformat(text).date()
     except ValueError:
         pass
+    if any(_shape(fmt).fullmatch(text) for fmt in formats or ("%Y-%m-%d",)):
+        raise ValueError(f"not a day of the calendar: {raw!r}")  # 2024-02-30, 2023-13-45: written right, no such day
     raise ValueError(f"not a date in the expected format ({', '.join(formats) or 'ISO'}): {raw!r}")
+
+
+_SHAPES = {"%Y": r"\d{4}", "%y": r"\d{2}", "%m": r"\d{1,2}", "%d": r"\d{1,2}", "%H": r"\d{1,2}", "%M": r"\d{1,2}",
+           "%S": r"\d{1,2}"}
+
+
+@lru_cache(maxsize=64)
+def _shape(fmt: str) -> re.Pattern[str]:
+    """The digits and separators a date format writes (``%Y-%m-%d``: ``\\d{4}-\\d{1,2}-\\d{1,2}``)."""
+    parts = re.split(r"(%[A-Za-z%])", fmt)
+    return re.compile("".join(_SHAPES.get(p, r"\S+" if p.startswith("%") and len(p) == 2 else re.escape(p))
+                              for p in parts if p))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ _MESSAGES = [
              lambda formats, value: _("not a date in the expected format (%(formats)s)",
                                       formats=readable_formats(formats))
              + (f"{_colon()}{value}" if value else "")),
+    _pattern(r"not a day of the calendar(?:: (?P<value>.*))?",
+             lambda value: _("not a day of the calendar") + (f"{_colon()}{value}" if value else "")),
     _pattern(r"unknown value (?P<value>.*) \(expected one of (?P<choices>.*)\)",
              lambda value, choices: _("unknown value %(value)s (expected one of %(choices)s)", value=value,
                                       choices=choices)),

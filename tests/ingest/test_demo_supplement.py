@@ -25,7 +25,7 @@ def test_supplement_rows_are_quarantined_with_their_reasons(app, agencies, demo_
     rejected = db.session.scalars(select(SourceRecord).where(SourceRecord.status == SourceStatus.REJECTED)
                                   .order_by(SourceRecord.row_number)).all()
     reasons = [(r.source_key, r.errors[0]["column"], r.errors[0]["message"].split(":")[0]) for r in rejected]
-    assert reasons == [("BL0001", "检查日期", "not a date in the expected format (%Y-%m-%d)"),
+    assert reasons == [("BL0001", "检查日期", "not a day of the calendar"),
                        ("BL0002", "企业名称", "is required but empty"),
                        ("BL0003", "检查结果", "unknown value '待复查' (expected one of 合格, 基本合格, 不合格)"),
                        ("BL0004", "抽取概率", "not a number"),

@@ -53,23 +53,23 @@ def test_rejection_reasons_and_findings_read_in_chinese(app, client, auth, make,
     page = client.get(f"/coordinator/imports/{batch.id}", headers=ZH).get_data(as_text=True)
     for english in ENGLISH:
         assert english not in page, english
-    for chinese in ("不是预期格式的日期", "必填但为空", "不是数字", "未知的值", "没有指明市场主体", "过长",
+    for chinese in ("日历上没有这一天", "必填但为空", "不是数字", "未知的值", "没有指明市场主体", "过长",
                     "该行有 15 个字段，表头有 14 个", "统一社会信用代码校验位不符"):
         assert chinese in page, chinese
     assert "整行：" in page and "检查日期：" in page  # the row as a whole, and a column, then a full-width colon
     quarantine = client.get("/coordinator/quarantine", headers=ZH).get_data(as_text=True)
-    assert "检查日期：不是预期格式的日期（YYYY-MM-DD）：&#39;2025-13-45&#39;" in quarantine
+    assert "检查日期：日历上没有这一天：&#39;2025-13-45&#39;" in quarantine
     for english in ENGLISH:
         assert english not in quarantine, english
     bad_date = db.session.scalar(select(SourceRecord).where(SourceRecord.source_key == "J1"))
     row = client.get(f"/coordinator/quarantine/{bad_date.id}", headers=ZH).get_data(as_text=True)
-    assert "不是预期格式的日期" in row and "not a date" not in row
+    assert "日历上没有这一天" in row and "not a day" not in row
 
 
 def test_the_same_reasons_stay_english_for_an_english_reader(app, client, auth, make, agencies) -> None:  # noqa: ANN001
     batch = _import(client, auth, make, agencies)
     page = client.get(f"/coordinator/imports/{batch.id}", headers=EN).get_data(as_text=True)
-    assert "检查日期: not a date in the expected format (YYYY-MM-DD)" in page  # as people write it, not strftime
+    assert "检查日期: not a day of the calendar" in page  # 2025-13-45: written as asked, but no such day
     assert "row: names no entity" in page
     assert "credit code that fails its check character" in page
     accepted = db.session.scalar(select(SourceRecord).where(SourceRecord.source_key == "J6"))
@@ -81,7 +81,8 @@ def test_the_same_reasons_stay_english_for_an_english_reader(app, client, auth, 
 
 def test_every_stored_message_has_a_pattern_and_a_chinese_translation(app) -> None:  # noqa: ANN001
     """The messages the ingest writes (``RowError`` texts), each recognised and translated; others pass through."""
-    stored = ["is required but empty", "not a date in the expected format (%Y-%m-%d): '2025-13-45'",
+    stored = ["is required but empty", "not a day of the calendar: '2025-13-45'",
+              "not a date in the expected format (%Y-%m-%d): '2025-13-45'",
               "not a date in the expected format (%Y-%m-%d)", "unknown value '待定' (expected one of 合格, 不合格)",
               "unknown value", "not a whole number: 'x'", "not a number: '很高'", "not a yes/no value: '也许'",
               "too long: 420 characters, at most 300", "too long", "row has 15 fields, the header has 14",
@@ -96,7 +97,10 @@ def test_every_stored_message_has_a_pattern_and_a_chinese_translation(app) -> No
         assert row_messages.message("a mapping's own words") == "a mapping's own words"
 
 
-def test_date_formats_read_as_people_write_them() -> None:
+def test_date_formats_read_as_people_write_them(app) -> None:  # noqa: ANN001
+    with app.test_request_context(headers=EN):
+        assert row_messages.message("not a date in the expected format (%Y-%m-%d): '2025/01/02'") == \
+            "not a date in the expected format (YYYY-MM-DD): '2025/01/02'"
     assert row_messages.readable_formats("%Y-%m-%d, %Y/%m/%d, %Y年%m月%d日") == \
         "YYYY-MM-DD, YYYY/MM/DD, YYYY年MM月DD日"
     assert row_messages.readable_formats("%d.%m.%y %H:%M:%S") == "DD.MM.YY hh:mm:ss"

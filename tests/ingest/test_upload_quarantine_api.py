@@ -36,7 +36,7 @@ def test_upload_then_fix_and_resubmit_a_quarantined_row(app, make, client, auth,
     batch = db.session.scalar(select(ImportBatch))
     assert (batch.rows_read, batch.rows_accepted, batch.rows_rejected, batch.encoding) == (2, 1, 1, "gb18030")
     page = client.get(f"/coordinator/imports/{batch.id}").get_data(as_text=True)
-    assert "发证日期: not a date in the expected format" in page
+    assert "发证日期: not a day of the calendar" in page
     bad = db.session.scalar(select(SourceRecord).where(SourceRecord.status == SourceStatus.REJECTED))
     assert bad.raw["发证日期"] == "2020-02-30" and bad.errors[0]["column"] == "发证日期"
     assert "XK2" in client.get("/coordinator/quarantine").get_data(as_text=True)
@@ -178,7 +178,7 @@ def test_rejected_rows_download_corrected_and_imported_again(app, make, client, 
     assert "filename*=UTF-8''samr_licences_2025%E5%B9%B43%E6%9C%88_rejected.csv" in \
         download.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
-    assert [r["记录号"] for r in rows] == ["XK2", "XK3"] and "not a date" in rows[0]["Reasons"]
+    assert [r["记录号"] for r in rows] == ["XK2", "XK3"] and "not a day of the calendar" in rows[0]["Reasons"]
     for row in rows:
         row["发证日期"] = "2020-02-28"
     out = io.StringIO()
