@@ -26,7 +26,8 @@ nav_item("enterprise.repairs", _l("Credit repair"), "enterprise", order=32)
 @bp.route("/repairs")
 def repairs():
     """Every application, newest first, with its state."""
-    return render_template("enterprise/repairs.html", repairs=own_rows(CreditRepair))
+    return render_template("enterprise/repairs.html", repairs=own_rows(CreditRepair),
+                           repairable=service.repairable(own_entity_id()))
 
 
 @bp.route("/repairs/new/<target_type>/<int:target_id>", methods=["GET", "POST"])

@@ -80,6 +80,41 @@ def eligibility(target_type: str, record: Any, today: date | None = None) -> Eli
     return Eligibility(True, opens)
 
 
+@dataclass
+class Repairable:
+    """A record of the entity that credit repair concerns, and whether it may be applied for now."""
+
+    target_type: str
+    record: Any
+    verdict: Eligibility
+
+
+#: records of each kind that ``repairable`` looks at (an entity's published penalties and current listings)
+REPAIRABLE_LIMIT = 200
+
+
+def repairable(entity_id: int, today: date | None = None) -> list[Repairable]:
+    """The entity's published penalties and current list entries that it may apply to repair now, or from a
+    later day, newest first; records already under an open application are left out, as are those that can
+    never be repaired early (a list without early removal)."""
+    today = today or date.today()
+    pending = open_for_entity(entity_id)
+    out = []
+    for target_type, model, day in (("enforcement_action", EnforcementAction, EnforcementAction.decision_date),
+                                    ("list_entry", ListEntry, ListEntry.added_date)):
+        for record in db.session.scalars(select(model).where(
+                model.entity_id == entity_id, model.status != RecordStatus.WITHDRAWN)
+                .order_by(day.desc(), model.id.desc()).limit(REPAIRABLE_LIMIT)):
+            if (target_type, record.id) in pending:
+                continue
+            verdict = eligibility(target_type, record, today)
+            later = verdict.opens_on is not None and verdict.opens_on > today and \
+                (target_type != "list_entry" or record.removed_date is None)
+            if verdict.allowed or later:
+                out.append(Repairable(target_type, record, verdict))
+    return out
+
+
 def apply(user: User, target_type: str, target_id: int, reason: str, evidence_text: str | None = None,
           today: date | None = None) -> CreditRepair:
     """An enterprise applies to repair a record of its own entity. Never commits."""

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from models import CreditRepair, EnforcementAction, ListEntry, ListType, MarketEntity, PenaltyType, Role
 from regulator.extensions import db
 from regulator.services import credit
+from risk.disclosure import repair_opens_on
 
 TODAY = date.today()
 
@@ -97,3 +98,27 @@ def test_leaving_abnormal_list_lifts_the_class_floor(app, make, client, auth) ->
     auth.logout()
     auth.login("ent")
     assert "Granted" in client.get(f"/enterprise/repairs/{repair.id}").get_data(as_text=True)
+
+
+def test_the_repair_page_lists_what_can_be_repaired_now_and_from_when(app, make, client, auth) -> None:  # noqa: ANN001
+    """The enterprise finds its repairable records on the page itself: now (with the link), later (from the day
+    the minimum publication period ends); one already applied for, and other entities' records, are not listed."""
+    entity, old, fresh, entry = _world(make)
+    other = make.entity("深圳市别家餐饮有限公司")
+    make.enforcement(other, make.agency("SAMR"), penalty_type=PenaltyType.WARNING,
+                     decision_date=TODAY - timedelta(days=120), decision_no="深市监罚〔2026〕9号")
+    db.session.commit()
+    auth.login("ent")
+    page = client.get("/enterprise/repairs?lang=en").get_data(as_text=True)
+    listed = page.split('id="repairable"')[1].split("</table>")[0]
+    assert f'href="/enterprise/repairs/new/enforcement_action/{old.id}">Apply for credit repair</a>' in listed
+    assert "深市监罚〔2026〕1号" in listed and "深市监罚〔2026〕9号" not in listed
+    assert f'data-target="enforcement_action-{fresh.id}"' in listed and "261,500 yuan" in listed
+    opens = repair_opens_on(fresh.decision_date, fresh.penalty_type, fresh.amount)
+    assert opens > TODAY and f"You can apply from {opens.isoformat()}" in listed  # the fine's minimum period
+    assert f'data-target="list_entry-{entry.id}"' in listed
+    client.post(f"/enterprise/repairs/new/enforcement_action/{old.id}", data={"reason": "已整改"})
+    listed = client.get("/enterprise/repairs").get_data(as_text=True).split('id="repairable"')[1].split("</table>")[0]
+    assert f'data-target="enforcement_action-{old.id}"' not in listed  # under an open application now
+    zh = client.get("/enterprise/repairs?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "可申请信用修复的记录" in zh
