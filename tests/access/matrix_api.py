@@ -16,6 +16,7 @@ RULES = {
                                      roles(admin="both", coordinator="own", enterprise="own"), json=True),
     "api_repairs.repairs": Route("/api/v1/repairs", roles(admin="both", coordinator="both", enterprise="both"),
                                  json=True),
+    "api_repairs.repairable": Route("/api/v1/repairs/repairable", roles(enterprise="both"), json=True),
     "api_repairs.repair": Route("/api/v1/repairs/{repair}", roles(admin="both", coordinator="own", enterprise="own"),
                                 json=True),
     "api_repairs.document": Route("/api/v1/repairs/{repair}/documents/{repair_attachment}",

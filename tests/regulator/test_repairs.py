@@ -122,3 +122,10 @@ def test_the_repair_page_lists_what_can_be_repaired_now_and_from_when(app, make,
     assert f'data-target="enforcement_action-{old.id}"' not in listed  # under an open application now
     zh = client.get("/enterprise/repairs?lang=zh_Hans_CN").get_data(as_text=True)
     assert "可申请信用修复的记录" in zh
+    api = client.get("/api/v1/repairs/repairable").get_json()  # the same list over JSON
+    assert [(r["target_type"], r["target_id"]) for r in api] == [("enforcement_action", fresh.id),
+                                                                ("list_entry", entry.id)]
+    assert api[0] == {"target_type": "enforcement_action", "target_id": fresh.id, "agency_id": fresh.agency_id,
+                      "date": fresh.decision_date.isoformat(), "kind": "fine", "can_apply": False,
+                      "opens_on": opens.isoformat()}
+    assert api[1]["can_apply"] is True and api[1]["kind"] == "abnormal_operations"

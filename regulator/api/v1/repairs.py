@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from models import CreditRepair, RepairStatus
+from models import CreditRepair, RepairStatus, Role
 
 from ...access import role_required
 from ...record_kinds import REPAIR_TARGETS
@@ -62,6 +63,34 @@ def repairs(args: dict):
         "status": CreditRepair.status, "entity_id": CreditRepair.entity_id,
         "target_type": CreditRepair.target_type})
     return envelope(paginate(stmt.order_by(CreditRepair.id.desc()), args))
+
+
+class RepairableSchema(Schema):
+    """A record of the enterprise's entity that credit repair concerns."""
+
+    target_type = fields.String(required=True, metadata={"description": "enforcement_action or list_entry"})
+    target_id = fields.Integer(required=True)
+    agency_id = fields.Integer(required=True)
+    date = fields.Date(required=True, metadata={"description": "decision day of a penalty, listing day of an entry"})
+    kind = fields.String(required=True, metadata={"description": "the penalty type or the list"})
+    can_apply = fields.Boolean(required=True, metadata={"description": "an application may be sent now"})
+    opens_on = fields.Date(allow_none=True, metadata={"description": "the first day an application may be sent"})
+
+
+@bp.route("/repairable")
+@role_required(Role.ENTERPRISE)
+@bp.response(200, RepairableSchema(many=True))
+def repairable():
+    """The own entity's published penalties and current listings that may be repaired now or from a later day
+    (records under an open application left out), newest first."""
+    out = []
+    for item in service.repairable(current_user.entity_id):
+        record, penalty = item.record, item.target_type == "enforcement_action"
+        out.append({"target_type": item.target_type, "target_id": record.id, "agency_id": record.agency_id,
+                    "date": record.decision_date if penalty else record.added_date,
+                    "kind": (record.penalty_type if penalty else record.list_type).value,
+                    "can_apply": item.verdict.allowed, "opens_on": item.verdict.opens_on})
+    return out
 
 
 @bp.route("/<int:repair_id>")
