@@ -48,20 +48,38 @@ ISOTONIC_MIN_ROWS = 1000
 STEP_PRIOR_ROWS = 1.0
 
 
-def smoothed_isotonic(raw: np.ndarray, y: np.ndarray, weight: np.ndarray) -> IsotonicRegression:
-    """Isotonic calibration whose steps are shrunk towards the base rate by ``STEP_PRIOR_ROWS`` rows.
+class CentredIsotonic:
+    """Centred isotonic calibration (Oron and Flournoy, 2017): the isotonic steps' rates, joined by straight
+    lines through each step's mean score, flat beyond the first and last.
+
+    Plain steps give every entity of a step the same probability: at 20,000 demo entities 75 values, so the
+    ranked lists ordered most entities by nothing. Between step centres the probability now follows the
+    booster's score, strictly increasing, and the steps' calibration is kept at their centres.
+    """
+
+    def __init__(self, centres: np.ndarray, rates: np.ndarray) -> None:
+        self.centres_ = np.asarray(centres, dtype=float)
+        self.rates_ = np.asarray(rates, dtype=float)
+
+    def predict(self, raw: np.ndarray) -> np.ndarray:
+        return np.interp(np.asarray(raw, dtype=float), self.centres_, self.rates_)
+
+
+def smoothed_isotonic(raw: np.ndarray, y: np.ndarray, weight: np.ndarray) -> CentredIsotonic:
+    """Centred isotonic calibration whose steps are shrunk towards the base rate by ``STEP_PRIOR_ROWS`` rows.
 
     PAVA's steps are observed rates: the lowest step of a few hundred rows without a positive becomes exactly
-    0. Each step's rate becomes (positives + prior x base rate) / (rows + prior), then the steps are made
-    monotone again (a small step shrinks more than its neighbours).
+    0. Each step's rate becomes (positives + prior x base rate) / (rows + prior); the steps are made monotone
+    again (a small step shrinks more than its neighbours) and joined through their centres.
     """
-    steps = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y, sample_weight=weight)
-    step_of = steps.predict(raw)
     base = float(np.average(y, weights=weight))
+    step_of = IsotonicRegression(out_of_bounds="clip").fit(raw, y, sample_weight=weight).predict(raw)
     frame = pd.DataFrame({"step": step_of, "n": weight, "pos": y * weight}).groupby("step").sum()
     rate = (frame["pos"] + STEP_PRIOR_ROWS * base) / (frame["n"] + STEP_PRIOR_ROWS)
-    target = rate.reindex(step_of).to_numpy()
-    return IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, target, sample_weight=weight)
+    smoothed = IsotonicRegression(out_of_bounds="clip").fit(raw, rate.reindex(step_of).to_numpy(),
+                                                            sample_weight=weight).predict(raw)
+    steps = pd.DataFrame({"step": smoothed, "w": weight, "wx": weight * raw}).groupby("step").sum()
+    return CentredIsotonic((steps["wx"] / steps["w"]).to_numpy(), steps.index.to_numpy())
 
 
 class RiskClassifier(ClassifierMixin, BaseEstimator):
@@ -202,7 +220,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         raw = self._raw(frame)
         if self.calibrator_ is None:
             p = raw
-        elif isinstance(self.calibrator_, IsotonicRegression):
+        elif isinstance(self.calibrator_, IsotonicRegression | CentredIsotonic):  # plain steps: older models
             p = self.calibrator_.predict(raw)
         else:
             p = self.calibrator_.predict_proba(_logit(raw).reshape(-1, 1))[:, 1]

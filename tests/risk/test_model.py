@@ -80,6 +80,11 @@ def test_isotonic_from_enough_rows_never_says_never() -> None:
     assert abs(p[-1600:].mean() - y[-1600:].mean()) < 0.01
     safest = X["viol_12m"].to_numpy() < 2
     assert p[safest].max() < p[~safest].min()  # the order of the steps is kept
+    # and within them the booster's: steps joined through their centres tie nobody the booster tells apart
+    assert len(np.unique(p)) > 10 * len(np.unique(plain))
+    inner = (raw > model.calibrator_.centres_[0]) & (raw < model.calibrator_.centres_[-1])
+    order = np.argsort(raw[inner])
+    assert (np.diff(p[inner][order]) >= 0).all() and len(np.unique(p[inner])) > 0.95 * len(np.unique(raw[inner]))
 
 
 def test_calibration_can_be_chosen_or_left_out() -> None:
