@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text
@@ -32,6 +32,12 @@ class MatchReview(CreatedMixin, Base):
 
     source_record = relationship("SourceRecord")
     candidate_entity = relationship("MarketEntity", foreign_keys=[candidate_entity_id])
+
+    def decide(self, status: ReviewStatus, user_id: int | None, note: str | None) -> None:
+        """Record a decision (``PENDING`` opens the review again: who and when are cleared)."""
+        self.status, self.note = status, note
+        self.decided_by_id = user_id if status != ReviewStatus.PENDING else None
+        self.decided_at = datetime.now(UTC).replace(tzinfo=None) if status != ReviewStatus.PENDING else None
 
 
 class EntityEvent(CreatedMixin, Base):

@@ -198,16 +198,17 @@ def _parse_date(raw: Any, formats: tuple[str, ...]) -> date:
     raise ValueError(f"not a date in the expected format ({', '.join(formats) or 'ISO'}): {raw!r}")
 
 
-_SHAPES = {"%Y": r"\d{4}", "%y": r"\d{2}", "%m": r"\d{1,2}", "%d": r"\d{1,2}", "%H": r"\d{1,2}", "%M": r"\d{1,2}",
-           "%S": r"\d{1,2}"}
+#: the strftime directives of the mapping files' date formats: the digits each writes, and how people name them
+DIRECTIVES = {"%Y": (r"\d{4}", "YYYY"), "%y": (r"\d{2}", "YY"), "%m": (r"\d{1,2}", "MM"), "%d": (r"\d{1,2}", "DD"),
+              "%H": (r"\d{1,2}", "hh"), "%M": (r"\d{1,2}", "mm"), "%S": (r"\d{1,2}", "ss")}
 
 
 @lru_cache(maxsize=64)
 def _shape(fmt: str) -> re.Pattern[str]:
     """The digits and separators a date format writes (``%Y-%m-%d``: ``\\d{4}-\\d{1,2}-\\d{1,2}``)."""
     parts = re.split(r"(%[A-Za-z%])", fmt)
-    return re.compile("".join(_SHAPES.get(p, r"\S+" if p.startswith("%") and len(p) == 2 else re.escape(p))
-                              for p in parts if p))
+    return re.compile("".join(DIRECTIVES[p][0] if p in DIRECTIVES else r"\S+" if p.startswith("%") and len(p) == 2
+                              else re.escape(p) for p in parts if p))
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,18 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .mapping import DIRECTIVES
+
 #: strftime's directives as people write a date's shape (the mapping files keep Python's)
-_DIRECTIVES = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%H": "hh", "%M": "mm", "%S": "ss", "%%": "%"}
-_DIRECTIVE = re.compile("|".join(map(re.escape, _DIRECTIVES)))
+_WORDS = {**{directive: word for directive, (_digits, word) in DIRECTIVES.items()}, "%%": "%"}
+_DIRECTIVE = re.compile("|".join(map(re.escape, _WORDS)))
 
 
 def readable_formats(formats: str) -> str:
     """``%Y-%m-%d, %Y年%m月%d日`` as ``YYYY-MM-DD, YYYY年MM月DD日`` (``ISO``: ``YYYY-MM-DD``)."""
     if formats.strip() == "ISO":
         return "YYYY-MM-DD"
-    return _DIRECTIVE.sub(lambda m: _DIRECTIVES[m.group(0)], formats)
+    return _DIRECTIVE.sub(lambda m: _WORDS[m.group(0)], formats)
 
 
 def _pattern(regex: str, message: Callable[..., str]) -> tuple[re.Pattern[str], Callable[..., str]]:

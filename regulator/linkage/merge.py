@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -241,26 +240,25 @@ def _settle_reviews(source_id: int, target_id: int, user: Any) -> list[int]:
     one of the two entities for the other to be confirmed, and now both are one (the coordinator merged the
     entity on which records of a business waited into the business's entity). They are confirmed, by the
     merging user; returns their ids."""
-    settled = []
     pair = (source_id, target_id)
-    for review in db.session.scalars(select(MatchReview).where(
-            MatchReview.status == ReviewStatus.PENDING, MatchReview.provisional_entity_id.in_(pair),
-            MatchReview.candidate_entity_id.in_(pair)).order_by(MatchReview.id)):
-        record = db.session.get(SourceRecord, review.source_record_id)
-        if record is None or record.entity_id != target_id:
-            continue
-        review.status, review.decided_at = ReviewStatus.CONFIRMED, datetime.now(UTC).replace(tzinfo=None)
-        review.decided_by_id = getattr(user, "id", None)
-        review.note = SETTLED_BY_MERGE.format(source=source_id, target=target_id)
-        settled.append(review.id)
-    return settled
+    # the record's entity read in the same statement: the merge moved records with UPDATEs, which records already
+    # loaded into the session (a confirm loads its own) do not show
+    settled = db.session.scalars(select(MatchReview).join(SourceRecord, SourceRecord.id == MatchReview.source_record_id)
+                                 .where(MatchReview.status == ReviewStatus.PENDING,
+                                        MatchReview.provisional_entity_id.in_(pair),
+                                        MatchReview.candidate_entity_id.in_(pair), SourceRecord.entity_id == target_id)
+                                 .order_by(MatchReview.id)).all()
+    note = SETTLED_BY_MERGE.format(source=source_id, target=target_id)
+    for review in settled:
+        review.decide(ReviewStatus.CONFIRMED, getattr(user, "id", None), note)
+    return [review.id for review in settled]
 
 
 def _reopen_reviews(review_ids: list[int]) -> None:
     """Reviews a merge settled, pending again once the merge is undone."""
     for review in db.session.scalars(select(MatchReview).where(MatchReview.id.in_(review_ids))):
         if review.status == ReviewStatus.CONFIRMED:
-            review.status, review.decided_at, review.decided_by_id, review.note = ReviewStatus.PENDING, None, None, None
+            review.decide(ReviewStatus.PENDING, None, None)
 
 
 def _record_name(record: SourceRecord) -> str | None:

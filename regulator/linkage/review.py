@@ -78,8 +78,7 @@ def _pending(review_id: int) -> MatchReview:
 
 
 def _decided(review: MatchReview, status: ReviewStatus, user: Any, note: str | None) -> None:
-    review.status, review.decided_at = status, datetime.now(UTC).replace(tzinfo=None)
-    review.decided_by_id, review.note = getattr(user, "id", None), note
+    review.decide(status, getattr(user, "id", None), note)
 
 
 def confirm(review_id: int, *, user: Any = None, note: str | None = None) -> EntityEvent | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
@@ -122,9 +122,7 @@ def public_campaigns(args: dict):
 @bp.response(200, CampaignDetailSchema)
 def public_campaign(campaign_id: int):
     """One campaign: commitment, seed after the draw, results after release."""
-    found = db.session.get(Campaign, campaign_id)
-    if found is None or found.status not in VISIBLE:
-        abort(404, message="no such campaign")
+    found = public_campaign_or_404(campaign_id)
     results, total, summary = [], 0, []
     if found.released_at is not None:
         released = campaign_results.published(found.id)
