@@ -79,7 +79,7 @@ def main() -> None:
                 rows.append((min(times), times[0], path))
         for best, first, path in sorted(rows, reverse=True):
             print(f"{role:12} {best:8.1f} {first:8.1f}  {path}")
-        print(f"{role:12} slowest best {rows[0] and max(r[0] for r in rows):.1f} ms over {len(rows)} pages")
+        print(f"{role:12} slowest best {max((r[0] for r in rows), default=0.0):.1f} ms over {len(rows)} pages")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,20 @@ class Repairable:
     record: Any
     verdict: Eligibility
 
+    @property
+    def penalty(self) -> bool:
+        return self.target_type == "enforcement_action"
+
+    @property
+    def day(self) -> date:
+        """The penalty's decision day, or the day the entity was listed."""
+        return self.record.decision_date if self.penalty else self.record.added_date
+
+    @property
+    def kind(self) -> Any:
+        """The penalty type, or the list."""
+        return self.record.penalty_type if self.penalty else self.record.list_type
+
 
 #: records of each kind that ``repairable`` looks at (an entity's published penalties and current listings)
 REPAIRABLE_LIMIT = 200

@@ -83,14 +83,9 @@ class RepairableSchema(Schema):
 def repairable():
     """The own entity's published penalties and current listings that may be repaired now or from a later day
     (records under an open application left out), newest first."""
-    out = []
-    for item in service.repairable(current_user.entity_id):
-        record, penalty = item.record, item.target_type == "enforcement_action"
-        out.append({"target_type": item.target_type, "target_id": record.id, "agency_id": record.agency_id,
-                    "date": record.decision_date if penalty else record.added_date,
-                    "kind": (record.penalty_type if penalty else record.list_type).value,
-                    "can_apply": item.verdict.allowed, "opens_on": item.verdict.opens_on})
-    return out
+    return [{"target_type": item.target_type, "target_id": item.record.id, "agency_id": item.record.agency_id,
+             "date": item.day, "kind": item.kind.value, "can_apply": item.verdict.allowed,
+             "opens_on": item.verdict.opens_on} for item in service.repairable(current_user.entity_id)]
 
 
 @bp.route("/<int:repair_id>")
