@@ -16,8 +16,8 @@ from .conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
-def _click_node(page, node_id: str) -> None:  # noqa: ANN001
-    """Click a node where Cytoscape drew it on the canvas (a real mouse click, not a JS call)."""
+def _node_point(page, node_id: str) -> tuple[float, float]:  # noqa: ANN001
+    """Where Cytoscape drew a node on the page."""
     page.locator("#relationship-graph").scroll_into_view_if_needed()
     # Web fonts and the scroll move the canvas after Cytoscape cached its offset; let both settle first.
     page.evaluate("() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => "
@@ -25,7 +25,7 @@ def _click_node(page, node_id: str) -> None:  # noqa: ANN001
     page.wait_for_load_state("networkidle")
     pos = page.evaluate("id => window.relationshipGraph.getElementById(id).renderedPosition()", node_id)
     box = page.locator("#relationship-graph").bounding_box()
-    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    return box["x"] + pos["x"], box["y"] + pos["y"]
 
 
 def test_relationship_view_clicks_through_to_a_neighbour(live_server, page) -> None:  # noqa: ANN001
@@ -36,6 +36,8 @@ def test_relationship_view_clicks_through_to_a_neighbour(live_server, page) -> N
     live_server.commit()
 
     sign_in(page, live_server, "coord")
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("warning", "error") else None)
     page.goto(f"{live_server.url}/entities/{w['e4'].id}")
     page.wait_for_selector("#relationship-graph[data-ready='1']")
     ids = page.evaluate("window.relationshipGraph.nodes().map(n => n.id())")
@@ -45,7 +47,11 @@ def test_relationship_view_clicks_through_to_a_neighbour(live_server, page) -> N
     items = {page.locator(f"#relationship-list li:has(a[href='/entities/{w[e].id}'])").inner_text().split(" · ")[1]
              for e in ("e3", "e5")}
     assert any("李四" in item for item in items) and any(w["e4"].name in item for item in items), items
-    _click_node(page, f"entity:{w['e5'].id}")
+    assert console == []  # Cytoscape warned of a style it lacks (cursor) and of a custom wheel sensitivity
+    x, y = _node_point(page, f"entity:{w['e5'].id}")
+    page.mouse.move(x, y)
+    assert page.eval_on_selector("#relationship-graph", "box => box.style.cursor") == "pointer"
+    page.mouse.click(x, y)
     page.wait_for_url(f"{live_server.url}/entities/{w['e5'].id}")
     assert w["e5"].name in page.inner_text("h1")
     page.wait_for_selector("#relationship-graph[data-ready='1']")

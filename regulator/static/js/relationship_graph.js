@@ -45,14 +45,13 @@
       var cy = cytoscape({
         container: box,
         elements: { nodes: data.nodes, edges: data.edges },
-        wheelSensitivity: 0.2,
         style: [
           { selector: "node", style: {
               "label": "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
               "text-wrap": "ellipsis", "text-max-width": 140, "width": 18, "height": 18,
               "background-color": "#adb5bd", "shape": function (n) { return SHAPES[n.data("kind")] || "ellipse"; } } },
           { selector: "node[kind = 'entity']", style: {
-              "width": 26, "height": 26, "cursor": "pointer",
+              "width": 26, "height": 26,
               "background-color": function (n) { return CLASS_COLOURS[n.data("credit_class")] || "#6c757d"; } } },
           { selector: "node[kind = 'person']", style: { "background-color": "#6f42c1" } },
           { selector: "node[kind = 'address']", style: { "background-color": "#20c997" } },
@@ -68,6 +67,9 @@
       cy.on("tap", "node[kind = 'entity'][!centre]", function (evt) {
         window.location.assign(evt.target.data("url"));
       });
+      // Cytoscape's styles have no cursor: the container shows the pointer over a node one can open
+      cy.on("mouseover", "node[kind = 'entity'][!centre]", function () { box.style.cursor = "pointer"; });
+      cy.on("mouseout", "node", function () { box.style.cursor = ""; });
       listView(data);
       box.dataset.ready = "1";
       window.relationshipGraph = cy;
