@@ -99,17 +99,22 @@ MESSAGES = (
 
 
 def reason_text(reason: dict) -> str:
-    """One stored reason as a sentence in the current language (the stored English text if unknown)."""
+    """One stored reason as a sentence in the current language (the stored English text if unknown), begun
+    with a capital like the credit rules' reasons shown beside it."""
     template, params = reason.get("template"), reason.get("params") or {}
     if not template:
-        return str(reason.get("text", ""))
+        return _sentence(str(reason.get("text", "")))
     label = VALUE_LABELS.get(reason.get("feature", ""))
     if label and params.get("v") not in (None, "", "-"):
         params = dict(params, v=label(str(params["v"])))
     try:
-        return gettext(template) % params
+        return _sentence(gettext(template) % params)
     except (KeyError, TypeError, ValueError):
-        return str(reason.get("text", template))
+        return _sentence(str(reason.get("text", template)))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def industry_label(code: str) -> str:

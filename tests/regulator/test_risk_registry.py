@@ -66,7 +66,8 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
     db.session.commit()
     auth.login("insp")
     page = client.get(f"/entities/{worst.entity_id}").get_data(as_text=True)
-    assert 'id="risk-score"' in page and worst.reasons[0]["text"] in page
+    first = worst.reasons[0]["text"]
+    assert 'id="risk-score"' in page and first[:1].upper() + first[1:] in page  # shown as a sentence
     with app.test_request_context():
         shown = percent(worst.probability)  # as every list shows it: <0.1%, 2.5%, 37%
     assert f"Probability that the next inspection finds a serious violation: {shown}</p>" in page
@@ -146,5 +147,5 @@ def test_a_category_reason_names_the_category_in_words(app, make) -> None:  # no
         assert reason_text(former) == "行业 正餐服务（H6210）"
         assert reason_text(reason("industry", {"industry": "Z9999"}, 0.3)).endswith("：Z9999")  # no name known
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert reason_text(industry) == "an industry where inspections find more than in most: 正餐服务 (H6210)"
-        assert reason_text(kind) == "a type of entity where inspections find more than in most: Branch"
+        assert reason_text(industry) == "An industry where inspections find more than in most: 正餐服务 (H6210)"
+        assert reason_text(kind) == "A type of entity where inspections find more than in most: Branch"
