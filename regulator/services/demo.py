@@ -41,6 +41,19 @@ class DemoSettings:
     seed: int = 7
     reset: bool = False
     out_dir: Path | None = None
+    #: the generated world's last day (default: the end of last month, ``world_period``)
+    end: date | None = None
+
+    def world_period(self, today: date | None = None) -> tuple[date, date]:
+        """The generated world's first and last day: five years up to ``end``.
+
+        The demo's campaign, visits and credit classes happen today, so its history ends near today: a world
+        ending years ago showed a penalty decided this week beside a risk score "as of" a year before it,
+        whose reasons counted days from then.
+        """
+        end = self.end or (today or date.today()).replace(day=1) - timedelta(days=1)
+        after = end + timedelta(days=1)
+        return after.replace(year=after.year - 5, day=min(after.day, 28)), end
 
 
 @dataclass
@@ -89,10 +102,11 @@ def stage_generate(run: DemoRun) -> None:
     """Generate the world and write each agency's files (and the hidden truth) to the instance folder."""
     from ..demo import generate_world, write_agency_files
 
-    run.world = generate_world(n_entities=run.settings.entities, seed=run.settings.seed)
+    start, end = run.settings.world_period()
+    run.world = generate_world(n_entities=run.settings.entities, seed=run.settings.seed, start=start, end=end)
     run.manifest = write_agency_files(run.world, run.out_dir)
     rows = sum(item["rows"] for item in run.manifest)
-    run.echo(f"  wrote {len(run.manifest)} agency files ({rows} rows) to {run.out_dir}")
+    run.echo(f"  wrote {len(run.manifest)} agency files ({rows} rows, {start} to {end}) to {run.out_dir}")
 
 
 def stage_ingest(run: DemoRun) -> None:

@@ -3,6 +3,7 @@ a database that holds data, and `--reset` rebuilds it, also over what an interru
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from models import (
 )
 from regulator import create_app
 from regulator.extensions import db
+from regulator.services.demo import DemoSettings
 
 from ..conftest import _config
 
@@ -51,6 +53,10 @@ def test_demo_builds_refuses_to_mix_and_resets(tmp_path: Path) -> None:
         assert "Demo accounts (password for all:" in first.output and "samr.coordinator" in first.output
         built = _counts()
         assert built[0] >= 80 and built[1] > built[0] and built[2] > 10 and _inspected_by_platform_inspectors()
+        # the agencies' history runs up to last month, so the visits recorded today follow it
+        last_month = date.today().replace(day=1) - timedelta(days=1)
+        history = db.session.scalar(select(func.max(Inspection.inspection_date)).where(Inspection.task_id.is_(None)))
+        assert last_month - timedelta(days=92) < history <= last_month
         campaign = db.session.scalar(select(Campaign))
         assert campaign.status == CampaignStatus.RELEASED
         assert db.session.scalar(select(func.count()).select_from(Inspection).where(Inspection.task_id.is_not(None)))
@@ -83,5 +89,27 @@ def test_demo_builds_refuses_to_mix_and_resets(tmp_path: Path) -> None:
         assert again.exit_code == 0, again.output
         assert _counts() == built and _inspected_by_platform_inspectors()
         assert not [t for t in inspect(db.engine).get_table_names() if t.startswith("_alembic_tmp")]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_demo_history_is_five_years_up_to_last_month() -> None:
+    assert DemoSettings().world_period(date(2026, 12, 7)) == (date(2021, 12, 1), date(2026, 11, 30))
+    assert DemoSettings().world_period(date(2024, 3, 5)) == (date(2019, 3, 1), date(2024, 2, 29))
+    assert DemoSettings(end=date(2025, 12, 31)).world_period() == (date(2021, 1, 1), date(2025, 12, 31))
+
+
+def test_demo_world_end_option(tmp_path: Path) -> None:
+    """--world-end makes the generated files the same whatever the day (README: reproducing a demo)."""
+    app = create_app(_config(f"sqlite:///{tmp_path / 'demo.db'}"))
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["demo", "--entities", "60", "--world-end", "2024-06-30"])
+        assert result.exit_code == 0, result.output
+        assert "2019-07-01 to 2024-06-30" in result.output
+        assert db.session.scalar(select(func.max(Inspection.inspection_date)).where(
+            Inspection.task_id.is_(None))) <= date(2024, 6, 30)
+        bad = app.test_cli_runner().invoke(args=["demo", "--entities", "60", "--world-end", "30/06/2024"])
+        assert bad.exit_code != 0 and "--world-end" in bad.output
         db.session.remove()
         db.engine.dispose()
