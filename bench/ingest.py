@@ -70,6 +70,8 @@ def main() -> None:
     parser.add_argument("--ahead-bytes", type=int, default=None,
                         help="files of at least this size go to a worker (premap.AHEAD_BYTES and COLD_AHEAD_BYTES)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files and the SQLite database")
+    parser.add_argument("--recheck", action="store_true",
+                        help="then match the pending reviews again (flask linkage recheck) and score the linkage again")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     try:
@@ -114,10 +116,13 @@ def _run(args: argparse.Namespace, work: Path) -> None:
         main_cpu = time.thread_time() - thread_started
         premap.stop_workers()  # waited for, so that their CPU time and peak memory are counted below
         score = score_linkage(work / "files", batches)
+        rechecked = _recheck(work / "files", batches) if args.recheck else None
     read = sum(b.rows_read for b in batches)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"linkage: {score}")
+    if rechecked:
+        print(rechecked)
     print("waited for the worker: " + ", ".join(f"{k} {v:.1f} s" for k, v in premap.waited.items()))
     print(f"commits: {committing[1]} taking {committing[0]:.1f} s; CPU of the importing thread {main_cpu:.1f} s")
     print(f"records={read} seconds={seconds:.1f} cpu_s={cpu:.1f} "
@@ -125,6 +130,23 @@ def _run(args: argparse.Namespace, work: Path) -> None:
           f"records_per_s={read / seconds:.0f} "
           f"load={os.getloadavg()[0]:.1f} peak_rss_mb={peak:.0f} child_peak_rss_mb={children.ru_maxrss / 1024:.0f} "
           f"precision={score['precision']:.4f} recall={score['recall']:.4f} f1={score['f1']:.4f}")
+
+
+def _recheck(files: Path, batches: list) -> str:
+    """``flask linkage recheck`` after the imports, timed, and the linkage scored again."""
+    from regulator.extensions import db
+    from regulator.ingest.demo import score_linkage
+    from regulator.linkage.recheck import recheck
+
+    started = time.perf_counter()
+    report = recheck()
+    db.session.commit()
+    seconds = time.perf_counter() - started
+    score = score_linkage(files, batches)
+    return (f"recheck: {report.checked} pending reviews, {len(report.confirmed)} confirmed, {len(report.rejected)} "
+            f"rejected, {len(report.elsewhere)} now match another entity, in {seconds:.1f} s; after: precision "
+            f"{score['precision']:.4f} recall {score['recall']:.4f} f1 {score['f1']:.4f} entities {score['entities']} "
+            f"(true {score['true_entities']})")
 
 
 if __name__ == "__main__":

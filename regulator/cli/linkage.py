@@ -1,4 +1,4 @@
-"""`flask linkage review-stats | merge | split | undo | train | settings`: entity resolution from the command
+"""`flask linkage review-stats | recheck | merge | split | undo | train | settings`: entity resolution from the command
 line."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from models import Agency
 from ..extensions import db
 from ..linkage import merge as merging
 from ..linkage import review as reviews
+from ..linkage.recheck import recheck as recheck_reviews
 
 
 @click.group("linkage")
@@ -40,6 +41,27 @@ def review_stats() -> None:
     codes = dict(db.session.execute(select(Agency.id, Agency.code)).all())
     by_agency = ", ".join(f"{codes.get(k, k)} {v}" for k, v in sorted(stats.pending_by_agency.items()))
     click.echo("pending by agency: " + (by_agency or "none"))
+
+
+@linkage.command("recheck")
+@click.option("--agency", "agency_code", default=None, help="Only the reviews of this agency's records (its code).")
+@click.option("--dry-run", is_flag=True, help="Say what would be decided; change nothing.")
+@with_appcontext
+def recheck(agency_code: str | None, dry_run: bool) -> None:
+    """Match the pending reviews' records again against what is known now (run after a run of imports): confirm
+    those now above the upper threshold, reject those now below the lower one; the others stay for a
+    coordinator."""
+    agency_id = None
+    if agency_code:
+        agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code.upper()))
+        if agency_id is None:
+            raise click.ClickException(f"unknown agency {agency_code!r}")
+    report = _run(recheck_reviews, agency_id=agency_id, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    click.echo(f"{'would decide: ' if dry_run else ''}{report.checked} pending reviews checked: "
+               f"{len(report.confirmed)} confirmed, {len(report.rejected)} rejected, {len(report.elsewhere)} now "
+               f"match another entity (left for a coordinator), {len(report.waiting)} still waiting")
 
 
 @linkage.command("merge")

@@ -96,6 +96,9 @@ _NOTES = (
     (re.compile(r"settled by the merge of entity (?P<source>\d+) into entity (?P<target>\d+)\Z"),
      lambda source, target: _("Settled by the merge of entity %(source)s into entity %(target)s.", source=source,
                               target=target)),
+    (re.compile(r"rechecked: match probability now (?P<now>\d+)%\Z"),
+     lambda now: _("Decided by the platform when the record was matched again against what it knew later: match "
+                   "probability %(now)s%%.", now=now)),
 )
 
 

@@ -119,6 +119,18 @@ def stage_ingest(run: DemoRun) -> None:
     entities = db.session.scalar(select(func.count(MarketEntity.id)))
     run.echo(f"  ingested {rows} rows ({rejected} quarantined) from {len(batches)} files; {entities} entities")
     import_supplement(run.out_dir, run.echo)
+    stage_recheck(run)
+
+
+def stage_recheck(run: DemoRun) -> None:
+    """The match reviews decided again against what every file taught (``flask linkage recheck``)."""
+    from ..linkage.recheck import recheck
+
+    report = recheck()
+    db.session.commit()
+    run.echo(f"  {report.checked} pending match reviews matched again: {len(report.confirmed)} confirmed, "
+             f"{len(report.rejected)} rejected, {report.checked - len(report.confirmed) - len(report.rejected)} "
+             f"left for coordinators")
 
 
 def _enterprise_entities() -> list[MarketEntity]:

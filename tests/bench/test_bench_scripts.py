@@ -99,10 +99,11 @@ def test_ingest_bench_then_its_floor_and_dump_on_the_kept_database(tmp_path: Pat
 
 
 def test_ingest_bench_deletes_what_it_generated_unless_kept() -> None:
-    out = _run("bench/ingest.py", "--records", "300")
+    out = _run("bench/ingest.py", "--records", "300", "--recheck")
     work = Path(re.search(r"under (\S+)", out.splitlines()[0]).group(1))
     assert "(deleted at the end)" in out.splitlines()[0]
     assert not work.exists()
+    assert re.search(r"^recheck: \d+ pending reviews, \d+ confirmed, .* f1 [0-9.]+ entities \d+", out, re.M), out
 
 
 def test_ingest_bench_on_postgresql() -> None:

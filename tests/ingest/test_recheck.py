@@ -1,0 +1,152 @@
+"""Pending match reviews matched again after later imports: the platform confirms what it now knows to be the
+same business, rejects what no longer matches, and leaves the rest (and a new best entity) to a coordinator."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from models import (
+    Agency,
+    AuditLog,
+    ImportBatch,
+    LinkMethod,
+    MarketEntity,
+    MatchReview,
+    ReviewStatus,
+    SourceRecord,
+)
+from regulator.coordinator.match_words import review_note
+from regulator.extensions import db
+from regulator.ingest.demo import ingest_directory, linkage_truth, score_linkage
+from regulator.linkage.recheck import recheck
+
+
+@pytest.fixture
+def imported(app, agencies, tmp_path: Path):  # noqa: ANN001, ANN201
+    """A 300-entity world imported file by file: reviews written while the later files were not yet known."""
+    from regulator.demo import generate_world, write_agency_files
+
+    write_agency_files(generate_world(n_entities=300, seed=5), tmp_path)
+    batches = ingest_directory(tmp_path)
+    db.session.commit()
+    return tmp_path, batches
+
+
+def _true_key(world: Path) -> dict[int, float]:
+    """Each source record's true entity key (records that name an entity)."""
+    truth = linkage_truth(world)
+    truth["name"] = truth["file"].str.split("/").str[-1]
+    keys = {(r.name, r.row_number): r.entity_key for r in truth.itertuples() if r.entity_key == r.entity_key}
+    files = dict(db.session.execute(select(ImportBatch.id, ImportBatch.filename)).all())
+    return {sid: keys[(files[b], n)] for sid, b, n in db.session.execute(
+        select(SourceRecord.id, SourceRecord.batch_id, SourceRecord.row_number)) if (files.get(b), n) in keys}
+
+
+def _majority(key: dict[int, float]) -> dict[int, float]:
+    """Each entity's true key: the one most of its records carry."""
+    held: dict[int, Counter] = defaultdict(Counter)
+    for sid, entity_id in db.session.execute(select(SourceRecord.id, SourceRecord.entity_id)):
+        if entity_id is not None and sid in key:
+            held[entity_id][key[sid]] += 1
+    return {e: c.most_common(1)[0][0] for e, c in held.items()}
+
+
+def _pending() -> int:
+    return db.session.scalar(select(func.count(MatchReview.id)).where(MatchReview.status == ReviewStatus.PENDING))
+
+
+def test_recheck_confirms_what_later_files_taught_and_each_confirm_is_right(imported) -> None:  # noqa: ANN001
+    world, batches = imported
+    before, pending = score_linkage(world, batches), _pending()
+    entities = db.session.scalar(select(func.count(MarketEntity.id)).where(MarketEntity.merged_into_id.is_(None)))
+    assert pending > 5
+
+    dry = recheck(dry_run=True)
+    db.session.rollback()
+    assert dry.checked == pending and dry.confirmed and _pending() == pending
+
+    report = recheck()
+    db.session.commit()
+    assert report.confirmed == dry.confirmed and report.checked == pending
+    assert _pending() == pending - len(report.confirmed) - len(report.rejected)
+    assert len(report.confirmed) >= pending // 2  # this world: most reviews waited on a fact a later file held
+    key = _true_key(world)
+    majority = _majority(key)
+    for review in db.session.scalars(select(MatchReview).where(MatchReview.id.in_(report.confirmed))):
+        record = db.session.get(SourceRecord, review.source_record_id)
+        assert majority[record.entity_id] == key[record.id]  # confirmed onto the business it is, by the truth
+        assert review.status == ReviewStatus.CONFIRMED and review.decided_by_id is None
+        assert review.note.startswith("rechecked: match probability now ")
+        assert record.link_method == LinkMethod.PROBABILISTIC and record.link_probability >= 0.9
+    after = score_linkage(world, batches)
+    assert after["precision"] >= before["precision"] - 1e-9 and after["recall"] > before["recall"]
+    assert db.session.scalar(select(func.count(MarketEntity.id)).where(MarketEntity.merged_into_id.is_(None))) \
+        < entities
+    assert db.session.scalar(select(func.count(AuditLog.id)).where(
+        AuditLog.action == "match_review.confirm", AuditLog.user_id.is_(None))) == len(report.confirmed)
+    # nothing left to learn: a second run decides nothing
+    again = recheck()
+    assert not again.confirmed and not again.rejected and again.checked == _pending()
+
+
+def test_recheck_rejects_a_suggestion_that_no_longer_matches_and_leaves_a_new_best_to_a_person(imported, make) -> None:  # noqa: ANN001, E501
+    """A review whose record now matches no entity at all falls below the lower threshold and is rejected (the
+    record stays on its own entity); one whose record now links with certainty to an entity other than its
+    candidate waits for a coordinator."""
+    samr = db.session.scalar(select(Agency).where(Agency.code == "SAMR"))
+    some = db.session.scalars(select(MarketEntity).where(MarketEntity.merged_into_id.is_(None))
+                              .order_by(MarketEntity.id).limit(2)).all()
+    dry = recheck(dry_run=True)
+    db.session.rollback()
+    elsewhere = db.session.get(MatchReview, dry.confirmed[0])
+    right = elsewhere.candidate_entity_id
+    elsewhere.candidate_entity_id = next(e.id for e in some if e.id != right)  # a suggestion never this business
+    own = make.entity("从未登记的奇异名称咨询有限公司", uscc=None)
+    lone = make.source_record(samr, canonical={"name": "从未登记的奇异名称咨询有限公司", "address": "不存在路1号"},
+                              entity_id=own.id)
+    wrong = MatchReview(source_record_id=lone.id, candidate_entity_id=some[0].id, provisional_entity_id=own.id,
+                        probability=0.5, match_weights={})
+    db.session.add(wrong)
+    db.session.commit()
+
+    report = recheck()
+    db.session.commit()
+    assert wrong.id in report.rejected and elsewhere.id in report.elsewhere
+    assert db.session.get(MatchReview, wrong.id).status == ReviewStatus.REJECTED
+    assert db.session.get(SourceRecord, lone.id).entity_id == own.id  # stays on its own entity
+    still = db.session.get(MatchReview, elsewhere.id)
+    assert still.status == ReviewStatus.PENDING
+    assert db.session.get(SourceRecord, still.source_record_id).entity_id != right
+
+
+def test_recheck_of_one_agency_and_its_note_in_words(app, agencies, imported) -> None:  # noqa: ANN001
+    by_agency = dict(db.session.execute(
+        select(SourceRecord.agency_id, func.count(MatchReview.id)).join(
+            SourceRecord, SourceRecord.id == MatchReview.source_record_id)
+        .where(MatchReview.status == ReviewStatus.PENDING).group_by(SourceRecord.agency_id)).all())
+    agency_id = max(by_agency, key=by_agency.get)
+    report = recheck(agency_id=agency_id)
+    assert report.checked == by_agency[agency_id] < sum(by_agency.values())
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert review_note("rechecked: match probability now 99%") == \
+            "平台在后续数据导入后重新比对该记录时作出的决定：匹配概率 99%。"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert review_note("rechecked: match probability now 99%").endswith("match probability 99%.")
+
+
+def test_flask_linkage_recheck(app, agencies, imported) -> None:  # noqa: ANN001
+    pending = _pending()
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["linkage", "recheck", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith(f"would decide: {pending} pending reviews checked: ") and _pending() == pending
+    unknown = runner.invoke(args=["linkage", "recheck", "--agency", "NOPE"])
+    assert unknown.exit_code != 0 and "unknown agency 'NOPE'" in unknown.output
+    done = runner.invoke(args=["linkage", "recheck"])
+    assert done.exit_code == 0, done.output
+    confirmed = int(done.output.split(" checked: ")[1].split(" confirmed")[0])
+    assert confirmed > 0 and _pending() <= pending - confirmed
