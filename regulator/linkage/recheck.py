@@ -24,6 +24,7 @@ from sqlalchemy import select
 from models import LinkMethod, MatchReview, ReviewStatus, SourceRecord
 
 from ..extensions import db
+from ..signals import batched_notices
 from .merge import resolve
 from .review import confirm, reject
 
@@ -64,26 +65,26 @@ def recheck(*, agency_id: int | None = None, settings: Any = None, dry_run: bool
     index.rows.replace(waiting_on, [])
     decisions = probabilistic([(n, record.canonical or {}, record.uscc_raw)
                                for n, (_review, record) in enumerate(pending)], index, settings)
-    for n, (review, record) in enumerate(pending):
-        decision = decisions.get(n)
-        if review.status != ReviewStatus.PENDING:  # its record's other review was confirmed just now
-            continue
-        if decision is None:
-            report.waiting.append(review.id)
-            continue
-        if decision.method == LinkMethod.PROBABILISTIC:
-            if decision.entity_id != resolve(review.candidate_entity_id).id:
-                report.elsewhere.append(review.id)
-                continue
-            report.confirmed.append(review.id)
-            if not dry_run:
-                confirm(review.id, note=NOTE.format(decision.probability))
-                record.link_method, record.link_probability = LinkMethod.PROBABILISTIC, decision.probability
-        elif decision.method == LinkMethod.NEW:
-            report.rejected.append(review.id)
-            if not dry_run:
-                reject(review.id, note=NOTE.format(decision.probability or 0.0))
-        else:
-            report.waiting.append(review.id)
+    with batched_notices():
+        for n, (review, record) in enumerate(pending):
+            _decide(report, review, record, decisions.get(n), dry_run)
     db.session.flush()
     return report
+
+
+def _decide(report: RecheckReport, review: MatchReview, record: SourceRecord, decision: Any, dry_run: bool) -> None:
+    if review.status != ReviewStatus.PENDING:  # its record's other review was confirmed just now
+        return
+    if decision is None or decision.method not in (LinkMethod.PROBABILISTIC, LinkMethod.NEW):
+        report.waiting.append(review.id)
+    elif decision.method == LinkMethod.NEW:
+        report.rejected.append(review.id)
+        if not dry_run:
+            reject(review.id, note=NOTE.format(decision.probability or 0.0))
+    elif decision.entity_id != resolve(review.candidate_entity_id).id:
+        report.elsewhere.append(review.id)
+    else:
+        report.confirmed.append(review.id)
+        if not dry_run:
+            confirm(review.id, note=NOTE.format(decision.probability))
+            record.link_method, record.link_probability = LinkMethod.PROBABILISTIC, decision.probability
