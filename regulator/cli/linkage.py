@@ -56,9 +56,11 @@ def recheck(agency_code: str | None, dry_run: bool) -> None:
         agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code.upper()))
         if agency_id is None:
             raise click.ClickException(f"unknown agency {agency_code!r}")
-    report = _run(recheck_reviews, agency_id=agency_id, dry_run=dry_run)
     if dry_run:
+        report = recheck_reviews(agency_id=agency_id, dry_run=True)
         db.session.rollback()
+    else:
+        report = _run(recheck_reviews, agency_id=agency_id)
     click.echo(f"{'would decide: ' if dry_run else ''}{report.checked} pending reviews checked: "
                f"{len(report.confirmed)} confirmed, {len(report.rejected)} rejected, {len(report.elsewhere)} now "
                f"match another entity (left for a coordinator), {len(report.waiting)} still waiting")

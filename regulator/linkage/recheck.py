@@ -2,7 +2,7 @@
 
 A record waits for review when its best candidate matched between the two thresholds on the day it was
 imported. Files imported after it teach the platform more about the candidate: an operating address, a
-phone, another spelling. Matched again, many such records now clear the upper threshold (in the demo, 64
+phone, another spelling. Matched again, many such records now clear the upper threshold (in the demo, 62
 of 77 pending reviews, every one of them right by the generator's hidden truth), or fall below the lower
 one. ``recheck`` confirms or rejects those reviews in the platform's name, as ingest would have decided had
 it known then what it knows now; the others stay for a coordinator. It reads every entity's identity rows
