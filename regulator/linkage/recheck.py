@@ -67,21 +67,25 @@ def recheck(*, agency_id: int | None = None, settings: Any = None, dry_run: bool
                                for n, (_review, record) in enumerate(pending)], index, settings)
     with batched_notices():
         for n, (review, record) in enumerate(pending):
-            _decide(report, review, record, decisions.get(n), dry_run)
+            _decide(report, review, record, decisions.get(n), waiting_on, dry_run)
     db.session.flush()
     return report
 
 
-def _decide(report: RecheckReport, review: MatchReview, record: SourceRecord, decision: Any, dry_run: bool) -> None:
+def _decide(report: RecheckReport, review: MatchReview, record: SourceRecord, decision: Any, left_out: set[int],
+            dry_run: bool) -> None:
     if review.status != ReviewStatus.PENDING:  # its record's other review was confirmed just now
         return
-    if decision is None or decision.method not in (LinkMethod.PROBABILISTIC, LinkMethod.NEW):
+    candidate = resolve(review.candidate_entity_id).id
+    if decision is None or decision.method not in (LinkMethod.PROBABILISTIC, LinkMethod.NEW) or (
+            decision.method == LinkMethod.NEW and candidate in left_out):
+        # (a candidate that is itself the provisional entity of a waiting record was not matched against)
         report.waiting.append(review.id)
     elif decision.method == LinkMethod.NEW:
         report.rejected.append(review.id)
         if not dry_run:
             reject(review.id, note=NOTE.format(decision.probability or 0.0))
-    elif decision.entity_id != resolve(review.candidate_entity_id).id:
+    elif decision.entity_id != candidate:
         report.elsewhere.append(review.id)
     else:
         report.confirmed.append(review.id)

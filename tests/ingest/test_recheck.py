@@ -95,7 +95,8 @@ def test_recheck_confirms_what_later_files_taught_and_each_confirm_is_right(impo
 
 def test_recheck_rejects_a_suggestion_that_no_longer_matches_and_leaves_a_new_best_to_a_person(imported, make) -> None:  # noqa: ANN001, E501
     """A review whose record now matches no entity at all falls below the lower threshold and is rejected (the
-    record stays on its own entity); one whose record now links with certainty to an entity other than its
+    record stays on its own entity), unless its candidate is the entity another record waits on (left out of
+    the match, so not matched against); one whose record now links with certainty to an entity other than its
     candidate waits for a coordinator."""
     samr = db.session.scalar(select(Agency).where(Agency.code == "SAMR"))
     some = db.session.scalars(select(MarketEntity).where(MarketEntity.merged_into_id.is_(None))
@@ -111,11 +112,18 @@ def test_recheck_rejects_a_suggestion_that_no_longer_matches_and_leaves_a_new_be
     wrong = MatchReview(source_record_id=lone.id, candidate_entity_id=some[0].id, provisional_entity_id=own.id,
                         probability=0.5, match_weights={})
     db.session.add(wrong)
+    held = db.session.get(MatchReview, dry.waiting[0]).provisional_entity_id  # still waits after the recheck
+    other = make.entity("另一个从未登记的名称咨询有限公司", uscc=None)
+    unseen = MatchReview(source_record_id=make.source_record(
+        samr, canonical={"name": "另一个从未登记的名称咨询有限公司"}, entity_id=other.id).id,
+        candidate_entity_id=held, provisional_entity_id=other.id, probability=0.5, match_weights={})
+    db.session.add(unseen)
     db.session.commit()
 
     report = recheck()
     db.session.commit()
     assert wrong.id in report.rejected and elsewhere.id in report.elsewhere
+    assert unseen.id in report.waiting and db.session.get(MatchReview, unseen.id).status == ReviewStatus.PENDING
     assert db.session.get(MatchReview, wrong.id).status == ReviewStatus.REJECTED
     assert db.session.get(SourceRecord, lone.id).entity_id == own.id  # stays on its own entity
     still = db.session.get(MatchReview, elsewhere.id)
