@@ -32,7 +32,8 @@ from . import campaigns as service
 from . import referrals, task_results
 
 log = logging.getLogger(__name__)
-DEMO_NAME = "2026年第一季度“双随机、一公开”联合抽查"
+#: the demo campaign's description, by which the later stage finds it (its name says its period)
+DEMO_DESCRIPTION = "演示：分层随机抽取 + 风险排序，联合检查一次到位"
 MATTERS = {
     "SAMR": ["价格行为", "食品安全", "特种设备"], "MEE": ["排污许可", "危险废物"],
     "MEM": ["安全生产责任制", "隐患排查"], "FIRE": ["消防设施", "疏散通道"],
@@ -71,6 +72,11 @@ def _findings(rng: np.random.Generator, compliance: float, agency: str) -> list[
     return found
 
 
+def demo_name(start: date, end: date) -> str:
+    """The campaign's name after its period, as agencies name theirs ("2026年12月至2027年2月…")."""
+    return f"{start.year}年{start.month}月至{end.year}年{end.month}月“双随机、一公开”联合抽查"
+
+
 def stage_campaign(run: Any) -> None:
     """A joint campaign over every demo agency, drawn and planned, with part of its results released."""
     active = db.session.scalar(select(func.count(MarketEntity.id)).where(
@@ -81,9 +87,9 @@ def stage_campaign(run: Any) -> None:
     agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.id)).all()
     capacity = max(int(active * CAPACITY_SHARE), 5)
     start = date.today().replace(day=1)
+    end = start + timedelta(days=89)
     parts = [service.AgencyPart(a.id, capacity, MATTERS.get(a.code, [])) for a in agencies]
-    campaign = service.create_campaign(DEMO_NAME, start, start + timedelta(days=89), parts,
-                                       description="演示：分层随机抽取 + 风险排序，联合检查一次到位")
+    campaign = service.create_campaign(demo_name(start, end), start, end, parts, description=DEMO_DESCRIPTION)
     service.commit_seed(campaign)
     selection = service.run_draw(campaign)
     plan = service.build_plan(campaign)
@@ -133,7 +139,7 @@ def stage_campaign_inspectors(run: Any) -> None:
     """Draw inspectors for the demo campaign's visits, now that inspector accounts exist; then the first of
     its visits are recorded by their inspectors, the results released and joint-punishment alerts raised."""
     staffed = recorded = 0
-    for campaign in db.session.scalars(select(Campaign).where(Campaign.name == DEMO_NAME)).all():
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.description == DEMO_DESCRIPTION)).all():
         result = service.staff_tasks(campaign)
         staffed += 0 if result is None else int(result.assigned["task"].nunique())
         recorded += _record_some(run, campaign)

@@ -59,6 +59,9 @@ def test_demo_builds_refuses_to_mix_and_resets(tmp_path: Path) -> None:
         assert last_month - timedelta(days=92) < history <= last_month
         campaign = db.session.scalar(select(Campaign))
         assert campaign.status == CampaignStatus.RELEASED
+        today = date.today()  # named after its period, which begins this month (a fixed "2026 Q1" misled)
+        assert campaign.name.startswith(f"{today.year}年{today.month}月至")
+        assert campaign.period_start == today.replace(day=1)
         assert db.session.scalar(select(func.count()).select_from(Inspection).where(Inspection.task_id.is_not(None)))
         assert any((tmp_path / "instance" / "demo").iterdir())
         assert "quarantined for a coordinator to correct" in first.output  # the quarantine has rows to fix
