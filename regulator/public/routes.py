@@ -26,7 +26,8 @@ nav_item("public.search", _l("Search entities"), "public", order=10)
 @public
 def index():
     """The public home: search and what the platform covers."""
-    count = db.session.scalar(select(func.count(MarketEntity.id)))
+    # an entity merged into another is the same business counted twice
+    count = db.session.scalar(select(func.count(MarketEntity.id)).where(MarketEntity.merged_into_id.is_(None)))
     return render_template("public/index.html", entity_count=count)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, update
 
-from models import EntityName, EntityNameGram, MarketEntity, NameKind
+from models import EntityName, EntityNameGram, EntityStatus, MarketEntity, NameKind
 from regulator.extensions import db
 from regulator.public.search import search_entities
 from regulator.services import name_index
@@ -248,9 +248,11 @@ def test_a_place_alone_finds_nothing_and_says_why(app, make, client) -> None:  #
 
 def test_counts_agree_with_their_number(app, make, client) -> None:  # noqa: ANN001
     """One result, two results; Chinese has one form for both."""
-    make.entity("深圳市独家酒楼有限公司")
+    first = make.entity("深圳市独家酒楼有限公司")
     make.entity("深圳市华丰五金有限公司")
     make.entity("华丰五金（深圳）有限公司")
+    twice = make.entity("深圳市华丰五金有限公司", uscc=None)  # the same business, merged: not counted again
+    twice.merged_into_id, twice.status = first.id + 1, EntityStatus.MERGED
     name_index.reindex()
     db.session.commit()
     client.get("/auth/lang/en")
