@@ -158,7 +158,7 @@ def review(review_id: int):
             return redirect(url_for("coordinator.reviews_queue"))
     candidate = db.session.get(MarketEntity, review.candidate_entity_id)
     survivor = merging.resolve(candidate.id) if candidate.merged_into_id else candidate
-    provisional = db.session.get(MarketEntity, review.provisional_entity_id) if review.provisional_entity_id else None
+    now_on = db.session.get(MarketEntity, source.entity_id) if source.entity_id else None
     decider = db.session.get(User, review.decided_by_id) if review.decided_by_id else None
     runner_up = (review.match_weights or {}).get(RUNNER_UP)
     other = None
@@ -169,7 +169,7 @@ def review(review_id: int):
     return render_template("coordinator/linkage/review.html", review=review, source=source, form=form,
                            other=other, runner_up=runner_up,
                            agency=db.session.get(Agency, source.agency_id), candidate=candidate, survivor=survivor,
-                           provisional=provisional, fields=IDENTITY, record=_record_identity(source, source.entity_id),
+                           now_on=now_on, fields=IDENTITY, record=_record_identity(source, source.entity_id),
                            entity=_entity_identity(survivor), evidence=in_words(review.match_weights),
                            review_note=review_note,
                            decider=decider)

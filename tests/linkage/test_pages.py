@@ -58,13 +58,20 @@ def test_queue_and_review_show_both_records_and_the_evidence_in_words(client, au
     assert "Address and location: different places makes a match 2.8 times less likely." in page
     assert "Phone: not given on one of the two records, which tells nothing either way." in page
     assert "Airport terminal: not given" in page and "is NULL" not in page
+    now_on = page.split('id="now-on">')[1].split("</p>")[0]
+    assert now_on.startswith("Meanwhile the record is on entity <a") and f"#{world['provisional']} " in now_on
     zh = client.get(f"/coordinator/reviews/{world['review']}", headers={"Accept-Language": "zh-CN"})
     assert "电话：其中一条记录没有该项，对判断没有影响。" in zh.get_data(as_text=True)
+    assert "该记录目前挂在主体 <a" in zh.get_data(as_text=True) and "</a>。" in zh.get_data(as_text=True)
     response = client.post(f"/coordinator/reviews/{world['review']}", data={"decision": "confirm", "note": "同一家"})
     assert response.status_code == 302
     assert db.session.get(MatchReview, world["review"]).status == ReviewStatus.CONFIRMED
     assert db.session.get(SourceRecord, world["source"]).entity_id == world["candidate"]
-    assert "同一家" in client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
+    decided = client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
+    assert "同一家" in decided
+    # the record's entity after the decision, not the provisional one it waited on (merged away since)
+    now_on = decided.split('id="now-on">')[1].split("</p>")[0]
+    assert now_on.startswith("The record is now on entity <a") and f"#{world['candidate']} " in now_on
 
 
 def test_an_ambiguous_match_names_the_other_entity_and_offers_the_merge(client, auth, make) -> None:  # noqa: ANN001
@@ -89,6 +96,11 @@ def test_an_ambiguous_match_names_the_other_entity_and_offers_the_merge(client, 
     # the other entity is the suggested one itself (or was merged into it since): nothing to say
     review.match_weights = {**WEIGHTS, "_runner_up": {"entity_id": world["candidate"], "weight": 9.4,
                                                       "best_weight": 9.5}}
+    db.session.commit()
+    assert 'id="runner-up"' not in client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
+    # once decided, the offer to merge is no longer made
+    review.match_weights = {**WEIGHTS, "_runner_up": {"entity_id": twin.id, "weight": 9.4, "best_weight": 9.5}}
+    review.decide(ReviewStatus.REJECTED, None, None)
     db.session.commit()
     assert 'id="runner-up"' not in client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
 
