@@ -43,6 +43,8 @@ class RecheckReport:
     elsewhere: list[int] = field(default_factory=list)
     #: still between the thresholds
     waiting: list[int] = field(default_factory=list)
+    #: decided by a person while the recheck read the index and matched: left as they decided
+    meanwhile: list[int] = field(default_factory=list)
 
 
 def recheck(*, agency_id: int | None = None, settings: Any = None, dry_run: bool = False) -> RecheckReport:
@@ -65,11 +67,25 @@ def recheck(*, agency_id: int | None = None, settings: Any = None, dry_run: bool
     index.rows.replace(waiting_on, [])
     decisions = probabilistic([(n, record.canonical or {}, record.uscc_raw)
                                for n, (_review, record) in enumerate(pending)], index, settings)
+    # a coordinator may have decided some while the index was read and the records matched (minutes at scale)
+    still = _still_pending([review.id for review, _record in pending])
     with batched_notices():
         for n, (review, record) in enumerate(pending):
-            _decide(report, review, record, decisions.get(n), waiting_on, dry_run)
+            if review.id in still:
+                _decide(report, review, record, decisions.get(n), waiting_on, dry_run)
+            else:
+                report.meanwhile.append(review.id)
     db.session.flush()
     return report
+
+
+def _still_pending(ids: list[int]) -> set[int]:
+    """Which of ``ids`` are pending in the database now (read afresh, not from the session's objects)."""
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        found.update(db.session.scalars(select(MatchReview.id).where(
+            MatchReview.id.in_(ids[start:start + 500]), MatchReview.status == ReviewStatus.PENDING)))
+    return found
 
 
 def _decide(report: RecheckReport, review: MatchReview, record: SourceRecord, decision: Any, left_out: set[int],

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from models import (
     Agency,
@@ -158,3 +158,28 @@ def test_flask_linkage_recheck(app, agencies, imported) -> None:  # noqa: ANN001
     assert done.exit_code == 0, done.output
     confirmed = int(done.output.split(" checked: ")[1].split(" confirmed")[0])
     assert confirmed > 0 and _pending() <= pending - confirmed
+
+
+def test_a_review_decided_by_a_person_while_the_recheck_ran_is_left_as_decided(imported, monkeypatch) -> None:  # noqa: ANN001, E501
+    """The index is read and the records matched before anything is decided (minutes at a million entities): a
+    coordinator's decision committed meanwhile stands; the recheck does not decide that review again."""
+    from regulator.ingest import resolve
+
+    first = recheck(dry_run=True).confirmed[0]
+    db.session.rollback()
+    load = resolve.EntityIndex.load.__func__
+
+    def load_while_a_coordinator_decides(cls):  # noqa: ANN001, ANN202
+        index = load(cls)
+        with db.engine.begin() as other:  # another session's request, committed
+            other.execute(update(MatchReview).where(MatchReview.id == first).values(
+                status=ReviewStatus.REJECTED, note="不是同一家"))
+        return index
+
+    monkeypatch.setattr(resolve.EntityIndex, "load", classmethod(load_while_a_coordinator_decides))
+    report = recheck()
+    db.session.commit()
+    assert report.meanwhile == [first] and first not in report.confirmed
+    db.session.expire_all()
+    kept = db.session.get(MatchReview, first)
+    assert kept.status == ReviewStatus.REJECTED and kept.note == "不是同一家"
