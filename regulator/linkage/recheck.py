@@ -41,7 +41,7 @@ class RecheckReport:
     rejected: list[int] = field(default_factory=list)
     #: now linked with certainty to an entity other than the suggested one: left for a coordinator
     elsewhere: list[int] = field(default_factory=list)
-    #: still between the thresholds
+    #: still between the thresholds, or suggesting an entity left out of the match (see the module)
     waiting: list[int] = field(default_factory=list)
     #: decided by a person while the recheck read the index and matched: left as they decided
     meanwhile: list[int] = field(default_factory=list)
@@ -49,7 +49,8 @@ class RecheckReport:
 
 def recheck(*, agency_id: int | None = None, settings: Any = None, dry_run: bool = False) -> RecheckReport:
     """Match every pending review's record again (of one agency, if given); confirm those now linked to
-    their suggested entity, reject those now below the lower threshold. Flushes, never commits."""
+    their suggested entity, reject those now below the lower threshold. Flushes, never commits; the objects it
+    loads are let go (``_let_go``), those the caller holds stay in the session."""
     from ..ingest.resolve import EntityIndex, probabilistic
 
     stmt = (select(MatchReview.id, MatchReview.candidate_entity_id, SourceRecord.id, SourceRecord.entity_id,
