@@ -143,8 +143,7 @@ def _recheck(files: Path, batches: list) -> str:
     db.session.commit()
     seconds = time.perf_counter() - started
     score = score_linkage(files, batches)
-    return (f"recheck: {report.checked} pending reviews, {len(report.confirmed)} confirmed, {len(report.rejected)} "
-            f"rejected, {len(report.elsewhere)} now match another entity, in {seconds:.1f} s; after: precision "
+    return (f"recheck: {report.summary()}, in {seconds:.1f} s; after: precision "
             f"{score['precision']:.4f} recall {score['recall']:.4f} f1 {score['f1']:.4f} entities {score['entities']} "
             f"(true {score['true_entities']})")
 

@@ -61,10 +61,7 @@ def recheck(agency_code: str | None, dry_run: bool) -> None:
         db.session.rollback()
     else:
         report = _run(recheck_reviews, agency_id=agency_id)
-    click.echo(f"{'would decide: ' if dry_run else ''}{report.checked} pending reviews checked: "
-               f"{len(report.confirmed)} confirmed, {len(report.rejected)} rejected, {len(report.elsewhere)} now "
-               f"match another entity (left for a coordinator), {len(report.waiting)} still waiting"
-               + (f", {len(report.meanwhile)} decided by a coordinator meanwhile" if report.meanwhile else ""))
+    click.echo(("would decide: " if dry_run else "") + report.summary())
 
 
 @linkage.command("merge")

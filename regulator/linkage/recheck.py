@@ -46,6 +46,13 @@ class RecheckReport:
     #: decided by a person while the recheck read the index and matched: left as they decided
     meanwhile: list[int] = field(default_factory=list)
 
+    def summary(self) -> str:
+        """One line of counts (the command, the demo and the benchmark print it)."""
+        return (f"{self.checked} pending reviews checked: {len(self.confirmed)} confirmed, {len(self.rejected)} "
+                f"rejected, {len(self.elsewhere)} now match another entity (left for a coordinator), "
+                f"{len(self.waiting)} still waiting"
+                + (f", {len(self.meanwhile)} decided by a coordinator meanwhile" if self.meanwhile else ""))
+
 
 def recheck(*, agency_id: int | None = None, settings: Any = None, dry_run: bool = False) -> RecheckReport:
     """Match every pending review's record again (of one agency, if given); confirm those now linked to

@@ -128,9 +128,7 @@ def stage_recheck(run: DemoRun) -> None:
 
     report = recheck()
     db.session.commit()
-    run.echo(f"  {report.checked} pending match reviews matched again: {len(report.confirmed)} confirmed, "
-             f"{len(report.rejected)} rejected, {report.checked - len(report.confirmed) - len(report.rejected)} "
-             f"left for coordinators")
+    run.echo(f"  match reviews matched again: {report.summary()}")
 
 
 def _enterprise_entities() -> list[MarketEntity]:
