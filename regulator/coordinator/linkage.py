@@ -38,6 +38,7 @@ from ..extensions import db
 from ..linkage import merge as merging
 from ..linkage import review as reviews
 from ..linkage.explain import RUNNER_UP
+from ..linkage.recheck import Rechecked, last_recheck
 from ..nav import nav_item
 from ..paging import page_of
 from ..panels import Panel, register_panel
@@ -83,7 +84,14 @@ def reviews_queue():
     names = dict(db.session.execute(select(MarketEntity.id, MarketEntity.name)
                                     .where(MarketEntity.id.in_([i for i in entity_ids if i]))).all()) if rows else {}
     agencies = db.session.scalars(select(Agency).order_by(Agency.code)).all()
+    again = {}  # review id -> (probability now, whether the best is still the suggested entity): where it changed
+    for r, _s in rows:
+        if (found := last_recheck(r)) is not None:
+            same = found.entity_id == merging.resolve(r.candidate_entity_id).id
+            if not same or round(found.probability * 100) != round(r.probability * 100):
+                again[r.id] = (found.probability, same)
     return render_template("coordinator/linkage/reviews.html", rows=rows, names=names, state=state, band=band,
+                           again=again,
                            agency_id=agency_id, agencies=agencies, bands=BAND_LABELS, page=page,
                            pages=pages, total=total,
                            agency_codes={a.id: a.code for a in agencies})
@@ -166,13 +174,20 @@ def review(review_id: int):
         found = db.session.get(MarketEntity, runner_up["entity_id"])
         found = merging.resolve(found.id) if found is not None and found.merged_into_id else found
         other = found if found is not None and found.id != survivor.id else None
+    rechecked, best_now = _rechecked(review)
     return render_template("coordinator/linkage/review.html", review=review, source=source, form=form,
-                           other=other, runner_up=runner_up,
+                           other=other, runner_up=runner_up, rechecked=rechecked, best_now=best_now,
                            agency=db.session.get(Agency, source.agency_id), candidate=candidate, survivor=survivor,
                            now_on=now_on, fields=IDENTITY, record=_record_identity(source, source.entity_id),
                            entity=_entity_identity(survivor), evidence=in_words(review.match_weights),
                            review_note=review_note,
                            decider=decider)
+
+
+def _rechecked(review: MatchReview) -> tuple[Rechecked | None, MarketEntity | None]:
+    """What the last recheck found for a pending review, and the entity its record matched best."""
+    found = last_recheck(review)
+    return (found, db.session.get(MarketEntity, found.entity_id)) if found else (None, None)
 
 
 @bp.route("/entities/<int:entity_id>/merge", methods=["GET", "POST"])

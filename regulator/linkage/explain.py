@@ -11,6 +11,10 @@ import pandas as pd
 #: key of a review's match weights naming the other entity that matched almost as well (an ambiguous link):
 #: {"entity_id", "weight" (its match weight), "best_weight" (the suggested entity's)}
 RUNNER_UP = "_runner_up"
+#: key of a pending review's match weights holding what the last recheck (``linkage.recheck``) found when it
+#: left the review waiting: {"on" (ISO day), "probability", "entity_id" (the best entity now: the suggested
+#: one, or another), "linked" (at or above the upper threshold)}
+RECHECKED = "_rechecked"
 
 
 def level_weights(settings: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:

@@ -9,6 +9,10 @@ it known then what it knows now; the others stay for a coordinator. It reads eve
 (``EntityIndex.load``), so it is a batch step to run after a run of imports (``flask linkage recheck``),
 not a page's request.
 
+What a review left waiting matches best now (its suggested entity at a new probability, or another entity)
+is kept on it (``explain.RECHECKED``): the review page shows it, and offers to merge the two entities when
+the best is another one.
+
 A record matches its own provisional entity (made from that very record) perfectly, so the provisional
 entities of every pending review, and the entities the waiting records sit on, are left out of the rows the
 records are matched against.
@@ -17,6 +21,7 @@ records are matched against.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +30,7 @@ from models import LinkMethod, MatchReview, ReviewStatus, SourceRecord
 
 from ..extensions import db
 from ..signals import batched_notices
+from .explain import RECHECKED
 from .merge import resolve
 from .review import confirm, reject
 
@@ -39,7 +45,8 @@ class RecheckReport:
     checked: int = 0
     confirmed: list[int] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)
-    #: now linked with certainty to an entity other than the suggested one: left for a coordinator
+    #: now linked with certainty to an entity other than the suggested one: left for a coordinator (the review
+    #: keeps which, ``explain.RECHECKED``)
     elsewhere: list[int] = field(default_factory=list)
     #: still between the thresholds, or suggesting an entity left out of the match (see the module)
     waiting: list[int] = field(default_factory=list)
@@ -132,15 +139,53 @@ def _decide(report: RecheckReport, p: _Pending, decision: Any, left_out: set[int
             decision.method == LinkMethod.NEW and candidate in left_out):
         # (a candidate that is itself the provisional entity of a waiting record was not matched against)
         report.waiting.append(p.review_id)
+        if decision is not None and decision.method == LinkMethod.REVIEW and not dry_run:
+            _remember(p.review_id, decision.candidate_id, decision.probability, linked=False)
     elif decision.method == LinkMethod.NEW:
         report.rejected.append(p.review_id)
         if not dry_run:
             reject(p.review_id, note=NOTE.format(decision.probability or 0.0))
     elif decision.entity_id != candidate:
         report.elsewhere.append(p.review_id)
+        if not dry_run:
+            _remember(p.review_id, decision.entity_id, decision.probability, linked=True)
     else:
         report.confirmed.append(p.review_id)
         if not dry_run:
             confirm(p.review_id, note=NOTE.format(decision.probability))
             record = db.session.get(SourceRecord, p.record_id)
             record.link_method, record.link_probability = LinkMethod.PROBABILISTIC, decision.probability
+
+
+def _remember(review_id: int, entity_id: int | None, probability: float | None, *, linked: bool) -> None:
+    """Keep on a review left waiting what its record matches best now (the review page and the API show it)."""
+    if entity_id is None or probability is None:
+        return
+    review = db.session.get(MatchReview, review_id)
+    review.match_weights = {**(review.match_weights or {}), RECHECKED: {
+        "on": date.today().isoformat(), "probability": round(float(probability), 4), "entity_id": int(entity_id),
+        "linked": linked}}
+
+
+@dataclass(frozen=True)
+class Rechecked:
+    """What a pending review's record matched best when it was last matched again."""
+
+    on: date
+    #: the best entity then, resolved to the entity it is now (merged since: its survivor)
+    entity_id: int
+    probability: float
+    #: at or above the upper threshold: ingest would have linked the record to that entity
+    linked: bool
+
+
+def last_recheck(review: MatchReview) -> Rechecked | None:
+    """What the last recheck found for a pending review; None for a decided one or one never matched again."""
+    found = (review.match_weights or {}).get(RECHECKED)
+    if review.status != ReviewStatus.PENDING or not isinstance(found, dict):
+        return None
+    try:
+        return Rechecked(date.fromisoformat(found["on"]), resolve(int(found["entity_id"])).id,
+                         float(found["probability"]), bool(found.get("linked")))
+    except (KeyError, TypeError, ValueError):
+        return None

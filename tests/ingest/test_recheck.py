@@ -4,6 +4,7 @@ same business, rejects what no longer matches, and leaves the rest (and a new be
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,14 @@ from models import (
     MarketEntity,
     MatchReview,
     ReviewStatus,
+    Role,
     SourceRecord,
 )
 from regulator.coordinator.match_words import review_note
 from regulator.extensions import db
 from regulator.ingest.demo import ingest_directory, linkage_truth, score_linkage
-from regulator.linkage.recheck import recheck
+from regulator.linkage.merge import resolve
+from regulator.linkage.recheck import last_recheck, recheck
 
 
 @pytest.fixture
@@ -183,3 +186,55 @@ def test_a_review_decided_by_a_person_while_the_recheck_ran_is_left_as_decided(i
     db.session.expire_all()
     kept = db.session.get(MatchReview, first)
     assert kept.status == ReviewStatus.REJECTED and kept.note == "不是同一家"
+
+
+def test_a_review_left_waiting_keeps_what_the_recheck_found_for_the_page_and_the_api(
+        imported, make, client, auth) -> None:  # noqa: ANN001
+    """A review the recheck leaves keeps what its record matches best now: the suggested entity at a new
+    probability, or another entity; the review page says which (offering to merge the two when the record now
+    links with certainty to the other), the queue marks it, the API returns it. A dry run keeps nothing."""
+    make.user("admin-r", Role.ADMIN)
+    db.session.commit()
+    some = db.session.scalars(select(MarketEntity).where(MarketEntity.merged_into_id.is_(None))
+                              .order_by(MarketEntity.id).limit(2)).all()
+    dry = recheck(dry_run=True)
+    db.session.rollback()
+    elsewhere = db.session.get(MatchReview, dry.confirmed[0])
+    right = elsewhere.candidate_entity_id
+    elsewhere.candidate_entity_id = suggested = next(e.id for e in some if e.id != right)
+    db.session.commit()
+    recheck(dry_run=True)
+    db.session.rollback()
+    assert not any(last_recheck(r) for r in db.session.scalars(select(MatchReview)))
+
+    report = recheck()
+    db.session.commit()
+    assert elsewhere.id in report.elsewhere
+    found = last_recheck(db.session.get(MatchReview, elsewhere.id))
+    assert found is not None and found.entity_id == right and found.linked and found.probability >= 0.9
+    assert found.on == date.today()
+    waiting = {r.id: last_recheck(r) for r in db.session.scalars(select(MatchReview).where(
+        MatchReview.id.in_(report.waiting)))}
+    assert any(waiting.values()) and not any(w.linked for w in waiting.values() if w)
+    assert not any(last_recheck(r) for r in db.session.scalars(select(MatchReview).where(
+        MatchReview.id.in_(report.confirmed + report.rejected))))  # decided: nothing to show
+
+    auth.login("admin-r")
+    page = client.get(f"/coordinator/reviews/{elsewhere.id}?lang=en").get_data(as_text=True)
+    note = page.split('id="rechecked">')[1].split("</div>")[0]
+    assert f"Matched again on {date.today().isoformat()} against what the platform knew by then: the record now " \
+           f'matches entity <a href="/entities/{right}">#{right} ' in note
+    assert f'href="/coordinator/entities/{suggested}/merge?other={right}"' in note
+    zh = client.get(f"/coordinator/reviews/{elsewhere.id}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "重新比对" in zh.split('id="rechecked">')[1].split("</div>")[0]
+    queue = client.get("/coordinator/reviews?lang=en").get_data(as_text=True)
+    row = queue.split(f'data-id="{elsewhere.id}"')[1].split("</tr>")[0]
+    assert "matched again: another entity, " in row
+    detail = client.get(f"/api/v1/match-reviews/{elsewhere.id}").get_json()
+    assert detail["rechecked"] == {"on": date.today().isoformat(), "entity_id": right, "linked": True,
+                                   "probability": found.probability}
+    same = next(i for i, w in waiting.items() if w and w.entity_id == resolve(
+        db.session.get(MatchReview, i).candidate_entity_id).id)
+    page = client.get(f"/coordinator/reviews/{same}?lang=en").get_data(as_text=True)
+    assert "for the suggested entity." in page.split('id="rechecked">')[1].split("</p>")[0]
+    assert client.get(f"/api/v1/match-reviews/{same}").get_json()["rechecked"]["linked"] is False

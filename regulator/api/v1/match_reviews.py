@@ -16,6 +16,7 @@ from ...extensions import db
 from ...linkage import merge as merging
 from ...linkage import review as reviews
 from ...linkage.explain import RUNNER_UP, evidence
+from ...linkage.recheck import last_recheck
 from ...privacy import mask_name, mask_phone
 from ...services import audit
 from ..guards import before_body
@@ -71,6 +72,18 @@ class RunnerUpSchema(Schema):
     best_weight = fields.Float(required=True, metadata={"description": "the suggested entity's match weight"})
 
 
+class RecheckedSchema(Schema):
+    """What the record matched best when the review was last matched again (``flask linkage recheck``)."""
+
+    on = fields.Date(required=True, metadata={"description": "the day of the recheck"})
+    entity_id = fields.Integer(required=True, metadata={
+        "description": "the best entity then: the suggested one, or another"})
+    probability = fields.Float(required=True)
+    linked = fields.Boolean(required=True, metadata={
+        "description": "at or above the upper threshold: ingest would link the record to that entity (when it "
+                       "is not the suggested one, the two may be one business recorded twice)"})
+
+
 class ReviewDetailSchema(ReviewSchema):
     """A suggested match with the record's identity fields (masked as on the page) and the evidence."""
 
@@ -79,6 +92,9 @@ class ReviewDetailSchema(ReviewSchema):
     runner_up = fields.Nested(RunnerUpSchema, allow_none=True, required=True, metadata={
         "description": "a strong match sent to review because this other entity matched almost as well (the two "
                        "may be one business recorded twice); null otherwise"})
+    rechecked = fields.Nested(RecheckedSchema, allow_none=True, required=True, metadata={
+        "description": "a pending review matched again after later imports: what its record matched best then; "
+                       "null otherwise"})
 
 
 class DecisionSchema(Schema):
@@ -132,7 +148,8 @@ def match_review(review_id: int):
     db.session.commit()
     runner_up = (review.match_weights or {}).get(RUNNER_UP)
     return {**_item(review), "record": record, "evidence": evidence(review.match_weights),
-            "runner_up": runner_up if isinstance(runner_up, dict) else None}
+            "runner_up": runner_up if isinstance(runner_up, dict) else None,
+            "rechecked": last_recheck(review)}
 
 
 @bp.route("/<int:review_id>/decision", methods=["POST"])
