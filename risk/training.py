@@ -2,8 +2,15 @@
 
 Training rows are past inspections: features of the entity as of the inspection day (only earlier
 records), label "this inspection found a serious violation". The latest ``test_fraction`` of inspections
-(by date) is the test period the model never sees; within the rest ``RiskClassifier`` holds out the
+(by date) is the test period the tested model never sees; within the rest ``RiskClassifier`` holds out the
 latest months again for early stopping and calibration.
+
+Once tested, the model that will score entities is trained again, with the same settings, on every
+inspection (``refit``): the test period is the latest year or so of outcomes, the most telling for next
+month's visits. On the demo world a model whose training ended 20 % of the inspections before the test
+period ranked it worse than one trained up to it (AUC 0.811 against 0.834, average precision 0.26 against
+0.34, three seeds). What the test measured is then the settings' skill, as the report says; ``flask risk
+evaluate`` measures the model itself on inspections recorded after its training.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ class TrainResult:
     valid_end: date | None
     test_start: date | None = None
     test_end: date | None = None
+    #: the last day the tested model learned from, where the stored model was trained again on every inspection
+    tested_train_end: date | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -58,8 +67,9 @@ def _day(value: object) -> date | None:
 
 
 def fit_and_evaluate(frames: RecordFrames, inspections: pd.DataFrame, *, test_fraction: float = 0.2,
-                     weighted: bool = False, params: dict | None = None) -> TrainResult:
-    """Train on the earlier inspections, evaluate on the latest ``test_fraction`` of them.
+                     weighted: bool = False, params: dict | None = None, refit: bool = True) -> TrainResult:
+    """Train on the earlier inspections, evaluate on the latest ``test_fraction`` of them; with ``refit``
+    (where there was a test) return a model trained again, with the same settings, on all of them.
 
     ``weighted`` weights training rows by inverse selection probability. The evaluation reports
     random-draw inspections separately and a fairness table by district and industry.
@@ -75,6 +85,7 @@ def fit_and_evaluate(frames: RecordFrames, inspections: pd.DataFrame, *, test_fr
     # whole days on one side: the test period starts on a day boundary
     while 0 < cut < len(rows) and dates.iloc[cut] == dates.iloc[cut - 1]:
         cut += 1
+    n_test = len(rows) - cut
     train, test = slice(0, cut), slice(cut, len(rows))
     weights = (inverse_selection_weights(rows["selection_probability"]) if weighted
                and "selection_probability" in rows else None)
@@ -93,6 +104,15 @@ def fit_and_evaluate(frames: RecordFrames, inspections: pd.DataFrame, *, test_fr
         metrics.update({k: v for k, v in evaluation["summary"].items() if k != "n"})
         if "random_draw" in evaluation:
             metrics["random_draw_auc"] = evaluation["random_draw"]["auc"]
+    tested_train_end = None
+    if refit and n_test:
+        tested_train_end = _day(dates.iloc[train].max())
+        model = RiskClassifier(**(params or {}))
+        model.fit(X, y, sample_weight=weights, dates=dates)
+        train = slice(0, len(rows))
+        metrics.update({"n_train": int(model.n_train_), "n_valid": int(model.n_valid_),
+                        "best_iteration": model.best_iteration_, "calibration": model.calibration_,
+                        "tested_train_end": tested_train_end})
     evaluation["importance"] = {k: round(float(v), 2) for k, v in model.feature_importance().head(15).items()}
     train_dates = dates.iloc[train]
     valid_dates = train_dates.sort_values().iloc[len(train_dates) - model.n_valid_:] if model.n_valid_ else None
@@ -103,7 +123,7 @@ def fit_and_evaluate(frames: RecordFrames, inspections: pd.DataFrame, *, test_fr
         valid_start=_day(valid_dates.min()) if valid_dates is not None else None,
         valid_end=_day(valid_dates.max()) if valid_dates is not None else None,
         test_start=_day(dates.iloc[test].min()) if n_test else None,
-        test_end=_day(dates.iloc[test].max()) if n_test else None)
+        test_end=_day(dates.iloc[test].max()) if n_test else None, tested_train_end=tested_train_end)
 
 
 def score(model: RiskClassifier, frames: RecordFrames, as_of: date, entity_ids: list[int] | None = None,

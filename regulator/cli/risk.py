@@ -29,12 +29,15 @@ def risk() -> None:
 @click.option("--notes", default=None)
 @click.option("--graph/--no-graph", default=True, show_default=True,
               help="Use the relationship-graph features (related entities with violations, PageRank ...).")
+@click.option("--refit/--no-refit", default=True, show_default=True,
+              help="Once tested on the held-out inspections, train the stored model again on all of them.")
 @with_appcontext
-def train(test_fraction: float, weighted: bool, activate_it: bool, notes: str | None, graph: bool) -> None:
+def train(test_fraction: float, weighted: bool, activate_it: bool, notes: str | None, graph: bool,
+          refit: bool) -> None:
     """Train on every inspection in the database and store the version."""
     try:
         row = risk_models.train(test_fraction=test_fraction, weighted=weighted, activate_it=activate_it,
-                                notes=notes, graph=graph)
+                                notes=notes, graph=graph, refit=refit)
     except risk_models.RegistryError as exc:
         _fail(exc)
     db.session.commit()
@@ -42,8 +45,10 @@ def train(test_fraction: float, weighted: bool, activate_it: bool, notes: str | 
     auc = f"{m['auc']:.3f}" if m.get("auc") is not None else "-"
     ap = f"{m['average_precision']:.3f}" if m.get("average_precision") is not None else "-"
     graph_note = "with graph features" if risk_models.uses_graph(row) else "without graph features"
+    tested = (f", tested (trained to {m['tested_train_end']}) on {m['test_start']}..{m['test_end']}"
+              if m.get("tested_train_end") else "")
     click.echo(f"{row.version}: trained {row.train_start}..{row.train_end} on {m['n_train']} inspections "
-               f"{graph_note}, test auc={auc} ap={ap}{' (active)' if row.active else ''}")
+               f"{graph_note}{tested}, test auc={auc} ap={ap}{' (active)' if row.active else ''}")
 
 
 @risk.command("evaluate")

@@ -91,10 +91,12 @@ def _with_graph(frames: RecordFrames, graph: bool) -> RecordFrames:
 
 def train(*, test_fraction: float = 0.2, weighted: bool = False, params: dict | None = None,
           user_id: int | None = None, notes: str | None = None, frames: RecordFrames | None = None,
-          activate_it: bool = False, graph: bool = True) -> ModelVersion:
+          activate_it: bool = False, graph: bool = True, refit: bool = True) -> ModelVersion:
     """Train on every live inspection in the database, store the version (inactive unless asked). Flushes.
 
     ``graph``: join the point-in-time relationship-graph features (``risk.graph``) to every training row.
+    ``refit``: once tested on the latest inspections, the stored model is trained again on all of them
+    (``risk.training``); without it, the stored model is the tested one.
     """
     frames = _with_graph(frames or load_frames(graph=graph), graph)
     inspections = frames.inspections
@@ -102,7 +104,7 @@ def train(*, test_fraction: float = 0.2, weighted: bool = False, params: dict | 
         raise RegistryError("there are no inspections to train on")
     try:
         result = fit_and_evaluate(frames, inspections, test_fraction=test_fraction, weighted=weighted,
-                                  params=params)
+                                  params=params, refit=refit)
     except ValueError as exc:
         raise RegistryError(str(exc)) from exc
     version = _new_version()
@@ -200,6 +202,8 @@ def reevaluate(version: str | None = None, frames: RecordFrames | None = None) -
     result = evaluate(y, p, selection_reason=rows.get("selection_reason"), groups=groups)
     result["importance"] = row.evaluation.get("importance", {})
     result["evaluated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    result["test_start"], result["test_end"] = (pd.Timestamp(rows["inspection_date"].iloc[i]).date().isoformat()
+                                                for i in (0, -1))
     row.evaluation = _json(result)
     db.session.flush()
     return row

@@ -40,7 +40,10 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
     entities = _world(make)
     row = risk_models.train(params={"n_estimators": 60, "min_child_samples": 5})
     assert not row.active and row.metrics["n_test"] > 0 and row.data_fingerprint
-    assert row.train_end < date.fromisoformat(row.metrics["test_start"])
+    # tested on the latest inspections by a model trained before them; the stored model learned from them too
+    tested_end, test_start = (date.fromisoformat(row.metrics[k]) for k in ("tested_train_end", "test_start"))
+    assert tested_end < test_start and row.train_end == date.fromisoformat(row.metrics["test_end"])
+    assert row.metrics["n_train"] + row.metrics["n_valid"] == len(risk_models.load_frames(graph=False).inspections)
     assert "viol_12m" in row.features and "inspector" not in " ".join(row.features)
     assert risk_models.load_model(row).predict_proba is not None
     with pytest.raises(risk_models.RegistryError):
@@ -87,6 +90,9 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
     assert "little better than chance" in client.get("/admin/models?lang=en").get_data(as_text=True)
     report_page = client.get(f"/admin/models/{row.version}/report").get_data(as_text=True)
     assert "<polyline" in report_page and "Fairness" in report_page
+    tested = report_page.split('id="tested-first">')[1].split("</span>")[0]
+    assert (f"trained the same way on {row.train_start} to {tested_end}, a model scored the inspections of "
+            f"{test_start} to {row.metrics['test_end']}, which it had never seen.") in tested
     method = {"sigmoid": "a logistic curve (Platt scaling)", "isotonic": "isotonic steps"}[row.metrics["calibration"]]
     assert (f"Probabilities calibrated by {method} on the latest {row.metrics['n_valid']} training inspections."
             in report_page)
@@ -103,15 +109,15 @@ def test_cli_train_evaluate_score_activate(app, make, runner, tmp_path) -> None:
     result = runner.invoke(args=["risk", "train", "--activate"])
     assert result.exit_code == 0, result.output
     version = db.session.scalar(select(ModelVersion.version).where(ModelVersion.active.is_(True)))
-    assert version in result.output and "(active)" in result.output
+    assert version in result.output and "(active)" in result.output and ", tested (trained to 20" in result.output
     out = tmp_path / "report.html"
     result = runner.invoke(args=["risk", "evaluate", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "auc=" in result.output and "<svg" in out.read_text(encoding="utf-8")
     result = runner.invoke(args=["risk", "score", "--as-of", "2024-06-02"])
     assert result.exit_code == 0 and "60 entities scored" in result.output
-    second = runner.invoke(args=["risk", "train"])
-    assert second.exit_code == 0
+    second = runner.invoke(args=["risk", "train", "--no-refit"])
+    assert second.exit_code == 0 and "tested (trained to" not in second.output
     newest = db.session.scalar(select(ModelVersion.version).order_by(ModelVersion.id.desc()).limit(1))
     assert runner.invoke(args=["risk", "activate", newest]).exit_code == 0
     assert db.session.scalar(select(func.count()).where(ModelVersion.active.is_(True))) == 1
@@ -149,3 +155,32 @@ def test_a_category_reason_names_the_category_in_words(app, make) -> None:  # no
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert reason_text(industry) == "An industry where inspections find more than in most: 正餐服务 (H6210)"
         assert reason_text(kind) == "A type of entity where inspections find more than in most: Branch"
+
+
+def test_evaluate_again_on_inspections_recorded_after_training(app, make, client, auth) -> None:  # noqa: ANN001
+    """``risk evaluate`` scores the stored model on the inspections dated after everything it learned from; the
+    report then says so. Before any such inspection, the evaluation made at training stays."""
+    entities = _world(make)
+    row = risk_models.train(params={"n_estimators": 60, "min_child_samples": 5})
+    db.session.commit()
+    kept = row.evaluation["summary"]
+    assert risk_models.reevaluate(row.version).evaluation["summary"] == kept  # nothing after its training yet
+    samr, rng = make.agency("SAMR"), random.Random(9)
+    later = [row.train_end + timedelta(days=10 + i) for i in range(40)]
+    for i, day in enumerate(later):
+        bad = i % 3 == 0
+        found = rng.random() < (0.8 if bad else 0.05)
+        make.inspection(entities[i], samr, inspection_date=day, serious_violation=found,
+                        violation_count=2 if found else 0)
+    db.session.commit()
+    again = risk_models.reevaluate(row.version)
+    db.session.commit()
+    assert again.evaluation["summary"]["n"] == 40 and again.evaluation["evaluated_at"]
+    assert (again.evaluation["test_start"], again.evaluation["test_end"]) == (later[0].isoformat(),
+                                                                             later[-1].isoformat())
+    make.user("boss", Role.ADMIN)
+    db.session.commit()
+    auth.login("boss")
+    page = client.get(f"/admin/models/{row.version}/report?lang=en").get_data(as_text=True)
+    assert (f"Evaluated on the inspections of {later[0]} to {later[-1]}, recorded after its training."
+            in page.split('id="evaluated-later">')[1]) and 'id="tested-first"' not in page

@@ -160,7 +160,13 @@ def test_training_from_records_end_to_end() -> None:
     frames = RecordFrames(entities=entities, inspections=inspections)
     result = fit_and_evaluate(frames, inspections, weighted=True)
     assert result.metrics["auc"] > 0.65 and result.metrics["random_draw_auc"] > 0.6
-    assert result.train_end < result.test_start
+    # tested by a model trained before the test period; the returned one was trained again on every inspection
+    assert result.tested_train_end < result.test_start and result.train_end == result.test_end
+    assert result.model.n_train_ + result.model.n_valid_ == n_inspections
+    tested = fit_and_evaluate(frames, inspections, weighted=True, refit=False)
+    assert tested.train_end < tested.test_start and tested.tested_train_end is None
+    assert tested.model.n_train_ + tested.model.n_valid_ == n_inspections - tested.metrics["n_test"]
+    assert tested.metrics["auc"] == result.metrics["auc"]  # the same test either way
     assert {r["group"] for r in result.evaluation["fairness"]["district"]} == {"N", "S"}
     scores = score(result.model, frames, pd.Timestamp("2024-01-01").date())
     assert len(scores) == n_entities and scores["probability"].between(0, 1).all()
