@@ -8,6 +8,7 @@ test noticing. Each script is run as a separate process, as a user runs it.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -22,8 +23,9 @@ from sqlalchemy.engine import make_url
 
 import models  # noqa: F401 - every table of the metadata
 from models.base import Base
+from regulator import create_app
 
-from ..conftest import PG_URL, require_postgres
+from ..conftest import PG_URL, _config, require_postgres
 from ..linkage.conftest import shared_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,3 +186,21 @@ def test_small_probes_print_their_figures() -> None:
     assert "part by part: first pass" in chunks and "Table.take over one chunk a part" in chunks
     candidates = _run("bench/linkage_candidates.py", "1500")
     assert "kept counts:" in candidates and "every row:" in candidates
+
+
+def test_risk_refit_bench_on_a_demo_database(tmp_path: Path) -> None:
+    """bench/risk_refit.py reads an existing database (the demo's) and ranks its test period with models
+    trained to three earlier days."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    app = create_app(_config(url))
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        built = app.test_cli_runner().invoke(args=["demo", "--entities", "300"])
+        assert built.exit_code == 0, built.output
+    done = subprocess.run([sys.executable, "bench/risk_refit.py", "--seeds", "1"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, check=False, env={**os.environ, "DATABASE_URL": url})
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    assert re.match(r"\d+ inspections; test period \d{4}-\d\d-\d\d\.\.", lines[0])
+    assert [line.split(" (")[1].split(")")[0] for line in lines[1:]] == ["60%", "70%", "80%"]
+    assert all(0.0 <= _figures(line)["auc"] <= 1.0 and 0.0 <= _figures(line)["ap"] <= 1.0 for line in lines[1:])
