@@ -99,6 +99,10 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         values, a ranked list of ties) or ``None``. ``calibration_`` says which one was fitted.
     monotone:
         {feature name: +1 or -1}; ``None`` uses ``risk.features.MONOTONE``.
+    refit:
+        Once early stopping has found the number of trees, grow the trees again on every row, the held-out
+        latest ones included (as many trees again as found, scaled by the rows added), so that the most recent
+        inspections shape the ranking too; the calibration fitted on the held-out rows is kept.
     random_state:
         Seed.
     """
@@ -107,7 +111,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
                  min_child_samples: int = 20, subsample: float = 0.8, colsample_bytree: float = 0.8,
                  reg_lambda: float = 1.0, validation_fraction: float = 0.2, early_stopping_rounds: int = 50,
                  calibration: str | None = "auto", monotone: Mapping[str, int] | None = None,
-                 random_state: int = 0):
+                 refit: bool = False, random_state: int = 0):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -119,6 +123,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         self.early_stopping_rounds = early_stopping_rounds
         self.calibration = calibration
         self.monotone = monotone
+        self.refit = refit
         self.random_state = random_state
 
     def _validate(self, X, y=None, reset: bool = True):  # noqa: ANN001, ANN202
@@ -173,12 +178,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
             train, valid = order, order[:0]
         directions = MONOTONE if self.monotone is None else self.monotone
         constraints = [int(directions.get(str(c), 0)) for c in frame.columns]
-        self.model_ = lgb.LGBMClassifier(
-            n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
-            min_child_samples=self.min_child_samples, subsample=self.subsample, subsample_freq=1,
-            colsample_bytree=self.colsample_bytree, reg_lambda=self.reg_lambda,
-            monotone_constraints=constraints if any(constraints) else None,
-            random_state=self.random_state, n_jobs=2, verbose=-1)
+        self.model_ = self._booster(self.n_estimators, constraints)
         fit_kw: dict = {"sample_weight": weight[train]}
         if len(valid):
             fit_kw.update(eval_X=(frame.iloc[valid],), eval_y=(y_enc[valid],), eval_sample_weight=[weight[valid]],
@@ -204,7 +204,22 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
                                  f"not {self.calibration!r}")
             self.calibration_ = method
         self.n_train_, self.n_valid_ = len(train), len(valid)
+        if self.refit and len(valid):
+            trees = max(1, round(self.best_iteration_ * len(order) / len(train)))
+            self.model_ = self._booster(trees, constraints)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                self.model_.fit(frame, y_enc, sample_weight=weight)
+            self.best_iteration_ = trees
         return self
+
+    def _booster(self, trees: int, constraints: list[int]) -> lgb.LGBMClassifier:
+        return lgb.LGBMClassifier(
+            n_estimators=trees, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
+            min_child_samples=self.min_child_samples, subsample=self.subsample, subsample_freq=1,
+            colsample_bytree=self.colsample_bytree, reg_lambda=self.reg_lambda,
+            monotone_constraints=constraints if any(constraints) else None,
+            random_state=self.random_state, n_jobs=2, verbose=-1)
 
     def _raw(self, frame: pd.DataFrame) -> np.ndarray:
         if len(self.classes_) < 2:

@@ -28,8 +28,9 @@ def _synthetic(n: int = 3000, seed: int = 1) -> tuple[pd.DataFrame, np.ndarray]:
 def _contract_checks():  # noqa: ANN202
     """scikit-learn's estimator checks, less the array-API one: the model takes NumPy/pandas only, and that check
     can only skip (it needs SCIPY_ARRAY_API set before SciPy is imported)."""
-    estimator = RiskClassifier(n_estimators=20, min_child_samples=2)
-    mark = parametrize_with_checks([estimator], expected_failed_checks=lambda e: {
+    estimators = [RiskClassifier(n_estimators=20, min_child_samples=2),
+                  RiskClassifier(n_estimators=20, min_child_samples=2, refit=True)]
+    mark = parametrize_with_checks(estimators, expected_failed_checks=lambda e: {
         "check_sample_weight_equivalence_on_dense_data":
             "LightGBM bins features and bags rows: weights are not exactly repeated rows"})
     names, params = mark.args
@@ -230,3 +231,28 @@ def test_shares_by_group_smooth_towards_the_overall_shares() -> None:
     assert shares.loc[10, "blue"] == pytest.approx((8 + overall["blue"]) / 9)
     assert shares.loc[11, "green"] == pytest.approx((1 + overall["green"]) / 2)  # the row without a value is left out
     assert shares.loc[12].to_dict() == pytest.approx(overall)
+
+
+def test_refit_lets_the_latest_rows_shape_the_trees() -> None:
+    """Rows held out for early stopping only calibrate a plain fit; with ``refit`` the trees are grown again on
+    every row, so a pattern that only the latest rows show (a new kind of business going wrong) moves the
+    ranking."""
+    rng = np.random.default_rng(4)
+    n = 6000
+    X = pd.DataFrame({"viol_12m": rng.poisson(1.0, n).astype(float), "new_trade": rng.uniform(size=n)})
+    late = np.arange(n) >= int(n * 0.8)  # the rows the plain fit holds out (dates in row order)
+    logit = -2.0 + 0.8 * X["viol_12m"] + np.where(late, 4.0 * (X["new_trade"] - 0.5), 0.0)
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).to_numpy().astype(int)
+    dates = pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(n) // 5, unit="D")
+    fresh = pd.DataFrame({"viol_12m": np.ones(2000), "new_trade": rng.uniform(size=2000)})
+    fresh_y = (rng.uniform(size=2000) < 1 / (1 + np.exp(-(-1.2 + 4.0 * (fresh["new_trade"] - 0.5))))).astype(int)
+    plain = RiskClassifier(monotone={}).fit(X, y, dates=dates)
+    refit = RiskClassifier(monotone={}, refit=True).fit(X, y, dates=dates)
+    assert refit.n_train_ == plain.n_train_ and refit.n_valid_ == plain.n_valid_ == 1200
+    assert refit.best_iteration_ == max(1, round(plain.best_iteration_ * n / plain.n_train_))
+    assert refit.model_.booster_.num_trees() == refit.best_iteration_
+    auc = {name: evaluate(fresh_y.to_numpy(), m.predict_proba(fresh)[:, 1])["summary"]["auc"]
+           for name, m in (("plain", plain), ("refit", refit))}
+    assert auc["refit"] > 0.7 and auc["plain"] < 0.6, auc
+    p = refit.predict_proba(X)[:, 1]
+    assert ((p > 0) & (p < 1)).all()  # still calibrated on the held-out rows: never exactly 0 or 1
