@@ -99,7 +99,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         values, a ranked list of ties) or ``None``. ``calibration_`` says which one was fitted.
     monotone:
         {feature name: +1 or -1}; ``None`` uses ``risk.features.MONOTONE``.
-    refit:
+    refit_trees:
         Once early stopping has found the number of trees, grow the trees again on every row, the held-out
         latest ones included (as many trees again as found, scaled by the rows added), so that the most recent
         inspections shape the ranking too; the calibration fitted on the held-out rows is kept.
@@ -111,7 +111,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
                  min_child_samples: int = 20, subsample: float = 0.8, colsample_bytree: float = 0.8,
                  reg_lambda: float = 1.0, validation_fraction: float = 0.2, early_stopping_rounds: int = 50,
                  calibration: str | None = "auto", monotone: Mapping[str, int] | None = None,
-                 refit: bool = False, random_state: int = 0):
+                 refit_trees: bool = False, random_state: int = 0):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -123,7 +123,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
         self.early_stopping_rounds = early_stopping_rounds
         self.calibration = calibration
         self.monotone = monotone
-        self.refit = refit
+        self.refit_trees = refit_trees
         self.random_state = random_state
 
     def _validate(self, X, y=None, reset: bool = True):  # noqa: ANN001, ANN202
@@ -204,7 +204,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):
                                  f"not {self.calibration!r}")
             self.calibration_ = method
         self.n_train_, self.n_valid_ = len(train), len(valid)
-        if self.refit and len(valid):
+        if self.refit_trees and len(valid):
             trees = max(1, round(self.best_iteration_ * len(order) / len(train)))
             self.model_ = self._booster(trees, constraints)
             with warnings.catch_warnings():

@@ -29,7 +29,7 @@ def _contract_checks():  # noqa: ANN202
     """scikit-learn's estimator checks, less the array-API one: the model takes NumPy/pandas only, and that check
     can only skip (it needs SCIPY_ARRAY_API set before SciPy is imported)."""
     estimators = [RiskClassifier(n_estimators=20, min_child_samples=2),
-                  RiskClassifier(n_estimators=20, min_child_samples=2, refit=True)]
+                  RiskClassifier(n_estimators=20, min_child_samples=2, refit_trees=True)]
     mark = parametrize_with_checks(estimators, expected_failed_checks=lambda e: {
         "check_sample_weight_equivalence_on_dense_data":
             "LightGBM bins features and bags rows: weights are not exactly repeated rows"})
@@ -234,7 +234,7 @@ def test_shares_by_group_smooth_towards_the_overall_shares() -> None:
 
 
 def test_refit_lets_the_latest_rows_shape_the_trees() -> None:
-    """Rows held out for early stopping only calibrate a plain fit; with ``refit`` the trees are grown again on
+    """Rows held out for early stopping only calibrate a plain fit; with ``refit_trees`` the trees are grown again on
     every row, so a pattern that only the latest rows show (a new kind of business going wrong) moves the
     ranking."""
     rng = np.random.default_rng(4)
@@ -247,7 +247,7 @@ def test_refit_lets_the_latest_rows_shape_the_trees() -> None:
     fresh = pd.DataFrame({"viol_12m": np.ones(2000), "new_trade": rng.uniform(size=2000)})
     fresh_y = (rng.uniform(size=2000) < 1 / (1 + np.exp(-(-1.2 + 4.0 * (fresh["new_trade"] - 0.5))))).astype(int)
     plain = RiskClassifier(monotone={}).fit(X, y, dates=dates)
-    refit = RiskClassifier(monotone={}, refit=True).fit(X, y, dates=dates)
+    refit = RiskClassifier(monotone={}, refit_trees=True).fit(X, y, dates=dates)
     assert refit.n_train_ == plain.n_train_ and refit.n_valid_ == plain.n_valid_ == 1200
     assert refit.best_iteration_ == max(1, round(plain.best_iteration_ * n / plain.n_train_))
     assert refit.model_.booster_.num_trees() == refit.best_iteration_
