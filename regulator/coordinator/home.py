@@ -22,6 +22,7 @@ from models import (
 )
 
 from ..extensions import db
+from ..ingest.quarantine import quarantine_query
 from ..nav import nav_item
 from ..services import objections, publication, repairs, working_days
 from . import bp
@@ -44,7 +45,7 @@ def _overdue(model, where: tuple) -> int:  # noqa: ANN001
 
 @bp.route("/")
 def index():
-    """Entities by credit class, and pending reviews, objections, repairs and referrals."""
+    """Entities by credit class, and pending reviews, objections, repairs, referrals and rejected rows."""
     agency_id = current_user.agency_id
     by_class = dict(db.session.execute(
         select(MarketEntity.credit_class, func.count(MarketEntity.id))
@@ -64,6 +65,8 @@ def index():
         "repairs": _count_open(CreditRepair, own(CreditRepair)),
         "referrals": pending(Referral, ReferralStatus.SENT,
                              *((Referral.to_agency_id == agency_id,) if agency_id else ())),
+        "quarantine": db.session.scalar(select(func.count()).select_from(
+            quarantine_query(agency_id).order_by(None).subquery())) or 0,
     }
     late = {"objections": _overdue(Objection, own(Objection)), "repairs": _overdue(CreditRepair, own(CreditRepair))}
     campaigns_stmt = select(Campaign).order_by(Campaign.id.desc()).limit(5)

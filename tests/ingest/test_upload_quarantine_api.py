@@ -40,6 +40,8 @@ def test_upload_then_fix_and_resubmit_a_quarantined_row(app, make, client, auth,
     bad = db.session.scalar(select(SourceRecord).where(SourceRecord.status == SourceStatus.REJECTED))
     assert bad.raw["发证日期"] == "2020-02-30" and bad.errors[0]["column"] == "发证日期"
     assert "XK2" in client.get("/coordinator/quarantine").get_data(as_text=True)
+    home = client.get("/coordinator/?lang=en").get_data(as_text=True)  # the row waits on the coordinator's home
+    assert '<a href="/coordinator/quarantine" id="quarantine-waiting">Rejected rows waiting for a fix: 1</a>' in home
     form = {f"col-{i}": ("2020-02-28" if col == "发证日期" else value)
             for i, (col, value) in enumerate(bad.raw.items())}
     response = client.post(f"/coordinator/quarantine/{bad.id}", data=form)
@@ -51,6 +53,7 @@ def test_upload_then_fix_and_resubmit_a_quarantined_row(app, make, client, auth,
     assert db.session.scalar(select(Licence).where(Licence.source_record_id == fixed.id)).licence_no \
         == "JY24403091600048"
     assert "XK2" not in client.get("/coordinator/quarantine").get_data(as_text=True)
+    assert "Rejected rows waiting for a fix: 0</a>" in client.get("/coordinator/?lang=en").get_data(as_text=True)
 
 
 def test_upload_offers_the_agencys_file_kinds_for_a_file_named_otherwise(app, make, client, auth, agencies):
