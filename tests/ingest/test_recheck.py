@@ -25,7 +25,7 @@ from regulator.coordinator.match_words import review_note
 from regulator.extensions import db
 from regulator.ingest.demo import ingest_directory, linkage_truth, score_linkage
 from regulator.linkage.merge import resolve
-from regulator.linkage.recheck import last_recheck, recheck
+from regulator.linkage.recheck import RecheckReport, last_recheck, recheck
 
 
 @pytest.fixture
@@ -96,6 +96,19 @@ def test_recheck_confirms_what_later_files_taught_and_each_confirm_is_right(impo
     assert not again.confirmed and not again.rejected and again.checked == _pending()
 
 
+def _suggest_elsewhere() -> tuple[RecheckReport, MatchReview, int]:
+    """A dry run's report, and one review it would confirm now pointed at another entity (a suggestion never
+    this business); its record's right entity. Not committed."""
+    some = db.session.scalars(select(MarketEntity.id).where(MarketEntity.merged_into_id.is_(None))
+                              .order_by(MarketEntity.id).limit(2)).all()
+    dry = recheck(dry_run=True)
+    db.session.rollback()
+    review = db.session.get(MatchReview, dry.confirmed[0])
+    right = review.candidate_entity_id
+    review.candidate_entity_id = next(e for e in some if e != right)
+    return dry, review, right
+
+
 def test_recheck_rejects_a_suggestion_that_no_longer_matches_and_leaves_a_new_best_to_a_person(imported, make) -> None:  # noqa: ANN001, E501
     """A review whose record now matches no entity at all falls below the lower threshold and is rejected (the
     record stays on its own entity), unless its candidate is the entity another record waits on (left out of
@@ -104,11 +117,7 @@ def test_recheck_rejects_a_suggestion_that_no_longer_matches_and_leaves_a_new_be
     samr = db.session.scalar(select(Agency).where(Agency.code == "SAMR"))
     some = db.session.scalars(select(MarketEntity).where(MarketEntity.merged_into_id.is_(None))
                               .order_by(MarketEntity.id).limit(2)).all()
-    dry = recheck(dry_run=True)
-    db.session.rollback()
-    elsewhere = db.session.get(MatchReview, dry.confirmed[0])
-    right = elsewhere.candidate_entity_id
-    elsewhere.candidate_entity_id = next(e.id for e in some if e.id != right)  # a suggestion never this business
+    dry, elsewhere, right = _suggest_elsewhere()
     own = make.entity("从未登记的奇异名称咨询有限公司", uscc=None)
     lone = make.source_record(samr, canonical={"name": "从未登记的奇异名称咨询有限公司", "address": "不存在路1号"},
                               entity_id=own.id)
@@ -195,13 +204,8 @@ def test_a_review_left_waiting_keeps_what_the_recheck_found_for_the_page_and_the
     links with certainty to the other), the queue marks it, the API returns it. A dry run keeps nothing."""
     make.user("admin-r", Role.ADMIN)
     db.session.commit()
-    some = db.session.scalars(select(MarketEntity).where(MarketEntity.merged_into_id.is_(None))
-                              .order_by(MarketEntity.id).limit(2)).all()
-    dry = recheck(dry_run=True)
-    db.session.rollback()
-    elsewhere = db.session.get(MatchReview, dry.confirmed[0])
-    right = elsewhere.candidate_entity_id
-    elsewhere.candidate_entity_id = suggested = next(e.id for e in some if e.id != right)
+    _dry, elsewhere, right = _suggest_elsewhere()
+    suggested = elsewhere.candidate_entity_id
     db.session.commit()
     recheck(dry_run=True)
     db.session.rollback()
