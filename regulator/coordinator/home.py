@@ -22,7 +22,7 @@ from models import (
 )
 
 from ..extensions import db
-from ..ingest.quarantine import quarantine_query
+from ..ingest.quarantine import count_query
 from ..nav import nav_item
 from ..services import objections, publication, repairs, working_days
 from . import bp
@@ -65,8 +65,7 @@ def index():
         "repairs": _count_open(CreditRepair, own(CreditRepair)),
         "referrals": pending(Referral, ReferralStatus.SENT,
                              *((Referral.to_agency_id == agency_id,) if agency_id else ())),
-        "quarantine": db.session.scalar(select(func.count()).select_from(
-            quarantine_query(agency_id).order_by(None).subquery())) or 0,
+        "quarantine": db.session.scalar(count_query(agency_id)) or 0,
     }
     late = {"objections": _overdue(Objection, own(Objection)), "repairs": _overdue(CreditRepair, own(CreditRepair))}
     campaigns_stmt = select(Campaign).order_by(Campaign.id.desc()).limit(5)

@@ -23,7 +23,7 @@ from ..i18n import label
 from ..ingest import IngestError, IngestOptions, field_words, formats, ingest_file, row_messages
 from ..ingest.errors import FileError, MappingError
 from ..ingest.mapping import load_mapping
-from ..ingest.quarantine import DISMISS_LIMIT, dismiss, quarantine_query, restore, resubmit
+from ..ingest.quarantine import DISMISS_LIMIT, count_query, dismiss, quarantine_query, restore, resubmit
 from ..nav import nav_item
 from ..paging import page_of
 from ..request_guards import MAX_ID
@@ -129,8 +129,7 @@ def quarantine():
     dismissed = request.args.get("show") == "dismissed"
     status = SourceStatus.DISMISSED if dismissed else SourceStatus.REJECTED
     rows, page, pages, total = page_of(quarantine_query(agency_id, status))
-    waiting = total if not dismissed else db.session.scalar(
-        select(func.count()).select_from(quarantine_query(agency_id).subquery()))
+    waiting = total if not dismissed else db.session.scalar(count_query(agency_id))
     return render_template("coordinator/quarantine.html", rows=rows, page=page, pages=pages, total=total,
                            waiting=waiting, dismissed=dismissed, form=DismissForm(), users=_dismissers(rows))
 

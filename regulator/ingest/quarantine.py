@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Agency, ImportBatch, SourceRecord, SourceStatus
 
@@ -30,6 +30,11 @@ def quarantine_query(agency_id: int | None = None, status: SourceStatus = Source
     if agency_id is not None:
         stmt = stmt.where(SourceRecord.agency_id == agency_id)
     return stmt.order_by(SourceRecord.id.desc())
+
+
+def count_query(agency_id: int | None = None, status: SourceStatus = SourceStatus.REJECTED):  # noqa: ANN201
+    """How many rows ``quarantine_query`` finds (read through the same index)."""
+    return select(func.count()).select_from(quarantine_query(agency_id, status).order_by(None).subquery())
 
 
 def resubmit(record: SourceRecord, fixed: dict[str, Any], user_id: int | None = None) -> SourceRecord:

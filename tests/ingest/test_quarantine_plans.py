@@ -15,7 +15,7 @@ from sqlalchemy import event, select, text
 from models import RecordType, SourceRecord, SourceStatus
 from regulator.extensions import db
 from regulator.ingest import IngestOptions, ingest_file
-from regulator.ingest.quarantine import quarantine_query
+from regulator.ingest.quarantine import count_query, quarantine_query
 from regulator.sql_hints import rare
 
 HEADER = "记录号,许可证编号,许可证名称,统一社会信用代码,企业名称,经营场所,法定代表人（负责人）,发证日期,有效期至,状态\n"
@@ -103,6 +103,10 @@ def test_the_quarantine_page_query_searches_the_index_and_finds_the_rows(sqlite_
     plan = _plan_of(stmt)
     assert "SCAN source_record" not in plan, plan
     assert [r.row_number for r in db.session.scalars(stmt)] == [3, 2, 1]
+    for agency_id in (agency.id, None):  # the count on the coordinator's home and the quarantine page
+        counted = count_query(agency_id)
+        assert "SCAN source_record" not in _plan_of(counted), _plan_of(counted)
+        assert db.session.scalar(counted) == 3
 
 
 def _executed(run) -> list[tuple[str, object]]:  # noqa: ANN001
