@@ -31,7 +31,7 @@ from models import LinkMethod, MatchReview, ReviewStatus, SourceRecord
 from ..extensions import db
 from ..signals import batched_notices
 from .explain import RECHECKED
-from .merge import resolve
+from .merge import EntityChangeError, resolve
 from .review import confirm, reject
 
 #: the note a review decided here carries (``coordinator.match_words`` says it in the reader's language)
@@ -187,5 +187,5 @@ def last_recheck(review: MatchReview) -> Rechecked | None:
     try:
         return Rechecked(date.fromisoformat(found["on"]), resolve(int(found["entity_id"])).id,
                          float(found["probability"]), bool(found.get("linked")))
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, EntityChangeError):  # not written by ``_remember``; an entity gone
         return None

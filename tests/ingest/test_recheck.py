@@ -242,3 +242,10 @@ def test_a_review_left_waiting_keeps_what_the_recheck_found_for_the_page_and_the
     page = client.get(f"/coordinator/reviews/{same}?lang=en").get_data(as_text=True)
     assert "for the suggested entity." in page.split('id="rechecked">')[1].split("</p>")[0]
     assert client.get(f"/api/v1/match-reviews/{same}").get_json()["rechecked"]["linked"] is False
+    odd = db.session.get(MatchReview, same)  # a value no recheck wrote: read as nothing found, the page still shows
+    for value in ({"on": "yesterday"}, {"on": "2026-12-07", "entity_id": 10**9, "probability": 0.5}, "text"):
+        odd.match_weights = {**odd.match_weights, "_rechecked": value}
+        db.session.commit()
+        assert last_recheck(odd) is None
+        assert client.get(f"/coordinator/reviews/{same}").status_code == 200
+        assert client.get(f"/api/v1/match-reviews/{same}").get_json()["rechecked"] is None
