@@ -87,7 +87,8 @@ def reviews_queue():
     again = {}  # review id -> (probability now, whether the best is still the suggested entity): where it changed
     for r, _s in rows:
         if (found := last_recheck(r)) is not None:
-            same = found.entity_id == merging.resolve(r.candidate_entity_id).id
+            same = found.entity_id == r.candidate_entity_id or found.entity_id == merging.resolve(
+                r.candidate_entity_id).id  # resolved only where they differ: a merge since
             if not same or round(found.probability * 100) != round(r.probability * 100):
                 again[r.id] = (found.probability, same)
     return render_template("coordinator/linkage/reviews.html", rows=rows, names=names, state=state, band=band,

@@ -202,5 +202,5 @@ def test_risk_refit_bench_on_a_demo_database(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.strip().splitlines()
     assert re.match(r"\d+ inspections; test period \d{4}-\d\d-\d\d\.\.", lines[0])
-    assert [line.split(" (")[1].split(")")[0] for line in lines[1:]] == ["60%", "70%", "80%"]
+    assert [line.split(" (")[1].split(")")[0] for line in lines[1:]] == ["60%", "70%", "80%", "80%, refit_trees"]
     assert all(0.0 <= _figures(line)["auc"] <= 1.0 and 0.0 <= _figures(line)["ap"] <= 1.0 for line in lines[1:])
