@@ -84,13 +84,19 @@ def reviews_queue():
     names = dict(db.session.execute(select(MarketEntity.id, MarketEntity.name)
                                     .where(MarketEntity.id.in_([i for i in entity_ids if i]))).all()) if rows else {}
     agencies = db.session.scalars(select(Agency).order_by(Agency.code)).all()
-    again = {}  # review id -> (probability now, whether the best is still the suggested entity): where it changed
+    again = {}  # review id -> (what changed, a probability): "at_import" (the one shown is the recheck's), "now"
+    # (the recheck's, of the suggested entity) or "elsewhere" (of another entity); only where it changed
     for r, _s in rows:
         if (found := last_recheck(r)) is not None:
             same = found.entity_id == r.candidate_entity_id or found.entity_id == merging.resolve(
                 r.candidate_entity_id).id  # resolved only where they differ: a merge since
-            if not same or round(found.probability * 100) != round(r.probability * 100):
-                again[r.id] = (found.probability, same)
+            if not same:
+                again[r.id] = ("elsewhere", found.probability)
+            elif _evidence_now(r, found):
+                if round(found.at_import * 100) != round(r.probability * 100):
+                    again[r.id] = ("at_import", found.at_import)
+            elif round(found.probability * 100) != round(r.probability * 100):
+                again[r.id] = ("now", found.probability)
     return render_template("coordinator/linkage/reviews.html", rows=rows, names=names, state=state, band=band,
                            again=again,
                            agency_id=agency_id, agencies=agencies, bands=BAND_LABELS, page=page,
@@ -178,6 +184,7 @@ def review(review_id: int):
     rechecked, best_now = _rechecked(review)
     return render_template("coordinator/linkage/review.html", review=review, source=source, form=form,
                            other=other, runner_up=runner_up, rechecked=rechecked, best_now=best_now,
+                           evidence_now=_evidence_now(review, rechecked),
                            agency=db.session.get(Agency, source.agency_id), candidate=candidate, survivor=survivor,
                            now_on=now_on, fields=IDENTITY, record=_record_identity(source, source.entity_id),
                            entity=_entity_identity(survivor), evidence=in_words(review.match_weights),
@@ -189,6 +196,12 @@ def _rechecked(review: MatchReview) -> tuple[Rechecked | None, MarketEntity | No
     """What the last recheck found for a pending review, and the entity its record matched best."""
     found = last_recheck(review)
     return (found, db.session.get(MarketEntity, found.entity_id)) if found else (None, None)
+
+
+def _evidence_now(review: MatchReview, found: Rechecked | None) -> bool:
+    """Whether the review's probability and evidence are those of its last recheck (``recheck._evidence_now``),
+    not of the import; notes written before the probability at import was kept say nothing of it."""
+    return found is not None and found.at_import is not None and round(review.probability, 4) == found.probability
 
 
 @bp.route("/entities/<int:entity_id>/merge", methods=["GET", "POST"])

@@ -360,7 +360,7 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items:
         if res.candidate_id and res.entity_id:
             writer.add(MatchReview, {"source_record_id": src.ref, "candidate_entity_id": res.candidate_id,
                                      "provisional_entity_id": res.entity_id, "probability": res.probability or 0.0,
-                                     "match_weights": _weights(res.match_weights)})
+                                     "match_weights": stored_weights(res.match_weights)})
             reviews += 1
         if fmap.record_type == RecordType.REGISTRATION and res.entity_id:
             writer.registration(res.entity_id, item.canonical, src, item.uscc)
@@ -425,7 +425,7 @@ def _merge(old: dict[str, int], new: Counter) -> dict[str, int]:
     return out
 
 
-def _weights(weights: dict[str, Any] | None) -> dict[str, Any]:
+def stored_weights(weights: dict[str, Any] | None) -> dict[str, Any]:
     """A match's evidence as JSON, as ``linkage.explain.evidence`` reads it: the prior's weight, and each
     comparison's level and weight (NumPy numbers made plain); notes beside them (keys beginning with ``_``,
     such as ``linkage.explain.RUNNER_UP``) keep their numbers."""

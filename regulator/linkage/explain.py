@@ -13,7 +13,8 @@ import pandas as pd
 RUNNER_UP = "_runner_up"
 #: key of a pending review's match weights holding what the last recheck (``linkage.recheck``) found when it
 #: left the review waiting: {"on" (ISO day), "probability", "entity_id" (the best entity now: the suggested
-#: one, or another), "linked" (at or above the upper threshold)}
+#: one, or another), "linked" (at or above the upper threshold), "at_import" (the review's probability when its
+#: record was imported)}
 RECHECKED = "_rechecked"
 
 

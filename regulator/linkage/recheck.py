@@ -9,9 +9,11 @@ it known then what it knows now; the others stay for a coordinator. It reads eve
 (``EntityIndex.load``), so it is a batch step to run after a run of imports (``flask linkage recheck``),
 not a page's request.
 
-What a review left waiting matches best now (its suggested entity at a new probability, or another entity)
-is kept on it (``explain.RECHECKED``): the review page shows it, and offers to merge the two entities when
-the best is another one.
+A review left waiting whose record still matches its suggested entity best takes the probability and the
+evidence of this match in place of those of the import (the probability at import stays in the note): the
+queue orders and bands reviews by what the platform knows now, and the coordinator weighs today's evidence.
+One whose record now matches another entity best keeps its evidence and notes which entity (both in
+``explain.RECHECKED``); the review page offers to merge the two entities.
 
 A record matches its own provisional entity (made from that very record) perfectly, so the provisional
 entities of every pending review, and the entities the waiting records sit on, are left out of the rows the
@@ -140,7 +142,10 @@ def _decide(report: RecheckReport, p: _Pending, decision: Any, left_out: set[int
         # (a candidate that is itself the provisional entity of a waiting record was not matched against)
         report.waiting.append(p.review_id)
         if decision is not None and decision.method == LinkMethod.REVIEW and not dry_run:
-            _remember(p.review_id, decision.candidate_id, decision.probability, linked=False)
+            if decision.candidate_id is not None and resolve(decision.candidate_id).id == candidate:
+                _evidence_now(p.review_id, decision)
+            else:
+                _remember(p.review_id, decision.candidate_id, decision.probability, linked=False)
     elif decision.method == LinkMethod.NEW:
         report.rejected.append(p.review_id)
         if not dry_run:
@@ -162,9 +167,27 @@ def _remember(review_id: int, entity_id: int | None, probability: float | None, 
     if entity_id is None or probability is None:
         return
     review = db.session.get(MatchReview, review_id)
-    review.match_weights = {**(review.match_weights or {}), RECHECKED: {
-        "on": date.today().isoformat(), "probability": round(float(probability), 4), "entity_id": int(entity_id),
-        "linked": linked}}
+    review.match_weights = {**(review.match_weights or {}), RECHECKED: _note(review, entity_id, probability, linked)}
+
+
+def _evidence_now(review_id: int, decision: Any) -> None:
+    """A review whose record still matches its suggested entity best: this match's probability and evidence
+    replace the import's (the queue's order and bands follow); the note keeps the probability at import."""
+    from ..ingest.pipeline import stored_weights
+
+    review = db.session.get(MatchReview, review_id)
+    note = _note(review, review.candidate_entity_id, decision.probability, False)
+    review.probability = round(float(decision.probability), 4)
+    review.match_weights = {**stored_weights(decision.match_weights), RECHECKED: note}
+
+
+def _note(review: MatchReview, entity_id: int, probability: float, linked: bool) -> dict[str, Any]:
+    """The ``explain.RECHECKED`` note: today, the best entity and its probability, and the review's probability
+    when its record was imported (kept from an earlier note: the probability column may hold a recheck's)."""
+    earlier = (review.match_weights or {}).get(RECHECKED)
+    at_import = earlier.get("at_import") if isinstance(earlier, dict) else None
+    return {"on": date.today().isoformat(), "probability": round(float(probability), 4), "entity_id": int(entity_id),
+            "linked": linked, "at_import": at_import if isinstance(at_import, (int, float)) else review.probability}
 
 
 @dataclass(frozen=True)
@@ -177,6 +200,8 @@ class Rechecked:
     probability: float
     #: at or above the upper threshold: ingest would have linked the record to that entity
     linked: bool
+    #: the review's probability when its record was imported (None in notes written before it was kept)
+    at_import: float | None = None
 
 
 def last_recheck(review: MatchReview) -> Rechecked | None:
@@ -185,7 +210,9 @@ def last_recheck(review: MatchReview) -> Rechecked | None:
     if review.status != ReviewStatus.PENDING or not isinstance(found, dict):
         return None
     try:
+        at_import = found.get("at_import")
         return Rechecked(date.fromisoformat(found["on"]), resolve(int(found["entity_id"])).id,
-                         float(found["probability"]), bool(found.get("linked")))
+                         float(found["probability"]), bool(found.get("linked")),
+                         None if at_import is None else float(at_import))
     except (KeyError, TypeError, ValueError, EntityChangeError):  # not written by ``_remember``; an entity gone
         return None

@@ -236,16 +236,90 @@ def test_a_review_left_waiting_keeps_what_the_recheck_found_for_the_page_and_the
     assert "matched again: another entity, " in row
     detail = client.get(f"/api/v1/match-reviews/{elsewhere.id}").get_json()
     assert detail["rechecked"] == {"on": date.today().isoformat(), "entity_id": right, "linked": True,
-                                   "probability": found.probability}
+                                   "probability": found.probability, "probability_at_import": found.at_import}
     same = next(i for i, w in waiting.items() if w and w.entity_id == resolve(
         db.session.get(MatchReview, i).candidate_entity_id).id)
     page = client.get(f"/coordinator/reviews/{same}?lang=en").get_data(as_text=True)
-    assert "for the suggested entity." in page.split('id="rechecked">')[1].split("</p>")[0]
+    assert "are of that match (" in page.split('id="rechecked">')[1].split("</p>")[0]
     assert client.get(f"/api/v1/match-reviews/{same}").get_json()["rechecked"]["linked"] is False
-    odd = db.session.get(MatchReview, same)  # a value no recheck wrote: read as nothing found, the page still shows
+    odd = db.session.get(MatchReview, same)
+    odd.match_weights = {**odd.match_weights, "_rechecked": {  # a note written before the import's was kept
+        k: v for k, v in odd.match_weights["_rechecked"].items() if k != "at_import"}}
+    db.session.commit()
+    page = client.get(f"/coordinator/reviews/{same}?lang=en").get_data(as_text=True)
+    assert "for the suggested entity." in page.split('id="rechecked">')[1].split("</p>")[0]
+    assert client.get(f"/api/v1/match-reviews/{same}").get_json()["rechecked"]["probability_at_import"] is None
+    # a value no recheck wrote: read as nothing found, the page still shows
     for value in ({"on": "yesterday"}, {"on": "2026-12-07", "entity_id": 10**9, "probability": 0.5}, "text"):
         odd.match_weights = {**odd.match_weights, "_rechecked": value}
         db.session.commit()
         assert last_recheck(odd) is None
         assert client.get(f"/coordinator/reviews/{same}").status_code == 200
         assert client.get(f"/api/v1/match-reviews/{same}").get_json()["rechecked"] is None
+
+
+def _weighed(weights: dict) -> float:
+    """The match probability that a review's stored evidence adds up to (prior plus each comparison, log2 odds)."""
+    total = sum(v["weight"] if isinstance(v, dict) else v for k, v in weights.items()
+                if not k.startswith("_") and (k == "prior" or isinstance(v, dict)))
+    return 2 ** total / (1 + 2 ** total)
+
+
+def test_a_review_still_matching_its_suggestion_takes_the_rechecks_probability_and_evidence(
+        imported, make, client, auth) -> None:  # noqa: ANN001
+    """Where the recheck's best is still the suggested entity, the review's probability and evidence become the
+    recheck's (the note keeps the import's): the queue orders by them, the page says so, a confirm stores them on
+    the record, and a second recheck keeps the probability at import of the first."""
+    make.user("admin-n", Role.ADMIN)
+    db.session.commit()
+    pending = db.session.scalars(select(MatchReview).where(MatchReview.status == ReviewStatus.PENDING)).all()
+    assert all(abs(_weighed(r.match_weights) - r.probability) < 0.01 for r in pending)  # evidence adds up to it
+    waiting = set(recheck(dry_run=True).waiting)
+    db.session.rollback()
+    for review in pending:  # as if imported when the candidate was known less well (this world's later files
+        if review.id in waiting:  # changed no waiting review's probability by a whole percent)
+            review.probability = 0.4375
+            review.match_weights = {"prior": -3.0, "name": {"level": "similar", "weight": 2.19}}
+    db.session.commit()
+    before = {r.id: (r.probability, dict(r.match_weights)) for r in pending}
+
+    report = recheck()
+    db.session.commit()
+    same = {}
+    for review_id in report.waiting:
+        review = db.session.get(MatchReview, review_id)
+        found = last_recheck(review)
+        if found is not None and found.entity_id == resolve(review.candidate_entity_id).id:
+            same[review_id] = (review, found)
+    changed = [i for i, (r, _f) in same.items() if round(r.probability, 2) != round(before[i][0], 2)]
+    assert same and changed
+    for review_id, (review, found) in same.items():
+        assert review.probability == found.probability and found.at_import == before[review_id][0]
+        assert abs(_weighed(review.match_weights) - review.probability) < 0.01
+    assert all(db.session.get(MatchReview, i).match_weights != before[i][1] for i in changed)
+
+    auth.login("admin-n")
+    queue = client.get("/coordinator/reviews?lang=en").get_data(as_text=True)
+    shown = [int(part.split('"')[0]) for part in queue.split('<tr data-id="')[1:]]
+    rows = db.session.scalars(select(MatchReview).where(MatchReview.status == ReviewStatus.PENDING)).all()
+    assert shown == [r.id for r in sorted(rows, key=lambda r: (-r.probability, r.id))][:len(shown)]
+    moved = next(i for i in shown if i in changed)
+    row = queue.split(f'data-id="{moved}"')[1].split("</tr>")[0]
+    assert f"matched again; at import: {round(before[moved][0] * 100)}%" in row
+    page = client.get(f"/coordinator/reviews/{moved}?lang=en").get_data(as_text=True)
+    note = page.split('id="rechecked">')[1].split("</p>")[0]
+    assert "the match probability and the evidence on this page are of that match " \
+           f"({round(before[moved][0] * 100)}% when the record was imported)." in note
+    assert f'id="review-probability">{round(same[moved][0].probability * 100)}%' in page
+    assert client.get(f"/api/v1/match-reviews/{moved}").get_json()["probability"] == same[moved][0].probability
+
+    again = recheck()
+    db.session.commit()
+    kept = last_recheck(db.session.get(MatchReview, moved))
+    assert moved in again.waiting and kept.at_import == before[moved][0]
+    from regulator.linkage.review import confirm
+
+    confirm(moved)
+    db.session.commit()
+    record = db.session.get(SourceRecord, db.session.get(MatchReview, moved).source_record_id)
+    assert record.link_probability == db.session.get(MatchReview, moved).probability != before[moved][0]

@@ -47,7 +47,9 @@ class ReviewSchema(Schema):
     agency_id = fields.Integer(required=True)
     candidate_entity_id = fields.Integer(required=True)
     provisional_entity_id = fields.Integer(allow_none=True)
-    probability = fields.Float(required=True)
+    probability = fields.Float(required=True, metadata={
+        "description": "the match probability of the suggested entity: at import, or at the last recheck that "
+                       "found it the best (see rechecked)"})
     status = fields.Enum(ReviewStatus, by_value=True, required=True)
     created_at = UtcDateTime(required=True)
     decided_at = UtcDateTime(allow_none=True)
@@ -82,6 +84,9 @@ class RecheckedSchema(Schema):
     linked = fields.Boolean(required=True, metadata={
         "description": "at or above the upper threshold: ingest would link the record to that entity (when it "
                        "is not the suggested one, the two may be one business recorded twice)"})
+    at_import = fields.Float(required=True, allow_none=True, data_key="probability_at_import", metadata={
+        "description": "the review's probability when its record was imported: where the recheck's best is "
+                       "the suggested entity, the review's probability and evidence are now the recheck's"})
 
 
 class ReviewDetailSchema(ReviewSchema):
