@@ -240,7 +240,7 @@ def test_a_review_left_waiting_keeps_what_the_recheck_found_for_the_page_and_the
     same = next(i for i, w in waiting.items() if w and w.entity_id == resolve(
         db.session.get(MatchReview, i).candidate_entity_id).id)
     page = client.get(f"/coordinator/reviews/{same}?lang=en").get_data(as_text=True)
-    assert "are of that match (" in page.split('id="rechecked">')[1].split("</p>")[0]
+    assert "for the suggested entity." in page.split('id="rechecked">')[1].split("</p>")[0]  # the same percent
     assert client.get(f"/api/v1/match-reviews/{same}").get_json()["rechecked"]["linked"] is False
     odd = db.session.get(MatchReview, same)
     odd.match_weights = {**odd.match_weights, "_rechecked": {  # a note written before the import's was kept
