@@ -54,12 +54,16 @@ class RecheckReport:
     waiting: list[int] = field(default_factory=list)
     #: decided by a person while the recheck read the index and matched: left as they decided
     meanwhile: list[int] = field(default_factory=list)
+    #: of the waiting ones, those whose record still matches the suggested entity best at another whole percent:
+    #: their probability and evidence are now this match's
+    reprobed: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line of counts (the command, the demo and the benchmark print it)."""
         return (f"{self.checked} pending reviews checked: {len(self.confirmed)} confirmed, {len(self.rejected)} "
                 f"rejected, {len(self.elsewhere)} now match another entity (left for a coordinator), "
                 f"{len(self.waiting)} still waiting"
+                + (f" ({len(self.reprobed)} at a new probability)" if self.reprobed else "")
                 + (f", {len(self.meanwhile)} decided by a coordinator meanwhile" if self.meanwhile else ""))
 
 
@@ -141,10 +145,11 @@ def _decide(report: RecheckReport, p: _Pending, decision: Any, left_out: set[int
             decision.method == LinkMethod.NEW and candidate in left_out):
         # (a candidate that is itself the provisional entity of a waiting record was not matched against)
         report.waiting.append(p.review_id)
-        if decision is not None and decision.method == LinkMethod.REVIEW and not dry_run:
+        if decision is not None and decision.method == LinkMethod.REVIEW:
             if decision.candidate_id is not None and resolve(decision.candidate_id).id == candidate:
-                _evidence_now(p.review_id, decision)
-            else:
+                if _evidence_now(p.review_id, decision, dry_run):
+                    report.reprobed.append(p.review_id)
+            elif not dry_run:
                 _remember(p.review_id, decision.candidate_id, decision.probability, linked=False)
     elif decision.method == LinkMethod.NEW:
         report.rejected.append(p.review_id)
@@ -170,15 +175,20 @@ def _remember(review_id: int, entity_id: int | None, probability: float | None, 
     review.match_weights = {**(review.match_weights or {}), RECHECKED: _note(review, entity_id, probability, linked)}
 
 
-def _evidence_now(review_id: int, decision: Any) -> None:
+def _evidence_now(review_id: int, decision: Any, dry_run: bool) -> bool:
     """A review whose record still matches its suggested entity best: this match's probability and evidence
-    replace the import's (the queue's order and bands follow); the note keeps the probability at import."""
+    replace the import's (the queue's order and bands follow); the note keeps the probability at import.
+    Returns whether the probability moved by a whole percent (a dry run only says so)."""
     from ..ingest.pipeline import stored_weights
 
     review = db.session.get(MatchReview, review_id)
+    moved = round(review.probability * 100) != round(decision.probability * 100)
+    if dry_run:
+        return moved
     note = _note(review, review.candidate_entity_id, decision.probability, False)
     review.probability = round(float(decision.probability), 4)
     review.match_weights = {**stored_weights(decision.match_weights), RECHECKED: note}
+    return moved
 
 
 def _note(review: MatchReview, entity_id: int, probability: float, linked: bool) -> dict[str, Any]:

@@ -274,7 +274,8 @@ def test_a_review_still_matching_its_suggestion_takes_the_rechecks_probability_a
     db.session.commit()
     pending = db.session.scalars(select(MatchReview).where(MatchReview.status == ReviewStatus.PENDING)).all()
     assert all(abs(_weighed(r.match_weights) - r.probability) < 0.01 for r in pending)  # evidence adds up to it
-    waiting = set(recheck(dry_run=True).waiting)
+    dry = recheck(dry_run=True)
+    waiting = set(dry.waiting)
     db.session.rollback()
     for review in pending:  # as if imported when the candidate was known less well (this world's later files
         if review.id in waiting:  # changed no waiting review's probability by a whole percent)
@@ -283,8 +284,12 @@ def test_a_review_still_matching_its_suggestion_takes_the_rechecks_probability_a
     db.session.commit()
     before = {r.id: (r.probability, dict(r.match_weights)) for r in pending}
 
+    again = recheck(dry_run=True)  # the import's probabilities (as if) kept: a dry run says which would move
+    db.session.rollback()
+    assert again.reprobed and not dry.reprobed
     report = recheck()
     db.session.commit()
+    assert report.reprobed == again.reprobed
     same = {}
     for review_id in report.waiting:
         review = db.session.get(MatchReview, review_id)
@@ -292,7 +297,8 @@ def test_a_review_still_matching_its_suggestion_takes_the_rechecks_probability_a
         if found is not None and found.entity_id == resolve(review.candidate_entity_id).id:
             same[review_id] = (review, found)
     changed = [i for i, (r, _f) in same.items() if round(r.probability, 2) != round(before[i][0], 2)]
-    assert same and changed
+    assert same and changed and sorted(report.reprobed) == sorted(changed)
+    assert f"still waiting ({len(changed)} at a new probability)" in report.summary()
     for review_id, (review, found) in same.items():
         assert review.probability == found.probability and found.at_import == before[review_id][0]
         assert abs(_weighed(review.match_weights) - review.probability) < 0.01
