@@ -111,20 +111,23 @@ def prepare_rows(fmap: FileMapping, rows: list[dict[str, Any]]) -> list[Prepared
 
 def pack(items: list[Prepared]) -> list[tuple[Any, ...]]:
     """Prepared rows as plain tuples, which another process unpickles in a fraction of the time dataclasses
-    take, with the raw row and ``jsonable(canonical)`` as the JSON text their columns store (``JsonText``:
-    the importing process inserts it as it is). ``RowError`` is a dataclass exception and does not survive
-    pickling (its ``args`` are empty), hence its fields as a tuple."""
-    return [(i.row_number, JsonText(json_text(i.raw)), i.content_hash, i.canonical,
-             None if i.errors else JsonText(json_text(jsonable(i.canonical))),
+    take, with the raw row and ``jsonable(canonical)`` as the JSON text their columns store. ``RowError`` is a
+    dataclass exception and does not survive pickling (its ``args`` are empty), hence its fields as a tuple.
+    The texts travel as plain strings: a ``str`` subclass unpickles through its class (50,000 rows: 0.22 s
+    against 0.12 s), so ``unpack`` makes them ``JsonText`` again."""
+    return [(i.row_number, json_text(i.raw), i.content_hash, i.canonical,
+             None if i.errors else json_text(jsonable(i.canonical)),
              [(e.column, e.message, e.value) for e in i.errors] or None, i.findings or None, i.uscc_raw, i.uscc,
              i.source_key)
             for i in items]
 
 
 def unpack(packed: list[tuple[Any, ...]]) -> list[Prepared]:
-    """``Prepared`` rows again from ``pack``'s tuples (``raw`` as its JSON text)."""
-    return [Prepared(row_number, raw, digest, canonical, [RowError(*e) for e in errors] if errors else [],
-                     findings or [], uscc_raw, uscc, source_key, canonical_json)
+    """``Prepared`` rows again from ``pack``'s tuples (``raw`` and the canonical JSON as ``JsonText``: the importing
+    process inserts them as they are)."""
+    return [Prepared(row_number, JsonText(raw), digest, canonical, [RowError(*e) for e in errors] if errors else [],
+                     findings or [], uscc_raw, uscc, source_key,
+                     None if canonical_json is None else JsonText(canonical_json))
             for row_number, raw, digest, canonical, canonical_json, errors, findings, uscc_raw, uscc, source_key
             in packed]
 

@@ -110,6 +110,30 @@ def test_rows_mapped_ahead_are_the_rows_mapped_here(app, demo_world, tmp_path):
         assert [row for _n, items in chunks for row in _fields(items)] == _fields(prepare_rows(fmap, source.rows))
 
 
+def test_rows_travel_as_plain_strings_and_arrive_as_the_json_text_stored(demo_world, tmp_path):
+    """The worker's rows pickle as tuples of plain strings (a ``str`` subclass unpickles through its class, about
+    twice as slowly); unpacked, the raw row and canonical JSON are ``JsonText`` again, which the writer inserts as
+    they are, equal to the text the importing process would have encoded."""
+    import pickle
+
+    from regulator.ingest.bulk import JsonText
+    from regulator.ingest.prepare import pack, unpack
+
+    path = _licences(demo_world, tmp_path)
+    source = read_file(path)
+    fmap = load_mapping("SAMR").for_file("samr_licences.csv", source.headers)
+    items = prepare_rows(fmap, source.rows[:60])
+    packed = pack(items)
+    assert b"JsonText" not in pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
+    back = unpack(pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)))  # noqa: S301
+    assert all(type(b.raw) is JsonText and b.raw == json_text(i.raw) for b, i in zip(back, items, strict=True))
+    accepted = [(b, i) for b, i in zip(back, items, strict=True) if not i.errors]
+    assert accepted and all(type(b.canonical_json) is JsonText and b.canonical_json == json_text(jsonable(i.canonical))
+                            for b, i in accepted)
+    assert all(b.canonical_json is None for b, i in zip(back, items, strict=True) if i.errors)
+    assert [b.errors for b in back] == [i.errors for i in items] and any(b.errors for b in back)
+
+
 @dataclass(frozen=True)
 class _Failing(FileMapping):
     """The demo mapping, failing on the row whose status is ``"boom"``: raising, or ending the worker."""
