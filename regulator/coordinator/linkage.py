@@ -92,10 +92,10 @@ def reviews_queue():
                 r.candidate_entity_id).id  # resolved only where they differ: a merge since
             if not same:
                 again[r.id] = ("elsewhere", found.probability)
-            elif _evidence_now(r, found):
-                if round(found.at_import * 100) != round(r.probability * 100):
+            elif found.is_evidence_of(r):
+                if found.moved:
                     again[r.id] = ("at_import", found.at_import)
-            elif round(found.probability * 100) != round(r.probability * 100):
+            elif round(found.probability * 100) != round(r.probability * 100):  # a note from before ``at_import``
                 again[r.id] = ("now", found.probability)
     return render_template("coordinator/linkage/reviews.html", rows=rows, names=names, state=state, band=band,
                            again=again,
@@ -184,7 +184,6 @@ def review(review_id: int):
     rechecked, best_now = _rechecked(review)
     return render_template("coordinator/linkage/review.html", review=review, source=source, form=form,
                            other=other, runner_up=runner_up, rechecked=rechecked, best_now=best_now,
-                           evidence_now=_evidence_now(review, rechecked),
                            agency=db.session.get(Agency, source.agency_id), candidate=candidate, survivor=survivor,
                            now_on=now_on, fields=IDENTITY, record=_record_identity(source, source.entity_id),
                            entity=_entity_identity(survivor), evidence=in_words(review.match_weights),
@@ -196,12 +195,6 @@ def _rechecked(review: MatchReview) -> tuple[Rechecked | None, MarketEntity | No
     """What the last recheck found for a pending review, and the entity its record matched best."""
     found = last_recheck(review)
     return (found, db.session.get(MarketEntity, found.entity_id)) if found else (None, None)
-
-
-def _evidence_now(review: MatchReview, found: Rechecked | None) -> bool:
-    """Whether the review's probability and evidence are those of its last recheck (``recheck._evidence_now``),
-    not of the import; notes written before the probability at import was kept say nothing of it."""
-    return found is not None and found.at_import is not None and round(review.probability, 4) == found.probability
 
 
 @bp.route("/entities/<int:entity_id>/merge", methods=["GET", "POST"])

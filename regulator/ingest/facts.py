@@ -260,7 +260,7 @@ class Writer:
                                              (self.entity_phones, EntityPhone, EntityPhone.phone_id)):
                     cache.update(db.session.execute(select(model.entity_id, column)
                                                     .where(model.entity_id.in_(part))).all())
-        conn = db.session.connection()  # the Core connection's rows: through the session's they cost 60 % more
+        conn = db.session.connection()  # the Core connection's plain rows: cheaper than the session's
         for start in range(0, len(ids), 500):
             for eid, uscc, name_norm, address_id, district, name in conn.execute(select(
                     table.c.id, table.c.uscc, table.c.name_norm, table.c.address_id, table.c.district, table.c.name)

@@ -147,7 +147,7 @@ def _decide(report: RecheckReport, p: _Pending, decision: Any, left_out: set[int
         report.waiting.append(p.review_id)
         if decision is not None and decision.method == LinkMethod.REVIEW:
             if decision.candidate_id is not None and resolve(decision.candidate_id).id == candidate:
-                if _evidence_now(p.review_id, decision, dry_run):
+                if _take_evidence(p.review_id, decision, dry_run):
                     report.reprobed.append(p.review_id)
             elif not dry_run:
                 _remember(p.review_id, decision.candidate_id, decision.probability, linked=False)
@@ -175,14 +175,18 @@ def _remember(review_id: int, entity_id: int | None, probability: float | None, 
     review.match_weights = {**(review.match_weights or {}), RECHECKED: _note(review, entity_id, probability, linked)}
 
 
-def _evidence_now(review_id: int, decision: Any, dry_run: bool) -> bool:
+def _moved(before: float, after: float) -> bool:
+    return round(before * 100) != round(after * 100)
+
+
+def _take_evidence(review_id: int, decision: Any, dry_run: bool) -> bool:
     """A review whose record still matches its suggested entity best: this match's probability and evidence
     replace the import's (the queue's order and bands follow); the note keeps the probability at import.
     Returns whether the probability moved by a whole percent (a dry run only says so)."""
     from ..ingest.pipeline import stored_weights
 
     review = db.session.get(MatchReview, review_id)
-    moved = round(review.probability * 100) != round(decision.probability * 100)
+    moved = _moved(review.probability, decision.probability)
     if dry_run:
         return moved
     note = _note(review, review.candidate_entity_id, decision.probability, False)
@@ -212,6 +216,16 @@ class Rechecked:
     linked: bool
     #: the review's probability when its record was imported (None in notes written before it was kept)
     at_import: float | None = None
+
+    def is_evidence_of(self, review: MatchReview) -> bool:
+        """Whether ``review``'s probability and evidence are this recheck's (``_take_evidence``), not the import's;
+        a note written before the probability at import was kept says nothing of it."""
+        return self.at_import is not None and round(review.probability, 4) == self.probability
+
+    @property
+    def moved(self) -> bool:
+        """The probability now and at import differ by a whole percent (what the page and the queue point out)."""
+        return self.at_import is not None and _moved(self.at_import, self.probability)
 
 
 def last_recheck(review: MatchReview) -> Rechecked | None:

@@ -95,6 +95,10 @@ def test_ingest_bench_then_its_floor_and_dump_on_the_kept_database(tmp_path: Pat
         assert len(outcome) == stored  # one line per source row: file, row, status, entity, method, probability
         assert all(len(line.split("\t")) == 6 for line in outcome)
         assert sum(line.split("\t")[2] == "accepted" for line in outcome) == figures["records"]
+
+        pickled = _figures(_run("bench/ingest_pickle_cost.py", str(work / "files")).strip().splitlines()[-1])
+        assert set(pickled) == {"read", "map", "unpickle_prepared", "unpickle_tuples", "unpickle_packed",
+                                "unpickle_packed_jsontext"} and pickled["map"] > 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
     assert not work.exists()
@@ -177,6 +181,14 @@ def test_profile_pages_bench_times_the_pages(tmp_path: Path) -> None:
     pages = figures["pages_ms"]
     assert {"public search", "profile, heavy entity page 100"} <= set(pages)
     assert all(p["n"] > 0 and 0 < p["p50"] <= p["p95"] <= p["max"] for p in pages.values())
+
+
+def test_feature_value_hits_counts_the_normalisers_values_on_an_ingest_run() -> None:
+    lines = _run("bench/feature_value_hits.py", "--records", "1500").strip().splitlines()
+    assert _figures(lines[-5])["f1"] >= 0.9  # the ingest benchmark's own line, then one per function
+    counted = {line.split(":")[0]: _figures(line) for line in lines[-4:]}
+    assert {"company_names", "addresses"} <= set(counted)
+    assert all(0 < c["seen_before"] < c["distinct"] for c in counted.values())
 
 
 def test_small_probes_print_their_figures() -> None:
