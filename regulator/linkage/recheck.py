@@ -17,7 +17,9 @@ One whose record now matches another entity best keeps its evidence and notes wh
 
 A record matches its own provisional entity (made from that very record) perfectly, so the provisional
 entities of every pending review, and the entities the waiting records sit on, are left out of the rows the
-records are matched against.
+records are matched against. A review may suggest such an entity itself (a later row of a business that
+waits for its first review matched the entity made for that first row): its record is matched again in a
+pass of its own, with its suggestion put back and its own entity still left out (``_suggestions_put_back``).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class RecheckReport:
     #: now linked with certainty to an entity other than the suggested one: left for a coordinator (the review
     #: keeps which, ``explain.RECHECKED``)
     elsewhere: list[int] = field(default_factory=list)
-    #: still between the thresholds, or suggesting an entity left out of the match (see the module)
+    #: still between the thresholds (or suggesting an entity of no identity rows, not matched against)
     waiting: list[int] = field(default_factory=list)
     #: decided by a person while the recheck read the index and matched: left as they decided
     meanwhile: list[int] = field(default_factory=list)
@@ -87,19 +89,30 @@ def recheck(*, agency_id: int | None = None, settings: Any = None, dry_run: bool
         MatchReview.status == ReviewStatus.PENDING, MatchReview.provisional_entity_id.is_not(None))))
     waiting_on |= {p.entity_id for p in pending if p.entity_id is not None}
     index = EntityIndex.load()
+    suggested = {n: resolve(p.candidate_entity_id).id for n, p in enumerate(pending)}
+    chained = {n for n, c in suggested.items() if c in waiting_on and c != pending[n].entity_id}
+    held = _rows_of(index, {suggested[n] for n in chained})
     index.rows.replace(waiting_on, [])
     decisions = probabilistic([(n, p.canonical or {}, p.uscc_raw) for n, p in enumerate(pending)], index, settings)
+    unseen: set[int] = set()  # reviews whose suggestion was not matched against (an entity without identity rows)
+    for back, members in _suggestions_put_back(pending, chained, suggested):
+        rows = [r for c in back for r in held.get(c, [])]
+        unseen |= {pending[n].review_id for n in members if not held.get(suggested[n])}
+        index.rows.replace(set(), rows)
+        decisions.update(probabilistic([(n, pending[n].canonical or {}, pending[n].uscc_raw) for n in members],
+                                       index, settings))
+        index.rows.replace(back, [])
     del index
     # a coordinator may have decided some while the index was read and the records matched (minutes at scale)
     still = _still_pending([p.review_id for p in pending])
-    held = set(db.session.identity_map.keys())
+    kept = set(db.session.identity_map.keys())
     with batched_notices():
         for n, p in enumerate(pending):
             if p.review_id not in still:
                 report.meanwhile.append(p.review_id)
                 continue
-            _decide(report, p, decisions.get(n), waiting_on, dry_run)
-            _let_go(held)
+            _decide(report, p, decisions.get(n), p.review_id not in unseen, dry_run)
+            _let_go(kept)
     db.session.flush()
     return report
 
@@ -112,6 +125,30 @@ class _Pending:
     entity_id: int | None
     canonical: dict[str, Any] | None
     uscc_raw: str | None
+
+
+def _rows_of(index: Any, entity_ids: set[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """The identity rows ``index`` holds of each of ``entity_ids``."""
+    rows: dict[int, list[tuple[Any, ...]]] = {}
+    if entity_ids:
+        for row in index.rows.rows():
+            if row[0] in entity_ids:
+                rows.setdefault(row[0], []).append(row)
+    return rows
+
+
+def _suggestions_put_back(pending: list[_Pending], chained: set[int],
+                          suggested: dict[int, int]) -> list[tuple[set[int], list[int]]]:
+    """Passes that match again the records whose suggestion was left out: per pass, the suggested entities put
+    back and the records (positions in ``pending``) matched. A record is never matched with its own entity put
+    back: one pass puts back every suggestion that is no such record's own entity, then one pass per remaining
+    suggestion (one business's later rows suggesting the entity of its first row, which itself suggests another)."""
+    own = {pending[n].entity_id for n in chained}
+    first = {suggested[n] for n in chained} - own
+    passes = [(first, [n for n in sorted(chained) if suggested[n] in first])] if first else []
+    for c in sorted({suggested[n] for n in chained} - first):
+        passes.append(({c}, [n for n in sorted(chained) if suggested[n] == c]))
+    return passes
 
 
 def _let_go(held: set[Any]) -> None:
@@ -137,13 +174,13 @@ def _still_pending(ids: list[int]) -> set[int]:
     return found
 
 
-def _decide(report: RecheckReport, p: _Pending, decision: Any, left_out: set[int], dry_run: bool) -> None:
+def _decide(report: RecheckReport, p: _Pending, decision: Any, seen: bool, dry_run: bool) -> None:
+    """``seen``: whether the suggested entity was among the rows the record was matched against."""
     if db.session.get(MatchReview, p.review_id).status != ReviewStatus.PENDING:
         return  # its record's other review was confirmed just now
     candidate = resolve(p.candidate_entity_id).id
     if decision is None or decision.method not in (LinkMethod.PROBABILISTIC, LinkMethod.NEW) or (
-            decision.method == LinkMethod.NEW and candidate in left_out):
-        # (a candidate that is itself the provisional entity of a waiting record was not matched against)
+            decision.method == LinkMethod.NEW and not seen):
         report.waiting.append(p.review_id)
         if decision is not None and decision.method == LinkMethod.REVIEW:
             if decision.candidate_id is not None and resolve(decision.candidate_id).id == candidate:
@@ -155,7 +192,7 @@ def _decide(report: RecheckReport, p: _Pending, decision: Any, left_out: set[int
         report.rejected.append(p.review_id)
         if not dry_run:
             reject(p.review_id, note=NOTE.format(decision.probability or 0.0))
-    elif decision.entity_id != candidate:
+    elif resolve(decision.entity_id).id != candidate:  # (merged meanwhile: a suggestion confirmed just now)
         report.elsewhere.append(p.review_id)
         if not dry_run:
             _remember(p.review_id, decision.entity_id, decision.probability, linked=True)

@@ -111,8 +111,8 @@ def _suggest_elsewhere() -> tuple[RecheckReport, MatchReview, int]:
 
 def test_recheck_rejects_a_suggestion_that_no_longer_matches_and_leaves_a_new_best_to_a_person(imported, make) -> None:  # noqa: ANN001, E501
     """A review whose record now matches no entity at all falls below the lower threshold and is rejected (the
-    record stays on its own entity), unless its candidate is the entity another record waits on (left out of
-    the match, so not matched against); one whose record now links with certainty to an entity other than its
+    record stays on its own entity), also where its candidate is the entity another record waits on (matched
+    against in a pass of its own); one whose record now links with certainty to an entity other than its
     candidate waits for a coordinator."""
     samr = db.session.scalar(select(Agency).where(Agency.code == "SAMR"))
     some = db.session.scalars(select(MarketEntity).where(MarketEntity.merged_into_id.is_(None))
@@ -134,13 +134,54 @@ def test_recheck_rejects_a_suggestion_that_no_longer_matches_and_leaves_a_new_be
 
     report = recheck()
     db.session.commit()
-    assert wrong.id in report.rejected and elsewhere.id in report.elsewhere
-    assert unseen.id in report.waiting and db.session.get(MatchReview, unseen.id).status == ReviewStatus.PENDING
+    assert wrong.id in report.rejected and elsewhere.id in report.elsewhere and unseen.id in report.rejected
+    assert db.session.get(MatchReview, unseen.id).status == ReviewStatus.REJECTED
     assert db.session.get(MatchReview, wrong.id).status == ReviewStatus.REJECTED
     assert db.session.get(SourceRecord, lone.id).entity_id == own.id  # stays on its own entity
     still = db.session.get(MatchReview, elsewhere.id)
     assert still.status == ReviewStatus.PENDING
     assert db.session.get(SourceRecord, still.source_record_id).entity_id != right
+
+
+def test_a_review_suggesting_the_entity_another_review_waits_on_is_matched_against_it(imported, make) -> None:  # noqa: ANN001, E501
+    """A later row of a business whose first row waits for review matched the entity made for that first row:
+    the recheck matches it against that entity (put back for it alone; its own entity, made from the very same
+    identity, stays left out) and confirms it there, while the first row's review still waits."""
+    samr = db.session.scalar(select(Agency).where(Agency.code == "SAMR"))
+    dry = recheck(dry_run=True)
+    db.session.rollback()
+    first = db.session.get(MatchReview, dry.waiting[0])
+    held = first.provisional_entity_id
+    canonical = dict(db.session.get(SourceRecord, first.source_record_id).canonical)
+    own = make.entity(canonical["name"], uscc=None)
+    later = make.source_record(samr, canonical=canonical, entity_id=own.id)
+    chained = MatchReview(source_record_id=later.id, candidate_entity_id=held, provisional_entity_id=own.id,
+                          probability=0.5, match_weights={})
+    db.session.add(chained)
+    db.session.commit()
+
+    report = recheck()
+    db.session.commit()
+    assert chained.id in report.confirmed and first.id in report.waiting
+    assert db.session.get(MatchReview, chained.id).status == ReviewStatus.CONFIRMED
+    assert db.session.get(SourceRecord, later.id).entity_id == held  # with the first row, not on its own
+    assert db.session.get(MatchReview, first.id).status == ReviewStatus.PENDING
+    assert resolve(own.id).id == held
+
+
+def test_suggestions_put_back_never_put_back_a_records_own_entity() -> None:
+    """Rows 0 and 1 of one business wait on entities 10 and 11; row 1 suggests 10, row 2 suggests 11, row 3
+    suggests 10 too; row 0 suggests 12, which no waiting row sits on: 12 goes back in the first pass with the
+    rows that suggest it, then 10 and 11 each in a pass of its own, never with the row that sits on it."""
+    from regulator.linkage.recheck import _Pending, _suggestions_put_back
+
+    sits = [10, 11, 13, 14]
+    pending = [_Pending(n, 0, n, e, {}, None) for n, e in enumerate(sits)]
+    suggested = {0: 12, 1: 10, 2: 11, 3: 10}
+    passes = _suggestions_put_back(pending, {0, 1, 2, 3}, suggested)
+    assert passes == [({12}, [0]), ({10}, [1, 3]), ({11}, [2])]
+    for back, members in passes:
+        assert all(pending[n].entity_id not in back and suggested[n] in back for n in members)
 
 
 def test_recheck_of_one_agency_and_its_note_in_words(app, agencies, imported) -> None:  # noqa: ANN001
