@@ -18,8 +18,10 @@ One whose record now matches another entity best keeps its evidence and notes wh
 A record matches its own provisional entity (made from that very record) perfectly, so the provisional
 entities of every pending review, and the entities the waiting records sit on, are left out of the rows the
 records are matched against. A review may suggest such an entity itself (a later row of a business that
-waits for its first review matched the entity made for that first row): its record is matched again in a
-pass of its own, with its suggestion put back and its own entity still left out (``_suggestions_put_back``).
+waits for its first review matched the entity made for that first row). Where its record, so matched, finds
+no entity at all, it is matched again in a pass of its own, with its suggestion put back and its own entity
+still left out (``_suggestions_put_back``); where it finds one, that decides, as for any other record (the
+suggestion put back would tie with the entity that its own review suggests, most often the same business).
 """
 
 from __future__ import annotations
@@ -94,6 +96,9 @@ def recheck(*, agency_id: int | None = None, settings: Any = None, dry_run: bool
     held = _rows_of(index, {suggested[n] for n in chained})
     index.rows.replace(waiting_on, [])
     decisions = probabilistic([(n, p.canonical or {}, p.uscc_raw) for n, p in enumerate(pending)], index, settings)
+    # matched well elsewhere without its suggestion: decided on that (a suggestion whose own review is confirmed
+    # now resolves to that review's entity; put back, it would tie with it); matched nowhere: matched again
+    chained = {n for n in chained if n in decisions and decisions[n].method == LinkMethod.NEW}
     unseen: set[int] = set()  # reviews whose suggestion was not matched against (an entity without identity rows)
     for back, members in _suggestions_put_back(pending, chained, suggested):
         rows = [r for c in back for r in held.get(c, [])]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from models import (
+    Address,
     Agency,
     AuditLog,
     ImportBatch,
@@ -144,29 +145,42 @@ def test_recheck_rejects_a_suggestion_that_no_longer_matches_and_leaves_a_new_be
 
 
 def test_a_review_suggesting_the_entity_another_review_waits_on_is_matched_against_it(imported, make) -> None:  # noqa: ANN001, E501
-    """A later row of a business whose first row waits for review matched the entity made for that first row:
-    the recheck matches it against that entity (put back for it alone; its own entity, made from the very same
-    identity, stays left out) and confirms it there, while the first row's review still waits."""
+    """A later row of a business matched, between the thresholds, the entity made for its first row, whose own
+    review still waits. Matched without that entity (left out as every waiting record's), the row finds none; the
+    recheck matches it again with that entity put back for it alone (its own entity, of the very same identity,
+    still left out) and confirms it there. The first row's review, whose record matches nothing now, is rejected
+    and its record stays where it is."""
+    from regulator.text import normalise_address
+
     samr = db.session.scalar(select(Agency).where(Agency.code == "SAMR"))
-    dry = recheck(dry_run=True)
-    db.session.rollback()
-    first = db.session.get(MatchReview, dry.waiting[0])
-    held = first.provisional_entity_id
-    canonical = dict(db.session.get(SourceRecord, first.source_record_id).canonical)
-    own = make.entity(canonical["name"], uscc=None)
-    later = make.source_record(samr, canonical=canonical, entity_id=own.id)
-    chained = MatchReview(source_record_id=later.id, candidate_entity_id=held, provisional_entity_id=own.id,
-                          probability=0.5, match_weights={})
-    db.session.add(chained)
+    unrelated = db.session.scalars(select(MarketEntity.id).where(MarketEntity.merged_into_id.is_(None))
+                                   .order_by(MarketEntity.id)).first()
+    name, street = "深圳市前海独一味私房菜馆有限公司", "深圳市南山区前海湾路8888号"
+    address = Address(text=street, text_norm=normalise_address(street))
+    db.session.add(address)
+    db.session.flush()
+    canonical = {"name": name, "address": street}
+
+    def waiting(candidate: int) -> tuple[MarketEntity, SourceRecord, MatchReview]:
+        entity = make.entity(name, uscc=None, address_id=address.id)
+        record = make.source_record(samr, canonical=canonical, entity_id=entity.id)
+        review = MatchReview(source_record_id=record.id, candidate_entity_id=candidate,
+                             provisional_entity_id=entity.id, probability=0.5, match_weights={})
+        db.session.add(review)
+        db.session.flush()
+        return entity, record, review
+
+    first_entity, first_record, first = waiting(unrelated)
+    own, later, chained = waiting(first_entity.id)
     db.session.commit()
 
     report = recheck()
     db.session.commit()
-    assert chained.id in report.confirmed and first.id in report.waiting
+    assert chained.id in report.confirmed and first.id in report.rejected
     assert db.session.get(MatchReview, chained.id).status == ReviewStatus.CONFIRMED
-    assert db.session.get(SourceRecord, later.id).entity_id == held  # with the first row, not on its own
-    assert db.session.get(MatchReview, first.id).status == ReviewStatus.PENDING
-    assert resolve(own.id).id == held
+    assert db.session.get(SourceRecord, later.id).entity_id == first_entity.id  # with the first row
+    assert db.session.get(SourceRecord, first_record.id).entity_id == first_entity.id
+    assert resolve(own.id).id == first_entity.id
 
 
 def test_suggestions_put_back_never_put_back_a_records_own_entity() -> None:
