@@ -69,5 +69,5 @@ def download(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str
     if fmt == "xlsx":
         body, mime = to_xlsx(header, list(rows), title=filename), XLSX_MIME
     else:
-        fmt, body, mime = "csv", to_csv(header, rows), "text/csv; charset=utf-8"
+        fmt, body, mime = "csv", to_csv(header, rows), "text/csv"
     return Response(body, mimetype=mime, headers={"Content-Disposition": attachment(f"{filename}.{fmt}")})

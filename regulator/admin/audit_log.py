@@ -84,5 +84,5 @@ def audit_export():
     audit_service.record("audit.export", rows=len(rows), filters={k: v for k, v in filters.items() if v})
     db.session.commit()
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    return Response(body, mimetype="text/csv; charset=utf-8",
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=audit-{stamp}.csv"})

@@ -266,7 +266,7 @@ def file_template(code: str, kind: str):
         fmap = load_mapping(agency.mapping or agency.code).for_file("", kind=kind)
     except MappingError:
         abort(404)
-    return Response(formats.template_csv(fmap), mimetype="text/csv; charset=utf-8",
+    return Response(formats.template_csv(fmap), mimetype="text/csv",
                     headers={"Content-Disposition": attachment(formats.template_name(fmap))})
 
 

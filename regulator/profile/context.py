@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Request
+from flask import Request, url_for
 from sqlalchemy import bindparam, exists, select
 
 from models import CreditRepair, MarketEntity, Objection, Role
 
-from ..access import EntityAccess, can_see_personal_data, may_see_agency_internals
+from ..access import EntityAccess, can_see_personal_data, entity_access, may_see_agency_internals
 from ..extensions import db
 from ..request_guards import id_arg, page_arg
 from ..services import objections as objection_service
@@ -81,6 +81,14 @@ def _open_requests(objections: list[Objection], repairs: list[CreditRepair]) -> 
             {(r.target_type, r.target_id): r for r in reversed(repairs) if r.status in repair_service.OPEN})
 
 
+def entity_url(user: Any, entity_id: int) -> str:
+    """Where a link to another entity takes this viewer: its staff profile where they may open it, else its
+    public profile (an inspector's or an enterprise's link to a parent company they hold nothing of)."""
+    if entity_access(user, entity_id) >= EntityAccess.AGENCY:
+        return url_for("profile.entity", entity_id=entity_id)
+    return url_for("public.entity", entity_id=entity_id)
+
+
 def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request: Request) -> dict[str, Any]:
     """The template context of the profile page."""
     agencies = visible_agencies(user, access)
@@ -101,11 +109,13 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
             if item.kind in ("enforcement", "list_entry") and item.repair is None:
                 target = "enforcement_action" if item.kind == "enforcement" else "list_entry"
                 repairable[(item.kind, item.record.id)] = repair_service.eligibility(target, item.record)
+    identity = load_identity(entity, personal, agencies)
     return {
         "entity": entity,
         "access": access,
         "personal": personal,
-        "identity": load_identity(entity, personal, agencies),
+        "identity": identity,
+        "parent_url": entity_url(user, identity.parent.id) if identity.parent else None,
         "timeline": timeline,
         "filter_kind": kind,
         "filter_agency": agency,

@@ -68,6 +68,11 @@ def test_enterprise_objection_resolved_by_coordinator(live_server, page, tmp_pat
     page.goto(live_server.url + "/enterprise/")
     assert page.locator("#credit-reasons tr[data-rule='violation_minor']").is_visible()
     assert row.locator(".badge-objection").count() == 0
+    make.enforcement(entity, samr, decision_no="深市监罚〔2026〕90号", penalty_type=PenaltyType.FINE, amount=5000,
+                     decision_date=TODAY - timedelta(days=5), description="未按规定公示年度报告")
+    live_server.commit()
+    page.goto(live_server.url + "/enterprise/")  # a penalty too recent to repair: the page says when repair opens
+    assert "Credit repair opens on" in page.inner_text(".repair-closed")
     page.set_viewport_size({"width": 390, "height": 844})  # on a phone: each record a card, nothing wider
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert row.locator("td[data-label]").first.evaluate("td => getComputedStyle(td, '::before').content") == \

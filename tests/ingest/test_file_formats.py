@@ -71,7 +71,8 @@ def test_the_page_and_templates_per_role(app, make, client, auth) -> None:  # no
     assert "本行的编号" in page and "以 , 分隔" in page and "为空时：日常检查" in page
     assert "/coordinator/imports/formats" in client.get("/coordinator/imports").get_data(as_text=True)
     template = client.get("/coordinator/imports/formats/MEE/mee_inspections.csv")
-    assert template.status_code == 200 and "mee_inspections_template.csv" in template.headers["Content-Disposition"]
+    assert template.status_code == 200 and template.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "mee_inspections_template.csv" in template.headers["Content-Disposition"]
     assert template.data.decode("utf-8-sig").startswith("检查记录号,单位名称,")
     assert client.get("/coordinator/imports/formats/SAMR/samr_penalties.csv").status_code == 404
     assert client.get("/coordinator/imports/formats?agency=SAMR").status_code == 404

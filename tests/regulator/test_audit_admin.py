@@ -32,7 +32,7 @@ def test_audit_browse_links_entities_and_exports_filtered_csv(app, make, client,
     zh = client.get("/admin/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "<th>对象</th><th>IP 地址</th>" in zh and "提出异议" not in zh  # the columns' own words
     response = client.get(f"/admin/audit/export.csv?action=profile.view&entity_id={entity.id}")
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert [(r["username"], r["role"], r["entity_id"]) for r in rows] == [("coord", "coordinator", str(entity.id))]
     assert db.session.query(AuditLog).filter_by(action="audit.export").count() == 1

@@ -50,6 +50,26 @@ def test_inspector_at_agency_level_sees_own_agency_records_and_notes(app, make, 
     assert client.get(f"/entities/{entity.id}?page=2").get_data(as_text=True).count('class="timeline-row') == 11
 
 
+def test_the_parent_entity_link_opens_what_the_viewer_may_see(app, make, client, auth) -> None:  # noqa: ANN001
+    """A branch's parent links to its staff profile for a coordinator, and to its public profile for an inspector
+    whose agency holds nothing of the parent (the staff profile would refuse them) and for the branch's own
+    enterprise user."""
+    entity, samr, _mee = _entity_with_records(make, n=2)
+    parent = make.entity("深圳市档案测试集团有限公司")
+    entity.parent_id = parent.id
+    make.user("insp", Role.INSPECTOR, agency_id=samr.id)
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    db.session.commit()
+    for user, url in (("coord", f"/entities/{parent.id}"), ("insp", f"/entity/{parent.id}"),
+                      ("ent", f"/entity/{parent.id}")):
+        auth.login(user)
+        page = client.get("/enterprise/" if user == "ent" else f"/entities/{entity.id}").get_data(as_text=True)
+        assert f'id="parent-link" href="{url}"' in page, user
+        assert client.get(url).status_code == 200, user
+        auth.logout()
+
+
 def test_other_agency_notes_and_sources_hidden_from_coordinators(app, make, client, auth) -> None:  # noqa: ANN001
     """A MEE coordinator sees every record but SAMR's internal notes and source rows only as SAMR's staff would not."""
     entity, samr, mee = _entity_with_records(make, n=4)
