@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_login import current_user
 from jinja2 import pass_context
@@ -153,6 +153,34 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["gettext"] = _template_gettext
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["agency_name"] = agency_name
+
+
+def _english() -> bool:
+    locale = get_locale() if has_app_context() else None
+    return locale is not None and locale.language == "en"
+
+
+def local_name(name: str, name_en: str | None) -> str:
+    """An agency's name in the reader's language: its English name for an English reader where it has one, else
+    its own name (the Chinese one agencies are registered under)."""
+    return name_en if name_en and _english() else name
+
+
+def agency_name(agency: Any) -> str:
+    """``local_name`` of an agency (or of any row with ``name`` and ``name_en``); "" for none."""
+    if agency is None:
+        return ""
+    return local_name(agency.name, getattr(agency, "name_en", None))
+
+
+def agency_name_column() -> Any:
+    """``Agency.name`` in SQL as ``local_name`` gives it: the English name for an English reader where it has one."""
+    from sqlalchemy import func
+
+    from models import Agency
+
+    return (func.coalesce(Agency.name_en, Agency.name) if _english() else Agency.name).label("agency_name")
 
 
 def _forget_locale() -> None:

@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from models import Agency, ApiToken
 
 from ..extensions import db
+from ..i18n import agency_name
 from ..nav import nav_item
 from ..paging import page_of
 from ..services.tokens import issue_token, revoke_token
@@ -37,7 +38,7 @@ def tokens():
 def token_new():
     """Issue a token; its clear text is shown on this page once and never stored."""
     form = TokenIssueForm()
-    form.agency.choices = [SelectChoice(str(a.id), f"{a.code} {a.name}")
+    form.agency.choices = [SelectChoice(str(a.id), f"{a.code} {agency_name(a)}")
                            for a in db.session.scalars(select(Agency).order_by(Agency.code))]
     if form.validate_on_submit():
         agency = db.session.get(Agency, int(form.agency.data)) if form.agency.data.isdigit() else None

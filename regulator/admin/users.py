@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from models import Agency, MarketEntity, Role, User
 
 from ..extensions import db
+from ..i18n import agency_name, agency_name_column
 from ..identifiers import check_uscc
 from ..nav import nav_item
 from ..paging import page_of
@@ -47,14 +48,14 @@ def users():
                               User.display_name.icontains(q, autoescape=True),
                               User.email.icontains(q, autoescape=True), User.entity_id.in_(named)))
     rows, page, pages, total = page_of(stmt, PAGE_SIZE)
-    agencies = db.session.execute(select(Agency.code, Agency.name).order_by(Agency.code)).all()
+    agencies = db.session.execute(select(Agency.code, agency_name_column()).order_by(Agency.code)).all()
     return render_template("admin/users.html", users=rows, role=role, agency=agency, state=state, q=q,
                            agencies=agencies, page=page, pages=pages, total=total)
 
 
 def _agency_choices() -> list[SelectChoice]:
     agencies = db.session.scalars(select(Agency).order_by(Agency.code)).all()
-    return [SelectChoice("", "—")] + [SelectChoice(a.code, f"{a.code} {a.name}") for a in agencies]
+    return [SelectChoice("", "—")] + [SelectChoice(a.code, f"{a.code} {agency_name(a)}") for a in agencies]
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

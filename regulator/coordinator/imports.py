@@ -19,7 +19,7 @@ from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus, User
 from ..access import same_agency_or_admin
 from ..exports import attachment, download
 from ..extensions import db
-from ..i18n import label
+from ..i18n import agency_name, label
 from ..ingest import IngestError, IngestOptions, field_words, formats, ingest_file, row_messages
 from ..ingest.errors import FileError, MappingError
 from ..ingest.mapping import load_mapping
@@ -70,7 +70,7 @@ def imports():
     """Upload an agency file and see the agency's import batches, newest first."""
     form = UploadForm()
     agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)).all()
-    form.agency.choices = [(a.code, f"{a.code} · {a.name}") for a in agencies]
+    form.agency.choices = [(a.code, f"{a.code} · {agency_name(a)}") for a in agencies]
     form.kind.choices = _kind_choices(agencies if current_user.role == Role.ADMIN
                                       else [a for a in agencies if a.id == current_user.agency_id])
     if form.validate_on_submit():

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from models import Agency, Alert, AlertKind, ListEntry, MarketEntity, Referral, Role
 
 from ..extensions import db
+from ..i18n import agency_name_column
 from ..nav import nav_item
 from ..paging import page_of
 from ..services import referrals as service
@@ -43,7 +44,7 @@ def referrals():
     alerts."""
     stmt = select(Referral, MarketEntity.name).join(MarketEntity, MarketEntity.id == Referral.entity_id)
     # a joint-punishment alert names its listing (an entity may be listed twice, by two agencies)
-    alerts = (select(Alert, MarketEntity.name, ListEntry.added_date, Agency.name, ListEntry.added_reason)
+    alerts = (select(Alert, MarketEntity.name, ListEntry.added_date, agency_name_column(), ListEntry.added_reason)
               .join(MarketEntity, MarketEntity.id == Alert.entity_id)
               .outerjoin(ListEntry, ListEntry.id == Alert.list_entry_id)
               .outerjoin(Agency, Agency.id == ListEntry.agency_id))

@@ -24,6 +24,7 @@ from models import (
 
 from ..access import EntityAccess, entity_access, get_entity_or_404
 from ..extensions import db
+from ..i18n import agency_name_column
 from ..nav import nav_item
 from ..profile.context import build_profile
 from ..services import audit
@@ -65,9 +66,10 @@ def index():
     db.session.commit()  # before loading the page: a commit expires every loaded row
     counts: dict[str, dict[str, int]] = {}
     for kind, model in RECORD_MODELS.items():
+        named = agency_name_column()
         for name, n in db.session.execute(
-                select(Agency.name, func.count(model.id)).join(Agency, Agency.id == model.agency_id)
-                .where(model.entity_id == entity.id).group_by(Agency.name)).all():
+                select(named, func.count(model.id)).join(Agency, Agency.id == model.agency_id)
+                .where(model.entity_id == entity.id).group_by(named)).all():
             counts.setdefault(name, {})[kind] = n
     context = build_profile(entity, current_user, entity_access(current_user, entity.id), request)
     return render_template("enterprise/index.html", counts=counts, kinds=list(RECORD_MODELS),

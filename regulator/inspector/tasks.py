@@ -35,7 +35,7 @@ from models import (
 
 from ..exports import download
 from ..extensions import db
-from ..i18n import label
+from ..i18n import agency_name, label
 from ..profile.credit_view import reason_text
 from ..risk_text import reason_text as risk_reason_text
 from ..services import referrals as referral_service
@@ -270,7 +270,7 @@ def _task_context(task: InspectionTask, part: Any) -> dict[str, Any]:
 
 def _referral_form() -> ReferralForm:
     form = ReferralForm(prefix="ref")
-    form.to_agency.choices = [(a.id, f"{a.code} · {a.name}") for a in db.session.scalars(
+    form.to_agency.choices = [(a.id, f"{a.code} · {agency_name(a)}") for a in db.session.scalars(
         select(Agency).where(Agency.active.is_(True), Agency.id != current_user.agency_id).order_by(Agency.code))]
     return form
 

@@ -17,6 +17,7 @@ from models import CreditRepair, MarketEntity, Objection, Role
 
 from ..access import EntityAccess, can_see_personal_data, entity_access, may_see_agency_internals
 from ..extensions import db
+from ..i18n import agency_name
 from ..request_guards import id_arg, page_arg
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
@@ -51,8 +52,8 @@ def agencies_and_requests(entity_id: int) -> tuple[list[AgencyLine], list[Object
     rows = db.session.connection().execute(_AGENCIES_AND_REQUESTS, {"entity_id": entity_id}).all()
     if not rows:
         return [], *requests_of(entity_id)
-    agencies = [AgencyLine(agency_id, code, name) for agency_id, code, name, _objections, _repairs in rows]
-    return agencies, *requests_of(entity_id, (rows[0][3], rows[0][4]))
+    agencies = [AgencyLine(agency_id, code, name, name_en) for agency_id, code, name, name_en, _o, _r in rows]
+    return agencies, *requests_of(entity_id, (rows[0][4], rows[0][5]))
 
 
 def requests_of(entity_id: int, flags: tuple[bool, bool] | None = None) -> tuple[list[Objection], list[CreditRepair]]:
@@ -127,6 +128,6 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
         "objections": objections,
         "repairs": repairs,
         "limited": agencies is not None,
-        "agency_names": {a.id: a.name for a in all_agencies},
-        "agency_choices": [(a.id, a.name) for a in all_agencies if agencies is None or a.id in agencies],
+        "agency_names": {a.id: agency_name(a) for a in all_agencies},
+        "agency_choices": [(a.id, agency_name(a)) for a in all_agencies if agencies is None or a.id in agencies],
     }

@@ -46,10 +46,11 @@ class AgencyLine:
     id: int
     code: str
     name: str
+    name_en: str | None = None
 
 
-#: every agency as (id, code, name), in code order
-AGENCY_LINES = select(Agency.id, Agency.code, Agency.name).order_by(Agency.code)
+#: every agency as (id, code, name, English name), in code order
+AGENCY_LINES = select(Agency.id, Agency.code, Agency.name, Agency.name_en).order_by(Agency.code)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from models import Agency, MarketEntity
 
 from ..extensions import db
+from ..i18n import local_name
 from ..profile.identity import former_names, public_representative
 from ..services import disclosure
 
@@ -33,14 +34,15 @@ def public_profile(entity: MarketEntity, page: int = 1, as_of: date | None = Non
         "inspection_total": total,
         "page": page,
         "pages": (total + per_page - 1) // per_page,
-        "agency_names": dict(db.session.execute(select(Agency.id, Agency.name)).all()),
+        "agency_names": {i: local_name(name, name_en) for i, name, name_en in db.session.execute(
+            select(Agency.id, Agency.name, Agency.name_en))},
     }
 
 
 def public_payload(entity: MarketEntity, page: int = 1) -> dict[str, Any]:
     """The public profile as JSON."""
     ctx = public_profile(entity, page)
-    names = ctx["agency_names"]
+    names = dict(db.session.execute(select(Agency.id, Agency.name)).all())  # stable across readers' languages
     return {
         "id": entity.id, "name": entity.name, "uscc": entity.uscc, "entity_type": entity.entity_type.value,
         "industry": entity.industry, "status": entity.status.value, "registration_date": entity.registration_date,

@@ -18,6 +18,7 @@ from sqlalchemy import Select, select
 from models import Agency, Campaign, Inspection, InspectionTask, MarketEntity, SelectionReason, TaskAgency
 
 from ..extensions import db
+from ..i18n import agency_name_column
 
 
 @dataclass
@@ -122,8 +123,9 @@ def payload(tally: Tally, with_model: bool = True) -> dict[str, Any]:
 
 def published(campaign_id: int) -> Select:
     """The campaign's released results as the public sees them, latest visit first: rows of (inspection,
-    entity name, entity code, agency code, agency name). The public page, its download and the API read it."""
-    return (select(Inspection, MarketEntity.name, MarketEntity.uscc, Agency.code, Agency.name)
+    entity name, entity code, agency code, agency name in the reader's language). The public page, its download and
+    the API read it."""
+    return (select(Inspection, MarketEntity.name, MarketEntity.uscc, Agency.code, agency_name_column())
             .join(InspectionTask, InspectionTask.id == Inspection.task_id)
             .join(MarketEntity, MarketEntity.id == Inspection.entity_id)
             .join(Agency, Agency.id == Inspection.agency_id)

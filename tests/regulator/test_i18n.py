@@ -121,3 +121,46 @@ def test_agencies_page_names_each_field_of_supervision(app, client, auth, make) 
     auth.login("admin")
     page = client.get("/admin/agencies", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "<td>生态环境</td>" in page and "<td>food_safety_chicago</td>" in page
+
+
+def test_agency_names_follow_the_readers_language(app, client, auth, make) -> None:  # noqa: ANN001
+    """An agency's English name on English pages (headers, timeline, options, campaign pages, alerts' sentences)
+    and its own name on Chinese ones; an agency with no English name keeps its own in both. The JSON API keeps
+    the stored name whatever the language."""
+    import re
+
+    from models import Role
+    from regulator.i18n import agency_name, local_name
+
+    samr = make.agency("SAMR", name="市场监督管理局", name_en="Administration for Market Regulation")
+    mee = make.agency("MEE", name="生态环境局")
+    entity = make.entity("深圳市名称语言测试有限公司")
+    make.inspection(entity, samr, inspection_date=date(2026, 3, 2))
+    make.inspection(entity, mee, inspection_date=date(2026, 3, 3))
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    db.session.commit()
+    auth.login("coord")
+
+    def text(url: str, lang: str) -> str:
+        page = client.get(url, query_string={"lang": lang}).get_data(as_text=True)
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+    english = text(f"/entities/{entity.id}", "en")
+    assert "Administration for Market Regulation" in english and "市场监督管理局" not in english
+    assert "生态环境局" in english  # no English name: its own
+    assert "Coordination · Administration for Market Regulation" in text("/coordinator/", "en")
+    chinese = text(f"/entities/{entity.id}", "zh_Hans_CN")
+    assert "市场监督管理局" in chinese and "Administration for Market Regulation" not in chinese
+    assert "协调 · 市场监督管理局" in text("/coordinator/", "zh_Hans_CN").replace("协调工作", "协调")
+    api = client.get(f"/api/v1/entities/{entity.id}/records", query_string={"lang": "en"}).get_json()
+    assert {i["agency"] for i in api["items"]} == {"市场监督管理局", "生态环境局"}
+    auth.logout()
+    make.user("admin", Role.ADMIN)
+    db.session.commit()
+    auth.login("admin")
+    assert "SAMR · Administration for Market Regulation" in text("/coordinator/imports", "en")  # the upload's choice
+    with app.test_request_context(query_string={"lang": "en"}):
+        assert agency_name(samr) == "Administration for Market Regulation" and agency_name(None) == ""
+        assert local_name("生态环境局", None) == "生态环境局"
+    with app.test_request_context(query_string={"lang": "zh_Hans_CN"}):
+        assert agency_name(samr) == "市场监督管理局"
