@@ -16,7 +16,9 @@ from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
+from sqlalchemy import func
 
+from models import Agency
 from models.enums import EntityStatus
 
 from .extensions import babel
@@ -157,6 +159,7 @@ def init_app(app: Flask) -> None:
 
 
 def _english() -> bool:
+    """Whether the reader reads English (outside an app context: no)."""
     locale = get_locale() if has_app_context() else None
     return locale is not None and locale.language == "en"
 
@@ -176,10 +179,6 @@ def agency_name(agency: Any) -> str:
 
 def agency_name_column() -> Any:
     """``Agency.name`` in SQL as ``local_name`` gives it: the English name for an English reader where it has one."""
-    from sqlalchemy import func
-
-    from models import Agency
-
     return (func.coalesce(Agency.name_en, Agency.name) if _english() else Agency.name).label("agency_name")
 
 
