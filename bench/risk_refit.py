@@ -54,5 +54,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"trained on inspections to {dates.iloc[cut - 1].date()} ({share:.0%}"
               f"{', refit_trees' if refit_trees else ''}): auc={np.mean(auc):.3f} ap={np.mean(ap):.3f}")
 
+
 if __name__ == "__main__":
     main()

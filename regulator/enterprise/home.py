@@ -65,8 +65,8 @@ def index():
                  access="FULL", channel="enterprise")
     db.session.commit()  # before loading the page: a commit expires every loaded row
     counts: dict[str, dict[str, int]] = {}
+    named = agency_name_column()
     for kind, model in RECORD_MODELS.items():
-        named = agency_name_column()
         for name, n in db.session.execute(
                 select(named, func.count(model.id)).join(Agency, Agency.id == model.agency_id)
                 .where(model.entity_id == entity.id).group_by(named)).all():

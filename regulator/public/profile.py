@@ -23,6 +23,7 @@ def public_profile(entity: MarketEntity, page: int = 1, as_of: date | None = Non
                    per_page: int = INSPECTIONS_PER_PAGE) -> dict[str, Any]:
     """Registration facts, licences, published penalties and list entries, published inspection results."""
     inspections, total = disclosure.public_inspections(entity.id, page, per_page)
+    agencies = db.session.execute(select(Agency.id, Agency.name, Agency.name_en)).all()
     return {
         "entity": entity,
         "representative": public_representative(entity.id),
@@ -34,15 +35,15 @@ def public_profile(entity: MarketEntity, page: int = 1, as_of: date | None = Non
         "inspection_total": total,
         "page": page,
         "pages": (total + per_page - 1) // per_page,
-        "agency_names": {i: local_name(name, name_en) for i, name, name_en in db.session.execute(
-            select(Agency.id, Agency.name, Agency.name_en))},
+        "agency_names": {i: local_name(name, name_en) for i, name, name_en in agencies},
+        "stored_agency_names": {i: name for i, name, _name_en in agencies},  # the API's: whatever the language
     }
 
 
 def public_payload(entity: MarketEntity, page: int = 1) -> dict[str, Any]:
     """The public profile as JSON."""
     ctx = public_profile(entity, page)
-    names = dict(db.session.execute(select(Agency.id, Agency.name)).all())  # stable across readers' languages
+    names = ctx["stored_agency_names"]
     return {
         "id": entity.id, "name": entity.name, "uscc": entity.uscc, "entity_type": entity.entity_type.value,
         "industry": entity.industry, "status": entity.status.value, "registration_date": entity.registration_date,
