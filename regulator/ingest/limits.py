@@ -1,16 +1,18 @@
-"""Field lengths: a value longer than its database column is a row error, not a failed import.
+"""Field sizes: a value longer or larger than its database column holds is a row error, not a failed import.
 
-PostgreSQL refuses a string longer than its ``VARCHAR(n)`` column and the whole chunk's transaction with it;
-SQLite stores it silently. Checking canonical values against the target columns' lengths before writing
-quarantines just the row, naming its column and the limit.
+PostgreSQL refuses a string longer than its ``VARCHAR(n)`` column, a number beyond its ``INTEGER`` or
+``NUMERIC(p, s)`` column, and the whole chunk's transaction with it; SQLite stores the string silently and fails
+on an integer beyond 64 bits. Checking canonical values against the target columns before writing quarantines
+just the row, naming its column and the limit.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import BigInteger, Float, Integer, Numeric, String
 
 from models import (
     Complaint,
@@ -59,4 +61,34 @@ def too_long(record_type: RecordType, canonical: dict[str, Any], column_of: Any)
         if limit is not None and isinstance(value, str) and len(value) > limit:
             errors.append(RowError(column_of(name) or name, f"too long: {len(value)} characters, at most {limit}",
                                    value[:50]))
+    return errors
+
+
+@cache
+def number_limits(record_type: RecordType) -> dict[str, Decimal]:
+    """Canonical field name -> the smallest magnitude that the narrowest number column of that name cannot hold."""
+    out: dict[str, Decimal] = {}
+    for model in (*TARGETS.get(record_type, ()), MarketEntity):
+        for column in model.__table__.columns:
+            kind = column.type
+            if isinstance(kind, Integer):
+                limit = Decimal(2) ** (63 if isinstance(kind, BigInteger) else 31)
+            elif isinstance(kind, Numeric) and not isinstance(kind, Float) and kind.precision:
+                limit = Decimal(10) ** (kind.precision - (kind.scale or 0))
+            else:
+                continue
+            out[column.name] = min(out.get(column.name, limit), limit)
+    return out
+
+
+def out_of_range(record_type: RecordType, canonical: dict[str, Any], column_of: Any) -> list[RowError]:
+    """A row error for each canonical number too large (either side of zero) for its column."""
+    bounds = number_limits(record_type)
+    errors = []
+    for name, value in canonical.items():
+        limit = bounds.get(name)
+        if limit is not None and isinstance(value, (int, Decimal)) and not isinstance(value, bool) \
+                and abs(value) >= limit:
+            top = limit - 1 if isinstance(value, int) else limit - Decimal("0.01")
+            errors.append(RowError(column_of(name) or name, f"out of range: from -{top} to {top}", str(value)))
     return errors

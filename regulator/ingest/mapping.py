@@ -47,6 +47,8 @@ from .errors import MappingError, RowError
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 TYPES = ("text", "date", "int", "float", "decimal", "bool", "list")
+#: digits before the point of the largest number a mapping reads (the database's columns hold fewer: ``limits``)
+MAX_DIGITS = 20
 _TRUE = {"1", "true", "yes", "y", "t", "是", "属实"}
 _FALSE = {"0", "false", "no", "n", "f", "否", "不属实"}
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$")
@@ -133,17 +135,18 @@ def _convert(raw: Any, spec: FieldMap, date_formats: tuple[str, ...]) -> Any:
             return False
         raise ValueError(f"not a yes/no value: {raw!r}")
     text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
-    if kind == "int":
-        number = Decimal(text)
-        if number != number.to_integral_value():
-            raise ValueError(f"not a whole number: {raw!r}")
-        return int(number)
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"not a number: {raw!r}") from None
+        raise ValueError(f"not a {'whole ' if kind == 'int' else ''}number: {raw!r}") from None
     if not number.is_finite():
-        raise ValueError(f"not a number: {raw!r}")
+        raise ValueError(f"not a {'whole ' if kind == 'int' else ''}number: {raw!r}")
+    if number.adjusted() >= MAX_DIGITS:  # no column holds it; int() of 1e999999999 would compute a billion digits
+        raise ValueError(f"out of range: {raw!r}")
+    if kind == "int":
+        if number != number.to_integral_value():
+            raise ValueError(f"not a whole number: {raw!r}")
+        return int(number)
     if spec.scale is not None:
         number = number * Decimal(str(spec.scale))
     return float(number) if kind == "float" else number.quantize(Decimal("0.01"))

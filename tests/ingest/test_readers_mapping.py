@@ -179,6 +179,35 @@ def test_mapping_converts_and_reports_every_bad_cell_by_column():
         ("日期", "is required but empty"), ("种类", "unknown value '没收'"), ("金额（万元）", "not a number")]
 
 
+def test_a_whole_number_column_says_what_is_wrong_with_the_cell():
+    """Text, infinity and fractions in an ``int`` column are each a clear error, never the parser's own words."""
+    data = dict(MAPPING)
+    data["files"] = {"x_penalties": dict(MAPPING["files"]["x_penalties"])}
+    data["files"]["x_penalties"]["fields"] = {"count": {"column": "数量", "type": "int"}}
+    fmap = parse_mapping(data).for_file("x_penalties.csv")
+    assert fmap.apply({"数量": "１,２００"}) == ({"count": 1200}, [])
+    for cell in ("x", "三", "inf", "NaN", "sNaN", "1.5"):
+        _, errors = fmap.apply({"数量": cell})
+        assert [(e.column, e.message) for e in errors] == [("数量", f"not a whole number: {cell!r}")]
+    _, errors = fmap.apply({"数量": "1e999999999"})  # read at once, not as a billion-digit integer
+    assert [(e.column, e.message) for e in errors] == [("数量", "out of range: '1e999999999'")]
+
+
+def test_a_number_larger_than_its_column_holds_is_a_row_error():
+    """An amount beyond ``NUMERIC(16, 2)`` is rejected with its column and the range, before PostgreSQL would
+    refuse the chunk (SQLite would store it); one that fits is kept."""
+    from regulator.ingest.prepare import prepare_rows
+
+    fmap = parse_mapping(MAPPING).for_file("x_penalties_2024.csv")
+    row = {"编号": "1", "日期": "2024/3/5", "种类": "罚款", "代码": ""}
+    items = prepare_rows(fmap, [{**row, "__row": 1, "金额（万元）": "9999999999.99"},
+                                {**row, "__row": 2, "金额（万元）": "10000000000"},
+                                {**row, "__row": 3, "金额（万元）": "-1e30"}])
+    amount = [[e.message for e in i.errors if e.column == "金额（万元）"] for i in items]  # (these name no entity)
+    assert items[0].canonical["amount"] == Decimal("99999999999900.00") and amount[0] == []
+    assert amount[1:] == [["out of range: from -99999999999999.99 to 99999999999999.99"], ["out of range: '-1e30'"]]
+
+
 def test_a_chunk_mapped_column_by_column_equals_each_row_mapped_alone():
     """``apply_all`` gives each row what ``apply`` gives it: values, errors, repeated cells, non-text cells."""
     data = dict(MAPPING)

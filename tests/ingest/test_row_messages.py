@@ -85,6 +85,7 @@ def test_every_stored_message_has_a_pattern_and_a_chinese_translation(app) -> No
               "not a date in the expected format (%Y-%m-%d): '2025-13-45'",
               "not a date in the expected format (%Y-%m-%d)", "unknown value '待定' (expected one of 合格, 不合格)",
               "unknown value", "not a whole number: 'x'", "not a number: '很高'", "not a yes/no value: '也许'",
+              "out of range: '1e30'", "out of range: from -2147483647 to 2147483647",
               "too long: 420 characters, at most 300", "too long", "row has 15 fields, the header has 14",
               "names no entity: neither a name nor a valid credit code", "names no entity and no place",
               "refers to an inspection not imported (or rejected)", "refers to an entity not imported",
