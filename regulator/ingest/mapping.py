@@ -96,6 +96,8 @@ class FieldMap:
                     raise RowError(column, "is required but empty", raw)
                 return [] if self.type == "list" else None
             return raw
+        if isinstance(raw, (dict, list)) and not (isinstance(raw, list) and self.type == "list"):
+            raise RowError(column, "not a single value (a JSON list or object)", raw)
         if self.map is not None:
             key = raw if not isinstance(raw, str) else raw.strip()
             if key not in self.map and self.unmapped is not None:

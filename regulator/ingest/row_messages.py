@@ -50,6 +50,8 @@ _MESSAGES = [
              lambda value: _("not a whole number") + (f"{_colon()}{value}" if value else "")),
     _pattern(r"not a number(?:: (?P<value>.*))?",
              lambda value: _("not a number") + (f"{_colon()}{value}" if value else "")),
+    _pattern(r"not a single value \(a JSON list or object\)",
+             lambda: _("not a single value (a JSON list or object)")),
     _pattern(r"out of range: from (?P<low>\S+) to (?P<high>\S+)",
              lambda low, high: _("out of range: from %(low)s to %(high)s", low=low, high=high)),
     _pattern(r"out of range(?:: (?P<value>.*))?",

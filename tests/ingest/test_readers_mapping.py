@@ -193,6 +193,24 @@ def test_a_whole_number_column_says_what_is_wrong_with_the_cell():
     assert [(e.column, e.message) for e in errors] == [("数量", "out of range: '1e999999999'")]
 
 
+def test_a_json_list_or_object_where_one_value_belongs_is_a_row_error():
+    """JSON lines may hold a list or an object in any field: a row error for a single-valued field (it made an
+    entity named "['甲', 'x']", and failed the import in a mapped field), the items of a list field."""
+    data = dict(MAPPING)
+    data["files"] = {"x_penalties": dict(MAPPING["files"]["x_penalties"])}
+    data["files"]["x_penalties"]["fields"] = {"name": "名称", "kind": {"column": "种类", "map": {"罚款": "fine"}},
+                                              "codes": {"column": "代码", "type": "list"}}
+    fmap = parse_mapping(data).for_file("x_penalties.csv")
+    rows = [{"名称": ["甲公司", "x"], "种类": "罚款", "代码": ["A", "B"]}, {"名称": "甲公司", "种类": {"a": 1}},
+            {"名称": "甲公司", "种类": ["罚款"], "代码": {"a": 1}}]
+    mapped = fmap.apply_all(rows)
+    assert mapped == [fmap.apply(row) for row in rows]
+    single = "not a single value (a JSON list or object)"
+    assert [[(e.column, e.message) for e in errors] for _, errors in mapped] == [
+        [("名称", single)], [("种类", single)], [("种类", single), ("代码", single)]]
+    assert mapped[0][0]["codes"] == ["A", "B"]
+
+
 def test_a_number_larger_than_its_column_holds_is_a_row_error():
     """An amount beyond ``NUMERIC(16, 2)`` is rejected with its column and the range, before PostgreSQL would
     refuse the chunk (SQLite would store it); one that fits is kept."""
