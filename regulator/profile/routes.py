@@ -17,7 +17,7 @@ from ..panels import panels_for
 from ..record_kinds import KINDS, form_value
 from ..request_guards import page_arg
 from ..services import attachments, audit
-from ..services.objections import history
+from ..services.objections import history, readable_by
 from . import bp
 from .context import build_profile, may_see_source, visible_agencies
 
@@ -68,12 +68,15 @@ def record(entity_id: int, kind: str, record_id: int):
     revisions = db.session.scalars(select(RecordRevision).where(RecordRevision.record_type == kind,
                                                                 RecordRevision.record_id == record_id)
                                    .order_by(RecordRevision.id)).all()
-    objections = db.session.scalars(select(Objection).where(Objection.record_type == kind,
-                                                            Objection.record_id == record_id)
-                                    .order_by(Objection.id)).all()
+    on_record = (Objection.record_type == kind, Objection.record_id == record_id)
+    objections = db.session.scalars(select(Objection).where(*on_record).order_by(Objection.id)).all()
+    # that an objection exists and its state show to all who see the record (as on the timeline); its reason
+    # and steps only to the enterprise, the deciding agency's coordinators and administrators
+    readable = set(db.session.scalars(select(Objection.id).where(*on_record, readable_by(Objection, current_user))))
     return render_template("profile/record.html", entity=entity, record=row, kind=spec, revisions=revisions,
                            agency=db.session.get(Agency, row.agency_id),
-                           objections=objections, history={o.id: history("objection", o.id) for o in objections},
+                           objections=objections, history={o.id: history("objection", o.id) for o in objections
+                                                           if o.id in readable},
                            fields=[(f, form_value(f, row)) for f in spec.fields],
                            internals=row.agency_id is not None and may_see_source(current_user, row.agency_id),
                            source_visible=may_see_source(current_user, row.agency_id),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, select, true
 
 from models import Objection, ObjectionStatus, RecordStatus, Role, StatusEvent, User
 
@@ -25,6 +25,19 @@ from .corrections import change_record
 log = logging.getLogger(__name__)
 OPEN = (ObjectionStatus.SUBMITTED, ObjectionStatus.UNDER_REVIEW)
 SUBJECT = "objection"
+
+
+def readable_by(model: Any, user: User | Any) -> ColumnElement[bool]:
+    """The requests (objections, credit repair applications) ``user`` may read: the enterprise its own entity's,
+    a coordinator its agency's (the agency deciding them), an administrator every one; inspectors none (they
+    neither raise nor decide them)."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.ENTERPRISE and user.entity_id is not None:
+        return model.entity_id == user.entity_id
+    if user.role == Role.COORDINATOR and user.agency_id is not None:
+        return model.agency_id == user.agency_id
+    return false()
 
 
 class ObjectionError(ValueError):

@@ -192,3 +192,38 @@ def test_a_correction_must_fit_the_record_columns(app, make, client, auth) -> No
         assert changed_fields(kinds["enforcement"], record, {"field-amount": "99999999999999.99"}) == {
             "amount": Decimal("99999999999999.99")}
         assert changed_fields(kinds["violation"], record, {"field-code": "X" * 64}) == {"code": "X" * 64}
+
+
+def test_an_objections_reason_is_read_only_by_its_enterprise_the_deciding_agency_and_admins(
+        app, make, client, auth) -> None:  # noqa: ANN001
+    """On the record's page, staff of another agency and inspectors see that the record is under objection and
+    its state, never the enterprise's reason or the deciding agency's notes (as the API refuses them both)."""
+    entity, violation, _ = _world(make)
+    mee = make.agency("MEE")
+    make.inspection(entity, mee)
+    make.user("samr.insp", Role.INSPECTOR, agency_id=violation.agency_id)
+    make.user("mee.insp", Role.INSPECTOR, agency_id=mee.id)
+    make.user("root", Role.ADMIN)
+    db.session.commit()
+    auth.login("ent")
+    client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "该记录主体有误，另有其人"})
+    auth.logout()
+    auth.login("samr.coord")
+    objection = db.session.query(Objection).one()
+    taken = client.post(f"/coordinator/objections/{objection.id}", data={"decision": "review",
+                                                                        "reason": "正在核实现场照片"})
+    assert taken.status_code == 302
+    auth.logout()
+    url = f"/entities/{entity.id}/records/violation/{violation.id}"
+    for user, reads in (("ent", True), ("samr.coord", True), ("root", True), ("mee.coord", False),
+                        ("samr.insp", False), ("mee.insp", None)):
+        auth.login(user)
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        if reads is None:  # an inspector of an agency that holds only an inspection: not this record at all
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 200 and "Under review" in page, user
+            assert ("该记录主体有误" in page) is reads and ("正在核实现场照片" in page) is reads, user
+            assert ("objection-closed" in page) is not reads, user
+        auth.logout()

@@ -14,7 +14,7 @@ from models import Attachment, Role
 
 from ...extensions import db
 from ...services import attachments, working_days
-from ...services.objections import history
+from ...services.objections import history, readable_by
 from ..schemas import UtcDateTime
 
 #: who may read requests over the API (inspectors neither decide nor raise them)
@@ -59,13 +59,8 @@ class DocumentSchema(Schema):
 
 
 def visible(model: Any) -> Select:
-    """Requests the caller may see: the enterprise its own entity's, agency staff their agency's."""
-    stmt = select(model)
-    if current_user.role == Role.ENTERPRISE:
-        return stmt.where(model.entity_id == current_user.entity_id)
-    if current_user.role != Role.ADMIN:
-        return stmt.where(model.agency_id == current_user.agency_id)
-    return stmt
+    """Requests the caller may see (``objections.readable_by``)."""
+    return select(model).where(readable_by(model, current_user))
 
 
 def one(model: Any, request_id: int, what: str) -> Any:
