@@ -212,7 +212,9 @@ def entity_and_access(entity: MarketEntity | None, need: EntityAccess) -> tuple[
 
 
 def can_see_personal_data(user: User | Any, entity_id: int | None, access: EntityAccess | None = None) -> bool:
-    """Unmasked names and phones: staff with full access, and the enterprise for its own entity.
+    """Unmasked names and phones: staff with full access (administrators, coordinators, inspectors drawn for
+    a visit to the entity), and the enterprise for its own entity. An inspector whose agency merely holds a
+    record of the entity (``EntityAccess.AGENCY``) sees the masked forms: they have no visit to prepare.
 
     ``access``: the user's access to the entity where the caller has it already (spares its queries).
     """
@@ -220,7 +222,7 @@ def can_see_personal_data(user: User | Any, entity_id: int | None, access: Entit
         return False
     if user.role == Role.ENTERPRISE:
         return user.entity_id == entity_id
-    return (entity_access(user, entity_id) if access is None else access) >= EntityAccess.AGENCY
+    return (entity_access(user, entity_id) if access is None else access) >= EntityAccess.FULL
 
 
 def may_see_agency_internals(user: User | Any, agency_id: int) -> bool:

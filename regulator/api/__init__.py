@@ -29,10 +29,15 @@ api = RegulatorApi()
 
 
 def _csrf_for_session_callers() -> None:
-    """Session (cookie) callers of the API must prove same-origin; token callers carry no cookie."""
+    """Session (cookie) callers of the API must prove same-origin; token callers carry no cookie.
+
+    Whether the caller is a token is asked of the signed-in principal, not of the request's headers: a session
+    is signed in from its cookie before any ``Authorization`` header is read, so a header alone proves nothing.
+    """
     if not request.path.startswith("/api/") or request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    if request.headers.get("Authorization") or not current_app.config.get("WTF_CSRF_ENABLED", True):
+    if isinstance(current_user._get_current_object(), TokenPrincipal) \
+            or not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
     csrf.protect()
 

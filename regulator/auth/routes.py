@@ -53,13 +53,15 @@ def logout():
     return redirect(url_for("public.index"))
 
 
-@bp.route("/lang/<code>")
+@bp.route("/lang/<code>", methods=["GET", "POST"])
 @public
 def set_language(code: str):
-    """Remember the chosen language in the session (and on the account when signed in)."""
+    """Remember the chosen language in the session, and on the account (the language of its mail) when a
+    signed-in user chose it with the bar's form: a POST, which CSRF protects, so that no other site's link or
+    image can change an account."""
     if code in current_app.config["LANGUAGES"]:
         session["locale"] = code
-        if current_user.is_authenticated:
+        if current_user.is_authenticated and request.method == "POST":
             current_user.locale = code
             db.session.commit()
-    return redirect(safe_next(request.args.get("next")) or home_url())
+    return redirect(safe_next(request.values.get("next")) or home_url())

@@ -213,3 +213,20 @@ def test_database_down_is_503_with_retry_after(tmp_path) -> None:  # noqa: ANN00
     assert client.get("/api/v1/ready").status_code == 503
     assert client.get("/search?q=test").status_code == 503
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer rgt_abc"}).status_code == 503
+
+
+def test_a_session_caller_proves_same_origin_whatever_headers_it_sends(app, make, client, auth) -> None:  # noqa: ANN001
+    """With CSRF on, a signed-in browser's write to the API needs the CSRF token, with or without an
+    ``Authorization`` header (the session signs it in, not the header); a token caller needs none."""
+    make.user("ent", Role.ENTERPRISE, entity_id=make.entity().id)
+    token = _bearer(make)
+    auth.login("ent")
+    app.config["WTF_CSRF_ENABLED"] = True
+    for headers in ({}, {"Authorization": "x"}, {"Authorization": "Basic Zm9vOmJhcg=="}, token):
+        refused = client.post("/api/v1/notifications/read", headers=headers, json={})
+        assert refused.status_code == 400 and "CSRF" in refused.json["message"], headers
+    page = client.get("/auth/account").get_data(as_text=True)
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert client.post("/api/v1/notifications/read", headers={"X-CSRFToken": csrf}, json={}).status_code == 200
+    auth.logout()
+    assert app.test_client().post("/api/v1/me", headers=token).status_code == 405  # past the CSRF check

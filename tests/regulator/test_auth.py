@@ -117,6 +117,30 @@ def test_language_chosen_before_signing_in_stays_and_is_remembered(app, make) ->
     assert "协调" in other.get("/coordinator/", headers=english).get_data(as_text=True)
     other.get("/auth/lang/en")
     assert "Coordination" in other.get("/coordinator/", headers=english).get_data(as_text=True)
+    account = db.session.scalar(db.select(User).where(User.username == "c"))
+    db.session.refresh(account)
+    assert account.locale == "zh_Hans_CN"  # a link (or another site's image) changes no account
+    page = other.get("/coordinator/").get_data(as_text=True)
+    assert 'method="post" action="/auth/lang/zh_Hans_CN"' in page  # the bar's switch is a form
+    assert other.post("/auth/lang/zh_Hans_CN", data={"next": "/coordinator/"}).headers["Location"] == "/coordinator/"
+    db.session.refresh(account)
+    assert account.locale == "zh_Hans_CN" and "协调" in other.get("/coordinator/").get_data(as_text=True)
+    other.post("/auth/lang/en", data={"next": "https://evil.example/"})
+    db.session.refresh(account)
+    assert account.locale == "en"
+
+
+def test_the_language_switch_posts_with_csrf(app, make, client, auth) -> None:  # noqa: ANN001
+    """With CSRF on, a signed-in user's switch is refused without the form's token and taken with it."""
+    make.user("c2", Role.COORDINATOR, agency_id=make.agency().id)
+    db.session.commit()
+    auth.login("c2")
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post("/auth/lang/zh_Hans_CN").status_code == 400
+    page = client.get("/auth/account").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert client.post("/auth/lang/zh_Hans_CN", data={"csrf_token": token}).status_code == 302
+    assert db.session.scalar(db.select(User.locale).where(User.username == "c2")) == "zh_Hans_CN"
 
 
 def test_next_parameter_cannot_redirect_off_site(app, make, client) -> None:  # noqa: ANN001

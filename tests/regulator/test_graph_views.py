@@ -135,13 +135,14 @@ def test_another_agencys_or_a_drawn_campaign_is_refused(app, client, make) -> No
 
 
 def test_inspector_sees_own_agency_entities_inside_and_others_public(app, client, make) -> None:  # noqa: ANN001
-    """A SAMR inspector (SAMR holds records on e3, e4, e6) on e4: its shareholder in clear, the phone of e5/e6
-    masked; e3 links to its internal profile, e5 (no SAMR record) to its public one."""
+    """A SAMR inspector (SAMR holds records on e3, e4, e6) on e4, with no visit drawn to it: its shareholder's
+    name and the phone of e5/e6 masked (personal data is for full access); e3 links to its internal profile,
+    e5 (no SAMR record) to its public one."""
     w = related_world(make)
     _login(client, make, "insp", Role.INSPECTOR, agency_id=make.agency().id)
     data = client.get(f"/entities/{w['e4'].id}/graph.json").get_json()
     labels = _labels(data)
-    assert labels[f"person:{w['li'].id}"] == "李四" and labels[f"phone:{w['phone'].id}"] == "138****5678"
+    assert labels[f"person:{w['li'].id}"] == "李*" and labels[f"phone:{w['phone'].id}"] == "138****5678"
     urls = {n["data"]["id"]: n["data"].get("url") for n in data["nodes"]}
     assert urls[f"entity:{w['e3'].id}"] == f"/entities/{w['e3'].id}"
     assert urls[f"entity:{w['e5'].id}"] == f"/entity/{w['e5'].id}"
