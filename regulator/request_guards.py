@@ -4,8 +4,8 @@
   match the route (404) instead of overflowing the driver (SQLite's OverflowError, PostgreSQL's
   NumericValueOutOfRange).
 - Ids from the query (``id_arg``) outside 1..MAX_ID read as absent, as a route's ids do.
-- Page numbers from the query (``page_arg``) are kept between 1 and MAX_PAGE, so a huge ``?page=`` is an
-  empty or last page, never an OFFSET beyond the database's 64-bit integers.
+- Page numbers from the query (``page_arg``) are kept between 1 and MAX_PAGE, so a huge ``?page=`` is never an
+  OFFSET beyond the database's 64-bit integers (the web pages then show their last page: ``regulator.paging``).
 - Text with NUL characters (query arguments, form fields, JSON ``\\u0000``) is refused with 400: PostgreSQL
   text cannot hold them, and no legitimate name, code or search contains one.
 """
