@@ -258,7 +258,7 @@ def file_formats():
                 if current_user.role == Role.ADMIN else [])
     return render_template("coordinator/file_formats.html", agency=agency, agencies=agencies, mapping=mapping,
                            formats=[formats.describe(fm) for fm in mapping.files] if mapping else [],
-                           fields=field_words.FIELDS, types=field_words.TYPES)
+                           fields=field_words.FIELDS, types=field_words.TYPES, separators=field_words.separators)
 
 
 @bp.route("/imports/formats/<code>/<kind>.csv")
