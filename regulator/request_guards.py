@@ -3,9 +3,10 @@
 - ``<int:...>`` ids are bounded to the database's integer range: an id beyond the 32-bit id columns does not
   match the route (404) instead of overflowing the driver (SQLite's OverflowError, PostgreSQL's
   NumericValueOutOfRange).
-- Ids from the query (``id_arg``) outside 1..MAX_ID read as absent, as a route's ids do.
-- Page numbers from the query (``page_arg``) are kept between 1 and MAX_PAGE, so a huge ``?page=`` is an
-  empty or last page, never an OFFSET beyond the database's 64-bit integers.
+- Ids from the query (``id_arg``) outside 1..MAX_ID read as absent, as a route's ids do; a list filtered by one
+  (``id_filter``) says that it is not filtered by a text that is no id.
+- Page numbers from the query (``page_arg``) are kept between 1 and MAX_PAGE, so a huge ``?page=`` is never an
+  OFFSET beyond the database's 64-bit integers (the web pages then show their last page: ``regulator.paging``).
 - Text with NUL characters (query arguments, form fields, JSON ``\\u0000``) is refused with 400: PostgreSQL
   text cannot hold them, and no legitimate name, code or search contains one.
 """
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 #: largest value of an INTEGER column on PostgreSQL (ids, foreign keys)
@@ -38,6 +40,17 @@ def parse_id(text: str | None) -> int | None:
 def id_arg(name: str) -> int | None:
     """An object id from the query string; None when absent, not a number or outside 1..MAX_ID."""
     return parse_id(request.args.get(name))
+
+
+def id_filter(name: str, label: str) -> tuple[int | None, str | None]:
+    """A list's filter by an object id from the query string, and, when the text there is no id, the sentence that
+    says the list is not filtered by it (None when absent or an id). ``label`` is the filter's name on the page."""
+    text = (request.args.get(name) or "").strip()
+    value = parse_id(text)
+    if value is None and text:
+        return None, _("The list is not filtered by “%(filter)s”: “%(value)s” is not a number from 1 to %(max)s.",
+                       filter=label, value=text, max=MAX_ID)
+    return value, None
 
 
 class IdConverter(IntegerConverter):

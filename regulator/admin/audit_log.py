@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import Response, render_template, request
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from ..exports import to_csv
 from ..extensions import db
 from ..nav import nav_item
 from ..paging import page_of
-from ..request_guards import parse_id
+from ..request_guards import id_filter
 from ..services import audit as audit_service
 from . import bp
 
@@ -24,41 +25,51 @@ PAGE_SIZE = 100
 EXPORT_LIMIT = 100_000
 
 
-def _date_arg(name: str) -> datetime | None:
-    value = request.args.get(name, "")
+def _date_arg(name: str, label: str, refused: dict[str, str]) -> datetime | None:
+    """The day asked for in ``name``; a text that is no day goes to ``refused`` with why it is not applied."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
     try:
         return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time.min)
     except ValueError:
+        refused[name] = _("The list is not filtered by “%(filter)s”: “%(value)s” is not a date (year-month-day, "
+                          "such as %(example)s).", filter=label, value=value, example="2024-03-31")
         return None
 
 
 def _filtered():  # noqa: ANN202 - a Select
-    """The log filtered by the request's user, role, action, entity, object and date range."""
+    """The log filtered by the request's user, role, action, entity, object and date range; the filters as asked
+    for, and why each one that is not applied is not (by query argument)."""
     stmt = select(AuditLog)
     filters = {k: request.args.get(k, "").strip()
                for k in ("username", "role", "action", "entity_id", "object_type")}
+    refused: dict[str, str] = {}
     if filters["username"]:
         stmt = stmt.where(AuditLog.username == filters["username"])
     if filters["role"]:
         stmt = stmt.where(AuditLog.role == filters["role"])
     if filters["action"]:
         stmt = stmt.where(AuditLog.action.startswith(filters["action"]))
-    if (entity_id := parse_id(filters["entity_id"])) is not None:
+    entity_id, why = id_filter("entity_id", _("Entity"))
+    if entity_id is not None:
         stmt = stmt.where(AuditLog.entity_id == entity_id)
+    elif why:
+        refused["entity_id"] = why
     if filters["object_type"]:
         stmt = stmt.where(AuditLog.object_type == filters["object_type"])
-    since, until = _date_arg("since"), _date_arg("until")
+    since, until = _date_arg("since", _("From date"), refused), _date_arg("until", _("Until"), refused)
     if since:
         stmt = stmt.where(AuditLog.at >= since)
     if until:
         stmt = stmt.where(AuditLog.at < until.replace(hour=23, minute=59, second=59))
-    return stmt, filters
+    return stmt, filters, refused
 
 
 @bp.route("/audit")
 def audit():
     """The audit log, newest first, filtered by user, role, action, entity, object and date range."""
-    stmt, filters = _filtered()
+    stmt, filters, refused = _filtered()
     rows, page, pages, total = page_of(stmt.order_by(AuditLog.id.desc()), PAGE_SIZE)
     entity_ids = {r.entity_id for r in rows if r.entity_id}
     names = dict(db.session.execute(select(MarketEntity.id, MarketEntity.name)
@@ -67,13 +78,18 @@ def audit():
     return render_template("admin/audit.html", rows=rows, filters=filters, page=page, total=total,
                            pages=pages, entity_names=names, actions=actions,
                            roles=[r.value for r in Role] + ["public", "system"],
-                           since=request.args.get("since", ""), until=request.args.get("until", ""))
+                           since=request.args.get("since", ""), until=request.args.get("until", ""),
+                           refused=refused,
+                           export_args={k: v for k, v in request.args.items() if k not in refused and k != "page"})
 
 
 @bp.route("/audit/export.csv")
 def audit_export():
-    """The filtered log as CSV (UTF-8 with BOM so spreadsheet programs read Chinese); the export is audited."""
-    stmt, filters = _filtered()
+    """The filtered log as CSV (UTF-8 with BOM so spreadsheet programs read Chinese); the export is audited. A
+    filter not understood is refused (400): the page's link leaves out those the page said it did not apply."""
+    stmt, filters, refused = _filtered()
+    if refused:
+        abort(400, description=" ".join(refused.values()))
     rows = db.session.scalars(stmt.order_by(AuditLog.id.desc()).limit(EXPORT_LIMIT)).all()
     # usernames and details carry text typed by users: neutralised so no cell runs as a formula
     body = to_csv(["id", "at", "username", "role", "action", "entity_id", "object_type", "object_id", "ip",

@@ -15,6 +15,7 @@ from ..graph import campaigns as cluster_campaigns
 from ..graph import service as graph_service
 from ..graph.labels import graph_label
 from ..nav import nav_item
+from ..paging import last_page, page_within
 from ..request_guards import page_arg, parse_id
 from . import bp
 
@@ -50,11 +51,12 @@ def _members(cluster_ids: list[int], limit: int | None = None) -> dict[int, list
 def clusters():
     """The latest build's clusters, riskiest first, each with its members and why they are related."""
     build = graph_service.latest_build()
-    page = page_arg()
-    total = db.session.scalar(select(func.count(RiskCluster.id)).where(RiskCluster.build == build)) if build else 0
+    total = (db.session.scalar(select(func.count(RiskCluster.id)).where(RiskCluster.build == build)) or 0
+             if build else 0)
+    page = page_within(page_arg(), total, PAGE_SIZE)
     rows = graph_service.riskiest(PAGE_SIZE, build, offset=(page - 1) * PAGE_SIZE)
     return render_template("coordinator/clusters.html", clusters=rows, build=build, page=page,
-                           pages=((total or 0) + PAGE_SIZE - 1) // PAGE_SIZE, total=total or 0,
+                           pages=last_page(total, PAGE_SIZE), total=total,
                            members=_members([c.id for c in rows], MEMBERS_SHOWN))
 
 

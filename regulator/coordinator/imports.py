@@ -93,8 +93,11 @@ def imports():
                                  'templates</a>.'))
                 flash(words % {"url": url_for("coordinator.file_formats", agency=code)}, "info")
         else:
-            flash(_("Imported: %(accepted)s rows accepted, %(rejected)s quarantined, %(duplicate)s already there.",
-                    accepted=batch.rows_accepted, rejected=batch.rows_rejected, duplicate=batch.rows_duplicate),
+            # a count each, so each language makes its own plurals
+            flash(_("Imported: %(accepted)s, %(rejected)s, %(duplicate)s.",
+                    accepted=ngettext("%(num)d row accepted", "%(num)d rows accepted", batch.rows_accepted),
+                    rejected=ngettext("%(num)d quarantined", "%(num)d quarantined", batch.rows_rejected),
+                    duplicate=ngettext("%(num)d already there", "%(num)d already there", batch.rows_duplicate)),
                   "success")
             return redirect(url_for("coordinator.import_batch", batch_id=batch.id))
     batches, page, pages, total = page_of(_own_agency_filter(select(ImportBatch), ImportBatch)
@@ -255,7 +258,7 @@ def file_formats():
                 if current_user.role == Role.ADMIN else [])
     return render_template("coordinator/file_formats.html", agency=agency, agencies=agencies, mapping=mapping,
                            formats=[formats.describe(fm) for fm in mapping.files] if mapping else [],
-                           fields=field_words.FIELDS, types=field_words.TYPES)
+                           fields=field_words.FIELDS, types=field_words.TYPES, separators=field_words.separators)
 
 
 @bp.route("/imports/formats/<code>/<kind>.csv")

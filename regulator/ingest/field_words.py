@@ -3,7 +3,12 @@ page); a field without words here is shown by its name."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from ..templating import listed
 
 FIELDS = {
     # who the row is about
@@ -52,3 +57,26 @@ TYPES = {
     "text": _l("Text"), "date": _l("Date"), "int": _l("Whole number"), "float": _l("Number with decimals"),
     "decimal": _l("Amount"), "bool": _l("Yes or no"), "list": _l("Several values"),
 }
+
+#: separators that do not show on the page, in words
+BLANKS = {" ": _l("a space"), "\t": _l("a tab"), "\n": _l("a line break"), "\r": _l("a line break"),
+          "\u3000": _l("a full-width space")}
+
+
+def separators(split: str | Sequence[str]) -> str:
+    """A list column's separators for reading (each character of a ``split`` text separates, as each text of a
+    list does): a blank one in words (a space, a tab, a line break), any other in quotation marks so that it
+    shows (“;”), several joined by "or"."""
+    words: list[str] = []
+    for sep in split:
+        if sep in BLANKS:
+            word = str(BLANKS[sep])
+        elif sep.isspace():
+            word = _("a blank (%(code)s)", code=", ".join(f"U+{ord(c):04X}" for c in sep))
+        else:
+            word = f"“{sep}”"
+        if word not in words:
+            words.append(word)
+    if len(words) > 1:
+        return _("%(some)s or %(last)s", some=listed(words[:-1]), last=words[-1])
+    return words[0] if words else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, exists, select
 
 from models import CreditRepair, MarketEntity, Objection, Role
@@ -18,12 +19,12 @@ from models import CreditRepair, MarketEntity, Objection, Role
 from ..access import EntityAccess, can_see_personal_data, entity_access, may_see_agency_internals
 from ..extensions import db
 from ..i18n import agency_name
-from ..request_guards import id_arg, page_arg
+from ..request_guards import id_filter, page_arg
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
 from .credit_view import credit_context
 from .identity import load_identity
-from .timeline import AGENCY_LINES, AgencyLine, TimelineFilter, load_page
+from .timeline import AGENCY_LINES, TIMELINE_KINDS, AgencyLine, TimelineFilter, load_page
 
 
 def visible_agencies(user: Any, access: EntityAccess) -> set[int] | None:
@@ -95,7 +96,11 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
     agencies = visible_agencies(user, access)
     personal = can_see_personal_data(user, entity.id, access)
     kind = request.args.get("kind") or None
-    agency = id_arg("agency")
+    agency, refused = id_filter("agency", _("Agency"))
+    notes = [refused] if refused else []
+    if kind is not None and kind not in TIMELINE_KINDS:
+        notes.insert(0, _("The list is not filtered by “%(filter)s”: “%(value)s” is not one of its choices.",
+                          filter=_("Kind of record"), value=kind))
     all_agencies, objections, repairs = agencies_and_requests(entity.id)
     timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), page_arg(),
                          agencies={a.id: a for a in all_agencies}, open_requests=_open_requests(objections, repairs))
@@ -120,6 +125,7 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
         "timeline": timeline,
         "filter_kind": kind,
         "filter_agency": agency,
+        "timeline_notes": notes,
         "internals": internals,
         "sources": {a: may_see_source(user, a) for a in page_agencies},
         "credit": credit_context(entity),

@@ -11,6 +11,7 @@ from models import Agency, MarketEntity
 
 from ..extensions import db
 from ..i18n import local_name
+from ..paging import last_page
 from ..profile.identity import former_names, public_representative
 from ..services import disclosure
 
@@ -20,9 +21,10 @@ REPORT_INSPECTIONS = 200
 
 
 def public_profile(entity: MarketEntity, page: int = 1, as_of: date | None = None,
-                   per_page: int = INSPECTIONS_PER_PAGE) -> dict[str, Any]:
-    """Registration facts, licences, published penalties and list entries, published inspection results."""
-    inspections, total = disclosure.public_inspections(entity.id, page, per_page)
+                   per_page: int = INSPECTIONS_PER_PAGE, *, within: bool = False) -> dict[str, Any]:
+    """Registration facts, licences, published penalties and list entries, published inspection results (with
+    ``within``, past their last page the last page)."""
+    inspections, total, page = disclosure.public_inspections(entity.id, page, per_page, within=within)
     agencies = db.session.execute(select(Agency.id, Agency.name, Agency.name_en)).all()
     return {
         "entity": entity,
@@ -34,7 +36,7 @@ def public_profile(entity: MarketEntity, page: int = 1, as_of: date | None = Non
         "inspections": inspections,
         "inspection_total": total,
         "page": page,
-        "pages": (total + per_page - 1) // per_page,
+        "pages": last_page(total, per_page),
         "agency_names": {i: local_name(name, name_en) for i, name, name_en in agencies},
         "stored_agency_names": {i: name for i, name, _name_en in agencies},  # the API's: whatever the language
     }

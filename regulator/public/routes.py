@@ -50,8 +50,8 @@ def favicon():
 def search():
     """Search entities by name, former name or USCC."""
     query = request.args.get("q", "").strip()
-    page = page_arg()
-    results = search_entities(query, page=page) if query else None
+    results = search_entities(query, page=page_arg(), within=True) if query else None
+    page = results.page if results else 1
     return render_template("public/search.html", query=query, results=results, page=page)
 
 
@@ -63,8 +63,7 @@ def entity(entity_id: int):
     entity = db.session.get(MarketEntity, entity_id)
     if entity is None or entity.merged_into_id is not None:
         abort(404)
-    page = page_arg()
-    return render_template("public/entity.html", **public_profile(entity, page))
+    return render_template("public/entity.html", **public_profile(entity, page_arg(), within=True))
 
 
 @bp.route("/entity/<int:entity_id>/report")

@@ -44,6 +44,7 @@ from models import EntityName, EntityNameGram, EntityStatus, EntityType, MarketE
 
 from ..extensions import db
 from ..identifiers import USCC_ALPHABET, normalise_uscc
+from ..paging import page_within
 from ..services.name_index import grams_of
 from ..signals import records_changed
 from ..sql_lists import in_list
@@ -105,9 +106,11 @@ _PAGE_ENTITIES = select(MarketEntity.id, MarketEntity.name, MarketEntity.uscc, M
     in_list(MarketEntity.id, "ids"))
 
 
-def _page(hits: list[SearchHit], page: int, page_size: int) -> SearchPage:
+def _page(hits: list[SearchHit], page: int, page_size: int, within: bool) -> SearchPage:
     total = len(hits)
     pages = (total + page_size - 1) // page_size
+    if within:
+        page = page_within(page, total, page_size)
     start = (max(page, 1) - 1) * page_size
     items = hits[start:start + page_size]
     missing = [h.entity_id for h in items if h.entity is None]
@@ -280,8 +283,9 @@ def _by_substring(norm: str) -> list[SearchHit]:
     return [SearchHit(e.id, None, None, 1.0, e) for e in rows]
 
 
-def search_entities(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
-    """Entities matching a USCC (or its start) or a name, best first, one page."""
+def search_entities(query: str, page: int = 1, page_size: int = PAGE_SIZE, *, within: bool = False) -> SearchPage:
+    """Entities matching a USCC (or its start) or a name, best first, one page: with ``within``, a page past the
+    last is the last page (the web page's), without it an empty one (the API's)."""
     query = (query or "").strip()[:200]
     if not query:
         return SearchPage([], 0, 1, 0)
@@ -295,6 +299,6 @@ def search_entities(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Se
         # every name, and where candidates were offered a name holding the query would have been one of them
         if not rows and norm:
             hits = _by_substring(norm)
-    result = _page(hits, page, page_size)
+    result = _page(hits, page, page_size, within)
     result.place_only = not hits and names_only_a_place(query)
     return result

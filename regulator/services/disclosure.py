@@ -20,6 +20,7 @@ from models import EnforcementAction, Inspection, Licence, ListEntry, RecordStat
 from risk.disclosure import is_list_entry_public, is_penalty_public, publication_ends
 
 from ..extensions import db
+from ..paging import page_within
 from ..signals import records_changed
 
 log = logging.getLogger(__name__)
@@ -79,14 +80,17 @@ def _public_inspection_filter(entity_id: int):  # noqa: ANN202
                 or_(Inspection.published.is_(True), Inspection.selection_reason == SelectionReason.RANDOM_DRAW))
 
 
-def public_inspections(entity_id: int, page: int = 1, page_size: int = 20) -> tuple[list[Inspection], int]:
-    """Published inspection results, newest first, one page, and their total."""
+def public_inspections(entity_id: int, page: int = 1, page_size: int = 20,
+                       *, within: bool = False) -> tuple[list[Inspection], int, int]:
+    """Published inspection results, newest first, one page, their total and the page's number: with
+    ``within``, a page past the last is the last page (the web page's), without it an empty one (the API's)."""
     where = _public_inspection_filter(entity_id)
     total = db.session.scalar(select(func.count(Inspection.id)).where(where)) or 0
+    page = page_within(page, total, page_size) if within else max(page, 1)
     rows = db.session.scalars(select(Inspection).where(where)
                               .order_by(Inspection.inspection_date.desc(), Inspection.id.desc())
-                              .limit(page_size).offset((max(page, 1) - 1) * page_size)).all()
-    return list(rows), total
+                              .limit(page_size).offset((page - 1) * page_size)).all()
+    return list(rows), total, page
 
 
 def public_licences(entity_id: int) -> list[Licence]:

@@ -68,7 +68,7 @@ def test_the_page_and_templates_per_role(app, make, client, auth) -> None:  # no
     auth.login("mee.coord")
     page = client.get("/coordinator/imports/formats", headers=ZH).get_data(as_text=True)
     assert 'id="format-mee_inspections"' in page and "检查记录号" in page and "检查日期" in page
-    assert "本行的编号" in page and "以 , 分隔" in page and "为空时：日常检查" in page
+    assert "本行的编号" in page and "以 “,” 分隔" in page and "为空时：日常检查" in page
     assert "/coordinator/imports/formats" in client.get("/coordinator/imports").get_data(as_text=True)
     template = client.get("/coordinator/imports/formats/MEE/mee_inspections.csv")
     assert template.status_code == 200 and template.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -86,6 +86,26 @@ def test_the_page_and_templates_per_role(app, make, client, auth) -> None:  # no
         as_text=True)
     assert db.session.query(ImportBatch).count() == 0 and db.session.query(SourceRecord).filter(
         SourceRecord.status == SourceStatus.ACCEPTED).count() == 0
+
+
+def test_separators_show_on_the_page_blank_ones_in_words(app, make, client, auth) -> None:  # noqa: ANN001
+    """FIRE's inspectors are separated by a space: the page said "Several values (separated by )"."""
+    make.agency("FIRE")
+    make.user("admin", Role.ADMIN)
+    db.session.commit()
+    auth.login("admin")
+    page = client.get("/coordinator/imports/formats?agency=FIRE&lang=en").get_data(as_text=True)
+    row = page.split('<tr data-column="监督员">')[1].split("</tr>")[0]
+    assert "Several values (separated by a space)" in row
+    assert "Several values (separated by “、”)" in page
+    zh = client.get("/coordinator/imports/formats?agency=FIRE", headers=ZH).get_data(as_text=True)
+    assert "以 “、” 分隔" in zh and "以  分隔" not in zh
+    with app.test_request_context("/?lang=en"):
+        words = field_words.separators
+        assert [words("\t"), words("\n"), words("\u3000"), words("\u00a0"), words("|")] == [
+            "a tab", "a line break", "a full-width space", "a blank (U+00A0)", "“|”"]
+        assert words(";,") == "“;” or “,”" and words(" \t;") == "a space, a tab or “;”"
+        assert words(["\r", "\n"]) == "a line break" and words(["; "]) == "“; ”"
 
 
 def test_an_agency_system_reads_its_formats_over_the_api(app, make, client) -> None:  # noqa: ANN001

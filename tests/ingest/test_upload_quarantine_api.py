@@ -201,3 +201,24 @@ def test_rejected_rows_download_corrected_and_imported_again(app, make, client, 
     from models import AuditLog
 
     assert db.session.query(AuditLog).filter_by(action="quarantine.export", object_id=batch.id).count() == 3
+
+
+def test_the_upload_message_counts_rows_in_the_singular_and_the_plural(app, make, client, auth, agencies):
+    """"1 row accepted", not "1 rows accepted"; each count takes its own plural."""
+    samr = next(a for a in agencies if a.code == "SAMR")
+    _coordinator(make, samr)
+    db.session.commit()
+    auth.login("samr.coord", PASSWORD)
+
+    def upload(rows: str) -> str:
+        response = client.post("/coordinator/imports?lang=en", follow_redirects=True,
+                               data={"file": (io.BytesIO((HEADER + rows).encode()), "samr_licences.csv")},
+                               content_type="multipart/form-data")
+        return response.get_data(as_text=True)
+
+    assert "Imported: 1 row accepted, 1 quarantined, 0 already there." in upload(GOOD + BAD)
+    other = GOOD.replace("XK1,JY24403091600047", "XK3,JY24403091600049")
+    assert "Imported: 1 row accepted, 0 quarantined, 1 already there." in upload(GOOD + other)
+    third = GOOD.replace("XK1,JY24403091600047", "XK4,JY24403091600050")
+    fourth = GOOD.replace("XK1,JY24403091600047", "XK5,JY24403091600051")
+    assert "Imported: 2 rows accepted, 0 quarantined, 0 already there." in upload(third + fourth)

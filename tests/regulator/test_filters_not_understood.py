@@ -1,0 +1,69 @@
+"""A list's filter that is not understood (an entity or agency that is no number, a date that is no date, a kind
+that is none) is not silently dropped: the page says which filter it does not apply and why."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from models import AuditLog, MatchReview, Role
+from regulator.extensions import db
+
+
+def _notes(page: str) -> str:
+    return page.split('class="alert alert-warning small filter-notes"')[1].split("</div></div>")[0]
+
+
+def test_the_audit_log_says_which_filter_it_did_not_understand(app, make, client, auth) -> None:  # noqa: ANN001
+    entity = make.entity()
+    make.user("admin", Role.ADMIN)
+    db.session.add_all([AuditLog(username="a", action="profile.view", entity_id=entity.id),
+                        AuditLog(username="b", action="profile.view")])
+    db.session.commit()
+    auth.login("admin")
+    page = client.get("/admin/audit?entity_id=abc&username=a&lang=en").get_data(as_text=True)
+    assert ("The list is not filtered by “Entity”: “abc” is not a number from 1 to 2147483647."
+            in _notes(page))
+    assert 'name="entity_id" value="abc" aria-invalid="true"' in page
+    assert page.count('<a href="/admin/audit?username=a">a</a>') == 1 and ">b</a>" not in page  # the others apply
+    assert 'href="/admin/audit/export.csv?username=a&amp;lang=en"' in page  # the export link as the page filters
+    dates = client.get("/admin/audit?since=2024-02-30&until=tomorrow&lang=en").get_data(as_text=True)
+    assert "“From date”: “2024-02-30” is not a date (year-month-day, such as 2024-03-31)." in _notes(dates)
+    assert "“Until”: “tomorrow” is not a date" in _notes(dates)
+    zh = client.get("/admin/audit?entity_id=2147483648", headers={"Accept-Language": "zh-CN"})
+    assert "2147483648" in _notes(zh.get_data(as_text=True))
+    refused = client.get("/admin/audit/export.csv?entity_id=abc")
+    assert refused.status_code == 400
+    assert db.session.query(AuditLog).filter_by(action="audit.export").count() == 0
+    good = client.get(f"/admin/audit?entity_id={entity.id}&since=2000-01-01").get_data(as_text=True)
+    assert "filter-notes" not in good and "aria-invalid" not in good
+
+
+def test_the_review_queue_says_an_agency_that_is_no_number_is_not_applied(app, make, client, auth) -> None:  # noqa: ANN001
+    samr = make.agency("SAMR")
+    make.user("root", Role.ADMIN)
+    candidate, provisional = make.entity("深圳市甲贸易有限公司"), make.entity("甲商行", uscc=None)
+    inspection = make.inspection(provisional, samr)
+    db.session.add(MatchReview(source_record_id=inspection.source_record_id, candidate_entity_id=candidate.id,
+                               provisional_entity_id=provisional.id, probability=0.8, match_weights={}))
+    db.session.commit()
+    auth.login("root")
+    page = client.get("/coordinator/reviews?agency=SAMR&lang=en").get_data(as_text=True)
+    assert "“Agency of the record”: “SAMR” is not a number" in _notes(page)
+    assert "filter-notes" not in client.get(f"/coordinator/reviews?agency={samr.id}").get_data(as_text=True)
+
+
+def test_the_profile_timeline_says_a_kind_or_agency_it_does_not_know(app, make, client, auth) -> None:  # noqa: ANN001
+    samr = make.agency("SAMR")
+    entity = make.entity()
+    for n in range(3):
+        make.inspection(entity, samr, inspection_date=date(2024, 1, 1) + timedelta(days=n))
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    db.session.commit()
+    auth.login("coord")
+    page = client.get(f"/entities/{entity.id}?kind=inspections&agency=市场局&lang=en").get_data(as_text=True)
+    notes = _notes(page)
+    assert "“Kind of record”: “inspections” is not one of its choices." in notes
+    assert "“Agency”: “市场局” is not a number" in notes
+    assert page.count('class="timeline-row') == 3
+    fine = client.get(f"/entities/{entity.id}?kind=inspection&agency={samr.id}").get_data(as_text=True)
+    assert "filter-notes" not in fine and fine.count('class="timeline-row') == 3
