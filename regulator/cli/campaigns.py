@@ -100,7 +100,9 @@ def draw(campaign_id: int, no_plan: bool) -> None:
     click.echo(f"campaign {found.id}: {len(selection)} pairs drawn {counts}; seed {found.seed}")
     if plan is not None:
         s = plan.summary
-        click.echo(f"joint plan: {s['pairs']} checks in {s['visits']} visits ({s['joint_visits']} joint), "
+        click.echo(f"joint plan: {s['pairs']} checks, {s['tasks']} tasks (one per entity) in {s['visits']} visits "
+                   f"({s['joint_visits']} with several agencies, {s['cluster_visits']} to several entities of a "
+                   "relationship cluster), "
                    f"expected findings {s['expected_findings']:.2f}; each agency alone: {s['alone_pairs']} visits, "
                    f"{s['alone_expected_findings']:.2f}")
 

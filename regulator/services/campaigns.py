@@ -352,6 +352,31 @@ def build_plan(campaign: Campaign, *, user: User | None = None, use_clusters: bo
     return plan
 
 
+def cluster_visits(campaign: Campaign) -> set[int]:
+    """The relationship clusters the plan visits as one with several entities (several tasks share the visit)."""
+    return set(db.session.scalars(
+        select(InspectionTask.cluster_id).where(InspectionTask.campaign_id == campaign.id,
+                                                InspectionTask.cluster_id.is_not(None))
+        .group_by(InspectionTask.cluster_id).having(func.count() > 1)))
+
+
+def plan_figures(campaign: Campaign) -> dict[str, Any]:
+    """The plan summary with every count the campaign page shows.
+
+    A check is one agency's part at one entity, a task one entity's visit (its checks), a visit one outing: to
+    an entity, or to a relationship cluster planned as one target, whose entities each have their task
+    (``InspectionTask.cluster_id``). A plan stored before tasks were counted gets them from its tasks.
+    """
+    summary = dict(campaign.plan_summary or {})
+    if summary.get("visits") is None or "tasks" in summary:
+        return summary
+    tasks = db.session.scalar(select(func.count()).select_from(InspectionTask)
+                              .where(InspectionTask.campaign_id == campaign.id)) or 0
+    summary.update(tasks=tasks, cluster_visits=len(cluster_visits(campaign)),
+                   saved_by_agencies=summary["pairs"] - tasks, saved_by_clusters=tasks - summary["visits"])
+    return summary
+
+
 def _clear_tasks(campaign: Campaign) -> None:
     ids = list(db.session.scalars(select(InspectionTask.id).where(InspectionTask.campaign_id == campaign.id)))
     for chunk in _chunks(ids):
@@ -377,12 +402,21 @@ def _write_tasks(campaign: Campaign, plan: planning.JointPlan, selection: pd.Dat
     matters = {part.agency.code: list(part.matters or []) for part in campaign.agencies}
     drawn = {(int(r.entity_id), r.agency): r for r in selection.itertuples(index=False)}
     pairs = plan.pairs.copy()
-    per_entity = pairs.groupby("entity_id")["probability"].sum().sort_values(ascending=False, kind="stable")
-    windows = _windows(campaign, len(per_entity))
+    # a task per entity; a visit target (an entity, or a cluster visited as one) gets one window for all its
+    # tasks, the targets with most expected findings first
+    entities = (pairs.groupby("entity_id").agg(expected=("probability", "sum"), visit=("visit", "first"))
+                .reset_index().sort_values(["expected", "entity_id"], ascending=[False, True], kind="stable"))
+    targets = (entities.groupby("visit").agg(expected=("expected", "sum"), first=("entity_id", "min"))
+               .sort_values(["expected", "first"], ascending=[False, True], kind="stable"))
+    windows = dict(zip(targets.index, _windows(campaign, len(targets)), strict=True))
+    order = {visit: i for i, visit in enumerate(targets.index)}
+    entities = entities.assign(order=entities["visit"].map(order)).sort_values("order", kind="stable")
     groups = dict(iter(pairs.groupby("entity_id", sort=False)))
-    for (entity_id, expected), (start, end) in zip(per_entity.items(), windows, strict=True):
+    for entity_id, expected, visit in zip(entities["entity_id"], entities["expected"], entities["visit"],
+                                          strict=True):
         mine = groups[entity_id].sort_values("probability", ascending=False)
-        visit = str(mine["visit"].iloc[0])
+        visit = str(visit)
+        start, end = windows[visit]
         task = InspectionTask(campaign_id=campaign.id, entity_id=int(entity_id), window_start=start, window_end=end,
                               expected_findings=float(expected), status=TaskStatus.PLANNED,
                               cluster_id=int(visit[1:]) if visit.startswith("c") else None)

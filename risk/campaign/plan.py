@@ -35,6 +35,11 @@ class JointPlan:
     pairs: pd.DataFrame
     #: visit, entities (list), agencies (list), expected_findings
     visits: pd.DataFrame
+    #: counts: ``pairs`` (checks), ``tasks`` (entities visited: one task each), ``visits`` (targets visited: an
+    #: entity, or a cluster's entities together), ``joint_visits`` (visits with several agencies),
+    #: ``cluster_visits`` (visits to several entities), ``visits_saved`` = pairs - visits, split into
+    #: ``saved_by_agencies`` (pairs - tasks) and ``saved_by_clusters`` (tasks - visits); the same for each
+    #: agency alone (``alone_*``: one visit per check), expected findings, objective, ``per_agency``
     summary: dict
 
 
@@ -151,14 +156,20 @@ def _report(pairs: pd.DataFrame, frame: pd.DataFrame, capacities: Mapping[str, i
             "shared_visits": int(pairs.loc[pairs["visit"].isin(set(mine["visit"]))]
                                  .groupby("visit")["agency"].nunique().gt(1).sum()),
         }
+    # a task is one entity's part of a visit (one per entity, whatever the agencies); a cluster target is one
+    # visit to several entities, so it has several tasks: checks >= tasks >= visits
+    tasks = int(pairs["entity_id"].nunique())
     summary = {
-        "pairs": len(pairs), "visits": len(visits), "joint_visits": int((visits["agencies"].map(len) > 1).sum()),
+        "pairs": len(pairs), "tasks": tasks, "visits": len(visits),
+        "joint_visits": int((visits["agencies"].map(len) > 1).sum()),
+        "cluster_visits": int((visits["entities"].map(len) > 1).sum()),
         "expected_findings": round(float(pairs["probability"].sum()), 4),
         "objective": round(joint_value, 4), "cost_per_visit": cost,
         "alone_pairs": len(alone), "alone_visits": len(alone),
         "alone_expected_findings": round(float(alone["probability"].sum()), 4),
         "alone_objective": round(alone_value, 4),
-        "visits_saved": len(pairs) - len(visits), "per_agency": per_agency,
+        "visits_saved": len(pairs) - len(visits), "saved_by_agencies": len(pairs) - tasks,
+        "saved_by_clusters": tasks - len(visits), "per_agency": per_agency,
     }
     return JointPlan(pairs=pairs[["entity_id", "agency", "probability", "fixed", "visit"]], visits=visits,
                      summary=summary)

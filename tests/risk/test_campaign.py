@@ -167,6 +167,22 @@ def test_cluster_is_one_target() -> None:
     assert len(plan_joint(cands, {"SAMR": 2}, 0.3).pairs) == 0
     plan = plan_joint(cands, {"SAMR": 2}, 0.3, clusters={1: 7, 2: 7})
     assert len(plan.pairs) == 2 and plan.visits["visit"].tolist() == ["c7"]
+    # two entities (a task each) in one visit of one agency: the visit saved is the cluster's, not a joint visit's
+    figures = {k: plan.summary[k] for k in ("pairs", "tasks", "visits", "joint_visits", "cluster_visits",
+                                            "visits_saved", "saved_by_agencies", "saved_by_clusters")}
+    assert figures == {"pairs": 2, "tasks": 2, "visits": 1, "joint_visits": 0, "cluster_visits": 1,
+                       "visits_saved": 1, "saved_by_agencies": 0, "saved_by_clusters": 1}
+
+
+def test_visits_saved_split_between_agencies_and_clusters() -> None:
+    """Checks >= tasks (one per entity) >= visits (a cluster is one): the saving splits into the two steps."""
+    cands = pd.DataFrame({"entity_id": [1, 1, 2, 3], "agency": ["SAMR", "MEE", "SAMR", "SAMR"],
+                          "credit_class": "C", "probability": [0.6, 0.6, 0.6, 0.6]})
+    plan = plan_joint(cands, {"SAMR": 3, "MEE": 1}, 0.3, clusters={1: 7, 2: 7})
+    s = plan.summary
+    assert (s["pairs"], s["tasks"], s["visits"]) == (4, 3, 2)
+    assert (s["visits_saved"], s["saved_by_agencies"], s["saved_by_clusters"]) == (2, 1, 1)
+    assert (s["joint_visits"], s["cluster_visits"]) == (1, 1)
 
 
 def test_fixed_pairs_beyond_capacity_are_refused() -> None:

@@ -1,0 +1,117 @@
+"""The campaign page's plan figures agree with each other and with the tasks written, a relationship cluster
+visited as one included: checks (entity, agency) >= tasks (one per entity) >= visits (a cluster is one)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from models import ClusterMember, CreditClass, InspectionTask, RiskCluster, Role, TaskAgency
+from regulator.extensions import db
+from regulator.graph import campaigns as cluster_campaigns
+from regulator.services import campaigns as service
+
+
+def _planned_with_cluster(make):  # noqa: ANN001, ANN201
+    """SAMR and MEE; a three-entity relationship cluster sent to the campaign by SAMR (one visit, fixed)."""
+    samr, mee = make.agency("SAMR", domain="market"), make.agency("MEE", domain="environment")
+    classes = [CreditClass.D, CreditClass.C, CreditClass.B, CreditClass.D, CreditClass.C, CreditClass.D]
+    entities = [make.entity(credit_class=classes[i % len(classes)]) for i in range(18)]
+    coordinator = make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    for i in range(3):
+        make.user(f"samr{i}", Role.INSPECTOR, agency_id=samr.id)
+        make.user(f"mee{i}", Role.INSPECTOR, agency_id=mee.id)
+    cluster = RiskCluster(build="test", size=3, score=0.9)
+    db.session.add(cluster)
+    db.session.flush()
+    members = entities[:3]  # classes D, C, B: alone they would be ranked far apart
+    db.session.add_all([ClusterMember(cluster_id=cluster.id, entity_id=e.id) for e in members])
+    campaign = service.create_campaign("关联企业联合抽查", date(2025, 1, 1), date(2025, 3, 31),
+                                       [service.AgencyPart(samr.id, 6), service.AgencyPart(mee.id, 4)],
+                                       random_share=0.0, class_ratios={"A": 0, "B": 0, "C": 0, "D": 0},
+                                       cost_per_visit=0.2, lead_agency_id=samr.id)
+    cluster_campaigns.send_cluster(cluster, campaign, coordinator)
+    service.commit_seed(campaign, seed="cluster-counts")
+    service.run_draw(campaign)
+    service.build_plan(campaign)
+    db.session.commit()
+    return campaign, cluster, members
+
+
+def _truth(campaign) -> dict[str, int]:  # noqa: ANN001
+    """The counts read off the tasks as written: a visit is a task without cluster, or a cluster's tasks."""
+    tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
+    visits: dict[str, list[InspectionTask]] = {}
+    for task in tasks:
+        visits.setdefault(f"c{task.cluster_id}" if task.cluster_id else f"e{task.entity_id}", []).append(task)
+    agencies = {key: {p.agency_id for t in group for p in t.agencies} for key, group in visits.items()}
+    checks = len(db.session.scalars(select(TaskAgency).join(InspectionTask)
+                                    .where(InspectionTask.campaign_id == campaign.id)).all())
+    return {"checks": checks, "tasks": len(tasks), "visits": len(visits),
+            "joint": sum(len(a) > 1 for a in agencies.values()),
+            "cluster_visits": sum(len(group) > 1 for group in visits.values())}
+
+
+def _figures(page: str) -> dict[str, int]:
+    table = page.split('id="plan-summary"', 1)[1].split("</table>", 1)[0]
+    cell = {key: int(re.search(rf'id="{key}">(\d+)<', table).group(1))
+            for key in ("plan-checks", "plan-task-count", "plan-visits")}
+    saved = re.sub(r"\s+", " ", page.split('id="visits-saved">', 1)[1].split("</p>", 1)[0]).strip()
+    head = re.sub(r"<[^>]+>|\s+", " ", page.split('id="plan-tasks-head">', 1)[1].split("<a", 1)[0]).strip()
+    return {"checks": cell["plan-checks"], "tasks": cell["plan-task-count"], "visits": cell["plan-visits"],
+            "saved": saved, "head": head}
+
+
+def _expected_words(t: dict[str, int]) -> tuple[str, str]:
+    by_agencies, by_clusters = t["checks"] - t["tasks"], t["tasks"] - t["visits"]
+    return (f"{t['checks']} checks in {t['visits']} visits: {t['checks'] - t['visits']} fewer than one visit per "
+            f"check, {by_agencies} because agencies check an entity together and {by_clusters} because the "
+            f"entities of a relationship cluster are visited together. Visits with several agencies: {t['joint']}; "
+            f"visits to several entities of a relationship cluster: {t['cluster_visits']};",
+            f"{t['tasks']} tasks for {t['visits']} visits (a relationship cluster visited as one has a task for "
+            "each of its entities)")
+
+
+def test_cluster_visit_figures_agree_with_the_tasks(app, make, client, auth) -> None:  # noqa: ANN001
+    """A cluster of three entities is one visit of three tasks: the page says 'N tasks for N-2 visits', the
+    visits saved are put down to the cluster (not to agencies going together) and the tasks share a window."""
+    campaign, cluster, members = _planned_with_cluster(make)
+    truth = _truth(campaign)
+    assert truth["cluster_visits"] == 1 and truth["tasks"] - truth["visits"] == 2
+    summary = campaign.plan_summary
+    assert (summary["pairs"], summary["tasks"], summary["visits"]) == (truth["checks"], truth["tasks"],
+                                                                       truth["visits"])
+    assert summary["joint_visits"] == truth["joint"] and summary["cluster_visits"] == 1
+    assert summary["saved_by_clusters"] == 2 and summary["saved_by_agencies"] == truth["checks"] - truth["tasks"]
+    assert summary["visits_saved"] == summary["saved_by_agencies"] + summary["saved_by_clusters"]
+    # one visit: the cluster's tasks share its window (each task had its own, by its own expected findings)
+    windows = {(t.window_start, t.window_end) for t in db.session.scalars(
+        select(InspectionTask).where(InspectionTask.campaign_id == campaign.id,
+                                     InspectionTask.cluster_id == cluster.id))}
+    assert len(windows) == 1
+
+    auth.login("coord")
+    page = client.get(f"/coordinator/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    shown = _figures(page)
+    assert (shown["checks"], shown["tasks"], shown["visits"]) == (truth["checks"], truth["tasks"], truth["visits"])
+    saved, head = _expected_words(truth)
+    assert shown["saved"].startswith(saved), shown["saved"]
+    assert shown["head"] == head
+    assert page.count(f'class="plan-cluster" href="/coordinator/clusters/{cluster.id}"') == len(members)
+
+
+def test_plan_stored_before_tasks_were_counted_shows_the_same(app, make, client, auth) -> None:  # noqa: ANN001
+    """A plan summary written before the task counts existed gets them from its tasks, with the same words."""
+    campaign, _cluster, _members = _planned_with_cluster(make)
+    truth = _truth(campaign)
+    campaign.plan_summary = {k: v for k, v in campaign.plan_summary.items()
+                             if k not in {"tasks", "cluster_visits", "saved_by_agencies", "saved_by_clusters"}}
+    db.session.commit()
+    auth.login("coord")
+    shown = _figures(client.get(f"/coordinator/campaigns/{campaign.id}?lang=en").get_data(as_text=True))
+    assert (shown["checks"], shown["tasks"], shown["visits"]) == (truth["checks"], truth["tasks"], truth["visits"])
+    saved, head = _expected_words(truth)
+    assert shown["saved"].startswith(saved) and shown["head"] == head
+
