@@ -68,7 +68,7 @@ def test_the_page_and_templates_per_role(app, make, client, auth) -> None:  # no
     auth.login("mee.coord")
     page = client.get("/coordinator/imports/formats", headers=ZH).get_data(as_text=True)
     assert 'id="format-mee_inspections"' in page and "检查记录号" in page and "检查日期" in page
-    assert "本行的编号" in page and "以 “,” 分隔" in page and "为空时：日常检查" in page
+    assert "本行的编号" in page and "以“,”分隔" in page and "为空时：日常检查" in page
     assert "/coordinator/imports/formats" in client.get("/coordinator/imports").get_data(as_text=True)
     template = client.get("/coordinator/imports/formats/MEE/mee_inspections.csv")
     assert template.status_code == 200 and template.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -99,7 +99,8 @@ def test_separators_show_on_the_page_blank_ones_in_words(app, make, client, auth
     assert "Several values (separated by a space)" in row
     assert "Several values (separated by “、”)" in page
     zh = client.get("/coordinator/imports/formats?agency=FIRE", headers=ZH).get_data(as_text=True)
-    assert "以 “、” 分隔" in zh and "以  分隔" not in zh
+    zh_row = zh.split('<tr data-column="监督员">')[1].split("</tr>")[0]
+    assert "以“、”分隔" in zh and "以空格分隔" in zh_row and "以  分隔" not in zh
     with app.test_request_context("/?lang=en"):
         words = field_words.separators
         assert [words("\t"), words("\n"), words("\u3000"), words("\u00a0"), words("|")] == [
