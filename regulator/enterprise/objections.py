@@ -41,7 +41,10 @@ def objection_new(kind: str, record_id: int):
             objection = service.submit(current_user, kind, record_id, form.reason.data,
                                        form.attachments_text.data)
             attachments.attach(service.SUBJECT, objection.id, uploads(), current_user)
-        except (service.ObjectionError, attachments.AttachmentError) as exc:
+        except attachments.AttachmentError as exc:
+            db.session.rollback()
+            form.documents.errors = [*form.documents.errors, str(exc)]  # shown at the field, which it names
+        except service.ObjectionError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
         else:

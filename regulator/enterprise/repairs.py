@@ -43,7 +43,10 @@ def repair_new(target_type: str, target_id: int):
         try:
             repair = service.apply(current_user, target_type, target_id, form.reason.data, form.evidence_text.data)
             attachments.attach(service.SUBJECT, repair.id, uploads(), current_user)
-        except (service.RepairError, attachments.AttachmentError) as exc:
+        except attachments.AttachmentError as exc:
+            db.session.rollback()
+            form.documents.errors = [*form.documents.errors, str(exc)]  # shown at the field, which it names
+        except service.RepairError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
         else:

@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from models import InspectionResult, PenaltyType, Severity
 
 from ..i18n import label
-from ..services.task_results import FoundViolation
+from ..services.task_results import FoundViolation, ResultError, parse_amount
 
 #: empty violation rows the form shows (a script adds more; without it, each submit shows this many again)
 VIOLATION_ROWS = 3
@@ -74,6 +74,12 @@ class ResultForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.result.choices = [(r.value, label(r)) for r in InspectionResult]
         self.penalty_type.choices = [("", "—")] + [(p.value, label(p)) for p in PenaltyType]
+
+    def validate_penalty_amount(self, field) -> None:  # noqa: ANN001
+        try:
+            parse_amount(field.data)
+        except ResultError as exc:
+            raise ValidationError(str(exc)) from None
 
     def found_violations(self) -> list[FoundViolation]:
         """The filled violation rows, in their order."""

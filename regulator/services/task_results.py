@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -98,15 +100,20 @@ def _source(part: TaskAgency, task: InspectionTask, data: ResultInput, user: Use
 MAX_AMOUNT = numeric_limit(EnforcementAction.__table__.c.amount)
 
 
-def _amount(text: str | None) -> Decimal | None:
-    if not text:
+#: an amount as people write it: digits with an optional decimal part, thousands grouped by commas or not
+_AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """A penalty amount in yuan as typed: full-width digits, "1,500.50", "¥1500", "1500元" (None when blank);
+    ResultError saying why it is not one. Commas only where they group thousands ("1.500,50" is refused, not
+    read as 1.50050)."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip().removeprefix("¥").removesuffix("元").strip()
+    if not cleaned:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
+    if not _AMOUNT.fullmatch(cleaned):
         raise ResultError(_("The penalty amount “%(value)s” is not a number.", value=text))
+    value = Decimal(cleaned.replace(",", ""))
     if value < 0:
         raise ResultError(_("The penalty amount must not be negative."))
     if value >= MAX_AMOUNT:
@@ -132,7 +139,7 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
     if data.inspection_date < task.campaign.period_start:
         raise ResultError(_("A visit cannot be dated before its campaign began (%(day)s).",
                             day=task.campaign.period_start.isoformat()))
-    amount = _amount(data.penalty_amount)
+    amount = parse_amount(data.penalty_amount)
     source = _source(part, task, data, user)
     inspectors = [ti for ti in task.inspectors if ti.agency_id == agency_id]
     inspection = Inspection(

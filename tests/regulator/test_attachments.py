@@ -70,7 +70,10 @@ def test_a_refused_document_sends_nothing(app, make, client, auth) -> None:  # n
         "reason": "处罚对象有误", "documents": [(io.BytesIO(PDF), "合同.pdf"),
                                                  (io.BytesIO(b"<html><script>"), "说明.pdf")]},
         content_type="multipart/form-data", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "说明.pdf is not a PDF, JPEG or PNG file." in page
+    at_field = page.split('id="documents"')[1][:300]  # said at the field, which is marked
+    assert "说明.pdf is not a PDF, JPEG or PNG file." in at_field and "alert-danger" not in page
+    assert "is-invalid" in page.split('id="documents"')[0].rsplit("<input", 1)[1]
+    assert "处罚对象有误" in page  # the reason typed is kept
     assert db.session.query(Objection).count() == 0 and db.session.query(Attachment).count() == 0
 
 

@@ -117,6 +117,9 @@ def test_coordinator_to_public(app, client, auth, make, tmp_path, monkeypatch) -
         page = bad.get_data(as_text=True)
         assert bad.status_code == 400 and "alert-danger" in page, field
         assert f'value="{value}"' in page  # the form comes back as it was filled
+        if field == "penalty_amount":  # the field itself says what is wrong
+            tag = page.split('id="penalty_amount"')[0].rsplit("<input", 1)[1]
+            assert "is-invalid" in tag and "is not a number" in page.split('id="penalty_amount"')[1][:400]
     assert db.session.scalar(select(Inspection).where(Inspection.task_id == task_id)) is None
     response = client.post(f"/inspector/tasks/{task_id}/result", data={
         "result": "fail", "inspection_date": "2025-03-10", "violations-0-code": "SC-01",

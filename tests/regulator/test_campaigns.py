@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -118,7 +119,10 @@ def test_result_creates_records_and_release_publishes(app, make) -> None:  # noq
     for day in (date.today() + timedelta(days=1), campaign.period_start - timedelta(days=1)):
         with pytest.raises(task_results.ResultError, match="cannot be dated"):
             task_results.record_result(task, part.agency_id, replace(data, inspection_date=day))
-    for amount in ("NaN", "-Infinity", "1e14", "x"):  # refused before anything is written
+    assert [task_results.parse_amount(t) for t in ("1,500.50", "１５００", "¥1,500", "1500元", " ", None)] == [
+        Decimal("1500.50"), Decimal(1500), Decimal(1500), Decimal(1500), None, None]
+    for amount in ("NaN", "-Infinity", "1e14", "x", "1.500,50", "1,50", "100000000000000"):  # refused before
+        # anything is written
         with pytest.raises(task_results.ResultError, match="penalty amount"):
             task_results.record_result(task, part.agency_id, replace(data, penalty_amount=amount))
     assert db.session.scalar(select(Inspection).where(Inspection.task_id == task.id)) is None
