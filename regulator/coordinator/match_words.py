@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -21,7 +22,7 @@ COMPARISONS = {
 }
 #: the company profile's level labels (regulator/linkage/profiles.py) in words
 LEVELS = {
-    "Same name": _l("the same name"),
+    "Same name": _l("the same name (variant wordings of the legal form, brackets and punctuation aside)"),
     "Same trade name, legal suffix differs": _l("the same trade name, with a different legal form"),
     "name similar (bigram overlap >= 0.8)": _l("very similar names"),
     "One trade name begins with the other": _l("one trade name beginning with the other"),
@@ -49,6 +50,8 @@ LEVELS = {
     "Dated outside the period": _l("a record dated outside the period"),
     "All other comparisons": _l("no agreement"),
 }
+#: comparisons that apply to few records (airport terminals): listed only when both records give a value
+ONLY_WHEN_GIVEN = {"terminal"}
 STRENGTHS = {
     "strong_for": _l("strong evidence of the same entity"),
     "for": _l("evidence of the same entity"),
@@ -74,19 +77,26 @@ def in_words(match_weights: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Each comparison as {field, finding, strength, sentence, weight, kind} for the review page."""
     out = []
     for item in evidence(match_weights):
+        if item["comparison"] in ONLY_WHEN_GIVEN and item["level"] and NULL_LEVEL.match(item["level"]):
+            continue
         field = str(COMPARISONS.get(item["comparison"], item["comparison"]))
         finding = _finding(item["level"])
         if abs(item["weight"]) < NO_WEIGHT:
             sentence = _("%(field)s: %(finding)s, which tells nothing either way.", field=field, finding=finding)
         elif item["weight"] >= 0:
             sentence = _("%(field)s: %(finding)s makes a match %(factor)s times more likely.", field=field,
-                         finding=finding, factor=item["factor"])
+                         finding=finding, factor=_times(item["factor"]))
         else:
             sentence = _("%(field)s: %(finding)s makes a match %(factor)s times less likely.", field=field,
-                         finding=finding, factor=item["factor"])
+                         finding=finding, factor=_times(item["factor"]))
         out.append({**item, "field": field, "finding": finding, "strength_text": str(STRENGTHS[item["strength"]]),
                     "sentence": sentence})
     return out
+
+
+def _times(factor: float) -> str:
+    """A likelihood factor as a reader takes it in: whole and grouped from 10 on (19,756), one decimal below."""
+    return format_decimal(factor, format="#,##0" if factor >= 10 else "#,##0.0")
 
 
 #: notes the platform itself writes on a decided review (``linkage.review.confirm``, ``linkage.merge``)

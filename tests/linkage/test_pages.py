@@ -54,10 +54,11 @@ def test_queue_and_review_show_both_records_and_the_evidence_in_words(client, au
     assert f'data-id="{world["review"]}"' not in client.get("/coordinator/reviews?band=low").get_data(as_text=True)
     page = client.get(f"/coordinator/reviews/{world['review']}").get_data(as_text=True)
     assert "华盛达商行" in page and "深圳市华盛达贸易有限公司" in page
-    assert "Company name: the same name makes a match 724.1 times more likely." in page
+    assert ("Company name: the same name (variant wordings of the legal form, brackets and punctuation aside) "
+            "makes a match 724 times more likely.") in page
     assert "Address and location: different places makes a match 2.8 times less likely." in page
     assert "Phone: not given on one of the two records, which tells nothing either way." in page
-    assert "Airport terminal: not given" in page and "is NULL" not in page
+    assert "Airport terminal" not in page and "is NULL" not in page  # listed only where both records give one
     now_on = page.split('id="now-on">')[1].split("</p>")[0]
     assert now_on.startswith("Meanwhile the record is on entity <a") and f"#{world['provisional']} " in now_on
     zh = client.get(f"/coordinator/reviews/{world['review']}", headers={"Accept-Language": "zh-CN"})
@@ -90,7 +91,7 @@ def test_an_ambiguous_match_names_the_other_entity_and_offers_the_merge(client, 
     assert "another entity matches this record almost as well (match weight 9.4 against 9.5" in note
     assert f'href="/entities/{twin.id}">#{twin.id} 华盛达贸易有限公司</a>' in note
     assert f'href="/coordinator/entities/{world["candidate"]}/merge?other={twin.id}"' in note
-    assert "_runner_up" not in page and page.count("match weight") == 5  # the note, and four comparisons
+    assert "_runner_up" not in page and page.count("match weight") == 4  # the note, and three comparisons (no terminal)
     zh = client.get(f"/coordinator/reviews/{world['review']}?lang=zh_Hans_CN").get_data(as_text=True)
     assert "另一主体与该记录的匹配程度几乎相同" in zh
     # the other entity is the suggested one itself (or was merged into it since): nothing to say
@@ -237,3 +238,18 @@ def test_notes_the_platform_writes_read_in_the_readers_language(app) -> None:  #
         assert review_note("match review 12 confirmed instead") == "已改为确认匹配审核 12。"
         assert review_note("settled by the merge of entity 5 into entity 3") == "因主体 5 并入主体 3 而确认。"
         assert review_note("同一家，电话相同") == "同一家，电话相同" and review_note(None) is None
+
+
+def test_evidence_factors_read_as_numbers_and_terminals_show_where_given(app) -> None:  # noqa: ANN001
+    """Large factors are whole and grouped (the page said '19756.0 times'), small ones keep a decimal; the airport
+    terminal comparison is listed where both records name a terminal, not on every review."""
+    from regulator.coordinator.match_words import in_words
+
+    weights = {"prior": -13.0, "name": {"level": "Same name", "weight": 14.27},
+               "phone": {"level": "Exact match on phone_norm", "weight": 1.3},
+               "terminal": {"level": "Exact match on terminal", "weight": 2.0}}
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        sentences = [w["sentence"] for w in in_words(weights)]
+    assert any("makes a match 19,756 times more likely" in s for s in sentences), sentences
+    assert "Phone: the same phone number makes a match 2.5 times more likely." in sentences
+    assert "Airport terminal: the same terminal makes a match 4.0 times more likely." in sentences
