@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -62,7 +62,7 @@ def _filtered():  # noqa: ANN202 - a Select
     if since:
         stmt = stmt.where(AuditLog.at >= since)
     if until:
-        stmt = stmt.where(AuditLog.at < until.replace(hour=23, minute=59, second=59))
+        stmt = stmt.where(AuditLog.at < until + timedelta(days=1))  # the whole of the day, its last second too
     return stmt, filters, refused
 
 

@@ -122,3 +122,17 @@ def test_the_overview_says_how_mail_and_sign_in_security_stand(app, make, client
     app.config.update(TRUSTED_HOSTS=["localhost", ".gov.cn"])
     security = client.get("/admin/?lang=en").get_data(as_text=True).split('id="security-state"', 1)[1]
     assert "Host names served: localhost, .gov.cn" in security.split("</ul>", 1)[0]
+
+
+def test_the_date_filters_take_whole_days(app, make, client, auth) -> None:  # noqa: ANN001
+    """'Until' a day keeps the entries of that day's last second; 'from' the next day starts at its midnight."""
+    make.user("admin", Role.ADMIN)
+    late = datetime(2024, 3, 31, 23, 59, 59, 500000)
+    db.session.add_all([AuditLog(action="test.late", username="x", at=late),
+                        AuditLog(action="test.next", username="x", at=datetime(2024, 4, 1))])
+    db.session.commit()
+    auth.login("admin")
+    until = client.get("/admin/audit?action=test.&until=2024-03-31&since=2024-03-31").get_data(as_text=True)
+    since = client.get("/admin/audit?action=test.&since=2024-04-01").get_data(as_text=True)
+    assert "<td>2024-03-31 23:59:59</td>" in until and "<td>2024-04-01 00:00:00</td>" not in until
+    assert "<td>2024-04-01 00:00:00</td>" in since and "<td>2024-03-31 23:59:59</td>" not in since
