@@ -21,6 +21,8 @@ def _report(batch) -> list[str]:  # noqa: ANN001 - an ImportBatch
              f"  new entities   {batch.entities_new:>9}",
              f"  updated        {batch.entities_updated:>9}",
              f"  to review      {batch.report.get('reviews', 0):>9}"]
+    if batch.report.get("title"):
+        lines.append(f"  above the header (left out): {' / '.join(batch.report['title'])[:200]}")
     for reason, n in sorted(batch.report.get("rejected_by_reason", {}).items(), key=lambda kv: -kv[1]):
         lines.append(f"  rejected {n:>6} × {reason}")
     for kind, n in sorted(batch.report.get("findings", {}).items(), key=lambda kv: -kv[1]):
@@ -56,7 +58,7 @@ def ingest(path: Path, agency_code: str, kind: str | None, chunk_size: int, noti
         try:
             batch = ingest_rows(agency, fmap, source.rows, options, filename=path.name,
                                 file_hash=source.file_hash, file_format=source.file_format,
-                                encoding=source.encoding)
+                                encoding=source.encoding, title=source.title)
         except IngestError as exc:
             raise click.ClickException(str(exc)) from exc
     for line in _report(batch):

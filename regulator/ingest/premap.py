@@ -222,8 +222,8 @@ def read_ahead(path: str | Path, plan: Plan | None = None) -> SourceFile:
         if isinstance(payload, FileError):
             read_file(path)  # the same error, its message translated in this process's language
         raise payload
-    file_format, encoding, headers, digest, count = payload
-    return SourceFile(Path(path), file_format, encoding, headers, digest, RowsAhead(count, worker))
+    file_format, encoding, headers, digest, count, title = payload
+    return SourceFile(Path(path), file_format, encoding, headers, digest, RowsAhead(count, worker), title)
 
 
 def open_source(path: str | Path, ahead: bool, plan: Plan | None = None) -> SourceFile:
@@ -281,7 +281,8 @@ def serve(fd: int) -> None:
                 _send(conn, "error", _sendable(exc))
                 continue
             rows = source.rows
-            _send(conn, "file", (source.file_format, source.encoding, source.headers, source.file_hash, len(rows)))
+            _send(conn, "file", (source.file_format, source.encoding, source.headers, source.file_hash, len(rows),
+                                 source.title))
             expected, early = _speculate(conn, source, plan)
             order, fmap, start, size = conn.recv()
             if (fmap, size) != expected:

@@ -6,6 +6,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from .errors import FileError
 
 FORMATS = ("csv", "tsv", "xlsx", "jsonl")
 _SNIFF_BYTES = 256 * 1024
+#: how many rows above the header may hold a title (``title_rows``)
+TITLE_ROWS = 10
 #: what charset-normalizer may call a Chinese legacy encoding; GB18030 is a superset of them all
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 
@@ -33,6 +36,8 @@ class SourceFile:
     headers: list[str]
     file_hash: str
     rows: list[dict[str, Any]] = field(default_factory=list)
+    #: the filled cells of rows above the header (a title such as "XX局检查记录导出", left out; ``title_rows``)
+    title: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -123,17 +128,34 @@ def _read_text(path: Path, fmt: str, encoding: str | None) -> tuple[str, str]:
         raise FileError(path.name, _("The text encoding %(encoding)s is unknown.", encoding=enc)) from exc
 
 
-def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[dict[str, Any]]]:
-    first = text.split("\n", 1)[0]
+def title_rows(rows: list[list[Any]]) -> int:
+    """How many rows at the top are a title above the header, not the header: rows with at most one filled cell
+    (an export's title, its date, a blank line) before the first row with two or more, within ``TITLE_ROWS``.
+    Government exports often open so; a file whose first row has two filled cells, or whose every row has one
+    (a file of one column), has none."""
+    for n, values in enumerate(rows[:TITLE_ROWS + 1]):
+        if sum(1 for v in values if v is not None and str(v).strip()) >= 2:
+            return n
+    return 0
+
+
+def _title_of(rows: list[list[Any]]) -> list[str]:
+    return [str(v).strip() for values in rows for v in values if v is not None and str(v).strip()]
+
+
+def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    lines = text.split("\n", TITLE_ROWS + 1)[:TITLE_ROWS + 1]
+    first = next((line for line in lines if "\t" in line or "," in line), lines[0])  # a title line has neither
     delimiter = "\t" if fmt == "tsv" or first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = [_clean_header(h) for h in next(reader)]
-    except StopIteration:
-        raise FileError(path.name, _empty(path)) from None
+    top = list(itertools.islice(reader, TITLE_ROWS + 1))
+    if not top:
+        raise FileError(path.name, _empty(path))
+    skip = title_rows(top)
+    headers = [_clean_header(h) for h in top[skip]]
     _check_headers(path, headers)
     rows = []
-    for line_no, values in enumerate(reader, start=1):
+    for line_no, values in enumerate(itertools.chain(top[skip + 1:], reader), start=1):
         if not values or all(not v.strip() for v in values):
             continue
         if len(values) != len(headers):
@@ -141,7 +163,7 @@ def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[di
                          **dict(zip(headers, values, strict=False)), **_beyond_header(headers, values)})
             continue
         rows.append({"__row": line_no, **dict(zip(headers, values, strict=True))})
-    return headers, rows
+    return headers, rows, _title_of(top[:skip])
 
 
 def _beyond_header(headers: list[str], values: list[str]) -> dict[str, str]:
@@ -171,7 +193,7 @@ def _read_jsonl(path: Path, text: str) -> tuple[list[str], list[dict[str, Any]]]
     return headers, rows
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[str]]:
     """The first sheet, from cell A1, read with calamine (Rust): ten times faster than openpyxl's read-only
     mode (a 49,296-row sheet of the 1M benchmark: 0.7 s against 7.2 s) and the same text per cell, so that
     rows keep the content hashes they had when openpyxl read them (``_cell_text``)."""
@@ -183,11 +205,12 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
         raise FileError(path.name, _("%(file)s is not a readable XLSX workbook.", file=path.name)) from exc
     if not values:
         raise FileError(path.name, _empty(path))
-    headers = [_clean_header(h) for h in values[0]]
+    skip = title_rows(values)
+    headers = [_clean_header(h) for h in values[skip]]
     _check_headers(path, headers)
     unnamed = [i for i, h in enumerate(headers) if not h]
     rows = []
-    for line_no, cells in enumerate(values[1:], start=1):
+    for line_no, cells in enumerate(values[skip + 1:], start=1):
         texts = [_cell_text(v) for v in cells]
         if all(t.strip() == "" for t in texts):
             continue
@@ -197,7 +220,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
         if unnamed:
             row.update({f"#{i + 1}": texts[i] for i in unnamed if i < len(texts) and texts[i].strip()})
         rows.append(row)
-    return headers, rows
+    return headers, rows, _title_of([[_cell_text(v) for v in cells] for cells in values[:skip]])
 
 
 def _cell_text(value: Any) -> str:
@@ -231,16 +254,20 @@ def read_file(path: str | Path, encoding: str | None = None, fmt: str | None = N
         raise FileError(str(path), _("%(file)s does not exist.", file=str(path)))
     fmt = fmt or detect_format(path)
     digest = file_hash(path)
+    title: list[str] = []
     if fmt == "xlsx":
-        headers, rows = _read_xlsx(path)
+        headers, rows, title = _read_xlsx(path)
         enc = None
     else:
         text, enc = _read_text(path, fmt, encoding)
-        headers, rows = _read_jsonl(path, text) if fmt == "jsonl" else _read_delimited(path, text, fmt)
+        if fmt == "jsonl":
+            headers, rows = _read_jsonl(path, text)
+        else:
+            headers, rows, title = _read_delimited(path, text, fmt)
         if "\x00" not in text and "\\u0000" not in text:
-            return SourceFile(path, fmt, enc, headers, digest, rows)
+            return SourceFile(path, fmt, enc, headers, digest, rows, title)
     return SourceFile(path, fmt, enc, [h.replace("\x00", NUL_STANDIN) for h in headers], digest,
-                      [_without_nul(row) for row in rows])
+                      [_without_nul(row) for row in rows], [t.replace("\x00", NUL_STANDIN) for t in title])
 
 
 def _without_nul(row: dict[str, Any]) -> dict[str, Any]:

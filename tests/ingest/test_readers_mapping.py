@@ -128,12 +128,14 @@ def test_xlsx_cells_read_as_openpyxl_read_them(tmp_path):
     for cell, value in (("C3", "名称"), ("D3", "日期"), ("C4", "甲"), ("D4", date(2020, 2, 2))):
         offset.active[cell] = value
     offset.save(tmp_path / "offset.xlsx")
-    for name in ("types.xlsx", "offset.xlsx"):
-        expected = _openpyxl_rows(tmp_path / name)
-        # openpyxl's rows kept one cell of all those under no header; they are kept under their positions too
-        assert [{k: v for k, v in row.items() if not k.startswith("#")}
-                for row in read_file(tmp_path / name).rows] == expected, name
-    assert read_file(tmp_path / "offset.xlsx").rows[0] == {"__row": 2, "": "日期", "#3": "名称", "#4": "日期"}
+    expected = _openpyxl_rows(tmp_path / "types.xlsx")
+    # openpyxl's rows kept one cell of all those under no header; they are kept under their positions too
+    assert [{k: v for k, v in row.items() if not k.startswith("#")}
+            for row in read_file(tmp_path / "types.xlsx").rows] == expected
+    # a table below blank rows: its header is found (openpyxl's rows took the blank first row for the header)
+    offset_file = read_file(tmp_path / "offset.xlsx")
+    assert offset_file.headers == ["", "", "名称", "日期"] and offset_file.title == []
+    assert offset_file.rows == [{"__row": 1, "": "", "名称": "甲", "日期": "2020-02-02T00:00:00"}]
     assert read_file(tmp_path / "types.xlsx").rows[0]["日期"] == "2023-01-05T00:00:00"
     blank = openpyxl.Workbook()  # the one difference: a cell of spaces only, as openpyxl writes it, is empty
     blank.active.append(["a", "b"])
@@ -268,3 +270,31 @@ def test_malformed_mappings_are_refused_with_the_place():
     with pytest.raises(MappingError, match="field 'a' has unknown type"):
         parse_mapping({"agency": "X", "files": {"k": {"record_type": "licence",
                                                       "fields": {"a": {"column": "c", "type": "money"}}}}})
+
+
+def test_a_title_above_the_header_is_left_out_and_kept(tmp_path):
+    """Government exports open with a title, a date line or a blank line above the header: those rows (one filled
+    cell at most) are left out and kept as the file's title, in CSV, TSV and XLSX; rows count from the header."""
+    import openpyxl
+
+    (tmp_path / "a.csv").write_text("生态环境局检查记录导出\n导出日期：2024-01-02\n,,\n单位名称,日期\n"
+                                    "甲公司,2023/5/1\n", encoding="gbk")
+    (tmp_path / "b.tsv").write_text("标题\n\n单位名称\t日期\n乙公司\t2023/5/2\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    book.active.append(["检查记录（2024 年）"])
+    book.active.append([])
+    book.active.append(["单位名称", "日期"])
+    book.active.append(["丙公司", "2023/5/3"])
+    book.save(tmp_path / "c.xlsx")
+    expected = {"a.csv": (["生态环境局检查记录导出", "导出日期：2024-01-02"], "甲公司"),
+                "b.tsv": (["标题"], "乙公司"), "c.xlsx": (["检查记录（2024 年）"], "丙公司")}
+    for name, (title, first) in expected.items():
+        source = read_file(tmp_path / name)
+        assert source.headers == ["单位名称", "日期"] and source.title == title, name
+        assert source.rows[0]["__row"] == 1 and source.rows[0]["单位名称"] == first, name
+    # a header in the first row, and a file of one column, have no title
+    (tmp_path / "d.csv").write_text("单位名称,日期\n丁公司,\n", encoding="utf-8")
+    (tmp_path / "e.csv").write_text("单位名称\n戊公司\n己公司\n", encoding="utf-8")
+    assert read_file(tmp_path / "d.csv").title == [] and read_file(tmp_path / "d.csv").headers == ["单位名称", "日期"]
+    one = read_file(tmp_path / "e.csv")
+    assert one.title == [] and one.headers == ["单位名称"] and [r["单位名称"] for r in one.rows] == ["戊公司", "己公司"]

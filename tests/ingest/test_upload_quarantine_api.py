@@ -222,3 +222,21 @@ def test_the_upload_message_counts_rows_in_the_singular_and_the_plural(app, make
     third = GOOD.replace("XK1,JY24403091600047", "XK4,JY24403091600050")
     fourth = GOOD.replace("XK1,JY24403091600047", "XK5,JY24403091600051")
     assert "Imported: 2 rows accepted, 0 quarantined, 0 already there." in upload(third + fourth)
+
+
+def test_an_upload_with_a_title_above_its_header_imports_and_says_so(app, make, client, auth, agencies):
+    """An agency's export that opens with its title and date (GBK): the header below them is found, the rows are
+    imported, and the batch page says what was left out above the header."""
+    samr = next(a for a in agencies if a.code == "SAMR")
+    _coordinator(make, samr)
+    db.session.commit()
+    auth.login("samr.coord", PASSWORD)
+    data = ("深圳市市场监督管理局食品经营许可证导出\n导出时间：2025-01-02\n" + HEADER + GOOD).encode("gb18030")
+    response = client.post("/coordinator/imports", data={"file": (io.BytesIO(data), "samr_licences.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    batch = db.session.scalar(select(ImportBatch))
+    assert (batch.rows_read, batch.rows_accepted) == (1, 1)
+    assert batch.report["title"] == ["深圳市市场监督管理局食品经营许可证导出", "导出时间：2025-01-02"]
+    page = client.get(f"/coordinator/imports/{batch.id}?lang=en").get_data(as_text=True)
+    assert "Left out, as the file's title: 深圳市市场监督管理局食品经营许可证导出 / 导出时间：2025-01-02" in page
