@@ -16,6 +16,7 @@ from models import ConflictDeclaration, InspectionTask, MarketEntity, Role, User
 from ..extensions import db
 from ..paging import page_of
 from ..services import staffing
+from ..services.campaigns import visit_tasks
 from . import bp
 from .campaigns import campaign_or_404
 from .forms import ReplaceForm
@@ -38,7 +39,9 @@ def task(task_id: int):
             or p.agency_id == current_user.agency_id}
     replaceable = {i.user_id for i in task.inspectors
                    if i.agency_id in mine and staffing.part_open(task, i.agency_id)}
-    return render_template("coordinator/task.html", task=task, replaceable=replaceable, form=ReplaceForm())
+    together = [t for t in visit_tasks(task) if t.id != task.id]
+    return render_template("coordinator/task.html", task=task, replaceable=replaceable, form=ReplaceForm(),
+                           together=together)
 
 
 @bp.route("/tasks/<int:task_id>/inspectors/<int:user_id>/replace", methods=["POST"])

@@ -435,6 +435,24 @@ def _write_tasks(campaign: Campaign, plan: planning.JointPlan, selection: pd.Dat
     db.session.flush()
 
 
+def visit_key(task: InspectionTask) -> str | None:
+    """What the tasks of one visit share: a relationship cluster visited as one and its window (None: the task
+    is a visit of its own)."""
+    if task.cluster_id is None:
+        return None
+    return f"c{task.cluster_id}:{task.window_start.isoformat()}:{task.window_end.isoformat()}"
+
+
+def visit_tasks(task: InspectionTask) -> list[InspectionTask]:
+    """The tasks of the task's visit (the task alone, unless a relationship cluster is visited as one), by id."""
+    if task.cluster_id is None:
+        return [task]
+    return list(db.session.scalars(select(InspectionTask).where(
+        InspectionTask.campaign_id == task.campaign_id, InspectionTask.cluster_id == task.cluster_id,
+        InspectionTask.window_start == task.window_start, InspectionTask.window_end == task.window_end)
+        .order_by(InspectionTask.id)))
+
+
 def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assignment | None:
     """Draw inspectors for every task of the campaign that has none yet (None when no pool exists yet)."""
     tasks = db.session.scalars(select(InspectionTask).where(
@@ -452,8 +470,9 @@ def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assi
     visit_rows = []
     for task in sorted(tasks, key=lambda t: t.id):
         for part in sorted(task.agencies, key=lambda p: -(p.risk_probability or 0)):
-            visit_rows.append({"task": task.id, "entity_id": task.entity_id, "agency": codes[part.agency_id]})
-    visits = pd.DataFrame(visit_rows, columns=["task", "entity_id", "agency"])
+            visit_rows.append({"task": task.id, "entity_id": task.entity_id, "agency": codes[part.agency_id],
+                               "visit": visit_key(task)})
+    visits = pd.DataFrame(visit_rows, columns=["task", "entity_id", "agency", "visit"])
     entity_ids = sorted({t.entity_id for t in tasks})
     today = date.today()
     conflict_rows, last_rows = [], []
@@ -474,7 +493,8 @@ def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assi
     for task in tasks:
         if task.id in staffed:
             task.status = TaskStatus.ASSIGNED
-    visits = result.assigned.groupby("user_id")["task"].nunique()
+    outing = {task.id: visit_key(task) or task.id for task in tasks}
+    visits = result.assigned.assign(visit=result.assigned["task"].map(outing)).groupby("user_id")["visit"].nunique()
     notifications.tasks_assigned(campaign.id, {int(u): int(n) for u, n in visits.items()})
     summary = dict(campaign.plan_summary or {})
     summary["shortfalls"] = result.shortfalls.to_dict("records")
@@ -484,11 +504,19 @@ def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assi
 
 
 def open_load() -> dict[int, int]:
-    """Open visits each inspector is drawn for (the draw gives the next to the least loaded)."""
-    return dict(db.session.execute(
+    """Open visits each inspector is drawn for (the draw gives the next to the least loaded): the tasks of a
+    relationship cluster visited as one count once."""
+    is_open = InspectionTask.status.in_([TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS])
+    load = dict(db.session.execute(
         select(TaskInspector.user_id, func.count(TaskInspector.id)).join(InspectionTask)
-        .where(InspectionTask.status.in_([TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS]))
-        .group_by(TaskInspector.user_id)).all())
+        .where(is_open, InspectionTask.cluster_id.is_(None)).group_by(TaskInspector.user_id)).all())
+    outings = (select(TaskInspector.user_id).join(InspectionTask)
+               .where(is_open, InspectionTask.cluster_id.is_not(None))
+               .group_by(TaskInspector.user_id, InspectionTask.campaign_id, InspectionTask.cluster_id,
+                         InspectionTask.window_start, InspectionTask.window_end).subquery())
+    for user_id, n in db.session.execute(select(outings.c.user_id, func.count()).group_by(outings.c.user_id)):
+        load[user_id] = load.get(user_id, 0) + n
+    return load
 
 
 def last_inspectors(entity_ids: list[int]) -> list[tuple[int, int]]:

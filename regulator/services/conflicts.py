@@ -14,6 +14,7 @@ from models import ConflictDeclaration, InspectionTask, MarketEntity, Role, Task
 
 from ..extensions import db
 from . import audit, notifications, staffing
+from .campaigns import visit_tasks
 
 
 class ConflictError(ValueError):
@@ -68,11 +69,15 @@ def end(declaration: ConflictDeclaration, user: User) -> None:
 
 
 def _open_visits(user_id: int, entity_id: int) -> list[tuple[InspectionTask, TaskInspector]]:
-    rows = db.session.execute(
-        select(InspectionTask, TaskInspector).join(TaskInspector, TaskInspector.task_id == InspectionTask.id)
-        .where(TaskInspector.user_id == user_id, InspectionTask.entity_id == entity_id,
-               InspectionTask.status.in_(staffing.OPEN))).all()
-    return [(task, part) for task, part in rows if staffing.part_open(task, part.agency_id)]
+    """The user's open parts of visits to the entity, one per visit: a relationship cluster visited as one
+    counts when the user is on any of its tasks."""
+    found = []
+    for task in db.session.scalars(select(InspectionTask).where(InspectionTask.entity_id == entity_id,
+                                                                InspectionTask.status.in_(staffing.OPEN))
+                                   .order_by(InspectionTask.id)):
+        found += next(([(t, part)] for t in visit_tasks(task) for part in t.inspectors
+                       if part.user_id == user_id and staffing.part_open(t, part.agency_id)), [])
+    return found
 
 
 def _tell_coordinators(user: User, entity: MarketEntity, done: Declared) -> None:

@@ -17,7 +17,7 @@ from risk.campaign.inspectors import assign_inspectors
 
 from ..extensions import db
 from . import audit, notifications
-from .campaigns import last_inspectors, open_load
+from .campaigns import last_inspectors, open_load, visit_tasks
 
 OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
 
@@ -46,31 +46,40 @@ def part_open(task: InspectionTask, agency_id: int) -> bool:
 
 def redraw(task: InspectionTask, part: TaskInspector, occasion: str) -> int | None:
     """Take the inspector off the visit and draw another of the same agency; returns who (None: nobody is
-    free, and the visit keeps the rest of its team). Never commits."""
+    free, and the visit keeps the rest of its team). A relationship cluster visited as one is one visit: the
+    inspector leaves each of its tasks where their agency's part is open, the replacement joins them there and
+    is barred if barred for any of the visit's entities. Never commits."""
     agency_id, leaving = part.agency_id, part.user_id
-    db.session.delete(part)
+    together = visit_tasks(task)
+    parts = [part] + [p for t in together if t.id != task.id and part_open(t, agency_id)
+                      for p in t.inspectors if p.user_id == leaving and p.agency_id == agency_id]
+    for gone in parts:
+        db.session.delete(gone)
     db.session.flush()
-    on_task = set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id == task.id)))
+    ids, entities = [t.id for t in together], sorted({t.entity_id for t in together})
+    on_visit = set(db.session.scalars(select(TaskInspector.user_id).where(TaskInspector.task_id.in_(ids))))
     pool = [u for u in db.session.scalars(select(User.id).where(
         User.role == Role.INSPECTOR, User.active.is_(True), User.agency_id == agency_id))
-        if u not in on_task | {leaving}]
-    barred = db.session.scalars(declared_conflicts(entity_id=task.entity_id)
-                                .with_only_columns(ConflictDeclaration.user_id)).all()
+        if u not in on_visit | {leaving}]
+    barred = db.session.execute(declared_conflicts().where(ConflictDeclaration.entity_id.in_(entities))
+                                .with_only_columns(ConflictDeclaration.user_id, ConflictDeclaration.entity_id)).all()
     code = db.session.scalar(select(Agency.code).where(Agency.id == agency_id))
     drawn = assign_inspectors(
-        pd.DataFrame([{"task": task.id, "entity_id": task.entity_id, "agency": code}]),
+        pd.DataFrame([{"task": t.id, "entity_id": t.entity_id, "agency": code, "visit": "this"} for t in together]),
         pd.DataFrame([{"user_id": u, "agency": code} for u in pool], columns=["user_id", "agency"]),
         f"{task.campaign.seed or task.campaign_id}:{occasion}:{task.id}",
-        conflicts=pd.DataFrame([{"user_id": u, "entity_id": task.entity_id} for u in barred],
-                               columns=["user_id", "entity_id"]),
-        last=pd.DataFrame(last_inspectors([task.entity_id]), columns=["user_id", "entity_id"]),
+        conflicts=pd.DataFrame(barred, columns=["user_id", "entity_id"]),
+        last=pd.DataFrame(last_inspectors(entities), columns=["user_id", "entity_id"]),
         per_visit=1, existing_load=open_load()).assigned
+    by_id = {t.id: t for t in together}
     if drawn.empty:
-        if not on_task:
-            task.status = TaskStatus.PLANNED
+        for task_id in {gone.task_id for gone in parts}:
+            if db.session.scalar(select(TaskInspector.id).where(TaskInspector.task_id == task_id).limit(1)) is None:
+                by_id[task_id].status = TaskStatus.PLANNED
         return None
     replacement = int(drawn["user_id"].iloc[0])
-    db.session.add(TaskInspector(task_id=task.id, user_id=replacement, agency_id=agency_id))
+    db.session.add_all([TaskInspector(task_id=gone.task_id, user_id=replacement, agency_id=agency_id)
+                        for gone in parts])
     return replacement
 
 
