@@ -13,7 +13,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from models import Agency, Campaign
+from models import Agency, Campaign, InspectionTask
 from risk.campaign import DEFAULT_RATIOS, describe, verify_document
 
 from ..extensions import db
@@ -149,7 +149,11 @@ def staff(campaign_id: int) -> None:
     if result is None:
         click.echo("nothing to staff (no unstaffed visits, or no inspectors in the agencies' pools)")
     else:
-        click.echo(f"{result.assigned['task'].nunique()} visits staffed; {len(result.shortfalls)} shortfalls")
+        tasks = db.session.scalars(select(InspectionTask).where(
+            InspectionTask.id.in_([int(t) for t in result.assigned["task"].unique()]))).all()
+        visits = len({service.visit_key(t) or f"task {t.id}" for t in tasks})
+        click.echo(f"{len(tasks)} tasks staffed in {visits} visits (a relationship cluster visited as one is one "
+                   f"visit); {len(result.shortfalls)} shortfalls (a visit's agency short of inspectors)")
 
 
 def _step(campaign_id: int, action, message: str) -> None:  # noqa: ANN001

@@ -110,7 +110,7 @@ def test_campaign_plan_staff_publish_release(app, runner, make) -> None:  # noqa
         make.user(f"mee.insp{n}", Role.INSPECTOR, agency_id=mee.id)
     db.session.commit()
     staffed = runner.invoke(args=["campaign", "staff", campaign_id])
-    assert staffed.exit_code == 0 and f"{tasks} visits staffed" in staffed.output, staffed.output
+    assert staffed.exit_code == 0 and f"{tasks} tasks staffed in {tasks} visits" in staffed.output, staffed.output
     unstaffed = db.session.scalar(select(func.count()).select_from(InspectionTask).where(
         InspectionTask.campaign_id == int(campaign_id), ~InspectionTask.inspectors.any()))
     assert unstaffed == 0 and db.session.scalar(select(func.count()).select_from(TaskInspector)) >= tasks

@@ -131,3 +131,15 @@ def test_shortfalls_are_counted_by_visit(app, make, client, auth) -> None:  # no
     auth.login("coord")
     page = client.get(f"/coordinator/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
     assert "2 visits lack enough eligible inspectors." in page
+
+
+def test_the_staff_command_counts_tasks_and_visits(app, make, runner) -> None:  # noqa: ANN001
+    """`flask campaign staff` says how many tasks it staffed in how many visits (a cluster visit is one)."""
+    campaign, cluster, _members = _planned_with_cluster(make)
+    db.session.execute(TaskInspector.__table__.delete())
+    db.session.commit()
+    tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
+    visits = len({service.visit_key(t) or t.id for t in tasks})
+    assert visits < len(tasks)
+    result = runner.invoke(args=["campaign", "staff", str(campaign.id)])
+    assert result.exit_code == 0 and f"{len(tasks)} tasks staffed in {visits} visits" in result.output, result.output
