@@ -127,6 +127,12 @@ def test_push_api_imports_rows_for_the_tokens_agency_and_ignores_repeats(app, cl
     assert client.get(f"/api/v1/imports/{body['id']}/rejected?status=accepted", headers=headers).status_code == 422
     bad_kind = client.post("/api/v1/imports", json={"kind": "nope", "rows": rows}, headers=headers)
     assert bad_kind.status_code == 400 and "nope" in bad_kind.json["message"]
+    # the importer's own keys cannot be sent: a row keeps its place in the push and is no "invalid" row
+    odd = {**rows[0], "licence_no": "粤深危化经字〔2019〕000005号", "__row": 99, "__invalid": "x", "__width": 1}
+    pushed = client.post("/api/v1/imports", json={"kind": "mem_licences", "rows": [odd]}, headers=headers).json
+    assert (pushed["rows_accepted"], pushed["rows_rejected"]) == (1, 0), pushed
+    kept = db.session.scalar(select(SourceRecord).where(SourceRecord.batch_id == pushed["id"]))
+    assert kept.row_number == 1 and not any(k.startswith("__") for k in kept.raw)
 
 
 def test_a_row_sent_again_corrected_leaves_the_quarantine(app, make, client, auth, agencies, tmp_path):

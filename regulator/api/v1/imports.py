@@ -78,7 +78,9 @@ def push(data: dict[str, Any]):
         fmap = load_mapping(agency.mapping or agency.code).for_file("", None, data["kind"])
     except IngestError as exc:
         abort(400, message=str(exc))
-    rows = [{"__row": i, **{str(k): v for k, v in row.items()}} for i, row in enumerate(data["rows"], start=1)]
+    # keys beginning "__" are the importer's own (row number, width, a reader's verdict): a sender cannot set them
+    rows = [{**{str(k): v for k, v in row.items() if not str(k).startswith("__")}, "__row": i}
+            for i, row in enumerate(data["rows"], start=1)]
     batch = ingest_rows(agency, fmap, rows, IngestOptions(user_id=getattr(current_user, "id", None)),
                         filename=(data.get("reference") or f"api push ({data['kind']})")[:500], file_hash=None,
                         file_format="json")
