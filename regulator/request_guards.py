@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Flask, abort, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
@@ -51,6 +53,19 @@ def id_filter(name: str, label: str) -> tuple[int | None, str | None]:
         return None, _("The list is not filtered by “%(filter)s”: “%(value)s” is not a number from 1 to %(max)s.",
                        filter=label, value=text, max=MAX_ID)
     return value, None
+
+
+def choice_filter(name: str, label: str, choices: Iterable[str], default: str | None = None) -> tuple[str | None,
+                                                                                                     str | None]:
+    """A list's filter by one of ``choices`` from the query string (``default`` when absent), and, when the text
+    there is none of them, ``default`` and the sentence that says the list is not filtered by it."""
+    text = (request.args.get(name) or "").strip()
+    if not text:
+        return default, None
+    if text in choices:
+        return text, None
+    return default, _("The list is not filtered by “%(filter)s”: “%(value)s” is not one of its choices.",
+                      filter=label, value=text)
 
 
 class IdConverter(IntegerConverter):

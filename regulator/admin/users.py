@@ -17,6 +17,7 @@ from ..i18n import agency_name, agency_name_column
 from ..identifiers import check_uscc
 from ..nav import nav_item
 from ..paging import page_of
+from ..request_guards import choice_filter
 from ..services import audit, two_step
 from ..services import users as user_service
 from . import bp
@@ -31,14 +32,17 @@ PAGE_SIZE = 50
 def users():
     """All accounts, a page at a time: searched by username, name, e-mail address, entity name or credit code,
     and filtered by role, agency and whether active."""
-    role, agency, state = (request.args.get(k) or None for k in ("role", "agency", "state"))
+    agencies = db.session.execute(select(Agency.code, agency_name_column()).order_by(Agency.code)).all()
+    role, role_note = choice_filter("role", _("Role"), [r.value for r in Role])
+    agency, agency_note = choice_filter("agency", _("Agency"), [code for code, _name in agencies])
+    state, state_note = choice_filter("state", _("Active"), ("active", "inactive"))
     q = (request.args.get("q") or "").strip()[:100]
     stmt = select(User).options(joinedload(User.agency), joinedload(User.entity)).order_by(User.role, User.username)
-    if role in {r.value for r in Role}:
+    if role:
         stmt = stmt.where(User.role == Role(role))
     if agency:
         stmt = stmt.join(Agency, Agency.id == User.agency_id).where(Agency.code == agency)
-    if state in ("active", "inactive"):
+    if state:
         stmt = stmt.where(User.active.is_(state == "active"))
     if q:
         code = check_uscc(q)
@@ -48,9 +52,9 @@ def users():
                               User.display_name.icontains(q, autoescape=True),
                               User.email.icontains(q, autoescape=True), User.entity_id.in_(named)))
     rows, page, pages, total = page_of(stmt, PAGE_SIZE)
-    agencies = db.session.execute(select(Agency.code, agency_name_column()).order_by(Agency.code)).all()
     return render_template("admin/users.html", users=rows, role=role, agency=agency, state=state, q=q,
-                           agencies=agencies, page=page, pages=pages, total=total)
+                           agencies=agencies, page=page, pages=pages, total=total,
+                           notes=[n for n in (role_note, agency_note, state_note) if n])
 
 
 def _agency_choices() -> list[SelectChoice]:

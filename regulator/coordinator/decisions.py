@@ -20,6 +20,7 @@ from ..extensions import db
 from ..nav import nav_item
 from ..paging import page_of
 from ..record_kinds import KINDS, REPAIR_TARGETS, FieldError, changed_fields, form_value
+from ..request_guards import choice_filter
 from ..services import attachments
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
@@ -33,14 +34,14 @@ T = TypeVar("T", Objection, CreditRepair)
 
 
 def _listing(model, statuses: dict[str, tuple]):  # noqa: ANN001, ANN202
-    state = request.args.get("state", "open")
+    state, note = choice_filter("state", _("State"), (*statuses, "all"), "open")
     stmt = select(model, MarketEntity.name).join(MarketEntity, MarketEntity.id == model.entity_id)
     if current_user.role != Role.ADMIN:
         stmt = stmt.where(model.agency_id == current_user.agency_id)
     if state in statuses:
         stmt = stmt.where(model.status.in_(statuses[state]))
     rows, page, pages, total = page_of(stmt.order_by(model.id.desc()), PAGE_SIZE, rows=True)
-    return rows, state, page, pages, total
+    return rows, state, page, pages, total, [note] if note else []
 
 
 def agency_row_or_404(model: type[T], row_id: int) -> T:
@@ -54,11 +55,11 @@ def agency_row_or_404(model: type[T], row_id: int) -> T:
 @bp.route("/objections")
 def objections():
     """Objections to the agency's records: open ones first by default, or decided, or all."""
-    rows, state, page, pages, total = _listing(Objection, {
+    rows, state, page, pages, total, notes = _listing(Objection, {
         "open": objection_service.OPEN,
         "decided": (ObjectionStatus.ACCEPTED, ObjectionStatus.REJECTED, ObjectionStatus.WITHDRAWN)})
     return render_template("coordinator/objections.html", rows=rows, state=state, page=page, pages=pages,
-                           total=total)
+                           total=total, notes=notes)
 
 
 
@@ -109,9 +110,10 @@ def _offer_review(form: ObjectionDecisionForm | RepairDecisionForm, offered: boo
 @bp.route("/repairs")
 def repairs():
     """Credit repair applications about the agency's records."""
-    rows, state, page, pages, total = _listing(CreditRepair, {
+    rows, state, page, pages, total, notes = _listing(CreditRepair, {
         "open": repair_service.OPEN, "decided": (RepairStatus.GRANTED, RepairStatus.REJECTED)})
-    return render_template("coordinator/repairs.html", rows=rows, state=state, page=page, pages=pages, total=total)
+    return render_template("coordinator/repairs.html", rows=rows, state=state, page=page, pages=pages, total=total,
+                           notes=notes)
 
 
 @bp.route("/repairs/<int:repair_id>", methods=["GET", "POST"])

@@ -46,7 +46,7 @@ from ..privacy import mask_name, mask_phone
 from ..profile.identity_rows import AddressLine
 from ..profile.places import places
 from ..public.search import search_entities
-from ..request_guards import MAX_ID, id_arg, id_filter, parse_id
+from ..request_guards import MAX_ID, choice_filter, id_arg, id_filter, parse_id
 from ..text import normalise_name
 from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
@@ -69,13 +69,14 @@ def _own_agency() -> int | None:
 @bp.route("/reviews")
 def reviews_queue():
     """Suggested matches to decide, likeliest first; by agency (administrators) and probability band."""
-    state = request.args.get("state", "pending")
+    state, state_note = choice_filter("state", _("State"), ("pending", "confirmed", "rejected", "all"), "pending")
     status = {"pending": ReviewStatus.PENDING, "confirmed": ReviewStatus.CONFIRMED,
               "rejected": ReviewStatus.REJECTED}.get(state)
-    band = request.args.get("band") if request.args.get("band") in reviews.BANDS else None
+    band, band_note = choice_filter("band", _("Match probability"), reviews.BANDS)
     agency_id, refused = _own_agency(), None
     if current_user.role == Role.ADMIN:
         agency_id, refused = id_filter("agency", _("Agency of the record"))
+    notes = [n for n in (state_note, band_note, refused) if n]
     stmt = reviews.queue(status=status, agency_id=agency_id, band=band)
     if current_user.role != Role.ADMIN and agency_id is None:
         stmt = stmt.where(false())  # a coordinator without an agency decides nothing
@@ -99,7 +100,7 @@ def reviews_queue():
                 again[r.id] = ("now", found.probability)
     return render_template("coordinator/linkage/reviews.html", rows=rows, names=names, state=state, band=band,
                            again=again,
-                           agency_id=agency_id, agencies=agencies, bands=BAND_LABELS, page=page, refused=refused,
+                           agency_id=agency_id, agencies=agencies, bands=BAND_LABELS, page=page, notes=notes,
                            pages=pages, total=total,
                            agency_codes={a.id: a.code for a in agencies})
 

@@ -19,7 +19,7 @@ from models import CreditRepair, MarketEntity, Objection, Role
 from ..access import EntityAccess, can_see_personal_data, entity_access, may_see_agency_internals
 from ..extensions import db
 from ..i18n import agency_name
-from ..request_guards import id_filter, page_arg
+from ..request_guards import choice_filter, id_filter, page_arg
 from ..services import objections as objection_service
 from ..services import repairs as repair_service
 from .credit_view import credit_context
@@ -95,12 +95,9 @@ def build_profile(entity: MarketEntity, user: Any, access: EntityAccess, request
     """The template context of the profile page."""
     agencies = visible_agencies(user, access)
     personal = can_see_personal_data(user, entity.id, access)
-    kind = request.args.get("kind") or None
+    kind, kind_note = choice_filter("kind", _("Kind of record"), TIMELINE_KINDS)
     agency, refused = id_filter("agency", _("Agency"))
-    notes = [refused] if refused else []
-    if kind is not None and kind not in TIMELINE_KINDS:
-        notes.insert(0, _("The list is not filtered by “%(filter)s”: “%(value)s” is not one of its choices.",
-                          filter=_("Kind of record"), value=kind))
+    notes = [n for n in (kind_note, refused) if n]
     all_agencies, objections, repairs = agencies_and_requests(entity.id)
     timeline = load_page(TimelineFilter(entity.id, agencies, kind, agency), page_arg(),
                          agencies={a.id: a for a in all_agencies}, open_requests=_open_requests(objections, repairs))

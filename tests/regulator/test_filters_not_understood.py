@@ -67,3 +67,28 @@ def test_the_profile_timeline_says_a_kind_or_agency_it_does_not_know(app, make, 
     assert page.count('class="timeline-row') == 3
     fine = client.get(f"/entities/{entity.id}?kind=inspection&agency={samr.id}").get_data(as_text=True)
     assert "filter-notes" not in fine and fine.count('class="timeline-row') == 3
+
+
+def test_choice_filters_say_when_a_choice_is_none_of_theirs(app, make, client, auth) -> None:  # noqa: ANN001
+    """A state, band, role or agency that the list does not offer: the list shows its default (or everything)
+    and says which filter it did not apply; a choice it offers applies without a note."""
+    samr = make.agency("SAMR")
+    make.user("admin", Role.ADMIN)
+    make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    make.user("ent", Role.ENTERPRISE, entity_id=make.entity().id)
+    db.session.commit()
+    auth.login("admin")
+    users = client.get("/admin/users?role=boss&state=asleep&agency=XYZ&lang=en").get_data(as_text=True)
+    for label, value in (("Role", "boss"), ("Active", "asleep"), ("Agency", "XYZ")):
+        assert f"The list is not filtered by “{label}”: “{value}” is not one of its choices." in _notes(users)
+    assert all(name in users for name in (">admin<", ">coord<", ">ent<"))
+    only = client.get("/admin/users?role=enterprise&agency=SAMR&lang=en").get_data(as_text=True)
+    assert "filter-notes" not in only and ">ent<" not in only  # both applied: no enterprise user of SAMR
+    reviews = client.get("/coordinator/reviews?state=maybe&band=hot&lang=en").get_data(as_text=True)
+    assert "“State”: “maybe” is not one of its choices." in _notes(reviews)
+    assert "“Match probability”: “hot” is not one of its choices." in _notes(reviews)
+    assert '<option value="pending" selected>' in reviews  # the default it shows instead
+    for queue in ("objections", "repairs"):
+        page = client.get(f"/coordinator/{queue}?state=later&lang=en").get_data(as_text=True)
+        assert "“State”: “later” is not one of its choices." in _notes(page), queue
+        assert "filter-notes" not in client.get(f"/coordinator/{queue}?state=all").get_data(as_text=True)
