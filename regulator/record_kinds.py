@@ -7,6 +7,8 @@ agree on what a record is and which of its fields an owning agency may correct.
 from __future__ import annotations
 
 import enum
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -140,6 +142,19 @@ def snapshot(kind: RecordKind, record: Any) -> dict[str, Any]:
     return out
 
 
+#: an amount as people write it: digits with an optional decimal part, thousands grouped by commas or not
+_AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
+def typed_amount(text: str) -> Decimal:
+    """An amount as typed in a form: full-width digits, "1,500.50", "¥1500", "1500元"; ValueError when it is
+    none. Commas only where they group thousands ("1.500,50" is refused, not read as 1.50050)."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().removeprefix("¥").removesuffix("元").strip()
+    if not _AMOUNT.fullmatch(cleaned):
+        raise ValueError(text)
+    return Decimal(cleaned.replace(",", ""))
+
+
 def parse_value(spec: FieldSpec, raw: str | None, column: Any = None) -> Any:
     """Turn a submitted string into the field's type; raises FieldError saying what is wrong.
 
@@ -151,7 +166,7 @@ def parse_value(spec: FieldSpec, raw: str | None, column: Any = None) -> Any:
         if spec.required:
             raise FieldError(spec, gettext("a value is required"))
         return None
-    invalid = FieldError(spec, gettext("%(value)s is not a valid value", value=text))
+    invalid = FieldError(spec, gettext("“%(value)s” is not a valid value", value=text))
     try:
         if spec.kind == "date":
             return date.fromisoformat(text)
@@ -161,7 +176,7 @@ def parse_value(spec: FieldSpec, raw: str | None, column: Any = None) -> Any:
                 raise invalid
             return number
         if spec.kind == "decimal":
-            return _decimal(Decimal(text), column, invalid)
+            return _decimal(typed_amount(text), column, invalid)
         if spec.kind == "enum":
             return spec.enum(text)
         if spec.kind == "bool":

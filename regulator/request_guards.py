@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from flask import Flask, abort, request
 from flask_babel import gettext as _
@@ -55,11 +55,11 @@ def id_filter(name: str, label: str) -> tuple[int | None, str | None]:
     return value, None
 
 
-def choice_filter(name: str, label: str, choices: Iterable[str], default: str | None = None) -> tuple[str | None,
-                                                                                                     str | None]:
-    """A list's filter by one of ``choices`` from the query string (``default`` when absent), and, when the text
-    there is none of them, ``default`` and the sentence that says the list is not filtered by it."""
-    text = (request.args.get(name) or "").strip()
+def choice_filter(name: str, label: str, choices: Iterable[str], default: str | None = None, *,
+                  args: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+    """A list's filter by one of ``choices`` from the query string (or ``args``; ``default`` when absent), and,
+    when the text there is none of them, ``default`` and the sentence that says the list is not filtered by it."""
+    text = ((request.args if args is None else args).get(name) or "").strip()
     if not text:
         return default, None
     if text in choices:

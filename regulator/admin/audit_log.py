@@ -15,7 +15,7 @@ from ..exports import to_csv
 from ..extensions import db
 from ..nav import nav_item
 from ..paging import page_of
-from ..request_guards import id_filter
+from ..request_guards import choice_filter, id_filter
 from ..services import audit as audit_service
 from . import bp
 
@@ -38,6 +38,10 @@ def _date_arg(name: str, label: str, refused: dict[str, str]) -> datetime | None
         return None
 
 
+#: the roles an entry may name: the users' roles, and the public and the platform itself
+AUDIT_ROLES = [r.value for r in Role] + ["public", "system"]
+
+
 def _filtered():  # noqa: ANN202 - a Select
     """The log filtered by the request's user, role, action, entity, object and date range; the filters as asked
     for, and why each one that is not applied is not (by query argument)."""
@@ -47,8 +51,11 @@ def _filtered():  # noqa: ANN202 - a Select
     refused: dict[str, str] = {}
     if filters["username"]:
         stmt = stmt.where(AuditLog.username == filters["username"])
-    if filters["role"]:
-        stmt = stmt.where(AuditLog.role == filters["role"])
+    role, why = choice_filter("role", _("Role"), AUDIT_ROLES)
+    if role:
+        stmt = stmt.where(AuditLog.role == role)
+    elif why:
+        refused["role"] = why
     if filters["action"]:
         stmt = stmt.where(AuditLog.action.startswith(filters["action"]))
     entity_id, why = id_filter("entity_id", _("Entity"))
@@ -59,6 +66,11 @@ def _filtered():  # noqa: ANN202 - a Select
     if filters["object_type"]:
         stmt = stmt.where(AuditLog.object_type == filters["object_type"])
     since, until = _date_arg("since", _("From date"), refused), _date_arg("until", _("Until"), refused)
+    if since and until and until < since:
+        refused["until"] = _("The list is not filtered by “Until”: %(until)s is before the “From date”, %(since)s; "
+                             "it shows the entries from that date on.", until=until.date().isoformat(),
+                             since=since.date().isoformat())
+        until = None
     if since:
         stmt = stmt.where(AuditLog.at >= since)
     if until:
@@ -77,7 +89,7 @@ def audit():
     actions = list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action).limit(200)))
     return render_template("admin/audit.html", rows=rows, filters=filters, page=page, total=total,
                            pages=pages, entity_names=names, actions=actions,
-                           roles=[r.value for r in Role] + ["public", "system"],
+                           roles=AUDIT_ROLES,
                            since=request.args.get("since", ""), until=request.args.get("until", ""),
                            refused=refused,
                            export_args={k: v for k, v in request.args.items() if k not in refused and k != "page"})

@@ -70,7 +70,7 @@ def objection(objection_id: int):
     kind, record = objection_service.target(objection)
     form = ObjectionDecisionForm()
     _offer_review(form, objection.status == ObjectionStatus.SUBMITTED)
-    error_field = None
+    error_field = error_message = None
     if form.validate_on_submit():
         reason = form.reason.data or ""
         try:
@@ -84,8 +84,7 @@ def objection(objection_id: int):
                                          reason=reason)
         except FieldError as exc:
             db.session.rollback()
-            error_field = exc.field
-            flash(_("%(field)s: %(message)s", field=exc.label, message=exc.message), "danger")
+            error_field, error_message = exc.field, exc.message  # said at the field
         except objection_service.ObjectionError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
@@ -98,7 +97,8 @@ def objection(objection_id: int):
                                    for f in kind.fields],
                            steps=objection_service.history(objection_service.SUBJECT, objection.id),
                            documents=attachments.of(objection_service.SUBJECT, objection.id),
-                           entity=db.session.get(MarketEntity, objection.entity_id), error_field=error_field)
+                           entity=db.session.get(MarketEntity, objection.entity_id), error_field=error_field,
+                           error_message=error_message)
 
 
 def _offer_review(form: ObjectionDecisionForm | RepairDecisionForm, offered: bool) -> None:

@@ -18,7 +18,7 @@ from .tasks import filtered_rows
 @bp.route("/tasks.ics")
 def tasks_calendar():
     """The filtered task list as an iCalendar file."""
-    rows, _args = filtered_rows()
+    rows, _args, _notes = filtered_rows()
     calendar = Calendar()
     calendar.add("prodid", "-//Regulator//inspection visits//EN")
     calendar.add("version", "2.0")

@@ -15,5 +15,5 @@ nav_item("inspector.index", _l("My tasks"), "inspector", order=30)
 @bp.route("/")
 def index():
     """Open tasks (or all, with done=1), riskiest first by default; filter by name, class, agency."""
-    rows, args = filtered_rows()
-    return render_template("inspector/index.html", rows=rows, args=args)
+    rows, args, notes = filtered_rows()
+    return render_template("inspector/index.html", rows=rows, args=args, notes=notes)

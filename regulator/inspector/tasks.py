@@ -37,6 +37,7 @@ from ..exports import download
 from ..extensions import db
 from ..i18n import agency_name, label
 from ..profile.credit_view import reason_text
+from ..request_guards import choice_filter
 from ..risk_text import reason_text as risk_reason_text
 from ..services import referrals as referral_service
 from ..services import task_results as service
@@ -195,9 +196,22 @@ def _rows(include_done: bool) -> list[TaskRow]:
     return rows
 
 
-def filtered_rows() -> tuple[list[TaskRow], dict[str, str]]:
-    """The inspector's tasks after the query string's filters, in its order (riskiest first by default)."""
-    args = {k: request.args.get(k, "").strip() for k in ("q", "credit_class", "agency", "sort", "done")}
+def filtered_rows() -> tuple[list[TaskRow], dict[str, str], list[str]]:
+    """The inspector's tasks after the query string's filters, in its order (riskiest first by default), the
+    filters as applied, and why any filter given is not applied (``request_guards.choice_filter``)."""
+    typed = request.args.get("agency", "").strip()
+    codes = list(db.session.scalars(select(Agency.code))) if typed else []
+    code = next((c for c in codes if c.upper() == typed.upper()), typed)  # "samr" is SAMR
+    with_code = dict(request.args, agency=code)
+    notes: list[str] = []
+    args = {"q": request.args.get("q", "").strip()}
+    for name, label_, choices, default in (("credit_class", _("Class"), "ABCD", ""),
+                                           ("agency", _("Agency code"), codes, ""),
+                                           ("sort", _("Order"), SORTS, "probability"),
+                                           ("done", _("Done too"), ("1",), "")):
+        value, note = choice_filter(name, label_, choices, default, args=with_code)
+        args[name] = value or ""
+        notes += [note] if note else []
     rows = _rows(include_done=args["done"] == "1")
     if args["q"]:
         rows = [r for r in rows if args["q"] in r.entity.name or args["q"] in r.address]
@@ -205,20 +219,19 @@ def filtered_rows() -> tuple[list[TaskRow], dict[str, str]]:
         rows = [r for r in rows if r.credit_class == args["credit_class"]]
     if args["agency"]:
         rows = [r for r in rows if args["agency"] in r.agencies]
-    sort = args["sort"] if args["sort"] in SORTS else "probability"
+    sort = args["sort"]
     keys = {"probability": lambda r: (-r.probability, r.task.window_start),
             "class": lambda r: (-" ABCD".index(r.credit_class or " "), -r.probability),
             "window": lambda r: (r.task.window_start, -r.probability),
             "entity": lambda r: r.entity.name}
     rows.sort(key=keys[sort])
-    args["sort"] = sort
-    return rows, args
+    return rows, args, notes
 
 
 @bp.route("/tasks.<any(csv, xlsx):fmt>")
 def tasks_export(fmt: str):
     """The filtered task list as CSV or XLSX (text that looks like a formula is neutralised)."""
-    rows, _args = filtered_rows()
+    rows, _args, _notes = filtered_rows()
     header = [_("Entity"), _("Unified social credit code"), _("Class"), _("Probability"), _("Top reasons"),
               _("Agencies"), _("Window start"), _("Window end"), _("Address"), _("Status")]
     body = [[r.entity.name, r.entity.uscc or "", r.credit_class or "", round(r.probability, 4),

@@ -78,6 +78,7 @@ def record(entity_id: int, kind: str, record_id: int):
                            objections=objections, history={o.id: history("objection", o.id) for o in objections
                                                            if o.id in readable},
                            fields=[(f, form_value(f, row)) for f in spec.fields],
+                           specs={f.name: f for f in spec.fields},
                            internals=row.agency_id is not None and may_see_source(current_user, row.agency_id),
                            source_visible=may_see_source(current_user, row.agency_id),
                            owner=current_user.role == Role.ENTERPRISE and current_user.entity_id == entity.id)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -39,7 +37,7 @@ from models import (
 )
 
 from ..extensions import db
-from ..record_kinds import numeric_limit
+from ..record_kinds import numeric_limit, typed_amount
 from ..signals import notify_records_changed
 from . import audit
 
@@ -100,20 +98,16 @@ def _source(part: TaskAgency, task: InspectionTask, data: ResultInput, user: Use
 MAX_AMOUNT = numeric_limit(EnforcementAction.__table__.c.amount)
 
 
-#: an amount as people write it: digits with an optional decimal part, thousands grouped by commas or not
-_AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-
-
 def parse_amount(text: str | None) -> Decimal | None:
     """A penalty amount in yuan as typed: full-width digits, "1,500.50", "¥1500", "1500元" (None when blank);
     ResultError saying why it is not one. Commas only where they group thousands ("1.500,50" is refused, not
     read as 1.50050)."""
-    cleaned = unicodedata.normalize("NFKC", text or "").strip().removeprefix("¥").removesuffix("元").strip()
-    if not cleaned:
+    if not (text or "").strip():
         return None
-    if not _AMOUNT.fullmatch(cleaned):
-        raise ResultError(_("The penalty amount “%(value)s” is not a number.", value=text))
-    value = Decimal(cleaned.replace(",", ""))
+    try:
+        value = typed_amount(text)
+    except ValueError:
+        raise ResultError(_("The penalty amount “%(value)s” is not a number.", value=text)) from None
     if value < 0:
         raise ResultError(_("The penalty amount must not be negative."))
     if value >= MAX_AMOUNT:

@@ -3,7 +3,7 @@ that is none) is not silently dropped: the page says which filter it does not ap
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from models import AuditLog, MatchReview, Role
 from regulator.extensions import db
@@ -92,3 +92,33 @@ def test_choice_filters_say_when_a_choice_is_none_of_theirs(app, make, client, a
         page = client.get(f"/coordinator/{queue}?state=later&lang=en").get_data(as_text=True)
         assert "“State”: “later” is not one of its choices." in _notes(page), queue
         assert "filter-notes" not in client.get(f"/coordinator/{queue}?state=all").get_data(as_text=True)
+
+
+def test_the_inspectors_list_says_which_filter_it_did_not_apply(app, make, client, auth) -> None:  # noqa: ANN001
+    """An unknown class, agency code, order or 'done' value: a note, and the list as it would be without it;
+    an agency code typed in small letters is the agency's."""
+    samr = make.agency("SAMR")
+    make.user("insp", Role.INSPECTOR, agency_id=samr.id)
+    db.session.commit()
+    auth.login("insp")
+    page = client.get("/inspector/?credit_class=Z&agency=QQ&sort=bogus&done=maybe&lang=en").get_data(as_text=True)
+    for label, value in (("Class", "Z"), ("Agency code", "QQ"), ("Order", "bogus"), ("Done too", "maybe")):
+        assert f"The list is not filtered by “{label}”: “{value}” is not one of its choices." in _notes(page), label
+    fine = client.get("/inspector/?credit_class=A&agency=samr&sort=window&lang=en").get_data(as_text=True)
+    assert "filter-notes" not in fine and 'name="agency" value="SAMR"' in fine
+
+
+def test_the_audit_log_says_so_of_an_unknown_role_and_of_dates_the_wrong_way_round(app, make, client,
+                                                                                   auth) -> None:  # noqa: ANN001
+    make.user("admin", Role.ADMIN)
+    db.session.add_all([AuditLog(username="early", action="x.test", at=datetime(2024, 1, 5)),
+                        AuditLog(username="late", action="x.test", at=datetime(2024, 3, 5))])
+    db.session.commit()
+    auth.login("admin")
+    page = client.get("/admin/audit?role=boss&lang=en").get_data(as_text=True)
+    assert "The list is not filtered by “Role”: “boss” is not one of its choices." in _notes(page)
+    assert ">early</a>" in page and ">late</a>" in page
+    dates = client.get("/admin/audit?since=2024-02-01&until=2024-01-01&lang=en").get_data(as_text=True)
+    assert "“Until”: 2024-01-01 is before the “From date”, 2024-02-01" in _notes(dates)
+    assert ">late</a>" in dates and ">early</a>" not in dates  # from the date on
+    assert 'export.csv?since=2024-02-01&amp;lang=en"' in dates

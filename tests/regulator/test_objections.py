@@ -68,7 +68,9 @@ def test_objection_corrected_by_owning_agency(app, make, client, auth) -> None: 
     bad = client.post(f"/coordinator/objections/{objection.id}",
                       data={"decision": "corrected", "reason": "核实", "field-found_date": "not a date",
                             "field-severity": "minor"})
-    assert bad.status_code == 200 and "Date found: not a date is not a valid value" in bad.get_data(as_text=True)
+    said = bad.get_data(as_text=True).split('id="field-error">')[1].split("</div>")[0]
+    assert bad.status_code == 200 and said == "“not a date” is not a valid value"  # at the field, which is marked
+    assert 'is-invalid" id="field-found_date"' in bad.get_data(as_text=True)
     response = client.post(f"/coordinator/objections/{objection.id}", data={
         "decision": "corrected", "reason": "经核实属一般违法", "field-severity": "minor",
         "field-found_date": violation.found_date.isoformat(), "field-description": "无证经营"})
@@ -226,4 +228,23 @@ def test_an_objections_reason_is_read_only_by_its_enterprise_the_deciding_agency
             assert response.status_code == 200 and "Under review" in page, user
             assert ("该记录主体有误" in page) is reads and ("正在核实现场照片" in page) is reads, user
             assert ("objection-closed" in page) is not reads, user
+            decide = f"/coordinator/objections/{objection.id}"
+            link = {"ent": f"/enterprise/objections/{objection.id}", "samr.coord": decide, "root": decide}.get(user)
+            assert (f'class="objection-link" href="{link}"' in page) if link else "objection-link" not in page, user
         auth.logout()
+
+
+def test_a_corrected_amount_is_read_as_people_write_it(app) -> None:  # noqa: ANN001
+    """The correction form reads an amount as the inspector's result form does: grouped thousands, full-width
+    digits, a currency sign; "1.500,50" and words are refused, each as a field error quoting the value."""
+    from models import EnforcementAction
+    from regulator.record_kinds import KINDS, FieldError, parse_value
+
+    spec = next(f for f in KINDS["enforcement"].fields if f.name == "amount")
+    column = EnforcementAction.__table__.c.amount
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert [parse_value(spec, t, column) for t in ("12,000", "１２，０００.５", "¥12000", "12000元")] == [
+            Decimal("12000.00"), Decimal("12000.50"), Decimal("12000.00"), Decimal("12000.00")]
+        for text in ("1.500,50", "abc", "1,50"):
+            with pytest.raises(FieldError, match=f"“{text}” is not a valid value"):
+                parse_value(spec, text, column)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import event
 
@@ -160,8 +161,17 @@ def test_record_page_shows_corrections(app, make, client, auth) -> None:  # noqa
                   reason="复核后调整", user=coord, origin="test")
     db.session.commit()
     auth.login("coord")
-    page = client.get(f"/entities/{entity.id}/records/violation/{violation.id}").get_data(as_text=True)
-    assert "复核后调整" in page and "serious → minor" in page
+    page = client.get(f"/entities/{entity.id}/records/violation/{violation.id}?lang=en").get_data(as_text=True)
+    change = page.split('class="revision-change" data-field="severity">')[1].split("</div>")[0]
+    assert "复核后调整" in page and change == "Severity: Serious → Minor"  # in words, not codes
+    zh = client.get(f"/entities/{entity.id}/records/violation/{violation.id}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "serious" not in zh.split('data-field="severity">')[-1].split("</div>")[0]
+    penalty = make.enforcement(entity, samr, amount=Decimal("120000"))
+    change_record(KINDS["enforcement"], penalty, changes={"amount": Decimal("12000")}, status=None,
+                  reason="金额有误", user=coord, origin="test")
+    db.session.commit()
+    page = client.get(f"/entities/{entity.id}/records/enforcement/{penalty.id}?lang=en").get_data(as_text=True)
+    assert "120,000.00 → 12,000.00" in page.split('data-field="amount">')[-1].split("</div>")[0]
 
 
 def test_api_profile_and_records(app, make, client, auth) -> None:  # noqa: ANN001
