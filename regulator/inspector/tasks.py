@@ -317,7 +317,10 @@ def task_result(task_id: int):
         service.record_result(task, current_user.agency_id, data, user=current_user)
     except service.ResultError as exc:
         db.session.rollback()
-        flash(str(exc), "danger")
+        if exc.field and hasattr(form, exc.field):  # said at the field it is about
+            getattr(form, exc.field).errors = [*getattr(form, exc.field).errors, str(exc)]
+        else:
+            flash(str(exc), "danger")
         return _task_page(task, form), 400
     db.session.commit()
     flash(_("Result recorded on the entity's profile."), "success")

@@ -24,6 +24,7 @@ from models import (
     InspectionResult,
     InspectionTask,
     InspectionType,
+    MarketEntity,
     PenaltyType,
     RecordType,
     Severity,
@@ -45,7 +46,11 @@ log = logging.getLogger(__name__)
 
 
 class ResultError(ValueError):
-    """A result that cannot be recorded; the message names the field."""
+    """A result that cannot be recorded; the message names the field, ``field`` the form's field where one is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -115,6 +120,18 @@ def parse_amount(text: str | None) -> Decimal | None:
     return value
 
 
+def _check_decision_no(agency_id: int, decision_no: str) -> None:
+    """An agency numbers each of its decisions once: a number it already gave is refused, naming the entity."""
+    taken = db.session.execute(select(EnforcementAction.entity_id, MarketEntity.name)
+                               .join(MarketEntity, MarketEntity.id == EnforcementAction.entity_id)
+                               .where(EnforcementAction.agency_id == agency_id,
+                                      EnforcementAction.decision_no == decision_no).limit(1)).first()
+    if taken is not None:
+        raise ResultError(_("Your agency's decision %(number)s is already recorded (on %(entity)s): give this "
+                            "decision its own number.", number=decision_no, entity=taken.name),
+                          field="decision_no")
+
+
 def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, user: User | None = None,
                   notify: bool = True) -> Inspection:
     """Record one agency's part of a task; returns the new Inspection. Never commits.
@@ -134,6 +151,8 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
         raise ResultError(_("A visit cannot be dated before its campaign began (%(day)s).",
                             day=task.campaign.period_start.isoformat()))
     amount = parse_amount(data.penalty_amount)
+    if data.penalty_type is not None and data.decision_no:
+        _check_decision_no(agency_id, data.decision_no)
     source = _source(part, task, data, user)
     inspectors = [ti for ti in task.inspectors if ti.agency_id == agency_id]
     inspection = Inspection(

@@ -121,6 +121,14 @@ def test_coordinator_to_public(app, client, auth, make, tmp_path, monkeypatch) -
             tag = page.split('id="penalty_amount"')[0].rsplit("<input", 1)[1]
             assert "is-invalid" in tag and "is not a number" in page.split('id="penalty_amount"')[1][:400]
     assert db.session.scalar(select(Inspection).where(Inspection.task_id == task_id)) is None
+    make.enforcement(make.entity(), samr, decision_no="深市监罚〔2025〕7号")
+    db.session.commit()
+    taken = client.post(f"/inspector/tasks/{task_id}/result", data={
+        "result": "fail", "inspection_date": "2025-03-10", "penalty_type": "fine",
+        "decision_no": "深市监罚〔2025〕7号"})
+    field = taken.get_data(as_text=True).split('id="decision_no"')
+    assert taken.status_code == 400 and "is-invalid" in field[0].rsplit("<input", 1)[1]
+    assert "深市监罚〔2025〕7号 is already recorded" in field[1][:600]
     response = client.post(f"/inspector/tasks/{task_id}/result", data={
         "result": "fail", "inspection_date": "2025-03-10", "violations-0-code": "SC-01",
         "violations-0-severity": "serious", "violations-0-description": "无照经营",

@@ -141,6 +141,13 @@ def test_result_creates_records_and_release_publishes(app, make) -> None:  # noq
         InspectionInspector.inspection_id == inspection.id)).all()
     with pytest.raises(task_results.ResultError, match="already recorded"):
         task_results.record_result(task, part.agency_id, data)
+    # the agency gave this decision number already: another task's penalty needs its own
+    other = next(t for t in db.session.scalars(select(InspectionTask).where(
+        InspectionTask.campaign_id == campaign.id, InspectionTask.entity_id != task.entity_id))
+        if any(p.agency_id == part.agency_id for p in t.agencies))
+    with pytest.raises(task_results.ResultError, match="decision 深市监罚〔2025〕1号 is already recorded") as refused:
+        task_results.record_result(other, part.agency_id, data)
+    assert refused.value.field == "decision_no"  # refused before anything was written
     assert not inspection.published
     # its source row reads in words, in the reader's language (the row's keys are the platform's own)
     coordinator = make.user("samr-coord-src", Role.COORDINATOR, agency_id=part.agency_id)
