@@ -39,25 +39,25 @@ _MESSAGES = [
     _pattern(r"not a date in the expected format \((?P<formats>[^)]*)\)(?:: (?P<value>.*))?",
              lambda formats, value: _("not a date in the expected format (%(formats)s)",
                                       formats=readable_formats(formats))
-             + (f"{_colon()}{value}" if value else "")),
+             + _shown(value)),
     _pattern(r"not a day of the calendar(?:: (?P<value>.*))?",
-             lambda value: _("not a day of the calendar") + (f"{_colon()}{value}" if value else "")),
+             lambda value: _("not a day of the calendar") + _shown(value)),
     _pattern(r"unknown value (?P<value>.*) \(expected one of (?P<choices>.*)\)",
              lambda value, choices: _("unknown value %(value)s (expected one of %(choices)s)", value=value,
                                       choices=choices)),
     _pattern(r"unknown value", lambda: _("unknown value")),
     _pattern(r"not a whole number(?:: (?P<value>.*))?",
-             lambda value: _("not a whole number") + (f"{_colon()}{value}" if value else "")),
+             lambda value: _("not a whole number") + _shown(value)),
     _pattern(r"not a number(?:: (?P<value>.*))?",
-             lambda value: _("not a number") + (f"{_colon()}{value}" if value else "")),
+             lambda value: _("not a number") + _shown(value)),
     _pattern(r"not a single value \(a JSON list or object\)",
              lambda: _("not a single value (a JSON list or object)")),
     _pattern(r"out of range: from (?P<low>\S+) to (?P<high>\S+)",
              lambda low, high: _("out of range: from %(low)s to %(high)s", low=low, high=high)),
     _pattern(r"out of range(?:: (?P<value>.*))?",
-             lambda value: _("out of range") + (f"{_colon()}{value}" if value else "")),
+             lambda value: _("out of range") + _shown(value)),
     _pattern(r"not a yes/no value(?:: (?P<value>.*))?",
-             lambda value: _("not a yes/no value") + (f"{_colon()}{value}" if value else "")),
+             lambda value: _("not a yes/no value") + _shown(value)),
     _pattern(r"too long: (?P<n>\d+) characters, at most (?P<limit>\d+)",
              lambda n, limit: _("too long: %(n)s characters, at most %(limit)s", n=n, limit=limit)),
     _pattern(r"too long", lambda: _("too long")),
@@ -78,6 +78,15 @@ _MESSAGES = [
 
 #: the column of a reason that concerns the row as a whole
 ROW = _l("row")
+
+
+def _shown(value: str | None) -> str:
+    """The offending value after a colon, in the reader's quotation marks: stored as Python wrote it ('三个')."""
+    if not value:
+        return ""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = f"“{value[1:-1]}”"
+    return f"{_colon()}{value}"
 
 
 def _colon() -> str:

@@ -58,7 +58,7 @@ def test_rejection_reasons_and_findings_read_in_chinese(app, client, auth, make,
         assert chinese in page, chinese
     assert "整行：" in page and "检查日期：" in page  # the row as a whole, and a column, then a full-width colon
     quarantine = client.get("/coordinator/quarantine", headers=ZH).get_data(as_text=True)
-    assert "检查日期：日历上没有这一天：&#39;2025-13-45&#39;" in quarantine
+    assert "检查日期：日历上没有这一天：“2025-13-45”" in quarantine  # the value in the reader's quotation marks
     for english in ENGLISH:
         assert english not in quarantine, english
     bad_date = db.session.scalar(select(SourceRecord).where(SourceRecord.source_key == "J1"))
@@ -102,7 +102,7 @@ def test_every_stored_message_has_a_pattern_and_a_chinese_translation(app) -> No
 def test_date_formats_read_as_people_write_them(app) -> None:  # noqa: ANN001
     with app.test_request_context(headers=EN):
         assert row_messages.message("not a date in the expected format (%Y-%m-%d): '2025/01/02'") == \
-            "not a date in the expected format (YYYY-MM-DD): '2025/01/02'"
+            "not a date in the expected format (YYYY-MM-DD): “2025/01/02”"
     assert row_messages.readable_formats("%Y-%m-%d, %Y/%m/%d, %Y年%m月%d日") == \
         "YYYY-MM-DD, YYYY/MM/DD, YYYY年MM月DD日"
     assert row_messages.readable_formats("%d.%m.%y %H:%M:%S") == "DD.MM.YY hh:mm:ss"
