@@ -360,6 +360,19 @@ def cluster_visits(campaign: Campaign) -> set[int]:
         .group_by(InspectionTask.cluster_id).having(func.count() > 1)))
 
 
+def shared_visits(campaign: Campaign) -> dict[int, list[int]]:
+    """Task id -> the ids of all the tasks of its visit, for the tasks that share one (a relationship cluster
+    visited as one: the same cluster and window, as ``visit_tasks`` has it); a task visited alone is not in it."""
+    groups: dict[tuple[int, date, date], list[int]] = {}
+    for task_id, cluster_id, start, end in db.session.execute(
+            select(InspectionTask.id, InspectionTask.cluster_id, InspectionTask.window_start,
+                   InspectionTask.window_end)
+            .where(InspectionTask.campaign_id == campaign.id, InspectionTask.cluster_id.is_not(None))
+            .order_by(InspectionTask.id)):
+        groups.setdefault((cluster_id, start, end), []).append(task_id)
+    return {task_id: ids for ids in groups.values() if len(ids) > 1 for task_id in ids}
+
+
 def plan_figures(campaign: Campaign) -> dict[str, Any]:
     """The plan summary with every count the campaign page shows.
 

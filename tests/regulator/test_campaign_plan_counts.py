@@ -178,3 +178,30 @@ def test_each_agency_alone_is_said_to_count_other_checks(app, make, client, auth
     again = client.get(f"/coordinator/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
     assert _alone_note(again) == _alone_note(page)
 
+
+def test_tasks_are_labelled_tasks_and_a_shared_visit_names_its_tasks(app, make, client, auth) -> None:  # noqa: ANN001
+    """The task list calls a task "Task #id" (not "Visit #id": a cluster visit has several tasks), and each task
+    of a cluster visited as one names the tasks of that one visit; a task visited alone names none."""
+    campaign, cluster, members = _planned_with_cluster(make)
+    tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
+    together = sorted(t.id for t in tasks if t.cluster_id == cluster.id)
+    assert len(together) == len(members) == 3
+
+    auth.login("coord")
+    page = client.get(f"/coordinator/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    listing = page.split('id="plan-tasks"', 1)[1].split("</table>", 1)[0]
+    labels = {int(i): re.sub(r"<[^>]+>", "", html) for i, html in re.findall(
+        r'<tr data-id="(\d+)">.*?<div class="small">(.*?)</div>', listing)}
+    assert set(labels) == {t.id for t in tasks}
+    shared = ", ".join(f"#{i}" for i in together)
+    for task in tasks:
+        if task.id in together:
+            expected = f"Task #{task.id} · one visit with tasks {shared} · Relationship cluster #{cluster.id}"
+        else:
+            expected = f"Task #{task.id}"
+        assert labels[task.id] == expected
+    assert "Visit #" not in listing
+    # the head's count agrees: three tasks of one visit are one visit
+    assert _figures(page)["head"].startswith(f"{len(tasks)} tasks for {len(tasks) - 2} visits")
+    task_page = client.get(f"/coordinator/tasks/{together[0]}?lang=en").get_data(as_text=True)
+    assert f"<title>Task #{together[0]} ·" in task_page and "Visit #" not in task_page
