@@ -103,8 +103,9 @@ def draw(campaign_id: int, no_plan: bool) -> None:
         click.echo(f"joint plan: {s['pairs']} checks, {s['tasks']} tasks (one per entity) in {s['visits']} visits "
                    f"({s['joint_visits']} with several agencies, {s['cluster_visits']} to several entities of a "
                    "relationship cluster), "
-                   f"expected findings {s['expected_findings']:.2f}; each agency alone: {s['alone_pairs']} visits, "
-                   f"{s['alone_expected_findings']:.2f}")
+                   f"expected findings {s['expected_findings']:.2f}; each agency alone (its fixed checks, then only "
+                   f"checks worth a visit of their own): {s['alone_pairs']} checks in {s['alone_visits']} visits "
+                   f"({s['alone_fixed']} fixed), expected findings {s['alone_expected_findings']:.2f}")
 
 
 @campaign.command("plan")

@@ -131,7 +131,7 @@ def campaign(campaign_id: int):
     manage = current_user.role == Role.ADMIN or campaign.lead_agency_id == current_user.agency_id
     return render_template("coordinator/campaign.html", campaign=campaign, by_reason=by_reason, tasks=tasks,
                            random_pairs=random_pairs, manage=manage, form=StepForm(),
-                           summary=service.plan_figures(campaign), shared_clusters=service.cluster_visits(campaign),
+                           summary=service.plan_figures(campaign), shared=service.shared_visits(campaign),
                            task_count=task_count, shown=TASKS_SHOWN,
                            results=campaign_results.results(campaign) if task_count else ([], []),
                            to_publish=next(iter(publication.waiting([campaign.id])), None))

@@ -360,20 +360,46 @@ def cluster_visits(campaign: Campaign) -> set[int]:
         .group_by(InspectionTask.cluster_id).having(func.count() > 1)))
 
 
+def shared_visits(campaign: Campaign) -> dict[int, list[int]]:
+    """Task id -> the ids of all the tasks of its visit, for the tasks that share one (a relationship cluster
+    visited as one: the same cluster and window, as ``visit_tasks`` has it); a task visited alone is not in it."""
+    groups: dict[tuple[int, date, date], list[int]] = {}
+    for task_id, cluster_id, start, end in db.session.execute(
+            select(InspectionTask.id, InspectionTask.cluster_id, InspectionTask.window_start,
+                   InspectionTask.window_end)
+            .where(InspectionTask.campaign_id == campaign.id, InspectionTask.cluster_id.is_not(None))
+            .order_by(InspectionTask.id)):
+        groups.setdefault((cluster_id, start, end), []).append(task_id)
+    return {task_id: ids for ids in groups.values() if len(ids) > 1 for task_id in ids}
+
+
 def plan_figures(campaign: Campaign) -> dict[str, Any]:
     """The plan summary with every count the campaign page shows.
 
     A check is one agency's part at one entity, a task one entity's visit (its checks), a visit one outing: to
     an entity, or to a relationship cluster planned as one target, whose entities each have their task
     (``InspectionTask.cluster_id``). A plan stored before tasks were counted gets them from its tasks.
+
+    "Each agency alone" is each agency's own best plan (``planning.separate_plans``): the checks fixed before
+    planning (random draw, relationship clusters sent to the campaign; ``alone_fixed``) and, up to its capacity,
+    only the others worth a visit of their own (``alone_worth``): other, and often fewer, checks than the joint
+    plan's. A plan stored before ``alone_fixed`` gets it from its tasks: the joint plan makes every fixed check.
     """
     summary = dict(campaign.plan_summary or {})
-    if summary.get("visits") is None or "tasks" in summary:
+    if summary.get("visits") is None:
         return summary
-    tasks = db.session.scalar(select(func.count()).select_from(InspectionTask)
-                              .where(InspectionTask.campaign_id == campaign.id)) or 0
-    summary.update(tasks=tasks, cluster_visits=len(cluster_visits(campaign)),
-                   saved_by_agencies=summary["pairs"] - tasks, saved_by_clusters=tasks - summary["visits"])
+    if "tasks" not in summary:
+        tasks = db.session.scalar(select(func.count()).select_from(InspectionTask)
+                                  .where(InspectionTask.campaign_id == campaign.id)) or 0
+        summary.update(tasks=tasks, cluster_visits=len(cluster_visits(campaign)),
+                       saved_by_agencies=summary["pairs"] - tasks, saved_by_clusters=tasks - summary["visits"])
+    if "alone_fixed" not in summary:
+        summary["alone_fixed"] = db.session.scalar(
+            select(func.count()).select_from(TaskAgency).join(InspectionTask)
+            .where(InspectionTask.campaign_id == campaign.id,
+                   TaskAgency.selection_reason.in_([SelectionReason.RANDOM_DRAW, SelectionReason.CLUSTER]))) or 0
+    if "alone_pairs" in summary:
+        summary["alone_worth"] = summary["alone_pairs"] - summary["alone_fixed"]
     return summary
 
 

@@ -39,7 +39,9 @@ class JointPlan:
     #: entity, or a cluster's entities together), ``joint_visits`` (visits with several agencies),
     #: ``cluster_visits`` (visits to several entities), ``visits_saved`` = pairs - visits, split into
     #: ``saved_by_agencies`` (pairs - tasks) and ``saved_by_clusters`` (tasks - visits); the same for each
-    #: agency alone (``alone_*``: one visit per check), expected findings, objective, ``per_agency``
+    #: agency alone (``alone_*``: its own best plan, ``separate_plans``: one task and one visit per check, so
+    #: other checks than the joint plan's: ``alone_fixed`` of them fixed by the draw, the rest worth a visit
+    #: of their own), expected findings, objective, ``per_agency``
     summary: dict
 
 
@@ -165,7 +167,7 @@ def _report(pairs: pd.DataFrame, frame: pd.DataFrame, capacities: Mapping[str, i
         "cluster_visits": int((visits["entities"].map(len) > 1).sum()),
         "expected_findings": round(float(pairs["probability"].sum()), 4),
         "objective": round(joint_value, 4), "cost_per_visit": cost,
-        "alone_pairs": len(alone), "alone_visits": len(alone),
+        "alone_pairs": len(alone), "alone_visits": len(alone), "alone_fixed": int(alone["fixed"].sum()),
         "alone_expected_findings": round(float(alone["probability"].sum()), 4),
         "alone_objective": round(alone_value, 4),
         "visits_saved": len(pairs) - len(visits), "saved_by_agencies": len(pairs) - tasks,

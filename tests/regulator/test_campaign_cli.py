@@ -24,6 +24,7 @@ def test_create_draw_and_verify(app, runner, make, tmp_path) -> None:  # noqa: A
     out = runner.invoke(args=["campaign", "draw", str(campaign_id)])
     assert out.exit_code == 0, out.output
     assert "joint plan:" in out.output
+    assert "each agency alone (its fixed checks, then only checks worth a visit of their own):" in out.output
     path = tmp_path / "inputs.json"
     assert runner.invoke(args=["campaign", "inputs", str(campaign_id), "--out", str(path)]).exit_code == 0
     out = runner.invoke(args=["campaign", "verify", "--inputs", str(path)])

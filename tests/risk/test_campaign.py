@@ -147,6 +147,9 @@ def test_joint_plan_within_capacity_and_never_worse_than_alone(seed: int) -> Non
     assert plan.summary["objective"] == pytest.approx(joint_value, abs=1e-3)
     assert plan.summary["visits_saved"] == len(plan.pairs) - len(plan.visits)
     assert plan.summary["visits"] == plan.pairs["visit"].nunique()
+    # each agency alone: the fixed pairs (all of them, as in the joint plan), then only pairs worth a visit
+    assert plan.summary["alone_pairs"] == len(alone) and plan.summary["alone_fixed"] == len(fixed)
+    assert (alone.loc[~alone["fixed"], "probability"] > cost).all()
 
 
 def test_joint_visits_merge_pairs_on_one_entity() -> None:
