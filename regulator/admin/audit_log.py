@@ -89,7 +89,8 @@ def audit_export():
     filter not understood is refused (400): the page's link leaves out those the page said it did not apply."""
     stmt, filters, refused = _filtered()
     if refused:
-        abort(400, description=" ".join(refused.values()))
+        abort(400, description=" ".join([_("The audit log was not exported: a filter in the link is not understood."),
+                                         *refused.values()]))
     rows = db.session.scalars(stmt.order_by(AuditLog.id.desc()).limit(EXPORT_LIMIT)).all()
     # usernames and details carry text typed by users: neutralised so no cell runs as a formula
     body = to_csv(["id", "at", "username", "role", "action", "entity_id", "object_type", "object_id", "ip",
