@@ -14,7 +14,7 @@ from flask import Flask, g, jsonify, make_response, render_template
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import Conflict, HTTPException, SecurityError
+from werkzeug.exceptions import Conflict, HTTPException, SecurityError, default_exceptions
 
 from .access import wants_json
 
@@ -55,7 +55,15 @@ def _handle_http(exc: HTTPException):  # noqa: ANN202 - a Flask response
         if exc.code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="regulator"'
         return response
-    return render_template("errors/error.html", error=exc), exc.code
+    return render_template("errors/error.html", error=exc, reason=_reason(exc)), exc.code
+
+
+def _reason(exc: HTTPException) -> str | None:
+    """The reason the app gave ``abort(code, description=...)``, for the page to say; None for werkzeug's default
+    description and for the English one a library's own exception carries (a CSRF failure, a rate limit)."""
+    if type(exc) is not default_exceptions.get(exc.code or 0) or "description" not in vars(exc):
+        return None
+    return str(exc.description)
 
 
 def _handle_untrusted_host(exc: SecurityError):  # noqa: ANN202 - a Flask response

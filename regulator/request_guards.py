@@ -91,7 +91,7 @@ def refuse_nul() -> None:
             if b"\\u0000" in body or b"\x00" in body:
                 values.append("\x00")
     if any("\x00" in v or "%00" in v for v in values):
-        abort(400, description="text must not contain NUL characters")
+        abort(400, description=_("Text must not contain NUL characters."))
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -95,18 +95,28 @@ def audit():
                            export_args={k: v for k, v in request.args.items() if k not in refused and k != "page"})
 
 
+def _utc_seconds(moment: datetime) -> str:
+    """A stored time in UTC to the second, written as spreadsheet programs read a date-time (SQLite gives it back
+    naive, already UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
 @bp.route("/audit/export.csv")
 def audit_export():
-    """The filtered log as CSV (UTF-8 with BOM so spreadsheet programs read Chinese); the export is audited. A
-    filter not understood is refused (400): the page's link leaves out those the page said it did not apply."""
+    """The filtered log as CSV (UTF-8 with BOM so spreadsheet programs read Chinese); ``at_utc`` is the time in UTC
+    to the second (2024-03-31 08:15:02). The export is audited. A filter not understood is refused (400): the
+    page's link leaves out those the page said it did not apply."""
     stmt, filters, refused = _filtered()
     if refused:
-        abort(400, description=" ".join(refused.values()))
+        abort(400, description=" ".join([_("The audit log was not exported: a filter in the link is not understood."),
+                                         *refused.values()]))
     rows = db.session.scalars(stmt.order_by(AuditLog.id.desc()).limit(EXPORT_LIMIT)).all()
     # usernames and details carry text typed by users: neutralised so no cell runs as a formula
-    body = to_csv(["id", "at", "username", "role", "action", "entity_id", "object_type", "object_id", "ip",
+    body = to_csv(["id", "at_utc", "username", "role", "action", "entity_id", "object_type", "object_id", "ip",
                    "details"],
-                  ([r.id, r.at.isoformat(), r.username or "", r.role or "", r.action, r.entity_id or "",
+                  ([r.id, _utc_seconds(r.at), r.username or "", r.role or "", r.action, r.entity_id or "",
                     r.object_type or "", r.object_id or "", r.ip or "",
                     ";".join(f"{k}={v}" for k, v in sorted((r.details or {}).items()))] for r in rows))
     audit_service.record("audit.export", rows=len(rows), filters={k: v for k, v in filters.items() if v})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
@@ -12,6 +13,15 @@ from models import Role
 from ..i18n import LABELS
 
 ROLE_CHOICES = [SelectChoice(r.value, LABELS[r.value]) for r in Role]
+
+
+def refuse(form: FlaskForm, message: str, field: str | None) -> None:
+    """Say a service's refusal at the form field it is about, or above the form when it names none the form has."""
+    target = form[field] if field and field in form else None
+    if target is not None:
+        target.errors.append(message)
+    else:
+        flash(message, "danger")
 
 
 class UserCreateForm(FlaskForm):

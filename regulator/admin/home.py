@@ -30,7 +30,7 @@ from ..nav import nav_item
 from ..services import audit, mail
 from ..services.agencies import DOMAINS, AgencyError, save_agency
 from . import bp
-from .forms import AgencyForm
+from .forms import AgencyForm, refuse
 
 nav_item("admin.index", _l("Overview"), "admin", order=20, menu=_l("Administration"))
 nav_item("admin.agencies", _l("Agencies"), "admin", order=22, menu=_l("Administration"))
@@ -122,7 +122,7 @@ def _agency_page(agency: Agency | None):  # noqa: ANN202 - a response
                                 active=form.active.data if agency is not None else True)
         except AgencyError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            refuse(form, str(exc), exc.field)
         else:
             audit.record("agency.create" if agency is None else "agency.update", object_type="agency",
                          object_id=saved.id, code=saved.code, active=saved.active, mapping=saved.mapping)

@@ -21,7 +21,7 @@ from ..request_guards import choice_filter
 from ..services import audit, two_step
 from ..services import users as user_service
 from . import bp
-from .forms import UserCreateForm, UserEditForm
+from .forms import UserCreateForm, UserEditForm, refuse
 
 nav_item("admin.users", _l("Users"), "admin", order=21, menu=_l("Administration"))
 
@@ -74,7 +74,7 @@ def user_new():
                 agency_code=form.agency.data or None, entity_id=user_service.entity_by_code(form.entity.data),
                 display_name=form.display_name.data or "", email=form.email.data or None)
         except user_service.UserError as exc:
-            flash(str(exc), "danger")
+            refuse(form, str(exc), exc.field)
         else:
             db.session.commit()
             flash(_("User %(name)s created.", name=user.username), "success")
@@ -96,7 +96,7 @@ def user_edit(user_id: int):
             if form.password.data:
                 user_service.set_password(user, form.password.data)
         except user_service.UserError as exc:
-            flash(str(exc), "danger")
+            refuse(form, str(exc), exc.field)
         else:
             if user.active != form.active.data:
                 audit.record("user.activate" if form.active.data else "user.deactivate",

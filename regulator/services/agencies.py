@@ -19,7 +19,12 @@ CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 
 class AgencyError(ValueError):
-    """The agency cannot be saved as given; the message says why."""
+    """The agency cannot be saved as given; the message says why, ``field`` which form field it is about
+    (``code``, ``domain``, ``mapping``)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def save_agency(agency: Agency | None, *, code: str, name: str, name_en: str | None, domain: str,
@@ -32,17 +37,18 @@ def save_agency(agency: Agency | None, *, code: str, name: str, name_en: str | N
     code = code.strip().upper()
     if agency is None:
         if not CODE.match(code):
-            raise AgencyError(_("A code is 2 to 32 capital letters, digits or underscores, starting with a letter."))
+            raise AgencyError(_("A code is 2 to 32 capital letters, digits or underscores, starting with a letter."),
+                              "code")
         if db.session.scalar(select(Agency.id).where(func.upper(Agency.code) == code)) is not None:
-            raise AgencyError(_("An agency with the code %(code)s exists already.", code=code))
+            raise AgencyError(_("An agency with the code %(code)s exists already.", code=code), "code")
     if domain not in DOMAINS:
-        raise AgencyError(_("Unknown field of supervision: %(domain)s.", domain=domain))
+        raise AgencyError(_("Unknown field of supervision: %(domain)s.", domain=domain), "domain")
     if mapping:
         try:
             load_mapping(mapping)
         except MappingError as exc:
             raise AgencyError(_("The import mapping %(mapping)s cannot be used: %(error)s", mapping=mapping,
-                                error=str(exc))) from None
+                                error=str(exc)), "mapping") from None
     if agency is None:
         agency = Agency(code=code, name=name.strip(), domain=domain)
         db.session.add(agency)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,50 +20,62 @@ from . import audit
 
 log = logging.getLogger(__name__)
 MIN_PASSWORD_LENGTH = 10
+#: a new username: 2 to 80 letters (any script), digits, dots, hyphens or underscores, starting with a letter or
+#: digit; sign-in compares it case-blind
+USERNAME = re.compile(r"[^\W_][\w.-]{1,79}")
 
 
 class UserError(ValueError):
-    """A user could not be created or changed; the message says why."""
+    """A user could not be created or changed; the message says why, ``field`` which form field it is about
+    (``username``, ``password``, ``agency``, ``entity``; None: the whole form)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def validate_password(password: str) -> None:
     """Refuse short passwords and passwords of a single character class."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(_("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
+        raise UserError(_("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH), "password")
     classes = sum(any(test(c) for c in password) for test in (str.isdigit, str.isalpha))
     if classes < 2 and not any(not c.isalnum() for c in password):
-        raise UserError(_("The password must mix letters with digits or symbols."))
+        raise UserError(_("The password must mix letters with digits or symbols."), "password")
 
 
 def create_user(username: str, password: str, role: Role | str, *, agency_code: str | None = None,
                 entity_id: int | None = None, display_name: str = "", email: str | None = None,
                 locale: str | None = None) -> User:
-    """Create an account after checking the role's binding (agency or entity) and the password."""
+    """Create an account after checking the username (``USERNAME``, free), the role's binding (agency or entity)
+    and the password."""
     role = Role(role)
     username = username.strip()
     if not username:
-        raise UserError(_("Enter a username."))
+        raise UserError(_("Enter a username."), "username")
+    if not USERNAME.fullmatch(username):
+        raise UserError(_("A username is 2 to 80 letters, digits, dots, hyphens or underscores, starting with a "
+                          "letter or digit."), "username")
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise UserError(_("The username “%(name)s” is taken: choose another.", name=username))
+        raise UserError(_("The username “%(name)s” is taken: choose another.", name=username), "username")
     validate_password(password)
     agency_id = None
     if role in (Role.COORDINATOR, Role.INSPECTOR):
         if not agency_code:
             raise UserError(_("An account with the role “%(role)s” must belong to an agency: choose one.",
-                              role=label(role)))
+                              role=label(role)), "agency")
         agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
         if agency_id is None:
-            raise UserError(_("There is no agency with the code “%(code)s”.", code=agency_code))
+            raise UserError(_("There is no agency with the code “%(code)s”.", code=agency_code), "agency")
     elif agency_code:
         raise UserError(_("An account with the role “%(role)s” does not belong to an agency: leave the agency "
-                          "empty.", role=label(role)))
+                          "empty.", role=label(role)), "agency")
     if role == Role.ENTERPRISE:
         if entity_id is None or db.session.get(MarketEntity, entity_id) is None:
             raise UserError(_("An enterprise user must be bound to an existing market entity: give its unified "
-                              "social credit code."))
+                              "social credit code."), "entity")
     elif entity_id is not None:
         raise UserError(_("An account with the role “%(role)s” is not bound to a market entity: leave the entity "
-                          "empty.", role=label(role)))
+                          "empty.", role=label(role)), "entity")
     user = User(username=username, password_hash=generate_password_hash(password), role=role,
                 agency_id=agency_id, entity_id=entity_id, display_name=display_name or username,
                 email=email, locale=locale, password_changed_at=datetime.now(UTC))
@@ -150,7 +163,7 @@ def entity_by_code(text: str | None) -> int | None:
         entity = db.session.scalar(select(MarketEntity).where(MarketEntity.uscc == check.code).limit(1)) \
             if check.valid else None
     if entity is None:
-        raise UserError(_("No market entity has the credit code or id “%(value)s”.", value=text[:64]))
+        raise UserError(_("No market entity has the credit code or id “%(value)s”.", value=text[:64]), "entity")
     while entity.merged_into_id is not None:
         entity = db.session.get(MarketEntity, entity.merged_into_id)
     return entity.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime
 
@@ -230,3 +231,18 @@ def test_a_session_caller_proves_same_origin_whatever_headers_it_sends(app, make
     assert client.post("/api/v1/notifications/read", headers={"X-CSRFToken": csrf}, json={}).status_code == 200
     auth.logout()
     assert app.test_client().post("/api/v1/me", headers=token).status_code == 405  # past the CSRF check
+
+
+def test_the_token_list_says_each_tokens_scopes_in_words(app, make, client, auth) -> None:  # noqa: ANN001
+    """Scopes are said as the reader's words, not as the codes the API checks ("read, write")."""
+    samr = make.agency("SAMR")
+    make.user("root", Role.ADMIN)
+    for name, scopes in (("both", ["read", "write"]), ("reader", ["read"]), ("writer", ["write"])):
+        issue_token(samr, name, Role.INSPECTOR, scopes)
+    db.session.commit()
+    auth.login("root")
+    page = client.get("/admin/tokens?lang=en").get_data(as_text=True)
+    said = dict(re.findall(r'<td>(both|reader|writer)</td>.*?<td class="scopes">([^<]*)</td>', page, re.S))
+    assert said == {"both": "read and write", "reader": "read only", "writer": "write only"}
+    zh = client.get("/admin/tokens", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "read, write" not in zh and "<td>read</td>" not in zh

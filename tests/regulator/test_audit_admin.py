@@ -136,3 +136,22 @@ def test_the_date_filters_take_whole_days(app, make, client, auth) -> None:  # n
     since = client.get("/admin/audit?action=test.&since=2024-04-01").get_data(as_text=True)
     assert "<td>2024-03-31 23:59:59</td>" in until and "<td>2024-04-01 00:00:00</td>" not in until
     assert "<td>2024-04-01 00:00:00</td>" in since and "<td>2024-03-31 23:59:59</td>" not in since
+
+
+def test_audit_export_writes_the_time_in_utc_to_the_second(app, make, client, auth) -> None:  # noqa: ANN001
+    """``at_utc`` is a date-time a spreadsheet reads (no microseconds, no 'T'), in UTC whatever the server's zone."""
+    make.user("admin", Role.ADMIN)
+    at = datetime(2026, 12, 7, 15, 6, 55, 48363, tzinfo=UTC)
+    db.session.add(AuditLog(username="a", action="profile.view", at=at))
+    db.session.commit()
+    auth.login("admin")
+    body = client.get("/admin/audit/export.csv?username=a").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert body.startswith("id,at_utc,username,")
+    assert [r["at_utc"] for r in rows] == ["2026-12-07 15:06:55"]
+    from datetime import timezone
+
+    from regulator.admin.audit_log import _utc_seconds
+
+    assert _utc_seconds(datetime(2026, 12, 7, 23, 6, 55, 999999, tzinfo=timezone(timedelta(hours=8)))) == \
+        "2026-12-07 15:06:55"

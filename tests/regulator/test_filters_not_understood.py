@@ -13,6 +13,40 @@ def _notes(page: str) -> str:
     return page.split('class="alert alert-warning small filter-notes"')[1].split("</div></div>")[0]
 
 
+def _reason(page: str) -> str:
+    return page.split('<p class="error-reason">')[1].split("</p>")[0]
+
+
+def test_an_error_page_says_the_reason_the_app_gave_and_no_other(app, client) -> None:  # noqa: ANN001
+    """``abort(code, description=...)``: the page says the description, escaped; werkzeug's default description
+    and a library's own exception (English, for developers) are not said."""
+    from flask import abort
+    from werkzeug.exceptions import BadRequest
+
+    from regulator.access import public
+
+    class LibraryError(BadRequest):
+        description = "library default"
+
+    @app.route("/_test/refused/<kind>")
+    @public
+    def _refused(kind: str):  # noqa: ANN202
+        if kind == "reason":
+            abort(400, description="<i>why</i> it was refused")
+        if kind == "library":
+            raise LibraryError("The CSRF token is missing.")
+        abort(404)
+
+    page = client.get("/_test/refused/reason?lang=en").get_data(as_text=True)
+    assert "The request could not be handled." in page and _reason(page) == "&lt;i&gt;why&lt;/i&gt; it was refused"
+    library = client.get("/_test/refused/library?lang=en")
+    assert library.status_code == 400 and "error-reason" not in library.get_data(as_text=True)
+    missing = client.get("/_test/refused/nothing?lang=en").get_data(as_text=True)
+    assert "There is nothing here." in missing and "error-reason" not in missing
+    nul = client.get("/search?q=a%00b&lang=en")
+    assert nul.status_code == 400 and _reason(nul.get_data(as_text=True)) == "Text must not contain NUL characters."
+
+
 def test_the_audit_log_says_which_filter_it_did_not_understand(app, make, client, auth) -> None:  # noqa: ANN001
     entity = make.entity()
     make.user("admin", Role.ADMIN)
@@ -31,8 +65,15 @@ def test_the_audit_log_says_which_filter_it_did_not_understand(app, make, client
     assert "“Until”: “tomorrow” is not a date" in _notes(dates)
     zh = client.get("/admin/audit?entity_id=2147483648", headers={"Accept-Language": "zh-CN"})
     assert "2147483648" in _notes(zh.get_data(as_text=True))
-    refused = client.get("/admin/audit/export.csv?entity_id=abc")
+    refused = client.get("/admin/audit/export.csv?entity_id=abc&lang=en")
     assert refused.status_code == 400
+    assert _reason(refused.get_data(as_text=True)) == (
+        "The audit log was not exported: a filter in the link is not understood. The list is not filtered by "
+        "“Entity”: “abc” is not a number from 1 to 2147483647.")
+    zh = client.get("/admin/audit/export.csv?entity_id=<b>abc</b>", headers={"Accept-Language": "zh-CN"})
+    assert zh.status_code == 400
+    said = _reason(zh.get_data(as_text=True))
+    assert "列表未按“主体”筛选：“&lt;b&gt;abc&lt;/b&gt;”不是 1 至 2147483647 之间的数字。" in said
     assert db.session.query(AuditLog).filter_by(action="audit.export").count() == 0
     good = client.get(f"/admin/audit?entity_id={entity.id}&since=2000-01-01").get_data(as_text=True)
     assert "filter-notes" not in good and "aria-invalid" not in good

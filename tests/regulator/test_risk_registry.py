@@ -103,6 +103,18 @@ def test_train_activate_score_and_show(app, make, client, auth) -> None:  # noqa
     assert not unnamed and f"<li>{first}: " in report_page  # every feature in words, with its code
 
 
+def test_the_models_page_shows_the_training_command_as_a_command(app, make, client, auth) -> None:  # noqa: ANN001
+    """Administrators run ``flask risk train`` on the server: the page sets it apart as code in a sentence."""
+    make.user("boss", Role.ADMIN)
+    db.session.commit()
+    auth.login("boss")
+    hint = client.get("/admin/models?lang=en").get_data(as_text=True).split('id="train-hint">')[1].split("</p>")[0]
+    assert hint == ("Administrators train a new model on the server with the command <code>flask risk train</code>. "
+                    "The active model scores every entity and nudges its credit class.")
+    zh = client.get("/admin/models", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "<code>flask risk train</code>" in zh.split('id="train-hint">')[1].split("</p>")[0]
+
+
 def test_cli_train_evaluate_score_activate(app, make, runner, tmp_path) -> None:  # noqa: ANN001
     _world(make)
     db.session.commit()
