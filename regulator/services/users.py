@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,13 +44,19 @@ def validate_password(password: str) -> None:
         raise UserError(_("The password must mix letters with digits or symbols."), "password")
 
 
+def plain_username(text: str) -> str:
+    """A username as stored and looked up: full-width letters and digits as their plain forms (ａｄｍｉｎ is admin),
+    no surrounding blanks."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
 def create_user(username: str, password: str, role: Role | str, *, agency_code: str | None = None,
                 entity_id: int | None = None, display_name: str = "", email: str | None = None,
                 locale: str | None = None) -> User:
     """Create an account after checking the username (``USERNAME``, free), the role's binding (agency or entity)
     and the password."""
     role = Role(role)
-    username = username.strip()
+    username = plain_username(username)
     if not username:
         raise UserError(_("Enter a username."), "username")
     if not USERNAME.fullmatch(username):
@@ -106,7 +113,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 def authenticate(username: str, password: str, *, max_failures: int = 5,
                  lockout: timedelta = timedelta(minutes=15)) -> tuple[User | None, str | None]:
     """Check credentials; returns (user, None) or (None, reason). Locks an account after repeated failures."""
-    user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    user = db.session.scalar(select(User).where(func.lower(User.username) == plain_username(username).lower()))
     now = datetime.now(UTC)
     if user is None:
         generate_password_hash(password)  # same cost as a real check: no username oracle by timing

@@ -132,3 +132,13 @@ def test_agency_form_says_a_bad_or_taken_code_at_the_code_field(app, make, clien
     assert messages[0].startswith("The import mapping NOPE cannot be used")
     _page, messages, _css = _refused(client, "/admin/agencies/new", dict(form, code="FIRE"), "code", headers=ZH)
     assert messages == ["代码为 FIRE 的部门已存在。"]
+
+
+def test_a_full_width_username_is_its_plain_form_at_creation_and_sign_in(app, make) -> None:  # noqa: ANN001
+    """ａｄｍｉｎ２ typed on a Chinese keyboard is admin2: one account, found either way, never a look-alike."""
+    from regulator.services.users import authenticate
+
+    assert create_user("ａｄｍｉｎ２", "long-enough-1", Role.ADMIN).username == "admin2"
+    with pytest.raises(UserError, match="is taken"):
+        create_user("admin2", "long-enough-1", Role.ADMIN)
+    assert authenticate("ａｄｍｉｎ２", "long-enough-1")[0].username == "admin2"
