@@ -250,7 +250,9 @@ def wait_for_deliveries(timeout: float | None = None) -> bool:
 
 def users_with_address(login: str) -> list[User]:
     """Active accounts that a username or an e-mail address names and that have an address to mail."""
-    login = login.strip()
+    from .users import plain_username
+
+    login = plain_username(login)
     if not login:
         return []
     return list(db.session.scalars(select(User).where(
