@@ -122,6 +122,9 @@ def init_app(app: Flask) -> None:
     from .ingest import row_messages
 
     app.jinja_env.globals["row_error"] = row_messages.error
+    from .ingest.readers import file_row
+
+    app.jinja_env.globals["file_row"] = file_row
     from .services import working_days
 
     app.jinja_env.globals["decide_by"] = working_days.decide_by

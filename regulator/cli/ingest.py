@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from ..ingest import IngestError, IngestOptions, ingest_rows, open_import
 from ..ingest.pipeline import CHUNK_SIZE
+from ..ingest.readers import file_row
 
 
 def _report(batch) -> list[str]:  # noqa: ANN001 - an ImportBatch
@@ -58,7 +59,7 @@ def ingest(path: Path, agency_code: str, kind: str | None, chunk_size: int, noti
         try:
             batch = ingest_rows(agency, fmap, source.rows, options, filename=path.name,
                                 file_hash=source.file_hash, file_format=source.file_format,
-                                encoding=source.encoding, title=source.title)
+                                encoding=source.encoding, title=source.title, header_row=source.header_row)
         except IngestError as exc:
             raise click.ClickException(str(exc)) from exc
     for line in _report(batch):
@@ -78,7 +79,9 @@ def _rejections(batch, limit: int = 20) -> list[str]:  # noqa: ANN001 - an Impor
     rows = db.session.scalars(select(SourceRecord).where(
         SourceRecord.batch_id == batch.id, SourceRecord.status == SourceStatus.REJECTED)
         .order_by(SourceRecord.row_number).limit(limit)).all()
-    lines = [f"{batch.filename}:{r.row_number}: {e.get('column') or 'row'}: {e.get('message')}"
+    # the row as a spreadsheet program or an editor numbers it (the file's row), as compilers name a line
+    lines = [f"{batch.filename}:{file_row(r.row_number, batch.report)}: {e.get('column') or 'row'}: "
+             f"{e.get('message')}"
              for r in rows for e in r.errors]
     if batch.rows_rejected > limit:
         lines.append(f"… {batch.rows_rejected - limit} more rejected rows: see /coordinator/imports/{batch.id}")

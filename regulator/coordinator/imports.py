@@ -133,8 +133,12 @@ def quarantine():
     status = SourceStatus.DISMISSED if dismissed else SourceStatus.REJECTED
     rows, page, pages, total = page_of(quarantine_query(agency_id, status))
     waiting = total if not dismissed else db.session.scalar(count_query(agency_id))
+    batch_ids = {r.batch_id for r in rows if r.batch_id}
+    reports = dict(db.session.execute(select(ImportBatch.id, ImportBatch.report)
+                                      .where(ImportBatch.id.in_(batch_ids))).all()) if batch_ids else {}
     return render_template("coordinator/quarantine.html", rows=rows, page=page, pages=pages, total=total,
-                           waiting=waiting, dismissed=dismissed, form=DismissForm(), users=_dismissers(rows))
+                           waiting=waiting, dismissed=dismissed, form=DismissForm(), users=_dismissers(rows),
+                           reports=reports)
 
 
 def _dismissers(rows: list[SourceRecord]) -> dict[int, User]:

@@ -160,14 +160,15 @@ def ingest_file(path: str | Path, agency_code: str, options: IngestOptions | Non
     with source:
         return ingest_rows(agency, fmap, source.rows, options, filename=Path(path).name,
                            file_hash=source.file_hash, file_format=source.file_format, encoding=source.encoding,
-                           title=source.title)
+                           title=source.title, header_row=source.header_row)
 
 
 def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], options: IngestOptions, *,
                 filename: str, file_hash: str | None, file_format: str, encoding: str | None = None,
-                title: list[str] | None = None) -> ImportBatch:
+                title: list[str] | None = None, header_row: int | None = None) -> ImportBatch:
     """Import already-read rows (a file, an upload or an API push) as one batch; ``title``: the text of the
-    rows above the file's header, left out (``readers.title_rows``), kept in the report."""
+    rows above the file's header, left out (``readers.title_rows``), and ``header_row``: the file's row of the
+    header (``readers.SourceFile.header_row``), kept in the report."""
     batch = None
     if file_hash:
         batch = db.session.scalar(select(ImportBatch).where(
@@ -178,7 +179,8 @@ def ingest_rows(agency: Agency, fmap: FileMapping, rows: list[dict[str, Any]], o
                             file_format=file_format, encoding=encoding, mapping=f"{fmap.agency}/{fmap.name}",
                             status=BatchStatus.RUNNING, created_by_id=options.user_id,
                             report={"checkpoint": 0, "rejected_by_reason": {}, "findings": {}, "reviews": 0,
-                                    **({"title": title} if title else {})})
+                                    **({"title": title} if title else {}),
+                                    **({"header_row": header_row} if header_row is not None else {})})
         db.session.add(batch)
         db.session.commit()
     else:

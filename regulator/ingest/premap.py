@@ -222,8 +222,9 @@ def read_ahead(path: str | Path, plan: Plan | None = None) -> SourceFile:
         if isinstance(payload, FileError):
             read_file(path)  # the same error, its message translated in this process's language
         raise payload
-    file_format, encoding, headers, digest, count, title = payload
-    return SourceFile(Path(path), file_format, encoding, headers, digest, RowsAhead(count, worker), title)
+    file_format, encoding, headers, digest, count, title, header_row = payload
+    return SourceFile(Path(path), file_format, encoding, headers, digest, RowsAhead(count, worker), title,
+                      header_row)
 
 
 def open_source(path: str | Path, ahead: bool, plan: Plan | None = None) -> SourceFile:
@@ -282,7 +283,7 @@ def serve(fd: int) -> None:
                 continue
             rows = source.rows
             _send(conn, "file", (source.file_format, source.encoding, source.headers, source.file_hash, len(rows),
-                                 source.title))
+                                 source.title, source.header_row))
             expected, early = _speculate(conn, source, plan)
             order, fmap, start, size = conn.recv()
             if (fmap, size) != expected:

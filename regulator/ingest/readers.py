@@ -38,6 +38,9 @@ class SourceFile:
     rows: list[dict[str, Any]] = field(default_factory=list)
     #: the filled cells of rows above the header (a title such as "XX局检查记录导出", left out; ``title_rows``)
     title: list[str] = field(default_factory=list)
+    #: the row of the file (of the sheet, a spreadsheet program's number) that holds the header: data row n is
+    #: the file's row ``header_row + n`` (0 for JSON lines, whose rows are numbered by their line)
+    header_row: int = 1
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -143,7 +146,7 @@ def _title_of(rows: list[list[Any]]) -> list[str]:
     return [str(v).strip() for values in rows for v in values if v is not None and str(v).strip()]
 
 
-def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[dict[str, Any]], list[str], int]:
     lines = text.split("\n", TITLE_ROWS + 1)[:TITLE_ROWS + 1]
     first = next((line for line in lines if "\t" in line or "," in line), lines[0])  # a title line has neither
     delimiter = "\t" if fmt == "tsv" or first.count("\t") > first.count(",") else ","
@@ -163,7 +166,7 @@ def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[di
                          **dict(zip(headers, values, strict=False)), **_beyond_header(headers, values)})
             continue
         rows.append({"__row": line_no, **dict(zip(headers, values, strict=True))})
-    return headers, rows, _title_of(top[:skip])
+    return headers, rows, _title_of(top[:skip]), skip + 1
 
 
 def _beyond_header(headers: list[str], values: list[str]) -> dict[str, str]:
@@ -193,7 +196,7 @@ def _read_jsonl(path: Path, text: str) -> tuple[list[str], list[dict[str, Any]]]
     return headers, rows
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[str], int]:
     """The first sheet, from cell A1, read with calamine (Rust): ten times faster than openpyxl's read-only
     mode (a 49,296-row sheet of the 1M benchmark: 0.7 s against 7.2 s) and the same text per cell, so that
     rows keep the content hashes they had when openpyxl read them (``_cell_text``)."""
@@ -220,7 +223,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[str]]:
         if unnamed:
             row.update({f"#{i + 1}": texts[i] for i in unnamed if i < len(texts) and texts[i].strip()})
         rows.append(row)
-    return headers, rows, _title_of([[_cell_text(v) for v in cells] for cells in values[:skip]])
+    return headers, rows, _title_of([[_cell_text(v) for v in cells] for cells in values[:skip]]), skip + 1
 
 
 def _cell_text(value: Any) -> str:
@@ -247,6 +250,16 @@ def _check_headers(path: Path, headers: list[str]) -> None:
         seen.add(h)
 
 
+def file_row(row_number: int | None, report: dict[str, Any] | None) -> int | None:
+    """Data row ``row_number`` of an import as its file numbers it (the row a spreadsheet program shows, a CSV's
+    record, a JSON lines file's line), from the header's row kept in the import's report; the data row itself
+    where the report has none (rows pushed over the API, imports from before it was kept)."""
+    if row_number is None:
+        return None
+    header = (report or {}).get("header_row")
+    return row_number + int(header) if header is not None else row_number
+
+
 def read_file(path: str | Path, encoding: str | None = None, fmt: str | None = None) -> SourceFile:
     """Open ``path`` and return its header and rows (``__row`` is the 1-based data row number)."""
     path = Path(path)
@@ -255,19 +268,21 @@ def read_file(path: str | Path, encoding: str | None = None, fmt: str | None = N
     fmt = fmt or detect_format(path)
     digest = file_hash(path)
     title: list[str] = []
+    header_row = 0
     if fmt == "xlsx":
-        headers, rows, title = _read_xlsx(path)
+        headers, rows, title, header_row = _read_xlsx(path)
         enc = None
     else:
         text, enc = _read_text(path, fmt, encoding)
         if fmt == "jsonl":
             headers, rows = _read_jsonl(path, text)
         else:
-            headers, rows, title = _read_delimited(path, text, fmt)
+            headers, rows, title, header_row = _read_delimited(path, text, fmt)
         if "\x00" not in text and "\\u0000" not in text:
-            return SourceFile(path, fmt, enc, headers, digest, rows, title)
+            return SourceFile(path, fmt, enc, headers, digest, rows, title, header_row)
     return SourceFile(path, fmt, enc, [h.replace("\x00", NUL_STANDIN) for h in headers], digest,
-                      [_without_nul(row) for row in rows], [t.replace("\x00", NUL_STANDIN) for t in title])
+                      [_without_nul(row) for row in rows], [t.replace("\x00", NUL_STANDIN) for t in title],
+                      header_row)
 
 
 def _without_nul(row: dict[str, Any]) -> dict[str, Any]:

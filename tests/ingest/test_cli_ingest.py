@@ -53,8 +53,9 @@ def test_cli_reports_counts_quarantines_bad_rows_and_names_row_and_column(runner
     assert "rows read             30" in result.output
     assert "accepted              28" in result.output
     assert "rejected               2" in result.output
-    assert "samr_licences_gbk.csv:4: 发证日期: not a day of the calendar: '2023-13-45'" in result.output
-    assert "samr_licences_gbk.csv:6: 状态: unknown value '不知道'" in result.output
+    # named by the file's row (the header is row 1), as an editor or a spreadsheet program numbers it
+    assert "samr_licences_gbk.csv:5: 发证日期: not a day of the calendar: '2023-13-45'" in result.output
+    assert "samr_licences_gbk.csv:7: 状态: unknown value '不知道'" in result.output
     bad = db.session.scalars(select(SourceRecord).where(SourceRecord.status == SourceStatus.REJECTED)
                              .order_by(SourceRecord.row_number)).all()
     assert [r.row_number for r in bad] == [4, 6]

@@ -286,15 +286,17 @@ def test_a_title_above_the_header_is_left_out_and_kept(tmp_path):
     book.active.append(["单位名称", "日期"])
     book.active.append(["丙公司", "2023/5/3"])
     book.save(tmp_path / "c.xlsx")
-    expected = {"a.csv": (["生态环境局检查记录导出", "导出日期：2024-01-02"], "甲公司"),
-                "b.tsv": (["标题"], "乙公司"), "c.xlsx": (["检查记录（2024 年）"], "丙公司")}
-    for name, (title, first) in expected.items():
+    expected = {"a.csv": (["生态环境局检查记录导出", "导出日期：2024-01-02"], "甲公司", 4),
+                "b.tsv": (["标题"], "乙公司", 3), "c.xlsx": (["检查记录（2024 年）"], "丙公司", 3)}
+    for name, (title, first, header_row) in expected.items():
         source = read_file(tmp_path / name)
         assert source.headers == ["单位名称", "日期"] and source.title == title, name
+        assert source.header_row == header_row, name  # the file's row of the header
         assert source.rows[0]["__row"] == 1 and source.rows[0]["单位名称"] == first, name
     # a header in the first row, and a file of one column, have no title
     (tmp_path / "d.csv").write_text("单位名称,日期\n丁公司,\n", encoding="utf-8")
     (tmp_path / "e.csv").write_text("单位名称\n戊公司\n己公司\n", encoding="utf-8")
-    assert read_file(tmp_path / "d.csv").title == [] and read_file(tmp_path / "d.csv").headers == ["单位名称", "日期"]
+    plain = read_file(tmp_path / "d.csv")
+    assert plain.title == [] and plain.headers == ["单位名称", "日期"] and plain.header_row == 1
     one = read_file(tmp_path / "e.csv")
     assert one.title == [] and one.headers == ["单位名称"] and [r["单位名称"] for r in one.rows] == ["戊公司", "己公司"]

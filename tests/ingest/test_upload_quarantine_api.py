@@ -237,12 +237,18 @@ def test_an_upload_with_a_title_above_its_header_imports_and_says_so(app, make, 
     _coordinator(make, samr)
     db.session.commit()
     auth.login("samr.coord", PASSWORD)
-    data = ("深圳市市场监督管理局食品经营许可证导出\n导出时间：2025-01-02\n" + HEADER + GOOD).encode("gb18030")
+    data = ("深圳市市场监督管理局食品经营许可证导出\n导出时间：2025-01-02\n" + HEADER + GOOD + BAD).encode("gb18030")
     response = client.post("/coordinator/imports", data={"file": (io.BytesIO(data), "samr_licences.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     batch = db.session.scalar(select(ImportBatch))
-    assert (batch.rows_read, batch.rows_accepted) == (1, 1)
+    assert (batch.rows_read, batch.rows_accepted) == (2, 1)
     assert batch.report["title"] == ["深圳市市场监督管理局食品经营许可证导出", "导出时间：2025-01-02"]
     page = client.get(f"/coordinator/imports/{batch.id}?lang=en").get_data(as_text=True)
     assert "Left out, as the file's title: 深圳市市场监督管理局食品经营许可证导出 / 导出时间：2025-01-02" in page
+    bad = db.session.scalar(select(SourceRecord).where(SourceRecord.status == SourceStatus.REJECTED))
+    assert bad.row_number == 2  # the second row below the header, which is the file's fifth
+    assert f'source_id={bad.id}">5</a>' in page.replace(f"/coordinator/quarantine/{bad.id}", f"source_id={bad.id}")
+    for url in ("/coordinator/quarantine", f"/coordinator/quarantine/{bad.id}", f"/entities/sources/{bad.id}"):
+        shown = client.get(f"{url}?lang=en").get_data(as_text=True)
+        assert "Row of the file" in shown and (">5<" in shown or "Row of the file 5" in shown), url
