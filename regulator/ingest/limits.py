@@ -42,36 +42,17 @@ TARGETS: dict[RecordType, tuple[type, ...]] = {
 
 
 @cache
-def limits(record_type: RecordType) -> dict[str, int]:
-    """Canonical field name -> the shortest ``VARCHAR`` length among the columns of that name it may land in."""
-    out: dict[str, int] = {}
-    for model in (*TARGETS.get(record_type, ()), MarketEntity):
-        for column in model.__table__.columns:
-            if isinstance(column.type, String) and column.type.length and column.name not in ("uscc",):
-                out[column.name] = min(out.get(column.name, column.type.length), column.type.length)
-    return out
-
-
-def too_long(record_type: RecordType, canonical: dict[str, Any], column_of: Any) -> list[RowError]:
-    """A row error for each canonical text value longer than its column allows."""
-    bounds = limits(record_type)
-    errors = []
-    for name, value in canonical.items():
-        limit = bounds.get(name)
-        if limit is not None and isinstance(value, str) and len(value) > limit:
-            errors.append(RowError(column_of(name) or name, f"too long: {len(value)} characters, at most {limit}",
-                                   value[:50]))
-    return errors
-
-
-@cache
-def number_limits(record_type: RecordType) -> dict[str, Decimal]:
-    """Canonical field name -> the smallest magnitude that the narrowest number column of that name cannot hold."""
-    out: dict[str, Decimal] = {}
+def limits(record_type: RecordType) -> dict[str, int | Decimal]:
+    """Canonical field name -> what the narrowest column of that name it may land in holds: the ``VARCHAR``
+    length (an int), or the smallest magnitude an ``INTEGER`` or ``NUMERIC(p, s)`` column cannot hold (a
+    Decimal)."""
+    out: dict[str, int | Decimal] = {}
     for model in (*TARGETS.get(record_type, ()), MarketEntity):
         for column in model.__table__.columns:
             kind = column.type
-            if isinstance(kind, Integer):
+            if isinstance(kind, String) and kind.length and column.name != "uscc":
+                limit: int | Decimal = kind.length
+            elif isinstance(kind, Integer):
                 limit = Decimal(2) ** (63 if isinstance(kind, BigInteger) else 31)
             elif isinstance(kind, Numeric) and not isinstance(kind, Float) and kind.precision:
                 limit = Decimal(10) ** (kind.precision - (kind.scale or 0))
@@ -81,14 +62,20 @@ def number_limits(record_type: RecordType) -> dict[str, Decimal]:
     return out
 
 
-def out_of_range(record_type: RecordType, canonical: dict[str, Any], column_of: Any) -> list[RowError]:
-    """A row error for each canonical number too large (either side of zero) for its column."""
-    bounds = number_limits(record_type)
+def too_large(record_type: RecordType, canonical: dict[str, Any], column_of: Any) -> list[RowError]:
+    """A row error for each canonical text longer, or number larger (either side of zero), than its column
+    holds."""
+    bounds = limits(record_type)
     errors = []
     for name, value in canonical.items():
         limit = bounds.get(name)
-        if limit is not None and isinstance(value, (int, Decimal)) and not isinstance(value, bool) \
-                and abs(value) >= limit:
+        if limit is None or value is None:
+            continue
+        if isinstance(limit, int):
+            if isinstance(value, str) and len(value) > limit:
+                errors.append(RowError(column_of(name) or name,
+                                       f"too long: {len(value)} characters, at most {limit}", value[:50]))
+        elif isinstance(value, (int, Decimal)) and not isinstance(value, bool) and abs(value) >= limit:
             top = limit - 1 if isinstance(value, int) else limit - Decimal("0.01")
             errors.append(RowError(column_of(name) or name, f"out of range: from -{top} to {top}", str(value)))
     return errors

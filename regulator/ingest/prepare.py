@@ -20,7 +20,7 @@ from ..identifiers import check_uscc
 from .bulk import JsonText
 from .errors import RowError
 from .facts import Source
-from .limits import out_of_range, too_long
+from .limits import too_large
 from .mapping import FileMapping
 from .resolve import Resolution, tax_number_org
 
@@ -141,8 +141,7 @@ def _source_key(fmap: FileMapping, raw: dict[str, Any]) -> str | None:
 
 def _validate(fmap: FileMapping, item: Prepared) -> None:
     c = item.canonical
-    item.errors.extend(too_long(fmap.record_type, c, lambda name: source_column(fmap, name)))
-    item.errors.extend(out_of_range(fmap.record_type, c, lambda name: source_column(fmap, name)))
+    item.errors.extend(too_large(fmap.record_type, c, lambda name: source_column(fmap, name)))
     raw_code = c.get("uscc")
     check = check_uscc(raw_code) if raw_code else None
     if fmap.record_type not in ENTITYLESS and fmap.record_type not in (RecordType.VIOLATION, RecordType.ROLE) \
