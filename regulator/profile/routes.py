@@ -68,11 +68,12 @@ def record(entity_id: int, kind: str, record_id: int):
     revisions = db.session.scalars(select(RecordRevision).where(RecordRevision.record_type == kind,
                                                                 RecordRevision.record_id == record_id)
                                    .order_by(RecordRevision.id)).all()
-    on_record = (Objection.record_type == kind, Objection.record_id == record_id)
-    objections = db.session.scalars(select(Objection).where(*on_record).order_by(Objection.id)).all()
     # that an objection exists and its state show to all who see the record (as on the timeline); its reason
     # and steps only to the enterprise, the deciding agency's coordinators and administrators
-    readable = set(db.session.scalars(select(Objection.id).where(*on_record, readable_by(Objection, current_user))))
+    found = db.session.execute(select(Objection, readable_by(Objection, current_user)).where(
+        Objection.record_type == kind, Objection.record_id == record_id).order_by(Objection.id)).all()
+    objections = [o for o, _readable in found]
+    readable = {o.id for o, may in found if may}
     return render_template("profile/record.html", entity=entity, record=row, kind=spec, revisions=revisions,
                            agency=db.session.get(Agency, row.agency_id),
                            objections=objections, history={o.id: history("objection", o.id) for o in objections

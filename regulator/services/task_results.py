@@ -104,9 +104,8 @@ MAX_AMOUNT = numeric_limit(EnforcementAction.__table__.c.amount)
 
 
 def parse_amount(text: str | None) -> Decimal | None:
-    """A penalty amount in yuan as typed: full-width digits, "1,500.50", "¥1500", "1500元" (None when blank);
-    ResultError saying why it is not one. Commas only where they group thousands ("1.500,50" is refused, not
-    read as 1.50050)."""
+    """A penalty amount in yuan as typed (``record_kinds.typed_amount``; None when blank); ResultError saying why
+    it is not one."""
     if not (text or "").strip():
         return None
     try:
