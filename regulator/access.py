@@ -233,6 +233,15 @@ def may_see_agency_internals(user: User | Any, agency_id: int) -> bool:
                                        and user.agency_id == agency_id)
 
 
+def may_decide_requests(user: User | Any, agency_id: int | None) -> bool:
+    """Who decides an objection or a credit repair application of ``agency_id``: its coordinators and
+    administrators (the rule of the coordinator's decision pages, for links shown elsewhere)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.COORDINATOR and agency_id is not None
+                                       and user.agency_id == agency_id)
+
+
 def same_agency_or_admin(agency_id: int | None) -> bool:
     """True for administrators and for coordinators/inspectors of ``agency_id``."""
     if not current_user.is_authenticated:

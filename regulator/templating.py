@@ -128,6 +128,9 @@ def init_app(app: Flask) -> None:
     from .services import working_days
 
     app.jinja_env.globals["decide_by"] = working_days.decide_by
+    from .access import may_decide_requests
+
+    app.jinja_env.globals["may_decide"] = may_decide_requests
     from . import audit_words
 
     app.jinja_env.globals["action_label"] = audit_words.action_label

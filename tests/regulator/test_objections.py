@@ -248,3 +248,26 @@ def test_a_corrected_amount_is_read_as_people_write_it(app) -> None:  # noqa: AN
         for text in ("1.500,50", "abc", "1,50"):
             with pytest.raises(FieldError, match=f"“{text}” is not a valid value"):
                 parse_value(spec, text, column)
+
+
+def test_the_profile_offers_decide_only_to_the_deciding_agencys_coordinators_and_admins(
+        app, make, client, auth) -> None:  # noqa: ANN001
+    """The profile's list of requests links "Decide" for whoever may decide (one rule with the record's page);
+    another agency's coordinator sees the request without the link, an inspector of the deciding agency neither."""
+    entity, violation, _ = _world(make)
+    make.user("samr.insp", Role.INSPECTOR, agency_id=violation.agency_id)
+    make.user("root", Role.ADMIN)
+    db.session.commit()
+    auth.login("ent")
+    client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "该记录主体有误"})
+    auth.logout()
+    objection = db.session.query(Objection).one()
+    decide = f'href="/coordinator/objections/{objection.id}"'
+    for user, offered in (("samr.coord", True), ("root", True), ("mee.coord", False), ("samr.insp", False)):
+        auth.login(user)
+        response = client.get(f"/entities/{entity.id}")
+        assert response.status_code == 200, user
+        page = response.get_data(as_text=True)
+        listed = f'class="request-objection" data-id="{objection.id}"' in page
+        assert listed is (user != "samr.insp") and (decide in page) is offered, user
+        auth.logout()
