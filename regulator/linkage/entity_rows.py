@@ -271,6 +271,17 @@ class EntityRows:
         live = self.live()
         return list(self._rows) if live is None else list(compress(self._rows, live.tolist()))
 
+    def of(self, entity_ids: set[int]) -> dict[int, list[Row]]:
+        """The live rows of each of ``entity_ids`` (found by the entity column, not by a pass over the rows)."""
+        if not entity_ids:
+            return {}
+        ids = self.entity_ids()
+        found = np.isin(ids, np.fromiter(entity_ids, dtype="int64", count=len(entity_ids))) & self._live_mask()
+        rows: dict[int, list[Row]] = {}
+        for i in np.flatnonzero(found).tolist():
+            rows.setdefault(self._rows[i][0], []).append(self._rows[i])
+        return rows
+
     def frame(self) -> pd.DataFrame:
         """The live rows as the entities frame of ``match_records``."""
         return pd.DataFrame(self.rows(), columns=list(COLUMNS))

@@ -93,7 +93,7 @@ def recheck(*, agency_id: int | None = None, settings: Any = None, dry_run: bool
     index = EntityIndex.load()
     suggested = {n: resolve(p.candidate_entity_id).id for n, p in enumerate(pending)}
     chained = {n for n, c in suggested.items() if c in waiting_on and c != pending[n].entity_id}
-    held = _rows_of(index, {suggested[n] for n in chained})
+    held = index.rows.of({suggested[n] for n in chained})
     index.rows.replace(waiting_on, [])
     decisions = probabilistic([(n, p.canonical or {}, p.uscc_raw) for n, p in enumerate(pending)], index, settings)
     # matched well elsewhere without its suggestion: decided on that (a suggestion whose own review is confirmed
@@ -130,16 +130,6 @@ class _Pending:
     entity_id: int | None
     canonical: dict[str, Any] | None
     uscc_raw: str | None
-
-
-def _rows_of(index: Any, entity_ids: set[int]) -> dict[int, list[tuple[Any, ...]]]:
-    """The identity rows ``index`` holds of each of ``entity_ids``."""
-    rows: dict[int, list[tuple[Any, ...]]] = {}
-    if entity_ids:
-        for row in index.rows.rows():
-            if row[0] in entity_ids:
-                rows.setdefault(row[0], []).append(row)
-    return rows
 
 
 def _suggestions_put_back(pending: list[_Pending], chained: set[int],

@@ -162,3 +162,20 @@ def test_rows_taken_chunk_by_chunk_equal_arrow_take() -> None:
     for index in ([18, 0, 6, 6, 14, 5], list(range(19))[::-1], [7], []):
         wanted = np.array(index, dtype="int64")
         assert _take_chunked(table, wanted).to_pylist() == table.take(pa.array(wanted, pa.int64())).to_pylist()
+
+
+def test_rows_of_given_entities_are_their_live_rows_in_order() -> None:
+    """``of`` finds an entity's rows by the entity column: replaced (dead) rows are not among them."""
+    frames = demo_frames(generate_world(n_entities=120, seed=5))
+    rows = _rows(frames.entities)
+    kept = EntityRows()
+    for row in rows:
+        kept.add(row)
+    ids = sorted({r["entity_id"] for r in rows})
+    wanted = {ids[0], ids[3], ids[-1]}
+    expect = {e: [r for r in kept.rows() if r[0] == e] for e in wanted}
+    assert kept.of(wanted) == expect and all(expect.values())
+    fresh = (ids[3], *([None] * (len(COLUMNS) - 1)))
+    kept.replace({ids[3]}, [fresh])
+    assert kept.of(wanted) == {ids[0]: expect[ids[0]], ids[3]: [fresh], ids[-1]: expect[ids[-1]]}
+    assert kept.of(set()) == {} and kept.of({-1}) == {}
