@@ -519,9 +519,10 @@ def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assi
     for task in tasks:
         if task.id in staffed:
             task.status = TaskStatus.ASSIGNED
-    outing = {task.id: visit_key(task) or task.id for task in tasks}
-    visits = result.assigned.assign(visit=result.assigned["task"].map(outing)).groupby("user_id")["visit"].nunique()
-    notifications.tasks_assigned(campaign.id, {int(u): int(n) for u, n in visits.items()})
+    if campaign.status in (CampaignStatus.PUBLISHED, CampaignStatus.RELEASED):  # else told when it is published
+        outing = {task.id: visit_key(task) or task.id for task in tasks}
+        visits = result.assigned.assign(visit=result.assigned["task"].map(outing)).groupby("user_id")["visit"].nunique()
+        notifications.tasks_assigned(campaign.id, {int(u): int(n) for u, n in visits.items()})
     summary = dict(campaign.plan_summary or {})
     summary["shortfalls"] = result.shortfalls.to_dict("records")
     campaign.plan_summary = summary
@@ -559,6 +560,16 @@ def last_inspectors(entity_ids: list[int]) -> list[tuple[int, int]]:
     return [(int(u), int(e)) for u, e in zip(last["user_id"], last["entity_id"], strict=True)]
 
 
+def visits_by_inspector(campaign: Campaign) -> dict[int, int]:
+    """How many of the campaign's visits each inspector is drawn for (a relationship cluster visited as one
+    counts once)."""
+    outings: dict[int, set[Any]] = {}
+    for user_id, task in db.session.execute(select(TaskInspector.user_id, InspectionTask).join(InspectionTask)
+                                            .where(InspectionTask.campaign_id == campaign.id)):
+        outings.setdefault(user_id, set()).add(visit_key(task) or task.id)
+    return {user_id: len(visits) for user_id, visits in outings.items()}
+
+
 def publish_plan(campaign: Campaign, *, user: User | None = None) -> None:
     """Hand the plan to the inspectors (their task lists show it from now on)."""
     _require(campaign, CampaignStatus.PLANNED)
@@ -566,6 +577,7 @@ def publish_plan(campaign: Campaign, *, user: User | None = None) -> None:
     campaign.status = CampaignStatus.PUBLISHED
     campaign.published_at = _now()
     db.session.flush()
+    notifications.tasks_assigned(campaign.id, visits_by_inspector(campaign))
     audit.record("campaign.publish", object_type="campaign", object_id=campaign.id, user=user)
 
 
