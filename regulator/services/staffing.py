@@ -17,7 +17,7 @@ from risk.campaign.inspectors import assign_inspectors
 
 from ..extensions import db
 from . import audit, notifications
-from .campaigns import last_inspectors, open_load, visit_tasks
+from .campaigns import last_inspectors, open_load, visit_key, visit_tasks
 
 OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
 
@@ -105,3 +105,34 @@ def replace(task: InspectionTask, user_id: int, reason: str, actor: User) -> int
     notifications.notify_each([{**t, "subject_type": "task", "subject_id": task.id, "entity_id": task.entity_id}
                                for t in told])
     return replacement
+
+
+def withdraw(user: User) -> list[tuple[int, int | None]]:
+    """An inspector whose account is deactivated leaves every open visit they were drawn for: each is given to
+    another inspector of their agency by the same draw, or kept by the rest of its team where nobody is free;
+    the replacement and the agency's coordinators are told. Returns (task, replacement or None) per visit.
+    Never commits."""
+    parts = db.session.scalars(select(TaskInspector).join(InspectionTask).where(
+        TaskInspector.user_id == user.id, InspectionTask.status.in_(OPEN)).order_by(TaskInspector.task_id)).all()
+    seen: set[tuple[int, object]] = set()
+    done: list[tuple[int, int | None]] = []
+    for part in parts:
+        task = part.task
+        visit = (task.campaign_id, visit_key(task) or task.id)
+        if visit in seen or not part_open(task, part.agency_id):
+            continue
+        seen.add(visit)
+        replacement = redraw(task, part, f"inactive:{user.id}")
+        if replacement is not None:
+            notifications.notify([replacement], "task.reassigned", "task", task.id, task.entity_id)
+        done.append((task.id, replacement))
+    if done:
+        coordinators = notifications.active_users(User.role == Role.COORDINATOR, User.agency_id == user.agency_id)
+        entities = dict(db.session.execute(select(InspectionTask.id, InspectionTask.entity_id).where(
+            InspectionTask.id.in_([t for t, _r in done]))).all())
+        notifications.notify_each([
+            {"user_id": c, "kind": "inactive.replaced" if replacement else "inactive.unstaffed",
+             "subject_type": "task", "subject_id": task_id, "entity_id": entities[task_id],
+             "details": {"inspector": user.display_name or user.username}}
+            for task_id, replacement in done for c in coordinators])
+    return done
