@@ -163,6 +163,9 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
         raise ResultError(_("A visit cannot be dated before its campaign began (%(day)s).",
                             day=task.campaign.period_start.isoformat()))
     amount = parse_amount(data.penalty_amount)
+    if data.penalty_type is None and (amount is not None or data.decision_no or data.penalty_description):
+        raise ResultError(_("Choose the enforcement action that the amount, decision number or description is "
+                            "about, or leave those empty."), field="penalty_type")
     if data.penalty_type is not None and data.decision_no:
         _check_decision_no(agency_id, data.decision_no)
     source = _source(part, task, data, user)
