@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import AuditLog, InspectionTask, Notification, Role, TaskInspector
+from models import AuditLog, InspectionTask, Notification, Role, TaskInspector, User
 from regulator.extensions import db
 from regulator.services import campaigns as service
 
@@ -55,3 +55,27 @@ def test_a_deactivated_inspector_leaves_their_open_visits(app, make, client, aut
     assert sorted(audit.details["visits"]) == visits
     page = client.get("/auth/notifications?lang=en").get_data(as_text=True)
     assert "was deactivated" not in page  # the administrator is not told; the coordinators are
+
+
+def test_before_publication_changes_of_team_tell_no_inspector(app, make, client, auth) -> None:  # noqa: ANN001
+    """A coordinator's replacement on a plan not yet published tells neither inspector (the visit is not in
+    their lists, and its link would lead nowhere); the publication then tells each of their visits."""
+    samr, mee, _entities, _inspectors = world(make)
+    make.user("samr-coord", Role.COORDINATOR, agency_id=samr.id)
+    campaign = make_campaign(samr, mee)
+    service.commit_seed(campaign, seed="not-yet-published")
+    service.run_draw(campaign)
+    service.build_plan(campaign)
+    db.session.commit()
+    part = db.session.scalars(select(TaskInspector).join(InspectionTask).where(
+        InspectionTask.campaign_id == campaign.id, TaskInspector.agency_id == samr.id)
+        .order_by(TaskInspector.id)).first()
+    task_id, leaving = part.task_id, part.user_id
+    auth.login("samr-coord")
+    client.post(f"/coordinator/tasks/{task_id}/inspectors/{leaving}/replace", data={"reason": "病假"})
+    assert leaving not in _teams(campaign.id)[task_id]
+    to_inspectors = select(Notification.kind).join(User, User.id == Notification.user_id).where(
+        User.role == Role.INSPECTOR)
+    assert db.session.scalars(to_inspectors).all() == []
+    service.publish_plan(campaign)
+    assert set(db.session.scalars(to_inspectors)) == {"tasks.assigned"}
