@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, cast, delete, func, or_, select
@@ -258,6 +259,7 @@ def run_draw(campaign: Campaign, *, user: User | None = None) -> pd.DataFrame:
         "by_reason": {str(k): int(v) for k, v in selection["reason"].value_counts().items()},
         "by_stratum": {str(k): int(v) for k, v in selection["stratum"].value_counts().items()},
         "pool": _compact_pool(cands), "reserved_for_clusters": reserved,
+        "numpy": np.__version__,  # NumPy's generators promise the same numbers only within a version
         "random_pairs": {str(a): sorted(int(e) for e in g["entity_id"])
                          for a, g in selection.loc[selection["reason"] == "random_draw"].groupby("agency")},
     }
@@ -612,9 +614,10 @@ def public_inputs(campaign: Campaign) -> dict[str, Any]:
     caps = {str(k): int(v) for k, v in campaign.draw_inputs.get("capacities", capacities(campaign)).items()}
     settings = planning.DrawSettings(class_ratios=campaign.draw_inputs.get("class_ratios", campaign.class_ratios),
                                      random_share=campaign.draw_inputs.get("random_share", campaign.random_share))
+    drawn_with = {"numpy": campaign.draw_inputs["numpy"]} if campaign.draw_inputs.get("numpy") else {}
     return planning.build_document(pool_at_draw(campaign), caps, settings, campaign.seed, campaign.seed_commitment,
                                    random_pairs, version=PUBLIC_INPUTS_VERSION, campaign=campaign.id,
-                                   name=campaign.name)
+                                   name=campaign.name, **drawn_with)
 
 
 def dumps(document: dict[str, Any]) -> str:
