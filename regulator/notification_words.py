@@ -44,6 +44,10 @@ WORDS: dict[str, Words] = {
                                      "was given to another inspector of your agency.", **d),
     "conflict.unstaffed": lambda d: _("%(inspector)s declared a conflict of interest with %(entity)s: no other "
                                       "inspector of your agency is free for visit #%(id)s.", **d),
+    "inactive.replaced": lambda d: _("The account of %(inspector)s was deactivated: visit #%(id)s to %(entity)s was "
+                                     "given to another inspector of your agency.", **d),
+    "inactive.unstaffed": lambda d: _("The account of %(inspector)s was deactivated: no other inspector of your "
+                                      "agency is free for visit #%(id)s to %(entity)s.", **d),
     "account.registered": lambda d: _("A new account “%(username)s” was opened for %(entity)s with its legal "
                                       "representative's details. If you do not know of it, tell the agency.", **d),
     "deadline.objection_near": lambda d: _("Objection #%(id)s of %(entity)s is to be decided by %(day)s.", **d),

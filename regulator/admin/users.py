@@ -18,7 +18,7 @@ from ..identifiers import check_uscc
 from ..nav import nav_item
 from ..paging import page_of
 from ..request_guards import choice_filter
-from ..services import audit, two_step
+from ..services import audit, staffing, two_step
 from ..services import users as user_service
 from . import bp
 from .forms import UserCreateForm, UserEditForm, refuse
@@ -99,9 +99,11 @@ def user_edit(user_id: int):
             refuse(form, str(exc), exc.field)
         else:
             if user.active != form.active.data:
-                audit.record("user.activate" if form.active.data else "user.deactivate",
-                             object_type="user", object_id=user.id)
-            user.active = form.active.data
+                user.active = form.active.data
+                # an inspector who leaves leaves their open visits too, each to another inspector drawn for it
+                visits = staffing.withdraw(user) if not user.active and user.role == Role.INSPECTOR else []
+                audit.record("user.activate" if user.active else "user.deactivate", object_type="user",
+                             object_id=user.id, **({"visits": [t for t, _r in visits]} if visits else {}))
             user.display_name = form.display_name.data or user.display_name
             if form.reset_two_step.data and user.totp_secret:
                 two_step.turn_off(user, by=current_user)

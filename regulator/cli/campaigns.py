@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from models import Agency, Campaign, InspectionTask
 from risk.campaign import DEFAULT_RATIOS, describe, verify_document
+from risk.campaign.public import version_note
 
 from ..extensions import db
 from ..services import campaigns as service
@@ -205,7 +206,7 @@ def verify(inputs_path: Path | None, campaign_id: int | None) -> None:
         result = verify_document(document)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    for line in describe(result):
+    for line in version_note(document) + describe(result):
         click.echo(line)
     if not result.ok:
         raise SystemExit(1)

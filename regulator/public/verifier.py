@@ -26,6 +26,9 @@ The inputs file is on the campaign's public page. The check prints whether the r
 commitment published before the draw, whether the inputs match their fingerprint, and whether the random
 selection comes out again from the pool, the classes and the seed; it ends with VERIFIED or NOT VERIFIED
 (exit status 0 or 1). draw.py and public.py are the code the platform draws with.
+
+NumPy gives the same random numbers for the same seed only within one version: the inputs name the version the
+draw ran on ("numpy"), and the check says so when yours differs (pip install numpy==THAT-VERSION).
 """
 #: the package's __init__: the verifier needs neither the planner (SciPy) nor the inspector draw
 INIT = '"""Re-run a published random draw: python -m {package} INPUTS.json"""\n'

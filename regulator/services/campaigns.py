@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, cast, delete, func, or_, select
@@ -258,6 +259,7 @@ def run_draw(campaign: Campaign, *, user: User | None = None) -> pd.DataFrame:
         "by_reason": {str(k): int(v) for k, v in selection["reason"].value_counts().items()},
         "by_stratum": {str(k): int(v) for k, v in selection["stratum"].value_counts().items()},
         "pool": _compact_pool(cands), "reserved_for_clusters": reserved,
+        "numpy": np.__version__,  # NumPy's generators promise the same numbers only within a version
         "random_pairs": {str(a): sorted(int(e) for e in g["entity_id"])
                          for a, g in selection.loc[selection["reason"] == "random_draw"].groupby("agency")},
     }
@@ -519,9 +521,10 @@ def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assi
     for task in tasks:
         if task.id in staffed:
             task.status = TaskStatus.ASSIGNED
-    outing = {task.id: visit_key(task) or task.id for task in tasks}
-    visits = result.assigned.assign(visit=result.assigned["task"].map(outing)).groupby("user_id")["visit"].nunique()
-    notifications.tasks_assigned(campaign.id, {int(u): int(n) for u, n in visits.items()})
+    if campaign.status in (CampaignStatus.PUBLISHED, CampaignStatus.RELEASED):  # else told when it is published
+        outing = {task.id: visit_key(task) or task.id for task in tasks}
+        visits = result.assigned.assign(visit=result.assigned["task"].map(outing)).groupby("user_id")["visit"].nunique()
+        notifications.tasks_assigned(campaign.id, {int(u): int(n) for u, n in visits.items()})
     summary = dict(campaign.plan_summary or {})
     summary["shortfalls"] = result.shortfalls.to_dict("records")
     campaign.plan_summary = summary
@@ -559,6 +562,16 @@ def last_inspectors(entity_ids: list[int]) -> list[tuple[int, int]]:
     return [(int(u), int(e)) for u, e in zip(last["user_id"], last["entity_id"], strict=True)]
 
 
+def visits_by_inspector(campaign: Campaign) -> dict[int, int]:
+    """How many of the campaign's visits each inspector is drawn for (a relationship cluster visited as one
+    counts once)."""
+    outings: dict[int, set[Any]] = {}
+    for user_id, task in db.session.execute(select(TaskInspector.user_id, InspectionTask).join(InspectionTask)
+                                            .where(InspectionTask.campaign_id == campaign.id)):
+        outings.setdefault(user_id, set()).add(visit_key(task) or task.id)
+    return {user_id: len(visits) for user_id, visits in outings.items()}
+
+
 def publish_plan(campaign: Campaign, *, user: User | None = None) -> None:
     """Hand the plan to the inspectors (their task lists show it from now on)."""
     _require(campaign, CampaignStatus.PLANNED)
@@ -566,6 +579,7 @@ def publish_plan(campaign: Campaign, *, user: User | None = None) -> None:
     campaign.status = CampaignStatus.PUBLISHED
     campaign.published_at = _now()
     db.session.flush()
+    notifications.tasks_assigned(campaign.id, visits_by_inspector(campaign))
     audit.record("campaign.publish", object_type="campaign", object_id=campaign.id, user=user)
 
 
@@ -600,9 +614,10 @@ def public_inputs(campaign: Campaign) -> dict[str, Any]:
     caps = {str(k): int(v) for k, v in campaign.draw_inputs.get("capacities", capacities(campaign)).items()}
     settings = planning.DrawSettings(class_ratios=campaign.draw_inputs.get("class_ratios", campaign.class_ratios),
                                      random_share=campaign.draw_inputs.get("random_share", campaign.random_share))
+    drawn_with = {"numpy": campaign.draw_inputs["numpy"]} if campaign.draw_inputs.get("numpy") else {}
     return planning.build_document(pool_at_draw(campaign), caps, settings, campaign.seed, campaign.seed_commitment,
                                    random_pairs, version=PUBLIC_INPUTS_VERSION, campaign=campaign.id,
-                                   name=campaign.name)
+                                   name=campaign.name, **drawn_with)
 
 
 def dumps(document: dict[str, Any]) -> str:

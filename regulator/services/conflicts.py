@@ -48,7 +48,7 @@ def declare(user: User, entity: MarketEntity, reason: str, valid_until: date | N
     done = Declared(declaration)
     for task, part in _open_visits(user.id, entity.id):
         replacement = staffing.redraw(task, part, f"conflict:{declaration.id}")
-        if replacement is not None:
+        if replacement is not None and staffing.published(task):
             notifications.notify([replacement], "task.reassigned", "task", task.id, task.entity_id)
         done.visits.append((task.id, task.campaign_id, replacement))
     audit.record("conflict.declare", entity_id=entity.id, object_type="conflict_declaration",

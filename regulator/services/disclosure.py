@@ -1,9 +1,10 @@
 """What the law makes public about an entity, and the publication dates that decide it.
 
 Penalties are public within their publication period (risk.disclosure) unless credit repair ended it;
-list entries while the entity is on the list; inspection results once published (campaign results) or
-when the inspection came from a random draw ("double random, one public": random-check results are
-published); licences granted (administrative licensing decisions are public). Withdrawn records never.
+list entries while the entity is on the list; inspection results once published (a campaign's results when
+it releases them) or when an agency's record says the inspection came from a random draw ("double random, one
+public": random-check results are published); licences granted (administrative licensing decisions are
+public). Withdrawn records never.
 """
 
 from __future__ import annotations
@@ -76,8 +77,10 @@ def public_list_entries(entity_id: int, as_of: date | None = None) -> list[ListE
 
 
 def _public_inspection_filter(entity_id: int):  # noqa: ANN202
+    # a campaign's result (recorded from its task) is public once the campaign releases it, random or not
     return and_(Inspection.entity_id == entity_id, _live(Inspection), Inspection.result.is_not(None),
-                or_(Inspection.published.is_(True), Inspection.selection_reason == SelectionReason.RANDOM_DRAW))
+                or_(Inspection.published.is_(True),
+                    and_(Inspection.selection_reason == SelectionReason.RANDOM_DRAW, Inspection.task_id.is_(None))))
 
 
 def public_inspections(entity_id: int, page: int = 1, page_size: int = 20,

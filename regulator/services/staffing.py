@@ -12,12 +12,22 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from models import Agency, ConflictDeclaration, InspectionTask, Role, TaskAgency, TaskInspector, TaskStatus, User
+from models import (
+    Agency,
+    CampaignStatus,
+    ConflictDeclaration,
+    InspectionTask,
+    Role,
+    TaskAgency,
+    TaskInspector,
+    TaskStatus,
+    User,
+)
 from risk.campaign.inspectors import assign_inspectors
 
 from ..extensions import db
 from . import audit, notifications
-from .campaigns import last_inspectors, open_load, visit_tasks
+from .campaigns import last_inspectors, open_load, visit_key, visit_tasks
 
 OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
 
@@ -36,6 +46,12 @@ def declared_conflicts(user_id: int | None = None, entity_id: int | None = None,
     if entity_id is not None:
         stmt = stmt.where(ConflictDeclaration.entity_id == entity_id)
     return stmt
+
+
+def published(task: InspectionTask) -> bool:
+    """Whether the visit's campaign is published: its inspectors see it, and are told when they join or leave it
+    (before, publishing tells each inspector of all their visits at once)."""
+    return task.campaign.status in (CampaignStatus.PUBLISHED, CampaignStatus.RELEASED, CampaignStatus.CLOSED)
 
 
 def part_open(task: InspectionTask, agency_id: int) -> bool:
@@ -85,7 +101,7 @@ def redraw(task: InspectionTask, part: TaskInspector, occasion: str) -> int | No
 
 def replace(task: InspectionTask, user_id: int, reason: str, actor: User) -> int | None:
     """A coordinator takes one of their agency's inspectors off a visit (leave, illness) and draws another;
-    both are told, and it is audited. Never commits."""
+    both are told once the plan is published, and it is audited. Never commits."""
     part = db.session.scalar(select(TaskInspector).where(TaskInspector.task_id == task.id,
                                                          TaskInspector.user_id == user_id))
     if part is None:
@@ -99,9 +115,42 @@ def replace(task: InspectionTask, user_id: int, reason: str, actor: User) -> int
     replacement = redraw(task, part, f"replace:{user_id}")
     audit.record("task.replace_inspector", entity_id=task.entity_id, object_type="inspection_task",
                  object_id=task.id, user=actor, removed=user_id, replacement=replacement, reason=reason.strip())
-    told = [{"user_id": user_id, "kind": "task.withdrawn", "details": {"reason": reason.strip()[:300]}}]
-    if replacement is not None:
-        told.append({"user_id": replacement, "kind": "task.reassigned", "details": {}})
+    told = []
+    if published(task):  # before, the publication tells each inspector of the visits they then have
+        told.append({"user_id": user_id, "kind": "task.withdrawn", "details": {"reason": reason.strip()[:300]}})
+        if replacement is not None:
+            told.append({"user_id": replacement, "kind": "task.reassigned", "details": {}})
     notifications.notify_each([{**t, "subject_type": "task", "subject_id": task.id, "entity_id": task.entity_id}
                                for t in told])
     return replacement
+
+
+def withdraw(user: User) -> list[tuple[int, int | None]]:
+    """An inspector whose account is deactivated leaves every open visit they were drawn for: each is given to
+    another inspector of their agency by the same draw, or kept by the rest of its team where nobody is free;
+    the replacement and the agency's coordinators are told. Returns (task, replacement or None) per visit.
+    Never commits."""
+    parts = db.session.scalars(select(TaskInspector).join(InspectionTask).where(
+        TaskInspector.user_id == user.id, InspectionTask.status.in_(OPEN)).order_by(TaskInspector.task_id)).all()
+    seen: set[tuple[int, object]] = set()
+    done: list[tuple[int, int | None]] = []
+    for part in parts:
+        task = part.task
+        visit = (task.campaign_id, visit_key(task) or task.id)
+        if visit in seen or not part_open(task, part.agency_id):
+            continue
+        seen.add(visit)
+        replacement = redraw(task, part, f"inactive:{user.id}")
+        if replacement is not None and published(task):
+            notifications.notify([replacement], "task.reassigned", "task", task.id, task.entity_id)
+        done.append((task.id, replacement))
+    if done:
+        coordinators = notifications.active_users(User.role == Role.COORDINATOR, User.agency_id == user.agency_id)
+        entities = dict(db.session.execute(select(InspectionTask.id, InspectionTask.entity_id).where(
+            InspectionTask.id.in_([t for t, _r in done]))).all())
+        notifications.notify_each([
+            {"user_id": c, "kind": "inactive.replaced" if replacement else "inactive.unstaffed",
+             "subject_type": "task", "subject_id": task_id, "entity_id": entities[task_id],
+             "details": {"inspector": user.display_name or user.username}}
+            for task_id, replacement in done for c in coordinators])
+    return done

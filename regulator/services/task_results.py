@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import (
     EnforcementAction,
@@ -131,6 +131,18 @@ def _check_decision_no(agency_id: int, decision_no: str) -> None:
                           field="decision_no")
 
 
+def _hold(task: InspectionTask) -> None:
+    """Hold the visit's row until the transaction ends and read its parts afresh: the results of one visit are
+    recorded one after another, each seeing those before it. Two submissions at once (a double click, two
+    inspectors of the agency, the web form and an agency system) would otherwise both find the part open and
+    record it twice, and two agencies recording together would each leave the visit "in progress"."""
+    db.session.execute(update(InspectionTask).where(InspectionTask.id == task.id)
+                       .values(status=InspectionTask.status).execution_options(synchronize_session=False))
+    db.session.refresh(task, ["status"])
+    for part in task.agencies:
+        db.session.refresh(part, ["inspection_id", "status"])
+
+
 def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, user: User | None = None,
                   notify: bool = True) -> Inspection:
     """Record one agency's part of a task; returns the new Inspection. Never commits.
@@ -140,6 +152,7 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
     part = part_for(task, agency_id)
     if part is None:
         raise ResultError(_("Your agency does not take part in this inspection task."))
+    _hold(task)
     if part.inspection_id is not None:
         raise ResultError(_("Your agency's result of this task is already recorded."))
     if task.status == TaskStatus.CANCELLED:
@@ -150,6 +163,9 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
         raise ResultError(_("A visit cannot be dated before its campaign began (%(day)s).",
                             day=task.campaign.period_start.isoformat()))
     amount = parse_amount(data.penalty_amount)
+    if data.penalty_type is None and (amount is not None or data.decision_no or data.penalty_description):
+        raise ResultError(_("Choose the enforcement action that the amount, decision number or description is "
+                            "about, or leave those empty."), field="penalty_type")
     if data.penalty_type is not None and data.decision_no:
         _check_decision_no(agency_id, data.decision_no)
     source = _source(part, task, data, user)

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .public import describe, verify_document
+from .public import describe, verify_document, version_note
 
 
 def main(argv: list[str]) -> int:
@@ -19,7 +19,7 @@ def main(argv: list[str]) -> int:
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"{argv[0]}: {exc}\n")
         return 2
-    sys.stdout.write("\n".join(describe(result)) + "\n")
+    sys.stdout.write("\n".join(version_note(document) + describe(result)) + "\n")
     return 0 if result.ok else 1
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .draw import RANDOM_DRAW, DrawSettings, Verification, commitment, draw, fingerprint
@@ -56,6 +57,16 @@ def verify_document(document: dict[str, Any]) -> Verification:
     return Verification(commitment_ok=commitment(str(document["seed"])) == document["commitment"],
                         fingerprint_ok=None if fp is None else fingerprint(pool, caps, settings) == fp,
                         same_selection=mine == theirs, missing=sorted(mine - theirs), extra=sorted(theirs - mine))
+
+
+def version_note(document: dict[str, Any]) -> list[str]:
+    """A line saying so where the draw ran on another NumPy than this check: NumPy's random generators give the
+    same numbers for the same seed only within one version, so another one may not draw the same pairs."""
+    drawn_with = document.get("numpy")
+    if not drawn_with or drawn_with == np.__version__:
+        return []
+    return [f"the draw ran on NumPy {drawn_with}, this check on NumPy {np.__version__}: if the random selection "
+            f"does not come out again, install NumPy {drawn_with} (pip install numpy=={drawn_with}) and run it again"]
 
 
 def describe(result: Verification) -> list[str]:

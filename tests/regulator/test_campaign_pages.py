@@ -183,11 +183,16 @@ def _verify_outside_the_platform(client, campaign_id: int, folder: Path) -> None
                           str(folder), *map(str, libraries), str(inputs)],
                          cwd=folder, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip().endswith("VERIFIED"), run.stdout + run.stderr
+    assert "NumPy" not in run.stdout
     document = json.loads(inputs.read_text(encoding="utf-8"))
+    assert document["numpy"] == numpy.__version__  # its generator draws the same numbers only within a version
     document["random_selection"] = document["random_selection"][1:]  # one drawn pair left out of the list
+    document["numpy"] = "1.0.0"  # and drawn on another NumPy: the check says which to install
     inputs.write_text(json.dumps(document), encoding="utf-8")
     tampered = subprocess.run(run.args, cwd=folder, capture_output=True, text=True, timeout=120)
     assert tampered.returncode == 1 and "NOT VERIFIED" in tampered.stdout
+    assert f"the draw ran on NumPy 1.0.0, this check on NumPy {numpy.__version__}" in tampered.stdout
+    assert "pip install numpy==1.0.0" in tampered.stdout
 
 
 def test_seed_hidden_before_draw(app, client, make) -> None:  # noqa: ANN001

@@ -23,11 +23,13 @@ from models import (
     InspectionResult,
     InspectionTask,
     ListType,
+    Notification,
     PenaltyType,
     ReferralStatus,
     Role,
     SelectionReason,
     Severity,
+    TaskInspector,
     TaskStatus,
     Violation,
 )
@@ -96,6 +98,23 @@ def test_campaign_flow(app, make) -> None:  # noqa: ANN001
     assert result.ok, result
     document["random_selection"][0][0] += 100000
     assert not verify_document(document).ok
+
+
+def test_inspectors_are_told_of_their_visits_when_the_plan_is_published(app, make) -> None:  # noqa: ANN001
+    """Planning (and planning again) draws the teams but tells nobody: the visits are not in the inspectors'
+    lists yet, and another plan may change them. Publishing tells each inspector how many visits they have."""
+    samr, mee, _entities, inspectors = world(make)
+    campaign = make_campaign(samr, mee)
+    service.commit_seed(campaign, seed="told-at-publication")
+    service.run_draw(campaign)
+    service.build_plan(campaign)
+    service.build_plan(campaign)
+    told = select(Notification.user_id, Notification.details).where(Notification.kind == "tasks.assigned")
+    assert db.session.execute(told).all() == []
+    service.publish_plan(campaign)
+    drawn = dict(db.session.execute(select(TaskInspector.user_id, func.count()).group_by(TaskInspector.user_id)).all())
+    assert {u: d["visits"] for u, d in db.session.execute(told)} == drawn
+    assert set(drawn) <= {i.id for i in inspectors} and drawn
 
 
 def test_result_creates_records_and_release_publishes(app, make) -> None:  # noqa: ANN001

@@ -51,6 +51,7 @@ def test_the_planned_cluster_visit_has_one_team(app, make) -> None:  # noqa: ANN
     assert len(team) == 2 and all(s == team for s in staff.values()), staff
     everyone = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
     load = service.open_load()
+    service.publish_plan(campaign)  # the inspectors are told of their visits when they can see them
     for user_id in team:
         outings = {service.visit_key(t) or t.id for t in everyone if user_id in {i.user_id for i in t.inspectors}}
         assert load[user_id] == len(outings) < sum(user_id in {i.user_id for i in t.inspectors} for t in everyone)

@@ -90,3 +90,31 @@ def test_the_api_pages_the_released_results_too(app, client, make) -> None:  # n
     campaign.released_at, campaign.status = None, CampaignStatus.PUBLISHED
     db.session.commit()
     assert client.get(f"/api/v1/public/campaigns/{campaign.id}/results").status_code == 404
+
+
+def test_a_random_draw_result_is_on_the_public_profile_once_its_campaign_releases_it(app, client, make) -> None:  # noqa: ANN001
+    """The campaign's release makes its results public, on the entity's profile, its report and the public API
+    as on the campaign's page: a random-draw result recorded after the release waits for the next one. An
+    agency's own random check (not a campaign's task) is public as it comes."""
+    from models import SelectionReason
+    from regulator.services import campaigns
+
+    campaign = _released(make, results=0)
+    samr = make.agency("SAMR")
+    entity = make.entity("深圳市待公示餐饮有限公司")
+    task = make.task(entity, [samr], campaign=campaign)
+    recorded = make.inspection(entity, samr, task_id=task.id, selection_reason=SelectionReason.RANDOM_DRAW,
+                               inspection_date=date(2025, 2, 3), result=InspectionResult.FAIL)
+    db.session.commit()
+    urls = (f"/entity/{entity.id}?lang=en", f"/entity/{entity.id}/report?lang=en")
+    for url in urls:
+        assert "2025-02-03" not in client.get(url).get_data(as_text=True), url
+    assert client.get(f"/api/v1/public/entities/{entity.id}").get_json()["inspection_total"] == 0
+    campaigns.release_results(campaign)
+    db.session.commit()
+    assert recorded.published
+    for url in urls:
+        assert "2025-02-03" in client.get(url).get_data(as_text=True), url
+    make.inspection(entity, samr, selection_reason=SelectionReason.RANDOM_DRAW, inspection_date=date(2025, 1, 7))
+    db.session.commit()
+    assert client.get(f"/api/v1/public/entities/{entity.id}").get_json()["inspection_total"] == 2

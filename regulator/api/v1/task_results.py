@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from models import InspectionResult, InspectionTask, PenaltyType, Role, Severity
 
@@ -54,6 +54,13 @@ class ResultInSchema(Schema):
     decision_no = fields.String(load_default="", validate=validate.Length(max=200))
     notes = fields.String(load_default="", validate=TEXT, metadata={"description": "shared with the visit's agencies"})
     internal_notes = fields.String(load_default="", validate=TEXT, metadata={"description": "own agency only"})
+
+    @validates_schema
+    def _action_named(self, data: dict[str, Any], **_kw: Any) -> None:
+        if data.get("penalty_type") is None and (data.get("penalty_amount") is not None or data.get("decision_no")
+                                                 or data.get("penalty_description")):
+            raise ValidationError("give the penalty_type that the amount, decision number or description is about",
+                                  "penalty_type")
 
     @validates("penalty_amount")
     def _amount_in_range(self, value: Decimal | None, **_kw: Any) -> None:
