@@ -19,7 +19,9 @@ from flask_login import current_user
 from sqlalchemy import exists, or_, select
 
 from models import (
+    Campaign,
     CampaignSelection,
+    CampaignStatus,
     Complaint,
     EnforcementAction,
     Inspection,
@@ -30,6 +32,7 @@ from models import (
     Role,
     TaskAgency,
     TaskInspector,
+    TaskStatus,
     User,
     Violation,
 )
@@ -171,11 +174,18 @@ def _agency_touches_entity(agency_id: int, entity_id: int) -> bool:
     return bool(db.session.execute(select(or_(*checks))).scalar())
 
 
+#: a drawn inspector's visit gives full access from the plan's publication until the visit is done
+VISIT_CAMPAIGNS = (CampaignStatus.PUBLISHED, CampaignStatus.RELEASED, CampaignStatus.CLOSED)
+VISIT_OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+
+
 def inspector_assigned(user_id: int, entity_id: int) -> bool:
-    """True when the inspector is drawn for a task on the entity."""
+    """True when the inspector is drawn for a visit to the entity that is in their list and not yet done: not
+    before the plan is published (they have not been told of it), not once the visit is done or cancelled."""
     return bool(db.session.execute(select(exists().where(
         TaskInspector.user_id == user_id, TaskInspector.task_id == InspectionTask.id,
-        InspectionTask.entity_id == entity_id))).scalar())
+        InspectionTask.entity_id == entity_id, InspectionTask.status.in_(VISIT_OPEN),
+        InspectionTask.campaign_id == Campaign.id, Campaign.status.in_(VISIT_CAMPAIGNS)))).scalar())
 
 
 def entity_access(user: User | Any, entity_id: int) -> EntityAccess:

@@ -17,7 +17,6 @@ from models import (
     Address,
     Agency,
     Campaign,
-    CampaignStatus,
     CreditAssessment,
     Inspection,
     InspectionResult,
@@ -33,6 +32,7 @@ from models import (
     Violation,
 )
 
+from ..access import VISIT_CAMPAIGNS, VISIT_OPEN
 from ..exports import download
 from ..extensions import db
 from ..i18n import agency_name, label
@@ -46,8 +46,8 @@ from ..sql_lists import in_list
 from . import bp
 from .forms import MAX_VIOLATIONS, ReferralForm, ResultForm
 
-VISIBLE = (CampaignStatus.PUBLISHED, CampaignStatus.RELEASED, CampaignStatus.CLOSED)
-OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+VISIBLE = VISIT_CAMPAIGNS
+OPEN = VISIT_OPEN
 SORTS = {"probability", "class", "window", "entity"}
 
 
