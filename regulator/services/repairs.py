@@ -23,7 +23,7 @@ from ..record_kinds import KINDS, REPAIR_TARGETS
 from ..signals import notify_records_changed
 from . import audit
 from .corrections import change_record
-from .objections import add_event
+from .objections import add_event, claim, insert_open
 
 log = logging.getLogger(__name__)
 OPEN = (RepairStatus.SUBMITTED, RepairStatus.UNDER_REVIEW)
@@ -145,8 +145,7 @@ def apply(user: User, target_type: str, target_id: int, reason: str, evidence_te
     repair = CreditRepair(entity_id=record.entity_id, agency_id=record.agency_id, target_type=target_type,
                           target_id=target_id, applicant_id=user.id, reason=reason.strip(),
                           evidence_text=(evidence_text or "").strip() or None)
-    db.session.add(repair)
-    db.session.flush()
+    insert_open(repair, RepairError(_("An application for this record is already being decided.")))
     add_event(SUBJECT, repair.id, RepairStatus.SUBMITTED, user, repair.reason)
     audit.record("repair.apply", entity_id=repair.entity_id, object_type=SUBJECT, object_id=repair.id,
                  target_type=target_type, target_id=target_id)
@@ -158,18 +157,22 @@ def _require_open(repair: CreditRepair) -> None:
         raise RepairError(_("This application has been decided already."))
 
 
+def _claim(repair: CreditRepair, status: RepairStatus, allowed: tuple[RepairStatus, ...] = OPEN) -> None:
+    claim(repair, allowed, status, RepairError(_("This application has been decided already.")))
+
+
 def start_review(repair: CreditRepair, user: User, note: str | None = None) -> None:
     """The agency takes the application up, with a note the enterprise reads (what it will check, what it needs)."""
     _require_open(repair)
     if repair.status == RepairStatus.UNDER_REVIEW:
         raise RepairError(_("This application is under review already."))
-    repair.status = RepairStatus.UNDER_REVIEW
+    _claim(repair, RepairStatus.UNDER_REVIEW, (RepairStatus.SUBMITTED,))
     add_event(SUBJECT, repair.id, RepairStatus.UNDER_REVIEW, user, (note or "").strip() or None)
     audit.record("repair.review", entity_id=repair.entity_id, object_type=SUBJECT, object_id=repair.id)
 
 
 def _close(repair: CreditRepair, user: User, status: RepairStatus, reason: str) -> None:
-    repair.status = status
+    """Record the decision on an application already moved to ``status`` (``_claim``)."""
     repair.decision_reason = reason
     repair.decided_by_id = user.id
     repair.decided_at = datetime.now(UTC)
@@ -183,6 +186,7 @@ def grant(repair: CreditRepair, user: User, reason: str, today: date | None = No
     if not reason.strip():
         raise RepairError(_("Give the reason for the decision."))
     today = today or date.today()
+    _claim(repair, RepairStatus.GRANTED)
     record = record_of(repair.target_type, repair.target_id)
     kind = KINDS[REPAIR_TARGETS[repair.target_type]]
     if isinstance(record, EnforcementAction):
@@ -201,5 +205,6 @@ def reject(repair: CreditRepair, user: User, reason: str) -> None:
     _require_open(repair)
     if not reason.strip():
         raise RepairError(_("Give the reason for the decision."))
+    _claim(repair, RepairStatus.REJECTED)
     _close(repair, user, RepairStatus.REJECTED, reason.strip())
     db.session.flush()

@@ -1,0 +1,123 @@
+"""Two steps read on one open request at once (a button pressed twice, two coordinators, the enterprise
+withdrawing as the agency decides): only the first is taken, and a record has at most one open request."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from models import (
+    CreditRepair,
+    EnforcementAction,
+    Objection,
+    ObjectionStatus,
+    PenaltyType,
+    RecordRevision,
+    RecordStatus,
+    RepairStatus,
+    Role,
+    StatusEvent,
+    User,
+)
+from regulator.extensions import db
+from regulator.services import objections, repairs
+
+TODAY = date.today()
+
+
+def _world(make):  # noqa: ANN001, ANN202
+    samr = make.agency("SAMR")
+    entity = make.entity("深圳市并发测试贸易有限公司")
+    ent = make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    coord = make.user("samr.coord", Role.COORDINATOR, agency_id=samr.id)
+    penalty = make.enforcement(entity, samr, penalty_type=PenaltyType.WARNING,
+                               decision_date=TODAY - timedelta(days=120))
+    db.session.commit()
+    return ent, coord, penalty
+
+
+def _decided_elsewhere(model, row_id: int, status) -> None:  # noqa: ANN001
+    """Another request's decision, written while this one still holds the row as it read it (open)."""
+    db.session.execute(update(model).where(model.id == row_id).values(status=status)
+                       .execution_options(synchronize_session=False))
+
+
+def _steps(subject: str, row_id: int) -> list[str]:
+    return [e.status for e in db.session.query(StatusEvent).filter_by(subject_type=subject, subject_id=row_id)]
+
+
+def test_objection_decided_once_when_two_decisions_read_it_open(app, make) -> None:  # noqa: ANN001
+    ent, coord, penalty = _world(make)
+    objection = objections.submit(ent, "enforcement", penalty.id, "警告有误")
+    db.session.commit()
+    assert objection.status == ObjectionStatus.SUBMITTED  # read open, as by the second of two presses
+    _decided_elsewhere(Objection, objection.id, ObjectionStatus.ACCEPTED)
+    with pytest.raises(objections.ObjectionError, match="decided already"):
+        objections.accept(objection, db.session.get(User, coord.id), resolution="withdrawn", changes={},
+                          reason="second press")
+    db.session.rollback()
+    assert db.session.query(RecordRevision).count() == 0
+    assert db.session.get(EnforcementAction, penalty.id).status != RecordStatus.WITHDRAWN
+
+
+@pytest.mark.parametrize("step", ["reject", "withdraw", "start_review"])
+def test_objection_step_refused_once_decided_by_another(app, make, step) -> None:  # noqa: ANN001
+    ent, coord, penalty = _world(make)
+    objection = objections.submit(ent, "enforcement", penalty.id, "警告有误")
+    db.session.commit()
+    _decided_elsewhere(Objection, objection.id, ObjectionStatus.REJECTED)
+    with pytest.raises(objections.ObjectionError):
+        if step == "withdraw":
+            objections.withdraw(objection, ent)
+        elif step == "reject":
+            objections.reject(objection, coord, "second press")
+        else:
+            objections.start_review(objection, coord)
+    db.session.rollback()
+    assert _steps("objection", objection.id) == ["submitted"]
+    assert db.session.get(Objection, objection.id).status == ObjectionStatus.SUBMITTED
+
+
+def test_repair_granted_once_when_two_decisions_read_it_open(app, make) -> None:  # noqa: ANN001
+    ent, coord, penalty = _world(make)
+    repair = repairs.apply(ent, "enforcement_action", penalty.id, "已整改")
+    db.session.commit()
+    _decided_elsewhere(CreditRepair, repair.id, RepairStatus.REJECTED)
+    with pytest.raises(repairs.RepairError, match="decided already"):
+        repairs.grant(repair, coord, "second press")
+    db.session.rollback()
+    assert db.session.get(EnforcementAction, penalty.id).repaired_on is None
+    assert db.session.query(RecordRevision).count() == 0
+    _decided_elsewhere(CreditRepair, repair.id, RepairStatus.GRANTED)
+    with pytest.raises(repairs.RepairError):
+        repairs.reject(repair, coord, "second press")
+    db.session.rollback()
+    assert _steps("credit_repair", repair.id) == ["submitted"]
+
+
+def test_one_open_objection_and_one_open_repair_per_record(app, make) -> None:  # noqa: ANN001
+    """What two submits at once would write (both found none open): the second is refused by the database."""
+    ent, _coord, penalty = _world(make)
+    objections.submit(ent, "enforcement", penalty.id, "第一次")
+    repairs.apply(ent, "enforcement_action", penalty.id, "第一次")
+    db.session.commit()
+    twin = Objection(entity_id=penalty.entity_id, agency_id=penalty.agency_id, record_type="enforcement",
+                     record_id=penalty.id, submitted_by_id=ent.id, reason="第二次")
+    with pytest.raises(objections.ObjectionError, match="already being decided"):
+        objections.insert_open(twin, objections.ObjectionError("An objection to this record is already being "
+                                                               "decided."))
+    db.session.rollback()
+    db.session.add(CreditRepair(entity_id=penalty.entity_id, agency_id=penalty.agency_id,
+                                target_type="enforcement_action", target_id=penalty.id, applicant_id=ent.id,
+                                reason="第二次"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(Objection(entity_id=penalty.entity_id, agency_id=penalty.agency_id, record_type="enforcement",
+                             record_id=penalty.id, submitted_by_id=ent.id, reason="已撤回的旧异议",
+                             status=ObjectionStatus.WITHDRAWN))
+    db.session.flush()  # closed ones do not count
+    assert db.session.query(Objection).count() == 2
