@@ -186,8 +186,12 @@ def grant(repair: CreditRepair, user: User, reason: str, today: date | None = No
     if not reason.strip():
         raise RepairError(_("Give the reason for the decision."))
     today = today or date.today()
-    _claim(repair, RepairStatus.GRANTED)
     record = record_of(repair.target_type, repair.target_id)
+    verdict = eligibility(repair.target_type, record, today)
+    if not verdict.allowed:  # withdrawn on an objection, its publication over, or taken off the list meanwhile
+        raise RepairError(_("This application can no longer be granted: %(reason)s Reject it with that reason.",
+                            reason=verdict.reason))
+    _claim(repair, RepairStatus.GRANTED)
     kind = KINDS[REPAIR_TARGETS[repair.target_type]]
     if isinstance(record, EnforcementAction):
         changes = {"repaired_on": today}

@@ -10,8 +10,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from models import (
+    Agency,
     CreditRepair,
     EnforcementAction,
+    ListEntry,
+    ListType,
+    MarketEntity,
     Objection,
     ObjectionStatus,
     PenaltyType,
@@ -121,3 +125,39 @@ def test_one_open_objection_and_one_open_repair_per_record(app, make) -> None:  
                              status=ObjectionStatus.WITHDRAWN))
     db.session.flush()  # closed ones do not count
     assert db.session.query(Objection).count() == 2
+
+
+def test_repair_not_granted_once_its_record_is_withdrawn(app, make) -> None:  # noqa: ANN001
+    """An objection withdrew the penalty while the repair application waited: granting it is refused (it stamped
+    a repair day on a withdrawn record and told the enterprise its repair was granted)."""
+    ent, coord, penalty = _world(make)
+    repair = repairs.apply(ent, "enforcement_action", penalty.id, "已整改")
+    objection = objections.submit(ent, "enforcement", penalty.id, "处罚对象错误")
+    objections.accept(objection, coord, resolution="withdrawn", changes={}, reason="撤销")
+    db.session.commit()
+    with pytest.raises(repairs.RepairError, match="can no longer be granted: This record cannot be repaired"):
+        repairs.grant(repair, coord, "同意")
+    db.session.rollback()
+    assert db.session.get(EnforcementAction, penalty.id).repaired_on is None
+    assert db.session.get(CreditRepair, repair.id).status == RepairStatus.SUBMITTED
+    repairs.reject(repair, coord, "记录已撤销，无需修复")
+    db.session.commit()
+    assert db.session.get(CreditRepair, repair.id).status == RepairStatus.REJECTED
+
+
+def test_repair_of_a_list_entry_ended_meanwhile_keeps_its_removal_day(app, make) -> None:  # noqa: ANN001
+    """The agency took the entity off the list while the application waited: granting it would have moved the
+    day it left the list to the day of the grant (listed for longer than it was)."""
+    ent, coord, penalty = _world(make)
+    entry = make.list_entry(db.session.get(MarketEntity, penalty.entity_id), db.session.get(Agency, penalty.agency_id),
+                            list_type=ListType.ABNORMAL_OPERATIONS, added_date=TODAY - timedelta(days=200))
+    db.session.commit()
+    repair = repairs.apply(ent, "list_entry", entry.id, "已补报年度报告")
+    db.session.commit()
+    left = TODAY - timedelta(days=3)
+    entry.removed_date, entry.removed_reason = left, "已移出"
+    db.session.commit()
+    with pytest.raises(repairs.RepairError, match="no longer on this list"):
+        repairs.grant(repair, coord, "同意")
+    db.session.rollback()
+    assert db.session.get(ListEntry, entry.id).removed_date == left
