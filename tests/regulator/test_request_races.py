@@ -161,3 +161,32 @@ def test_repair_of_a_list_entry_ended_meanwhile_keeps_its_removal_day(app, make)
         repairs.grant(repair, coord, "同意")
     db.session.rollback()
     assert db.session.get(ListEntry, entry.id).removed_date == left
+
+
+def test_back_to_a_sent_form_says_it_was_sent(app, make, client, auth) -> None:  # noqa: ANN001
+    """The back button after sending an objection or an application showed the empty form again, as if nothing
+    had been sent; the page now says the request is being decided and links to it, and a second press sends
+    nothing."""
+    _ent, _coord, penalty = _world(make)
+    auth.login("ent")
+    for new, data, pending_id in (
+            (f"/enterprise/objections/new/enforcement/{penalty.id}", {"reason": "警告有误"}, "objection-pending"),
+            (f"/enterprise/repairs/new/enforcement_action/{penalty.id}", {"reason": "已整改"}, "repair-pending")):
+        sent = client.post(new + "?lang=en", data=data)
+        assert sent.status_code == 302
+        back = client.get(new + "?lang=en").get_data(as_text=True)
+        assert f'id="{pending_id}"' in back and "<form method=\"post\" enctype" not in back
+        assert f'href="{sent.headers["Location"]}"' in back
+        again = client.post(new + "?lang=en", data=data)
+        assert again.status_code == 200 and f'id="{pending_id}"' in again.get_data(as_text=True)
+    assert db.session.query(Objection).count() == 1 and db.session.query(CreditRepair).count() == 1
+
+
+def test_objection_form_of_a_withdrawn_record_says_so(app, make, client, auth) -> None:  # noqa: ANN001
+    ent, coord, penalty = _world(make)
+    objection = objections.submit(ent, "enforcement", penalty.id, "处罚对象错误")
+    objections.accept(objection, coord, resolution="withdrawn", changes={}, reason="撤销")
+    db.session.commit()
+    auth.login("ent")
+    page = client.get(f"/enterprise/objections/new/enforcement/{penalty.id}?lang=en").get_data(as_text=True)
+    assert "This record has been withdrawn already." in page and 'id="objection-form"' not in page
