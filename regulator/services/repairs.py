@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -196,8 +198,9 @@ def grant(repair: CreditRepair, user: User, reason: str, today: date | None = No
     if isinstance(record, EnforcementAction):
         changes = {"repaired_on": today}
     else:
-        changes = {"removed_date": today, "removed_reason": _("Credit repair granted: %(reason)s",
-                                                               reason=reason.strip())}
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the record's language, not the reader's
+            removed = _("Credit repair granted: %(reason)s", reason=reason.strip())
+        changes = {"removed_date": today, "removed_reason": removed}
     change_record(kind, record, changes=changes, status=None, reason=reason.strip(), user=user, origin=SUBJECT)
     _close(repair, user, RepairStatus.GRANTED, reason.strip())
     db.session.flush()

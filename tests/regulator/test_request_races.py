@@ -190,3 +190,20 @@ def test_objection_form_of_a_withdrawn_record_says_so(app, make, client, auth) -
     auth.login("ent")
     page = client.get(f"/enterprise/objections/new/enforcement/{penalty.id}?lang=en").get_data(as_text=True)
     assert "This record has been withdrawn already." in page and 'id="objection-form"' not in page
+
+
+def test_list_removal_reason_is_written_in_the_registers_language(app, make, client, auth) -> None:  # noqa: ANN001
+    """A coordinator reading English granted a repair: the list entry's removal reason, which the enterprise and
+    every other reader see as the record's text, was written in English ('Credit repair granted: ...')."""
+    ent, _coord, penalty = _world(make)
+    make.user("coord.en", Role.COORDINATOR, agency_id=penalty.agency_id, locale="en")
+    entry = make.list_entry(db.session.get(MarketEntity, penalty.entity_id), db.session.get(Agency, penalty.agency_id),
+                            list_type=ListType.ABNORMAL_OPERATIONS, added_date=TODAY - timedelta(days=200))
+    db.session.commit()
+    repair = repairs.apply(ent, "list_entry", entry.id, "已补报年度报告")
+    db.session.commit()
+    app.config["BABEL_DEFAULT_LOCALE"] = "zh_Hans_CN"  # the platform's default (the tests run in English)
+    auth.login("coord.en")
+    answer = client.post(f"/coordinator/repairs/{repair.id}?lang=en", data={"decision": "granted", "reason": "已核实"})
+    assert answer.status_code == 302
+    assert db.session.get(ListEntry, entry.id).removed_reason == "准予信用修复：已核实"
