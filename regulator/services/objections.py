@@ -64,6 +64,7 @@ def claim(request: Any, allowed: tuple[Any, ...], status: Any, refused: Exceptio
     moved = db.session.execute(update(model).where(model.id == request.id, model.status.in_(allowed))
                                .values(status=status).execution_options(synchronize_session=False)).rowcount
     if moved != 1:
+        db.session.refresh(request)  # the state another request moved it to, for the caller's message
         raise refused
     set_committed_value(request, "status", status)
 
@@ -134,10 +135,11 @@ def _claim(objection: Objection, status: ObjectionStatus, allowed: tuple[Objecti
 
 def start_review(objection: Objection, user: User, note: str | None = None) -> None:
     """The agency takes the objection up, with a note the enterprise reads (what it will check, what it needs)."""
-    _require_open(objection)
-    if objection.status == ObjectionStatus.UNDER_REVIEW:
-        raise ObjectionError(_("This objection is under review already."))
-    _claim(objection, ObjectionStatus.UNDER_REVIEW, (ObjectionStatus.SUBMITTED,))
+    try:
+        _claim(objection, ObjectionStatus.UNDER_REVIEW, (ObjectionStatus.SUBMITTED,))
+    except ObjectionError:
+        _require_open(objection)
+        raise ObjectionError(_("This objection is under review already.")) from None
     add_event(SUBJECT, objection.id, ObjectionStatus.UNDER_REVIEW, user, (note or "").strip() or None)
     audit.record("objection.review", entity_id=objection.entity_id, object_type=SUBJECT, object_id=objection.id)
 

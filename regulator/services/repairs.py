@@ -165,10 +165,11 @@ def _claim(repair: CreditRepair, status: RepairStatus, allowed: tuple[RepairStat
 
 def start_review(repair: CreditRepair, user: User, note: str | None = None) -> None:
     """The agency takes the application up, with a note the enterprise reads (what it will check, what it needs)."""
-    _require_open(repair)
-    if repair.status == RepairStatus.UNDER_REVIEW:
-        raise RepairError(_("This application is under review already."))
-    _claim(repair, RepairStatus.UNDER_REVIEW, (RepairStatus.SUBMITTED,))
+    try:
+        _claim(repair, RepairStatus.UNDER_REVIEW, (RepairStatus.SUBMITTED,))
+    except RepairError:
+        _require_open(repair)
+        raise RepairError(_("This application is under review already.")) from None
     add_event(SUBJECT, repair.id, RepairStatus.UNDER_REVIEW, user, (note or "").strip() or None)
     audit.record("repair.review", entity_id=repair.entity_id, object_type=SUBJECT, object_id=repair.id)
 

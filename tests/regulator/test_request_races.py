@@ -207,3 +207,17 @@ def test_list_removal_reason_is_written_in_the_registers_language(app, make, cli
     answer = client.post(f"/coordinator/repairs/{repair.id}?lang=en", data={"decision": "granted", "reason": "已核实"})
     assert answer.status_code == 302
     assert db.session.get(ListEntry, entry.id).removed_reason == "准予信用修复：已核实"
+
+
+def test_taking_up_twice_says_it_is_under_review(app, make) -> None:  # noqa: ANN001
+    """Two presses of 'take up for review': the second is told it is under review already, not decided."""
+    ent, coord, penalty = _world(make)
+    objection = objections.submit(ent, "enforcement", penalty.id, "警告有误")
+    repair = repairs.apply(ent, "enforcement_action", penalty.id, "已整改")
+    db.session.commit()
+    _decided_elsewhere(Objection, objection.id, ObjectionStatus.UNDER_REVIEW)
+    _decided_elsewhere(CreditRepair, repair.id, RepairStatus.UNDER_REVIEW)
+    with pytest.raises(objections.ObjectionError, match="under review already"):
+        objections.start_review(objection, coord)
+    with pytest.raises(repairs.RepairError, match="under review already"):
+        repairs.start_review(repair, coord)
