@@ -5,17 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, CreatedMixin, enum_column
 from .enums import AlertKind, ObjectionStatus, ReferralStatus, RepairStatus
+
+#: a request still to be decided (submitted or under review): at most one such per record
+OPEN_REQUEST = text("status IN ('submitted', 'under_review')")
+
+
+def one_open_request(name: str, *columns: str) -> Index:
+    """At most one open request per record, whatever the application checked before inserting (two submits of
+    one form at once both find none open)."""
+    return Index(name, *columns, unique=True, sqlite_where=OPEN_REQUEST, postgresql_where=OPEN_REQUEST)
 
 
 class Objection(CreatedMixin, Base):
     """An enterprise's claim that a record about it is wrong; decided by the agency that owns the record."""
 
     __tablename__ = "objection"
+    __table_args__ = (one_open_request("uq_objection_open", "record_type", "record_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("market_entity.id"), index=True)
@@ -40,6 +50,7 @@ class CreditRepair(CreatedMixin, Base):
     """An application to end a penalty's publication or leave the abnormal-operations list."""
 
     __tablename__ = "credit_repair"
+    __table_args__ = (one_open_request("uq_credit_repair_open", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("market_entity.id"), index=True)

@@ -3,6 +3,7 @@ and the template helpers written in Python."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -96,6 +97,14 @@ def field_text(spec: Any, value: str | None) -> str:
     return value
 
 
+def local_strftime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored moment (UTC) as the platform's local time reads it, the clock its working days and deadlines
+    follow (``{{ event.created_at|local }}``, ``|local('%Y-%m-%d')``); empty for none."""
+    from .services.working_days import local_time
+
+    return local_time(moment).strftime(fmt) if moment is not None else ""
+
+
 def unread_notifications() -> int:
     """How many notifications the signed-in user has not opened (the bar shows the number)."""
     from flask_login import current_user
@@ -128,6 +137,7 @@ def init_app(app: Flask) -> None:
     from .services import working_days
 
     app.jinja_env.globals["decide_by"] = working_days.decide_by
+    app.jinja_env.filters["local"] = local_strftime
     from .access import may_decide_requests
 
     app.jinja_env.globals["may_decide"] = may_decide_requests

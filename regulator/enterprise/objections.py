@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from models import Objection
+from models import Objection, RecordStatus
 
 from ..extensions import db
 from ..nav import nav_item
@@ -19,7 +19,6 @@ from .forms import ObjectionForm, WithdrawForm, uploads
 from .home import own_entity_id, own_or_404, own_rows
 
 nav_item("enterprise.objections", _l("My objections"), "enterprise", order=31)
-
 
 
 @bp.route("/objections")
@@ -35,8 +34,10 @@ def objection_new(kind: str, record_id: int):
     record = db.session.get(spec.model, record_id) if spec else None
     if record is None or record.entity_id != own_entity_id():
         abort(404)
+    pending = service.open_for_entity(record.entity_id).get((kind, record_id))
+    closed = record.status == RecordStatus.WITHDRAWN
     form = ObjectionForm()
-    if form.validate_on_submit():
+    if pending is None and not closed and form.validate_on_submit():
         try:
             objection = service.submit(current_user, kind, record_id, form.reason.data,
                                        form.attachments_text.data)
@@ -51,7 +52,8 @@ def objection_new(kind: str, record_id: int):
             db.session.commit()
             flash(_("Your objection was sent to the agency that owns the record."), "success")
             return redirect(url_for("enterprise.objection", objection_id=objection.id))
-    return render_template("enterprise/objection_new.html", form=form, kind=spec, record=record,
+    return render_template("enterprise/objection_new.html", form=form, kind=spec, record=record, pending=pending,
+                           closed=closed,
                            fields=[(f, form_value(f, record)) for f in spec.fields])
 
 

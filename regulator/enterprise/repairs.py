@@ -22,7 +22,6 @@ from .home import own_entity_id, own_or_404, own_rows
 nav_item("enterprise.repairs", _l("Credit repair"), "enterprise", order=32)
 
 
-
 @bp.route("/repairs")
 def repairs():
     """Every application, newest first, with its state."""
@@ -38,8 +37,9 @@ def repair_new(target_type: str, target_id: int):
         abort(404)
     kind = KINDS[REPAIR_TARGETS[target_type]]
     verdict = service.eligibility(target_type, record)
+    pending = service.open_for_entity(record.entity_id).get((target_type, target_id))
     form = RepairForm()
-    if verdict.allowed and form.validate_on_submit():
+    if verdict.allowed and pending is None and form.validate_on_submit():
         try:
             repair = service.apply(current_user, target_type, target_id, form.reason.data, form.evidence_text.data)
             attachments.attach(service.SUBJECT, repair.id, uploads(), current_user)
@@ -54,6 +54,7 @@ def repair_new(target_type: str, target_id: int):
             flash(_("Your application was sent to the agency that owns the record."), "success")
             return redirect(url_for("enterprise.repair", repair_id=repair.id))
     return render_template("enterprise/repair_new.html", form=form, kind=kind, record=record, verdict=verdict,
+                           pending=pending,
                            fields=[(f, form_value(f, record)) for f in kind.fields])
 
 

@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, false, select, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Objection, ObjectionStatus, RecordStatus, Role, StatusEvent, User
 
@@ -54,6 +56,29 @@ def add_event(subject_type: str, subject_id: int, status: str, actor: User | Any
     return event
 
 
+def claim(request: Any, allowed: tuple[Any, ...], status: Any, refused: Exception) -> None:
+    """Move a request (objection, credit repair application) from one of the ``allowed`` states to ``status`` in
+    one conditional UPDATE, or raise ``refused``: of two decisions read on one open request at once (a button
+    pressed twice, two coordinators, a withdrawal as the agency decides) only the first is taken."""
+    model = type(request)
+    moved = db.session.execute(update(model).where(model.id == request.id, model.status.in_(allowed))
+                               .values(status=status).execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        db.session.refresh(request)  # the state another request moved it to, for the caller's message
+        raise refused
+    set_committed_value(request, "status", status)
+
+
+def insert_open(request: Any, refused: Exception) -> None:
+    """Add a new open request, or raise ``refused`` when the record has one open already (its unique index: two
+    submits of one form at once both found none). The caller rolls back on the error."""
+    db.session.add(request)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise refused from None
+
+
 def history(subject_type: str, subject_id: int) -> list[StatusEvent]:
     """Every step of a request, oldest first."""
     return list(db.session.scalars(select(StatusEvent).where(StatusEvent.subject_type == subject_type,
@@ -91,8 +116,7 @@ def submit(user: User, kind_key: str, record_id: int, reason: str, attachments_t
     objection = Objection(entity_id=record.entity_id, agency_id=record.agency_id, record_type=kind_key,
                           record_id=record_id, submitted_by_id=user.id, reason=reason.strip(),
                           attachments_text=(attachments_text or "").strip() or None)
-    db.session.add(objection)
-    db.session.flush()
+    insert_open(objection, ObjectionError(_("An objection to this record is already being decided.")))
     add_event(SUBJECT, objection.id, ObjectionStatus.SUBMITTED, user, objection.reason)
     audit.record("objection.submit", entity_id=objection.entity_id, object_type=SUBJECT, object_id=objection.id,
                  record_type=kind_key, record_id=record_id)
@@ -105,19 +129,24 @@ def _require_open(objection: Objection) -> None:
         raise ObjectionError(_("This objection has been decided already."))
 
 
+def _claim(objection: Objection, status: ObjectionStatus, allowed: tuple[ObjectionStatus, ...] = OPEN) -> None:
+    claim(objection, allowed, status, ObjectionError(_("This objection has been decided already.")))
+
+
 def start_review(objection: Objection, user: User, note: str | None = None) -> None:
     """The agency takes the objection up, with a note the enterprise reads (what it will check, what it needs)."""
-    _require_open(objection)
-    if objection.status == ObjectionStatus.UNDER_REVIEW:
-        raise ObjectionError(_("This objection is under review already."))
-    objection.status = ObjectionStatus.UNDER_REVIEW
+    try:
+        _claim(objection, ObjectionStatus.UNDER_REVIEW, (ObjectionStatus.SUBMITTED,))
+    except ObjectionError:
+        _require_open(objection)
+        raise ObjectionError(_("This objection is under review already.")) from None
     add_event(SUBJECT, objection.id, ObjectionStatus.UNDER_REVIEW, user, (note or "").strip() or None)
     audit.record("objection.review", entity_id=objection.entity_id, object_type=SUBJECT, object_id=objection.id)
 
 
 def _close(objection: Objection, user: User, status: ObjectionStatus, reason: str,
            resolution: str | None = None) -> None:
-    objection.status = status
+    """Record the decision on an objection already moved to ``status`` (``_claim``)."""
     objection.resolution = resolution
     objection.decision_reason = reason
     objection.decided_by_id = user.id
@@ -141,6 +170,7 @@ def accept(objection: Objection, user: User, *, resolution: str, changes: dict[s
         changes, status = {}, RecordStatus.WITHDRAWN
     else:
         raise ObjectionError(_("Choose to correct or to withdraw the record."))
+    _claim(objection, ObjectionStatus.ACCEPTED)
     change_record(kind, record, changes=changes, status=status, reason=reason.strip(), user=user,
                   origin=SUBJECT, objection_id=objection.id)
     _close(objection, user, ObjectionStatus.ACCEPTED, reason.strip(), resolution)
@@ -153,6 +183,7 @@ def reject(objection: Objection, user: User, reason: str) -> None:
     _require_open(objection)
     if not reason.strip():
         raise ObjectionError(_("Give the reason for the decision."))
+    _claim(objection, ObjectionStatus.REJECTED)
     _close(objection, user, ObjectionStatus.REJECTED, reason.strip())
     db.session.flush()
 
@@ -160,7 +191,7 @@ def reject(objection: Objection, user: User, reason: str) -> None:
 def withdraw(objection: Objection, user: User) -> None:
     """The enterprise takes its objection back."""
     _require_open(objection)
-    objection.status = ObjectionStatus.WITHDRAWN
+    _claim(objection, ObjectionStatus.WITHDRAWN)
     add_event(SUBJECT, objection.id, ObjectionStatus.WITHDRAWN, user)
     audit.record("objection.withdraw", entity_id=objection.entity_id, object_type=SUBJECT, object_id=objection.id)
     db.session.flush()

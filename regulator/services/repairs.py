@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -23,7 +25,7 @@ from ..record_kinds import KINDS, REPAIR_TARGETS
 from ..signals import notify_records_changed
 from . import audit
 from .corrections import change_record
-from .objections import add_event
+from .objections import add_event, claim, insert_open
 
 log = logging.getLogger(__name__)
 OPEN = (RepairStatus.SUBMITTED, RepairStatus.UNDER_REVIEW)
@@ -145,8 +147,7 @@ def apply(user: User, target_type: str, target_id: int, reason: str, evidence_te
     repair = CreditRepair(entity_id=record.entity_id, agency_id=record.agency_id, target_type=target_type,
                           target_id=target_id, applicant_id=user.id, reason=reason.strip(),
                           evidence_text=(evidence_text or "").strip() or None)
-    db.session.add(repair)
-    db.session.flush()
+    insert_open(repair, RepairError(_("An application for this record is already being decided.")))
     add_event(SUBJECT, repair.id, RepairStatus.SUBMITTED, user, repair.reason)
     audit.record("repair.apply", entity_id=repair.entity_id, object_type=SUBJECT, object_id=repair.id,
                  target_type=target_type, target_id=target_id)
@@ -158,18 +159,23 @@ def _require_open(repair: CreditRepair) -> None:
         raise RepairError(_("This application has been decided already."))
 
 
+def _claim(repair: CreditRepair, status: RepairStatus, allowed: tuple[RepairStatus, ...] = OPEN) -> None:
+    claim(repair, allowed, status, RepairError(_("This application has been decided already.")))
+
+
 def start_review(repair: CreditRepair, user: User, note: str | None = None) -> None:
     """The agency takes the application up, with a note the enterprise reads (what it will check, what it needs)."""
-    _require_open(repair)
-    if repair.status == RepairStatus.UNDER_REVIEW:
-        raise RepairError(_("This application is under review already."))
-    repair.status = RepairStatus.UNDER_REVIEW
+    try:
+        _claim(repair, RepairStatus.UNDER_REVIEW, (RepairStatus.SUBMITTED,))
+    except RepairError:
+        _require_open(repair)
+        raise RepairError(_("This application is under review already.")) from None
     add_event(SUBJECT, repair.id, RepairStatus.UNDER_REVIEW, user, (note or "").strip() or None)
     audit.record("repair.review", entity_id=repair.entity_id, object_type=SUBJECT, object_id=repair.id)
 
 
 def _close(repair: CreditRepair, user: User, status: RepairStatus, reason: str) -> None:
-    repair.status = status
+    """Record the decision on an application already moved to ``status`` (``_claim``)."""
     repair.decision_reason = reason
     repair.decided_by_id = user.id
     repair.decided_at = datetime.now(UTC)
@@ -184,12 +190,18 @@ def grant(repair: CreditRepair, user: User, reason: str, today: date | None = No
         raise RepairError(_("Give the reason for the decision."))
     today = today or date.today()
     record = record_of(repair.target_type, repair.target_id)
+    verdict = eligibility(repair.target_type, record, today)
+    if not verdict.allowed:  # withdrawn on an objection, its publication over, or taken off the list meanwhile
+        raise RepairError(_("This application can no longer be granted: %(reason)s Reject it with that reason.",
+                            reason=verdict.reason))
+    _claim(repair, RepairStatus.GRANTED)
     kind = KINDS[REPAIR_TARGETS[repair.target_type]]
     if isinstance(record, EnforcementAction):
         changes = {"repaired_on": today}
     else:
-        changes = {"removed_date": today, "removed_reason": _("Credit repair granted: %(reason)s",
-                                                               reason=reason.strip())}
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the record's language, not the reader's
+            removed = _("Credit repair granted: %(reason)s", reason=reason.strip())
+        changes = {"removed_date": today, "removed_reason": removed}
     change_record(kind, record, changes=changes, status=None, reason=reason.strip(), user=user, origin=SUBJECT)
     _close(repair, user, RepairStatus.GRANTED, reason.strip())
     db.session.flush()
@@ -201,5 +213,6 @@ def reject(repair: CreditRepair, user: User, reason: str) -> None:
     _require_open(repair)
     if not reason.strip():
         raise RepairError(_("Give the reason for the decision."))
+    _claim(repair, RepairStatus.REJECTED)
     _close(repair, user, RepairStatus.REJECTED, reason.strip())
     db.session.flush()

@@ -35,11 +35,16 @@ def add(day: date, n: int) -> date:
         return date.max
 
 
-def local_day(moment: datetime | None = None) -> date:
-    """The platform's local date of a moment (now by default; stored times are UTC, naive on SQLite)."""
+def local_time(moment: datetime | None = None) -> datetime:
+    """A moment on the platform's local clock (now by default; stored times are UTC, naive on SQLite)."""
     moment = moment or datetime.now(UTC)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
+def local_day(moment: datetime | None = None) -> date:
+    """The platform's local date of a moment (now by default)."""
+    return local_time(moment).date()
 
 
 class Due(NamedTuple):

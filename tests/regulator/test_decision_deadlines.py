@@ -30,13 +30,13 @@ def test_both_sides_see_when_and_the_agency_sees_what_is_late(app, make, client,
     entity = make.entity("深圳市期限测试有限公司")
     ent = make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
     make.user("coord", Role.COORDINATOR, agency_id=samr.id)
-    violation = make.violation(entity, samr)
+    violation, other_violation = make.violation(entity, samr), make.violation(entity, samr)
     penalty = make.enforcement(entity, samr)
     db.session.commit()
     auth.login("ent")
     client.post(f"/enterprise/objections/new/violation/{violation.id}", data={"reason": "已整改"})
     fresh = db.session.scalar(select(Objection))
-    old = Objection(entity_id=entity.id, agency_id=samr.id, record_type="violation", record_id=violation.id,
+    old = Objection(entity_id=entity.id, agency_id=samr.id, record_type="violation", record_id=other_violation.id,
                     submitted_by_id=ent.id, reason="旧的", status=ObjectionStatus.SUBMITTED,
                     created_at=datetime.now(UTC) - timedelta(days=60))
     repair = CreditRepair(entity_id=entity.id, agency_id=samr.id, target_type="enforcement_action",

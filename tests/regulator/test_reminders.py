@@ -25,6 +25,7 @@ def test_requests_and_results_near_or_past_their_day_are_reminded_once(app, make
     make.user("samr.coord", Role.COORDINATOR, agency_id=samr.id)
     make.user("mee.coord", Role.COORDINATOR, agency_id=mee.id)
     violation, penalty = make.violation(entity, samr), make.enforcement(entity, samr)
+    other_violation = make.violation(entity, samr)  # one open objection per record
     db.session.flush()
     today = working_days.local_day()
 
@@ -33,7 +34,7 @@ def test_requests_and_results_near_or_past_their_day_are_reminded_once(app, make
 
     late = Objection(entity_id=entity.id, agency_id=samr.id, record_type="violation", record_id=violation.id,
                      submitted_by_id=ent.id, reason="a", created_at=submitted(60))
-    fresh = Objection(entity_id=entity.id, agency_id=samr.id, record_type="violation", record_id=violation.id,
+    fresh = Objection(entity_id=entity.id, agency_id=samr.id, record_type="violation", record_id=other_violation.id,
                       submitted_by_id=ent.id, reason="b", created_at=submitted(0))
     repair = CreditRepair(entity_id=entity.id, agency_id=samr.id, target_type="enforcement_action",
                           target_id=penalty.id, applicant_id=ent.id, reason="c", created_at=submitted(60))

@@ -1,0 +1,49 @@
+"""Times on the pages read on the platform's clock (Asia/Shanghai), the one its working-day deadlines follow:
+a step taken at 01:30 in Shenzhen is shown at 01:30 on that day, not at 17:30 the day before (UTC, as stored)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import update
+
+from models import Notification, Objection, Role, StatusEvent
+from regulator.extensions import db
+from regulator.services import objections, working_days
+
+#: 17:30 UTC on a Monday is 01:30 on the Tuesday in Shenzhen
+STORED = datetime(2026, 3, 2, 17, 30, tzinfo=UTC)
+
+
+def test_enterprise_reads_steps_and_notices_on_local_time(app, make, client, auth) -> None:  # noqa: ANN001
+    samr = make.agency("SAMR")
+    entity = make.entity("深圳市时区测试有限公司")
+    ent = make.user("ent", Role.ENTERPRISE, entity_id=entity.id)
+    coord = make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    violation = make.violation(entity, samr, found_date=date(2026, 2, 1))
+    db.session.commit()
+    objection = objections.submit(ent, "violation", violation.id, "整改完毕")
+    db.session.flush()
+    objections.start_review(objection, coord, "核查中")
+    db.session.flush()
+    for model in (Objection, StatusEvent, Notification):
+        db.session.execute(update(model).values(created_at=STORED).execution_options(synchronize_session=False))
+    db.session.commit()
+    db.session.expire_all()
+    assert working_days.decide_by(db.session.get(Objection, objection.id)).day == working_days.add(
+        date(2026, 3, 3), app.config["OBJECTION_DECISION_WORKING_DAYS"])  # counted from the local day
+
+    auth.login("ent")
+    page = client.get(f"/enterprise/objections/{objection.id}?lang=en").get_data(as_text=True)
+    assert "2026-03-03 01:30" in page and "2026-03-02 17:30" not in page
+    listing = client.get("/enterprise/objections?lang=en").get_data(as_text=True)
+    assert "2026-03-03" in listing and "2026-03-02" not in listing
+    home = client.get("/enterprise/?lang=en").get_data(as_text=True)
+    assert "2026-03-03 ·" in home
+    notices = client.get("/auth/notifications?lang=en").get_data(as_text=True)
+    assert "2026-03-03 01:30" in notices
+    auth.logout()
+
+    auth.login("coord")
+    listing = client.get("/coordinator/objections?lang=en").get_data(as_text=True)
+    assert "2026-03-03" in listing and "2026-03-02" not in listing
