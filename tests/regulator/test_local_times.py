@@ -47,3 +47,40 @@ def test_enterprise_reads_steps_and_notices_on_local_time(app, make, client, aut
     auth.login("coord")
     listing = client.get("/coordinator/objections?lang=en").get_data(as_text=True)
     assert "2026-03-03" in listing and "2026-03-02" not in listing
+
+
+def test_staff_pages_read_moments_on_local_time_and_the_audit_log_says_utc(app, make, client, auth) -> None:  # noqa: ANN001
+    """Imports, a record's file, users' last sign-in, tokens: the platform's clock too; the audit log keeps UTC
+    (its date filter and CSV count in UTC) and says so in its column."""
+    from models import ApiToken, BatchStatus, ImportBatch
+
+    samr = make.agency("SAMR")
+    make.user("root", Role.ADMIN)
+    coord = make.user("coord", Role.COORDINATOR, agency_id=samr.id)
+    batch = make._add(ImportBatch(agency_id=samr.id, filename="许可.csv", file_format="csv",
+                                  status=BatchStatus.COMPLETED, created_by_id=coord.id))
+    entity = make.entity()
+    record = make.source_record(samr, batch_id=batch.id, entity_id=entity.id)
+    make._add(ApiToken(agency_id=samr.id, name="系统", prefix="rg_test", token_hash="0" * 64, role=Role.COORDINATOR,
+                       scopes=["read"], last_used_at=STORED, expires_at=STORED))
+    db.session.commit()
+    db.session.execute(update(ImportBatch).values(created_at=STORED))
+    db.session.commit()
+
+    auth.login("coord")
+    imports = client.get("/coordinator/imports?lang=en").get_data(as_text=True)
+    assert "2026-03-03 01:30" in imports and "2026-03-02 17:30" not in imports
+    source = client.get(f"/entities/sources/{record.id}?lang=en")
+    assert source.status_code == 200 and "2026-03-03)" in source.get_data(as_text=True)
+    auth.logout()
+    auth.login("root")
+    from models import User
+
+    db.session.execute(update(User).where(User.username == "coord").values(last_login_at=STORED))
+    db.session.commit()
+    users = client.get("/admin/users?lang=en").get_data(as_text=True)
+    assert "2026-03-03 01:30" in users and "2026-03-02 17:30" not in users
+    tokens = client.get("/admin/tokens?lang=en").get_data(as_text=True)
+    assert "2026-03-03 01:30" in tokens and "2026-03-03</td>" in tokens
+    audit = client.get("/admin/audit?lang=en").get_data(as_text=True)
+    assert "When (UTC)" in audit
