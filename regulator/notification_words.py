@@ -25,8 +25,11 @@ WORDS: dict[str, Words] = {
     "objection.submitted": lambda d: _("%(entity)s objects to a record of your agency (objection #%(id)s).", **d),
     "objection.withdrawn": lambda d: _("%(entity)s withdrew its objection #%(id)s.", **d),
     "objection.under_review": lambda d: _("Your objection #%(id)s is under review.", **d),
-    "objection.accepted": lambda d: _("Your objection #%(id)s was accepted: the record is corrected or withdrawn.",
-                                      **d),
+    "objection.accepted": lambda d: (
+        _("Your objection #%(id)s was accepted: the record is corrected.", **d) if d.get("resolution") == "corrected"
+        else _("Your objection #%(id)s was accepted: the record is withdrawn.", **d)
+        if d.get("resolution") == "withdrawn"
+        else _("Your objection #%(id)s was accepted: the record is corrected or withdrawn.", **d)),
     "objection.rejected": lambda d: _("Your objection #%(id)s was rejected; the reason is on its page.", **d),
     "credit_repair.submitted": lambda d: _("%(entity)s applies for credit repair (application #%(id)s).", **d),
     "credit_repair.under_review": lambda d: _("Your credit repair application #%(id)s is under review.", **d),

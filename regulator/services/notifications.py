@@ -74,8 +74,9 @@ def on_step(subject_type: str, subject_id: int, status: str, actor: Any) -> int:
         agency_id = subject.from_agency_id if audience == "sender" else getattr(subject, "agency_id", None)
         users = active_users(User.role == Role.COORDINATOR, User.agency_id == agency_id)
     actor_id = getattr(actor, "id", None)
+    resolution = getattr(subject, "resolution", None)  # an accepted objection: the record corrected or withdrawn
     return notify([u for u in users if u != actor_id], f"{subject_type}.{status}", subject_type, subject_id,
-                  subject.entity_id)
+                  subject.entity_id, **({"resolution": str(resolution)} if resolution else {}))
 
 
 def tasks_assigned(campaign_id: int, visits_by_user: dict[int, int]) -> int:

@@ -176,3 +176,28 @@ def test_notifications_over_the_api(app, make, client, auth) -> None:  # noqa: A
     db.session.commit()
     refused = client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {clear}"})
     assert refused.status_code == 403 and "agency token" in refused.get_json()["message"]
+
+
+def test_an_accepted_objection_says_whether_the_record_was_corrected_or_withdrawn(
+        app, make, client, auth) -> None:  # noqa: ANN001
+    samr, _mee, entity, violation, _penalty = _world(make)
+    other = make.violation(entity, samr, severity=Severity.SERIOUS, found_date=TODAY - timedelta(days=10),
+                           description="超范围经营")
+    db.session.commit()
+    auth.login("ent")
+    for record in (violation, other):
+        client.post(f"/enterprise/objections/new/violation/{record.id}", data={"reason": "记录有误"})
+    auth.logout()
+    first, second = db.session.scalars(select(Objection).order_by(Objection.id)).all()
+    auth.login("samr.coord")
+    client.post(f"/coordinator/objections/{first.id}", data={
+        "decision": "corrected", "reason": "经核实属一般违法", "field-severity": "minor",
+        "field-found_date": violation.found_date.isoformat(), "field-description": "无证经营"})
+    client.post(f"/coordinator/objections/{second.id}", data={"decision": "withdrawn", "reason": "记录张冠李戴"})
+    auth.logout()
+    assert _kinds("ent") == ["objection.accepted", "objection.accepted"]
+    auth.login("ent")
+    listing = client.get("/auth/notifications?lang=en").get_data(as_text=True)
+    assert f"Your objection #{first.id} was accepted: the record is corrected." in listing
+    assert f"Your objection #{second.id} was accepted: the record is withdrawn." in listing
+    assert "corrected or withdrawn" not in listing
