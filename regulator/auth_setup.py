@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, undefer
 from models import User
 
 from .extensions import csrf, db, limiter, login_manager, mail
-from .services.tokens import TokenPrincipal, principal_for
+from .services.tokens import TokenPrincipal, bearer, principal_for
 
 
 def init_app(app: Flask) -> None:
@@ -51,8 +51,8 @@ def load_user(user_id: str) -> User | None:
 @login_manager.request_loader
 def load_token_principal(request: Request) -> TokenPrincipal | None:
     """Agency systems authenticate with ``Authorization: Bearer rgt_...`` instead of a session."""
-    header = request.headers.get("Authorization", "")
+    clear = bearer(request.headers.get("Authorization", ""))
     # tokens serve the API only: a leaked token must not open the web pages
-    if not header.startswith("Bearer ") or not request.path.startswith("/api/"):
+    if clear is None or not request.path.startswith("/api/"):
         return None
-    return principal_for(header[7:].strip())
+    return principal_for(clear)

@@ -51,11 +51,21 @@ def _token_scope() -> None:
         abort(403, description=f"this token lacks the {scope_for(request.method)!r} scope")
 
 
+def _json_bodies() -> None:
+    """A body sent to the API must be JSON: any other type (text/plain, a form) would be read as no body at all,
+    and the caller told that every field it did send is missing."""
+    if not request.path.startswith("/api/") or request.method in ("GET", "HEAD", "OPTIONS") \
+            or request.url_rule is None or request.is_json:
+        return
+    if request.content_length or request.headers.get("Transfer-Encoding"):
+        abort(415, description=f"send the body as JSON (Content-Type: application/json), not "
+                               f"{request.mimetype or 'without a Content-Type'}")
+
+
 def _caller_key() -> str:
     """Rate limits count per token or signed-in user, else per address."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer ") and current_user.is_authenticated:
-        return f"token:{getattr(current_user, 'token_id', '')}"
+    if isinstance(current_user._get_current_object(), TokenPrincipal):
+        return f"token:{current_user.token_id}"
     if current_user.is_authenticated:
         return f"user:{current_user.get_id()}"
     return f"addr:{request.remote_addr}"
@@ -86,6 +96,7 @@ def init_app(app: Flask) -> None:
 
     app.before_request(_csrf_for_session_callers)
     app.before_request(_token_scope)
+    app.before_request(_json_bodies)
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1" + (blueprint.url_prefix or ""))

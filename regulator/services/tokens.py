@@ -85,6 +85,13 @@ def revoke_token(token: ApiToken) -> None:
     audit.record("token.revoke", object_type="api_token", object_id=token.id)
 
 
+def bearer(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header, or None; the scheme's name is case-insensitive
+    (RFC 9110), so ``bearer`` and ``BEARER`` work as well."""
+    scheme, _, credentials = header.strip().partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else None
+
+
 def principal_for(clear: str) -> TokenPrincipal | None:
     """The principal for a presented token, or None when unknown, revoked or expired."""
     if not clear.startswith(TOKEN_PREFIX) or len(clear) > 200:

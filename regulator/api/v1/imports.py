@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
@@ -61,7 +62,8 @@ def batch_payload(batch: ImportBatch) -> dict[str, Any]:
 @bp.route("/imports", methods=["POST"])
 @role_required(Role.COORDINATOR, Role.ADMIN)
 @bp.arguments(PushSchema)
-@bp.response(201, BatchSchema)
+@bp.response(201, BatchSchema, headers={"Location": {"description": "the batch's report, GET /api/v1/imports/{id}",
+                                                    "schema": {"type": "string"}}})
 @bp.alt_response(400, description="no agency, or no such file kind in the agency's mapping")
 @bp.alt_response(413, description="too many rows in one push")
 def push(data: dict[str, Any]):
@@ -84,7 +86,7 @@ def push(data: dict[str, Any]):
     batch = ingest_rows(agency, fmap, rows, IngestOptions(user_id=getattr(current_user, "id", None)),
                         filename=(data.get("reference") or f"api push ({data['kind']})")[:500], file_hash=None,
                         file_format="json")
-    return batch_payload(batch)
+    return batch_payload(batch), {"Location": url_for("api_imports.batch", batch_id=batch.id)}
 
 
 @bp.route("/imports/<int:batch_id>")

@@ -14,6 +14,7 @@ from models import Role
 from ...access import EntityAccess, get_entity_or_404, role_required
 from ...risk_text import reason_text
 from ...services.risk_models import latest_score_and_version
+from ..schemas import UtcDateTime
 
 bp = Blueprint("api_risk", __name__, description="Risk scores of the active model (staff only)")
 
@@ -34,7 +35,7 @@ class RiskSchema(Schema):
     risk_class = fields.String(required=True, metadata={"description": "credit/risk class the probability falls in"})
     model_version = fields.String(required=True)
     as_of = fields.Date(required=True)
-    computed_at = fields.DateTime(required=True)
+    computed_at = UtcDateTime(required=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
 
 

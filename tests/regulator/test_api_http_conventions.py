@@ -1,0 +1,42 @@
+"""HTTP conventions an agency system meets before any resource: the Bearer scheme in any case, timestamps with
+their offset whatever the database keeps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from models import CreditClass, ModelVersion, RiskScore
+from regulator.extensions import db
+from regulator.services import credit
+from regulator.services.tokens import issue_token
+
+
+def test_the_bearer_scheme_is_read_in_any_case(app, make, client) -> None:  # noqa: ANN001
+    """``bearer`` and ``BEARER`` name the same scheme as ``Bearer`` (RFC 9110: schemes are case-insensitive)."""
+    clear, _token = issue_token(make.agency("SAMR"), "samr-system")
+    db.session.commit()
+    for scheme in ("Bearer", "bearer", "BEARER"):
+        response = client.get("/api/v1/me", headers={"Authorization": f"{scheme} {clear}"})
+        assert response.status_code == 200 and response.json["username"] == "token:samr-system", scheme
+    assert client.get("/api/v1/me", headers={"Authorization": f"Basic {clear}"}).status_code == 401
+    assert client.get("/api/v1/me", headers={"Authorization": f"bearer {clear}x"}).status_code == 401
+
+
+def test_timestamps_carry_their_offset(app, make, client) -> None:  # noqa: ANN001
+    """The risk score's ``computed_at`` and the credit class's ``assessed_at`` say they are UTC, as every other
+    timestamp of the API does: a naive time would be read as the caller's local time (8 hours off in China)."""
+    samr, entity = make.agency("SAMR"), make.entity()
+    model = ModelVersion(version="risk-t", features=["x"], params={}, metrics={}, evaluation={}, active=True)
+    db.session.add(model)
+    db.session.flush()
+    db.session.add(RiskScore(entity_id=entity.id, model_version_id=model.id, as_of=date(2024, 6, 1),
+                             probability=0.3, risk_class=CreditClass.B, reasons=[]))
+    make.inspection(entity, samr)
+    credit.recompute([entity.id])
+    clear, _token = issue_token(samr, "samr-system")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {clear}"}
+    risk = client.get(f"/api/v1/entities/{entity.id}/risk", headers=headers).json
+    assert risk["computed_at"].endswith("+00:00"), risk["computed_at"]
+    profile = client.get(f"/api/v1/entities/{entity.id}", headers=headers).json
+    assert profile["credit"]["assessed_at"].endswith("+00:00"), profile["credit"]
