@@ -1,14 +1,19 @@
 """HTTP conventions an agency system meets before any resource: the Bearer scheme in any case, timestamps with
-their offset whatever the database keeps."""
+their offset whatever the database keeps, rate limits counted per caller."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
-from models import CreditClass, ModelVersion, RiskScore
+from models import CreditClass, ModelVersion, RiskScore, Role
+from regulator import create_app
 from regulator.extensions import db
 from regulator.services import credit
 from regulator.services.tokens import issue_token
+
+from ..conftest import PASSWORD, _config
+from ..factories import Factory
 
 
 def test_the_bearer_scheme_is_read_in_any_case(app, make, client) -> None:  # noqa: ANN001
@@ -40,3 +45,24 @@ def test_timestamps_carry_their_offset(app, make, client) -> None:  # noqa: ANN0
     assert risk["computed_at"].endswith("+00:00"), risk["computed_at"]
     profile = client.get(f"/api/v1/entities/{entity.id}", headers=headers).json
     assert profile["credit"]["assessed_at"].endswith("+00:00"), profile["credit"]
+
+
+def test_signed_in_people_keep_their_own_rate_limit_whatever_header_they_send(tmp_path, sqlite_template) -> None:  # noqa: ANN001
+    """Two signed-in people whose client also sends an ``Authorization: Bearer`` header (a proxy, a stale
+    token) are counted each on their own, not in one bucket shared by everyone who does."""
+    path = tmp_path / "t.db"
+    shutil.copyfile(sqlite_template, path)
+    application = create_app(_config(f"sqlite:///{path}", RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute"))
+    with application.app_context():
+        make = Factory()
+        for name in ("ent1", "ent2"):
+            make.user(name, Role.ENTERPRISE, entity_id=make.entity().id)
+        db.session.commit()
+    clients = {name: application.test_client() for name in ("ent1", "ent2")}
+    for name, client in clients.items():
+        assert client.post("/auth/login", data={"username": name, "password": PASSWORD}).status_code == 302
+    stale = {"Authorization": "Bearer rgt_stale"}
+    assert [clients["ent1"].get("/api/v1/me", headers=stale).status_code for _ in range(3)] == [200, 200, 429]
+    assert clients["ent2"].get("/api/v1/me", headers=stale).status_code == 200
+    with application.app_context():
+        db.engine.dispose()
