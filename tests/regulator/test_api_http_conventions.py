@@ -9,6 +9,7 @@ from datetime import date
 from models import CreditClass, ModelVersion, RiskScore, Role
 from regulator import create_app
 from regulator.extensions import db
+from regulator.linkage import merge as merging
 from regulator.services import credit
 from regulator.services.tokens import issue_token
 
@@ -66,3 +67,19 @@ def test_signed_in_people_keep_their_own_rate_limit_whatever_header_they_send(tm
     assert clients["ent2"].get("/api/v1/me", headers=stale).status_code == 200
     with application.app_context():
         db.engine.dispose()
+
+
+def test_a_merged_entity_names_the_entity_it_is_now(app, make, client) -> None:  # noqa: ANN001
+    """An id a system kept from before a merge still answers, and says where the records went (through a chain
+    of merges); an entity that was never merged says null."""
+    samr = make.agency("SAMR")
+    first, second, survivor = make.entity(uscc=None), make.entity(uscc=None), make.entity()
+    make.inspection(first, samr)
+    merging.merge(first.id, second.id)
+    merging.merge(second.id, survivor.id)
+    clear, _token = issue_token(samr, "samr-system")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {clear}"}
+    absorbed = client.get(f"/api/v1/entities/{first.id}", headers=headers)
+    assert absorbed.status_code == 200 and absorbed.json["merged_into_id"] == survivor.id
+    assert client.get(f"/api/v1/entities/{survivor.id}", headers=headers).json["merged_into_id"] is None

@@ -15,6 +15,7 @@ from models import MarketEntity, Role
 
 from ...access import EntityAccess, can_see_personal_data, entity_and_access, public, role_required
 from ...extensions import db
+from ...linkage import merge as merging
 from ...profile.context import may_see_source, visible_agencies
 from ...profile.credit_view import credit_payload
 from ...profile.identity import licences_payload, load_identity
@@ -52,7 +53,8 @@ def plain(value: Any) -> Any:
 @role_required(*STAFF_AND_ENTERPRISE)
 @bp.response(200)
 def entity(entity_id: int):
-    """The internal profile: identity (personal data masked as the caller's role requires), class and why."""
+    """The internal profile: identity (personal data masked as the caller's role requires), class and why;
+    ``merged_into_id``: the entity this one was merged into (its records and class are there), else null."""
     entity, access = entity_and_access(db.session.get(MarketEntity, entity_id), EntityAccess.AGENCY)
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
                  access=access.name, channel="api")
@@ -65,6 +67,7 @@ def entity(entity_id: int):
         "industry_code": entity.industry_code, "industry": entity.industry, "status": entity.status,
         "district": entity.district, "registration_date": entity.registration_date,
         "address": entity.address.text if entity.address else None, "access": access.name,
+        "merged_into_id": merging.resolve(entity.id).id if entity.merged_into_id is not None else None,
         "names": [{"name": n.name, "kind": n.kind, "valid_from": n.valid_from, "valid_to": n.valid_to}
                   for n in identity.names],
         "legal_representative": None if rep is None else {"name": rep.name, "id_masked": rep.id_masked},
