@@ -40,3 +40,16 @@ def test_a_push_names_its_batch_in_location(app, client, agencies) -> None:  # n
     location = response.headers["Location"]
     assert location.endswith(f"/api/v1/imports/{response.json['id']}")
     assert client.get(location, headers=headers).json == response.json
+
+
+def test_a_body_not_in_utf8_is_refused_saying_so(app, client, agencies) -> None:  # noqa: ANN001
+    """GBK (whatever charset the header names) or a byte order mark: 400 saying what is wrong with the bytes, not a
+    bare "Invalid JSON body"; the same rows in UTF-8 are imported."""
+    headers = {**_headers(agencies), "Content-Type": "application/json; charset=gbk"}
+    text = json.dumps({"kind": "mem_licences", "rows": [ROW]}, ensure_ascii=False)
+    gbk = client.post("/api/v1/imports", data=text.encode("gbk"), headers=headers)
+    assert gbk.status_code == 400 and gbk.json["code"] == "bad_request"
+    assert "not UTF-8" in gbk.json["message"], gbk.json
+    bom = client.post("/api/v1/imports", data=b"\xef\xbb\xbf" + text.encode(), headers=headers)
+    assert bom.status_code == 400 and "byte order mark" in bom.json["message"], bom.json
+    assert client.post("/api/v1/imports", data=text.encode(), headers=headers).status_code == 201
