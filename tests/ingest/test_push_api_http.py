@@ -53,3 +53,16 @@ def test_a_body_not_in_utf8_is_refused_saying_so(app, client, agencies) -> None:
     bom = client.post("/api/v1/imports", data=b"\xef\xbb\xbf" + text.encode(), headers=headers)
     assert bom.status_code == 400 and "byte order mark" in bom.json["message"], bom.json
     assert client.post("/api/v1/imports", data=text.encode(), headers=headers).status_code == 201
+
+
+def test_a_token_naming_another_agency_pushes_nothing(app, client, agencies) -> None:  # noqa: ANN001
+    """A MEM token that names MEE is refused (422 on ``agency``), not imported as MEM's rows; naming its own agency,
+    in any case, is the same as naming none."""
+    headers = _headers(agencies)
+    refused = client.post("/api/v1/imports", json={"kind": "mem_licences", "agency": "MEE", "rows": [ROW]},
+                          headers=headers)
+    assert refused.status_code == 422 and set(refused.json["errors"]) == {"agency"}, refused.json
+    assert client.get("/api/v1/imports/1", headers=headers).status_code == 404
+    own = client.post("/api/v1/imports", json={"kind": "mem_licences", "agency": "mem", "rows": [ROW]},
+                      headers=headers)
+    assert own.status_code == 201 and own.json["rows_accepted"] == 1

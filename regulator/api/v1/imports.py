@@ -26,7 +26,8 @@ class PushSchema(Schema):
 
     kind = fields.String(required=True, metadata={"description": "file kind, e.g. mee_inspections"})
     rows = fields.List(fields.Dict(), required=True)
-    agency = fields.String(load_default=None, metadata={"description": "agency code (administrators only)"})
+    agency = fields.String(load_default=None, metadata={
+        "description": "agency code: administrators name the agency; others may name only their own"})
     reference = fields.String(load_default=None, metadata={"description": "the sender's name for this push"})
 
 
@@ -72,6 +73,10 @@ def push(data: dict[str, Any]):
         agency = db.session.scalar(select(Agency).where(func.upper(Agency.code) == data["agency"].upper()))
     else:
         agency = db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None
+        if agency is not None and data.get("agency") and data["agency"].upper() != agency.code.upper():
+            # rows meant for another agency must not land in the caller's own under a kind both happen to have
+            abort(422, message=f"this token pushes for {agency.code} only",
+                  errors={"agency": [f"only administrators name another agency than {agency.code}"]})
     if agency is None:
         abort(400, message="no agency: push with an agency's token (administrators name one in 'agency')")
     if len(data["rows"]) > MAX_ROWS:
