@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -18,6 +18,8 @@ TOKEN_PREFIX = "rgt_"  # noqa: S105 - a prefix, not a secret
 #: ``read``: GET/HEAD/OPTIONS; ``write``: every other method (within what the token's role may do)
 SCOPES = ("read", "write")
 TOKEN_ROLES = (Role.COORDINATOR, Role.INSPECTOR)
+#: how stale a token's ``last_used_at`` may grow before a call writes it again
+LAST_USE_PRECISION = timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -100,8 +102,16 @@ def principal_for(clear: str) -> TokenPrincipal | None:
     now = datetime.now(UTC)
     if token is None or token.revoked_at is not None:
         return None
-    expires = token.expires_at
-    if expires is not None and (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) <= now:
+    if token.expires_at is not None and _aware(token.expires_at) <= now:
         return None
-    token.last_used_at = now
-    return TokenPrincipal(token.id, token.name, token.role, token.agency_id, list(token.scopes or []))
+    principal = TokenPrincipal(token.id, token.name, token.role, token.agency_id, list(token.scopes or []))
+    # kept for the administrator's "last use", to the minute: a read alone never commits the request's session
+    if token.last_used_at is None or _aware(token.last_used_at) <= now - LAST_USE_PRECISION:
+        token.last_used_at = now
+        db.session.commit()
+    return principal
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored timestamp as UTC (SQLite gives it back without its zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -4,9 +4,11 @@ their offset whatever the database keeps, rate limits counted per caller."""
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
-from models import CreditClass, ModelVersion, RiskScore, Role
+from sqlalchemy import select
+
+from models import ApiToken, CreditClass, ModelVersion, RiskScore, Role
 from regulator import create_app
 from regulator.extensions import db
 from regulator.linkage import merge as merging
@@ -83,3 +85,16 @@ def test_a_merged_entity_names_the_entity_it_is_now(app, make, client) -> None: 
     absorbed = client.get(f"/api/v1/entities/{first.id}", headers=headers)
     assert absorbed.status_code == 200 and absorbed.json["merged_into_id"] == survivor.id
     assert client.get(f"/api/v1/entities/{survivor.id}", headers=headers).json["merged_into_id"] is None
+
+
+def test_a_token_used_only_to_read_shows_its_last_use(app, make, client) -> None:  # noqa: ANN001
+    """``last_used_at`` (the administrator's "last use" column) is kept after a read that commits nothing: before,
+    a read-only feed looked unused for months and was a candidate for revoking."""
+    clear, token = issue_token(make.agency("SAMR"), "samr-feed", scopes=["read"])
+    token.last_used_at = datetime(2020, 1, 1, tzinfo=UTC)
+    db.session.commit()
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {clear}"}).status_code == 200
+    db.session.rollback()
+    used = db.session.scalar(select(ApiToken.last_used_at).where(ApiToken.id == token.id))
+    assert (used if used.tzinfo else used.replace(tzinfo=UTC)) >= before
