@@ -51,28 +51,6 @@ def _token_scope() -> None:
         abort(403, description=f"this token lacks the {scope_for(request.method)!r} scope")
 
 
-def _json_bodies() -> None:
-    """A body sent to the API must be JSON in UTF-8 (RFC 8259). Any other type (text/plain, a form) would be read as
-    no body at all, and the caller told that every field it did send is missing; GBK or a byte order mark would be
-    "Invalid JSON body" without saying why."""
-    if not request.path.startswith("/api/") or request.method in ("GET", "HEAD", "OPTIONS") \
-            or request.url_rule is None:
-        return
-    if not request.is_json:
-        if request.content_length or request.headers.get("Transfer-Encoding"):
-            abort(415, description=f"send the body as JSON (Content-Type: application/json), not "
-                                   f"{request.mimetype or 'without a Content-Type'}")
-        return
-    body = request.get_data(cache=True)
-    if body.startswith(b"\xef\xbb\xbf"):
-        abort(400, description="the body starts with a byte order mark: send UTF-8 JSON without one")
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        abort(400, description=f"the body is not UTF-8 (byte {exc.start}): JSON is sent in UTF-8, whatever "
-                               f"charset the Content-Type names")
-
-
 def _caller_key() -> str:
     """Rate limits count per token or signed-in user, else per address."""
     if isinstance(current_user._get_current_object(), TokenPrincipal):
@@ -107,7 +85,6 @@ def init_app(app: Flask) -> None:
 
     app.before_request(_csrf_for_session_callers)
     app.before_request(_token_scope)
-    app.before_request(_json_bodies)
     for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1" + (blueprint.url_prefix or ""))

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import url_for
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
@@ -15,6 +15,7 @@ from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus
 from ...access import role_required, same_agency_or_admin
 from ...extensions import db
 from ...ingest import IngestError, IngestOptions, formats, ingest_rows, load_mapping
+from ..blueprint import Blueprint
 from ..pagination import PageArgs, envelope, page_schema, paginate
 
 bp = Blueprint("api_imports", __name__, description="Pushing agency records (rows mapped like a file)")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from models import MarketEntity, Role
@@ -25,6 +25,7 @@ from ...public.search import search_entities
 from ...record_kinds import KINDS, snapshot
 from ...request_guards import page_arg
 from ...services import audit
+from ..blueprint import Blueprint
 from ..pagination import IdArg, Page, PageArgs, envelope, page_schema
 
 bp = Blueprint("api_profiles", __name__, description="Entity profiles: internal (audited) and public")
