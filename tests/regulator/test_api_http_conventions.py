@@ -98,3 +98,11 @@ def test_a_token_used_only_to_read_shows_its_last_use(app, make, client) -> None
     db.session.rollback()
     used = db.session.scalar(select(ApiToken.last_used_at).where(ApiToken.id == token.id))
     assert (used if used.tzinfo else used.replace(tzinfo=UTC)) >= before
+
+
+def test_every_resource_reads_its_body_with_the_apis_parser() -> None:
+    """A resource made with flask-smorest's own Blueprint would read a text/plain body as no body again."""
+    from regulator.api.blueprint import Blueprint
+    from regulator.api.v1 import BLUEPRINTS
+
+    assert [bp.name for bp in BLUEPRINTS if not isinstance(bp, Blueprint)] == []
