@@ -27,8 +27,8 @@ class JsonBodyParser(FlaskParser):
         if not is_json_request(req):
             # a form's body is read (into request.form) before any view runs, so its length tells, not its bytes
             if body or req.content_length or req.headers.get("Transfer-Encoding"):
-                abort(415, message=f"send the body as JSON (Content-Type: application/json), not "
-                                   f"{req.mimetype or 'without a Content-Type'}")
+                abort(415, message=f"send the body as JSON (Content-Type: application/json), not {req.mimetype}"
+                      if req.mimetype else "send the body as JSON, with Content-Type: application/json")
             return super().load_json(req, schema)
         if body.startswith(BOM):
             abort(400, message="the body starts with a byte order mark: send UTF-8 JSON without one")
