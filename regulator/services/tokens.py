@@ -112,6 +112,17 @@ def principal_for(clear: str) -> TokenPrincipal | None:
     return principal
 
 
+def refusal(clear: str) -> str:
+    """Why a presented token that ``principal_for`` refused does not work, for the caller's 401."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(clear))) \
+        if clear.startswith(TOKEN_PREFIX) and len(clear) <= 200 else None
+    if token is None:
+        return "this token is not known: check that it was copied whole"
+    if token.revoked_at is not None:
+        return f"this token was revoked on {_aware(token.revoked_at):%Y-%m-%d %H:%M} UTC"
+    return f"this token expired on {_aware(token.expires_at):%Y-%m-%d %H:%M} UTC"
+
+
 def _aware(moment: datetime) -> datetime:
     """A stored timestamp as UTC (SQLite gives it back without its zone)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -13,7 +13,7 @@ from regulator import create_app
 from regulator.extensions import db
 from regulator.linkage import merge as merging
 from regulator.services import credit
-from regulator.services.tokens import issue_token
+from regulator.services.tokens import issue_token, revoke_token
 
 from ..conftest import PASSWORD, _config
 from ..factories import Factory
@@ -106,3 +106,24 @@ def test_every_resource_reads_its_body_with_the_apis_parser() -> None:
     from regulator.api.v1 import BLUEPRINTS
 
     assert [bp.name for bp in BLUEPRINTS if not isinstance(bp, Blueprint)] == []
+
+
+def test_a_token_that_no_longer_works_is_told_why(app, make, client) -> None:  # noqa: ANN001
+    """A revoked, an expired and an unknown token each get a 401 saying which (RFC 6750 ``invalid_token``): before,
+    all three read "authentication required", as if no token had been sent; no token at all still reads so."""
+    samr = make.agency("SAMR")
+    revoked, revoked_token = issue_token(samr, "old-feed")
+    expired, _token = issue_token(samr, "trial", expires_at=datetime(2024, 1, 1, tzinfo=UTC))
+    revoke_token(revoked_token)
+    db.session.commit()
+    said = {}
+    for name, clear in (("revoked", revoked), ("expired", expired), ("unknown", "rgt_" + "x" * 43)):
+        response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {clear}"})
+        assert response.status_code == 401 and 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+        said[name] = response.json["message"]
+    assert said["revoked"].startswith("this token was revoked on ")
+    assert said["expired"] == "this token expired on 2024-01-01 00:00 UTC"
+    assert said["unknown"].startswith("this token is not known")
+    anonymous = client.get("/api/v1/me")
+    assert anonymous.json["message"] == "authentication required"
+    assert "invalid_token" not in anonymous.headers["WWW-Authenticate"]
