@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, or_, select
 
@@ -106,8 +106,11 @@ def _deny(status: int):  # noqa: ANN202 - returns a Flask response or aborts
         if wants_json():
             from .errors import error_body
 
-            response = jsonify(error_body("unauthorized", "authentication required"))
-            response.headers["WWW-Authenticate"] = 'Bearer realm="regulator"'
+            refused = g.get("token_refusal")
+            response = jsonify(error_body("unauthorized", refused or "authentication required"))
+            # RFC 6750: a token that was presented and does not work is an invalid_token
+            response.headers["WWW-Authenticate"] = 'Bearer realm="regulator"' + (
+                ', error="invalid_token"' if refused else "")
             return response, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     abort(status)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, undefer
 from models import User
 
 from .extensions import csrf, db, limiter, login_manager, mail
-from .services.tokens import TokenPrincipal, principal_for
+from .services.tokens import TokenPrincipal, bearer, principal_for, refusal
 
 
 def init_app(app: Flask) -> None:
@@ -24,13 +24,14 @@ def init_app(app: Flask) -> None:
 
 
 def _forget_user(_exc: BaseException | None) -> None:
-    """Drop the cached user and locale at the end of each request.
+    """Drop the cached user, locale and token refusal at the end of each request.
 
     ``g`` outlives a request when an app context was pushed before it (tests, CLI commands that call
     views); one request's user or language must never leak into the next.
     """
     g.pop("_login_user", None)
     g.pop("_flask_babel", None)
+    g.pop("token_refusal", None)
 
 
 #: with the agency, which the layout and most staff pages read, and the number of unread notifications the bar
@@ -51,8 +52,11 @@ def load_user(user_id: str) -> User | None:
 @login_manager.request_loader
 def load_token_principal(request: Request) -> TokenPrincipal | None:
     """Agency systems authenticate with ``Authorization: Bearer rgt_...`` instead of a session."""
-    header = request.headers.get("Authorization", "")
+    clear = bearer(request.headers.get("Authorization", ""))
     # tokens serve the API only: a leaked token must not open the web pages
-    if not header.startswith("Bearer ") or not request.path.startswith("/api/"):
+    if clear is None or not request.path.startswith("/api/"):
         return None
-    return principal_for(header[7:].strip())
+    principal = principal_for(clear)
+    if principal is None:
+        g.token_refusal = refusal(clear)  # the 401 says why (regulator.access)
+    return principal

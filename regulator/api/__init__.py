@@ -53,9 +53,8 @@ def _token_scope() -> None:
 
 def _caller_key() -> str:
     """Rate limits count per token or signed-in user, else per address."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer ") and current_user.is_authenticated:
-        return f"token:{getattr(current_user, 'token_id', '')}"
+    if isinstance(current_user._get_current_object(), TokenPrincipal):
+        return f"token:{current_user.token_id}"
     if current_user.is_authenticated:
         return f"user:{current_user.get_id()}"
     return f"addr:{request.remote_addr}"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Agency, ApiToken, Role
 
 from ..extensions import db
-from ..services.tokens import issue_token, revoke_token
+from ..services.tokens import SCOPES, issue_token, revoke_token
 
 
 @click.group()
@@ -22,13 +24,17 @@ def tokens() -> None:
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([Role.COORDINATOR.value, Role.INSPECTOR.value]),
               default=Role.COORDINATOR.value)
+@click.option("--scope", "scopes", type=click.Choice(SCOPES), multiple=True,
+              help="read (GET) or write (every other method); repeat for both, the default")
+@click.option("--days", type=click.IntRange(min=1), default=None, help="expires this many days from now")
 @with_appcontext
-def issue(agency_code: str, name: str, role: str) -> None:
+def issue(agency_code: str, name: str, role: str, scopes: tuple[str, ...], days: int | None) -> None:
     """Issue a token; its clear text is printed once and never stored."""
-    agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))
+    agency = db.session.scalar(select(Agency).where(func.upper(Agency.code) == agency_code.upper()))
     if agency is None:
         raise click.ClickException(f"no agency with code {agency_code!r}")
-    clear, token = issue_token(agency, name, role)
+    expires = datetime.now(UTC) + timedelta(days=days) if days else None
+    clear, token = issue_token(agency, name, role, list(scopes) or None, expires_at=expires)
     db.session.commit()
     click.echo(f"token {token.id} for {agency.code} ({role}): {clear}")
 
@@ -49,7 +55,12 @@ def revoke(token_id: int) -> None:
 @tokens.command("list")
 @with_appcontext
 def list_tokens() -> None:
-    """List tokens (prefixes only)."""
+    """List tokens (prefixes only), with their scopes and whether each still works."""
+    now = datetime.now(UTC)
     for token in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
-        state = "revoked" if token.revoked_at else "active"
-        click.echo(f"{token.id:>4}  {token.prefix}…  {token.agency.code:<8} {token.role:<12} {token.name} {state}")
+        expires = token.expires_at and (token.expires_at.astimezone(UTC) if token.expires_at.tzinfo
+                                        else token.expires_at.replace(tzinfo=UTC))
+        state = ("revoked" if token.revoked_at else "expired" if expires and expires <= now
+                 else f"active until {expires:%Y-%m-%d %H:%M} UTC" if expires else "active")
+        click.echo(f"{token.id:>4}  {token.prefix}…  {token.agency.code:<8} {token.role:<12} "
+                   f"{','.join(token.scopes or SCOPES):<11} {token.name} {state}")

@@ -70,7 +70,7 @@ def credit_payload(entity: MarketEntity) -> dict[str, Any]:
         return {"credit_class": getattr(entity.credit_class, "value", None), "reasons": []}
     return {"credit_class": ctx["credit_class"], "points": ctx["points"], "points_class": ctx["points_class"],
             "model_class": ctx["model_class"], "probability": ctx["probability"],
-            "assessed_at": ctx["assessment"].created_at.isoformat(),
+            "assessed_at": ctx["assessment"].created_at,
             "reasons": [{k: r[k] for k in ("rule", "text", "count", "points", "basis")} for r in ctx["reasons"]],
             "overrides": [{k: o[k] for k in ("rule", "text", "floor", "from", "to", "basis")}
                           for o in ctx["overrides"]]}

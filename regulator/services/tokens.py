@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -18,6 +18,8 @@ TOKEN_PREFIX = "rgt_"  # noqa: S105 - a prefix, not a secret
 #: ``read``: GET/HEAD/OPTIONS; ``write``: every other method (within what the token's role may do)
 SCOPES = ("read", "write")
 TOKEN_ROLES = (Role.COORDINATOR, Role.INSPECTOR)
+#: how stale a token's ``last_used_at`` may grow before a call writes it again
+LAST_USE_PRECISION = timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -85,6 +87,13 @@ def revoke_token(token: ApiToken) -> None:
     audit.record("token.revoke", object_type="api_token", object_id=token.id)
 
 
+def bearer(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header, or None; the scheme's name is case-insensitive
+    (RFC 9110), so ``bearer`` and ``BEARER`` work as well."""
+    scheme, _, credentials = header.strip().partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else None
+
+
 def principal_for(clear: str) -> TokenPrincipal | None:
     """The principal for a presented token, or None when unknown, revoked or expired."""
     if not clear.startswith(TOKEN_PREFIX) or len(clear) > 200:
@@ -93,8 +102,27 @@ def principal_for(clear: str) -> TokenPrincipal | None:
     now = datetime.now(UTC)
     if token is None or token.revoked_at is not None:
         return None
-    expires = token.expires_at
-    if expires is not None and (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) <= now:
+    if token.expires_at is not None and _aware(token.expires_at) <= now:
         return None
-    token.last_used_at = now
-    return TokenPrincipal(token.id, token.name, token.role, token.agency_id, list(token.scopes or []))
+    principal = TokenPrincipal(token.id, token.name, token.role, token.agency_id, list(token.scopes or []))
+    # kept for the administrator's "last use", to the minute: a read alone never commits the request's session
+    if token.last_used_at is None or _aware(token.last_used_at) <= now - LAST_USE_PRECISION:
+        token.last_used_at = now
+        db.session.commit()
+    return principal
+
+
+def refusal(clear: str) -> str:
+    """Why a presented token that ``principal_for`` refused does not work, for the caller's 401."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(clear))) \
+        if clear.startswith(TOKEN_PREFIX) and len(clear) <= 200 else None
+    if token is None:
+        return "this token is not known: check that it was copied whole"
+    if token.revoked_at is not None:
+        return f"this token was revoked on {_aware(token.revoked_at):%Y-%m-%d %H:%M} UTC"
+    return f"this token expired on {_aware(token.expires_at):%Y-%m-%d %H:%M} UTC"
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored timestamp as UTC (SQLite gives it back without its zone)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

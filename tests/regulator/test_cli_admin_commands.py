@@ -4,10 +4,14 @@ and the campaign steps after the draw (`plan`, `staff`, `publish`, `release`).""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import func, select
 
 from models import (
     Agency,
+    ApiToken,
     AuditLog,
     Campaign,
     CampaignStatus,
@@ -147,3 +151,24 @@ def test_a_locked_out_administrator_is_helped_from_the_server(app, runner, make)
         "Location"].endswith("/admin/")
     actions = set(db.session.scalars(select(AuditLog.action).where(AuditLog.object_id == user.id)))
     assert {"user.two_step_off", "user.password"} <= actions
+
+
+def test_tokens_issue_read_only_and_expiring_and_list_says_so(app, runner, client, make) -> None:  # noqa: ANN001
+    """``--scope read`` issues a token that cannot write, ``--days`` one that expires (the agency's code in any
+    case); ``tokens list`` says each token's scopes and when it stops working, and "expired" once it has."""
+    make.agency("SAMR")
+    db.session.commit()
+    out = runner.invoke(args=["tokens", "issue", "--agency", "samr", "--name", "reader", "--scope", "read",
+                              "--days", "30"])
+    assert out.exit_code == 0, out.output
+    headers = {"Authorization": f"Bearer {out.output.strip().rsplit(' ', 1)[1]}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert client.post("/api/v1/imports", json={"kind": "x", "rows": []}, headers=headers).status_code == 403
+    token = db.session.scalar(select(ApiToken).where(ApiToken.name == "reader"))
+    assert token.scopes == ["read"] and token.expires_at is not None
+    listed = runner.invoke(args=["tokens", "list"]).output
+    assert re.search(r"read\s+reader active until \d{4}-\d\d-\d\d \d\d:\d\d UTC", listed), listed
+    token.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    assert "reader expired" in runner.invoke(args=["tokens", "list"]).output
+    assert client.get("/api/v1/me", headers=headers).status_code == 401

@@ -8,7 +8,7 @@ been recorded. The seed stays hidden until the draw, as on every page.
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -19,6 +19,7 @@ from ...access import role_required
 from ...extensions import db
 from ...services import campaign_results
 from ...services.campaigns import visible_campaigns
+from ..blueprint import Blueprint
 from ..pagination import PageArgs, envelope, page_schema, paginate
 from .campaigns import CampaignSchema, PublicTallySchema, campaign_payload
 

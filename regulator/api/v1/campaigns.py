@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
@@ -13,6 +12,7 @@ from ...access import public, role_required
 from ...extensions import db
 from ...public.campaigns import VISIBLE, public_campaign_or_404
 from ...services import campaign_results
+from ..blueprint import Blueprint
 from ..pagination import PageArgs, envelope, page_schema, paginate
 from ..schemas import UtcDateTime
 

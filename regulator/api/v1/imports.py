@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
@@ -14,6 +15,7 @@ from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus
 from ...access import role_required, same_agency_or_admin
 from ...extensions import db
 from ...ingest import IngestError, IngestOptions, formats, ingest_rows, load_mapping
+from ..blueprint import Blueprint
 from ..pagination import PageArgs, envelope, page_schema, paginate
 
 bp = Blueprint("api_imports", __name__, description="Pushing agency records (rows mapped like a file)")
@@ -25,7 +27,8 @@ class PushSchema(Schema):
 
     kind = fields.String(required=True, metadata={"description": "file kind, e.g. mee_inspections"})
     rows = fields.List(fields.Dict(), required=True)
-    agency = fields.String(load_default=None, metadata={"description": "agency code (administrators only)"})
+    agency = fields.String(load_default=None, metadata={
+        "description": "agency code: administrators name the agency; others may name only their own"})
     reference = fields.String(load_default=None, metadata={"description": "the sender's name for this push"})
 
 
@@ -61,7 +64,8 @@ def batch_payload(batch: ImportBatch) -> dict[str, Any]:
 @bp.route("/imports", methods=["POST"])
 @role_required(Role.COORDINATOR, Role.ADMIN)
 @bp.arguments(PushSchema)
-@bp.response(201, BatchSchema)
+@bp.response(201, BatchSchema, headers={"Location": {"description": "the batch's report, GET /api/v1/imports/{id}",
+                                                    "schema": {"type": "string"}}})
 @bp.alt_response(400, description="no agency, or no such file kind in the agency's mapping")
 @bp.alt_response(413, description="too many rows in one push")
 def push(data: dict[str, Any]):
@@ -70,6 +74,10 @@ def push(data: dict[str, Any]):
         agency = db.session.scalar(select(Agency).where(func.upper(Agency.code) == data["agency"].upper()))
     else:
         agency = db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None
+        if agency is not None and data.get("agency") and data["agency"].upper() != agency.code.upper():
+            # rows meant for another agency must not land in the caller's own under a kind both happen to have
+            abort(422, message=f"this token pushes for {agency.code} only",
+                  errors={"agency": [f"only administrators name another agency than {agency.code}"]})
     if agency is None:
         abort(400, message="no agency: push with an agency's token (administrators name one in 'agency')")
     if len(data["rows"]) > MAX_ROWS:
@@ -84,7 +92,7 @@ def push(data: dict[str, Any]):
     batch = ingest_rows(agency, fmap, rows, IngestOptions(user_id=getattr(current_user, "id", None)),
                         filename=(data.get("reference") or f"api push ({data['kind']})")[:500], file_hash=None,
                         file_format="json")
-    return batch_payload(batch)
+    return batch_payload(batch), {"Location": url_for("api_imports.batch", batch_id=batch.id)}
 
 
 @bp.route("/imports/<int:batch_id>")

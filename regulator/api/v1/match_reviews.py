@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -19,6 +19,7 @@ from ...linkage.explain import RUNNER_UP, evidence
 from ...linkage.recheck import last_recheck
 from ...privacy import mask_name, mask_phone
 from ...services import audit
+from ..blueprint import Blueprint
 from ..guards import before_body
 from ..pagination import IdArg, PageArgs, envelope, paginate
 from ..pagination import page_schema as page_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from ... import notification_words
 from ...access import role_required
 from ...extensions import db
 from ...services import notifications
+from ..blueprint import Blueprint
 from ..pagination import IdArg, PageArgs, envelope, page_schema, paginate
 from ..schemas import UtcDateTime
 

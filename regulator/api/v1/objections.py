@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from models import Objection, ObjectionStatus
 
 from ...access import role_required
 from ...services import objections as service
+from ..blueprint import Blueprint
 from ..pagination import IdArg, PageArgs, apply_filters, envelope, page_schema, paginate
 from ..schemas import UtcDateTime
 from . import requests

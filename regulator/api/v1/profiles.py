@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from models import MarketEntity, Role
 
 from ...access import EntityAccess, can_see_personal_data, entity_and_access, public, role_required
 from ...extensions import db
+from ...linkage import merge as merging
 from ...profile.context import may_see_source, visible_agencies
 from ...profile.credit_view import credit_payload
 from ...profile.identity import licences_payload, load_identity
@@ -24,6 +25,7 @@ from ...public.search import search_entities
 from ...record_kinds import KINDS, snapshot
 from ...request_guards import page_arg
 from ...services import audit
+from ..blueprint import Blueprint
 from ..pagination import IdArg, Page, PageArgs, envelope, page_schema
 
 bp = Blueprint("api_profiles", __name__, description="Entity profiles: internal (audited) and public")
@@ -31,12 +33,15 @@ STAFF_AND_ENTERPRISE = (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR, Role.ENTER
 
 
 def plain(value: Any) -> Any:
-    """Dates as ISO strings, decimals as floats, enums as their values, recursively."""
+    """Dates as ISO strings (timestamps with their offset: naive ones are UTC, as stored), decimals as floats,
+    enums as their values, recursively."""
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
@@ -49,7 +54,8 @@ def plain(value: Any) -> Any:
 @role_required(*STAFF_AND_ENTERPRISE)
 @bp.response(200)
 def entity(entity_id: int):
-    """The internal profile: identity (personal data masked as the caller's role requires), class and why."""
+    """The internal profile: identity (personal data masked as the caller's role requires), class and why;
+    ``merged_into_id``: the entity this one was merged into (its records and class are there), else null."""
     entity, access = entity_and_access(db.session.get(MarketEntity, entity_id), EntityAccess.AGENCY)
     audit.record("profile.view", entity_id=entity.id, object_type="market_entity", object_id=entity.id,
                  access=access.name, channel="api")
@@ -62,6 +68,7 @@ def entity(entity_id: int):
         "industry_code": entity.industry_code, "industry": entity.industry, "status": entity.status,
         "district": entity.district, "registration_date": entity.registration_date,
         "address": entity.address.text if entity.address else None, "access": access.name,
+        "merged_into_id": merging.resolve(entity.id).id if entity.merged_into_id is not None else None,
         "names": [{"name": n.name, "kind": n.kind, "valid_from": n.valid_from, "valid_to": n.valid_to}
                   for n in identity.names],
         "legal_representative": None if rep is None else {"name": rep.name, "id_masked": rep.id_masked},

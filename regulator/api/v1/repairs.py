@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from models import CreditRepair, RepairStatus, Role
@@ -11,6 +10,7 @@ from models import CreditRepair, RepairStatus, Role
 from ...access import role_required
 from ...record_kinds import REPAIR_TARGETS
 from ...services import repairs as service
+from ..blueprint import Blueprint
 from ..pagination import IdArg, PageArgs, apply_filters, envelope, page_schema, paginate
 from ..schemas import UtcDateTime
 from . import requests

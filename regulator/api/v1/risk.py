@@ -6,7 +6,7 @@ Reasons are sentences in the request's language (``Accept-Language`` or the call
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 
 from models import Role
@@ -14,6 +14,8 @@ from models import Role
 from ...access import EntityAccess, get_entity_or_404, role_required
 from ...risk_text import reason_text
 from ...services.risk_models import latest_score_and_version
+from ..blueprint import Blueprint
+from ..schemas import UtcDateTime
 
 bp = Blueprint("api_risk", __name__, description="Risk scores of the active model (staff only)")
 
@@ -34,7 +36,7 @@ class RiskSchema(Schema):
     risk_class = fields.String(required=True, metadata={"description": "credit/risk class the probability falls in"})
     model_version = fields.String(required=True)
     as_of = fields.Date(required=True)
-    computed_at = fields.DateTime(required=True)
+    computed_at = UtcDateTime(required=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
 
 

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
@@ -16,6 +16,7 @@ from models import Role
 
 from ...access import public, role_required
 from ...extensions import db
+from ..blueprint import Blueprint
 
 bp = Blueprint("api_system", __name__, description="Service status and the caller's identity")
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from models import InspectionResult, InspectionTask, PenaltyType, Role, Severity
@@ -22,6 +22,7 @@ from ...access import role_required
 from ...extensions import db
 from ...inspector.tasks import VISIBLE, own_task_or_404
 from ...services import task_results as service
+from ..blueprint import Blueprint
 from ..guards import before_body
 from ..schemas import UtcDateTime
 
