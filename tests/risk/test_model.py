@@ -256,3 +256,22 @@ def test_refit_lets_the_latest_rows_shape_the_trees() -> None:
     assert auc["refit"] > 0.7 and auc["plain"] < 0.6, auc
     p = refit.predict_proba(X)[:, 1]
     assert ((p > 0) & (p < 1)).all()  # still calibrated on the held-out rows: never exactly 0 or 1
+
+
+def test_inspections_without_an_outcome_are_no_training_rows() -> None:
+    rng = np.random.default_rng(5)
+    n = 3000
+    eid = rng.integers(0, 300, n)
+    day = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="D")
+    found = rng.uniform(size=n) < 0.3
+    logged = rng.uniform(size=n) < 0.4  # a visit logged without results: outcome unknown
+    inspections = pd.DataFrame({"entity_id": eid, "agency_id": 1, "inspection_date": day,
+                                "serious_violation": pd.Series(found, dtype="boolean").mask(logged)})
+    frames = RecordFrames(entities=pd.DataFrame({"entity_id": np.arange(300)}), inspections=inspections)
+    result = fit_and_evaluate(frames, inspections)
+    assert result.model.n_train_ + result.model.n_valid_ == int((~logged).sum())
+    known = inspections.loc[~logged].sort_values("inspection_date", kind="stable")
+    tested = known["serious_violation"].tail(result.metrics["n_test"])
+    assert result.metrics["base_rate"] == pytest.approx(tested.mean())
+    with pytest.raises(ValueError, match="outcome on record"):
+        fit_and_evaluate(frames, inspections.loc[logged])
