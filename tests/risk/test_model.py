@@ -275,3 +275,11 @@ def test_inspections_without_an_outcome_are_no_training_rows() -> None:
     assert result.metrics["base_rate"] == pytest.approx(tested.mean())
     with pytest.raises(ValueError, match="outcome on record"):
         fit_and_evaluate(frames, inspections.loc[logged])
+
+
+def test_fairness_groups_are_in_reading_order() -> None:
+    from risk.evaluate import fairness
+
+    groups = pd.Series(["10", "2", None, "1", "2", "42", "B", "A", "10"])
+    rows = fairness(np.array([0, 1, 0, 1, 0, 1, 0, 1, 0]), np.linspace(0.1, 0.9, 9), groups)
+    assert [r["group"] for r in rows] == ["1", "2", "10", "42", "A", "B", "-"]
