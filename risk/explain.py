@@ -142,12 +142,14 @@ def reason(feature: str, row: pd.Series | dict, contribution: float) -> dict:
             "params": params, "text": template % params}
 
 
-def top_reasons(contributions: pd.DataFrame, features: pd.DataFrame, top: int = 3) -> list[list[dict]]:
-    """For each row, the ``top`` features that raise its risk most, as reasons (largest first).
+def top_reasons(contributions: pd.DataFrame, features: pd.DataFrame, top: int = 3,
+                skip: frozenset[str] | set[str] = frozenset()) -> list[list[dict]]:
+    """For each row, the ``top`` features that raise its risk most, as reasons (largest first), leaving out
+    the features in ``skip``.
 
     A template shared by two features (violations and agencies) appears once.
     """
-    values = contributions.drop(columns=["_base"], errors="ignore")
+    values = contributions.drop(columns=["_base", *skip], errors="ignore")
     names = np.asarray(values.columns)
     matrix = values.to_numpy(float)
     order = np.argsort(-matrix, axis=1)[:, :top * 2]

@@ -156,7 +156,8 @@ def explain_above_average(model: RiskClassifier, X: pd.DataFrame, probability: n
     """Reasons for the rows scored above the average (the others have none: nothing raises their risk).
 
     LightGBM's contributions (tree SHAP) are the expensive part of scoring, so they are computed once per
-    distinct feature row among those above the average.
+    distinct feature row among those above the average. Context features (``ctx_``: the weather before the
+    day) are no reason: every entity scored on a day has the same, so they tell none of them from another.
     """
     reasons: list[list[dict]] = [[] for _ in range(len(X))]
     rows = np.flatnonzero(probability > probability.mean())
@@ -166,7 +167,8 @@ def explain_above_average(model: RiskClassifier, X: pd.DataFrame, probability: n
     keys = pd.util.hash_pandas_object(subset, index=False).to_numpy()
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     distinct = subset.iloc[first].reset_index(drop=True)
-    explained = top_reasons(model.contributions(distinct), distinct, top=top)
+    explained = top_reasons(model.contributions(distinct), distinct, top=top,
+                            skip={c for c in X.columns if str(c).startswith("ctx_")})
     for row, k in zip(rows, inverse.ravel(), strict=True):
         reasons[row] = explained[k]
     return reasons

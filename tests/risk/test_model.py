@@ -283,3 +283,18 @@ def test_fairness_groups_are_in_reading_order() -> None:
     groups = pd.Series(["10", "2", None, "1", "2", "42", "B", "A", "10"])
     rows = fairness(np.array([0, 1, 0, 1, 0, 1, 0, 1, 0]), np.linspace(0.1, 0.9, 9), groups)
     assert [r["group"] for r in rows] == ["1", "2", "10", "42", "A", "B", "-"]
+
+
+def test_the_days_weather_is_no_reason_of_an_entitys_risk() -> None:
+    from risk.training import explain_above_average
+
+    X, y = _synthetic(3000)
+    rng = np.random.default_rng(4)
+    X["ctx_temperature_max"] = rng.uniform(20, 95, len(X))
+    y = np.where(X["ctx_temperature_max"] > 80, 1, y)  # hot days find more
+    model = RiskClassifier(n_estimators=80).fit(X, y)
+    day = X.iloc[:300].assign(ctx_temperature_max=90.0)  # every entity scored on one hot day
+    probability = model.predict_proba(day)[:, 1]
+    assert model.contributions(day)["ctx_temperature_max"].gt(0).all()  # it raises every score alike
+    reasons = explain_above_average(model, day, probability)
+    assert any(reasons) and not any(r["feature"].startswith("ctx_") for row in reasons for r in row)
