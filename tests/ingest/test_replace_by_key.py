@@ -25,13 +25,14 @@ COMPLAINTS = ("Creation_Date,Status,Completion_Date,Service_Request_Number,Type_
               "41.88,-87.63\n")
 
 
-def test_a_licence_term_sent_again_revoked_replaces_the_valid_one(sqlite_app, tmp_path: Path) -> None:
+def test_a_licence_term_sent_again_revoked_replaces_the_valid_one(app, make, client, auth, tmp_path: Path) -> None:
     from sqlalchemy import select
 
-    from models import Licence, SourceRecord
+    from models import Agency, Licence, Role, SourceRecord
     from models.enums import LicenceStatus, RecordStatus, SourceStatus
     from regulator.extensions import db
     from regulator.ingest import IngestOptions, ingest_file
+    from tests.conftest import PASSWORD
 
     ingest_file(_file(tmp_path / "business_licenses.csv.gz", LICENCE), "CHI_BACP", IngestOptions(notify=False))
     again = LICENCE.replace("2014-01-01,AAI,41.88,-87.62", "2014-01-01,REV,41.88,-87.62")
@@ -48,6 +49,11 @@ def test_a_licence_term_sent_again_revoked_replaces_the_valid_one(sqlite_app, tm
     assert old.status == SourceStatus.RESUBMITTED and old.resubmitted_as_id == new.id
     assert new.status == SourceStatus.ACCEPTED and new.entity_id == old.entity_id
     assert (batch.rows_accepted, batch.rows_duplicate, batch.report.get("replaced")) == (1, 1, 1)
+    make.user("bacp.coord", Role.COORDINATOR, agency_id=db.session.scalar(select(Agency.id).filter_by(code="CHI_BACP")))
+    db.session.commit()
+    auth.login("bacp.coord", PASSWORD)
+    page = client.get(f"/coordinator/imports/{batch.id}?lang=en").get_data(as_text=True)
+    assert "1 row accepted earlier came again with the same key and other content: the new row replaces it" in page
 
 
 def test_a_request_listed_twice_in_one_file_is_one_complaint(sqlite_app, tmp_path: Path) -> None:
