@@ -14,7 +14,7 @@ from regulator.risk_features import feature_name
 from regulator.risk_text import MESSAGES, reason_text
 from regulator.services import risk_models
 from regulator.templating import percent
-from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NOT_ON_RECORD, TEMPLATES, ZERO, reason
+from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NO_RESULT, NOT_ON_RECORD, TEMPLATES, ZERO, reason
 
 
 def _world(make) -> list:  # noqa: ANN001
@@ -154,7 +154,7 @@ def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: 
 
 def test_every_reason_template_is_a_message() -> None:
     assert {str(m) for m in MESSAGES} == ({t for t, _ in TEMPLATES.values()} | {GENERIC, CONTEXT, NOT_ON_RECORD}
-                                         | set(MISSING.values()) | set(ZERO.values()) | set(FORMER))
+                                         | {NO_RESULT} | set(MISSING.values()) | set(ZERO.values()) | set(FORMER))
 
 
 def test_a_category_reason_names_the_category_in_words(app, make) -> None:  # noqa: ANN001

@@ -298,3 +298,13 @@ def test_the_days_weather_is_no_reason_of_an_entitys_risk() -> None:
     assert model.contributions(day)["ctx_temperature_max"].gt(0).all()  # it raises every score alike
     reasons = explain_above_average(model, day, probability)
     assert any(reasons) and not any(r["feature"].startswith("ctx_") for row in reasons for r in row)
+
+
+def test_an_entity_visited_without_results_is_not_said_never_inspected() -> None:
+    from risk.explain import reason
+
+    logged = {"insp_count": 2.0, "insp_days_since": 853.0, "insp_last_violations": np.nan}
+    assert reason("insp_days_since", logged, 0.1)["text"] == "853 days since the last inspection"
+    assert reason("insp_last_violations", logged, 0.1)["text"] == "no inspection result on record"
+    never = {"insp_count": 0.0, "insp_days_since": np.nan, "insp_last_violations": np.nan}
+    assert reason("insp_last_violations", never, 0.1)["text"] == "never inspected"
