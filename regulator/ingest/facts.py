@@ -548,11 +548,18 @@ class Writer:
                 "found_date": c["inspection_date"], **{**common, "external_id": f"{source.source_key}#{i + 1}"}})
 
 
+#: results of a visit that inspected nothing: the business was closed, not found, or let no one in
+NOT_INSPECTED = frozenset({InspectionResult.CLOSED, InspectionResult.NOT_FOUND, InspectionResult.NO_ENTRY})
+
+
 def _serious(c: dict[str, Any], severities: list[Severity], count: int) -> bool | None:
     """Whether the inspection found a serious or critical violation; unknown (None) where the row gives neither
-    a result nor any violation (a log of visits), so that it is never read as a visit that found nothing."""
+    a result nor any violation (a log of visits) or the visit inspected nothing ("Out of Business"), so that it
+    is never read as a visit that found nothing."""
     if count:
         return any(s != Severity.MINOR for s in severities)
+    if c.get("result") in NOT_INSPECTED:
+        return None
     return False if c.get("result") or c.get("violation_count") is not None else None
 
 
