@@ -80,6 +80,7 @@ MESSAGES = (
     _l('registration date not on record'),
     _l('no licence on record'),
     _l('never inspected'),
+    _l('no inspection result on record'),
     _l('no violation on record'),
     _l('no penalty on record'),
     _l('district not on record'),

@@ -7,6 +7,8 @@ report page).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score, roc_curve
@@ -79,7 +81,14 @@ def fairness(y: np.ndarray, p: np.ndarray, groups: pd.Series, budget: float = 0.
         rows.append({"group": str(group), "n": int(len(part)), "hit_rate": float(part["y"].mean()),
                      "mean_score": float(part["p"].mean()), "selected_share": float(part["selected"].mean()),
                      "auc": _auc(part["y"].to_numpy(int), part["p"].to_numpy())})
-    return rows
+    return sorted(rows, key=lambda row: _natural(row["group"]))
+
+
+def _natural(group: str) -> tuple:
+    """Groups in the order a reader looks for them: numbered ones by number (ward 2 before ward 10), the
+    missing one ("-") last."""
+    return (group == "-", [(0, int(part), "") if part.isdigit() else (1, 0, part)
+                           for part in re.split(r"(\d+)", group) if part])
 
 
 def evaluate(y: np.ndarray, p: np.ndarray, *, selection_reason: pd.Series | None = None,

@@ -108,6 +108,10 @@ GENERIC = "%(feature)s is %(v)s"
 NOT_ON_RECORD = "%(feature)s: not on record"
 #: context (weather ...) is a reason about the day, not the entity
 CONTEXT = "conditions before the inspection (%(feature)s %(v)s)"
+#: an outcome feature of an entity whose visits were logged without results: inspected, outcome unknown
+NO_RESULT = "no inspection result on record"
+OUTCOME_FEATURES = frozenset({"insp_share_violations", "insp_last_failed", "insp_last_serious",
+                              "insp_last_violations"})
 
 
 def _number(value: object) -> str:
@@ -127,7 +131,9 @@ def reason(feature: str, row: pd.Series | dict, contribution: float) -> dict:
     """One reason for one feature of one row (``row``: feature name -> value)."""
     value = row.get(feature)
     template, extra = TEMPLATES.get(feature, (CONTEXT if feature.startswith("ctx_") else GENERIC, {}))
-    if _missing(value) and not feature.startswith("ctx_"):
+    if _missing(value) and feature in OUTCOME_FEATURES and (row.get("insp_count") or 0) > 0:
+        template, extra = NO_RESULT, {}
+    elif _missing(value) and not feature.startswith("ctx_"):
         template, extra = MISSING.get(feature, NOT_ON_RECORD), {}
     elif feature in ZERO and isinstance(value, (int, float, np.integer, np.floating)) and float(value) == 0:
         template, extra = ZERO[feature], {}
@@ -142,12 +148,14 @@ def reason(feature: str, row: pd.Series | dict, contribution: float) -> dict:
             "params": params, "text": template % params}
 
 
-def top_reasons(contributions: pd.DataFrame, features: pd.DataFrame, top: int = 3) -> list[list[dict]]:
-    """For each row, the ``top`` features that raise its risk most, as reasons (largest first).
+def top_reasons(contributions: pd.DataFrame, features: pd.DataFrame, top: int = 3,
+                skip: frozenset[str] | set[str] = frozenset()) -> list[list[dict]]:
+    """For each row, the ``top`` features that raise its risk most, as reasons (largest first), leaving out
+    the features in ``skip``.
 
     A template shared by two features (violations and agencies) appears once.
     """
-    values = contributions.drop(columns=["_base"], errors="ignore")
+    values = contributions.drop(columns=["_base", *skip], errors="ignore")
     names = np.asarray(values.columns)
     matrix = values.to_numpy(float)
     order = np.argsort(-matrix, axis=1)[:, :top * 2]

@@ -165,23 +165,29 @@ def _inspection_features(f: pd.DataFrame, keys: np.ndarray, days: np.ndarray) ->
     _require(f, "inspections", ("entity_id", "inspection_date"))
     result = f["result"].astype(str) if "result" in f else pd.Series("", index=f.index)
     vcount = pd.to_numeric(f.get("violation_count", pd.Series(0, index=f.index)), errors="coerce").fillna(0)
-    serious = f.get("serious_violation", pd.Series(False, index=f.index)).fillna(False).astype(bool)
-    line = Timeline(f["entity_id"].to_numpy(), to_days(f["inspection_date"]), {
-        "failed": result.eq("fail").to_numpy(float), "with_violations": vcount.gt(0).to_numpy(float),
-        "serious": serious.to_numpy(float), "violations": vcount.to_numpy(float)})
+    serious = f.get("serious_violation", pd.Series(False, index=f.index))
+    # a visit logged without its outcome (serious_violation empty) counts as a visit, never as one that found nothing
+    known = serious.notna().to_numpy(bool)
+    serious = serious.fillna(False).astype(bool)
+    entity, day = f["entity_id"].to_numpy(), to_days(f["inspection_date"])
+    line = Timeline(entity, day)
+    outcomes = Timeline(entity[known], day[known], {
+        "failed": result.eq("fail").to_numpy(float)[known], "with_violations": vcount.gt(0).to_numpy(float)[known],
+        "serious": serious.to_numpy(float)[known], "violations": vcount.to_numpy(float)[known]})
     count = line.count(keys, days)
+    judged = outcomes.count(keys, days)
     last_day = line.last(None, keys, days)
     out = {
         "insp_count": count,
         "insp_3y": line.count(keys, days, 3 * YEAR),
         "insp_days_since": days - last_day,
-        "insp_failed": line.count(keys, days, where="failed"),
-        "insp_serious": line.count(keys, days, where="serious"),
-        "insp_share_violations": np.divide(line.count(keys, days, where="with_violations"), count,
-                                           out=np.full(len(keys), np.nan), where=count > 0),
-        "insp_last_failed": line.last("failed", keys, days),
-        "insp_last_serious": line.last("serious", keys, days),
-        "insp_last_violations": line.last("violations", keys, days),
+        "insp_failed": outcomes.count(keys, days, where="failed"),
+        "insp_serious": outcomes.count(keys, days, where="serious"),
+        "insp_share_violations": np.divide(outcomes.count(keys, days, where="with_violations"), judged,
+                                           out=np.full(len(keys), np.nan), where=judged > 0),
+        "insp_last_failed": outcomes.last("failed", keys, days),
+        "insp_last_serious": outcomes.last("serious", keys, days),
+        "insp_last_violations": outcomes.last("violations", keys, days),
     }
     if "inspection_type" in f:
         kinds = f["inspection_type"].astype("string")

@@ -1,9 +1,9 @@
 """From records to a trained, evaluated model and to scores with reasons.
 
-Training rows are past inspections: features of the entity as of the inspection day (only earlier
-records), label "this inspection found a serious violation". The latest ``test_fraction`` of inspections
-(by date) is the test period the tested model never sees; within the rest ``RiskClassifier`` holds out the
-latest months again for early stopping and calibration.
+Training rows are past inspections whose outcome is on record (``labelled``): features of the entity as of
+the inspection day (only earlier records), label "this inspection found a serious violation". The latest
+``test_fraction`` of inspections (by date) is the test period the tested model never sees; within the rest
+``RiskClassifier`` holds out the latest months again for early stopping and calibration.
 
 Once tested, the model that will score entities is trained again, with the same settings, on every
 inspection (``refit``): the test period is the latest year or so of outcomes, the most telling for next
@@ -49,6 +49,15 @@ class TrainResult:
     extra: dict = field(default_factory=dict)
 
 
+def labelled(inspections: pd.DataFrame) -> pd.DataFrame:
+    """The inspections whose outcome is on record: a log of visits without results or findings (the
+    inspection's ``serious_violation`` empty) says nothing about what a visit finds, so it is no training or
+    test row (its visits still count among the entity's past inspections)."""
+    if "serious_violation" not in inspections:
+        return inspections
+    return inspections.loc[inspections["serious_violation"].notna()]
+
+
 def labels(inspections: pd.DataFrame) -> np.ndarray:
     """1 where the inspection found a serious violation (or failed with violations), else 0."""
     serious = inspections.get("serious_violation", pd.Series(np.nan, index=inspections.index))
@@ -77,6 +86,9 @@ def fit_and_evaluate(frames: RecordFrames, inspections: pd.DataFrame, *, test_fr
     """
     if inspections.empty:
         raise ValueError("no inspections to train on")
+    inspections = labelled(inspections)
+    if inspections.empty:
+        raise ValueError("no inspection has its outcome on record: nothing to learn")
     rows = inspections.sort_values("inspection_date", kind="stable").reset_index(drop=True)
     X, y, dates = training_set(frames, rows)
     if len(np.unique(y)) < 2:
@@ -144,7 +156,8 @@ def explain_above_average(model: RiskClassifier, X: pd.DataFrame, probability: n
     """Reasons for the rows scored above the average (the others have none: nothing raises their risk).
 
     LightGBM's contributions (tree SHAP) are the expensive part of scoring, so they are computed once per
-    distinct feature row among those above the average.
+    distinct feature row among those above the average. Context features (``ctx_``: the weather before the
+    day) are no reason: every entity scored on a day has the same, so they tell none of them from another.
     """
     reasons: list[list[dict]] = [[] for _ in range(len(X))]
     rows = np.flatnonzero(probability > probability.mean())
@@ -154,7 +167,8 @@ def explain_above_average(model: RiskClassifier, X: pd.DataFrame, probability: n
     keys = pd.util.hash_pandas_object(subset, index=False).to_numpy()
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     distinct = subset.iloc[first].reset_index(drop=True)
-    explained = top_reasons(model.contributions(distinct), distinct, top=top)
+    explained = top_reasons(model.contributions(distinct), distinct, top=top,
+                            skip={c for c in X.columns if str(c).startswith("ctx_")})
     for row, k in zip(rows, inverse.ravel(), strict=True):
         reasons[row] = explained[k]
     return reasons

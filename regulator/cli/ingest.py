@@ -22,6 +22,10 @@ def _report(batch) -> list[str]:  # noqa: ANN001 - an ImportBatch
              f"  new entities   {batch.entities_new:>9}",
              f"  updated        {batch.entities_updated:>9}",
              f"  to review      {batch.report.get('reviews', 0):>9}"]
+    if batch.report.get("replaced"):
+        lines.append(f"  replaced       {batch.report['replaced']:>9}  (accepted earlier, sent again changed)")
+    if batch.report.get("superseded"):
+        lines.append(f"  out of quarantine {batch.report['superseded']:>6}  (sent again corrected)")
     if batch.report.get("title"):
         lines.append(f"  above the header (left out): {' / '.join(batch.report['title'])[:200]}")
     for reason, n in sorted(batch.report.get("rejected_by_reason", {}).items(), key=lambda kv: -kv[1]):

@@ -55,8 +55,10 @@ def train(test_fraction: float, weighted: bool, activate_it: bool, notes: str | 
 @click.option("--version", default=None, help="Default: the active version.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the HTML report to this file.")
+@click.option("--lang", type=click.Choice(["en", "zh_Hans_CN"]), default="en", show_default=True,
+              help="Language of the report.")
 @with_appcontext
-def evaluate_cmd(version: str | None, out: Path | None) -> None:
+def evaluate_cmd(version: str | None, out: Path | None, lang: str) -> None:
     """Evaluate on the inspections the model never saw; print the summary, write the report."""
     try:
         row = risk_models.reevaluate(version)
@@ -67,7 +69,7 @@ def evaluate_cmd(version: str | None, out: Path | None) -> None:
     click.echo(f"{row.version}: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                                               for k, v in summary.items()))
     if out is not None:
-        write_report(row, out)
+        write_report(row, out, lang)
         click.echo(f"report written to {out}")
 
 

@@ -535,7 +535,7 @@ class Writer:
             "selection_reason": SelectionReason(c.get("selection_reason") or "unknown"),
             "selection_probability": c.get("selection_probability"),
             "result": InspectionResult(c["result"]) if c.get("result") else None,
-            "serious_violation": any(s != Severity.MINOR for s in severities) if count else False,
+            "serious_violation": _serious(c, severities, count),
             "violation_count": c.get("violation_count") if c.get("violation_count") is not None else count,
             "inspectors_text": "、".join(inspectors)[:500] or None,
             "notes": (f"follow-up of {c['follow_up_of']}" if c.get("follow_up_of") else None),
@@ -546,6 +546,21 @@ class Writer:
                 "description": descs[i] if i < len(descs) else None,
                 "severity": severities[i] if i < len(severities) else Severity.MINOR,
                 "found_date": c["inspection_date"], **{**common, "external_id": f"{source.source_key}#{i + 1}"}})
+
+
+#: results of a visit that inspected nothing: the business was closed, not found, or let no one in
+NOT_INSPECTED = frozenset({InspectionResult.CLOSED, InspectionResult.NOT_FOUND, InspectionResult.NO_ENTRY})
+
+
+def _serious(c: dict[str, Any], severities: list[Severity], count: int) -> bool | None:
+    """Whether the inspection found a serious or critical violation; unknown (None) where the row gives neither
+    a result nor any violation (a log of visits) or the visit inspected nothing ("Out of Business"), so that it
+    is never read as a visit that found nothing."""
+    if count:
+        return any(s != Severity.MINOR for s in severities)
+    if c.get("result") in NOT_INSPECTED:
+        return None
+    return False if c.get("result") or c.get("violation_count") is not None else None
 
 
 #: what the register says of an entity beyond its name, code and address (``registration``)

@@ -73,6 +73,8 @@ class FieldMap:
     unmapped: Any = None
     #: cell values that mean "empty" for this field (e.g. "0" for a missing licence number)
     nulls: tuple[str, ...] = ()
+    #: what a text cell holds beyond the value, removed (a regular expression: "-\\d+$" after a licence number)
+    strip: re.Pattern[str] | None = None
 
     def read(self, row: dict[str, Any], date_formats: tuple[str, ...]) -> Any:
         """The field's value in ``row``; raises RowError naming the column when it cannot be read."""
@@ -87,6 +89,8 @@ class FieldMap:
 
     def convert(self, column: str | tuple[str, ...] | None, raw: Any, date_formats: tuple[str, ...]) -> Any:
         """The field's value from the cell ``raw`` of ``column`` (what ``read`` does once it found the cell)."""
+        if self.strip is not None and isinstance(raw, str):
+            raw = self.strip.sub("", raw)
         if self.nulls and isinstance(raw, str) and raw.strip() in self.nulls:
             raw = None
         if _empty(raw):
@@ -322,7 +326,7 @@ def _read_column(spec: FieldMap, rows: list[dict[str, Any]], date_formats: tuple
                 out.append(_FAILED)
                 failed.add(n)
         return out
-    if spec.type == "text" and spec.map is None and not spec.nulls:
+    if spec.type == "text" and spec.map is None and not spec.nulls and spec.strip is None:
         # plain text (names, addresses: few repeats): what ``convert`` gives a non-blank str, without a memo
         normalize = unicodedata.normalize
         for n, row in enumerate(rows):
@@ -374,7 +378,7 @@ def _field(name: str, spec: Any, where: str) -> FieldMap:
     if not isinstance(spec, dict):
         raise MappingError(f"{where}: field {name!r} must be a column name or a mapping")
     unknown = set(spec) - {"column", "type", "value", "map", "default", "required", "split", "scale", "formats",
-                                "unmapped", "nulls"}
+                                "unmapped", "nulls", "strip"}
     if unknown:
         raise MappingError(f"{where}: field {name!r} has unknown keys {sorted(unknown)}")
     kind = spec.get("type", "text")
@@ -387,13 +391,17 @@ def _field(name: str, spec: Any, where: str) -> FieldMap:
     if mapping is not None:
         mapping = {str(k) if not isinstance(k, bool) else k: v for k, v in mapping.items()}
     formats = spec.get("formats") or ()
+    try:
+        strip = re.compile(str(spec["strip"])) if spec.get("strip") else None
+    except re.error as exc:
+        raise MappingError(f"{where}: field {name!r}: strip is not a regular expression ({exc})") from None
     column = spec.get("column")
     if isinstance(column, list):
         column = tuple(str(c) for c in column)
     return FieldMap(name=name, column=column, type=kind, value=spec.get("value"), map=mapping,
                     default=spec.get("default"), required=bool(spec.get("required", False)),
                     split=split, scale=spec.get("scale"), unmapped=spec.get("unmapped"),
-                    nulls=tuple(str(v) for v in spec.get("nulls") or ()),
+                    nulls=tuple(str(v) for v in spec.get("nulls") or ()), strip=strip,
                     formats=tuple([formats] if isinstance(formats, str) else formats))
 
 

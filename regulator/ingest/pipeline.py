@@ -57,6 +57,7 @@ from .mapping import AgencyMapping, FileMapping, load_mapping
 from .premap import open_source, prefetch, prepared_chunks
 from .prepare import ENTITYLESS, Prepared, jsonable, source_column
 from .readers import SourceFile
+from .replace import replace_earlier
 from .resolve import EntityIndex, Resolution, probabilistic, tax_number_org
 
 log = logging.getLogger(__name__)
@@ -373,6 +374,10 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items:
         writer.write(fmap.record_type, res.entity_id, item.canonical, src, fmap.options)
     writer.flush()
     superseded = _supersede_quarantined(agency.id, fmap.record_type, accepted)
+    replaced = 0
+    if fmap.options.get("replace_by_key"):
+        replaced, earlier = replace_earlier(agency.id, fmap.record_type, accepted)
+        touched |= earlier
     batch.rows_read += len(items)
     batch.rows_duplicate += duplicates
     batch.rows_accepted += len(accepted)
@@ -383,6 +388,8 @@ def _process_chunk(batch: ImportBatch, agency: Agency, fmap: FileMapping, items:
     report["reviews"] = report.get("reviews", 0) + reviews
     if superseded:
         report["superseded"] = report.get("superseded", 0) + superseded
+    if replaced:
+        report["replaced"] = report.get("replaced", 0) + replaced
     batch.report = report
     if options.notify:
         notify_records_changed("ingest", touched)

@@ -26,7 +26,7 @@ from risk.evaluate import evaluate
 from risk.features import RecordFrames
 from risk.graph import feature_names
 from risk.model import RiskClassifier
-from risk.training import fingerprint, fit_and_evaluate, score, training_set
+from risk.training import fingerprint, fit_and_evaluate, labelled, score, training_set
 
 from ..extensions import db
 from . import credit as credit_service
@@ -191,6 +191,7 @@ def reevaluate(version: str | None = None, frames: RecordFrames | None = None) -
     after = row.valid_end or row.train_end
     if inspections is None or after is None:
         return row
+    inspections = labelled(inspections)
     unseen = inspections.loc[pd.to_datetime(inspections["inspection_date"]) > pd.Timestamp(after)]
     if unseen.empty:
         return row

@@ -49,11 +49,12 @@ def report_context(row: ModelVersion) -> dict:
     return {"model": row, "ev": ev, "charts": charts, "budgets": budgets}
 
 
-def write_report(row: ModelVersion, out: Path) -> None:
-    """Render the standalone HTML report into ``out``."""
+def write_report(row: ModelVersion, out: Path, locale: str = "en") -> None:
+    """Render the standalone HTML report into ``out``, in ``locale`` (English, the command line's language,
+    unless asked: without a language the made-up request fell to the default, Chinese)."""
     from flask import current_app
 
-    with current_app.test_request_context("/"):
+    with current_app.test_request_context("/", query_string={"lang": locale}):
         html = render_template("risk/report_file.html", **report_context(row))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")

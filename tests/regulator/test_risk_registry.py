@@ -14,7 +14,7 @@ from regulator.risk_features import feature_name
 from regulator.risk_text import MESSAGES, reason_text
 from regulator.services import risk_models
 from regulator.templating import percent
-from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NOT_ON_RECORD, TEMPLATES, ZERO, reason
+from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NO_RESULT, NOT_ON_RECORD, TEMPLATES, ZERO, reason
 
 
 def _world(make) -> list:  # noqa: ANN001
@@ -123,9 +123,14 @@ def test_cli_train_evaluate_score_activate(app, make, runner, tmp_path) -> None:
     version = db.session.scalar(select(ModelVersion.version).where(ModelVersion.active.is_(True)))
     assert version in result.output and "(active)" in result.output and ", tested (trained to 20" in result.output
     out = tmp_path / "report.html"
+    app.config["BABEL_DEFAULT_LOCALE"] = "zh_Hans_CN"  # as deployed: pages without a language are in Chinese
     result = runner.invoke(args=["risk", "evaluate", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "auc=" in result.output and "<svg" in out.read_text(encoding="utf-8")
+    # in the command line's language, English, unless asked for another
+    assert "Risk model evaluation" in out.read_text(encoding="utf-8")
+    result = runner.invoke(args=["risk", "evaluate", "--out", str(out), "--lang", "zh_Hans_CN"])
+    assert result.exit_code == 0 and "风险模型评估" in out.read_text(encoding="utf-8")
     result = runner.invoke(args=["risk", "score", "--as-of", "2024-06-02"])
     assert result.exit_code == 0 and "60 entities scored" in result.output
     second = runner.invoke(args=["risk", "train", "--no-refit"])
@@ -149,7 +154,7 @@ def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: 
 
 def test_every_reason_template_is_a_message() -> None:
     assert {str(m) for m in MESSAGES} == ({t for t, _ in TEMPLATES.values()} | {GENERIC, CONTEXT, NOT_ON_RECORD}
-                                         | set(MISSING.values()) | set(ZERO.values()) | set(FORMER))
+                                         | {NO_RESULT} | set(MISSING.values()) | set(ZERO.values()) | set(FORMER))
 
 
 def test_a_category_reason_names_the_category_in_words(app, make) -> None:  # noqa: ANN001

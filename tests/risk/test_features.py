@@ -135,3 +135,17 @@ def test_namesake_counts_are_point_in_time() -> None:
     # a day later in 2023 sees the new outlets and the renamed business
     assert namesake_counts(later, keys, to_days(pd.Series(["2023-03-01"] * 4)), fallback=fallback).tolist() \
         == [5.0, 5.0, 5.0, 5.0]
+
+
+def test_a_visit_logged_without_its_outcome_is_a_visit_not_a_clean_one() -> None:
+    entities = pd.DataFrame({"entity_id": [1]})
+    inspections = pd.DataFrame({
+        "entity_id": [1, 1, 1], "agency_id": [1, 2, 2],
+        "inspection_date": ["2013-03-01", "2013-03-01", "2013-05-01"],
+        "result": ["fail", None, None], "serious_violation": pd.array([True, None, None], dtype="boolean"),
+        "violation_count": [2, 0, 0]})  # a failed inspection, then the same visit and a later one in the log
+    out = build_features(RecordFrames(entities=entities, inspections=inspections),
+                         pd.DataFrame({"entity_id": [1], "as_of": ["2013-06-01"]})).iloc[0]
+    assert out["insp_count"] == 3 and out["insp_days_since"] == 31
+    assert out["insp_last_failed"] == 1 and out["insp_last_serious"] == 1 and out["insp_last_violations"] == 2
+    assert out["insp_failed"] == 1 and out["insp_serious"] == 1 and out["insp_share_violations"] == 1

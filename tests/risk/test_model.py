@@ -256,3 +256,55 @@ def test_refit_lets_the_latest_rows_shape_the_trees() -> None:
     assert auc["refit"] > 0.7 and auc["plain"] < 0.6, auc
     p = refit.predict_proba(X)[:, 1]
     assert ((p > 0) & (p < 1)).all()  # still calibrated on the held-out rows: never exactly 0 or 1
+
+
+def test_inspections_without_an_outcome_are_no_training_rows() -> None:
+    rng = np.random.default_rng(5)
+    n = 3000
+    eid = rng.integers(0, 300, n)
+    day = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="D")
+    found = rng.uniform(size=n) < 0.3
+    logged = rng.uniform(size=n) < 0.4  # a visit logged without results: outcome unknown
+    inspections = pd.DataFrame({"entity_id": eid, "agency_id": 1, "inspection_date": day,
+                                "serious_violation": pd.Series(found, dtype="boolean").mask(logged)})
+    frames = RecordFrames(entities=pd.DataFrame({"entity_id": np.arange(300)}), inspections=inspections)
+    result = fit_and_evaluate(frames, inspections)
+    assert result.model.n_train_ + result.model.n_valid_ == int((~logged).sum())
+    known = inspections.loc[~logged].sort_values("inspection_date", kind="stable")
+    tested = known["serious_violation"].tail(result.metrics["n_test"])
+    assert result.metrics["base_rate"] == pytest.approx(tested.mean())
+    with pytest.raises(ValueError, match="outcome on record"):
+        fit_and_evaluate(frames, inspections.loc[logged])
+
+
+def test_fairness_groups_are_in_reading_order() -> None:
+    from risk.evaluate import fairness
+
+    groups = pd.Series(["10", "2", None, "1", "2", "42", "B", "A", "10"])
+    rows = fairness(np.array([0, 1, 0, 1, 0, 1, 0, 1, 0]), np.linspace(0.1, 0.9, 9), groups)
+    assert [r["group"] for r in rows] == ["1", "2", "10", "42", "A", "B", "-"]
+
+
+def test_the_days_weather_is_no_reason_of_an_entitys_risk() -> None:
+    from risk.training import explain_above_average
+
+    X, y = _synthetic(3000)
+    rng = np.random.default_rng(4)
+    X["ctx_temperature_max"] = rng.uniform(20, 95, len(X))
+    y = np.where(X["ctx_temperature_max"] > 80, 1, y)  # hot days find more
+    model = RiskClassifier(n_estimators=80).fit(X, y)
+    day = X.iloc[:300].assign(ctx_temperature_max=90.0)  # every entity scored on one hot day
+    probability = model.predict_proba(day)[:, 1]
+    assert model.contributions(day)["ctx_temperature_max"].gt(0).all()  # it raises every score alike
+    reasons = explain_above_average(model, day, probability)
+    assert any(reasons) and not any(r["feature"].startswith("ctx_") for row in reasons for r in row)
+
+
+def test_an_entity_visited_without_results_is_not_said_never_inspected() -> None:
+    from risk.explain import reason
+
+    logged = {"insp_count": 2.0, "insp_days_since": 853.0, "insp_last_violations": np.nan}
+    assert reason("insp_days_since", logged, 0.1)["text"] == "853 days since the last inspection"
+    assert reason("insp_last_violations", logged, 0.1)["text"] == "no inspection result on record"
+    never = {"insp_count": 0.0, "insp_days_since": np.nan, "insp_last_violations": np.nan}
+    assert reason("insp_last_violations", never, 0.1)["text"] == "never inspected"
