@@ -31,11 +31,12 @@ def connected_groups(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def group_new_records(prepared: pa.Table, rids: np.ndarray, profile: Profile, model: TrainedModel,
-                      settings: LinkageSettings) -> np.ndarray:
+                      settings: LinkageSettings, tf_tables: dict[str, pa.Table] | None = None) -> np.ndarray:
     """Group label of each unlinked record: the smallest rid of the records judged the same new entity.
 
     Pairs at or above ``settings.upper`` join a group (connected components). The prior is set from
-    ``settings.dedupe_rate``: the expected number of other rows of one new entity in the batch.
+    ``settings.dedupe_rate``: the expected number of other rows of one new entity in the batch. ``tf_tables``:
+    the term frequencies to weigh agreements by (``matching.batch_frequencies``; else Splink counts the rows).
     """
     n = prepared.num_rows
     if n < 2:
@@ -44,7 +45,7 @@ def group_new_records(prepared: pa.Table, rids: np.ndarray, profile: Profile, mo
     (table,) = cap_block_keys([table], profile)
     prior = min(0.5, settings.dedupe_rate / (n - 1))
     pairs = score_pairs([table], settings_dict(profile, "dedupe_only", model=model, prior=prior),
-                        threshold=settings.upper)
+                        threshold=settings.upper, tf_tables=tf_tables)
     labels = connected_groups(n, pairs["uid_l"].to_numpy(dtype="int64"), pairs["uid_r"].to_numpy(dtype="int64"))
     smallest = pd.Series(np.asarray(rids, dtype="int64")).groupby(labels).transform("min").to_numpy()
     log.debug("deduplicated %d unlinked records into %d groups", n, len(np.unique(labels)))

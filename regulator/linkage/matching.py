@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -150,8 +151,10 @@ def match_records(records: pd.DataFrame, entities: pd.DataFrame | EntityRows,
     profile, model = get_profile(settings.profile), settings.trained_model()
     expanded, owner = _with_alt_names(records)
     right = profile.prepare(expanded.assign(**{UID: np.arange(len(expanded))}))
+    known = NONE_KNOWN
     if len(entities):
-        left, left_ids, right_capped, tf, n_entities = _candidates(entities, right, profile)
+        left, left_ids, right_capped, tf, known = _candidates(entities, right, profile)
+        n_entities = known.n
         prior = entity_prior(model, n_entities)
         config = settings_dict(profile, "link_only", model=model, prior=prior)
         best = best_per_record(left, right_capped, config, left_ids, owner,
@@ -162,8 +165,12 @@ def match_records(records: pd.DataFrame, entities: pd.DataFrame | EntityRows,
     unlinked = result.index[result["decision"] != "link"].to_numpy()
     if len(unlinked):
         rids = records["rid"].to_numpy()[unlinked]
-        groups = group_new_records(right.take(pa.array(unlinked)), rids, profile, model, settings) \
-            if settings.dedupe else rids
+        if settings.dedupe:
+            batch = right.take(pa.array(unlinked))
+            groups = group_new_records(batch, rids, profile, model, settings,
+                                       tf_tables=batch_frequencies(batch, profile, known))
+        else:
+            groups = rids
         result.loc[unlinked, "new_group"] = groups
     counts = result["decision"].value_counts().to_dict()
     log.info("matched %d records against %d entity rows in %.1f s: %s", len(records), len(entities),
@@ -177,9 +184,58 @@ def _only(left: pa.Table, right: pa.Table, columns: tuple[str, ...]) -> dict[str
                          .drop_null()) for c in columns}
 
 
+class Known(NamedTuple):
+    """The known entities as term frequencies count them: ``holding(col, values)`` the values held by some
+    entity with their number of entities (``KeyStats.holding``'s table), ``n`` the number of entities."""
+
+    holding: Callable[[str, pa.Array], pa.Table]
+    n: int
+
+
+def _held_by_none(col: str, values: pa.Array) -> pa.Table:
+    return pa.table({col: pa.array([], values.type), "n": pa.array([], pa.int64())})
+
+
+NONE_KNOWN = Known(_held_by_none, 0)
+#: entities (known and the batch's) below which a value's frequency among them says nothing of how common it is
+MIN_POPULATION = 1000
+
+
+def batch_frequencies(batch: pa.Table, profile: Any, known: Known) -> dict[str, pa.Table]:
+    """Term frequencies for deduplicating the unlinked records of a batch: how many entities hold each value,
+    known ones (``known``) plus the batch's distinct identities (rows alike in every term-frequency column
+    count once), out of both.
+
+    Splink would take them from the batch's rows as they are: two rows of one business in a push of two then
+    hold its name in every row, the commonest value there is, and the name's agreement weighed nothing (the pair
+    stayed two new entities). Counted by identities, the repeats of one business are one holder.
+    """
+    columns = list(profile.tf_columns)
+    if not columns or batch.num_rows < 2:
+        return {}
+    frame = batch.select(columns).to_pandas()
+    identity = frame.groupby(columns, dropna=False, sort=False).ngroup().to_numpy()
+    n_batch = int(identity.max()) + 1
+    tables = {}
+    if known.n + n_batch < MIN_POPULATION:  # too few to tell a common value: agreements weigh as the model says
+        return {c: pa.table({c: pa.array([], batch.schema.field(c).type), f"tf_{c}": pa.array([], pa.float64())})
+                for c in columns}
+    for col in columns:
+        present = frame[col].notna().to_numpy()
+        counts = pd.Series(identity[present]).groupby(frame[col].to_numpy()[present]).nunique()
+        values = pa.array(counts.index.tolist(), batch.schema.field(col).type)
+        held = known.holding(col, values)
+        extra = dict(zip(held.column(col).to_pylist(), held.column("n").to_pylist(), strict=True))
+        n = counts.to_numpy() + np.array([extra.get(v, 0) for v in counts.index], dtype="int64")
+        tf = (n - 1 + profile.tf_smoothing) / (known.n + n_batch)
+        tables[col] = pa.table({col: values, f"tf_{col}": pa.array(tf, pa.float64())})
+    return tables
+
+
 def _candidates(entities: pd.DataFrame | EntityRows, right: pa.Table, profile: Any) -> tuple[
-        pa.Table, np.ndarray, pa.Table, dict[str, pa.Table], int]:
-    """The entity rows to score (capped), their entities, the capped records, term frequencies, entity count.
+        pa.Table, np.ndarray, pa.Table, dict[str, pa.Table], Known]:
+    """The entity rows to score (capped), their entities, the capped records, term frequencies, and the known
+    entities as they count (for the batch's deduplication too).
 
     For ``EntityRows`` the counts over all rows come from its ``KeyStats``, so the cost follows the
     chunk's candidates: the rows sharing a blocking key with a record are found on the uncapped keys
@@ -202,7 +258,7 @@ def _candidates(entities: pd.DataFrame | EntityRows, right: pa.Table, profile: A
             n = len(stats.entities)
             tf = counted_frequencies({c: stats.holding(c, only[c]) for c in profile.tf_columns}, n,
                                      profile.tf_smoothing)
-            return left, left_ids, right_capped, tf, n
+            return left, left_ids, right_capped, tf, Known(stats.holding, n)
         live = entities.live()
         if live is not None and left is not None:
             left, entity_ids = left.filter(pa.array(live)), entity_ids[live]
@@ -217,7 +273,18 @@ def _candidates(entities: pd.DataFrame | EntityRows, right: pa.Table, profile: A
         left, left_ids = left.filter(keep), entity_ids[keep.to_numpy(zero_copy_only=False)]
         only = _only(left, right_capped, profile.tf_columns)
     tf = term_frequencies(whole, entity_ids, profile.tf_columns, profile.tf_smoothing, only=only)
-    return left, left_ids, right_capped, tf, len(np.unique(entity_ids))
+    return left, left_ids, right_capped, tf, Known(_holding_in(whole, entity_ids), len(np.unique(entity_ids)))
+
+
+def _holding_in(rows: pa.Table, entity_ids: np.ndarray) -> Callable[[str, pa.Array], pa.Table]:
+    """``KeyStats.holding`` over prepared entity ``rows`` (of ``entity_ids``) counted when asked."""
+    def holding(col: str, values: pa.Array) -> pa.Table:
+        found = pc.is_in(rows.column(col), value_set=values).to_numpy(zero_copy_only=False)
+        counts = pd.Series(entity_ids[found]).groupby(rows.column(col).filter(pa.array(found)).to_numpy(
+            zero_copy_only=False)).nunique()
+        return pa.table({col: pa.array(counts.index.tolist(), values.type),
+                         "n": pa.array(counts.to_numpy(), pa.int64())})
+    return holding
 
 
 def _decide(result: pd.DataFrame, best: pd.DataFrame, settings: LinkageSettings, config: dict) -> None:
