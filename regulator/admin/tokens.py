@@ -17,7 +17,7 @@ from ..extensions import db
 from ..i18n import agency_name
 from ..nav import nav_item
 from ..paging import page_of
-from ..services.tokens import issue_token, revoke_token
+from ..services.tokens import expired, issue_token, revoke_token
 from . import bp
 from .forms import TokenIssueForm, TokenRevokeForm
 
@@ -31,7 +31,7 @@ def tokens():
     rows, page, pages, total = page_of(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
                                                                  ApiToken.id.desc()), PAGE_SIZE)
     return render_template("admin/tokens.html", tokens=rows, revoke_form=TokenRevokeForm(), page=page, pages=pages,
-                           total=total, now=datetime.now(UTC).replace(tzinfo=None))
+                           total=total, expired=expired)
 
 
 @bp.route("/tokens/new", methods=["GET", "POST"])

@@ -102,7 +102,7 @@ def principal_for(clear: str) -> TokenPrincipal | None:
     now = datetime.now(UTC)
     if token is None or token.revoked_at is not None:
         return None
-    if token.expires_at is not None and _aware(token.expires_at) <= now:
+    if expired(token, now):
         return None
     principal = TokenPrincipal(token.id, token.name, token.role, token.agency_id, list(token.scopes or []))
     # kept for the administrator's "last use", to the minute: a read alone never commits the request's session
@@ -121,6 +121,11 @@ def refusal(clear: str) -> str:
     if token.revoked_at is not None:
         return f"this token was revoked on {_aware(token.revoked_at):%Y-%m-%d %H:%M} UTC"
     return f"this token expired on {_aware(token.expires_at):%Y-%m-%d %H:%M} UTC"
+
+
+def expired(token: ApiToken, now: datetime | None = None) -> bool:
+    """Whether the token's expiry has passed (stored times compared as UTC, whatever zone the database gives)."""
+    return token.expires_at is not None and _aware(token.expires_at) <= (now or datetime.now(UTC))
 
 
 def _aware(moment: datetime) -> datetime:

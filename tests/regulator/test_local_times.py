@@ -84,3 +84,31 @@ def test_staff_pages_read_moments_on_local_time_and_the_audit_log_says_utc(app, 
     assert "2026-03-03 01:30" in tokens and "2026-03-03</td>" in tokens
     audit = client.get("/admin/audit?lang=en").get_data(as_text=True)
     assert "When (UTC)" in audit
+
+
+def test_a_token_expired_whatever_zone_the_database_gives_its_time_in(app, make, client, auth) -> None:  # noqa: ANN001
+    """PostgreSQL gives a timestamp back in its session's zone: 01:00 in Shanghai is 17:00 UTC the day before,
+    so a token that expired then is expired at 18:00 UTC (the page compared the wall-clock figures)."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from models import ApiToken
+    from regulator.services.tokens import expired
+
+    samr = make.agency("SAMR")
+    make.user("root", Role.ADMIN)
+    token = ApiToken(agency_id=samr.id, name="t", prefix="rg_x", token_hash="1" * 64, role=Role.COORDINATOR,
+                     scopes=["read"], expires_at=datetime(2026, 3, 3, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert expired(token, datetime(2026, 3, 2, 18, 0, tzinfo=UTC))
+    assert not expired(token, datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
+    assert not expired(ApiToken(expires_at=None))
+    now = datetime.now(UTC)
+    make._add(ApiToken(agency_id=samr.id, name="gone", prefix="rg_a", token_hash="2" * 64, role=Role.COORDINATOR,
+                       scopes=["read"], expires_at=now - timedelta(hours=1)))
+    make._add(ApiToken(agency_id=samr.id, name="live", prefix="rg_b", token_hash="3" * 64, role=Role.COORDINATOR,
+                       scopes=["read"], expires_at=now + timedelta(hours=1)))
+    db.session.commit()
+    auth.login("root")
+    page = client.get("/admin/tokens?lang=en").get_data(as_text=True)
+    gone, live = page.split("gone", 1)[1].split("</tr>", 1)[0], page.split("live", 1)[1].split("</tr>", 1)[0]
+    assert "expired" in gone and "active" not in gone and "active" in live and "expired" not in live
