@@ -82,6 +82,8 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600
 
     MAX_CONTENT_LENGTH = 512 * 1024 * 1024
+    #: the largest JSON body the API parses (a file upload may be larger: it is read as it streams, JSON is not)
+    API_JSON_MAX_BYTES = int(os.environ.get("API_JSON_MAX_BYTES", str(64 * 1024 * 1024)))
     PAGE_SIZE = 50
     #: "json" or "text" to configure logging with request ids; unset leaves logging to the host
     LOG_FORMAT: str | None = os.environ.get("LOG_FORMAT")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import flask_smorest
-from flask import Request
+from flask import Request, current_app
 from flask_smorest import abort
 from marshmallow import Schema
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -23,7 +23,12 @@ class JsonBodyParser(FlaskParser):
     """FlaskParser whose JSON location refuses other types (415) and bytes that are not UTF-8 (400)."""
 
     def load_json(self, req: Request, schema: Schema) -> Any:
+        limit = current_app.config["API_JSON_MAX_BYTES"]
+        if (req.content_length or 0) > limit:  # refused before its bytes are read and parsed into memory
+            abort(413, message=_too_large(limit))
         body = req.get_data(cache=True)
+        if len(body) > limit:  # sent in chunks, without a length
+            abort(413, message=_too_large(limit))
         if not is_json_request(req):
             # a form's body is read (into request.form) before any view runs, so its length tells, not its bytes
             if body or req.content_length or req.headers.get("Transfer-Encoding"):
@@ -38,6 +43,11 @@ class JsonBodyParser(FlaskParser):
             abort(400, message=f"the body is not UTF-8 (byte {exc.start}): JSON is sent in UTF-8, whatever "
                                f"charset the Content-Type names")
         return super().load_json(req, schema)
+
+
+def _too_large(limit: int) -> str:
+    return (f"the JSON body is larger than {limit // (1024 * 1024)} MiB: send the rows in several requests, or the "
+            f"file through the import page or flask ingest")
 
 
 class Blueprint(flask_smorest.Blueprint):

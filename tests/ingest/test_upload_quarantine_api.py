@@ -252,3 +252,30 @@ def test_an_upload_with_a_title_above_its_header_imports_and_says_so(app, make, 
     for url in ("/coordinator/quarantine", f"/coordinator/quarantine/{bad.id}", f"/entities/sources/{bad.id}"):
         shown = client.get(f"{url}?lang=en").get_data(as_text=True)
         assert "Row of the file" in shown and (">5<" in shown or "Row of the file 5" in shown), url
+
+
+def test_a_json_body_over_the_apis_limit_is_refused_unread(app, client, agencies):
+    """A push larger than API_JSON_MAX_BYTES is a 413 saying what to do, whether it states its length or comes in
+    chunks; nothing is imported. (A file upload keeps MAX_CONTENT_LENGTH.)"""
+    import io
+    import json
+
+    from models import ImportBatch
+
+    mem = next(a for a in agencies if a.code == "MEM")
+    clear, _token = issue_token(mem, "mem-system")
+    db.session.commit()
+    app.config["API_JSON_MAX_BYTES"] = 2000
+    row = {"licence_no": "粤深危化经字〔2019〕000005号", "credit_code": "", "company_name": "深圳大批量化学品有限公司",
+           "address": "深圳市龙岗区测试路5号", "issue_date": "20191229", "valid_until": "", "status": "VALID"}
+    body = json.dumps({"kind": "mem_licences", "rows": [row] * 20}, ensure_ascii=False).encode()
+    headers = {"Authorization": f"Bearer {clear}", "Content-Type": "application/json"}
+    stated = client.post("/api/v1/imports", data=body, headers=headers)
+    assert stated.status_code == 413 and "larger than" in stated.json["message"], stated.json
+    chunked = client.post("/api/v1/imports", input_stream=io.BytesIO(body),  # as a server gives a chunked body
+                          headers={**headers, "Transfer-Encoding": "chunked"},
+                          environ_overrides={"wsgi.input_terminated": True})
+    assert chunked.status_code == 413
+    assert db.session.query(ImportBatch).count() == 0
+    small = json.dumps({"kind": "mem_licences", "rows": [row]}, ensure_ascii=False).encode()
+    assert client.post("/api/v1/imports", data=small, headers=headers).status_code == 201
