@@ -106,6 +106,8 @@ _NOTES = (
     (re.compile(r"settled by the merge of entity (?P<source>\d+) into entity (?P<target>\d+)\Z"),
      lambda source, target: _("Settled by the merge of entity %(source)s into entity %(target)s.", source=source,
                               target=target)),
+    (re.compile(r"record replaced by source row (?P<row>\d+)\Z"),
+     lambda row: _("Closed: the record was replaced by source row %(row)s, sent again under its key.", row=row)),
     (re.compile(r"rechecked: match probability now (?P<now>\d+)%\Z"),
      lambda now: _("Decided by the platform when the record was matched again against what it knew later: match "
                    "probability %(now)s%%.", now=now)),

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from models import Complaint, EnforcementAction, Inspection, Licence, ListEntry, SourceRecord, Violation
-from models.enums import RecordStatus, RecordType, SourceStatus
+from models import Complaint, EnforcementAction, Inspection, Licence, ListEntry, MatchReview, SourceRecord, Violation
+from models.enums import RecordStatus, RecordType, ReviewStatus, SourceStatus
 
 from ..extensions import db
 from .prepare import Prepared
 
 #: the facts a source row gives, withdrawn with it
 FACTS = (Licence, Inspection, Violation, EnforcementAction, ListEntry, Complaint)
+#: the note of a match review closed because its record was replaced (``match_words`` says it in words)
+REPLACED_NOTE = "record replaced by source row {}"
 
 
 def replace_earlier(agency_id: int, record_type: RecordType, accepted: list[Prepared]) -> tuple[int, set[int]]:
@@ -50,6 +52,7 @@ def replace_earlier(agency_id: int, record_type: RecordType, accepted: list[Prep
     if not replaced:
         return 0, set()
     db.session.execute(update(SourceRecord), replaced)
+    _close_reviews({r["id"]: r["resubmitted_as_id"] for r in replaced})
     ids = [r["id"] for r in replaced]
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
@@ -58,3 +61,13 @@ def replace_earlier(agency_id: int, record_type: RecordType, accepted: list[Prep
                                                    model.status != RecordStatus.WITHDRAWN)
                                .values(status=RecordStatus.WITHDRAWN).execution_options(synchronize_session=False))
     return len(replaced), entities
+
+
+def _close_reviews(replaced_by: dict[int, int]) -> None:
+    """A pending match review of a replaced row asks about a record no longer in force: closed as rejected, its
+    note naming the row that replaced it (which is matched, and reviewed if need be, on its own)."""
+    ids = sorted(replaced_by)
+    for start in range(0, len(ids), 500):
+        for review in db.session.scalars(select(MatchReview).where(
+                MatchReview.source_record_id.in_(ids[start:start + 500]), MatchReview.status == ReviewStatus.PENDING)):
+            review.decide(ReviewStatus.REJECTED, None, REPLACED_NOTE.format(replaced_by[review.source_record_id]))

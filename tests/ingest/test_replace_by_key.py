@@ -70,3 +70,30 @@ def test_a_request_listed_twice_in_one_file_is_one_complaint(sqlite_app, tmp_pat
         Complaint.status != RecordStatus.WITHDRAWN).order_by(Complaint.external_id)).all()
     assert live == [("13-1", ComplaintStatus.CLOSED), ("13-2", ComplaintStatus.CLOSED)]
     assert (batch.rows_accepted, batch.report.get("replaced")) == (3, 1)
+
+
+def test_a_replaced_rows_pending_match_review_is_closed_naming_the_row(app, tmp_path: Path) -> None:
+    """The review asked about a record no longer in force: it leaves the queue, its note (in words on the review
+    page) naming the row that replaced it; the new row is matched on its own."""
+    from sqlalchemy import select
+
+    from models import MarketEntity, MatchReview, SourceRecord
+    from models.enums import ReviewStatus
+    from regulator.coordinator.match_words import review_note
+    from regulator.extensions import db
+    from regulator.ingest import IngestOptions, ingest_file
+
+    ingest_file(_file(tmp_path / "business_licenses.csv.gz", LICENCE), "CHI_BACP", IngestOptions(notify=False))
+    old = db.session.scalar(select(SourceRecord).where(SourceRecord.source_key == "100-20120101"))
+    other = db.session.scalar(select(MarketEntity.id).where(MarketEntity.id != old.entity_id))
+    db.session.add(MatchReview(source_record_id=old.id, candidate_entity_id=other or old.entity_id,
+                               provisional_entity_id=old.entity_id, probability=0.7))
+    db.session.commit()
+    again = LICENCE.replace("2014-01-01,AAI,41.88,-87.62", "2014-01-01,REV,41.88,-87.62")
+    ingest_file(_file(tmp_path / "business_licenses_2.csv.gz", again), "CHI_BACP", IngestOptions(notify=False))
+    review = db.session.scalar(select(MatchReview).where(MatchReview.source_record_id == old.id))
+    new = db.session.get(SourceRecord, old.id).resubmitted_as_id
+    assert review.status == ReviewStatus.REJECTED and review.decided_at is not None and new is not None
+    with app.test_request_context("/?lang=en"):
+        assert review_note(review.note) == (f"Closed: the record was replaced by source row {new}, sent again under "
+                                            f"its key.")
