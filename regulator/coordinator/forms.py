@@ -98,7 +98,7 @@ class ReferralDecisionForm(FlaskForm):
 class UploadForm(FlaskForm):
     """An agency file to import (administrators choose the agency; coordinators import for their own)."""
 
-    file = FileField(_l("File (CSV, TSV, XLSX or JSON lines)"), validators=[FileRequired()])
+    file = FileField(_l("File (CSV, TSV, XLSX or JSON lines; also gzip-compressed, .gz)"), validators=[FileRequired()])
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False, validators=[Optional()])
     kind = SelectField(_l("File kind"), choices=[], validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Import"))
