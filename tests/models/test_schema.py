@@ -139,3 +139,31 @@ def test_review_evidence_stored_as_text_is_rewritten_as_json(app, make) -> None:
     with app.test_request_context():
         assert ("Company name: the same name (variant wordings of the legal form, brackets and punctuation aside) "
                 "makes a match 724 times more likely.") in [w["sentence"] for w in in_words(weights)]
+
+
+def test_stored_visits_without_an_outcome_become_outcome_unknown(app, make) -> None:  # noqa: ANN001
+    """Migration 0014: a visit stored 'clean' though it gave no result and no violation (an inspection log), or
+    inspected nothing (closed, not found, no entry), is outcome unknown afterwards; real outcomes stay."""
+    from flask_migrate import downgrade, upgrade
+
+    from models import Inspection
+    from models.enums import InspectionResult
+
+    samr = make.agency("SAMR")
+    entity = make.entity()
+    kinds = {"logged": None, "closed": InspectionResult.CLOSED, "not_found": InspectionResult.NOT_FOUND,
+             "passed": InspectionResult.PASS, "failed": InspectionResult.FAIL}
+    ids = {}
+    for name, result in kinds.items():
+        ids[name] = make.inspection(entity, samr, result=result, serious_violation=False, violation_count=0).id
+    found = make.inspection(entity, samr, result=None, serious_violation=True, violation_count=2)
+    with_row = make.inspection(entity, samr, result=None, serious_violation=False, violation_count=0)
+    make.violation(entity, samr, inspection_id=with_row.id)
+    db.session.commit()
+    ids.update(found=found.id, with_row=with_row.id)
+    db.session.remove()
+    downgrade(revision="0013_one_open_request")
+    upgrade()
+    serious = {name: db.session.get(Inspection, i).serious_violation for name, i in ids.items()}
+    assert serious == {"logged": None, "closed": None, "not_found": None, "passed": False, "failed": False,
+                       "found": True, "with_row": False}
