@@ -50,7 +50,7 @@ from ..request_guards import MAX_ID, choice_filter, id_arg, id_filter, parse_id
 from ..text import normalise_name
 from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
-from .match_words import in_words, review_note
+from .match_words import event_reason, in_words, review_note
 
 nav_item("coordinator.reviews_queue", _l("Match reviews"), "coordinator", "admin", order=32, menu=_l("Data"))
 PAGE_SIZE = 50
@@ -280,6 +280,7 @@ def entity_history(entity_id: int):
     undone = {e.moved.get("undoes") for e in events if e.kind == merging.UNDO}
     return render_template("coordinator/linkage/history.html", entity=entity, events=events, names=names,
                            users=users, undone=undone, form=UndoForm(), row_count=merging.row_count,
+                           event_reason=event_reason,
                            survivor=merging.resolve(entity.id) if entity.merged_into_id else None)
 
 

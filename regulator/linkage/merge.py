@@ -194,6 +194,7 @@ def merge(source_id: int, target_id: int, *, user: Any = None, reason: str | Non
                                   "credit codes (%(source_code)s, %(target_code)s): they are two entities and "
                                   "cannot be merged.", source=source.id, target=target.id,
                                   source_code=source.uscc, target_code=target.uscc))
+    _claim_unmerged(source.id, target.id)
     source_name, source_status, source_uscc = source.name, source.status, source.uscc
     moved = _move_all(source.id, target.id)
     kinds: dict[str, str] = {}
@@ -231,6 +232,21 @@ def merge(source_id: int, target_id: int, *, user: Any = None, reason: str | Non
     return event
 
 
+def _claim_unmerged(*entity_ids: int) -> None:
+    """Lock the entities of a merge (in id order) with a conditional UPDATE that finds them still unmerged in the
+    database: of two merges read at once (a button pressed twice, A into B in one tab and B into A in another)
+    the second waits for the first and is then refused, instead of recording the merge twice or a loop."""
+    for entity_id in sorted(entity_ids):
+        found = db.session.execute(update(MarketEntity).where(MarketEntity.id == entity_id,
+                                                              MarketEntity.merged_into_id.is_(None))
+                                   .values(merged_into_id=None).execution_options(synchronize_session=False)).rowcount
+        if found != 1:
+            entity = db.session.get(MarketEntity, entity_id)
+            db.session.refresh(entity)
+            raise EntityChangeError(_("Market entity %(id)s was already merged into entity %(into)s.",
+                                      id=entity.id, into=entity.merged_into_id))
+
+
 #: the note of a match review that a merge settled (undoing the merge opens it again)
 SETTLED_BY_MERGE = "settled by the merge of entity {source} into entity {target}"
 
@@ -254,10 +270,14 @@ def _settle_reviews(source_id: int, target_id: int, user: Any) -> list[int]:
     return [review.id for review in settled]
 
 
-def _reopen_reviews(review_ids: list[int]) -> None:
-    """Reviews a merge settled, pending again once the merge is undone."""
+#: ``EntityEvent.moved`` key: the reviews whose confirmation made the event (and those it rejected with it)
+REVIEWS_DECIDED = "reviews_decided"
+
+
+def _reopen_reviews(review_ids: list[int], statuses: tuple[ReviewStatus, ...] = (ReviewStatus.CONFIRMED,)) -> None:
+    """Reviews a merge settled or a confirmation decided, pending again once the change is undone."""
     for review in db.session.scalars(select(MatchReview).where(MatchReview.id.in_(review_ids))):
-        if review.status == ReviewStatus.CONFIRMED:
+        if review.status in statuses:
             review.decide(ReviewStatus.PENDING, None, None)
 
 
@@ -393,6 +413,9 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     elif moved.get("created") and db.session.scalar(
             select(SourceRecord.id).where(SourceRecord.entity_id == target.id).limit(1)) is None:
         target.merged_into_id, target.status = source.id, EntityStatus.MERGED  # the split-off entity is empty
+    if decided := moved.get(REVIEWS_DECIDED):
+        _reopen_reviews(decided, (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED))
+        back["reviews_reopened"] = decided
     back.update({"undoes": event.id, **({"kept": kept} if kept else {})})
     undo_event = _event(UNDO, target.id, source.id, back, user=user, reason=reason)
     audit.record("entity.undo", entity_id=source.id, object_type="entity_event", object_id=undo_event.id, user=user,

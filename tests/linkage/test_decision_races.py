@@ -1,0 +1,100 @@
+"""Two decisions read at once (a button pressed twice, two coordinators in two tabs): only the first is taken;
+undoing a confirmed review's change opens the review again; the history gives the platform's reasons in words."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, update
+
+from models import AuditLog, EntityEvent, MarketEntity, MatchReview, SourceRecord
+from models.enums import ReviewStatus
+from regulator.extensions import db
+from regulator.linkage import review as reviews
+from regulator.linkage.merge import EntityChangeError, merge, undo
+
+
+def _suggest(make, agency, candidate, provisional, probability=0.8):  # noqa: ANN001, ANN202
+    source = db.session.get(SourceRecord, make.inspection(provisional, agency).source_record_id)
+    row = MatchReview(source_record_id=source.id, candidate_entity_id=candidate.id,
+                      provisional_entity_id=provisional.id, probability=probability,
+                      match_weights={"prior": -10.0, "name": {"level": "Same name", "weight": 12.0}})
+    db.session.add(row)
+    db.session.flush()
+    return row, source
+
+
+def _elsewhere(model, row_id: int, **values) -> None:  # noqa: ANN001
+    """Another request's write, made while this one still holds the row as it read it."""
+    db.session.execute(update(model).where(model.id == row_id).values(**values)
+                       .execution_options(synchronize_session=False))
+
+
+@pytest.mark.parametrize("decide", ["confirm", "reject"])
+def test_a_review_decided_by_another_coordinator_meanwhile_is_not_decided_again(make, decide) -> None:  # noqa: ANN001
+    samr = make.agency("SAMR")
+    candidate, provisional = make.entity("华盛达贸易有限公司"), make.entity("华盛达商贸", uscc=None)
+    review, source = _suggest(make, samr, candidate, provisional)
+    db.session.commit()
+    assert review.status == ReviewStatus.PENDING  # read pending, as by the second of two presses
+    _elsewhere(MatchReview, review.id, status=ReviewStatus.REJECTED)
+    with pytest.raises(EntityChangeError, match="already decided"):
+        getattr(reviews, decide)(review.id, note="second press")
+    db.session.rollback()
+    assert db.session.get(SourceRecord, source.id).entity_id == provisional.id
+    assert db.session.get(MarketEntity, provisional.id).merged_into_id is None
+    assert db.session.scalar(select(func.count()).select_from(EntityEvent)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditLog)
+                             .where(AuditLog.object_type == "match_review")) == 0
+
+
+def test_a_merge_read_before_another_merged_the_entity_is_refused(make) -> None:  # noqa: ANN001
+    a, b, c = make.entity("甲"), make.entity("乙", uscc=None), make.entity("丙", uscc=None)
+    db.session.commit()
+    assert b.merged_into_id is None
+    _elsewhere(MarketEntity, b.id, merged_into_id=a.id)  # B into A in the other tab, A into B in this one
+    with pytest.raises(EntityChangeError, match=f"already merged into entity {a.id}"):
+        merge(a.id, b.id)
+    db.session.rollback()
+    assert db.session.get(MarketEntity, a.id).merged_into_id is None
+    _elsewhere(MarketEntity, c.id, merged_into_id=b.id)  # the same merge pressed twice
+    with pytest.raises(EntityChangeError, match="already merged"):
+        merge(c.id, b.id)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(EntityEvent)) == 0
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_undoing_a_confirmed_review_opens_it_again(make, shared) -> None:  # noqa: ANN001
+    """Merge (the provisional entity held only the record) or link (it holds another): either way the record goes
+    back and the review, with the suggestion the confirm rejected for it, waits again instead of reading
+    "confirmed" while the record is no longer on the candidate."""
+    samr = make.agency("SAMR")
+    candidate, provisional = make.entity("华盛达贸易有限公司"), make.entity("华盛达商贸", uscc=None)
+    if shared:
+        make.inspection(provisional, samr)
+    review, source = _suggest(make, samr, candidate, provisional)
+    other = MatchReview(source_record_id=source.id, candidate_entity_id=make.entity("丙").id, probability=0.6)
+    db.session.add(other)
+    user = make.user("coord", "coordinator", agency_id=samr.id)
+    event = reviews.confirm(review.id, user=user)
+    db.session.commit()
+    assert event.kind == ("link" if shared else "merge")
+    assert db.session.get(MatchReview, other.id).status == ReviewStatus.REJECTED
+    undo(event.id, user=user)
+    db.session.commit()
+    assert db.session.get(SourceRecord, source.id).entity_id == provisional.id
+    for row in (review, other):
+        reopened = db.session.get(MatchReview, row.id)
+        assert reopened.status == ReviewStatus.PENDING and reopened.decided_by_id is None
+    reviews.confirm(review.id, user=user)  # and can be decided again
+    db.session.commit()
+    assert db.session.get(SourceRecord, source.id).entity_id == candidate.id
+
+
+def test_history_gives_the_platforms_reasons_in_the_readers_language(app) -> None:  # noqa: ANN001
+    from regulator.coordinator.match_words import event_reason
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert event_reason("match review 12 confirmed: same phone") == "Match review 12 confirmed: same phone"
+        assert event_reason("match review 12 rejected") == "Match review 12 rejected."
+        assert event_reason("同一家") == "同一家"
