@@ -161,13 +161,15 @@ def review(review_id: int):
     if form.validate_on_submit():
         decide = reviews.confirm if form.data["decision"] == "confirm" else reviews.reject
         try:
-            decide(review.id, user=current_user, note=form.data["note"] or None)
+            event = decide(review.id, user=current_user, note=form.data["note"] or None)
         except merging.EntityChangeError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
         else:
             db.session.commit()
             flash(_("Match confirmed.") if form.data["decision"] == "confirm" else _("Match rejected."), "success")
+            if event is not None:
+                _flash_consequences(event)
             following = db.session.execute(reviews.queue(agency_id=_own_agency()).limit(1)).first()
             if following is not None:
                 return redirect(url_for("coordinator.review", review_id=following[0].id))
@@ -232,10 +234,25 @@ def merge(entity_id: int):
                     flash(ngettext("%(num)s match review waiting on these entities was confirmed by the merge.",
                                    "%(num)s match reviews waiting on these entities were confirmed by the merge.",
                                    settled), "info")
+                _flash_consequences(event)
                 return redirect(url_for("coordinator.entity_history", entity_id=target.id))
     return render_template("coordinator/linkage/merge.html", entity=entity, other=other, form=form, fields=IDENTITY,
                            candidates=candidates, query=request.args.get("q", ""),
                            this_identity=_entity_identity(entity), other_identity=_entity_identity(other))
+
+
+def _flash_consequences(event: EntityEvent) -> None:
+    """What a merge leaves for the coordinator to do: two open visits of one campaign to the survivor, rows
+    that stayed on the merged entity because the survivor had them already."""
+    for campaign_id, tasks in (event.moved.get(merging.DOUBLE_VISITS) or {}).items():
+        flash(_("Campaign %(campaign)s now has %(num)s open visits to entity %(entity)s (tasks %(tasks)s): cancel "
+                "the visits it no longer needs or let one inspection cover them.", campaign=campaign_id,
+                num=len(tasks), entity=event.to_entity_id, tasks=", ".join(f"#{t}" for t in tasks)), "warning")
+    if kept := merging.row_count(event.moved.get("kept") or {}):
+        flash(ngettext("%(num)s row stayed on the merged entity because the entity that stays has it already "
+                       "(the same campaign selection, for one): see the history.",
+                       "%(num)s rows stayed on the merged entity because the entity that stays has them already "
+                       "(the same campaign selection, for one): see the history.", kept), "warning")
 
 
 def _chosen_records() -> list[int]:

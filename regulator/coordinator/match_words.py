@@ -123,7 +123,7 @@ def review_note(note: str | None) -> str | None:
 #: reasons the platform itself writes on an entity change (``linkage.review``): the person's note kept as written
 _REASONS = (
     (re.compile(r"match review (?P<review>\d+) confirmed: (?P<note>.*)\Z", re.S),
-     lambda review, note: _("Match review %(review)s confirmed: %(note)s", review=review, note=note)),
+     lambda review, note: _("Match review %(review)s confirmed: %(note)s", review=review, note=review_note(note))),
     (re.compile(r"match review (?P<review>\d+) confirmed\Z"),
      lambda review: _("Match review %(review)s confirmed.", review=review)),
     (re.compile(r"match review (?P<review>\d+) rejected\Z"),

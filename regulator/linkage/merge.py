@@ -17,8 +17,8 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import MetaData, Table, and_, select, update
 
-from models import Base, EntityEvent, EntityName, MarketEntity, MatchReview, SourceRecord
-from models.enums import EntityStatus, NameKind, ReviewStatus
+from models import Base, EntityEvent, EntityName, InspectionTask, MarketEntity, MatchReview, SourceRecord
+from models.enums import EntityStatus, NameKind, ReviewStatus, TaskStatus
 
 from ..extensions import db
 from ..i18n import label
@@ -218,6 +218,8 @@ def merge(source_id: int, target_id: int, *, user: Any = None, reason: str | Non
     settled = _settle_reviews(source.id, target.id, user)
     if settled:
         moved["reviews_settled"] = settled
+    if doubled := _double_visits(target.id, moved.get("inspection_task.entity_id") or []):
+        moved[DOUBLE_VISITS] = doubled
     if source_uscc and not target.uscc:  # the code is unique: it passes to the survivor
         source.uscc = None
         db.session.flush()
@@ -245,6 +247,25 @@ def _claim_unmerged(*entity_ids: int) -> None:
             db.session.refresh(entity)
             raise EntityChangeError(_("Market entity %(id)s was already merged into entity %(into)s.",
                                       id=entity.id, into=entity.merged_into_id))
+
+
+#: ``EntityEvent.moved`` key of a merge: campaign id -> the open visits the survivor now has in it (two or more)
+DOUBLE_VISITS = "double_visits"
+OPEN_TASKS = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+
+
+def _double_visits(target_id: int, moved_tasks: list[int]) -> dict[str, list[int]]:
+    """Campaigns in which the merge left the survivor two or more open visits (each entity had its own): a
+    coordinator cancels one or lets one inspection cover both."""
+    if not moved_tasks:
+        return {}
+    rows = db.session.execute(select(InspectionTask.campaign_id, InspectionTask.id).where(
+        InspectionTask.entity_id == target_id, InspectionTask.status.in_(OPEN_TASKS)).order_by(InspectionTask.id))
+    by_campaign: dict[str, list[int]] = {}
+    for campaign_id, task_id in rows:
+        by_campaign.setdefault(str(campaign_id), []).append(task_id)
+    moved = set(moved_tasks)
+    return {c: ids for c, ids in by_campaign.items() if len(ids) > 1 and moved & set(ids)}
 
 
 #: the note of a match review that a merge settled (undoing the merge opens it again)

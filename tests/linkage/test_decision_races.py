@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from models import AuditLog, EntityEvent, MarketEntity, MatchReview, SourceRecord
-from models.enums import ReviewStatus
+from models.enums import ReviewStatus, TaskStatus
 from regulator.extensions import db
 from regulator.linkage import review as reviews
 from regulator.linkage.merge import EntityChangeError, merge, undo
@@ -98,3 +98,26 @@ def test_history_gives_the_platforms_reasons_in_the_readers_language(app) -> Non
         assert event_reason("match review 12 confirmed: same phone") == "Match review 12 confirmed: same phone"
         assert event_reason("match review 12 rejected") == "Match review 12 rejected."
         assert event_reason("同一家") == "同一家"
+        assert event_reason("match review 77 confirmed: rechecked: match probability now 99%") == (
+            "Match review 77 confirmed: Decided by the platform when the record was matched again against what it "
+            "knew later: match probability 99%.")
+
+
+def test_a_merge_that_leaves_two_visits_of_one_campaign_says_so(client, auth, make) -> None:  # noqa: ANN001
+    samr = make.agency("SAMR")
+    keep, dup = make.entity("华盛达贸易有限公司"), make.entity("华盛达商贸", uscc=None)
+    first = make.task(keep, [samr])
+    second = make.task(dup, [samr], campaign=first.campaign)
+    done = make.task(dup, [samr], status=TaskStatus.DONE)  # another campaign's: nothing to do
+    make.user("coord", "coordinator", agency_id=samr.id)
+    db.session.commit()
+    auth.login("coord")
+    client.get("/?lang=en")
+    response = client.post(f"/coordinator/entities/{keep.id}/merge", data={
+        "other": dup.id, "direction": "into_this", "reason": "同一企业"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert (f"Campaign {first.campaign_id} now has 2 open visits to entity {keep.id} (tasks #{first.id}, "
+            f"#{second.id})") in page
+    event = db.session.scalars(select(EntityEvent)).one()
+    assert event.moved["double_visits"] == {str(first.campaign_id): [first.id, second.id]}
+    assert str(done.campaign_id) not in event.moved["double_visits"]
