@@ -155,10 +155,43 @@ def _move_all(source_id: int, target_id: int, source_records: list[int] | None =
             moved[ref.key] = ids
         if clashes:
             kept[ref.key] = clashes
+    if source_records is not None:
+        moved.update(_requests_follow(source_id, target_id, moved))
     if kept:
         moved["kept"] = kept
     db.session.expire_all()
     return moved
+
+
+def _request_pointers() -> list[tuple[Table, str, str, dict[str, str]]]:
+    """Tables that point at a record by (kind, id) and not by source record: objections and credit repair
+    applications, with each kind's table name."""
+    from ..record_kinds import KINDS, REPAIR_TARGETS
+
+    tables = Base.metadata.tables
+    kinds = {key: kind.model.__tablename__ for key, kind in KINDS.items()}
+    return [(tables["objection"], "record_type", "record_id", kinds),
+            (tables["credit_repair"], "target_type", "target_id",
+             {key: kinds[kind] for key, kind in REPAIR_TARGETS.items()})]
+
+
+def _requests_follow(source_id: int, target_id: int, moved: dict[str, Any]) -> dict[str, list[Any]]:
+    """The objections and credit repair applications about the records a split or link moved go with them: the
+    enterprise the record now belongs to sees them and the agency decides them on that entity."""
+    out: dict[str, list[Any]] = {}
+    for table, type_column, id_column, kinds in _request_pointers():
+        pk = next(iter(table.primary_key.columns))
+        ids: list[Any] = []
+        for kind, table_name in kinds.items():
+            if not (record_ids := moved.get(f"{table_name}.entity_id")):
+                continue
+            ids += [row[0] for row in db.session.execute(select(pk).where(
+                table.c.entity_id == source_id, table.c[type_column] == kind, table.c[id_column].in_(record_ids)))]
+        if ids:
+            db.session.execute(update(table).where(pk.in_(ids)).values(entity_id=target_id)
+                               .execution_options(synchronize_session=False))
+            out[f"{table.name}.entity_id"] = sorted(ids)
+    return out
 
 
 def _event(kind: str, source_id: int | None, target_id: int | None, moved: dict[str, Any], *, user: Any,

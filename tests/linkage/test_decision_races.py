@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from models import AuditLog, EntityEvent, MarketEntity, MatchReview, SourceRecord
+from models import AuditLog, CreditRepair, EntityEvent, MarketEntity, MatchReview, Objection, PenaltyType, SourceRecord
 from models.enums import ReviewStatus, TaskStatus
 from regulator.extensions import db
 from regulator.linkage import review as reviews
-from regulator.linkage.merge import EntityChangeError, merge, undo
+from regulator.linkage.merge import EntityChangeError, merge, split, undo
+from regulator.services import objections
 
 
 def _suggest(make, agency, candidate, provisional, probability=0.8):  # noqa: ANN001, ANN202
@@ -121,3 +122,30 @@ def test_a_merge_that_leaves_two_visits_of_one_campaign_says_so(client, auth, ma
     event = db.session.scalars(select(EntityEvent)).one()
     assert event.moved["double_visits"] == {str(first.campaign_id): [first.id, second.id]}
     assert str(done.campaign_id) not in event.moved["double_visits"]
+
+
+def test_split_takes_the_open_objection_and_repair_application_of_a_record_with_it(make) -> None:  # noqa: ANN001
+    """The penalty goes to the new entity: the objection and the credit repair application about it go too, not
+    left on the entity the penalty no longer belongs to; undo brings them back."""
+    samr = make.agency("SAMR")
+    entity = make.entity("深圳市华盛达贸易有限公司")
+    stay = make.inspection(entity, samr)
+    penalty = make.enforcement(entity, samr, penalty_type=PenaltyType.WARNING)
+    ent = make.user("ent", "enterprise", entity_id=entity.id)
+    objection = objections.submit(ent, "enforcement", penalty.id, "不是我们")
+    other = objections.submit(ent, "inspection", stay.id, "日期有误")
+    repair = CreditRepair(entity_id=entity.id, agency_id=samr.id, target_type="enforcement_action",
+                          target_id=penalty.id, applicant_id=ent.id, reason="已整改")
+    db.session.add(repair)
+    db.session.commit()
+    event = split(entity.id, [penalty.source_record_id], name="华盛达餐饮店", reason="另一家")
+    db.session.commit()
+    new = event.to_entity_id
+    assert db.session.get(Objection, objection.id).entity_id == new
+    assert db.session.get(CreditRepair, repair.id).entity_id == new
+    assert db.session.get(Objection, other.id).entity_id == entity.id
+    assert event.moved["objection.entity_id"] == [objection.id]
+    undo(event.id)
+    db.session.commit()
+    assert db.session.get(Objection, objection.id).entity_id == entity.id
+    assert db.session.get(CreditRepair, repair.id).entity_id == entity.id
