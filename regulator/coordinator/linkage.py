@@ -236,7 +236,9 @@ def merge(entity_id: int):
                                    settled), "info")
                 _flash_consequences(event)
                 return redirect(url_for("coordinator.entity_history", entity_id=target.id))
+    merged_away = [(e, merging.resolve(e.id)) for e in (entity, other) if e is not None and e.merged_into_id]
     return render_template("coordinator/linkage/merge.html", entity=entity, other=other, form=form, fields=IDENTITY,
+                           merged_away=merged_away,
                            candidates=candidates, query=request.args.get("q", ""),
                            this_identity=_entity_identity(entity), other_identity=_entity_identity(other))
 
@@ -313,13 +315,18 @@ def undo(event_id: int):
         flash(_("The form expired: please try again."), "danger")
         return redirect(url_for("coordinator.entity_history", entity_id=back_to))
     try:
-        merging.undo(event.id, user=current_user, reason=form.data["reason"] or None)
+        done = merging.undo(event.id, user=current_user, reason=form.data["reason"] or None)
     except merging.EntityChangeError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
     else:
         db.session.commit()
         flash(_("Undone."), "success")
+        if stayed := merging.row_count(done.moved.get("kept") or {}):
+            flash(ngettext("%(num)s row was moved again after this change and stayed where it is now: undo the "
+                           "later change first to bring it back too.",
+                           "%(num)s rows were moved again after this change and stayed where they are now: undo the "
+                           "later changes first to bring them back too.", stayed), "warning")
     return redirect(url_for("coordinator.entity_history", entity_id=back_to))
 
 

@@ -149,3 +149,23 @@ def test_split_takes_the_open_objection_and_repair_application_of_a_record_with_
     db.session.commit()
     assert db.session.get(Objection, objection.id).entity_id == entity.id
     assert db.session.get(CreditRepair, repair.id).entity_id == entity.id
+
+
+def test_merge_page_of_a_merged_entity_and_undo_that_leaves_rows_say_so(client, auth, make) -> None:  # noqa: ANN001
+    samr = make.agency("SAMR")
+    keep, dup = make.entity("华盛达贸易有限公司"), make.entity("华盛达商贸", uscc=None)
+    make.inspection(keep, samr)
+    moved_on = make.inspection(dup, samr)
+    make.inspection(dup, samr)
+    make.user("coord", "coordinator", agency_id=samr.id)
+    event = merge(dup.id, keep.id)
+    db.session.commit()
+    auth.login("coord")
+    client.get("/?lang=en")
+    page = client.get(f"/coordinator/entities/{dup.id}/merge").get_data(as_text=True)
+    assert f"Entity #{dup.id} was merged into entity #{keep.id}: merge with that one instead." in page
+    split(keep.id, [moved_on.source_record_id], name="另一家")  # a row the merge moved, moved on since
+    db.session.commit()
+    response = client.post(f"/coordinator/events/{event.id}/undo", data={"reason": "误合并"}, follow_redirects=True)
+    assert ("2 rows were moved again after this change and stayed where they are now: undo the later changes "
+            "first to bring them back too.") in response.get_data(as_text=True)  # the record and its inspection
