@@ -427,6 +427,10 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     if event.from_entity_id is None:
         raise EntityChangeError(_("Entity change %(id)s linked a record that had no entity: there is nothing to go "
                                   "back to.", id=event.id))
+    # the change's row locked before it is read as not undone: of two undos at once (the button pressed twice, two
+    # tabs) the second waits here for the first and then finds it undone, instead of writing a second undo
+    db.session.execute(update(EntityEvent).where(EntityEvent.id == event.id).values(kind=EntityEvent.kind)
+                       .execution_options(synchronize_session=False))
     if (undoing := undone_by(event)) is not None:
         raise EntityChangeError(_("Entity change %(id)s was already undone (by change %(undo)s).", id=event.id,
                                   undo=undoing.id))

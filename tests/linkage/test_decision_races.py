@@ -3,6 +3,9 @@ undoing a confirmed review's change opens the review again; the history gives th
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import func, select, update
 
@@ -169,3 +172,35 @@ def test_merge_page_of_a_merged_entity_and_undo_that_leaves_rows_say_so(client, 
     response = client.post(f"/coordinator/events/{event.id}/undo", data={"reason": "误合并"}, follow_redirects=True)
     assert ("2 rows were moved again after this change and stayed where they are now: undo the later changes "
             "first to bring them back too.") in response.get_data(as_text=True)  # the record and its inspection
+
+
+def test_two_undos_of_one_change_at_once_write_one(app, make) -> None:  # noqa: ANN001
+    """The first undo holds its transaction open while a second one (another tab) starts: the second waits and
+    is refused, instead of reading the change as not undone and writing a second undo."""
+    samr = make.agency("SAMR")
+    keep, dup = make.entity("华盛达贸易有限公司"), make.entity("华盛达商贸", uscc=None)
+    make.inspection(dup, samr)
+    event_id = merge(dup.id, keep.id).id
+    db.session.commit()
+    undo(event_id, reason="first tab")  # flushed, not committed: the row locks are held
+    outcome: list[str] = []
+
+    def second_tab() -> None:
+        with app.app_context():
+            try:
+                undo(event_id, reason="second tab")
+                db.session.commit()
+                outcome.append("undone again")
+            except EntityChangeError as exc:
+                db.session.rollback()
+                outcome.append(str(exc))
+            finally:
+                db.session.remove()
+
+    other = threading.Thread(target=second_tab)
+    other.start()
+    time.sleep(0.5)  # the second tab has read the change and waits for the lock
+    db.session.commit()
+    other.join(timeout=30)
+    assert outcome and "already undone" in outcome[0]
+    assert db.session.scalar(select(func.count()).select_from(EntityEvent).where(EntityEvent.kind == "undo")) == 1
