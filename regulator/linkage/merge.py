@@ -415,8 +415,9 @@ def undone_by(event: EntityEvent) -> EntityEvent | None:
 def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> EntityEvent:
     """Undo a merge, split or link: the rows it moved go back (those still where it put them).
 
-    Rows moved again since (by a later event) stay where they are and are listed under ``kept``; a merge
-    whose survivor was itself merged since must wait until that later merge is undone.
+    Rows moved again since (by a later event) stay where they are and are listed under ``kept`` (rows deleted
+    since, under ``gone``); a merge whose survivor was itself merged since must wait until that later merge is
+    undone.
     """
     event = db.session.get(EntityEvent, int(event_id))
     if event is None:
@@ -441,6 +442,7 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     moved = event.moved or {}
     back: dict[str, Any] = {}
     kept: dict[str, list[Any]] = {}
+    gone: dict[str, list[Any]] = {}
     refs = {ref.key: ref for ref in entity_references()}
     for key, ids in moved.items():
         if key not in refs or not isinstance(ids, list):
@@ -449,8 +451,13 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
         done, _kept = _move(ref, target.id, source.id, ref.pk.in_(ids))
         if done:
             back[key] = done
-        if len(done) < len(ids):
-            kept[key] = sorted(set(ids) - set(done))
+        if missing := sorted(set(ids) - set(done)):
+            # rows deleted since (derived rows rebuilt, a graph cluster redrawn) are gone, not kept elsewhere
+            still = set(db.session.scalars(select(ref.pk).where(ref.pk.in_(missing))))
+            if still:
+                kept[key] = [i for i in missing if i in still]
+            if len(still) < len(missing):
+                gone.setdefault(key, []).extend(i for i in missing if i not in still)
     if event.kind == MERGE:
         for name_id, kind in (moved.get("name_kinds") or {}).items():
             name = db.session.get(EntityName, int(name_id))
@@ -474,7 +481,7 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     if decided := moved.get(REVIEWS_DECIDED):
         _reopen_reviews(decided, (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED))
         back["reviews_reopened"] = decided
-    back.update({"undoes": event.id, **({"kept": kept} if kept else {})})
+    back.update({"undoes": event.id, **({"kept": kept} if kept else {}), **({"gone": gone} if gone else {})})
     undo_event = _event(UNDO, target.id, source.id, back, user=user, reason=reason)
     audit.record("entity.undo", entity_id=source.id, object_type="entity_event", object_id=undo_event.id, user=user,
                  undoes=event.id, kind=event.kind, rows=row_count(back), reason=reason)

@@ -9,7 +9,17 @@ import time
 import pytest
 from sqlalchemy import func, select, update
 
-from models import AuditLog, CreditRepair, EntityEvent, MarketEntity, MatchReview, Objection, PenaltyType, SourceRecord
+from models import (
+    AuditLog,
+    CreditRepair,
+    EntityEvent,
+    MarketEntity,
+    MatchReview,
+    Objection,
+    PenaltyType,
+    SourceRecord,
+    Violation,
+)
 from models.enums import ReviewStatus, TaskStatus
 from regulator.extensions import db
 from regulator.linkage import review as reviews
@@ -204,3 +214,19 @@ def test_two_undos_of_one_change_at_once_write_one(app, make) -> None:  # noqa: 
     other.join(timeout=30)
     assert outcome and "already undone" in outcome[0]
     assert db.session.scalar(select(func.count()).select_from(EntityEvent).where(EntityEvent.kind == "undo")) == 1
+
+
+def test_undo_tells_rows_deleted_since_from_rows_moved_again(make) -> None:  # noqa: ANN001
+    """A row the merge moved and something deleted since (a derived row rebuilt) is not "moved again": the undo
+    lists it as gone, so the page does not send the coordinator looking for a later change to undo."""
+    samr = make.agency("SAMR")
+    keep, dup = make.entity("华盛达贸易有限公司"), make.entity("华盛达商贸", uscc=None)
+    make.inspection(dup, samr)
+    violation = make.violation(dup, samr)
+    event = merge(dup.id, keep.id)
+    db.session.commit()
+    db.session.delete(db.session.get(Violation, violation.id))
+    db.session.commit()
+    back = undo(event.id)
+    assert back.moved.get("gone") == {"violation.entity_id": [violation.id]}
+    assert "kept" not in back.moved
