@@ -37,6 +37,9 @@ KEPT: dict[tuple[str, str], str] = {
     ("entity_name_gram", "entity_id"): "search index, rebuilt on records_changed",
     ("match_review", "candidate_entity_id"): "review history (a merged candidate is resolved when decided)",
     ("match_review", "provisional_entity_id"): "review history",
+    ("risk_score", "entity_id"): "a score of what the entity's own records said, until the next scoring run: the "
+                                 "survivor keeps its own (both entities' scores on one made the credit class and "
+                                 "the profile use whichever had the higher id)",
 }
 MERGE, SPLIT, LINK, UNDO = "merge", "split", "link", "undo"
 
@@ -77,13 +80,16 @@ class Reference:
         return out
 
 
-def entity_references(metadata: MetaData | None = None) -> list[Reference]:
-    """Every column of every table with a foreign key to ``market_entity.id``, except those ``KEPT``."""
+def entity_references(metadata: MetaData | None = None, *, kept: bool = False) -> list[Reference]:
+    """Every column of every table with a foreign key to ``market_entity.id``, except those ``KEPT`` (with
+    ``kept``: those too, where a row can be named by its id; an undo moves back what an older event moved)."""
     refs = []
     for table in (metadata or Base.metadata).sorted_tables:
         for column in table.columns:
             if any(fk.column.table.name == "market_entity" for fk in column.foreign_keys):
-                if (table.name, column.name) not in KEPT:
+                if kept and (table.name, column.name) in KEPT and len(table.primary_key.columns) == 1:
+                    refs.append(Reference(table, column.name))
+                elif (table.name, column.name) not in KEPT:
                     if len(table.primary_key.columns) != 1:
                         raise RuntimeError(f"{table.name}.{column.name}: entity references need a single-column "
                                            "primary key to be recorded; add it to KEPT with a reason or give the "
@@ -443,7 +449,7 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     back: dict[str, Any] = {}
     kept: dict[str, list[Any]] = {}
     gone: dict[str, list[Any]] = {}
-    refs = {ref.key: ref for ref in entity_references()}
+    refs = {ref.key: ref for ref in entity_references(kept=True)}
     for key, ids in moved.items():
         if key not in refs or not isinstance(ids, list):
             continue

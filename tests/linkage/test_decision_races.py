@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select, update
@@ -15,8 +16,10 @@ from models import (
     EntityEvent,
     MarketEntity,
     MatchReview,
+    ModelVersion,
     Objection,
     PenaltyType,
+    RiskScore,
     SourceRecord,
     Violation,
 )
@@ -24,7 +27,7 @@ from models.enums import ReviewStatus, TaskStatus
 from regulator.extensions import db
 from regulator.linkage import review as reviews
 from regulator.linkage.merge import EntityChangeError, merge, split, undo
-from regulator.services import objections
+from regulator.services import credit, objections
 
 
 def _suggest(make, agency, candidate, provisional, probability=0.8):  # noqa: ANN001, ANN202
@@ -230,3 +233,24 @@ def test_undo_tells_rows_deleted_since_from_rows_moved_again(make) -> None:  # n
     back = undo(event.id)
     assert back.moved.get("gone") == {"violation.entity_id": [violation.id]}
     assert "kept" not in back.moved
+
+
+def test_the_survivor_keeps_its_own_risk_score(make) -> None:  # noqa: ANN001
+    """Both entities scored on one day: after the merge the survivor's class and profile use its own score, not
+    the merged entity's because that one was written later; undo of an older merge that moved scores still works."""
+    keep, dup = make.entity("华盛达贸易有限公司"), make.entity("华盛达商贸", uscc=None)
+    model = ModelVersion(version="m", active=True)
+    db.session.add(model)
+    db.session.flush()
+    for entity, p in ((keep, 0.05), (dup, 0.9)):
+        db.session.add(RiskScore(entity_id=entity.id, model_version_id=model.id, as_of=date(2026, 12, 1),
+                                 probability=p, risk_class="A" if p < 0.5 else "D"))
+    db.session.commit()
+    event = merge(dup.id, keep.id)
+    db.session.commit()
+    assert "risk_score.entity_id" not in event.moved
+    probabilities, _model = credit.load_probabilities([keep.id])
+    assert probabilities[keep.id] == pytest.approx(0.05)
+    assert db.session.scalar(select(RiskScore.probability).where(RiskScore.entity_id == dup.id)) == pytest.approx(0.9)
+    undo(event.id)
+    db.session.commit()
