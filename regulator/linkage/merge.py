@@ -17,8 +17,8 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import MetaData, Table, and_, select, update
 
-from models import Base, EntityEvent, EntityName, InspectionTask, MarketEntity, MatchReview, SourceRecord
-from models.enums import EntityStatus, NameKind, ReviewStatus, TaskStatus
+from models import Base, EntityEvent, EntityName, InspectionTask, MarketEntity, MatchReview, SourceRecord, User
+from models.enums import EntityStatus, NameKind, ReviewStatus, Role, TaskStatus
 
 from ..extensions import db
 from ..i18n import label
@@ -265,6 +265,7 @@ def merge(source_id: int, target_id: int, *, user: Any = None, reason: str | Non
         _entity(target_id).uscc = source_uscc
         moved["uscc"] = source_uscc
     event = _event(MERGE, source.id, target.id, moved, user=user, reason=reason)
+    _tell_accounts(moved.get("user.entity_id") or [], "entity.merged", target.id, source_name)
     audit.record("entity.merge", entity_id=target.id, object_type="entity_event", object_id=event.id, user=user,
                  merged=source.id, rows=row_count(moved), reason=reason, reviews_settled=len(settled))
     db.session.flush()
@@ -286,6 +287,16 @@ def _claim_unmerged(*entity_ids: int) -> None:
             db.session.refresh(entity)
             raise EntityChangeError(_("Market entity %(id)s was already merged into entity %(into)s.",
                                       id=entity.id, into=entity.merged_into_id))
+
+
+def _tell_accounts(user_ids: list[int], kind: str, entity_id: int, other_name: str) -> None:
+    """The enterprise accounts a merge (or its undo) moved learn which entity they belong to now: each one sees
+    another profile, under another name, from its next page on."""
+    from ..services import notifications
+
+    if user_ids:
+        users = notifications.active_users(User.id.in_(user_ids), User.role == Role.ENTERPRISE)
+        notifications.notify(users, kind, "entity", entity_id, entity_id=entity_id, other=other_name)
 
 
 #: ``EntityEvent.moved`` key of a merge: campaign id -> the open visits the survivor now has in it (two or more)
@@ -465,6 +476,7 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
             if len(still) < len(missing):
                 gone.setdefault(key, []).extend(i for i in missing if i not in still)
     if event.kind == MERGE:
+        _tell_accounts(back.get("user.entity_id") or [], "entity.merge_undone", source.id, target.name)
         for name_id, kind in (moved.get("name_kinds") or {}).items():
             name = db.session.get(EntityName, int(name_id))
             if name is not None and name.entity_id == source.id:

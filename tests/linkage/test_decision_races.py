@@ -17,6 +17,7 @@ from models import (
     MarketEntity,
     MatchReview,
     ModelVersion,
+    Notification,
     Objection,
     PenaltyType,
     RiskScore,
@@ -254,3 +255,25 @@ def test_the_survivor_keeps_its_own_risk_score(make) -> None:  # noqa: ANN001
     assert db.session.scalar(select(RiskScore.probability).where(RiskScore.entity_id == dup.id)) == pytest.approx(0.9)
     undo(event.id)
     db.session.commit()
+
+
+def test_the_enterprise_account_of_a_merged_entity_is_told_where_it_now_belongs(app, make) -> None:  # noqa: ANN001
+    from regulator.notification_words import text
+
+    keep, dup = make.entity("深圳市华盛达贸易有限公司"), make.entity("华盛达商贸", uscc=None)
+    ent = make.user("ent-dup", "enterprise", entity_id=dup.id)
+    make.user("ent-keep", "enterprise", entity_id=keep.id)
+    db.session.commit()
+    event = merge(dup.id, keep.id)
+    db.session.commit()
+    undo(event.id)
+    db.session.commit()
+    notes = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    assert [(n.user_id, n.kind) for n in notes] == [(ent.id, "entity.merged"), (ent.id, "entity.merge_undone")]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert text(notes[0], "深圳市华盛达贸易有限公司") == (
+            "The agencies found that 华盛达商贸 and 深圳市华盛达贸易有限公司 are one business and combined their "
+            "records: your account now belongs to 深圳市华盛达贸易有限公司. If they are two businesses, tell the "
+            "agency.")
+        assert text(notes[1], "华盛达商贸") == ("The combining of 华盛达商贸 with 深圳市华盛达贸易有限公司 was undone: "
+                                           "your account belongs to 华盛达商贸 again.")
