@@ -62,6 +62,11 @@ WORDS: dict[str, Words] = {
                                           "%(day)s: it is overdue.", **d),
     "deadline.results": lambda d: _("Recorded results of the campaign “%(campaign)s” are due public by %(day)s.",
                                     **d),
+    "entity.merged": lambda d: _("The agencies found that %(other)s and %(entity)s are one business and combined "
+                                 "their records: your account now belongs to %(entity)s. If they are two "
+                                 "businesses, tell the agency.", **d),
+    "entity.merge_undone": lambda d: _("The combining of %(entity)s with %(other)s was undone: your account belongs "
+                                       "to %(entity)s again.", **d),
     "tasks.assigned": lambda d: ngettext("You are drawn for %(num)d visit of the campaign “%(campaign)s”.",
                                          "You are drawn for %(num)d visits of the campaign “%(campaign)s”.",
                                          d["visits"], campaign=d["campaign"]),

@@ -76,6 +76,9 @@ def merge(source: int, target: int, reason: str) -> None:
                + (f", kept for unique clashes: {event.moved['kept']}" if event.moved.get("kept") else "")
                + (f", match reviews it answered: {event.moved['reviews_settled']}"
                   if event.moved.get("reviews_settled") else ""))
+    for campaign, tasks in (event.moved.get(merging.DOUBLE_VISITS) or {}).items():
+        click.echo(f"campaign {campaign} now has {len(tasks)} open visits to entity {target} (tasks "
+                   f"{', '.join(map(str, tasks))}): cancel the ones it no longer needs")
 
 
 @linkage.command("split")

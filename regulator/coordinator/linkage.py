@@ -50,7 +50,7 @@ from ..request_guards import MAX_ID, choice_filter, id_arg, id_filter, parse_id
 from ..text import normalise_name
 from . import bp
 from .linkage_forms import MergeForm, ReviewDecisionForm, SplitForm, UndoForm
-from .match_words import in_words, review_note
+from .match_words import event_reason, in_words, review_note
 
 nav_item("coordinator.reviews_queue", _l("Match reviews"), "coordinator", "admin", order=32, menu=_l("Data"))
 PAGE_SIZE = 50
@@ -161,13 +161,15 @@ def review(review_id: int):
     if form.validate_on_submit():
         decide = reviews.confirm if form.data["decision"] == "confirm" else reviews.reject
         try:
-            decide(review.id, user=current_user, note=form.data["note"] or None)
+            event = decide(review.id, user=current_user, note=form.data["note"] or None)
         except merging.EntityChangeError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
         else:
             db.session.commit()
             flash(_("Match confirmed.") if form.data["decision"] == "confirm" else _("Match rejected."), "success")
+            if event is not None:
+                _flash_consequences(event)
             following = db.session.execute(reviews.queue(agency_id=_own_agency()).limit(1)).first()
             if following is not None:
                 return redirect(url_for("coordinator.review", review_id=following[0].id))
@@ -232,10 +234,27 @@ def merge(entity_id: int):
                     flash(ngettext("%(num)s match review waiting on these entities was confirmed by the merge.",
                                    "%(num)s match reviews waiting on these entities were confirmed by the merge.",
                                    settled), "info")
+                _flash_consequences(event)
                 return redirect(url_for("coordinator.entity_history", entity_id=target.id))
+    merged_away = [(e, merging.resolve(e.id)) for e in (entity, other) if e is not None and e.merged_into_id]
     return render_template("coordinator/linkage/merge.html", entity=entity, other=other, form=form, fields=IDENTITY,
+                           merged_away=merged_away,
                            candidates=candidates, query=request.args.get("q", ""),
                            this_identity=_entity_identity(entity), other_identity=_entity_identity(other))
+
+
+def _flash_consequences(event: EntityEvent) -> None:
+    """What a merge leaves for the coordinator to do: two open visits of one campaign to the survivor, rows
+    that stayed on the merged entity because the survivor had them already."""
+    for campaign_id, tasks in (event.moved.get(merging.DOUBLE_VISITS) or {}).items():
+        flash(_("Campaign %(campaign)s now has %(num)s open visits to entity %(entity)s (tasks %(tasks)s): cancel "
+                "the visits it no longer needs or let one inspection cover them.", campaign=campaign_id,
+                num=len(tasks), entity=event.to_entity_id, tasks=", ".join(f"#{t}" for t in tasks)), "warning")
+    if kept := merging.row_count(event.moved.get("kept") or {}):
+        flash(ngettext("%(num)s row stayed on the merged entity because the entity that stays has it already "
+                       "(the same campaign selection, for one): see the history.",
+                       "%(num)s rows stayed on the merged entity because the entity that stays has them already "
+                       "(the same campaign selection, for one): see the history.", kept), "warning")
 
 
 def _chosen_records() -> list[int]:
@@ -280,6 +299,7 @@ def entity_history(entity_id: int):
     undone = {e.moved.get("undoes") for e in events if e.kind == merging.UNDO}
     return render_template("coordinator/linkage/history.html", entity=entity, events=events, names=names,
                            users=users, undone=undone, form=UndoForm(), row_count=merging.row_count,
+                           event_reason=event_reason,
                            survivor=merging.resolve(entity.id) if entity.merged_into_id else None)
 
 
@@ -295,13 +315,18 @@ def undo(event_id: int):
         flash(_("The form expired: please try again."), "danger")
         return redirect(url_for("coordinator.entity_history", entity_id=back_to))
     try:
-        merging.undo(event.id, user=current_user, reason=form.data["reason"] or None)
+        done = merging.undo(event.id, user=current_user, reason=form.data["reason"] or None)
     except merging.EntityChangeError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
     else:
         db.session.commit()
         flash(_("Undone."), "success")
+        if stayed := merging.row_count(done.moved.get("kept") or {}):
+            flash(ngettext("%(num)s row was moved again after this change and stayed where it is now: undo the "
+                           "later change first to bring it back too.",
+                           "%(num)s rows were moved again after this change and stayed where they are now: undo the "
+                           "later changes first to bring them back too.", stayed), "warning")
     return redirect(url_for("coordinator.entity_history", entity_id=back_to))
 
 

@@ -120,3 +120,22 @@ def review_note(note: str | None) -> str | None:
         if note and (match := pattern.match(note)):
             return words(**match.groupdict())
     return note
+
+
+#: reasons the platform itself writes on an entity change (``linkage.review``): the person's note kept as written
+_REASONS = (
+    (re.compile(r"match review (?P<review>\d+) confirmed: (?P<note>.*)\Z", re.S),
+     lambda review, note: _("Match review %(review)s confirmed: %(note)s", review=review, note=review_note(note))),
+    (re.compile(r"match review (?P<review>\d+) confirmed\Z"),
+     lambda review: _("Match review %(review)s confirmed.", review=review)),
+    (re.compile(r"match review (?P<review>\d+) rejected\Z"),
+     lambda review: _("Match review %(review)s rejected.", review=review)),
+)
+
+
+def event_reason(reason: str | None) -> str | None:
+    """An entity change's reason in the reader's language when the platform wrote it; a person's as written."""
+    for pattern, words in _REASONS:
+        if reason and (match := pattern.match(reason)):
+            return words(**match.groupdict())
+    return reason

@@ -17,8 +17,8 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import MetaData, Table, and_, select, update
 
-from models import Base, EntityEvent, EntityName, MarketEntity, MatchReview, SourceRecord
-from models.enums import EntityStatus, NameKind, ReviewStatus
+from models import Base, EntityEvent, EntityName, InspectionTask, MarketEntity, MatchReview, SourceRecord, User
+from models.enums import EntityStatus, NameKind, ReviewStatus, Role, TaskStatus
 
 from ..extensions import db
 from ..i18n import label
@@ -37,6 +37,9 @@ KEPT: dict[tuple[str, str], str] = {
     ("entity_name_gram", "entity_id"): "search index, rebuilt on records_changed",
     ("match_review", "candidate_entity_id"): "review history (a merged candidate is resolved when decided)",
     ("match_review", "provisional_entity_id"): "review history",
+    ("risk_score", "entity_id"): "a score of what the entity's own records said, until the next scoring run: the "
+                                 "survivor keeps its own (both entities' scores on one made the credit class and "
+                                 "the profile use whichever had the higher id)",
 }
 MERGE, SPLIT, LINK, UNDO = "merge", "split", "link", "undo"
 
@@ -77,13 +80,16 @@ class Reference:
         return out
 
 
-def entity_references(metadata: MetaData | None = None) -> list[Reference]:
-    """Every column of every table with a foreign key to ``market_entity.id``, except those ``KEPT``."""
+def entity_references(metadata: MetaData | None = None, *, kept: bool = False) -> list[Reference]:
+    """Every column of every table with a foreign key to ``market_entity.id``, except those ``KEPT`` (with
+    ``kept``: those too, where a row can be named by its id; an undo moves back what an older event moved)."""
     refs = []
     for table in (metadata or Base.metadata).sorted_tables:
         for column in table.columns:
             if any(fk.column.table.name == "market_entity" for fk in column.foreign_keys):
-                if (table.name, column.name) not in KEPT:
+                if kept and (table.name, column.name) in KEPT and len(table.primary_key.columns) == 1:
+                    refs.append(Reference(table, column.name))
+                elif (table.name, column.name) not in KEPT:
                     if len(table.primary_key.columns) != 1:
                         raise RuntimeError(f"{table.name}.{column.name}: entity references need a single-column "
                                            "primary key to be recorded; add it to KEPT with a reason or give the "
@@ -155,10 +161,43 @@ def _move_all(source_id: int, target_id: int, source_records: list[int] | None =
             moved[ref.key] = ids
         if clashes:
             kept[ref.key] = clashes
+    if source_records is not None:
+        moved.update(_requests_follow(source_id, target_id, moved))
     if kept:
         moved["kept"] = kept
     db.session.expire_all()
     return moved
+
+
+def _request_pointers() -> list[tuple[Table, str, str, dict[str, str]]]:
+    """Tables that point at a record by (kind, id) and not by source record: objections and credit repair
+    applications, with each kind's table name."""
+    from ..record_kinds import KINDS, REPAIR_TARGETS
+
+    tables = Base.metadata.tables
+    kinds = {key: kind.model.__tablename__ for key, kind in KINDS.items()}
+    return [(tables["objection"], "record_type", "record_id", kinds),
+            (tables["credit_repair"], "target_type", "target_id",
+             {key: kinds[kind] for key, kind in REPAIR_TARGETS.items()})]
+
+
+def _requests_follow(source_id: int, target_id: int, moved: dict[str, Any]) -> dict[str, list[Any]]:
+    """The objections and credit repair applications about the records a split or link moved go with them: the
+    enterprise the record now belongs to sees them and the agency decides them on that entity."""
+    out: dict[str, list[Any]] = {}
+    for table, type_column, id_column, kinds in _request_pointers():
+        pk = next(iter(table.primary_key.columns))
+        ids: list[Any] = []
+        for kind, table_name in kinds.items():
+            if not (record_ids := moved.get(f"{table_name}.entity_id")):
+                continue
+            ids += [row[0] for row in db.session.execute(select(pk).where(
+                table.c.entity_id == source_id, table.c[type_column] == kind, table.c[id_column].in_(record_ids)))]
+        if ids:
+            db.session.execute(update(table).where(pk.in_(ids)).values(entity_id=target_id)
+                               .execution_options(synchronize_session=False))
+            out[f"{table.name}.entity_id"] = sorted(ids)
+    return out
 
 
 def _event(kind: str, source_id: int | None, target_id: int | None, moved: dict[str, Any], *, user: Any,
@@ -194,6 +233,7 @@ def merge(source_id: int, target_id: int, *, user: Any = None, reason: str | Non
                                   "credit codes (%(source_code)s, %(target_code)s): they are two entities and "
                                   "cannot be merged.", source=source.id, target=target.id,
                                   source_code=source.uscc, target_code=target.uscc))
+    _claim_unmerged(source.id, target.id)
     source_name, source_status, source_uscc = source.name, source.status, source.uscc
     moved = _move_all(source.id, target.id)
     kinds: dict[str, str] = {}
@@ -217,18 +257,65 @@ def merge(source_id: int, target_id: int, *, user: Any = None, reason: str | Non
     settled = _settle_reviews(source.id, target.id, user)
     if settled:
         moved["reviews_settled"] = settled
+    if doubled := _double_visits(target.id, moved.get("inspection_task.entity_id") or []):
+        moved[DOUBLE_VISITS] = doubled
     if source_uscc and not target.uscc:  # the code is unique: it passes to the survivor
         source.uscc = None
         db.session.flush()
         _entity(target_id).uscc = source_uscc
         moved["uscc"] = source_uscc
     event = _event(MERGE, source.id, target.id, moved, user=user, reason=reason)
+    _tell_accounts(moved.get("user.entity_id") or [], "entity.merged", target.id, source_name)
     audit.record("entity.merge", entity_id=target.id, object_type="entity_event", object_id=event.id, user=user,
                  merged=source.id, rows=row_count(moved), reason=reason, reviews_settled=len(settled))
     db.session.flush()
     notify_records_changed("merge", [source.id, target.id])
     log.info("merged entity %s into %s: %d rows", source.id, target.id, row_count(moved))
     return event
+
+
+def _claim_unmerged(*entity_ids: int) -> None:
+    """Lock the entities of a merge (in id order) with a conditional UPDATE that finds them still unmerged in the
+    database: of two merges read at once (a button pressed twice, A into B in one tab and B into A in another)
+    the second waits for the first and is then refused, instead of recording the merge twice or a loop."""
+    for entity_id in sorted(entity_ids):
+        found = db.session.execute(update(MarketEntity).where(MarketEntity.id == entity_id,
+                                                              MarketEntity.merged_into_id.is_(None))
+                                   .values(merged_into_id=None).execution_options(synchronize_session=False)).rowcount
+        if found != 1:
+            entity = db.session.get(MarketEntity, entity_id)
+            db.session.refresh(entity)
+            raise EntityChangeError(_("Market entity %(id)s was already merged into entity %(into)s.",
+                                      id=entity.id, into=entity.merged_into_id))
+
+
+def _tell_accounts(user_ids: list[int], kind: str, entity_id: int, other_name: str) -> None:
+    """The enterprise accounts a merge (or its undo) moved learn which entity they belong to now: each one sees
+    another profile, under another name, from its next page on."""
+    from ..services import notifications
+
+    if user_ids:
+        users = notifications.active_users(User.id.in_(user_ids), User.role == Role.ENTERPRISE)
+        notifications.notify(users, kind, "entity", entity_id, entity_id=entity_id, other=other_name)
+
+
+#: ``EntityEvent.moved`` key of a merge: campaign id -> the open visits the survivor now has in it (two or more)
+DOUBLE_VISITS = "double_visits"
+OPEN_TASKS = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+
+
+def _double_visits(target_id: int, moved_tasks: list[int]) -> dict[str, list[int]]:
+    """Campaigns in which the merge left the survivor two or more open visits (each entity had its own): a
+    coordinator cancels one or lets one inspection cover both."""
+    if not moved_tasks:
+        return {}
+    rows = db.session.execute(select(InspectionTask.campaign_id, InspectionTask.id).where(
+        InspectionTask.entity_id == target_id, InspectionTask.status.in_(OPEN_TASKS)).order_by(InspectionTask.id))
+    by_campaign: dict[str, list[int]] = {}
+    for campaign_id, task_id in rows:
+        by_campaign.setdefault(str(campaign_id), []).append(task_id)
+    moved = set(moved_tasks)
+    return {c: ids for c, ids in by_campaign.items() if len(ids) > 1 and moved & set(ids)}
 
 
 #: the note of a match review that a merge settled (undoing the merge opens it again)
@@ -254,10 +341,14 @@ def _settle_reviews(source_id: int, target_id: int, user: Any) -> list[int]:
     return [review.id for review in settled]
 
 
-def _reopen_reviews(review_ids: list[int]) -> None:
-    """Reviews a merge settled, pending again once the merge is undone."""
+#: ``EntityEvent.moved`` key: the reviews whose confirmation made the event (and those it rejected with it)
+REVIEWS_DECIDED = "reviews_decided"
+
+
+def _reopen_reviews(review_ids: list[int], statuses: tuple[ReviewStatus, ...] = (ReviewStatus.CONFIRMED,)) -> None:
+    """Reviews a merge settled or a confirmation decided, pending again once the change is undone."""
     for review in db.session.scalars(select(MatchReview).where(MatchReview.id.in_(review_ids))):
-        if review.status == ReviewStatus.CONFIRMED:
+        if review.status in statuses:
             review.decide(ReviewStatus.PENDING, None, None)
 
 
@@ -341,8 +432,9 @@ def undone_by(event: EntityEvent) -> EntityEvent | None:
 def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> EntityEvent:
     """Undo a merge, split or link: the rows it moved go back (those still where it put them).
 
-    Rows moved again since (by a later event) stay where they are and are listed under ``kept``; a merge
-    whose survivor was itself merged since must wait until that later merge is undone.
+    Rows moved again since (by a later event) stay where they are and are listed under ``kept`` (rows deleted
+    since, under ``gone``); a merge whose survivor was itself merged since must wait until that later merge is
+    undone.
     """
     event = db.session.get(EntityEvent, int(event_id))
     if event is None:
@@ -353,6 +445,10 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     if event.from_entity_id is None:
         raise EntityChangeError(_("Entity change %(id)s linked a record that had no entity: there is nothing to go "
                                   "back to.", id=event.id))
+    # the change's row locked before it is read as not undone: of two undos at once (the button pressed twice, two
+    # tabs) the second waits here for the first and then finds it undone, instead of writing a second undo
+    db.session.execute(update(EntityEvent).where(EntityEvent.id == event.id).values(kind=EntityEvent.kind)
+                       .execution_options(synchronize_session=False))
     if (undoing := undone_by(event)) is not None:
         raise EntityChangeError(_("Entity change %(id)s was already undone (by change %(undo)s).", id=event.id,
                                   undo=undoing.id))
@@ -363,7 +459,8 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     moved = event.moved or {}
     back: dict[str, Any] = {}
     kept: dict[str, list[Any]] = {}
-    refs = {ref.key: ref for ref in entity_references()}
+    gone: dict[str, list[Any]] = {}
+    refs = {ref.key: ref for ref in entity_references(kept=True)}
     for key, ids in moved.items():
         if key not in refs or not isinstance(ids, list):
             continue
@@ -371,9 +468,15 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
         done, _kept = _move(ref, target.id, source.id, ref.pk.in_(ids))
         if done:
             back[key] = done
-        if len(done) < len(ids):
-            kept[key] = sorted(set(ids) - set(done))
+        if missing := sorted(set(ids) - set(done)):
+            # rows deleted since (derived rows rebuilt, a graph cluster redrawn) are gone, not kept elsewhere
+            still = set(db.session.scalars(select(ref.pk).where(ref.pk.in_(missing))))
+            if still:
+                kept[key] = [i for i in missing if i in still]
+            if len(still) < len(missing):
+                gone.setdefault(key, []).extend(i for i in missing if i not in still)
     if event.kind == MERGE:
+        _tell_accounts(back.get("user.entity_id") or [], "entity.merge_undone", source.id, target.name)
         for name_id, kind in (moved.get("name_kinds") or {}).items():
             name = db.session.get(EntityName, int(name_id))
             if name is not None and name.entity_id == source.id:
@@ -393,7 +496,10 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     elif moved.get("created") and db.session.scalar(
             select(SourceRecord.id).where(SourceRecord.entity_id == target.id).limit(1)) is None:
         target.merged_into_id, target.status = source.id, EntityStatus.MERGED  # the split-off entity is empty
-    back.update({"undoes": event.id, **({"kept": kept} if kept else {})})
+    if decided := moved.get(REVIEWS_DECIDED):
+        _reopen_reviews(decided, (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED))
+        back["reviews_reopened"] = decided
+    back.update({"undoes": event.id, **({"kept": kept} if kept else {}), **({"gone": gone} if gone else {})})
     undo_event = _event(UNDO, target.id, source.id, back, user=user, reason=reason)
     audit.record("entity.undo", entity_id=source.id, object_type="entity_event", object_id=undo_event.id, user=user,
                  undoes=event.id, kind=event.kind, rows=row_count(back), reason=reason)

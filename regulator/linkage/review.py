@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import EntityEvent, MatchReview, SourceRecord
 from models.enums import LinkMethod, ReviewStatus
@@ -23,7 +24,7 @@ from ..extensions import db
 from ..i18n import label
 from ..services import audit
 from ..signals import notify_records_changed
-from .merge import LINK, EntityChangeError, _event, merge, move_records, new_entity_for, resolve
+from .merge import LINK, REVIEWS_DECIDED, EntityChangeError, _event, merge, move_records, new_entity_for, resolve
 
 #: probability bands of the review queue: name -> [low, high)
 BANDS: dict[str, tuple[float, float]] = {"high": (0.7, 1.01), "middle": (0.5, 0.7), "low": (0.0, 0.5)}
@@ -81,6 +82,20 @@ def _decided(review: MatchReview, status: ReviewStatus, user: Any, note: str | N
     review.decide(status, getattr(user, "id", None), note)
 
 
+def _claim(review: MatchReview, status: ReviewStatus) -> None:
+    """Take the decision in one conditional UPDATE before anything moves: of two decisions read on one pending
+    review at once (a button pressed twice, two coordinators in two tabs) only the first is taken; the second
+    raises, and its caller rolls back."""
+    taken = db.session.execute(update(MatchReview).where(MatchReview.id == review.id,
+                                                         MatchReview.status == ReviewStatus.PENDING)
+                               .values(status=status).execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        db.session.refresh(review)
+        raise EntityChangeError(_("Match review %(id)s was already decided (“%(status)s”).", id=review.id,
+                                  status=label(review.status)))
+    set_committed_value(review, "status", status)
+
+
 def confirm(review_id: int, *, user: Any = None, note: str | None = None) -> EntityEvent | None:
     """The record is the candidate's: move it (and its rows) there; returns the event that moved them.
 
@@ -89,6 +104,7 @@ def confirm(review_id: int, *, user: Any = None, note: str | None = None) -> Ent
     names). Other pending suggestions for the same record are rejected.
     """
     review = _pending(review_id)
+    _claim(review, ReviewStatus.CONFIRMED)
     record = db.session.get(SourceRecord, review.source_record_id)
     candidate = resolve(review.candidate_entity_id)
     current = record.entity_id
@@ -110,10 +126,14 @@ def confirm(review_id: int, *, user: Any = None, note: str | None = None) -> Ent
     record.link_method, record.link_probability = LinkMethod.REVIEW, review.probability
     record.linked_at = datetime.now(UTC).replace(tzinfo=None)
     _decided(review, ReviewStatus.CONFIRMED, user, note)
+    decided = [review.id]
     for other in db.session.scalars(select(MatchReview).where(MatchReview.source_record_id == record.id,
                                                               MatchReview.status == ReviewStatus.PENDING,
                                                               MatchReview.id != review.id)):
         _decided(other, ReviewStatus.REJECTED, user, f"match review {review.id} confirmed instead")
+        decided.append(other.id)
+    if event is not None:  # undoing the event opens these reviews again
+        event.moved = {**(event.moved or {}), REVIEWS_DECIDED: decided}
     audit.record("match_review.confirm", entity_id=candidate.id, object_type="match_review", object_id=review.id,
                  user=user, source_record=record.id, event=event.id if event else None, note=note)
     db.session.flush()
@@ -123,6 +143,7 @@ def confirm(review_id: int, *, user: Any = None, note: str | None = None) -> Ent
 def reject(review_id: int, *, user: Any = None, note: str | None = None) -> EntityEvent | None:
     """Not the candidate: the record stays on its provisional entity, or gets a new entity if it has none."""
     review = _pending(review_id)
+    _claim(review, ReviewStatus.REJECTED)
     record = db.session.get(SourceRecord, review.source_record_id)
     event = None
     if record.entity_id is None:
