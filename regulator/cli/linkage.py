@@ -78,7 +78,7 @@ def merge(source: int, target: int, reason: str) -> None:
                   if event.moved.get("reviews_settled") else ""))
     for campaign, tasks in (event.moved.get(merging.DOUBLE_VISITS) or {}).items():
         click.echo(f"campaign {campaign} now has {len(tasks)} open visits to entity {target} (tasks "
-                   f"{', '.join(map(str, tasks))}): cancel the ones it no longer needs")
+                   f"{', '.join(map(str, tasks))}): one visit can serve them all, each task's result recorded from it")
 
 
 @linkage.command("split")

@@ -247,9 +247,10 @@ def _flash_consequences(event: EntityEvent) -> None:
     """What a merge leaves for the coordinator to do: two open visits of one campaign to the survivor, rows
     that stayed on the merged entity because the survivor had them already."""
     for campaign_id, tasks in (event.moved.get(merging.DOUBLE_VISITS) or {}).items():
-        flash(_("Campaign %(campaign)s now has %(num)s open visits to entity %(entity)s (tasks %(tasks)s): cancel "
-                "the visits it no longer needs or let one inspection cover them.", campaign=campaign_id,
-                num=len(tasks), entity=event.to_entity_id, tasks=", ".join(f"#{t}" for t in tasks)), "warning")
+        flash(_("Campaign %(campaign)s now has %(num)s open visits to entity %(entity)s (tasks %(tasks)s): the "
+                "business is one, so one visit can serve them all, each task's result recorded from it.",
+                campaign=campaign_id, num=len(tasks), entity=event.to_entity_id,
+                tasks=", ".join(f"#{t}" for t in tasks)), "warning")
     if kept := merging.row_count(event.moved.get("kept") or {}):
         flash(ngettext("%(num)s row stayed on the merged entity because the entity that stays has it already "
                        "(the same campaign selection, for one): see the history.",
