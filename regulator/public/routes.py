@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -55,14 +55,24 @@ def search():
     return render_template("public/search.html", query=query, results=results, page=page)
 
 
+def _entity_or_404(entity_id: int) -> MarketEntity:
+    """The entity, or the one it was merged into (a printed report's link, a bookmark keep working)."""
+    from ..linkage.merge import EntityChangeError, resolve
+
+    try:
+        return resolve(entity_id)
+    except EntityChangeError:
+        abort(404)
+
+
 @bp.route("/entity/<int:entity_id>")
 @public
 def entity(entity_id: int):
     """The public profile: registration facts, licences, penalties within their publication period, list
     entries in force, published inspection results; a masked legal representative; no class of any kind."""
-    entity = db.session.get(MarketEntity, entity_id)
-    if entity is None or entity.merged_into_id is not None:
-        abort(404)
+    entity = _entity_or_404(entity_id)
+    if entity.id != entity_id:
+        return redirect(url_for("public.entity", entity_id=entity.id, **request.args))
     return render_template("public/entity.html", **public_profile(entity, page_arg(), within=True))
 
 
@@ -71,9 +81,9 @@ def entity(entity_id: int):
 def report(entity_id: int):
     """The public profile as a report to print or save as PDF: every section on one page, when it was made and
     where to check it (what is public changes: a penalty's publication ends, a listing is removed)."""
-    entity = db.session.get(MarketEntity, entity_id)
-    if entity is None or entity.merged_into_id is not None:
-        abort(404)
+    entity = _entity_or_404(entity_id)
+    if entity.id != entity_id:
+        return redirect(url_for("public.report", entity_id=entity.id, **request.args))
     return render_template("public/report.html", made_at=datetime.now(UTC),
                            check_url=url_for("public.entity", entity_id=entity.id, _external=True),
                            **public_profile(entity, 1, per_page=REPORT_INSPECTIONS))

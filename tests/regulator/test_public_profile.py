@@ -85,4 +85,7 @@ def test_the_report_lists_every_result_and_says_when_and_where_to_check(app, mak
     merged = make.entity()
     merged.merged_into_id = entity.id
     db.session.commit()
-    assert client.get(f"/entity/{merged.id}/report").status_code == 404
+    moved = client.get(f"/entity/{merged.id}/report?lang=en")  # a printed report's link keeps working
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/entity/{entity.id}/report?lang=en")
+    assert client.get(f"/entity/{merged.id}").headers["Location"].endswith(f"/entity/{entity.id}")
+    assert client.get(f"/entity/{merged.id + 1000}/report").status_code == 404
