@@ -93,6 +93,8 @@ def user_edit(user_id: int):
         form.active.data = user.active
     if form.validate_on_submit():
         try:
+            if user.active and not form.active.data:
+                user_service.may_deactivate(user, current_user)
             if form.password.data:
                 user_service.set_password(user, form.password.data)
         except user_service.UserError as exc:

@@ -103,6 +103,21 @@ def set_password(user: User, password: str, *, action: str = "user.password", by
 
 
 
+def may_deactivate(user: User, by: User | None) -> None:
+    """Refuse to deactivate one's own account or the last active administrator: the platform would be left with
+    no one to run it. Every active administrator's row is locked first, so that two administrators deactivating
+    each other at the same moment cannot both pass."""
+    if by is not None and user.id == by.id:
+        raise UserError(_("You cannot deactivate your own account: another administrator must."), "active")
+    if user.role != Role.ADMIN:
+        return
+    admins = db.session.scalars(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True))
+                                .with_for_update()).all()
+    if not set(admins) - {user.id}:
+        raise UserError(_("%(name)s is the last active administrator: create or activate another administrator "
+                          "before deactivating this account.", name=user.username), "active")
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; every stored time is UTC."""
     if moment is not None and moment.tzinfo is None:
