@@ -39,9 +39,12 @@ class UserCreateForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    """Activate or deactivate an account, change its name or e-mail address, or set a new password."""
+    """Activate or deactivate an account, change its role or agency, its name or e-mail address, or set a new
+    password."""
 
     active = BooleanField(_l("Active"))
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    agency_code = SelectField(_l("Agency"), choices=[], validate_choice=False)
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=200)])
     reset_two_step = BooleanField(_l("Turn off two-step sign-in (the user lost the phone and the recovery codes)"))

@@ -84,17 +84,21 @@ def user_new():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
-    """Activate or deactivate an account, change its name or address, or set a new password."""
+    """Activate or deactivate an account, change its role or agency, its name or address, or set a new password."""
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
-    form = UserEditForm(obj=user)
+    form = UserEditForm(obj=user, agency_code=user.agency.code if user.agency else "")
+    form.agency_code.choices = _agency_choices()
+    if user.role != Role.ENTERPRISE:  # an enterprise account is bound to its entity: it takes no other role
+        form.role.choices = [c for c in form.role.choices if c.value != Role.ENTERPRISE.value]
     if request.method == "GET":
         form.active.data = user.active
     if form.validate_on_submit():
         try:
             if user.active and not form.active.data:
                 user_service.may_deactivate(user, current_user)
+            user_service.change_role(user, form.role.data, form.agency_code.data, by=current_user)
             if form.password.data:
                 user_service.set_password(user, form.password.data)
         except user_service.UserError as exc:

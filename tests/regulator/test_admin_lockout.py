@@ -4,10 +4,13 @@ administrator can be deactivated."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from models import Role, User
+from models import AuditLog, Role, User
 from regulator.extensions import db
 from regulator.services import users as user_service
+
+from ..conftest import AuthActions
 
 
 def test_an_administrator_cannot_deactivate_their_own_account(app, make, client, auth) -> None:  # noqa: ANN001
@@ -42,3 +45,54 @@ def test_the_last_active_administrator_is_refused_whoever_asks(app, make) -> Non
     assert refused.value.field == "active"
     coordinator = make.user("coord", Role.COORDINATOR, agency_id=make.agency().id)
     user_service.may_deactivate(coordinator, first)  # any other account may go
+
+
+def test_a_role_or_agency_change_reaches_the_open_session(app, make, client, auth) -> None:  # noqa: ANN001
+    """An inspector signed in elsewhere is made a coordinator of another agency: their next page has the new
+    rights, not the old; the change is in the audit log with what it was before."""
+    samr, mee = make.agency("SAMR"), make.agency("MEE")
+    make.user("admin", Role.ADMIN)
+    moved = make.user("insp", Role.INSPECTOR, agency_id=samr.id)
+    db.session.commit()
+    other = app.test_client()
+    AuthActions(other).login("insp")
+    assert other.get("/inspector/").status_code == 200
+    auth.login("admin")
+    page = client.get(f"/admin/users/{moved.id}?lang=en").get_data(as_text=True)
+    assert '<option selected value="inspector">' in page and '<option selected value="SAMR">' in page
+    assert 'value="enterprise"' not in page  # a staff account does not become an enterprise's
+    response = client.post(f"/admin/users/{moved.id}", data={"display_name": "insp", "active": "y",
+                                                             "role": "coordinator", "agency_code": "MEE"})
+    assert response.status_code == 302
+    assert other.get("/inspector/").status_code == 403
+    assert other.get("/coordinator/").status_code == 200
+    db.session.expire_all()
+    user = db.session.get(User, moved.id)
+    assert (user.role, user.agency_id) == (Role.COORDINATOR, mee.id)
+    row = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.role"))
+    assert (row.username, row.object_id) == ("admin", moved.id)
+    assert {k: row.details[k] for k in ("role_from", "agency_from", "role", "agency")} == {
+        "role_from": "inspector", "agency_from": "SAMR", "role": "coordinator", "agency": "MEE"}
+
+
+def test_role_changes_that_are_refused(app, make, client, auth) -> None:  # noqa: ANN001
+    """Taking the administrator's role from oneself, a coordinator without agency, an administrator with one."""
+    me = make.user("admin", Role.ADMIN)
+    inspector = make.user("insp", Role.INSPECTOR, agency_id=make.agency("SAMR").id)
+    db.session.commit()
+    auth.login("admin")
+    for user, form, message in (
+            (me, {"role": "inspector", "agency_code": ""},
+             "You cannot take the administrator&#39;s role from your own account: another administrator must."),
+            (inspector, {"role": "coordinator", "agency_code": ""},
+             "An account with the role “Agency coordinator” must belong to an agency: choose one."),
+            (inspector, {"role": "admin", "agency_code": "SAMR"},
+             "An account with the role “Administrator” does not belong to an agency: leave the agency empty.")):
+        page = client.post(f"/admin/users/{user.id}?lang=en", data={"display_name": user.username, "active": "y",
+                                                                   **form}).get_data(as_text=True)
+        assert message in page, page
+    db.session.expire_all()
+    assert db.session.get(User, me.id).role == Role.ADMIN
+    assert db.session.get(User, inspector.id).role == Role.INSPECTOR
+    with pytest.raises(user_service.UserError, match="last active administrator"):
+        user_service.change_role(me, Role.INSPECTOR, "SAMR")  # from the server: still not the last one
