@@ -102,7 +102,7 @@ def user_edit(user_id: int):
             if form.password.data:
                 user_service.set_password(user, form.password.data)
         except user_service.UserError as exc:
-            refuse(form, str(exc), exc.field)
+            refuse(form, str(exc), "agency_code" if exc.field == "agency" else exc.field)
         else:
             if user.active != form.active.data:
                 user.active = form.active.data

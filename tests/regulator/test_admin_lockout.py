@@ -90,7 +90,7 @@ def test_role_changes_that_are_refused(app, make, client, auth) -> None:  # noqa
              "An account with the role “Administrator” does not belong to an agency: leave the agency empty.")):
         page = client.post(f"/admin/users/{user.id}?lang=en", data={"display_name": user.username, "active": "y",
                                                                    **form}).get_data(as_text=True)
-        assert message in page, page
+        assert message in page.split('<div class="invalid-feedback d-block">', 1)[1], page  # said at its field
     db.session.expire_all()
     assert db.session.get(User, me.id).role == Role.ADMIN
     assert db.session.get(User, inspector.id).role == Role.INSPECTOR
