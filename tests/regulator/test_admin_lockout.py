@@ -3,6 +3,8 @@ administrator can be deactivated."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -96,3 +98,31 @@ def test_role_changes_that_are_refused(app, make, client, auth) -> None:  # noqa
     assert db.session.get(User, inspector.id).role == Role.INSPECTOR
     with pytest.raises(user_service.UserError, match="last active administrator"):
         user_service.change_role(me, Role.INSPECTOR, "SAMR")  # from the server: still not the last one
+
+
+def test_a_save_from_a_page_older_than_another_administrators_change_undoes_nothing(app, make, client,
+                                                                                      auth) -> None:  # noqa: ANN001
+    """Two administrators on one account's page: the second save, from a page opened before the first, would put
+    back the role (and the Active box) it showed; it is refused and the page shows the account as it is now."""
+    samr, mee = make.agency("SAMR"), make.agency("MEE")
+    make.user("admin", Role.ADMIN)
+    user = make.user("insp", Role.INSPECTOR, agency_id=samr.id)
+    db.session.commit()
+    auth.login("admin")
+    page = client.get(f"/admin/users/{user.id}?lang=en").get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="(\w+)"', page).group(1)
+    stale = {"seen": seen, "display_name": "insp", "active": "y", "role": "inspector", "agency_code": "SAMR",
+             "email": "insp@example.org"}
+    user.agency_id = mee.id  # the other administrator's save
+    db.session.commit()
+    response = client.post(f"/admin/users/{user.id}?lang=en", data=stale)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Another administrator changed this account after you opened" in text
+    assert '<option selected value="MEE">' in text
+    db.session.expire_all()
+    assert (db.session.get(User, user.id).agency_id, db.session.get(User, user.id).email) == (mee.id, None)
+    fresh = re.search(r'name="seen" type="hidden" value="(\w+)"', text).group(1)
+    assert client.post(f"/admin/users/{user.id}", data={**stale, "seen": fresh,
+                                                        "agency_code": "MEE"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == "insp@example.org"
