@@ -20,7 +20,7 @@ ACTIONS = {
     "user.deactivate": _("Account disabled"), "user.password": _("Password changed"),
     "user.password_link": _("Link to set a new password mailed"),
     "user.password_reset": _("New password set from a mailed link"), "user.mail_choice": _("E-mail choice changed"),
-    "user.email": _("E-mail address changed"),
+    "user.email": _("E-mail address changed"), "user.role": _("Role or agency changed"),
     "enterprise.register": _("Enterprise account opened by the enterprise"),
     "enterprise.register_failed": _("Enterprise registration refused: details did not match"),
     "token.issue": _("API token issued"), "token.revoke": _("API token revoked"),

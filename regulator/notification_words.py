@@ -51,6 +51,10 @@ WORDS: dict[str, Words] = {
                                      "given to another inspector of your agency.", **d),
     "inactive.unstaffed": lambda d: _("The account of %(inspector)s was deactivated: no other inspector of your "
                                       "agency is free for visit #%(id)s to %(entity)s.", **d),
+    "moved.replaced": lambda d: _("%(inspector)s is no longer one of your agency's inspectors: visit #%(id)s to "
+                                  "%(entity)s was given to another inspector of your agency.", **d),
+    "moved.unstaffed": lambda d: _("%(inspector)s is no longer one of your agency's inspectors: no other inspector "
+                                   "of your agency is free for visit #%(id)s to %(entity)s.", **d),
     "account.registered": lambda d: _("A new account “%(username)s” was opened for %(entity)s with its legal "
                                       "representative's details. If you do not know of it, tell the agency.", **d),
     "deadline.objection_near": lambda d: _("Objection #%(id)s of %(entity)s is to be decided by %(day)s.", **d),

@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from models import Role
@@ -39,11 +48,16 @@ class UserCreateForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    """Activate or deactivate an account, change its name or e-mail address, or set a new password."""
+    """Activate or deactivate an account, change its role or agency, its name or e-mail address, or set a new
+    password."""
 
     active = BooleanField(_l("Active"))
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    agency_code = SelectField(_l("Agency"), choices=[], validate_choice=False)
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=200)])
+    #: what the page showed of the account (``admin.users._shown``)
+    seen = HiddenField()
     reset_two_step = BooleanField(_l("Turn off two-step sign-in (the user lost the phone and the recovery codes)"))
     password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional(), Length(min=10)])
     submit = SubmitField(_l("Save"))

@@ -10,7 +10,6 @@ from models import ModelVersion
 
 from ..extensions import db
 from ..nav import nav_item
-from ..services import audit as audit_service
 from ..services import risk_models
 from ..services.risk_report import report_context
 from . import bp
@@ -36,8 +35,6 @@ def risk_model_activate(version: str):
     """Make this version the active one (the form carries the CSRF token)."""
     row = get_version_or_404(version)
     risk_models.activate(row.version)
-    audit_service.record("risk_model.activate", object_type="model_version", object_id=row.id,
-                         version=row.version)
     db.session.commit()
     flash(_("Model %(version)s is now active. Run a scoring to update the scores.", version=row.version),
           "success")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -82,21 +84,48 @@ def user_new():
     return render_template("admin/user_new.html", form=form)
 
 
+def _shown(user: User) -> str:
+    """A digest of what the user's page shows of the account: a save from a page opened before another
+    administrator's change must not silently undo that change."""
+    state = f"{user.active}|{user.role}|{user.agency_id}|{user.email}|{user.display_name}"
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+def _edit_form(user: User, *, fresh: bool = False) -> UserEditForm:
+    """The user's form: as posted, or (``fresh``, and on GET) as the account is now."""
+    form = UserEditForm(obj=user, agency_code=user.agency.code if user.agency else "",
+                        **({"formdata": None} if fresh else {}))
+    form.agency_code.choices = _agency_choices()
+    if user.role != Role.ENTERPRISE:  # an enterprise account is bound to its entity: it takes no other role
+        form.role.choices = [c for c in form.role.choices if c.value != Role.ENTERPRISE.value]
+    if request.method == "GET" or fresh:
+        form.active.data = user.active
+        form.seen.data = _shown(user)
+    return form
+
+
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
-    """Activate or deactivate an account, change its name or address, or set a new password."""
-    user = db.session.get(User, user_id)
+    """Activate or deactivate an account, change its role or agency, its name or address, or set a new password."""
+    # a save waits for another administrator's save of the same account, then finds it (``_shown``)
+    user = db.session.get(User, user_id, with_for_update=request.method == "POST", populate_existing=True)
     if user is None:
         abort(404)
-    form = UserEditForm(obj=user)
-    if request.method == "GET":
-        form.active.data = user.active
+    form = _edit_form(user)
     if form.validate_on_submit():
+        if form.seen.data and form.seen.data != _shown(user):
+            flash(_("Another administrator changed this account after you opened this page: here it is as it is "
+                    "now. Make your change again."), "warning")
+            return render_template("admin/user_edit.html", form=_edit_form(user, fresh=True), user=user)
         try:
             if form.password.data:
                 user_service.set_password(user, form.password.data)
+            if user.active and not form.active.data:
+                user_service.may_deactivate(user, current_user)
+            user_service.change_role(user, form.role.data, form.agency_code.data, by=current_user)
         except user_service.UserError as exc:
-            refuse(form, str(exc), exc.field)
+            db.session.rollback()
+            refuse(form, str(exc), "agency_code" if exc.field == "agency" else exc.field)
         else:
             if user.active != form.active.data:
                 user.active = form.active.data

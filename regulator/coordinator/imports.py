@@ -22,7 +22,7 @@ from ..extensions import db
 from ..i18n import agency_name, label
 from ..ingest import IngestError, IngestOptions, field_words, formats, ingest_file, row_messages
 from ..ingest.errors import FileError, MappingError
-from ..ingest.mapping import load_mapping
+from ..ingest.mapping import available_mappings, load_mapping
 from ..ingest.quarantine import DISMISS_LIMIT, count_query, dismiss, quarantine_query, restore, resubmit
 from ..nav import nav_item
 from ..paging import page_of
@@ -254,13 +254,18 @@ def _formats_agency(code: str | None) -> Agency:
 def file_formats():
     """Which kinds of file the agency sends and the columns each must have, read from its import mapping."""
     agency = _formats_agency(request.args.get("agency"))
+    named = agency.mapping or agency.code
+    broken = None  # a mapping file there is but that does not read: why, for an administrator to mend it
     try:
-        mapping = load_mapping(agency.mapping or agency.code)
-    except MappingError:
+        mapping = load_mapping(named)
+    except MappingError as exc:
         mapping = None
+        if named.upper() in (m.upper() for m in available_mappings()):
+            broken = str(exc) if current_user.role == Role.ADMIN else ""
     agencies = (db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)).all()
                 if current_user.role == Role.ADMIN else [])
     return render_template("coordinator/file_formats.html", agency=agency, agencies=agencies, mapping=mapping,
+                           broken=broken, mapping_name=named,
                            formats=[formats.describe(fm) for fm in mapping.files] if mapping else [],
                            fields=field_words.FIELDS, types=field_words.TYPES, separators=field_words.separators)
 

@@ -99,6 +99,14 @@ def _agency(code: str) -> Agency | None:
     return db.session.scalar(select(Agency).where(func.upper(Agency.code) == code.upper()))
 
 
+def refuse_inactive(agency: Agency) -> None:
+    """An agency an administrator deactivated sends no more files: not from its coordinators' page, not through
+    the API, not from the command line."""
+    if not agency.active:
+        raise IngestError(_("The agency %(code)s is deactivated: its files are not imported until an administrator "
+                            "activates it again.", code=agency.code))
+
+
 def _mapping(agency: Agency | None, agency_code: str, options: IngestOptions) -> AgencyMapping:
     return load_mapping(agency.mapping or agency.code if agency else agency_code, options.mapping_dir)
 
@@ -124,6 +132,8 @@ def open_import(path: str | Path, agency_code: str, options: IngestOptions) -> t
     An agency not yet registered but with a mapping file (and a ``domain`` in it) is registered here.
     """
     agency = _agency(agency_code)
+    if agency is not None:
+        refuse_inactive(agency)
     try:
         mapping = _mapping(agency, agency_code, options)
     except MappingError:

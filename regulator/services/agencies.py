@@ -32,7 +32,7 @@ def save_agency(agency: Agency | None, *, code: str, name: str, name_en: str | N
     """Create an agency (``agency`` None) or change one, after the checks a form needs: a new code that is well
     formed and free, a known domain, a mapping file that exists and reads."""
     from ..ingest.errors import MappingError
-    from ..ingest.mapping import load_mapping
+    from ..ingest.mapping import available_mappings, load_mapping
 
     code = code.strip().upper()
     if agency is None:
@@ -43,11 +43,13 @@ def save_agency(agency: Agency | None, *, code: str, name: str, name_en: str | N
             raise AgencyError(_("An agency with the code %(code)s exists already.", code=code), "code")
     if domain not in DOMAINS:
         raise AgencyError(_("Unknown field of supervision: %(domain)s.", domain=domain), "domain")
-    if mapping:
+    # without a mapping named, the file named by the code is the agency's: it must read as well
+    read = mapping or next((m for m in available_mappings() if m.upper() == code), None)
+    if read:
         try:
-            load_mapping(mapping)
+            load_mapping(read)
         except MappingError as exc:
-            raise AgencyError(_("The import mapping %(mapping)s cannot be used: %(error)s", mapping=mapping,
+            raise AgencyError(_("The import mapping %(mapping)s cannot be used: %(error)s", mapping=read,
                                 error=str(exc)), "mapping") from None
     if agency is None:
         agency = Agency(code=code, name=name.strip(), domain=domain)

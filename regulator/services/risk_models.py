@@ -29,6 +29,7 @@ from risk.model import RiskClassifier
 from risk.training import fingerprint, fit_and_evaluate, labelled, score, training_set
 
 from ..extensions import db
+from . import audit
 from . import credit as credit_service
 from .risk_frames import graph_source, load_frames
 
@@ -136,12 +137,13 @@ def get_version(version: str | None = None) -> ModelVersion:
 
 
 def activate(version: str) -> ModelVersion:
-    """Make this version the only active one. Flushes."""
+    """Make this version the only active one, in the audit log whoever does it (page, ``flask risk``). Flushes."""
     row = get_version(version)
     db.session.execute(update(ModelVersion).where(ModelVersion.kind == "risk", ModelVersion.id != row.id)
                        .values(active=False))
     row.active = True
     row.activated_at = datetime.now(UTC)
+    audit.record("risk_model.activate", object_type="model_version", object_id=row.id, version=row.version)
     db.session.flush()
     return row
 

@@ -125,11 +125,11 @@ def replace(task: InspectionTask, user_id: int, reason: str, actor: User) -> int
     return replacement
 
 
-def withdraw(user: User) -> list[tuple[int, int | None]]:
-    """An inspector whose account is deactivated leaves every open visit they were drawn for: each is given to
-    another inspector of their agency by the same draw, or kept by the rest of its team where nobody is free;
-    the replacement and the agency's coordinators are told. Returns (task, replacement or None) per visit.
-    Never commits."""
+def withdraw(user: User, occasion: str = "inactive") -> list[tuple[int, int | None]]:
+    """An inspector whose account is deactivated (``occasion`` "inactive") or who is no longer one of their
+    agency's inspectors ("moved") leaves every open visit they were drawn for: each is given to another inspector
+    of their agency by the same draw, or kept by the rest of its team where nobody is free; the replacement and the
+    agency's coordinators are told. Returns (task, replacement or None) per visit. Never commits."""
     parts = db.session.scalars(select(TaskInspector).join(InspectionTask).where(
         TaskInspector.user_id == user.id, InspectionTask.status.in_(OPEN)).order_by(TaskInspector.task_id)).all()
     seen: set[tuple[int, object]] = set()
@@ -140,7 +140,7 @@ def withdraw(user: User) -> list[tuple[int, int | None]]:
         if visit in seen or not part_open(task, part.agency_id):
             continue
         seen.add(visit)
-        replacement = redraw(task, part, f"inactive:{user.id}")
+        replacement = redraw(task, part, f"{occasion}:{user.id}")
         if replacement is not None and published(task):
             notifications.notify([replacement], "task.reassigned", "task", task.id, task.entity_id)
         done.append((task.id, replacement))
@@ -149,7 +149,7 @@ def withdraw(user: User) -> list[tuple[int, int | None]]:
         entities = dict(db.session.execute(select(InspectionTask.id, InspectionTask.entity_id).where(
             InspectionTask.id.in_([t for t, _r in done]))).all())
         notifications.notify_each([
-            {"user_id": c, "kind": "inactive.replaced" if replacement else "inactive.unstaffed",
+            {"user_id": c, "kind": f"{occasion}.replaced" if replacement else f"{occasion}.unstaffed",
              "subject_type": "task", "subject_id": task_id, "entity_id": entities[task_id],
              "details": {"inspector": user.display_name or user.username}}
             for task_id, replacement in done for c in coordinators])

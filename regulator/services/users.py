@@ -103,6 +103,67 @@ def set_password(user: User, password: str, *, action: str = "user.password", by
 
 
 
+def change_role(user: User, role: Role | str, agency_code: str | None, *, by: User | None = None) -> bool:
+    """Give a staff account another role or agency (an enterprise account stays one: it is bound to its entity).
+    The user's open session has the new rights from its next page on. An inspector who leaves their agency's
+    inspectors leaves their open visits (``staffing.withdraw``). Returns whether anything changed; flushes."""
+    from . import staffing
+
+    role = Role(role)
+    agency_code = (agency_code or "").strip() or None
+    agency_id = None
+    if (role == Role.ENTERPRISE) != (user.role == Role.ENTERPRISE):
+        raise UserError(_("An enterprise account cannot take a staff role, nor a staff account the enterprise "
+                          "role: create a new account."), "role")
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        if by is not None and user.id == by.id:
+            raise UserError(_("You cannot take the administrator's role from your own account: another "
+                              "administrator must."), "role")
+        _keep_an_administrator(user)
+    if role in (Role.COORDINATOR, Role.INSPECTOR):
+        if not agency_code:
+            raise UserError(_("An account with the role “%(role)s” must belong to an agency: choose one.",
+                              role=label(role)), "agency")
+        agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
+        if agency_id is None:
+            raise UserError(_("There is no agency with the code “%(code)s”.", code=agency_code), "agency")
+    elif agency_code and role != Role.ENTERPRISE:
+        raise UserError(_("An account with the role “%(role)s” does not belong to an agency: leave the agency "
+                          "empty.", role=label(role)), "agency")
+    if role == Role.ENTERPRISE or (role == user.role and agency_id == user.agency_id):
+        return False
+    before = (str(user.role), user.agency.code if user.agency else None)
+    visits = staffing.withdraw(user, "moved") if user.role == Role.INSPECTOR and user.active else []
+    user.role, user.agency = role, db.session.get(Agency, agency_id) if agency_id else None
+    db.session.flush()
+    audit.record("user.role", object_type="user", object_id=user.id, user=by, role_from=before[0],
+                 agency_from=before[1], role=str(role), agency=agency_code,
+                 **({"visits": [t for t, _r in visits]} if visits else {}))
+    return True
+
+
+def _keep_an_administrator(user: User) -> None:
+    """Refuse when the user is the last active administrator; every active administrator's row is locked first,
+    so that two administrators taking each other's role (or account) at the same moment cannot both pass."""
+    admins = db.session.scalars(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True))
+                                .with_for_update()).all()
+    if not set(admins) - {user.id}:
+        raise UserError(_("%(name)s is the last active administrator: create or activate another administrator "
+                          "first.", name=user.username), "role")
+
+
+def may_deactivate(user: User, by: User | None) -> None:
+    """Refuse to deactivate one's own account or the last active administrator: the platform would be left with
+    no one to run it."""
+    if by is not None and user.id == by.id:
+        raise UserError(_("You cannot deactivate your own account: another administrator must."), "active")
+    if user.role == Role.ADMIN:
+        try:
+            _keep_an_administrator(user)
+        except UserError as exc:
+            raise UserError(str(exc), "active") from None
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; every stored time is UTC."""
     if moment is not None and moment.tzinfo is None:

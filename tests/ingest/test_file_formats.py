@@ -132,3 +132,27 @@ def test_an_agency_system_reads_its_formats_over_the_api(app, make, client) -> N
     assert client.get("/api/v1/imports/formats?agency=SAMR").get_json()["agency"] == "SAMR"
     assert client.get("/api/v1/imports/formats?agency=NOPE").status_code == 404
     assert client.get("/api/v1/imports/formats").status_code == 422
+
+
+def test_a_mapping_that_no_longer_reads_is_said_so(app, make, client, auth, tmp_path,
+                                                   monkeypatch) -> None:  # noqa: ANN001
+    """A mapping file edited into something unreadable: the page says it cannot be read (where, to an
+    administrator; to ask one, to a coordinator), not that the agency has no mapping yet."""
+    from regulator.ingest import mapping as mapping_module
+
+    (tmp_path / "NEWA.yaml").write_text("agency: NEWA\nfiles:\n  newa_inspections:\n    record_type: inspectoin\n",
+                                        encoding="utf-8")
+    monkeypatch.setattr(mapping_module, "MAPPINGS_DIR", tmp_path)
+    agency = make.agency("NEWA")
+    make.user("admin", Role.ADMIN)
+    make.user("newa.coord", Role.COORDINATOR, agency_id=agency.id)
+    db.session.commit()
+    auth.login("newa.coord")
+    page = client.get("/coordinator/imports/formats?lang=en").get_data(as_text=True)
+    assert "The import mapping NEWA cannot be read, so none of this agency's files can be imported." in page
+    assert "Ask an administrator to mend it." in page and "record_type must be one of" not in page
+    assert 'id="no-mapping"' not in page
+    auth.logout()
+    auth.login("admin")
+    page = client.get("/coordinator/imports/formats?agency=NEWA&lang=en").get_data(as_text=True)
+    assert "file newa_inspections: record_type must be one of" in page

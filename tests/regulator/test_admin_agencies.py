@@ -39,3 +39,29 @@ def test_register_change_and_deactivate_an_agency(app, make, client, auth) -> No
     assert client.get("/admin/agencies/999999").status_code == 404
     zh = client.get("/admin/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "登记部门" in zh
+
+
+def test_an_agency_whose_own_mapping_file_is_broken_is_not_saved(app, make, client, auth, tmp_path,
+                                                                 monkeypatch) -> None:  # noqa: ANN001
+    """Without a mapping chosen, the file named by the agency's code is its mapping: a broken one is refused at the
+    mapping field, saying where it is wrong, and no agency is left that no file can be imported for."""
+    from regulator.ingest import mapping as mapping_module
+
+    (tmp_path / "NEWA.yaml").write_text("agency: NEWA\nfiles:\n  newa_inspections:\n    record_type: inspection\n"
+                                        "    fields:\n      inspection_date: {column: 日期, type: dat}\n",
+                                        encoding="utf-8")
+    monkeypatch.setattr(mapping_module, "MAPPINGS_DIR", tmp_path)
+    make.user("admin", Role.ADMIN)
+    db.session.commit()
+    auth.login("admin")
+    response = client.post("/admin/agencies/new?lang=en", data={
+        "code": "NEWA", "name": "新局", "domain": "market", "mapping": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The import mapping NEWA cannot be used" in page
+    assert "field &#39;inspection_date&#39; has unknown type &#39;dat&#39;" in page, page
+    assert db.session.query(Agency).filter_by(code="NEWA").count() == 0
+    (tmp_path / "NEWA.yaml").write_text("agency: NEWA\nfiles:\n  newa_inspections:\n    record_type: inspection\n"
+                                        "    fields:\n      inspection_date: {column: 日期, type: date}\n",
+                                        encoding="utf-8")
+    assert client.post("/admin/agencies/new", data={"code": "NEWA", "name": "新局", "domain": "market",
+                                                    "mapping": ""}).status_code == 302

@@ -18,6 +18,7 @@ from models import (
     CreditClass,
     EntityNameGram,
     InspectionTask,
+    ModelVersion,
     Role,
     TaskInspector,
     User,
@@ -172,3 +173,21 @@ def test_tokens_issue_read_only_and_expiring_and_list_says_so(app, runner, clien
     db.session.commit()
     assert "reader expired" in runner.invoke(args=["tokens", "list"]).output
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_server_side_administration_is_in_the_audit_log(app, runner) -> None:  # noqa: ANN001
+    """``flask agencies add`` and ``flask risk activate`` leave the same audit rows as their pages, and the agency
+    command refuses what the agency form refuses."""
+    out = runner.invoke(args=["agencies", "add", "SAMR", "市场监督管理局", "--domain", "market"])
+    assert out.exit_code == 0, out.output
+    runner.invoke(args=["agencies", "add", "SAMR", "市场监管局", "--domain", "market"])
+    wrong = runner.invoke(args=["agencies", "add", "MEE", "生态环境局", "--domain", "enviroment"])
+    assert wrong.exit_code != 0 and "Unknown field of supervision: enviroment." in wrong.output
+    version = ModelVersion(version="risk-old")
+    db.session.add(version)
+    db.session.commit()
+    assert runner.invoke(args=["risk", "activate", version.version]).exit_code == 0
+    rows = [(r.action, r.role, r.details.get("code") or r.details.get("version"))
+            for r in db.session.scalars(select(AuditLog).order_by(AuditLog.id))]
+    assert rows == [("agency.create", "system", "SAMR"), ("agency.update", "system", "SAMR"),
+                    ("risk_model.activate", "system", version.version)]

@@ -79,3 +79,34 @@ def test_before_publication_changes_of_team_tell_no_inspector(app, make, client,
     assert db.session.scalars(to_inspectors).all() == []
     service.publish_plan(campaign)
     assert set(db.session.scalars(to_inspectors)) == {"tasks.assigned"}
+
+
+def test_an_inspector_moved_to_another_agency_leaves_their_open_visits(app, make, client, auth) -> None:  # noqa: ANN001
+    """Made an inspector of another agency, they leave their old agency's open visits like a deactivated one; the
+    coordinators are told they left the agency's inspectors, not that the account was deactivated."""
+    samr, mee, _entities, inspectors = world(make)
+    make.user("admin", Role.ADMIN)
+    coordinator = make.user("samr-coord", Role.COORDINATOR, agency_id=samr.id)
+    campaign = make_campaign(samr, mee)
+    service.commit_seed(campaign, seed="moved")
+    service.run_draw(campaign)
+    service.build_plan(campaign)
+    service.publish_plan(campaign)
+    db.session.commit()
+    before = _teams(campaign.id)
+    leaving = max(inspectors[:3], key=lambda u: sum(u.id in team for team in before.values()))
+    visits = sorted(t for t, team in before.items() if leaving.id in team)
+    assert visits
+    auth.login("admin")
+    assert client.post(f"/admin/users/{leaving.id}", data={
+        "display_name": leaving.display_name, "active": "y", "role": "inspector",
+        "agency_code": mee.code}).status_code == 302
+    assert not any(leaving.id in team for team in _teams(campaign.id).values())
+    kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == coordinator.id)))
+    assert kinds and kinds <= {"moved.replaced", "moved.unstaffed"}
+    audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.role"))
+    assert sorted(audit.details["visits"]) == visits
+    auth.logout()
+    auth.login("samr-coord")
+    page = client.get("/auth/notifications?lang=en").get_data(as_text=True)
+    assert "is no longer one of your agency&#39;s inspectors" in page

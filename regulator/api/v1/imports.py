@@ -67,6 +67,7 @@ def batch_payload(batch: ImportBatch) -> dict[str, Any]:
 @bp.response(201, BatchSchema, headers={"Location": {"description": "the batch's report, GET /api/v1/imports/{id}",
                                                     "schema": {"type": "string"}}})
 @bp.alt_response(400, description="no agency, or no such file kind in the agency's mapping")
+@bp.alt_response(409, description="the agency is deactivated")
 @bp.alt_response(413, description="too many rows in one push")
 def push(data: dict[str, Any]):
     """Import pushed rows for the token's agency; rejected rows are quarantined, repeats are ignored."""
@@ -80,6 +81,8 @@ def push(data: dict[str, Any]):
                   errors={"agency": [f"only administrators name another agency than {agency.code}"]})
     if agency is None:
         abort(400, message="no agency: push with an agency's token (administrators name one in 'agency')")
+    if not agency.active:
+        abort(409, message=f"the agency {agency.code} is deactivated: its rows are not imported")
     if len(data["rows"]) > MAX_ROWS:
         abort(413, message=f"at most {MAX_ROWS} rows per push")
     try:
