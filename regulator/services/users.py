@@ -65,17 +65,7 @@ def create_user(username: str, password: str, role: Role | str, *, agency_code: 
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise UserError(_("The username “%(name)s” is taken: choose another.", name=username), "username")
     validate_password(password)
-    agency_id = None
-    if role in (Role.COORDINATOR, Role.INSPECTOR):
-        if not agency_code:
-            raise UserError(_("An account with the role “%(role)s” must belong to an agency: choose one.",
-                              role=label(role)), "agency")
-        agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
-        if agency_id is None:
-            raise UserError(_("There is no agency with the code “%(code)s”.", code=agency_code), "agency")
-    elif agency_code:
-        raise UserError(_("An account with the role “%(role)s” does not belong to an agency: leave the agency "
-                          "empty.", role=label(role)), "agency")
+    agency_id = _agency_for(role, agency_code)
     if role == Role.ENTERPRISE:
         if entity_id is None or db.session.get(MarketEntity, entity_id) is None:
             raise UserError(_("An enterprise user must be bound to an existing market entity: give its unified "
@@ -103,6 +93,23 @@ def set_password(user: User, password: str, *, action: str = "user.password", by
 
 
 
+def _agency_for(role: Role, agency_code: str | None) -> int | None:
+    """The agency an account of ``role`` belongs to: one that exists for coordinators and inspectors, none for
+    the others (refused at the agency field otherwise)."""
+    if role not in (Role.COORDINATOR, Role.INSPECTOR):
+        if agency_code:
+            raise UserError(_("An account with the role “%(role)s” does not belong to an agency: leave the agency "
+                              "empty.", role=label(role)), "agency")
+        return None
+    if not agency_code:
+        raise UserError(_("An account with the role “%(role)s” must belong to an agency: choose one.",
+                          role=label(role)), "agency")
+    agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
+    if agency_id is None:
+        raise UserError(_("There is no agency with the code “%(code)s”.", code=agency_code), "agency")
+    return agency_id
+
+
 def change_role(user: User, role: Role | str, agency_code: str | None, *, by: User | None = None) -> bool:
     """Give a staff account another role or agency (an enterprise account stays one: it is bound to its entity).
     The user's open session has the new rights from its next page on. An inspector who leaves their agency's
@@ -111,7 +118,6 @@ def change_role(user: User, role: Role | str, agency_code: str | None, *, by: Us
 
     role = Role(role)
     agency_code = (agency_code or "").strip() or None
-    agency_id = None
     if (role == Role.ENTERPRISE) != (user.role == Role.ENTERPRISE):
         raise UserError(_("An enterprise account cannot take a staff role, nor a staff account the enterprise "
                           "role: create a new account."), "role")
@@ -120,16 +126,7 @@ def change_role(user: User, role: Role | str, agency_code: str | None, *, by: Us
             raise UserError(_("You cannot take the administrator's role from your own account: another "
                               "administrator must."), "role")
         _keep_an_administrator(user)
-    if role in (Role.COORDINATOR, Role.INSPECTOR):
-        if not agency_code:
-            raise UserError(_("An account with the role “%(role)s” must belong to an agency: choose one.",
-                              role=label(role)), "agency")
-        agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
-        if agency_id is None:
-            raise UserError(_("There is no agency with the code “%(code)s”.", code=agency_code), "agency")
-    elif agency_code and role != Role.ENTERPRISE:
-        raise UserError(_("An account with the role “%(role)s” does not belong to an agency: leave the agency "
-                          "empty.", role=label(role)), "agency")
+    agency_id = _agency_for(role, agency_code if role != Role.ENTERPRISE else None)
     if role == Role.ENTERPRISE or (role == user.role and agency_id == user.agency_id):
         return False
     before = (str(user.role), user.agency.code if user.agency else None)

@@ -21,12 +21,13 @@ def _teams(campaign_id: int) -> dict[int, set[int]]:
     return teams
 
 
-def test_a_deactivated_inspector_leaves_their_open_visits(app, make, client, auth) -> None:  # noqa: ANN001
+def _published(make, seed: str):  # noqa: ANN001, ANN202
+    """A published joint plan, its SAMR coordinator, the teams, the SAMR inspector drawn for most visits and them."""
     samr, mee, _entities, inspectors = world(make)
     make.user("admin", Role.ADMIN)
     coordinator = make.user("samr-coord", Role.COORDINATOR, agency_id=samr.id)
     campaign = make_campaign(samr, mee)
-    service.commit_seed(campaign, seed="deactivated")
+    service.commit_seed(campaign, seed=seed)
     service.run_draw(campaign)
     service.build_plan(campaign)
     service.publish_plan(campaign)
@@ -35,6 +36,11 @@ def test_a_deactivated_inspector_leaves_their_open_visits(app, make, client, aut
     leaving = max(inspectors[:3], key=lambda u: sum(u.id in team for team in before.values()))
     visits = sorted(t for t, team in before.items() if leaving.id in team)
     assert visits
+    return samr, mee, coordinator, campaign, before, leaving, visits
+
+
+def test_a_deactivated_inspector_leaves_their_open_visits(app, make, client, auth) -> None:  # noqa: ANN001
+    _samr, _mee, coordinator, campaign, before, leaving, visits = _published(make, "deactivated")
     auth.login("admin")
     assert client.post(f"/admin/users/{leaving.id}", data={"display_name": leaving.display_name}).status_code == 302
     after = _teams(campaign.id)
@@ -84,19 +90,7 @@ def test_before_publication_changes_of_team_tell_no_inspector(app, make, client,
 def test_an_inspector_moved_to_another_agency_leaves_their_open_visits(app, make, client, auth) -> None:  # noqa: ANN001
     """Made an inspector of another agency, they leave their old agency's open visits like a deactivated one; the
     coordinators are told they left the agency's inspectors, not that the account was deactivated."""
-    samr, mee, _entities, inspectors = world(make)
-    make.user("admin", Role.ADMIN)
-    coordinator = make.user("samr-coord", Role.COORDINATOR, agency_id=samr.id)
-    campaign = make_campaign(samr, mee)
-    service.commit_seed(campaign, seed="moved")
-    service.run_draw(campaign)
-    service.build_plan(campaign)
-    service.publish_plan(campaign)
-    db.session.commit()
-    before = _teams(campaign.id)
-    leaving = max(inspectors[:3], key=lambda u: sum(u.id in team for team in before.values()))
-    visits = sorted(t for t, team in before.items() if leaving.id in team)
-    assert visits
+    _samr, mee, coordinator, campaign, _before, leaving, visits = _published(make, "moved")
     auth.login("admin")
     assert client.post(f"/admin/users/{leaving.id}", data={
         "display_name": leaving.display_name, "active": "y", "role": "inspector",
