@@ -118,6 +118,9 @@ class TaskAgency(Base):
     selection_probability: Mapped[float | None]
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"))
     status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus), default=TaskStatus.PLANNED)
+    #: why and when the agency's part was withdrawn before its result (status cancelled)
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(300))
+    withdrawn_at: Mapped[datetime | None]
 
     task: Mapped[InspectionTask] = relationship(back_populates="agencies")
     agency = relationship("Agency")

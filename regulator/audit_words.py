@@ -49,6 +49,7 @@ ACTIONS = {
     "quarantine.restore": _("Dismissed row returned to the quarantine"),
     "conflict.declare": _("Conflict of interest declared"), "conflict.end": _("Conflict of interest ended"),
     "task.replace_inspector": _("Inspector replaced on a visit"),
+    "task.withdraw_agency": _("Agency withdrawn from a visit"), "task.cancel": _("Visit cancelled"),
 }
 
 OBJECTS = {

@@ -43,6 +43,7 @@ WORDS: dict[str, Words] = {
                                         entity=d["entity"], old=label(d["from"]), new=label(d["to"])),
     "task.reassigned": lambda d: _("You are drawn for visit #%(id)s to %(entity)s, in place of a colleague.", **d),
     "task.withdrawn": lambda d: _("You are no longer drawn for visit #%(id)s to %(entity)s: %(reason)s", **d),
+    "task.agency_withdrawn": lambda d: _("%(agency)s withdrew from visit #%(id)s to %(entity)s: %(reason)s", **d),
     "conflict.replaced": lambda d: _("%(inspector)s declared a conflict of interest with %(entity)s: visit #%(id)s "
                                      "was given to another inspector of your agency.", **d),
     "conflict.unstaffed": lambda d: _("%(inspector)s declared a conflict of interest with %(entity)s: no other "

@@ -129,3 +129,17 @@ class ReplaceForm(FlaskForm):
 
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("Replace"))
+
+
+class WithdrawForm(FlaskForm):
+    """Why an agency's part of a visit is withdrawn."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Withdraw"))
+
+
+class CancelVisitForm(FlaskForm):
+    """Why a whole visit is cancelled."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Cancel the visit"))

@@ -248,7 +248,8 @@ def _flash_consequences(event: EntityEvent) -> None:
     that stayed on the merged entity because the survivor had them already."""
     for campaign_id, tasks in (event.moved.get(merging.DOUBLE_VISITS) or {}).items():
         flash(_("Campaign %(campaign)s now has %(num)s open visits to entity %(entity)s (tasks %(tasks)s): the "
-                "business is one, so one visit can serve them all, each task's result recorded from it.",
+                "business is one, so one visit can serve them all, each task's result recorded from it, or the "
+                "visits not needed can be cancelled on their task pages.",
                 campaign=campaign_id, num=len(tasks), entity=event.to_entity_id,
                 tasks=", ".join(f"#{t}" for t in tasks)), "warning")
     if kept := merging.row_count(event.moved.get("kept") or {}):

@@ -1,6 +1,6 @@
 """One visit of a joint plan as its agencies' coordinators see it: the entity, each agency's part, who goes,
-and replacing an inspector of one's own agency (leave, illness) by a fresh draw; and the conflicts of interest
-the agency's inspectors declared."""
+replacing an inspector of one's own agency (leave, illness) by a fresh draw, withdrawing an agency's part or
+cancelling the visit; and the conflicts of interest the agency's inspectors declared."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import ConflictDeclaration, InspectionTask, MarketEntity, Role, User
+from models import ConflictDeclaration, InspectionTask, MarketEntity, Role, TaskStatus, User
 
 from ..extensions import db
 from ..paging import page_of
-from ..services import staffing
+from ..services import staffing, visit_withdrawal
 from ..services.campaigns import visit_tasks
 from . import bp
 from .campaigns import campaign_or_404
-from .forms import ReplaceForm
+from .forms import CancelVisitForm, ReplaceForm, WithdrawForm
 
 
 def task_or_404(task_id: int) -> InspectionTask:
@@ -40,8 +40,14 @@ def task(task_id: int):
     replaceable = {i.user_id for i in task.inspectors
                    if i.agency_id in mine and staffing.part_open(task, i.agency_id)}
     together = [t for t in visit_tasks(task) if t.id != task.id]
+    open_visit = task.status in staffing.OPEN
+    withdrawable = {p.agency_id for p in task.agencies if open_visit and p.status not in staffing.CLOSED_PART
+                    and visit_withdrawal.may_withdraw(task, p.agency_id, current_user)}
+    cancellable = (open_visit and visit_withdrawal.may_cancel(task, current_user)
+                   and not any(p.status == TaskStatus.DONE for p in task.agencies))
     return render_template("coordinator/task.html", task=task, replaceable=replaceable, form=ReplaceForm(),
-                           together=together)
+                           together=together, withdrawable=withdrawable, withdraw_form=WithdrawForm(),
+                           cancellable=cancellable, cancel_form=CancelVisitForm())
 
 
 @bp.route("/tasks/<int:task_id>/inspectors/<int:user_id>/replace", methods=["POST"])
@@ -66,6 +72,42 @@ def task_replace_inspector(task_id: int, user_id: int):
         else:
             flash(_("The inspector was replaced by a fresh draw."), "success")
     return redirect(url_for("coordinator.task", task_id=task.id))
+
+
+def _withdrawal(task: InspectionTask, form: WithdrawForm | CancelVisitForm, action, done: str):
+    """Take a withdrawal or cancellation step with the form's reason; back to the visit with what happened."""
+    if not form.validate_on_submit():
+        flash(_("Say why, in at most %(n)s characters.", n=visit_withdrawal.MAX_REASON), "danger")
+        return redirect(url_for("coordinator.task", task_id=task.id))
+    try:
+        action(form.reason.data)
+    except LookupError:
+        abort(404)
+    except visit_withdrawal.WithdrawalError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("coordinator.task", task_id=task.id))
+
+
+@bp.route("/tasks/<int:task_id>/agencies/<int:agency_id>/withdraw", methods=["POST"])
+def task_withdraw_agency(task_id: int, agency_id: int):
+    """Withdraw one agency's open part of the visit (the lead agency, or the agency itself)."""
+    task = task_or_404(task_id)
+    return _withdrawal(task, WithdrawForm(),
+                       lambda reason: visit_withdrawal.withdraw_part(task, agency_id, reason, current_user),
+                       _("The agency's part of the visit was withdrawn; its inspectors were taken off it."))
+
+
+@bp.route("/tasks/<int:task_id>/cancel", methods=["POST"])
+def task_cancel(task_id: int):
+    """Cancel the whole visit while no agency has recorded its result (the lead agency only)."""
+    task = task_or_404(task_id)
+    return _withdrawal(task, CancelVisitForm(),
+                       lambda reason: visit_withdrawal.cancel_visit(task, reason, current_user),
+                       _("The visit was cancelled; its inspectors were taken off it."))
 
 
 @bp.route("/conflicts")

@@ -345,7 +345,8 @@ def _task_page(task: InspectionTask, result_form: ResultForm) -> str:
     if len(rows) < MAX_VIOLATIONS and all((row.form.code.data or "").strip() for row in rows):
         rows.append_entry()  # room for one more, also without the page's script
     part = service.part_for(task, current_user.agency_id) if current_user.agency_id else None
-    recording = part is not None and part.inspection_id is None  # the template shows the form only then
+    # the template shows the form only then
+    recording = part is not None and part.inspection_id is None and part.status != TaskStatus.CANCELLED
     return render_template("inspector/task.html", **_task_context(task, part), result_form=result_form,
                            referral_form=_referral_form(), violation_codes=_violation_codes() if recording else [],
                            max_violations=MAX_VIOLATIONS)

@@ -15,7 +15,16 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from models import Agency, Campaign, Inspection, InspectionTask, MarketEntity, SelectionReason, TaskAgency
+from models import (
+    Agency,
+    Campaign,
+    Inspection,
+    InspectionTask,
+    MarketEntity,
+    SelectionReason,
+    TaskAgency,
+    TaskStatus,
+)
 
 from ..extensions import db
 from ..i18n import agency_name_column
@@ -27,6 +36,8 @@ class Tally:
 
     key: Any
     planned: int = 0
+    #: checks taken back before their result (the agency withdrawn, or the visit cancelled): not in ``planned``
+    withdrawn: int = 0
     done: int = 0
     with_violations: int = 0
     serious: int = 0
@@ -38,9 +49,12 @@ class Tally:
     weight_serious: float = 0.0
 
     def add(self, probability: float | None, inspection_id: int | None, violations: int | None,
-            serious: bool | None, drawn_with: float | None = None) -> None:
+            serious: bool | None, drawn_with: float | None = None, withdrawn: bool = False) -> None:
         """Count one check (done when its inspection is recorded); ``drawn_with``: its selection probability,
         for a check of the random draw."""
+        if withdrawn:
+            self.withdrawn += 1
+            return
         self.planned += 1
         if inspection_id is None:
             return
@@ -94,24 +108,26 @@ def results(campaign: Campaign, published_only: bool = False) -> tuple[list[Tall
     joined = Inspection.id == TaskAgency.inspection_id
     if published_only:
         joined &= Inspection.published.is_(True)
-    for code, reason, probability, drawn_with, inspection_id, violations, serious in db.session.execute(
+    for code, reason, probability, drawn_with, status, inspection_id, violations, serious in db.session.execute(
             select(Agency.code, TaskAgency.selection_reason, TaskAgency.risk_probability,
-                   TaskAgency.selection_probability, Inspection.id, Inspection.violation_count,
+                   TaskAgency.selection_probability, TaskAgency.status, Inspection.id, Inspection.violation_count,
                    Inspection.serious_violation)
             .join(InspectionTask, InspectionTask.id == TaskAgency.task_id)
             .join(Agency, Agency.id == TaskAgency.agency_id)
             .outerjoin(Inspection, joined)
             .where(InspectionTask.campaign_id == campaign.id)):
-        by_agency.setdefault(code, Tally(code)).add(probability, inspection_id, violations, serious)
+        withdrawn = status == TaskStatus.CANCELLED
+        by_agency.setdefault(code, Tally(code)).add(probability, inspection_id, violations, serious,
+                                                    withdrawn=withdrawn)
         random = reason == SelectionReason.RANDOM_DRAW and drawn_with is not None and 0 < drawn_with <= 1
         by_reason.setdefault(reason, Tally(reason)).add(probability, inspection_id, violations, serious,
-                                                        drawn_with if random else None)
+                                                        drawn_with if random else None, withdrawn=withdrawn)
     return sorted(by_agency.values(), key=lambda t: t.key), sorted(by_reason.values(), key=lambda t: str(t.key))
 
 
 def payload(tally: Tally, with_model: bool = True) -> dict[str, Any]:
     """A tally as JSON (the model's expectation only for the agencies taking part)."""
-    out = {"key": str(tally.key), "planned": tally.planned, "done": tally.done,
+    out = {"key": str(tally.key), "planned": tally.planned, "withdrawn": tally.withdrawn, "done": tally.done,
            "with_violations": tally.with_violations, "serious": tally.serious,
            "violation_rate": tally.violation_rate, "serious_rate": tally.serious_rate,
            "estimated_violation_rate": tally.estimated_violation_rate,

@@ -30,6 +30,8 @@ from . import audit, notifications
 from .campaigns import last_inspectors, open_load, visit_key, visit_tasks
 
 OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+#: an agency's part of a visit that waits for nothing more: its result recorded, or the part withdrawn
+CLOSED_PART = (TaskStatus.DONE, TaskStatus.CANCELLED)
 
 
 class StaffingError(ValueError):
@@ -57,7 +59,7 @@ def published(task: InspectionTask) -> bool:
 def part_open(task: InspectionTask, agency_id: int) -> bool:
     """Whether the agency's part of the visit still waits for its result."""
     return task.status in OPEN and db.session.scalar(select(TaskAgency.status).where(
-        TaskAgency.task_id == task.id, TaskAgency.agency_id == agency_id)) not in (None, TaskStatus.DONE)
+        TaskAgency.task_id == task.id, TaskAgency.agency_id == agency_id)) not in (None, *CLOSED_PART)
 
 
 def redraw(task: InspectionTask, part: TaskInspector, occasion: str) -> int | None:

@@ -157,6 +157,9 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
         raise ResultError(_("Your agency's result of this task is already recorded."))
     if task.status == TaskStatus.CANCELLED:
         raise ResultError(_("This inspection task is cancelled: no result can be recorded."))
+    if part.status == TaskStatus.CANCELLED:
+        raise ResultError(_("Your agency's part of this visit was withdrawn: %(reason)s",
+                            reason=part.withdrawn_reason or "—"))
     if data.inspection_date > date.today():
         raise ResultError(_("A visit cannot be dated in the future."))
     if data.inspection_date < task.campaign.period_start:
@@ -200,7 +203,7 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
             violation_id=violations[0].id if violations else None))
     part.inspection_id = inspection.id
     part.status = TaskStatus.DONE
-    if all(p.status == TaskStatus.DONE for p in task.agencies):
+    if all(p.status in (TaskStatus.DONE, TaskStatus.CANCELLED) for p in task.agencies):
         task.status, task.completed_at = TaskStatus.DONE, datetime.now(UTC)
     else:
         task.status = TaskStatus.IN_PROGRESS

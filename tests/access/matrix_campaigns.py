@@ -30,6 +30,10 @@ RULES = {
     "coordinator.conflicts": Route("/coordinator/conflicts", COORDINATION),
     "coordinator.task_replace_inspector": Route("/coordinator/tasks/{visit}/inspectors/{visit_inspector}/replace",
                                                 LEAD, method="POST", data={"reason": "休假"}),
+    "coordinator.task_withdraw_agency": Route("/coordinator/tasks/{visit}/agencies/{visit_agency}/withdraw", LEAD,
+                                              method="POST", data={"reason": "上月已检查"}),
+    "coordinator.task_cancel": Route("/coordinator/tasks/{visit}/cancel", LEAD, method="POST",
+                                     data={"reason": "已停业"}),
     "coordinator.campaign_step": Route("/coordinator/campaigns/{campaign}/commit", LEAD, method="POST"),
     "coordinator.referrals": Route("/coordinator/referrals", COORDINATION),
     "coordinator.referral": Route("/coordinator/referrals/{referral}", LEAD),
@@ -92,4 +96,4 @@ def campaign_objects(make, world: World) -> None:  # noqa: ANN001
         visit = make.task(db.session.get(MarketEntity, world.own["entity"]), [agency],
                           [db.session.query(User).filter_by(username="inspector2").one()], campaign=campaign)
         side.update(campaign=campaign.id, public_campaign=shown.id, referral=referral.id, alert=alert.id,
-                    visit=visit.id, visit_inspector=visit.inspectors[0].user_id)
+                    visit=visit.id, visit_inspector=visit.inspectors[0].user_id, visit_agency=agency.id)

@@ -51,6 +51,8 @@ class TaskPartSchema(Schema):
     selection_probability = fields.Float(allow_none=True)
     status = fields.String(required=True)
     inspection_id = fields.Integer(allow_none=True, metadata={"description": "the recorded result"})
+    withdrawn_reason = fields.String(allow_none=True, metadata={"description": "why the part was withdrawn "
+                                                                              "(status cancelled)"})
 
 
 class PlannedInspectorSchema(Schema):
@@ -138,7 +140,7 @@ def campaign_tasks(args: dict, campaign_id: int):
         "window_end": t.window_end, "status": t.status.value, "expected_findings": t.expected_findings,
         "parts": [{"agency": codes[p.agency_id], "selection_reason": p.selection_reason.value,
                    "selection_probability": p.selection_probability, "status": p.status.value,
-                   "inspection_id": p.inspection_id} for p in t.agencies],
+                   "inspection_id": p.inspection_id, "withdrawn_reason": p.withdrawn_reason} for p in t.agencies],
         "inspectors": [{"agency": codes[i.agency_id], "user_id": i.user_id,
                         "name": i.user.display_name or i.user.username} for i in t.inspectors],
     } for t in page.items])

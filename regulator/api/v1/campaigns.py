@@ -54,6 +54,8 @@ class PublicTallySchema(Schema):
 
     key = fields.String(required=True, metadata={"description": "why the checks were chosen"})
     planned = fields.Integer(required=True)
+    withdrawn = fields.Integer(required=True, metadata={"description": "checks taken back before their result (the "
+                                                                       "agency withdrawn or the visit cancelled)"})
     done = fields.Integer(required=True, metadata={"description": "checks whose result is released"})
     with_violations = fields.Integer(required=True)
     serious = fields.Integer(required=True)
