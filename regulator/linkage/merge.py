@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import MetaData, Table, and_, select, update
 
 from models import Base, EntityEvent, EntityName, InspectionTask, MarketEntity, MatchReview, SourceRecord, User
-from models.enums import EntityStatus, NameKind, ReviewStatus, Role, TaskStatus
+from models.enums import EntityStatus, LinkMethod, NameKind, ReviewStatus, Role, TaskStatus
 
 from ..extensions import db
 from ..i18n import label
@@ -343,6 +343,8 @@ def _settle_reviews(source_id: int, target_id: int, user: Any) -> list[int]:
 
 #: ``EntityEvent.moved`` key: the reviews whose confirmation made the event (and those it rejected with it)
 REVIEWS_DECIDED = "reviews_decided"
+#: how a confirmed review's record was linked before (method, probability by record id), given back on undo
+LINK_BEFORE = "link_before"
 
 
 def _reopen_reviews(review_ids: list[int], statuses: tuple[ReviewStatus, ...] = (ReviewStatus.CONFIRMED,)) -> None:
@@ -499,6 +501,10 @@ def undo(event_id: int, *, user: Any = None, reason: str | None = None) -> Entit
     if decided := moved.get(REVIEWS_DECIDED):
         _reopen_reviews(decided, (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED))
         back["reviews_reopened"] = decided
+    for record_id, (method, probability) in (moved.get(LINK_BEFORE) or {}).items():
+        record = db.session.get(SourceRecord, int(record_id))
+        if record is not None and record.link_method == LinkMethod.REVIEW:
+            record.link_method, record.link_probability = LinkMethod(method) if method else None, probability
     back.update({"undoes": event.id, **({"kept": kept} if kept else {}), **({"gone": gone} if gone else {})})
     undo_event = _event(UNDO, target.id, source.id, back, user=user, reason=reason)
     audit.record("entity.undo", entity_id=source.id, object_type="entity_event", object_id=undo_event.id, user=user,

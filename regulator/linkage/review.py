@@ -24,7 +24,17 @@ from ..extensions import db
 from ..i18n import label
 from ..services import audit
 from ..signals import notify_records_changed
-from .merge import LINK, REVIEWS_DECIDED, EntityChangeError, _event, merge, move_records, new_entity_for, resolve
+from .merge import (
+    LINK,
+    LINK_BEFORE,
+    REVIEWS_DECIDED,
+    EntityChangeError,
+    _event,
+    merge,
+    move_records,
+    new_entity_for,
+    resolve,
+)
 
 #: probability bands of the review queue: name -> [low, high)
 BANDS: dict[str, tuple[float, float]] = {"high": (0.7, 1.01), "middle": (0.5, 0.7), "low": (0.0, 0.5)}
@@ -106,6 +116,7 @@ def confirm(review_id: int, *, user: Any = None, note: str | None = None) -> Ent
     review = _pending(review_id)
     _claim(review, ReviewStatus.CONFIRMED)
     record = db.session.get(SourceRecord, review.source_record_id)
+    before = [str(record.link_method) if record.link_method else None, record.link_probability]
     candidate = resolve(review.candidate_entity_id)
     current = record.entity_id
     reason = f"match review {review.id} confirmed" + (f": {note}" if note else "")
@@ -132,8 +143,8 @@ def confirm(review_id: int, *, user: Any = None, note: str | None = None) -> Ent
                                                               MatchReview.id != review.id)):
         _decided(other, ReviewStatus.REJECTED, user, f"match review {review.id} confirmed instead")
         decided.append(other.id)
-    if event is not None:  # undoing the event opens these reviews again
-        event.moved = {**(event.moved or {}), REVIEWS_DECIDED: decided}
+    if event is not None:  # undoing the event opens these reviews again and gives the record its link back
+        event.moved = {**(event.moved or {}), REVIEWS_DECIDED: decided, LINK_BEFORE: {str(record.id): before}}
     audit.record("match_review.confirm", entity_id=candidate.id, object_type="match_review", object_id=review.id,
                  user=user, source_record=record.id, event=event.id if event else None, note=note)
     db.session.flush()

@@ -24,7 +24,7 @@ from models import (
     SourceRecord,
     Violation,
 )
-from models.enums import ReviewStatus, TaskStatus
+from models.enums import LinkMethod, ReviewStatus, TaskStatus
 from regulator.extensions import db
 from regulator.linkage import review as reviews
 from regulator.linkage.merge import EntityChangeError, merge, split, undo
@@ -91,6 +91,7 @@ def test_undoing_a_confirmed_review_opens_it_again(make, shared) -> None:  # noq
     if shared:
         make.inspection(provisional, samr)
     review, source = _suggest(make, samr, candidate, provisional)
+    source.link_method, source.link_probability = LinkMethod.PROBABILISTIC, 0.8
     other = MatchReview(source_record_id=source.id, candidate_entity_id=make.entity("丙").id, probability=0.6)
     db.session.add(other)
     user = make.user("coord", "coordinator", agency_id=samr.id)
@@ -100,7 +101,9 @@ def test_undoing_a_confirmed_review_opens_it_again(make, shared) -> None:  # noq
     assert db.session.get(MatchReview, other.id).status == ReviewStatus.REJECTED
     undo(event.id, user=user)
     db.session.commit()
-    assert db.session.get(SourceRecord, source.id).entity_id == provisional.id
+    record = db.session.get(SourceRecord, source.id)
+    assert record.entity_id == provisional.id
+    assert (record.link_method, record.link_probability) == (LinkMethod.PROBABILISTIC, 0.8)  # not "review"
     for row in (review, other):
         reopened = db.session.get(MatchReview, row.id)
         assert reopened.status == ReviewStatus.PENDING and reopened.decided_by_id is None
