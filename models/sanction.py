@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, enum_column
@@ -27,6 +27,9 @@ class EnforcementAction(FactMixin, Base):
     description: Mapped[str | None] = mapped_column(Text)
     violation_id: Mapped[int | None] = mapped_column(ForeignKey("violation.id"))
     publication_end: Mapped[date | None]
+    #: the end was computed from the periods table (the agency did not state it): a correction of the decision's
+    #: date, type or amount computes it again; an end the agency stated stays as stated
+    publication_end_computed: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: set when credit repair ends the publication early
     repaired_on: Mapped[date | None]
 

@@ -11,12 +11,22 @@ import functools
 import hashlib
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 
-from models import LinkMethod, RecordRevision, RecordStatus, RecordType, SourceRecord, SourceStatus, User
+from models import (
+    EnforcementAction,
+    LinkMethod,
+    RecordRevision,
+    RecordStatus,
+    RecordType,
+    SourceRecord,
+    SourceStatus,
+    User,
+)
+from risk.disclosure import default_publication_end
 
 from ..extensions import db
 from ..record_kinds import RecordKind, snapshot
@@ -30,8 +40,11 @@ def change_record(kind: RecordKind, record: Any, *, changes: dict[str, Any], sta
                   ) -> RecordRevision:
     """Apply ``changes`` (and a new lifecycle ``status``) to a fact, keeping its history. Never commits."""
     before = snapshot(kind, record)
+    stated_end = getattr(record, "publication_end", None)
     for name, value in changes.items():
         setattr(record, name, value)
+    if isinstance(record, EnforcementAction):
+        _publication_end_follows(record, stated_end)
     if status is not None:
         record.status = status
     now = datetime.now(UTC)
@@ -56,6 +69,17 @@ def change_record(kind: RecordKind, record: Any, *, changes: dict[str, Any], sta
     log.info("%s %s %s changed by %s (%s)", origin, kind.key, record.id, getattr(user, "username", None),
              ", ".join(sorted(payload["changes"])) or "no field")
     return revision
+
+
+def _publication_end_follows(record: EnforcementAction, end_before: date | None) -> None:
+    """A corrected penalty's "public until": the end given in the correction is stated; an end computed from the
+    periods table is computed again from the corrected date, type and amount (a fine's amount decides its period)."""
+    if record.publication_end is not None and record.publication_end != end_before:
+        record.publication_end_computed = False
+    elif record.publication_end is None or record.publication_end_computed:
+        record.publication_end = default_publication_end(record.decision_date, str(record.penalty_type),
+                                                         record.amount)
+        record.publication_end_computed = True
 
 
 @functools.cache

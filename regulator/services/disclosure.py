@@ -30,7 +30,8 @@ CHUNK = 900
 
 
 def fill_publication_ends(entity_ids: Iterable[int] | None = None) -> int:
-    """Set ``publication_end`` from the periods table where the agency did not state it. Never commits."""
+    """Set ``publication_end`` from the periods table where the agency did not state it (marked computed). Never
+    commits."""
     stmt = select(EnforcementAction.id, EnforcementAction.decision_date, EnforcementAction.penalty_type,
                   EnforcementAction.amount).where(EnforcementAction.publication_end.is_(None))
     rows: list[tuple] = []
@@ -47,7 +48,8 @@ def fill_publication_ends(entity_ids: Iterable[int] | None = None) -> int:
     frame["penalty_type"] = frame["penalty_type"].map(lambda v: getattr(v, "value", v))
     frame["end"] = publication_ends(frame)
     db.session.execute(update(EnforcementAction), [
-        {"id": int(i), "publication_end": end} for i, end in zip(frame["id"], frame["end"], strict=True)])
+        {"id": int(i), "publication_end": end, "publication_end_computed": True}
+        for i, end in zip(frame["id"], frame["end"], strict=True)])
     log.info("publication end set on %d penalties", len(frame))
     return len(frame)
 
