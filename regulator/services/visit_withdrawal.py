@@ -57,7 +57,7 @@ def _reason(text: str | None) -> str:
     if not reason:
         raise WithdrawalError(_("Say why."))
     if len(reason) > MAX_REASON:
-        raise WithdrawalError(_("Say why in at most %(n)s characters.", n=MAX_REASON))
+        raise WithdrawalError(_("Say why, in at most %(n)s characters.", n=MAX_REASON))
     return reason
 
 
