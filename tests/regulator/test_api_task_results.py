@@ -80,3 +80,21 @@ def test_an_agency_system_records_its_agency_part(app, make, client) -> None:  #
     response = post("mee-app")
     assert response.status_code == 201 and response.json["agency_id"] == mee.id
     assert db.session.scalar(select(Inspection.agency_id)) == mee.id
+
+
+def test_an_agency_system_no_longer_sees_nor_records_a_part_withdrawn(app, make, client) -> None:  # noqa: ANN001
+    from regulator.services import visit_withdrawal
+
+    samr, mee, task = _world(make)
+    token = issue_token(mee, "mee-app", Role.INSPECTOR)[0]
+    lead = make.user("samr-coord", Role.COORDINATOR, agency_id=samr.id)
+    task.campaign.lead_agency_id = samr.id
+    visit_withdrawal.withdraw_part(task, mee.id, "本月已完成排污检查", lead)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/tasks", headers=headers).json["items"] == []
+    response = client.post(URL.format(task.id), json=RESULT, headers=headers)
+    assert response.status_code == 409 and "withdrawn: 本月已完成排污检查" in response.json["message"]
+    parts = client.get(f"/api/v1/campaigns/{task.campaign_id}/tasks", headers=headers).json
+    assert parts.get("items") is None or all(p["withdrawn_reason"] == "本月已完成排污检查"
+                                             for t in parts["items"] for p in t["parts"] if p["agency"] == "MEE")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
-from models import Campaign, InspectionTask, Role, TaskAgency, TaskInspector
+from models import Campaign, InspectionTask, Role, TaskAgency, TaskInspector, TaskStatus
 
 from ...access import public, role_required
 from ...extensions import db
@@ -166,7 +166,8 @@ def tasks(args: dict):
     if current_user.id is not None:
         mine = select(TaskInspector.task_id).where(TaskInspector.user_id == current_user.id)
     else:
-        mine = select(TaskAgency.task_id).where(TaskAgency.agency_id == current_user.agency_id)
+        mine = select(TaskAgency.task_id).where(TaskAgency.agency_id == current_user.agency_id,
+                                                TaskAgency.status != TaskStatus.CANCELLED)  # not parts withdrawn
     stmt = (select(InspectionTask).join(Campaign, Campaign.id == InspectionTask.campaign_id)
             .where(InspectionTask.id.in_(mine), Campaign.status.in_(TASK_VISIBLE))
             .order_by(InspectionTask.expected_findings.desc(), InspectionTask.id))
