@@ -28,11 +28,13 @@ def home_url() -> str:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths: never an open redirect."""
+    """Only same-site relative paths: never an open redirect. Browsers read a backslash as a slash and drop
+    tabs and line breaks, so ``/\\evil.example`` would leave the site: a path with either is refused."""
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     return target
 

@@ -208,3 +208,16 @@ def test_users_create_command(app, make, runner) -> None:  # noqa: ANN001
     result = runner.invoke(args=["users", "create", "--username", "ent2", "--role", "enterprise",
                                  "--entity", "91440300MA5XXXXXX0", "--password", "pass-word-123"])
     assert result.exit_code != 0 and "No market entity has the credit code or id" in result.output
+
+
+@pytest.mark.parametrize("target", ["/%5Cevil.example/", "/%5C/evil.example/", "/%09/evil.example/",
+                                    "/%0D%0A/evil.example/"])
+def test_next_parameter_with_a_backslash_or_control_character_stays_on_site(app, make, client,
+                                                                            target: str) -> None:  # noqa: ANN001
+    """Browsers read ``/\\evil.example`` as ``//evil.example`` (and drop tabs and line breaks): such a next is
+    refused after signing in and after switching the language."""
+    make.user("a", Role.ADMIN)
+    db.session.commit()
+    response = client.post(f"/auth/login?next={target}", data={"username": "a", "password": "test-password-123"})
+    assert response.headers["Location"] == "/admin/"
+    assert client.get(f"/auth/lang/en?next={target}").headers["Location"] == "/admin/"
