@@ -33,6 +33,10 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
         app.config.from_object(config_from_env())
         app.config.from_mapping(config)
     _finish_config(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_COUNT"]))  # type: ignore[method-assign]
 
     from . import (
         access,
