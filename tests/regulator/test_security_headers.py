@@ -51,3 +51,22 @@ def test_templates_keep_to_the_content_security_policy() -> None:
         for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"\son[a-z]+\s*=", r"\sstyle\s*=", r"<style"):
             offences += [f"{path.relative_to(TEMPLATES)}: {m.group(0)}" for m in re.finditer(pattern, text)]
     assert not offences, offences
+
+
+def test_what_a_signed_in_user_is_shown_is_not_cached(app, make, client, auth) -> None:  # noqa: ANN001
+    """Pages and downloads for a signed-in user are ``no-store``; the public's pages and static files keep
+    their caching."""
+    from models import Role
+    from regulator.extensions import db
+
+    entity = make.entity()
+    make.user("c.cache", Role.COORDINATOR, agency_id=make.agency().id)
+    db.session.commit()
+    assert "no-store" not in client.get(f"/entity/{entity.id}").headers.get("Cache-Control", "")
+    auth.login("c.cache")
+    for path in (f"/entities/{entity.id}", "/coordinator/", f"/api/v1/entities/{entity.id}"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+    assert client.get("/favicon.ico").headers["Cache-Control"] == "public, max-age=86400"
+    static = client.get("/static/css/regulator.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
