@@ -33,11 +33,28 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
         app.config.from_object(config_from_env())
         app.config.from_mapping(config)
     _finish_config(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import access, auth_setup, cli, db_setup, errors, i18n, observability, request_guards, templating, views
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_COUNT"]))  # type: ignore[method-assign]
+
+    from . import (
+        access,
+        auth_setup,
+        cli,
+        db_setup,
+        errors,
+        i18n,
+        observability,
+        request_guards,
+        security_headers,
+        templating,
+        views,
+    )
 
     observability.init_app(app)
     request_guards.init_app(app)
+    security_headers.init_app(app)
     db_setup.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)

@@ -14,6 +14,8 @@ ACTIONS = {
     "login": _("Signed in"), "login.failed": _("Sign-in failed"), "login.locked": _("Sign-in locked out"),
     "logout": _("Signed out"),
     "login.two_step_failed": _("Wrong code at the second step"),
+    "account.password_failed": _("Wrong current password on the account page"),
+    "account.code_failed": _("Wrong code on the account page"),
     "user.two_step_on": _("Two-step sign-in turned on"), "user.two_step_off": _("Two-step sign-in turned off"),
     "user.recovery_codes": _("New recovery codes made"), "user.recovery_code_used": _("Recovery code used"),
     "user.create": _("Account created"), "user.activate": _("Account enabled"),

@@ -53,6 +53,10 @@ class Config:
     #: downloads build from a request then cannot point elsewhere; unset, every host is served
     TRUSTED_HOSTS: list[str] | None = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")
                                        if h.strip()] or None
+    #: reverse proxies in front that append the caller's address to ``X-Forwarded-For`` (werkzeug's ProxyFix
+    #: trusts that many): without it every caller has the proxy's address, so the sign-in rate limit, counted per
+    #: address, was one limit for everybody and the audit log recorded the proxy
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     #: the SMTP server that sends mail (none: no mail is sent; notices stay on the platform)
     MAIL_SERVER: str | None = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -114,6 +118,8 @@ class ProductionConfig(Config):
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    #: gunicorn listens on 127.0.0.1 behind one reverse proxy (docs/deploy.md); 0 where nothing is in front
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
     SQLALCHEMY_ENGINE_OPTIONS = {
         "pool_pre_ping": True,
         "pool_size": int(os.environ.get("DB_POOL_SIZE", "10")),

@@ -8,15 +8,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from models import Role, User
 
 from ..access import role_required
-from ..extensions import db
+from ..extensions import db, limiter
 from ..services import audit, mail, users
 from . import bp
 from .forms import EmailForm, MailChoiceForm, PasswordForm, TwoStepOffForm
+from .sessions import login_limit, password_problem
 
 
 def _posted(form_class, prefix: str, button: str, **defaults):  # noqa: ANN001, ANN202
@@ -27,6 +27,7 @@ def _posted(form_class, prefix: str, button: str, **defaults):  # noqa: ANN001, 
 
 @bp.route("/account", methods=["GET", "POST"])
 @role_required(*Role)
+@limiter.limit(login_limit, methods=["POST"])
 def account():
     """The user's account page, and whichever of its forms was sent."""
     password = PasswordForm()
@@ -57,8 +58,8 @@ def _saved():  # noqa: ANN202 - a redirect
 
 def _change_address(form: EmailForm):  # noqa: ANN202 - a redirect or None
     """Password links go to this address, so the password is asked for."""
-    if not check_password_hash(current_user.password_hash, form.password.data):
-        form.password.errors.append(_("The current password is wrong."))
+    if problem := password_problem(form.password.data):
+        form.password.errors.append(problem)
         return None
     new = (form.email.data or "").strip() or None
     if new != current_user.email:
@@ -78,8 +79,8 @@ def _save_choice(form: MailChoiceForm):  # noqa: ANN202 - a redirect
 
 
 def _change_password(form: PasswordForm):  # noqa: ANN202 - a redirect or None
-    if not check_password_hash(current_user.password_hash, form.current.data):
-        form.current.errors.append(_("The current password is wrong."))
+    if problem := password_problem(form.current.data):
+        form.current.errors.append(problem)
         return None
     try:
         users.set_password(current_user, form.new.data)

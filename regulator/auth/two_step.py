@@ -8,7 +8,6 @@ import time
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.security import check_password_hash
 
 from models import Role, User
 
@@ -18,7 +17,7 @@ from ..services import two_step as service
 from ..services import users
 from . import bp
 from .forms import CodeForm, TwoStepOffForm, TwoStepSetupForm
-from .sessions import login_limit, sign_in
+from .sessions import confirm_failed, login_limit, password_problem, sign_in
 
 _PENDING = "two_step_pending"
 _KEY = "two_step_key"
@@ -97,13 +96,14 @@ def two_step_setup():
 
 @bp.route("/two-step/off", methods=["POST"])
 @role_required(*Role)
+@limiter.limit(login_limit)
 def two_step_off():
     """Turn two-step sign-in off (the password and a code), or get new recovery codes (the password)."""
     form = TwoStepOffForm(prefix="off")
     if not form.validate_on_submit() or not current_user.totp_secret:
         return redirect(url_for("auth.account"))
-    if not check_password_hash(current_user.password_hash, form.password.data):
-        flash(_("The current password is wrong."), "danger")
+    if problem := password_problem(form.password.data):
+        flash(problem, "danger")
         return redirect(url_for("auth.account"))
     if form.new_codes.data:
         codes = service.new_recovery_codes(current_user)
@@ -112,6 +112,7 @@ def two_step_off():
     if service.compulsory(current_user.role):
         flash(_("Your role must sign in in two steps: it cannot be turned off."), "danger")
     elif service.check(current_user, form.code.data or "") is None:
+        confirm_failed("account.code_failed")
         flash(_("The code is wrong or was used already."), "danger")
     else:
         service.turn_off(current_user)

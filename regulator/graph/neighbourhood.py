@@ -116,7 +116,8 @@ def _nodes(keys: set[tuple[str, int]], hop: dict[tuple[str, int], int], direct: 
         internal = ref == centre or entity_access(viewer, ref) >= EntityAccess.AGENCY
         url = (url_for("profile.entity", entity_id=ref) if internal else url_for("public.entity", entity_id=ref))
         out.append({"data": {"id": f"entity:{ref}", "kind": "entity", "label": name, "hop": hop[("entity", ref)],
-                             "credit_class": str(credit_class) if credit_class else "", "url": url,
+                             # a class is internal: not for an enterprise's neighbours (nor the public's)
+                             "credit_class": str(credit_class) if credit_class and internal else "", "url": url,
                              "centre": ref == centre}})
     for kind, model, columns in (("person", Person, (Person.id, Person.name)),
                                  ("address", Address, (Address.id, Address.text)),

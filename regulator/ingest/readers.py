@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from . import unpack
 from .errors import FileError
 
 FORMATS = ("csv", "tsv", "xlsx", "jsonl")
@@ -114,12 +115,7 @@ def _clean_header(value: Any) -> str:
 def _read_text(path: Path, fmt: str, encoding: str | None) -> tuple[str, str]:
     data = path.read_bytes()
     if path.suffix.lower() == ".gz":
-        import gzip
-
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise FileError(path.name, _("%(file)s is not a readable gzip file.", file=path.name)) from exc
+        data = unpack.gunzip(data, path.name)
     enc = encoding or detect_encoding(data[:_SNIFF_BYTES])
     try:
         return data.decode(enc), enc
@@ -202,6 +198,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[str], 
     rows keep the content hashes they had when openpyxl read them (``_cell_text``)."""
     from python_calamine import CalamineWorkbook
 
+    unpack.check_xlsx(path)
     try:
         values = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # noqa: BLE001 - any failure to open is an unreadable workbook

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from models import Agency, Attachment, MarketEntity, Objection, RecordRevision, Role, SourceRecord
 
-from ..access import EntityAccess, entity_access, entity_and_access, role_required
+from ..access import EntityAccess, can_see_personal_data, entity_access, entity_and_access, role_required
 from ..extensions import db
 from ..panels import panels_for
 from ..record_kinds import KINDS, form_value
@@ -20,6 +20,7 @@ from ..services import attachments, audit
 from ..services.objections import history, readable_by
 from . import bp
 from .context import build_profile, may_see_source, visible_agencies
+from .source_masking import shown_source
 
 STAFF_AND_ENTERPRISE = (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR, Role.ENTERPRISE)
 #: the entity with its registered address, built once (session.get builds its statement for every call)
@@ -97,10 +98,14 @@ def source_record(source_id: int):
     if source.entity_id is not None and entity_access(current_user, source.entity_id) < EntityAccess.AGENCY:
         abort(403)
     replaced_by = (db.session.get(SourceRecord, source.resubmitted_as_id) if source.resubmitted_as_id else None)
+    personal = current_user.role in (Role.ADMIN, Role.COORDINATOR) \
+        or can_see_personal_data(current_user, source.entity_id)
+    raw, canonical = shown_source(source.raw, source.canonical, personal)
     audit.record("source_record.view", entity_id=source.entity_id, object_type="source_record",
                  object_id=source.id)
     db.session.commit()
-    return render_template("profile/source_record.html", source=source, replaced_by=replaced_by)
+    return render_template("profile/source_record.html", source=source, replaced_by=replaced_by, raw=raw,
+                           canonical=canonical)
 
 
 @bp.route("/attachments/<int:attachment_id>")

@@ -80,3 +80,35 @@ def test_access(app, make, endpoint: str, role: str, ownership: str) -> None:  #
         assert refused, f"{role} should be refused {route.method} {url} but got {response.status_code}"
         if role == "anonymous":
             assert response.status_code == 401 or login_redirect
+
+
+def _posted_too() -> list[tuple[str, str, str]]:
+    """Refused cases of the routes the matrix calls with GET that take a POST as well (their forms)."""
+    from regulator import create_app
+    from tests.conftest import _config
+
+    app = create_app(_config("sqlite://"))
+    posting = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
+    return [(endpoint, role, ownership) for endpoint, role, ownership in CASES
+            if MATRIX[endpoint].method == "GET" and endpoint in posting
+            and not (MATRIX[endpoint].allow[role] == "both"
+                     or (MATRIX[endpoint].allow[role] == "own" and ownership == "own"))]
+
+
+@pytest.mark.parametrize(("endpoint", "role", "ownership"), _posted_too())
+def test_refused_form_posts(app, make, endpoint: str, role: str, ownership: str) -> None:  # noqa: ANN001
+    """A role refused a page is refused its form's POST as well (the same object, nothing changed)."""
+    route = MATRIX[endpoint]
+    world = world_module.build_world(make)
+    from regulator.extensions import db
+
+    db.session.commit()
+    client = app.test_client()
+    if role != "anonymous":
+        assert client.post("/auth/login", data={"username": world.users[role],
+                                                "password": "test-password-123"}).status_code == 302
+    url = _fill(route.path, world.own if ownership == "own" else world.other)
+    response = client.post(url, data={"reason": "测试", "decision": "rejected", "note": "测试", "name": "x"})
+    login_redirect = response.status_code == 302 and "/auth/login" in response.headers.get("Location", "")
+    assert response.status_code in (401, 403, 404) or login_redirect, \
+        f"{role} should be refused POST {url} but got {response.status_code}"

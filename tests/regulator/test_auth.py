@@ -208,3 +208,42 @@ def test_users_create_command(app, make, runner) -> None:  # noqa: ANN001
     result = runner.invoke(args=["users", "create", "--username", "ent2", "--role", "enterprise",
                                  "--entity", "91440300MA5XXXXXX0", "--password", "pass-word-123"])
     assert result.exit_code != 0 and "No market entity has the credit code or id" in result.output
+
+
+@pytest.mark.parametrize("target", ["/%5Cevil.example/", "/%5C/evil.example/", "/%09/evil.example/",
+                                    "/%0D%0A/evil.example/"])
+def test_next_parameter_with_a_backslash_or_control_character_stays_on_site(app, make, client,
+                                                                            target: str) -> None:  # noqa: ANN001
+    """Browsers read ``/\\evil.example`` as ``//evil.example`` (and drop tabs and line breaks): such a next is
+    refused after signing in and after switching the language."""
+    make.user("a", Role.ADMIN)
+    db.session.commit()
+    response = client.post(f"/auth/login?next={target}", data={"username": "a", "password": "test-password-123"})
+    assert response.headers["Location"] == "/admin/"
+    assert client.get(f"/auth/lang/en?next={target}").headers["Location"] == "/admin/"
+
+
+def test_sign_in_rate_limit_counts_each_caller_behind_the_proxy(database_url: str) -> None:
+    """Behind the reverse proxy every request comes from its address: the sign-in limit counts the caller's
+    address from X-Forwarded-For, so one caller's failures do not lock everybody else out of signing in."""
+    from tests.conftest import _config
+
+    app = create_app(_config(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", PROXY_COUNT=1))
+    client = app.test_client()
+
+    def attempt(caller: str) -> int:
+        return client.post("/auth/login", data={"username": "nobody", "password": "wrong-password-1"},
+                           headers={"X-Forwarded-For": caller},
+                           environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code
+
+    assert [attempt("203.0.113.7") for _ in range(3)] == [401, 401, 429]
+    assert attempt("198.51.100.9") == 401
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_production_trusts_one_proxy() -> None:
+    """Production runs behind one proxy (docs/deploy.md) unless told otherwise."""
+    from regulator.config import Config, ProductionConfig
+
+    assert ProductionConfig.PROXY_COUNT == 1 and Config.PROXY_COUNT == 0

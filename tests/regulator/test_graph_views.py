@@ -63,6 +63,26 @@ def test_personal_nodes_are_masked_beyond_what_the_viewer_may_see(app, client, m
     assert client.get(f"/entities/{w['e5'].id}/graph.json").status_code == 403
 
 
+def test_an_enterprise_sees_no_other_entitys_credit_class(app, client, make) -> None:  # noqa: ANN001
+    """A credit class is internal: the enterprise of e4 sees its own in the graph, not its neighbours'; a
+    coordinator sees every one."""
+    from models import CreditClass
+
+    w = related_world(make)
+    for entity, credit in ((w["e4"], CreditClass.B), (w["e5"], CreditClass.D), (w["e3"], CreditClass.C)):
+        entity.credit_class = credit
+    db.session.commit()
+    _login(client, make, "ent4c", Role.ENTERPRISE, entity_id=w["e4"].id)
+    classes = {n["data"]["id"]: n["data"].get("credit_class") for n in client.get(
+        f"/entities/{w['e4'].id}/graph.json").get_json()["nodes"] if n["data"]["kind"] == "entity"}
+    assert classes == {f"entity:{w['e4'].id}": "B", f"entity:{w['e5'].id}": "", f"entity:{w['e3'].id}": ""}
+    client.post("/auth/logout")
+    _login(client, make, "coordc", Role.COORDINATOR, agency_id=make.agency().id)
+    classes = {n["data"]["id"]: n["data"].get("credit_class") for n in client.get(
+        f"/entities/{w['e4'].id}/graph.json").get_json()["nodes"] if n["data"]["kind"] == "entity"}
+    assert classes[f"entity:{w['e5'].id}"] == "D" and classes[f"entity:{w['e3'].id}"] == "C"
+
+
 def test_profile_shows_the_relationship_panel(app, client, make) -> None:  # noqa: ANN001
     """The internal profile carries the view, its data URL and the vendored Cytoscape.js (no CDN)."""
     w = related_world(make)

@@ -230,3 +230,31 @@ def test_a_valid_licence_past_its_term_shows_as_expired(app, make, client, auth)
     body = client.get(f"/api/v1/entities/{entity.id}").get_json()
     assert {lic["licence_no"]: lic["status"] for lic in body["licences"]} == {
         "JY-ENDED": "expired", "JY-RUNNING": "valid", "JY-REVOKED": "revoked"}
+
+
+def test_source_record_page_masks_personal_data(app, make, client, auth) -> None:  # noqa: ANN001
+    """The row as sent held the legal representative's full ID number, name and phone: the ID number is masked
+    for everyone (the platform shows no one more than its masked form), the name and phone for an inspector
+    whose agency merely holds a record of the entity; the coordinator sees them."""
+    samr = make.agency("SAMR")
+    entity = make.entity()
+    inspection = make.inspection(entity, samr)
+    source = db.session.get(__import__("models").SourceRecord, inspection.source_record_id)
+    source.raw = {"企业名称": "某某公司", "法定代表人": "张晓明", "证件号码": "440305199001011234",
+                  "联系电话": "138 0013 8000", "检查结果": "合格"}
+    source.canonical = {"name": "某某公司", "legal_rep": "张晓明", "legal_rep_id": "440305199001011234",
+                        "phone": "13800138000"}
+    make.user("samr.insp", Role.INSPECTOR, agency_id=samr.id)
+    make.user("samr.coord", Role.COORDINATOR, agency_id=samr.id)
+    db.session.commit()
+    auth.login("samr.insp")
+    page = client.get(f"/entities/sources/{source.id}").get_data(as_text=True)
+    assert "440305199001011234" not in page and "440305***********4" in page
+    assert "张晓明" not in page and "张*明" in page
+    assert "0013" not in page and "13800138000" not in page and "138****8000" in page
+    assert "某某公司" in page and "合格" in page
+    auth.logout()
+    auth.login("samr.coord")
+    page = client.get(f"/entities/sources/{source.id}").get_data(as_text=True)
+    assert "440305199001011234" not in page and "440305***********4" in page
+    assert "张晓明" in page and "138 0013 8000" in page
