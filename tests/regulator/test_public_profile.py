@@ -89,3 +89,25 @@ def test_the_report_lists_every_result_and_says_when_and_where_to_check(app, mak
     assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/entity/{entity.id}/report?lang=en")
     assert client.get(f"/entity/{merged.id}").headers["Location"].endswith(f"/entity/{entity.id}")
     assert client.get(f"/entity/{merged.id + 1000}/report").status_code == 404
+
+
+def test_id_and_phone_numbers_in_a_penalty_or_listing_are_masked_for_the_public(app, make, client) -> None:  # noqa: ANN001
+    """An agency's file named the person punished with their ID number and phone in the penalty's facts and the
+    listing's reason; the public page, its report and the API showed them as written."""
+    samr = make.agency()
+    entity = make.entity()
+    make.enforcement(entity, samr, decision_no="深市监罚〔2025〕7号", decision_date=TODAY - timedelta(days=30),
+                     description="当事人王某某（公民身份号码44030519800101123X）销售过期食品",
+                     legal_basis="《食品安全法》第一百二十四条；当事人联系电话0755-83070000")
+    make.list_entry(entity, samr, list_type=ListType.ABNORMAL_OPERATIONS, added_date=TODAY - timedelta(days=9),
+                    added_reason="联系人手机13912345678无法联系")
+    notify_records_changed("test", [entity.id])
+    db.session.commit()
+    body = client.get(f"/api/v1/public/entities/{entity.id}").get_json()
+    pages = [client.get(url).get_data(as_text=True) for url in (f"/entity/{entity.id}", f"/entity/{entity.id}/report")]
+    for text in (*pages, str(body)):
+        for secret in ("44030519800101123X", "13912345678", "83070000"):
+            assert secret not in text
+        assert "440305***********X" in text and "139****5678" in text and "深市监罚〔2025〕7号" in text
+    assert body["penalties"][0]["description"] == "当事人王某某（公民身份号码440305***********X）销售过期食品"
+    assert body["list_entries"][0]["reason"] == "联系人手机139****5678无法联系"
