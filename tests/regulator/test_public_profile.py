@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from models import EnforcementAction, InspectionResult, ListType, PenaltyType, RecordStatus, SelectionReason
 from regulator.extensions import db
@@ -111,3 +111,34 @@ def test_id_and_phone_numbers_in_a_penalty_or_listing_are_masked_for_the_public(
         assert "440305***********X" in text and "139****5678" in text and "深市监罚〔2025〕7号" in text
     assert body["penalties"][0]["description"] == "当事人王某某（公民身份号码440305***********X）销售过期食品"
     assert body["list_entries"][0]["reason"] == "联系人手机139****5678无法联系"
+
+
+def test_what_is_public_today_follows_the_platform_s_local_day(app, make, client) -> None:  # noqa: ANN001
+    """A penalty is public from its decision day to the day its publication ends, on the platform's calendar (the
+    working days and deadlines' clock): the profile counted them by the server's date, so for hours of every day
+    (in China from midnight to 8 a.m. on a server kept in UTC) a penalty decided that day was missing, one whose
+    period had ended still shown, a listing removed that day still there."""
+    from zoneinfo import ZoneInfo
+
+    from regulator.services.working_days import local_day
+
+    # a zone whose day differs from the server's now, ahead or behind
+    zone = next(z for z in ("Etc/GMT-14", "Etc/GMT+12") if datetime.now(ZoneInfo(z)).date() != date.today())
+    app.config["BABEL_DEFAULT_TIMEZONE"] = zone
+    today = local_day()
+    samr, entity = make.agency(), make.entity()
+    make.enforcement(entity, samr, decision_no="今日决定〔1〕", decision_date=today)
+    make.enforcement(entity, samr, decision_no="今日期满〔2〕", decision_date=today - timedelta(days=90),
+                     publication_end=today)
+    make.enforcement(entity, samr, decision_no="明日期满〔3〕", decision_date=today - timedelta(days=90),
+                     publication_end=today + timedelta(days=1))
+    make.list_entry(entity, samr, list_type=ListType.ABNORMAL_OPERATIONS, added_date=today - timedelta(days=30),
+                    removed_date=today, added_reason="今日移出")
+    make.list_entry(entity, samr, list_type=ListType.ABNORMAL_OPERATIONS, added_date=today, added_reason="今日列入")
+    db.session.commit()
+    for url in (f"/entity/{entity.id}", f"/entity/{entity.id}/report"):
+        page = client.get(url).get_data(as_text=True)
+        assert "今日决定〔1〕" in page and "明日期满〔3〕" in page and "今日列入" in page, url
+        assert "今日期满〔2〕" not in page and "今日移出" not in page, url
+    body = client.get(f"/api/v1/public/entities/{entity.id}").get_json()
+    assert [p["decision_no"] for p in body["penalties"]] == ["今日决定〔1〕", "明日期满〔3〕"]
