@@ -142,3 +142,19 @@ def test_what_is_public_today_follows_the_platform_s_local_day(app, make, client
         assert "今日期满〔2〕" not in page and "今日移出" not in page, url
     body = client.get(f"/api/v1/public/entities/{entity.id}").get_json()
     assert [p["decision_no"] for p in body["penalties"]] == ["今日决定〔1〕", "明日期满〔3〕"]
+
+
+def test_the_report_says_when_it_was_made_on_the_platform_s_clock(app, make, client) -> None:  # noqa: ANN001
+    """The report said when it was made in UTC, the date a day off for a reader in China before 8 a.m.; every
+    other page gives times on the platform's local clock."""
+    from regulator.services.working_days import local_time
+
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Etc/GMT-14"  # 14 hours ahead: never the same hour and minute as UTC
+    entity = make.entity()
+    db.session.commit()
+    before = local_time()
+    report = client.get(f"/entity/{entity.id}/report?lang=en").get_data(as_text=True)
+    after = local_time()
+    meta = report.split('id="report-meta">')[1].split("</p>")[0]
+    assert "UTC" not in meta
+    assert any(f"Made on {moment:%Y-%m-%d %H:%M} from" in meta for moment in (before, after)), meta

@@ -153,3 +153,15 @@ def test_a_released_result_withdrawn_on_objection_leaves_the_campaign_page_file_
     detail = client.get(f"/api/v1/public/campaigns/{campaign.id}").get_json()
     assert detail["results_total"] == 2 and sum(t["done"] for t in detail["summary"]) == 2
     assert sum(t["planned"] for t in detail["summary"]) == 3
+
+
+def test_the_campaign_page_says_when_the_seed_was_committed_and_drawn_in_local_time(app, client, make) -> None:  # noqa: ANN001
+    """The commitment's time was shown in UTC and the draw's not at all, so a reader could not see on the page
+    that the seed was committed before the draw; both now show on the platform's local clock."""
+    campaign = _released(make, results=0)
+    campaign.committed_at = datetime(2025, 1, 1, 20, 30, tzinfo=UTC)
+    campaign.drawn_at = datetime(2025, 1, 2, 1, 5, tzinfo=UTC)
+    db.session.commit()
+    page = client.get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)  # Asia/Shanghai, UTC+8
+    assert 'id="public-committed-at">2025-01-02 04:30<' in page and 'id="public-drawn-at">2025-01-02 09:05<' in page
+    assert " UTC<" not in page
