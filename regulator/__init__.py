@@ -34,9 +34,22 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     _finish_config(app)
 
-    from . import access, auth_setup, cli, db_setup, errors, i18n, observability, request_guards, templating, views
+    from . import (
+        access,
+        auth_setup,
+        caching,
+        cli,
+        db_setup,
+        errors,
+        i18n,
+        observability,
+        request_guards,
+        templating,
+        views,
+    )
 
     observability.init_app(app)
+    caching.init_app(app)
     request_guards.init_app(app)
     db_setup.init_app(app)
     i18n.init_app(app)
