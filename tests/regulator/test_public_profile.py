@@ -158,3 +158,20 @@ def test_the_report_says_when_it_was_made_on_the_platform_s_clock(app, make, cli
     meta = report.split('id="report-meta">')[1].split("</p>")[0]
     assert "UTC" not in meta
     assert any(f"Made on {moment:%Y-%m-%d %H:%M} from" in meta for moment in (before, after)), meta
+
+
+def test_the_public_api_leads_from_a_merged_entity_to_the_one_it_is_now(app, make, client) -> None:  # noqa: ANN001
+    """The public page of an entity merged into another redirects to it; the public API answered 404, so an id an
+    open-data user kept from before the merge led nowhere."""
+    survivor = make.entity("深圳市合并后有限公司")
+    merged, gone = make.entity(), make.entity()
+    merged.merged_into_id = gone.id
+    gone.merged_into_id = survivor.id  # merged twice
+    db.session.commit()
+    moved = client.get(f"/api/v1/public/entities/{merged.id}?page=2")
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(
+        f"/api/v1/public/entities/{survivor.id}?page=2")
+    assert client.get(f"/api/v1/public/entities/{merged.id}", follow_redirects=True).get_json()["name"] == \
+        "深圳市合并后有限公司"
+    missing = client.get(f"/api/v1/public/entities/{survivor.id + 1000}")
+    assert missing.status_code == 404 and missing.is_json
