@@ -41,6 +41,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     from . import (
         access,
         auth_setup,
+        caching,
         cli,
         db_setup,
         errors,
@@ -53,6 +54,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     )
 
     observability.init_app(app)
+    caching.init_app(app)
     request_guards.init_app(app)
     security_headers.init_app(app)
     db_setup.init_app(app)

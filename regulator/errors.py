@@ -55,7 +55,15 @@ def _handle_http(exc: HTTPException):  # noqa: ANN202 - a Flask response
         if exc.code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="regulator"'
         return response
-    return render_template("errors/error.html", error=exc, reason=_reason(exc)), exc.code
+    return render_template("errors/error.html", error=exc, title=_title(exc), reason=_reason(exc)), exc.code
+
+
+def _title(exc: HTTPException) -> str:
+    """The page's heading after the status code, in the reader's language (werkzeug's name is English only)."""
+    titles = {400: _("Bad request"), 401: _("Sign-in required"), 403: _("Forbidden"), 404: _("Page not found"),
+              405: _("Method not allowed"), 409: _("Conflict"), 413: _("Too large"), 422: _("Invalid request"),
+              429: _("Too many requests")}
+    return str(titles.get(exc.code or 0, exc.name))
 
 
 def _reason(exc: HTTPException) -> str | None:

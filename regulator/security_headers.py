@@ -1,12 +1,10 @@
 """Security headers on every response: a Content-Security-Policy that admits only the site's own scripts and
 styles, no framing by other sites, no MIME sniffing, no full addresses (a password link's token) in the
-``Referer`` sent elsewhere, HSTS in production, and no caching of what a signed-in user is shown (pages and
-downloads with personal data must not stay in a shared computer's cache or a proxy's)."""
+``Referer`` sent elsewhere, and HSTS in production (what may be cached: ``regulator.caching``)."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask_login import current_user
 
 #: the one <style> element cytoscape.js inserts (``.__________cytoscape_container { position: relative; }``)
 _CYTOSCAPE_STYLE = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='"
@@ -29,16 +27,7 @@ def _add_headers(response: Response, production: bool) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     if production:
         headers.setdefault("Strict-Transport-Security", HSTS)
-    if "Cache-Control" not in headers and request.endpoint != "static" and _signed_in():
-        headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _signed_in() -> bool:
-    try:
-        return bool(current_user.is_authenticated)
-    except Exception:  # noqa: BLE001 - no user can be loaded (a request refused before, a database down): none
-        return False
 
 
 def init_app(app: Flask) -> None:

@@ -138,6 +138,9 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["decide_by"] = working_days.decide_by
     app.jinja_env.filters["local"] = local_strftime
+    from .privacy import mask_personal_text
+
+    app.jinja_env.filters["masked"] = mask_personal_text  # free text on public pages: ID and phone numbers masked
     from .access import may_decide_requests
 
     app.jinja_env.globals["may_decide"] = may_decide_requests

@@ -1,4 +1,5 @@
-"""The public profile's content: only what the law makes public, and the masked legal representative."""
+"""The public profile's content: only what the law makes public, the masked legal representative, and free text
+with ID and phone numbers masked."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from models import Agency, MarketEntity
 from ..extensions import db
 from ..i18n import local_name
 from ..paging import last_page
+from ..privacy import mask_personal_text
 from ..profile.identity import former_names, public_representative
 from ..services import disclosure
 
@@ -60,9 +62,11 @@ def public_payload(entity: MarketEntity, page: int = 1) -> dict[str, Any]:
                        "agency": names.get(p.agency_id),
                        "penalty_type": p.penalty_type.value,
                        "amount": float(p.amount) if p.amount is not None else None,
-                       "legal_basis": p.legal_basis, "description": p.description,
+                       "legal_basis": mask_personal_text(p.legal_basis) or None,
+                       "description": mask_personal_text(p.description) or None,
                        "public_until": p.publication_end} for p in ctx["penalties"]],
-        "list_entries": [{"list_type": e.list_type.value, "added_date": e.added_date, "reason": e.added_reason,
+        "list_entries": [{"list_type": e.list_type.value, "added_date": e.added_date,
+                          "reason": mask_personal_text(e.added_reason) or None,
                           "agency": names.get(e.agency_id)} for e in ctx["list_entries"]],
         "inspections": [{"date": i.inspection_date, "agency": names.get(i.agency_id),
                          "inspection_type": i.inspection_type.value, "result": i.result.value if i.result else None}

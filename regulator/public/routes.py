@@ -45,6 +45,20 @@ def favicon():
     return Response(_ICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
+#: crawlers may index the public profiles and campaigns; not the sign-in, the staff and enterprise areas (which
+#: answer 401 anyway), the API, nor search results (endless query URLs whose profiles are linked elsewhere)
+ROBOTS = "\n".join(["User-agent: *", *(f"Disallow: {path}" for path in (
+    "/auth/", "/admin/", "/coordinator/", "/inspector/", "/enterprise/", "/entities/", "/api/", "/search")),
+    "Allow: /", ""])
+
+
+@bp.route("/robots.txt")
+@public
+def robots():
+    """What crawlers may read (a missing file answered 404, and crawlers read every page it did not rule out)."""
+    return Response(ROBOTS, mimetype="text/plain", headers={"Cache-Control": "public, max-age=86400"})
+
+
 @bp.route("/search")
 @public
 def search():

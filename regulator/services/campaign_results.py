@@ -21,6 +21,7 @@ from models import (
     Inspection,
     InspectionTask,
     MarketEntity,
+    RecordStatus,
     SelectionReason,
     TaskAgency,
     TaskStatus,
@@ -101,13 +102,14 @@ class Tally:
 def results(campaign: Campaign, published_only: bool = False) -> tuple[list[Tally], list[Tally]]:
     """Tallies per agency (by code) and per reason for choosing, in one statement over the campaign's checks.
 
-    ``published_only``: what the public may see, a check counting as done once its result is released.
+    ``published_only``: what the public may see, a check counting as done once its result is released (and not
+    withdrawn since: an objection upheld).
     """
     by_agency: dict[str, Tally] = {}
     by_reason: dict[Any, Tally] = {}
     joined = Inspection.id == TaskAgency.inspection_id
     if published_only:
-        joined &= Inspection.published.is_(True)
+        joined &= Inspection.published.is_(True) & (Inspection.status != RecordStatus.WITHDRAWN)
     for code, reason, probability, drawn_with, status, inspection_id, violations, serious in db.session.execute(
             select(Agency.code, TaskAgency.selection_reason, TaskAgency.risk_probability,
                    TaskAgency.selection_probability, TaskAgency.status, Inspection.id, Inspection.violation_count,
@@ -140,10 +142,11 @@ def payload(tally: Tally, with_model: bool = True) -> dict[str, Any]:
 def published(campaign_id: int) -> Select:
     """The campaign's released results as the public sees them, latest visit first: rows of (inspection,
     entity name, entity code, agency code, agency name in the reader's language). The public page, its download and
-    the API read it."""
+    the API read it. A result withdrawn since (an objection upheld) is no longer public."""
     return (select(Inspection, MarketEntity.name, MarketEntity.uscc, Agency.code, agency_name_column())
             .join(InspectionTask, InspectionTask.id == Inspection.task_id)
             .join(MarketEntity, MarketEntity.id == Inspection.entity_id)
             .join(Agency, Agency.id == Inspection.agency_id)
-            .where(InspectionTask.campaign_id == campaign_id, Inspection.published.is_(True))
+            .where(InspectionTask.campaign_id == campaign_id, Inspection.published.is_(True),
+                   Inspection.status != RecordStatus.WITHDRAWN)
             .order_by(Inspection.inspection_date.desc(), Inspection.id.desc()))

@@ -23,6 +23,7 @@ from risk.disclosure import is_list_entry_public, is_penalty_public, publication
 from ..extensions import db
 from ..paging import page_within
 from ..signals import records_changed
+from .working_days import local_day
 
 log = logging.getLogger(__name__)
 RANDOM_CHECK_BASIS = "《国务院办公厅关于推广随机抽查规范事中事后监管的通知》（国办发〔2015〕58号）"
@@ -59,8 +60,8 @@ def _live(model):  # noqa: ANN001, ANN202
 
 
 def public_penalties(entity_id: int, as_of: date | None = None) -> list[EnforcementAction]:
-    """Penalties inside their publication period today, newest first."""
-    as_of = as_of or date.today()
+    """Penalties inside their publication period today (the platform's local day), newest first."""
+    as_of = as_of or local_day()
     rows = db.session.scalars(select(EnforcementAction).where(
         EnforcementAction.entity_id == entity_id, _live(EnforcementAction), EnforcementAction.repaired_on.is_(None),
         EnforcementAction.decision_date <= as_of,
@@ -71,8 +72,8 @@ def public_penalties(entity_id: int, as_of: date | None = None) -> list[Enforcem
 
 
 def public_list_entries(entity_id: int, as_of: date | None = None) -> list[ListEntry]:
-    """List entries in force today."""
-    as_of = as_of or date.today()
+    """List entries in force today (the platform's local day)."""
+    as_of = as_of or local_day()
     rows = db.session.scalars(select(ListEntry).where(ListEntry.entity_id == entity_id, _live(ListEntry))
                               .order_by(ListEntry.added_date.desc())).all()
     return [r for r in rows if is_list_entry_public(r.added_date, r.removed_date, as_of)]

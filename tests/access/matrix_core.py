@@ -6,6 +6,7 @@ from .world import World, extend_world
 RULES = {
     "public.index": Route("/", EVERYONE),
     "public.favicon": Route("/favicon.ico", EVERYONE),
+    "public.robots": Route("/robots.txt", EVERYONE),
     "public.search": Route("/search?q=测试", EVERYONE),
     "public.entity": Route("/entity/{entity}", EVERYONE),
     "public.report": Route("/entity/{entity}/report", EVERYONE),

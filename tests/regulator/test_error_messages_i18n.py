@@ -167,3 +167,17 @@ def test_enterprise_account_bound_by_credit_code(app, client, auth, make) -> Non
     assert "没有统一社会信用代码或编号为“91440300MA5XXXXXX0”的市场主体。" in refused
     page = client.get("/admin/users/new", headers=ZH).get_data(as_text=True)
     assert ">企业用户</option>" in page and ">enterprise</option>" not in page  # roles by their names
+
+
+def test_an_error_page_s_heading_is_in_the_reader_s_language(app, client) -> None:  # noqa: ANN001
+    """A missing entity's page said '404 · Not Found' in English on the Chinese page (werkzeug's name of the
+    status); the heading now comes from the catalogue, like the sentence under it."""
+    from flask_babel import force_locale, gettext
+
+    for lang in ("en", "zh_Hans_CN"):
+        with force_locale(lang):
+            expected = {404: gettext("Page not found"), 400: gettext("Bad request")}
+        for url, code in (("/entity/999999", 404), ("/search?q=%00", 400)):
+            page = client.get(f"{url}{'&' if '?' in url else '?'}lang={lang}").get_data(as_text=True)
+            heading = page.split('<h1 class="h3">')[1].split("</h1>")[0]
+            assert heading == f"{code} · {expected[code]}", (lang, heading)

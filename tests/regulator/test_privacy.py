@@ -60,3 +60,19 @@ def test_stored_id_hashes_do_not_change() -> None:
     expected = "01274ea48a5ebcd413542608d918e6ae378f17cab4b7fc7d95b3e992e0c30c4d"
     assert hash_id_number("11010519491231002x", "k1") == expected
     assert hash_id_number("１１０１０５１９４９１２３１００２Ｘ", "k1") == expected
+
+
+def test_id_and_phone_numbers_in_free_text_are_masked() -> None:
+    """What an agency wrote about the person punished, as the public may read it: their ID number (either
+    generation, any width) and phone numbers masked; an entity's code, dates, amounts and decision numbers kept."""
+    from regulator.privacy import mask_personal_text
+
+    assert mask_personal_text("当事人张某（身份证号：11010519491231002X，电话13812345678）") == \
+        "当事人张某（身份证号：110105***********X，电话138****5678）"
+    assert mask_personal_text("身份证１１０１０５１９４９１２３１００２ｘ；旧证110105491231002") == \
+        "身份证110105***********X；旧证110105********2"
+    assert mask_personal_text("联系电话 +86 138-1234-5678，座机０７５５－８８８８１２３４") == \
+        "联系电话 138****5678，座机********1234"
+    kept = "统一社会信用代码91440304488426573R，2024-01-01罚款50000元，深市监罚〔2024〕123号，20240101123"
+    assert mask_personal_text(kept) == kept
+    assert mask_personal_text(None) == "" and mask_personal_text("") == ""

@@ -8,8 +8,9 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 from openpyxl import load_workbook
+from sqlalchemy import select, update
 
-from models import Campaign, CampaignStatus, InspectionResult, InspectionType
+from models import Campaign, CampaignStatus, Inspection, InspectionResult, InspectionType, TaskAgency
 from regulator.extensions import db
 
 
@@ -118,3 +119,49 @@ def test_a_random_draw_result_is_on_the_public_profile_once_its_campaign_release
     make.inspection(entity, samr, selection_reason=SelectionReason.RANDOM_DRAW, inspection_date=date(2025, 1, 7))
     db.session.commit()
     assert client.get(f"/api/v1/public/entities/{entity.id}").get_json()["inspection_total"] == 2
+
+
+def test_a_released_result_withdrawn_on_objection_leaves_the_campaign_page_file_and_api(app, client, make) -> None:  # noqa: ANN001
+    """An objection upheld by withdrawing a released result took it off the entity's profile but left it on the
+    campaign's public page, its CSV and Excel files, the API and the summary's counts: the public saw a result the
+    agency had withdrawn as wrong. A corrected one shows as corrected."""
+    from models import Role
+    from regulator.services import objections
+
+    campaign = _released(make, results=3)
+    for inspection in db.session.scalars(select(Inspection)):  # each check's inspection, as recording links them
+        db.session.execute(update(TaskAgency).where(TaskAgency.task_id == inspection.task_id)
+                           .values(inspection_id=inspection.id))
+    wrong = db.session.scalars(select(Inspection).where(Inspection.published.is_(True))
+                               .order_by(Inspection.inspection_date.desc())).first()  # 深圳市公示02号, a pass
+    coordinator = make.user("coord", Role.COORDINATOR, agency_id=wrong.agency_id)
+    owner = make.user("ent", Role.ENTERPRISE, entity_id=wrong.entity_id)
+    db.session.commit()
+    page = client.get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    assert "深圳市公示02号餐饮有限公司" in page and "3 results released." in page
+    assert sum(t["done"] for t in client.get(f"/api/v1/public/campaigns/{campaign.id}").get_json()["summary"]) == 3
+    objection = objections.submit(owner, "inspection", wrong.id, "不是本企业")
+    objections.accept(objection, coordinator, resolution="withdrawn", changes={}, reason="检查对象错误")
+    db.session.commit()
+    page = client.get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    assert "深圳市公示02号" not in page and "2 results released." in page
+    assert "深圳市公示02号" not in client.get(f"/campaigns/{campaign.id}/results.csv").data.decode()
+    sheet = load_workbook(io.BytesIO(client.get(f"/campaigns/{campaign.id}/results.xlsx").data)).active
+    assert len(list(sheet.iter_rows())) == 3
+    api = client.get(f"/api/v1/public/campaigns/{campaign.id}/results").get_json()
+    assert api["total"] == 2 and all(r["entity_id"] != wrong.entity_id for r in api["items"])
+    detail = client.get(f"/api/v1/public/campaigns/{campaign.id}").get_json()
+    assert detail["results_total"] == 2 and sum(t["done"] for t in detail["summary"]) == 2
+    assert sum(t["planned"] for t in detail["summary"]) == 3
+
+
+def test_the_campaign_page_says_when_the_seed_was_committed_and_drawn_in_local_time(app, client, make) -> None:  # noqa: ANN001
+    """The commitment's time was shown in UTC and the draw's not at all, so a reader could not see on the page
+    that the seed was committed before the draw; both now show on the platform's local clock."""
+    campaign = _released(make, results=0)
+    campaign.committed_at = datetime(2025, 1, 1, 20, 30, tzinfo=UTC)
+    campaign.drawn_at = datetime(2025, 1, 2, 1, 5, tzinfo=UTC)
+    db.session.commit()
+    page = client.get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)  # Asia/Shanghai, UTC+8
+    assert 'id="public-committed-at">2025-01-02 04:30<' in page and 'id="public-drawn-at">2025-01-02 09:05<' in page
+    assert " UTC<" not in page

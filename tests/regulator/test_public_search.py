@@ -262,3 +262,17 @@ def test_counts_agree_with_their_number(app, make, client) -> None:  # noqa: ANN
     assert "3 market entities on record." in client.get("/").get_data(as_text=True)
     client.get("/auth/lang/zh_Hans_CN")
     assert "共 1 条结果" in client.get("/search?q=独家酒楼").get_data(as_text=True)
+
+
+def test_robots_txt_keeps_crawlers_to_the_public_pages(app, client) -> None:  # noqa: ANN001
+    """/robots.txt answered 404: crawlers were told nothing and walked the sign-in, staff areas, API and endless
+    search URLs; it now rules those out and leaves profiles and campaigns open."""
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    rules = response.get_data(as_text=True).splitlines()
+    assert rules[0] == "User-agent: *"
+    disallowed = [line.split(": ", 1)[1] for line in rules if line.startswith("Disallow: ")]
+    for path in ("/auth/", "/admin/", "/coordinator/", "/inspector/", "/enterprise/", "/entities/", "/api/",
+                 "/search"):
+        assert path in disallowed
+    assert not any(p.startswith(("/entity/", "/campaigns")) or p == "/" for p in disallowed)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask import redirect, request, url_for
 from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
@@ -168,8 +169,12 @@ def public_search(q: str, page: int, per_page: int):
 @public
 @bp.response(200)
 def public_entity(entity_id: int):
-    """What the law makes public about an entity; no class, no personal data beyond a masked name."""
-    entity = db.session.get(MarketEntity, entity_id)
-    if entity is None or entity.merged_into_id is not None:
+    """What the law makes public about an entity; no class, no personal data beyond a masked name. An entity merged
+    into another redirects to the one it is now, as the public page does (an id kept from before still leads)."""
+    try:
+        entity = merging.resolve(entity_id)
+    except merging.EntityChangeError:
         abort(404)
+    if entity.id != entity_id:
+        return redirect(url_for(".public_entity", entity_id=entity.id, **request.args))
     return plain(public_payload(entity, page_arg()))
