@@ -170,7 +170,8 @@ def campaign_plan_export(campaign_id: int, fmt: str):
 
 STEPS = {
     "commit": (service.commit_seed, _l("Seed commitment published.")),
-    "draw": (service.run_draw, _l("Draw done; the seed is now public.")),
+    "draw": (service.run_draw,
+             _l("Draw done; the seed is public once the visits are made and their results released.")),
     "plan": (service.build_plan, _l("Joint plan built.")),
     "publish": (service.publish_plan, _l("Plan published to the inspectors.")),
     "release": (service.release_results, _l("Results released to the public.")),

@@ -1,5 +1,6 @@
-"""Public campaign pages: the seed commitment before the draw, the seed and inputs after, released results (a page
-at a time, and all of them as a CSV or XLSX file)."""
+"""Public campaign pages: the seed commitment before the draw, the seed and inputs once the visits are made and
+their results released (``campaigns.seed_public``), released results (a page at a time, and all of them as a CSV or
+XLSX file)."""
 
 from __future__ import annotations
 
@@ -47,14 +48,14 @@ def campaigns():
 @bp.route("/campaigns/<int:campaign_id>")
 @public
 def campaign(campaign_id: int):
-    """Commitment, seed (after the draw) and the released results: entity, date, agencies, result."""
+    """Commitment, seed (once public) and the released results: entity, date, agencies, result."""
     campaign = public_campaign_or_404(campaign_id)
     results, page, pages, total = [], 1, 1, 0
     if campaign.released_at is not None:
         results, page, pages, total = page_of(campaign_results.published(campaign.id), rows=True)
     summary = campaign_results.results(campaign, published_only=True)[1] if campaign.released_at else []
     return render_template("public/campaign.html", campaign=campaign, results=results, summary=summary,
-                           page=page, pages=pages, total=total)
+                           page=page, pages=pages, total=total, seed_public=service.seed_public(campaign))
 
 
 @bp.route("/campaigns/<int:campaign_id>/results.<any(csv, xlsx):fmt>")
@@ -76,7 +77,7 @@ def campaign_results_export(campaign_id: int, fmt: str):
 def campaign_inputs(campaign_id: int):
     """The draw's public inputs, to re-run it with ``python -m risk.campaign inputs.json``."""
     campaign = public_campaign_or_404(campaign_id)
-    if campaign.drawn_at is None:
+    if not service.seed_public(campaign):
         abort(404)
     body = service.dumps(service.public_inputs(campaign))
     return Response(body, mimetype="application/json",

@@ -600,6 +600,21 @@ def release_results(campaign: Campaign, *, user: User | None = None) -> int:
     return len(inspections)
 
 
+def seed_public(campaign: Campaign) -> bool:
+    """Whether the seed and the draw's inputs are public: once results are released and no visit is left to make
+    (each done or cancelled) or the period is over. The seed names every entity drawn, so revealing it at the draw
+    would announce the checks; the commitment published before the draw still binds it."""
+    if campaign.released_at is None or campaign.drawn_at is None:
+        return False
+    from .working_days import local_day
+
+    if campaign.period_end < local_day():
+        return True
+    return db.session.scalar(select(InspectionTask.id).where(
+        InspectionTask.campaign_id == campaign.id,
+        InspectionTask.status.in_((TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS))).limit(1)) is None
+
+
 def public_inputs(campaign: Campaign) -> dict[str, Any]:
     """Everything a member of the public needs to re-run the draw (after it), as one JSON-able document."""
     if campaign.drawn_at is None:

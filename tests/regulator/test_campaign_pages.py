@@ -208,6 +208,47 @@ def test_seed_hidden_before_draw(app, client, make) -> None:  # noqa: ANN001
     assert client.get(f"/campaigns/{campaign.id}/inputs.json").status_code == 404
 
 
+def test_seed_stays_secret_until_the_visits_are_made_and_released(app, client, make) -> None:  # noqa: ANN001
+    """The seed names every entity drawn: public at the draw, it would announce the checks. It is public once
+    results are released and no visit is left open, or the period is over; the API and the inputs follow."""
+    from models import InspectionResult, InspectionTask, TaskStatus
+    from regulator.services import campaigns, task_results
+    from regulator.services.working_days import local_day
+
+    samr, mee = setup_world(make)
+    today = local_day()
+    campaign = campaigns.create_campaign("unannounced", today, today + timedelta(days=60),
+                                         [campaigns.AgencyPart(samr.id, 6), campaigns.AgencyPart(mee.id, 3)])
+    campaigns.commit_seed(campaign, seed="unannounced-seed")
+    for step in (campaigns.run_draw, campaigns.build_plan, campaigns.publish_plan):
+        step(campaign)
+    tasks = db.session.scalars(select(InspectionTask).where(InspectionTask.campaign_id == campaign.id)).all()
+    first = tasks[0]
+    for part in first.agencies:
+        task_results.record_result(first, part.agency_id, task_results.ResultInput(InspectionResult.PASS, today))
+    campaigns.release_results(campaign)
+    db.session.commit()
+
+    def seen() -> tuple[bool, bool, bool]:
+        page = client.get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+        api = client.get(f"/api/v1/public/campaigns/{campaign.id}").get_json()
+        inputs = client.get(f"/campaigns/{campaign.id}/inputs.json").status_code
+        return "unannounced-seed" in page, api["seed"] == "unannounced-seed", inputs == 200
+
+    assert seen() == (False, False, False)  # released, but visits are still to be made
+    assert "so that the checks stay unannounced" in client.get(f"/campaigns/{campaign.id}?lang=en").get_data(
+        as_text=True)
+    for task in tasks[1:]:
+        task.status = TaskStatus.CANCELLED
+    db.session.commit()
+    assert seen() == (True, True, True)
+    for task in tasks[1:]:
+        task.status = TaskStatus.ASSIGNED
+    campaign.period_start, campaign.period_end = today - timedelta(days=60), today - timedelta(days=1)
+    db.session.commit()
+    assert seen() == (True, True, True)  # the period is over
+
+
 def test_neutralise() -> None:
     """Formula-looking text gets an apostrophe; numbers and plain text are untouched."""
     assert neutralise("=1+1") == "'=1+1" and neutralise("+86") == "'+86" and neutralise("@x") == "'@x"

@@ -21,7 +21,7 @@ bp = Blueprint("api_campaigns", __name__,
 
 
 class CampaignSchema(Schema):
-    """A campaign as the public sees it: the seed only after the draw."""
+    """A campaign as the public sees it: the seed only once its visits are made and their results released."""
 
     id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -101,12 +101,13 @@ class TaskSchema(Schema):
 
 
 def campaign_payload(c: Campaign) -> dict:
-    """A campaign as the public sees it (the seed only once drawn)."""
-    drawn = c.drawn_at is not None
+    """A campaign as the public sees it (the seed only once its visits are made and their results released)."""
+    from ...services.campaigns import seed_public
+
     return {"id": c.id, "name": c.name, "status": c.status.value, "period_start": c.period_start,
             "period_end": c.period_end, "agencies": [p.agency.code for p in c.agencies],
             "seed_commitment": c.seed_commitment, "committed_at": c.committed_at,
-            "seed": c.seed if drawn else None, "drawn_at": c.drawn_at, "released_at": c.released_at}
+            "seed": c.seed if seed_public(c) else None, "drawn_at": c.drawn_at, "released_at": c.released_at}
 
 
 @bp.route("/public/campaigns")
