@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,6 +21,7 @@ from models import InspectionResult, PenaltyType, Severity
 
 from ..i18n import label
 from ..services.task_results import FoundViolation, ResultError, parse_amount
+from ..services.working_days import local_day
 
 #: empty violation rows the form shows (a script adds more; without it, each submit shows this many again)
 VIOLATION_ROWS = 3
@@ -57,7 +56,7 @@ class ResultForm(FlaskForm):
     """One agency's result of a visit: outcome, the violations found (a row each), enforcement action, notes."""
 
     result = SelectField(_l("Result"), validators=[DataRequired()])
-    inspection_date = DateField(_l("Date of the visit"), default=date.today, validators=[DataRequired()])
+    inspection_date = DateField(_l("Date of the visit"), default=local_day, validators=[DataRequired()])
     violations = FieldList(FormField(ViolationRowForm), label=_l("Violations found at this visit"),
                            min_entries=VIOLATION_ROWS,
                            max_entries=MAX_VIOLATIONS)

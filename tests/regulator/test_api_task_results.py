@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from models import CampaignStatus, EnforcementAction, Inspection, Role, TaskStatus, Violation
 from regulator.extensions import db
+from regulator.services import working_days
 from regulator.services.tokens import issue_token
 
 URL = "/api/v1/tasks/{}/results"
@@ -53,7 +54,7 @@ def test_the_drawn_inspector_records_a_result_once(app, make, client, auth) -> N
 def test_results_are_validated_before_anything_is_written(app, make, client, auth) -> None:  # noqa: ANN001
     _samr, _mee, task = _world(make)
     auth.login("insp")
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (working_days.local_day() + timedelta(days=1)).isoformat()  # the platform's tomorrow
     for field, value in (("inspection_date", tomorrow), ("penalty_amount", "NaN"), ("penalty_amount", "1e20"),
                          ("penalty_amount", "-1"), ("result", "maybe"),
                          ("violations", [{"code": "X" * 65}]), ("violations", [{"code": "A", "severity": "x"}])):

@@ -22,6 +22,7 @@ from ...access import role_required
 from ...extensions import db
 from ...inspector.tasks import VISIBLE, own_task_or_404
 from ...services import task_results as service
+from ...services.working_days import local_day
 from ..blueprint import Blueprint
 from ..guards import before_body
 from ..schemas import UtcDateTime
@@ -70,7 +71,7 @@ class ResultInSchema(Schema):
 
     @validates("inspection_date")
     def _not_in_future(self, value: date, **_kw: Any) -> None:
-        if value > date.today():
+        if value > local_day():
             raise ValidationError("a visit cannot be dated in the future")
 
 
