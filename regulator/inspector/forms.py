@@ -88,8 +88,11 @@ class ResultForm(FlaskForm):
 class ReferralForm(FlaskForm):
     """A finding that belongs to another agency's remit."""
 
-    to_agency = SelectField(_l("Send to"), coerce=int, validators=[DataRequired()])
-    description = TextAreaField(_l("Finding"), validators=[DataRequired(), Length(max=4000)])
+    #: its first choice, 0, is "Choose the agency", which DataRequired refuses
+    to_agency = SelectField(_l("Send to"), coerce=int,
+                            validators=[DataRequired(_l("Choose the agency whose remit the finding is in."))])
+    description = TextAreaField(_l("Finding"), validators=[DataRequired(_l("Describe the finding.")),
+                                                           Length(max=4000)])
     submit = SubmitField(_l("Send referral"))
 
 

@@ -283,8 +283,10 @@ def _task_context(task: InspectionTask, part: Any) -> dict[str, Any]:
 
 def _referral_form() -> ReferralForm:
     form = ReferralForm(prefix="ref")
-    form.to_agency.choices = [(a.id, f"{a.code} · {agency_name(a)}") for a in db.session.scalars(
-        select(Agency).where(Agency.active.is_(True), Agency.id != current_user.agency_id).order_by(Agency.code))]
+    agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True), Agency.id != current_user.agency_id)
+                                  .order_by(Agency.code))
+    # none chosen for the inspector: a finding sent without choosing would go to the first agency listed
+    form.to_agency.choices = [(0, _("Choose the agency"))] + [(a.id, f"{a.code} · {agency_name(a)}") for a in agencies]
     return form
 
 
@@ -340,25 +342,25 @@ def _field_errors(errors: Any) -> list[str]:
     return out
 
 
-def _task_page(task: InspectionTask, result_form: ResultForm) -> str:
+def _task_page(task: InspectionTask, result_form: ResultForm, referral_form: ReferralForm | None = None) -> str:
     rows = result_form.violations
     if len(rows) < MAX_VIOLATIONS and all((row.form.code.data or "").strip() for row in rows):
         rows.append_entry()  # room for one more, also without the page's script
     part = service.part_for(task, current_user.agency_id) if current_user.agency_id else None
     recording = part is not None and part.inspection_id is None  # the template shows the form only then
     return render_template("inspector/task.html", **_task_context(task, part), result_form=result_form,
-                           referral_form=_referral_form(), violation_codes=_violation_codes() if recording else [],
-                           max_violations=MAX_VIOLATIONS)
+                           referral_form=referral_form or _referral_form(),
+                           violation_codes=_violation_codes() if recording else [], max_violations=MAX_VIOLATIONS)
 
 
 @bp.route("/tasks/<int:task_id>/referral", methods=["POST"])
 def task_referral(task_id: int):
-    """Send a finding from this visit to the agency whose remit it is in."""
+    """Send a finding from this visit to the agency whose remit it is in; a refused one shows the form again as
+    it was filled, saying why at its field."""
     task = own_task_or_404(task_id)
     form = _referral_form()
     if not form.validate_on_submit():
-        flash(_("Choose the agency and describe the finding."), "danger")
-        return redirect(url_for("inspector.task", task_id=task.id))
+        return _task_page(task, ResultForm(formdata=None), form), 400
     part = service.part_for(task, current_user.agency_id)
     try:
         referral_service.send(task.entity_id, current_user.agency_id, form.to_agency.data, form.description.data,
@@ -367,7 +369,7 @@ def task_referral(task_id: int):
     except referral_service.ReferralError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(_("Referral sent."), "success")
+        return _task_page(task, ResultForm(formdata=None), form), 400
+    db.session.commit()
+    flash(_("Referral sent."), "success")
     return redirect(url_for("inspector.task", task_id=task.id))
