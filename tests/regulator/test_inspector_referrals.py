@@ -65,3 +65,37 @@ def test_the_same_finding_sent_twice_is_sent_once(app, make, client, auth) -> No
     assert _count(Referral) == 1 and _count(Alert) == 1
     other = client.post(f"/inspector/tasks/{task.id}/referral", data={**data, "ref-description": "灭火器过期"})
     assert other.status_code == 302 and _count(Referral) == 2  # another finding goes
+
+
+def test_the_inspector_who_sent_it_hears_what_became_of_it(app, make, client, auth) -> None:  # noqa: ANN001
+    """The sending agency's coordinators were told; the inspector who found it and sent it from the visit was
+    not, and had to open the visit again to see."""
+    from models import Notification, User
+    from regulator.services import referrals
+
+    fire, task = _visit(make)
+    make.user("fire.coord", Role.COORDINATOR, agency_id=fire.id)
+    make.user("samr2", Role.INSPECTOR, agency_id=task.agencies[0].agency_id)
+    db.session.commit()
+    auth.login("samr1")
+    client.post(f"/inspector/tasks/{task.id}/referral", data={"ref-to_agency": str(fire.id),
+                                                               "ref-description": "消防通道堵塞"})
+    receiver = db.session.scalar(select(User).where(User.username == "fire.coord"))
+    referral = db.session.scalar(select(Referral))
+    referrals.decide(referral, receiver, accept=True)
+    referrals.acted(referral, receiver, "已责令整改")
+    db.session.commit()
+    told = db.session.scalars(select(Notification.kind).join(User, User.id == Notification.user_id)
+                              .where(User.username == "samr1").order_by(Notification.id)).all()
+    assert told == ["referral.accepted", "referral.acted"]
+    others = db.session.scalar(select(func.count()).select_from(Notification)
+                               .join(User, User.id == Notification.user_id)
+                               .where(User.username.in_(["samr2", "fire.coord"])))
+    assert others == 0  # not another inspector of the agency; not the receiving side, which took the steps
+    page = client.get("/auth/notifications?lang=en").get_data(as_text=True)
+    assert f"Your referral #{referral.id} about 深圳市移送测试餐饮有限公司 was accepted." in page
+    note = db.session.scalar(select(Notification.id).join(User, User.id == Notification.user_id)
+                             .where(User.username == "samr1").limit(1))
+    opened = client.get(f"/auth/notifications/{note}")  # leads to the visit, not to a coordinator's page
+    assert opened.status_code == 302 and opened.location.endswith(f"/inspector/tasks/{task.id}")
+    assert client.get(opened.location).status_code == 200
