@@ -26,3 +26,18 @@ def test_the_visit_page_stacks_on_a_phone_and_the_sheet_does_not(app, make, clie
     assert rows.count('<td data-label="代码：">') == 3 and rows.count('<td data-label="严重程度：">') == 3
     sheet = client.get(f"/inspector/tasks/{task.id}/sheet?lang=zh_Hans_CN").get_data(as_text=True)
     assert '<table class="table table-sm" id="task-agencies">' in sheet
+
+
+def test_the_declarations_stack_on_a_phone(app, make, client, auth) -> None:  # noqa: ANN001
+    """The declarations' five columns squeezed the entity's name a character a line at 390 px."""
+    from models import ConflictDeclaration
+
+    samr = make.agency("SAMR")
+    inspector = make.user("samr1", Role.INSPECTOR, agency_id=samr.id)
+    make._add(ConflictDeclaration(user_id=inspector.id, entity_id=make.entity("深圳市回避手机测试有限公司").id,
+                                  reason="亲属在该企业任职"))
+    db.session.commit()
+    auth.login("samr1")
+    page = client.get("/inspector/conflicts?lang=zh_Hans_CN").get_data(as_text=True)
+    assert '<table class="table table-sm stack-on-phone" id="conflicts">' in page
+    assert '<td data-label="原因：">亲属在该企业任职</td>' in page and '<td data-label="截止日期：">' in page
