@@ -9,7 +9,7 @@ from ..nav import nav_item
 from ..paging import last_page, page_within
 from ..request_guards import page_arg
 from . import bp
-from .tasks import filtered_rows
+from .tasks import filtered_rows, status_text
 
 nav_item("inspector.index", _l("My tasks"), "inspector", order=30)
 
@@ -26,4 +26,4 @@ def index():
     page = page_within(page_arg(), total, PAGE_SIZE)
     return render_template("inspector/index.html", rows=rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], args=args,
                            notes=notes, page=page, pages=last_page(total, PAGE_SIZE), total=total,
-                           filtered=bool(args["q"] or args["credit_class"] or args["agency"]))
+                           filtered=bool(args["q"] or args["credit_class"] or args["agency"]), status_text=status_text)

@@ -101,7 +101,7 @@ _TASKS = (select(InspectionTask.id, InspectionTask.entity_id, InspectionTask.win
 #: by whether done tasks are included
 _TASKS_SHOWN = {True: _TASKS, False: _TASKS.where(InspectionTask.status.in_(OPEN))}
 _TASK_AGENCIES = (select(TaskAgency.task_id, TaskAgency.agency_id, TaskAgency.risk_probability,
-                         TaskAgency.selection_reason, Agency.code)
+                         TaskAgency.selection_reason, Agency.code, TaskAgency.status)
                   .join(Agency, Agency.id == TaskAgency.agency_id)
                   .where(in_list(TaskAgency.task_id, "ids")).order_by(TaskAgency.id))
 
@@ -158,6 +158,8 @@ class TaskRow:
     district: str
     #: the task page's address
     href: str
+    #: the inspector's agency has recorded its part (the visit waits for the other agencies')
+    own_done: bool = False
 
 
 def _rows(include_done: bool) -> list[TaskRow]:
@@ -171,14 +173,18 @@ def _rows(include_done: bool) -> list[TaskRow]:
     # (a read-only GET has nothing to autoflush)
     tasks = list({row[0]: row for row in db.session.connection().execute(_TASKS_SHOWN[include_done],
                                                             {"user_id": user.id})}.values())
-    parts: dict[int, list[tuple[int, float | None, Any, str]]] = {}
+    parts: dict[int, list[tuple[int, float | None, Any, str, TaskStatus]]] = {}
     if tasks:
-        for task_id, agency_id, probability, reason, code in db.session.connection().execute(
+        for task_id, agency_id, probability, reason, code, status in db.session.connection().execute(
                 _TASK_AGENCIES, {"ids": [t[0] for t in tasks]}):
-            parts.setdefault(task_id, []).append((agency_id, probability, reason, code))
+            parts.setdefault(task_id, []).append((agency_id, probability, reason, code, status))
+    own_agency = user.agency_id
+    done = {task_id for task_id, agencies in parts.items()
+            if any(p[0] == own_agency and p[4] == TaskStatus.DONE for p in agencies)}
+    if not include_done:  # a visit whose part the agency has recorded leaves the list of what is to do
+        tasks = [t for t in tasks if t[0] not in done]
     reasons = top_reasons_many([task[1] for task in tasks])
     rows = []
-    own_agency = user.agency_id
     # url_for per row cost more than the rest of the row; the request's URL adapter builds the same links
     link = request_ctx.url_adapter.build
     for task_id, entity_id, window_start, window_end, status, name, uscc, credit_class, district, address in tasks:
@@ -192,7 +198,7 @@ def _rows(include_done: bool) -> list[TaskRow]:
                             agencies=[p[3] for p in agencies],
                             reason=mine[2] if mine is not None else None,
                             address=address or "", district=district or "",
-                            href=link("inspector.task", {"task_id": task_id})))
+                            href=link("inspector.task", {"task_id": task_id}), own_done=task_id in done))
     return rows
 
 
@@ -228,6 +234,13 @@ def filtered_rows() -> tuple[list[TaskRow], dict[str, str], list[str]]:
     return rows, args, notes
 
 
+def status_text(row: TaskRow) -> str:
+    """The row's status as the inspector reads it: their agency's part done while the visit waits for others'."""
+    if row.own_done and row.task.status != TaskStatus.DONE:
+        return _("Your agency's part done")
+    return label(row.task.status)
+
+
 @bp.route("/tasks.<any(csv, xlsx):fmt>")
 def tasks_export(fmt: str):
     """The filtered task list as CSV or XLSX (text that looks like a formula is neutralised)."""
@@ -236,7 +249,7 @@ def tasks_export(fmt: str):
               _("Agencies"), _("Window start"), _("Window end"), _("Address"), _("Status")]
     body = [[r.entity.name, r.entity.uscc or "", r.credit_class or "", round(r.probability, 4),
              "; ".join(r.reasons), ", ".join(r.agencies), r.task.window_start, r.task.window_end,
-             r.address, label(r.task.status)] for r in rows]
+             r.address, status_text(r)] for r in rows]
     return download(header, body, f"tasks-{date.today().isoformat()}", fmt)
 
 

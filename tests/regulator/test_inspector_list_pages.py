@@ -51,3 +51,32 @@ def test_a_list_its_filters_empty_says_so(app, make, client, auth) -> None:  # n
     page = client.get("/inspector/?lang=en&q=不存在").get_data(as_text=True)
     assert _ids(page) == [] and "No tasks match these filters." in page
     assert "No open tasks are assigned to you." not in page
+
+
+def test_a_visit_whose_part_is_recorded_leaves_the_list_of_what_is_to_do(app, make, client, auth) -> None:  # noqa: ANN001
+    """After recording their agency's part of a joint visit, the inspector still found it at the top of their
+    open tasks, "In progress", until every other agency had recorded its part."""
+    from models import InspectionResult
+    from regulator.services import task_results
+
+    samr, fire = make.agency("SAMR"), make.agency("FIRE", domain="fire")
+    make.user("samr1", Role.INSPECTOR, agency_id=samr.id)
+    make.user("fire1", Role.INSPECTOR, agency_id=fire.id)
+    campaign = make._add(Campaign(name="联合抽查", period_start=date(2025, 1, 1), period_end=date(2026, 12, 31),
+                                  status=CampaignStatus.PUBLISHED))
+    from models import User
+
+    staff = list(db.session.scalars(select(User).where(User.username.in_(["samr1", "fire1"]))))
+    task = make.task(make.entity("深圳市联合检查进度测试有限公司"), [samr, fire], staff, campaign=campaign)
+    db.session.commit()
+    task_results.record_result(task, samr.id, task_results.ResultInput(InspectionResult.PASS, date(2025, 2, 3)))
+    db.session.commit()
+    auth.login("samr1")
+    assert _ids(client.get("/inspector/?lang=en").get_data(as_text=True)) == []
+    everything = client.get("/inspector/?lang=en&done=1").get_data(as_text=True)
+    assert _ids(everything) == [task.id] and "Your agency&#39;s part done" in everything
+    assert "Your agency's part done" in client.get("/inspector/tasks.csv?done=1&lang=en").get_data(as_text=True)
+    auth.logout()
+    auth.login("fire1")
+    waiting = client.get("/inspector/?lang=en").get_data(as_text=True)
+    assert _ids(waiting) == [task.id] and "In progress" in waiting
