@@ -15,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from models import InspectionResult, PenaltyType, Severity
 
@@ -56,7 +56,8 @@ class ResultForm(FlaskForm):
     """One agency's result of a visit: outcome, the violations found (a row each), enforcement action, notes."""
 
     result = SelectField(_l("Result"), validators=[DataRequired()])
-    inspection_date = DateField(_l("Date of the visit"), default=local_day, validators=[DataRequired()])
+    # InputRequired: a date typed wrong is said to be one (DataRequired called it missing)
+    inspection_date = DateField(_l("Date of the visit"), default=local_day, validators=[InputRequired()])
     violations = FieldList(FormField(ViolationRowForm), label=_l("Violations found at this visit"),
                            min_entries=VIOLATION_ROWS,
                            max_entries=MAX_VIOLATIONS)

@@ -81,3 +81,17 @@ def test_a_conflict_ended_on_the_local_day_is_no_longer_in_force(app, make, clie
     assert db.session.scalar(staffing.declared_conflicts(inspector.id, entity.id)) is None
     page = client.get("/inspector/conflicts?lang=en").get_data(as_text=True)
     assert "· ended" in page and ">End</button>" not in page
+
+
+def test_a_date_typed_wrong_is_said_to_be_one_and_kept(app, make, client, auth) -> None:  # noqa: ANN001
+    """A date that is not one ("2026-02-30", typed where the browser has no date picker) was refused as
+    missing: "This field is required."."""
+    task = _visit(make)
+    auth.login("samr1")
+    for lang, words in (("en", "Not a valid date value."), ("zh_Hans_CN", "不是有效的日期值")):
+        response = client.post(f"/inspector/tasks/{task.id}/result?lang={lang}",
+                               data={"result": "pass", "inspection_date": "2026-02-30"})
+        body = response.get_data(as_text=True)
+        assert response.status_code == 400 and words in body, lang
+        assert 'value="2026-02-30"' in body
+    assert db.session.scalar(select(func.count()).select_from(Inspection)) == 0
