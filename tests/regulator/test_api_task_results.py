@@ -81,3 +81,20 @@ def test_an_agency_system_records_its_agency_part(app, make, client) -> None:  #
     response = post("mee-app")
     assert response.status_code == 201 and response.json["agency_id"] == mee.id
     assert db.session.scalar(select(Inspection.agency_id)) == mee.id
+
+
+def test_a_value_the_service_refuses_is_a_422_naming_its_field(app, make, client, auth) -> None:  # noqa: ANN001
+    """A visit dated before its campaign, or a decision number the agency gave already, came back as a 409
+    "conflict" with no field named, unlike every other refused value (and against the documented 409s)."""
+    samr, _mee, task = _world(make)
+    make.enforcement(make.entity(), samr, decision_no="深市监罚〔2025〕12号")
+    db.session.commit()
+    auth.login("insp")
+    for field, body in (("inspection_date", {**RESULT, "inspection_date": "2024-12-31"}),
+                        ("decision_no", RESULT)):
+        response = client.post(URL.format(task.id), json=body)
+        assert response.status_code == 422 and list(response.json["errors"]) == [field], response.json
+    assert db.session.query(Inspection).count() == 0
+    recorded = client.post(URL.format(task.id), json={**RESULT, "decision_no": "深市监罚〔2025〕13号"})
+    assert recorded.status_code == 201
+    assert client.post(URL.format(task.id), json=RESULT).status_code == 409  # recorded already: still a conflict
