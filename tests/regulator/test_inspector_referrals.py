@@ -99,3 +99,27 @@ def test_the_inspector_who_sent_it_hears_what_became_of_it(app, make, client, au
     opened = client.get(f"/auth/notifications/{note}")  # leads to the visit, not to a coordinator's page
     assert opened.status_code == 302 and opened.location.endswith(f"/inspector/tasks/{task.id}")
     assert client.get(opened.location).status_code == 200
+
+
+def test_the_receiving_coordinator_sees_who_sent_it_and_when(app, make, client, auth) -> None:  # noqa: ANN001
+    """The receiving coordinator read the finding with no word of who found it or when, and no way to the
+    entity's profile."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    fire, task = _visit(make)
+    make.user("fire.coord", Role.COORDINATOR, agency_id=fire.id)
+    db.session.commit()
+    auth.login("samr1")
+    client.post(f"/inspector/tasks/{task.id}/referral", data={"ref-to_agency": str(fire.id),
+                                                               "ref-description": "消防通道堵塞"})
+    auth.logout()
+    db.session.execute(update(Referral).values(created_at=datetime(2026, 3, 2, 17, 30, tzinfo=UTC)))
+    db.session.commit()
+    referral = db.session.scalar(select(Referral))
+    auth.login("fire.coord")
+    page = client.get(f"/coordinator/referrals/{referral.id}?lang=en").get_data(as_text=True)
+    sender = page[page.index('id="referral-sender"'):]
+    assert sender.startswith('id="referral-sender">samr1 · 2026-03-03 01:30</dd>')  # on the platform's clock
+    assert f'href="/entities/{task.entity_id}" id="referral-entity"' in page
