@@ -109,6 +109,9 @@ def link(note: Notification, role: Role) -> str | None:
     if note.subject_type == "credit_repair":
         return url_for("coordinator.repair" if staff else "enterprise.repair", repair_id=note.subject_id)
     if note.subject_type == "referral":
+        if role == Role.INSPECTOR:  # the visit it was sent from, where the inspector sees its state
+            task_id = (note.details or {}).get("task_id")
+            return url_for("inspector.task", task_id=task_id) if task_id else None
         return url_for("coordinator.referral", referral_id=note.subject_id)
     if note.subject_type == "campaign":
         return url_for("coordinator.campaign", campaign_id=note.subject_id) if staff else url_for("inspector.index")

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from models import Agency, Alert, AlertKind, ListEntry, MarketEntity, Referral, Role
+from models import Agency, Alert, AlertKind, ListEntry, MarketEntity, Referral, Role, User
 
 from ..extensions import db
 from ..i18n import agency_name_column
@@ -86,7 +86,8 @@ def referral(referral_id: int):
             return redirect(url_for("coordinator.referral", referral_id=referral.id))
     return render_template("coordinator/referral.html", referral=referral, form=form, receiving=receiving,
                            steps=history(service.SUBJECT, referral.id),
-                           entity=db.session.get(MarketEntity, referral.entity_id))
+                           entity=db.session.get(MarketEntity, referral.entity_id),
+                           sender=db.session.get(User, referral.created_by_id))
 
 
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])

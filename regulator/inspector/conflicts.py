@@ -3,8 +3,6 @@ see those on record, end one. Visits already drawn for are given to a colleague 
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +18,7 @@ from ..nav import nav_item
 from ..request_guards import id_arg, parse_id
 from ..services import conflicts
 from ..services.users import UserError, entity_by_code
+from ..services.working_days import local_day
 from . import bp
 from .forms import ConflictForm
 
@@ -75,7 +74,7 @@ def conflicts_page():
                               .join(MarketEntity, MarketEntity.id == ConflictDeclaration.entity_id)
                               .where(ConflictDeclaration.user_id == current_user.id)
                               .order_by(ConflictDeclaration.id.desc())).all()
-    return render_template("inspector/conflicts.html", form=form, rows=rows, today=date.today(),
+    return render_template("inspector/conflicts.html", form=form, rows=rows, today=local_day(),
                            end_form=FlaskForm()), 400 if form.errors else 200
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,12 +15,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from models import InspectionResult, PenaltyType, Severity
 
 from ..i18n import label
 from ..services.task_results import FoundViolation, ResultError, parse_amount
+from ..services.working_days import local_day
 
 #: empty violation rows the form shows (a script adds more; without it, each submit shows this many again)
 VIOLATION_ROWS = 3
@@ -57,7 +56,8 @@ class ResultForm(FlaskForm):
     """One agency's result of a visit: outcome, the violations found (a row each), enforcement action, notes."""
 
     result = SelectField(_l("Result"), validators=[DataRequired()])
-    inspection_date = DateField(_l("Date of the visit"), default=date.today, validators=[DataRequired()])
+    # InputRequired: a date typed wrong is said to be one (DataRequired called it missing)
+    inspection_date = DateField(_l("Date of the visit"), default=local_day, validators=[InputRequired()])
     violations = FieldList(FormField(ViolationRowForm), label=_l("Violations found at this visit"),
                            min_entries=VIOLATION_ROWS,
                            max_entries=MAX_VIOLATIONS)
@@ -89,8 +89,11 @@ class ResultForm(FlaskForm):
 class ReferralForm(FlaskForm):
     """A finding that belongs to another agency's remit."""
 
-    to_agency = SelectField(_l("Send to"), coerce=int, validators=[DataRequired()])
-    description = TextAreaField(_l("Finding"), validators=[DataRequired(), Length(max=4000)])
+    #: its first choice, 0, is "Choose the agency", which DataRequired refuses
+    to_agency = SelectField(_l("Send to"), coerce=int,
+                            validators=[DataRequired(_l("Choose the agency whose remit the finding is in."))])
+    description = TextAreaField(_l("Finding"), validators=[DataRequired(_l("Describe the finding.")),
+                                                           Length(max=4000)])
     submit = SubmitField(_l("Send referral"))
 
 

@@ -101,7 +101,7 @@ _TASKS = (select(InspectionTask.id, InspectionTask.entity_id, InspectionTask.win
 #: by whether done tasks are included
 _TASKS_SHOWN = {True: _TASKS, False: _TASKS.where(InspectionTask.status.in_(OPEN))}
 _TASK_AGENCIES = (select(TaskAgency.task_id, TaskAgency.agency_id, TaskAgency.risk_probability,
-                         TaskAgency.selection_reason, Agency.code)
+                         TaskAgency.selection_reason, Agency.code, TaskAgency.status)
                   .join(Agency, Agency.id == TaskAgency.agency_id)
                   .where(in_list(TaskAgency.task_id, "ids")).order_by(TaskAgency.id))
 
@@ -158,6 +158,8 @@ class TaskRow:
     district: str
     #: the task page's address
     href: str
+    #: the inspector's agency has recorded its part (the visit waits for the other agencies')
+    own_done: bool = False
 
 
 def _rows(include_done: bool) -> list[TaskRow]:
@@ -171,14 +173,18 @@ def _rows(include_done: bool) -> list[TaskRow]:
     # (a read-only GET has nothing to autoflush)
     tasks = list({row[0]: row for row in db.session.connection().execute(_TASKS_SHOWN[include_done],
                                                             {"user_id": user.id})}.values())
-    parts: dict[int, list[tuple[int, float | None, Any, str]]] = {}
+    parts: dict[int, list[tuple[int, float | None, Any, str, TaskStatus]]] = {}
     if tasks:
-        for task_id, agency_id, probability, reason, code in db.session.connection().execute(
+        for task_id, agency_id, probability, reason, code, status in db.session.connection().execute(
                 _TASK_AGENCIES, {"ids": [t[0] for t in tasks]}):
-            parts.setdefault(task_id, []).append((agency_id, probability, reason, code))
+            parts.setdefault(task_id, []).append((agency_id, probability, reason, code, status))
+    own_agency = user.agency_id
+    done = {task_id for task_id, agencies in parts.items()
+            if any(p[0] == own_agency and p[4] == TaskStatus.DONE for p in agencies)}
+    if not include_done:  # a visit whose part the agency has recorded leaves the list of what is to do
+        tasks = [t for t in tasks if t[0] not in done]
     reasons = top_reasons_many([task[1] for task in tasks])
     rows = []
-    own_agency = user.agency_id
     # url_for per row cost more than the rest of the row; the request's URL adapter builds the same links
     link = request_ctx.url_adapter.build
     for task_id, entity_id, window_start, window_end, status, name, uscc, credit_class, district, address in tasks:
@@ -192,7 +198,7 @@ def _rows(include_done: bool) -> list[TaskRow]:
                             agencies=[p[3] for p in agencies],
                             reason=mine[2] if mine is not None else None,
                             address=address or "", district=district or "",
-                            href=link("inspector.task", {"task_id": task_id})))
+                            href=link("inspector.task", {"task_id": task_id}), own_done=task_id in done))
     return rows
 
 
@@ -228,6 +234,13 @@ def filtered_rows() -> tuple[list[TaskRow], dict[str, str], list[str]]:
     return rows, args, notes
 
 
+def status_text(row: TaskRow) -> str:
+    """The row's status as the inspector reads it: their agency's part done while the visit waits for others'."""
+    if row.own_done and row.task.status != TaskStatus.DONE:
+        return _("Your agency's part done")
+    return label(row.task.status)
+
+
 @bp.route("/tasks.<any(csv, xlsx):fmt>")
 def tasks_export(fmt: str):
     """The filtered task list as CSV or XLSX (text that looks like a formula is neutralised)."""
@@ -236,7 +249,7 @@ def tasks_export(fmt: str):
               _("Agencies"), _("Window start"), _("Window end"), _("Address"), _("Status")]
     body = [[r.entity.name, r.entity.uscc or "", r.credit_class or "", round(r.probability, 4),
              "; ".join(r.reasons), ", ".join(r.agencies), r.task.window_start, r.task.window_end,
-             r.address, label(r.task.status)] for r in rows]
+             r.address, status_text(r)] for r in rows]
     return download(header, body, f"tasks-{date.today().isoformat()}", fmt)
 
 
@@ -283,8 +296,10 @@ def _task_context(task: InspectionTask, part: Any) -> dict[str, Any]:
 
 def _referral_form() -> ReferralForm:
     form = ReferralForm(prefix="ref")
-    form.to_agency.choices = [(a.id, f"{a.code} · {agency_name(a)}") for a in db.session.scalars(
-        select(Agency).where(Agency.active.is_(True), Agency.id != current_user.agency_id).order_by(Agency.code))]
+    agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True), Agency.id != current_user.agency_id)
+                                  .order_by(Agency.code))
+    # none chosen for the inspector: a finding sent without choosing would go to the first agency listed
+    form.to_agency.choices = [(0, _("Choose the agency"))] + [(a.id, f"{a.code} · {agency_name(a)}") for a in agencies]
     return form
 
 
@@ -340,7 +355,7 @@ def _field_errors(errors: Any) -> list[str]:
     return out
 
 
-def _task_page(task: InspectionTask, result_form: ResultForm) -> str:
+def _task_page(task: InspectionTask, result_form: ResultForm, referral_form: ReferralForm | None = None) -> str:
     rows = result_form.violations
     if len(rows) < MAX_VIOLATIONS and all((row.form.code.data or "").strip() for row in rows):
         rows.append_entry()  # room for one more, also without the page's script
@@ -348,18 +363,18 @@ def _task_page(task: InspectionTask, result_form: ResultForm) -> str:
     # the template shows the form only then
     recording = part is not None and part.inspection_id is None and part.status != TaskStatus.CANCELLED
     return render_template("inspector/task.html", **_task_context(task, part), result_form=result_form,
-                           referral_form=_referral_form(), violation_codes=_violation_codes() if recording else [],
-                           max_violations=MAX_VIOLATIONS)
+                           referral_form=referral_form or _referral_form(),
+                           violation_codes=_violation_codes() if recording else [], max_violations=MAX_VIOLATIONS)
 
 
 @bp.route("/tasks/<int:task_id>/referral", methods=["POST"])
 def task_referral(task_id: int):
-    """Send a finding from this visit to the agency whose remit it is in."""
+    """Send a finding from this visit to the agency whose remit it is in; a refused one shows the form again as
+    it was filled, saying why at its field."""
     task = own_task_or_404(task_id)
     form = _referral_form()
     if not form.validate_on_submit():
-        flash(_("Choose the agency and describe the finding."), "danger")
-        return redirect(url_for("inspector.task", task_id=task.id))
+        return _task_page(task, ResultForm(formdata=None), form), 400
     part = service.part_for(task, current_user.agency_id)
     try:
         referral_service.send(task.entity_id, current_user.agency_id, form.to_agency.data, form.description.data,
@@ -368,7 +383,7 @@ def task_referral(task_id: int):
     except referral_service.ReferralError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(_("Referral sent."), "success")
+        return _task_page(task, ResultForm(formdata=None), form), 400
+    db.session.commit()
+    flash(_("Referral sent."), "success")
     return redirect(url_for("inspector.task", task_id=task.id))

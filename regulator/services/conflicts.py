@@ -15,6 +15,7 @@ from models import ConflictDeclaration, InspectionTask, MarketEntity, Role, Task
 from ..extensions import db
 from . import audit, notifications, staffing
 from .campaigns import visit_tasks
+from .working_days import local_day
 
 
 class ConflictError(ValueError):
@@ -37,7 +38,7 @@ def declare(user: User, entity: MarketEntity, reason: str, valid_until: date | N
         entity = db.session.get(MarketEntity, entity.merged_into_id)
     if not (reason or "").strip():
         raise ConflictError(_("Say what ties you to the entity (a relative, a former employer, a shareholding)."))
-    if valid_until is not None and valid_until < date.today():
+    if valid_until is not None and valid_until < local_day():
         raise ConflictError(_("The end date is in the past."))
     if db.session.scalar(staffing.declared_conflicts(user.id, entity.id).limit(1)) is not None:
         raise ConflictError(_("You have declared a conflict with this entity already."))
@@ -61,9 +62,9 @@ def end(declaration: ConflictDeclaration, user: User) -> None:
     """End a declaration from today (it stays on record, dated). Never commits."""
     if declaration.user_id != user.id:
         raise LookupError("not the user's declaration")
-    if declaration.valid_until is not None and declaration.valid_until < date.today():
+    if declaration.valid_until is not None and declaration.valid_until < local_day():
         raise ConflictError(_("This declaration has ended already."))
-    declaration.valid_until = date.today() - timedelta(days=1)
+    declaration.valid_until = local_day() - timedelta(days=1)
     audit.record("conflict.end", entity_id=declaration.entity_id, object_type="conflict_declaration",
                  object_id=declaration.id, user=user)
 

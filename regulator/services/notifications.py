@@ -4,10 +4,10 @@ drawn for them. One row per recipient; the words are said when read, in the read
 
 Who hears what: an enterprise's users, each step the agency takes on its objection or repair application and
 each change of its credit class (``credit``); an agency's coordinators, a request submitted to it or withdrawn,
-and an inspector's conflict of interest that moved a visit (``conflicts``); the sending agency's coordinators,
-what the receiving agency did with their referral (the receiving agency has its referral alert); an
-inspector, the visits of a campaign they are drawn for, and being put on or taken off a visit after the plan
-(``staffing``). The person who took the step is not told of it.
+and an inspector's conflict of interest that moved a visit (``conflicts``); the sending agency's coordinators
+and the inspector who sent it, what the receiving agency did with their referral (the receiving agency has its
+referral alert); an inspector, the visits of a campaign they are drawn for, and being put on or taken off a
+visit after the plan (``staffing``). The person who took the step is not told of it.
 """
 
 from __future__ import annotations
@@ -73,10 +73,16 @@ def on_step(subject_type: str, subject_id: int, status: str, actor: Any) -> int:
     else:
         agency_id = subject.from_agency_id if audience == "sender" else getattr(subject, "agency_id", None)
         users = active_users(User.role == Role.COORDINATOR, User.agency_id == agency_id)
+    details: dict[str, Any] = {}
+    if audience == "sender":  # and the inspector who sent it from a visit, led to the visit's page
+        users += active_users(User.id == subject.created_by_id, User.role == Role.INSPECTOR)
+        details = {"task_id": subject.task_id} if subject.task_id else {}
     actor_id = getattr(actor, "id", None)
     resolution = getattr(subject, "resolution", None)  # an accepted objection: the record corrected or withdrawn
+    if resolution:
+        details["resolution"] = str(resolution)
     return notify([u for u in users if u != actor_id], f"{subject_type}.{status}", subject_type, subject_id,
-                  subject.entity_id, **({"resolution": str(resolution)} if resolution else {}))
+                  subject.entity_id, **details)
 
 
 def tasks_assigned(campaign_id: int, visits_by_user: dict[int, int]) -> int:

@@ -20,6 +20,7 @@ from models import (
     Agency,
     Alert,
     AlertKind,
+    InspectionTask,
     ListEntry,
     ListType,
     RecordStatus,
@@ -51,6 +52,8 @@ def send(entity_id: int, from_agency_id: int, to_agency_id: int, description: st
         raise ReferralError(_("Agency %(id)s does not exist.", id=to_agency_id))
     if not description.strip():
         raise ReferralError(_("Describe the finding."))
+    if task_id is not None:
+        _refuse_resent(task_id, from_agency_id, to_agency_id, description.strip())
     referral = Referral(entity_id=entity_id, from_agency_id=from_agency_id, to_agency_id=to_agency_id,
                         description=description.strip(), task_id=task_id, inspection_id=inspection_id,
                         created_by_id=user.id, status=ReferralStatus.SENT)
@@ -62,6 +65,18 @@ def send(entity_id: int, from_agency_id: int, to_agency_id: int, description: st
     db.session.flush()
     audit.record("referral.send", entity_id=entity_id, object_type="referral", object_id=referral.id, user=user)
     return referral
+
+
+def _refuse_resent(task_id: int, from_agency_id: int, to_agency_id: int, description: str) -> None:
+    """A visit's finding goes to an agency once: the same one sent again (a double click, the form sent again
+    from the browser's history) is refused. The visit's row is held until the transaction ends, so that two
+    submissions at once see each other."""
+    db.session.execute(update(InspectionTask).where(InspectionTask.id == task_id)
+                       .values(status=InspectionTask.status).execution_options(synchronize_session=False))
+    if db.session.scalar(select(Referral.id).where(
+            Referral.task_id == task_id, Referral.from_agency_id == from_agency_id,
+            Referral.to_agency_id == to_agency_id, Referral.description == description).limit(1)) is not None:
+        raise ReferralError(_("This finding has been sent to that agency from this visit already."))
 
 
 def decide(referral: Referral, user: User, accept: bool, note: str = "") -> None:

@@ -28,6 +28,7 @@ from risk.campaign.inspectors import assign_inspectors
 from ..extensions import db
 from . import audit, notifications
 from .campaigns import last_inspectors, open_load, visit_key, visit_tasks
+from .working_days import local_day
 
 OPEN = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
 #: an agency's part of a visit that waits for nothing more: its result recorded, or the part withdrawn
@@ -40,7 +41,7 @@ class StaffingError(ValueError):
 
 def declared_conflicts(user_id: int | None = None, entity_id: int | None = None, today: date | None = None):  # noqa: ANN201
     """Conflict declarations in force today (of one inspector, or about one entity), as a select."""
-    today = today or date.today()
+    today = today or local_day()
     stmt = select(ConflictDeclaration).where(or_(ConflictDeclaration.valid_until.is_(None),
                                                  ConflictDeclaration.valid_until >= today))
     if user_id is not None:

@@ -41,6 +41,7 @@ from ..extensions import db
 from ..record_kinds import numeric_limit, typed_amount
 from ..signals import notify_records_changed
 from . import audit
+from .working_days import local_day
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +161,11 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
     if part.status == TaskStatus.CANCELLED:
         raise ResultError(_("Your agency's part of this visit was withdrawn: %(reason)s",
                             reason=part.withdrawn_reason or "—"))
-    if data.inspection_date > date.today():
-        raise ResultError(_("A visit cannot be dated in the future."))
+    if data.inspection_date > local_day():  # the inspector's day, not UTC's (08:00 in Shenzhen is midnight UTC)
+        raise ResultError(_("A visit cannot be dated in the future."), field="inspection_date")
     if data.inspection_date < task.campaign.period_start:
         raise ResultError(_("A visit cannot be dated before its campaign began (%(day)s).",
-                            day=task.campaign.period_start.isoformat()))
+                            day=task.campaign.period_start.isoformat()), field="inspection_date")
     amount = parse_amount(data.penalty_amount)
     if data.penalty_type is None and (amount is not None or data.decision_no or data.penalty_description):
         raise ResultError(_("Choose the enforcement action that the amount, decision number or description is "

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from models import CampaignStatus, EnforcementAction, Inspection, Role, TaskStatus, Violation
 from regulator.extensions import db
+from regulator.services import working_days
 from regulator.services.tokens import issue_token
 
 URL = "/api/v1/tasks/{}/results"
@@ -53,7 +54,7 @@ def test_the_drawn_inspector_records_a_result_once(app, make, client, auth) -> N
 def test_results_are_validated_before_anything_is_written(app, make, client, auth) -> None:  # noqa: ANN001
     _samr, _mee, task = _world(make)
     auth.login("insp")
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (working_days.local_day() + timedelta(days=1)).isoformat()  # the platform's tomorrow
     for field, value in (("inspection_date", tomorrow), ("penalty_amount", "NaN"), ("penalty_amount", "1e20"),
                          ("penalty_amount", "-1"), ("result", "maybe"),
                          ("violations", [{"code": "X" * 65}]), ("violations", [{"code": "A", "severity": "x"}])):
@@ -98,3 +99,20 @@ def test_an_agency_system_no_longer_sees_nor_records_a_part_withdrawn(app, make,
     parts = client.get(f"/api/v1/campaigns/{task.campaign_id}/tasks", headers=headers).json
     assert parts.get("items") is None or all(p["withdrawn_reason"] == "本月已完成排污检查"
                                              for t in parts["items"] for p in t["parts"] if p["agency"] == "MEE")
+
+
+def test_a_value_the_service_refuses_is_a_422_naming_its_field(app, make, client, auth) -> None:  # noqa: ANN001
+    """A visit dated before its campaign, or a decision number the agency gave already, came back as a 409
+    "conflict" with no field named, unlike every other refused value (and against the documented 409s)."""
+    samr, _mee, task = _world(make)
+    make.enforcement(make.entity(), samr, decision_no="深市监罚〔2025〕12号")
+    db.session.commit()
+    auth.login("insp")
+    for field, body in (("inspection_date", {**RESULT, "inspection_date": "2024-12-31"}),
+                        ("decision_no", RESULT)):
+        response = client.post(URL.format(task.id), json=body)
+        assert response.status_code == 422 and list(response.json["errors"]) == [field], response.json
+    assert db.session.query(Inspection).count() == 0
+    recorded = client.post(URL.format(task.id), json={**RESULT, "decision_no": "深市监罚〔2025〕13号"})
+    assert recorded.status_code == 201
+    assert client.post(URL.format(task.id), json=RESULT).status_code == 409  # recorded already: still a conflict

@@ -3,13 +3,13 @@ same agency is drawn in their place, or the coordinator is told nobody is free),
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from models import AuditLog, ConflictDeclaration, InspectionTask, MarketEntity, Notification, TaskInspector, User
 from regulator.extensions import db
-from regulator.services import conflicts, staffing
+from regulator.services import conflicts, staffing, working_days
 
 from .test_campaign_pages import published_campaign, setup_world
 
@@ -67,7 +67,7 @@ def test_declared_from_the_profile_the_visit_goes_to_a_colleague(app, make, clie
     assert again.status_code == 400 and "already" in again.get_data(as_text=True)
     assert client.post(f"/inspector/conflicts/{declaration.id}/end").status_code == 302
     db.session.expire_all()
-    assert declaration.valid_until == date.today() - timedelta(days=1)
+    assert declaration.valid_until == working_days.local_day() - timedelta(days=1)
     assert db.session.scalar(staffing.declared_conflicts(inspector.id, entity.id)) is None
     assert "ended" in client.get("/inspector/conflicts?lang=en").get_data(as_text=True)
 

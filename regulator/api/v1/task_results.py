@@ -22,6 +22,7 @@ from ...access import role_required
 from ...extensions import db
 from ...inspector.tasks import VISIBLE, own_task_or_404
 from ...services import task_results as service
+from ...services.working_days import local_day
 from ..blueprint import Blueprint
 from ..guards import before_body
 from ..schemas import UtcDateTime
@@ -70,7 +71,7 @@ class ResultInSchema(Schema):
 
     @validates("inspection_date")
     def _not_in_future(self, value: date, **_kw: Any) -> None:
-        if value > date.today():
+        if value > local_day():
             raise ValidationError("a visit cannot be dated in the future")
 
 
@@ -106,7 +107,7 @@ def _task_or_404(task_id: int) -> InspectionTask:
 @bp.response(201, RecordedSchema)
 def record_result(data: dict, task_id: int):
     """Record the caller's agency's result of the visit; 409 when it is recorded already or the task is
-    cancelled."""
+    cancelled, 422 naming the field for a value refused (as the schema's own checks do)."""
     task = _task_or_404(task_id)
     violations = [service.FoundViolation(code=v["code"], severity=v["severity"], description=v["description"])
                   for v in data["violations"]]
@@ -120,6 +121,8 @@ def record_result(data: dict, task_id: int):
         inspection = service.record_result(task, current_user.agency_id, result, user=current_user)
     except service.ResultError as exc:
         db.session.rollback()
+        if exc.field:  # a value refused (a date before the campaign, a decision number taken), named as the schema's
+            abort(422, message=str(exc), errors={exc.field: [str(exc)]})
         abort(409, message=str(exc))
     db.session.commit()
     return {"inspection_id": inspection.id, "task_id": task.id, "entity_id": inspection.entity_id,
