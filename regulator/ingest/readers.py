@@ -151,21 +151,26 @@ def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[di
     first = next((line for line in lines if "\t" in line or "," in line), lines[0])  # a title line has neither
     delimiter = "\t" if fmt == "tsv" or first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    top = list(itertools.islice(reader, TITLE_ROWS + 1))
-    if not top:
-        raise FileError(path.name, _empty(path))
-    skip = title_rows(top)
-    headers = [_clean_header(h) for h in top[skip]]
-    _check_headers(path, headers)
-    rows = []
-    for line_no, values in enumerate(itertools.chain(top[skip + 1:], reader), start=1):
-        if not values or all(not v.strip() for v in values):
-            continue
-        if len(values) != len(headers):
-            rows.append({"__row": line_no, "__width": len(values), "__header_width": len(headers),
-                         **dict(zip(headers, values, strict=False)), **_beyond_header(headers, values)})
-            continue
-        rows.append({"__row": line_no, **dict(zip(headers, values, strict=True))})
+    try:
+        top = list(itertools.islice(reader, TITLE_ROWS + 1))
+        if not top:
+            raise FileError(path.name, _empty(path))
+        skip = title_rows(top)
+        headers = [_clean_header(h) for h in top[skip]]
+        _check_headers(path, headers)
+        rows = []
+        for line_no, values in enumerate(itertools.chain(top[skip + 1:], reader), start=1):
+            if not values or all(not v.strip() for v in values):
+                continue
+            if len(values) != len(headers):
+                rows.append({"__row": line_no, "__width": len(values), "__header_width": len(headers),
+                             **dict(zip(headers, values, strict=False)), **_beyond_header(headers, values)})
+                continue
+            rows.append({"__row": line_no, **dict(zip(headers, values, strict=True))})
+    except csv.Error as exc:  # a cell beyond the csv module's limit: a page of text, or a quotation mark left open
+        raise FileError(path.name, _("%(file)s cannot be read at line %(line)s: a cell there is longer than "
+                                     "%(limit)s characters (is a quotation mark left open?).", file=path.name,
+                                     line=reader.line_num, limit=csv.field_size_limit())) from exc
     return headers, rows, _title_of(top[:skip]), skip + 1
 
 
