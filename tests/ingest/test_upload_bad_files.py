@@ -7,7 +7,7 @@ import io
 
 from sqlalchemy import func, select
 
-from models import ImportBatch, Role, SourceRecord
+from models import ImportBatch, Licence, Role, SourceRecord, SourceStatus
 from regulator.extensions import db
 
 from ..conftest import PASSWORD
@@ -38,3 +38,46 @@ def test_a_cell_longer_than_the_csv_readers_limit_refuses_the_file_by_its_line(a
            "than 131072 characters (is a quotation mark left open?)." in page
     assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
     assert db.session.scalar(select(func.count()).select_from(SourceRecord)) == 0
+
+
+MEM_LINE = ('{"licence_no": "粤深危化经字〔2026〕000001号", "credit_code": "", "company_name": "深圳市测试化工商行", '
+            '"address": "深圳市南山区测试路1号", "issue_date": "20260105", "valid_until": "20290104", '
+            '"status": "VALID"}')
+
+
+def test_a_broken_json_line_is_corrected_on_its_page_and_lands_once(app, make, client, auth, agencies):
+    """A JSON lines file with one line cut short: the line waits in quarantine as sent, under words (not
+    '__text'); correcting its text on the row's page imports its columns (it was re-submitted as the one
+    column '__text' and rejected again for every required column, for ever); a correction still broken is
+    said and changes nothing; the same corrected line in a later file is already there."""
+    mem = next(a for a in agencies if a.code == "MEM")
+    make.user("mem.coord", Role.COORDINATOR, agency_id=mem.id)
+    db.session.commit()
+    auth.login("mem.coord", PASSWORD)
+    broken = MEM_LINE.replace("000001", "000002").replace("测试化工商行", "另一化工商行").rsplit(",", 2)[0] + ","
+    response = _upload(client, (MEM_LINE + "\n" + broken + "\n").encode(), "mem_licences.jsonl")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    bad = db.session.scalar(select(SourceRecord).where(SourceRecord.status == SourceStatus.REJECTED))
+    assert bad.raw == {"__text": broken}
+    page = client.get(f"/coordinator/quarantine/{bad.id}?lang=en").get_data(as_text=True)
+    assert '<label for="col-0">The row as sent (it could not be split into columns)</label>' in page
+
+    still = client.post(f"/coordinator/quarantine/{bad.id}?lang=en", data={"col-0": broken + "}"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert f"The corrected row of source record {bad.id} is still not valid JSON (at character" in still
+    db.session.expire_all()
+    assert bad.status == SourceStatus.REJECTED
+
+    fixed = broken[:-1] + "}"
+    response = client.post(f"/coordinator/quarantine/{bad.id}?lang=en", data={"col-0": fixed})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert bad.status == SourceStatus.RESUBMITTED
+    new = db.session.get(SourceRecord, bad.resubmitted_as_id)
+    assert new.status == SourceStatus.ACCEPTED and new.canonical["licence_no"] == "粤深危化经字〔2026〕000002号"
+    assert db.session.scalar(select(func.count()).select_from(Licence)) == 2
+    again = _upload(client, (MEM_LINE + "\n" + fixed + "\n").encode(), "mem_licences_corrected.jsonl")
+    assert again.status_code == 302
+    batch = db.session.scalar(select(ImportBatch).order_by(ImportBatch.id.desc()))
+    assert (batch.rows_accepted, batch.rows_duplicate) == (0, 2)
+    assert db.session.scalar(select(func.count()).select_from(Licence)) == 2
