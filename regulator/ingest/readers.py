@@ -208,7 +208,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[str], 
     from python_calamine import CalamineWorkbook
 
     try:
-        values = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        values = _table_sheet(CalamineWorkbook.from_path(str(path)))
     except Exception as exc:  # noqa: BLE001 - any failure to open is an unreadable workbook
         raise FileError(path.name, _("%(file)s is not a readable XLSX workbook.", file=path.name)) from exc
     if not values:
@@ -229,6 +229,20 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[str], 
             row.update({f"#{i + 1}": texts[i] for i in unnamed if i < len(texts) and texts[i].strip()})
         rows.append(row)
     return headers, rows, _title_of([[_cell_text(v) for v in cells] for cells in values[:skip]]), skip + 1
+
+
+def _table_sheet(book: Any) -> list[list[Any]]:
+    """The cells of the first sheet that holds a table (a row of two filled cells or more among its first rows,
+    ``title_rows``); the first sheet where none does. A workbook may open with a cover sheet (the export's title
+    alone) before the sheet of data, which was read as a file with no rows."""
+    first = None
+    for index in range(len(book.sheet_names)):
+        values = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+        if first is None:
+            first = values
+        if any(sum(1 for v in row if v is not None and str(v).strip()) >= 2 for row in values[:TITLE_ROWS + 1]):
+            return values
+    return first or []
 
 
 def _cell_text(value: Any) -> str:

@@ -27,10 +27,10 @@ def _upload(client, data: bytes, name: str):  # noqa: ANN001, ANN202
 
 
 def test_a_cell_longer_than_the_csv_readers_limit_refuses_the_file_by_its_line(app, make, client, auth, agencies):
-    """A cell of 200,000 characters (a pasted page, or a quotation mark left open that runs to the end): the
+    """A cell of 140,000 characters (a pasted page, or a quotation mark left open that runs to the end): the
     page says which file and line, instead of a server error; nothing is written."""
     _samr_coordinator(make, client, auth, agencies)
-    huge = GOOD.replace("深圳市福田区测试路1号", "长" * 200_000).replace("XK1,", "XK9,")
+    huge = GOOD.replace("深圳市福田区测试路1号", "x" * 140_000).replace("XK1,", "XK9,")
     response = _upload(client, (HEADER + GOOD + huge).encode(), "samr_licences.csv")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -81,3 +81,27 @@ def test_a_broken_json_line_is_corrected_on_its_page_and_lands_once(app, make, c
     batch = db.session.scalar(select(ImportBatch).order_by(ImportBatch.id.desc()))
     assert (batch.rows_accepted, batch.rows_duplicate) == (0, 2)
     assert db.session.scalar(select(func.count()).select_from(Licence)) == 2
+
+
+def test_a_workbook_opening_with_a_cover_sheet_imports_its_sheet_of_data(app, make, client, auth, agencies):
+    """An export whose first sheet is a cover (its title alone) and whose second holds the rows: the rows are
+    imported; the page said 'Imported: 0 rows accepted' and the file's rows were silently left out. A workbook
+    whose first sheet holds the table keeps reading that one (a sheet of notes after it is not read)."""
+    import openpyxl
+
+    _samr_coordinator(make, client, auth, agencies)
+    book = openpyxl.Workbook()
+    book.active.title = "封面"
+    book.active.append(["深圳市市场监督管理局食品经营许可证导出"])
+    data = book.create_sheet("数据")
+    for line in (HEADER + GOOD).splitlines():
+        data.append(line.split(","))
+    notes = book.create_sheet("说明")
+    notes.append(["说明", "本表由系统导出"])
+    out = io.BytesIO()
+    book.save(out)
+    response = _upload(client, out.getvalue(), "samr_licences.xlsx")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    batch = db.session.scalar(select(ImportBatch))
+    assert (batch.rows_read, batch.rows_accepted) == (1, 1)
+    assert db.session.scalar(select(Licence.licence_no)) == "JY24403091600047"
