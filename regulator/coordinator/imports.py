@@ -127,18 +127,28 @@ def import_batch(batch_id: int):
 
 @bp.route("/quarantine")
 def quarantine():
-    """Rejected rows of the agency waiting for a fix (``?show=dismissed``: those dismissed, with why)."""
+    """Rejected rows of the agency waiting for a fix (``?show=dismissed``: those dismissed, with why), of one
+    import (``?batch=``) or whose key holds some text (``?key=``)."""
     agency_id = None if current_user.role == Role.ADMIN else current_user.agency_id
     dismissed = request.args.get("show") == "dismissed"
     status = SourceStatus.DISMISSED if dismissed else SourceStatus.REJECTED
-    rows, page, pages, total = page_of(quarantine_query(agency_id, status))
-    waiting = total if not dismissed else db.session.scalar(count_query(agency_id))
+    batch_id = request.args.get("batch", type=int)
+    batch_id = batch_id if batch_id and 0 < batch_id <= MAX_ID else None
+    key = (request.args.get("key") or "").strip()[:200]
+    stmt = quarantine_query(agency_id, status)
+    if batch_id:
+        stmt = stmt.where(SourceRecord.batch_id == batch_id)
+    if key:
+        stmt = stmt.where(SourceRecord.source_key.contains(key, autoescape=True))
+    rows, page, pages, total = page_of(stmt)
+    filtered = bool(batch_id or key)
+    waiting = total if not (dismissed or filtered) else db.session.scalar(count_query(agency_id))
     batch_ids = {r.batch_id for r in rows if r.batch_id}
     reports = dict(db.session.execute(select(ImportBatch.id, ImportBatch.report)
                                       .where(ImportBatch.id.in_(batch_ids))).all()) if batch_ids else {}
     return render_template("coordinator/quarantine.html", rows=rows, page=page, pages=pages, total=total,
                            waiting=waiting, dismissed=dismissed, form=DismissForm(), users=_dismissers(rows),
-                           reports=reports)
+                           reports=reports, batch_id=batch_id, key=key, filtered=filtered)
 
 
 def _dismissers(rows: list[SourceRecord]) -> dict[int, User]:

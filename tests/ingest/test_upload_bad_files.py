@@ -105,3 +105,33 @@ def test_a_workbook_opening_with_a_cover_sheet_imports_its_sheet_of_data(app, ma
     batch = db.session.scalar(select(ImportBatch))
     assert (batch.rows_read, batch.rows_accepted) == (1, 1)
     assert db.session.scalar(select(Licence.licence_no)) == "JY24403091600047"
+
+
+def test_the_quarantine_filters_by_import_and_key(app, make, client, auth, agencies):
+    """Rows of two imports wait; the quarantine shows those of one import, or those whose key holds some text
+    (the page offered no filter: a coordinator paged through every agency row); the count of rows waiting
+    stays the agency's; the import of another agency shows nothing."""
+    _samr_coordinator(make, client, auth, agencies)
+    bad = GOOD.replace("2020-01-02", "2020-02-30")
+    for n, name in ((1, "samr_licences_a.csv"), (2, "samr_licences_b.csv")):
+        rows = "".join(bad.replace("XK1,JY24403091600047", f"XK{n}{i},JY2440309160{n}{i:03d}") for i in range(2))
+        assert _upload(client, (HEADER + rows).encode(), name).status_code == 302
+    first, second = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id)).all()
+
+    def shown(query: str) -> set[str]:
+        page = client.get(f"/coordinator/quarantine?lang=en&{query}").get_data(as_text=True)
+        assert '<small class="text-muted">4</small>' in page  # rows waiting, filtered or not
+        return {r.source_key for r in db.session.scalars(select(SourceRecord)) if f'data-id="{r.id}"' in page}
+
+    assert shown("") == {"XK10", "XK11", "XK20", "XK21"}
+    assert shown(f"batch={second.id}") == {"XK20", "XK21"}
+    assert shown("key=K11") == {"XK11"}
+    assert shown(f"batch={first.id}&key=XK2") == set()
+    assert "2 rows found." in client.get(f"/coordinator/quarantine?lang=en&batch={first.id}").get_data(as_text=True)
+    mem = next(a for a in agencies if a.code == "MEM")
+    make.user("mem.coord", Role.COORDINATOR, agency_id=mem.id)
+    db.session.commit()
+    auth.logout()
+    auth.login("mem.coord", PASSWORD)
+    page = client.get(f"/coordinator/quarantine?lang=en&batch={first.id}").get_data(as_text=True)
+    assert "XK1" not in page and "0 rows found." in page
