@@ -261,6 +261,8 @@ def _empty(path: Path) -> str:
 
 
 def _check_headers(path: Path, headers: list[str]) -> None:
+    if not any(headers):  # blank lines only: as empty as a file of no bytes
+        raise FileError(path.name, _empty(path))
     seen = set()
     for i, h in enumerate(headers, start=1):
         if h and h in seen:

@@ -135,3 +135,13 @@ def test_the_quarantine_filters_by_import_and_key(app, make, client, auth, agenc
     auth.login("mem.coord", PASSWORD)
     page = client.get(f"/coordinator/quarantine?lang=en&batch={first.id}").get_data(as_text=True)
     assert "XK1" not in page and "0 rows found." in page
+
+
+def test_a_file_of_blank_lines_is_refused_as_empty(app, make, client, auth, agencies):
+    """A file of blank lines and spaces only was 'imported' as a batch of no rows, as though the agency had sent
+    nothing new; it is refused as a file of no bytes is, naming it, and no batch is written."""
+    _samr_coordinator(make, client, auth, agencies)
+    for data in (b"", b"\r\n\r\n  \r\n", b"\xef\xbb\xbf\n,,\n"):
+        page = _upload(client, data, "samr_licences.csv").get_data(as_text=True)
+        assert "The file was not imported: samr_licences.csv is empty: it has no header row." in page, data
+    assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
