@@ -145,3 +145,21 @@ def test_a_file_of_blank_lines_is_refused_as_empty(app, make, client, auth, agen
         page = _upload(client, data, "samr_licences.csv").get_data(as_text=True)
         assert "The file was not imported: samr_licences.csv is empty: it has no header row." in page, data
     assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_the_import_report_says_when_it_ran_on_the_platforms_clock(app, make, client, auth, agencies):
+    """The batch page said nothing of when its file was imported (the list did); it says when the import
+    started and finished, on the platform's clock (17:30 UTC is 01:30 the next day in Shenzhen)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    _samr_coordinator(make, client, auth, agencies)
+    assert _upload(client, (HEADER + GOOD).encode(), "samr_licences.csv").status_code == 302
+    db.session.execute(update(ImportBatch).values(created_at=datetime(2026, 3, 2, 17, 30, tzinfo=UTC),
+                                                  finished_at=datetime(2026, 3, 2, 17, 32, tzinfo=UTC)))
+    db.session.commit()
+    batch = db.session.scalar(select(ImportBatch))
+    page = client.get(f"/coordinator/imports/{batch.id}?lang=en").get_data(as_text=True)
+    assert '<dd class="col-sm-9" id="batch-started">2026-03-03 01:30</dd>' in page
+    assert '<dd class="col-sm-9" id="batch-finished">2026-03-03 01:32</dd>' in page
