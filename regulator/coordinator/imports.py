@@ -12,7 +12,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
-from werkzeug.utils import secure_filename
 
 from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus, User
 
@@ -40,10 +39,23 @@ def _own_agency_filter(stmt, model):  # noqa: ANN001, ANN202
     return stmt
 
 
+def _upload_name(filename: str | None) -> str:
+    """The uploaded file's own name, Chinese included: its last path part without control characters or leading
+    dots, at most 200 bytes (its extension kept). ``secure_filename`` keeps ASCII only: 市场主体登记.xlsx became
+    'xlsx', a file of no type, refused; 许可证导出_2026年11月.csv became '202611.csv', named by no kind."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix) if dot and stem else (name, "")
+    while stem and len((stem + suffix).encode()) > 200:
+        stem = stem[:-1]
+    return (stem + suffix) if stem else "upload.csv"
+
+
 def _save_upload(storage) -> Path:  # noqa: ANN001 - a werkzeug FileStorage
     """Keep the uploaded bytes under the instance folder, named by content (a re-upload resumes its batch)."""
     data = storage.read()
-    name = secure_filename(storage.filename or "upload.csv") or "upload.csv"
+    name = _upload_name(storage.filename)
     folder = Path(current_app.instance_path) / "uploads" / hashlib.sha256(data).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name

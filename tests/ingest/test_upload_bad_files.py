@@ -163,3 +163,19 @@ def test_the_import_report_says_when_it_ran_on_the_platforms_clock(app, make, cl
     page = client.get(f"/coordinator/imports/{batch.id}?lang=en").get_data(as_text=True)
     assert '<dd class="col-sm-9" id="batch-started">2026-03-03 01:30</dd>' in page
     assert '<dd class="col-sm-9" id="batch-finished">2026-03-03 01:32</dd>' in page
+
+
+def test_a_file_named_in_chinese_keeps_its_name(app, make, client, auth, agencies):
+    """secure_filename kept ASCII only: 市场主体登记.xlsx became 'xlsx', refused as a file of no type, and
+    许可证导出.csv became 'csv'. The upload keeps its own name (its folder's path parts and control characters
+    left out), which the batch shows."""
+    from regulator.coordinator.imports import _upload_name
+
+    _samr_coordinator(make, client, auth, agencies)
+    response = _upload(client, (HEADER + GOOD).encode("gb18030"), "许可证导出.csv")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert db.session.scalar(select(ImportBatch.filename)) == "许可证导出.csv"
+    assert _upload_name("C:\\导出\\..\\市场主体登记.xlsx") == "市场主体登记.xlsx"
+    assert _upload_name("../../\x00..xlsx") == "xlsx" and _upload_name("..") == "upload.csv"
+    long = _upload_name("许" * 300 + ".csv")
+    assert long.endswith(".csv") and len(long.encode()) <= 200
