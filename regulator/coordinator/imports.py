@@ -156,11 +156,13 @@ def quarantine():
     filtered = bool(batch_id or key)
     waiting = total if not (dismissed or filtered) else db.session.scalar(count_query(agency_id))
     batch_ids = {r.batch_id for r in rows if r.batch_id}
-    reports = dict(db.session.execute(select(ImportBatch.id, ImportBatch.report)
-                                      .where(ImportBatch.id.in_(batch_ids))).all()) if batch_ids else {}
+    found = db.session.execute(select(ImportBatch.id, ImportBatch.report, ImportBatch.filename)
+                               .where(ImportBatch.id.in_(batch_ids))).all() if batch_ids else []
+    reports = {i: report for i, report, _name in found}
+    filenames = {i: name for i, _report, name in found}
     return render_template("coordinator/quarantine.html", rows=rows, page=page, pages=pages, total=total,
                            waiting=waiting, dismissed=dismissed, form=DismissForm(), users=_dismissers(rows),
-                           reports=reports, batch_id=batch_id, key=key, filtered=filtered)
+                           reports=reports, filenames=filenames, batch_id=batch_id, key=key, filtered=filtered)
 
 
 def _dismissers(rows: list[SourceRecord]) -> dict[int, User]:

@@ -179,3 +179,16 @@ def test_a_file_named_in_chinese_keeps_its_name(app, make, client, auth, agencie
     assert _upload_name("../../\x00..xlsx") == "xlsx" and _upload_name("..") == "upload.csv"
     long = _upload_name("许" * 300 + ".csv")
     assert long.endswith(".csv") and len(long.encode()) <= 200
+
+
+def test_a_quarantined_row_names_its_file(app, make, client, auth, agencies):
+    """The quarantine and a row's page named the import by its number only: which of the agency's files a row
+    came from took a second page; both name the file, as the batch page does."""
+    _samr_coordinator(make, client, auth, agencies)
+    bad = GOOD.replace("2020-01-02", "2020-02-30")
+    assert _upload(client, (HEADER + bad).encode("gb18030"), "许可证导出_2026年11月.csv").status_code == 302
+    row = db.session.scalar(select(SourceRecord))
+    listing = client.get("/coordinator/quarantine?lang=en").get_data(as_text=True)
+    assert f'>{row.batch_id}</a> <span class="text-break">许可证导出_2026年11月.csv</span>' in listing
+    page = client.get(f"/coordinator/quarantine/{row.id}?lang=en").get_data(as_text=True)
+    assert '<span id="row-file">许可证导出_2026年11月.csv</span> · Row of the file 2' in page
