@@ -12,7 +12,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
-from werkzeug.utils import secure_filename
 
 from models import Agency, ImportBatch, Role, SourceRecord, SourceStatus, User
 
@@ -40,10 +39,23 @@ def _own_agency_filter(stmt, model):  # noqa: ANN001, ANN202
     return stmt
 
 
+def _upload_name(filename: str | None) -> str:
+    """The uploaded file's own name, Chinese included: its last path part without control characters or leading
+    dots, at most 200 bytes (its extension kept). ``secure_filename`` keeps ASCII only: 市场主体登记.xlsx became
+    'xlsx', a file of no type, refused; 许可证导出_2026年11月.csv became '202611.csv', named by no kind."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix) if dot and stem else (name, "")
+    while stem and len((stem + suffix).encode()) > 200:
+        stem = stem[:-1]
+    return (stem + suffix) if stem else "upload.csv"
+
+
 def _save_upload(storage) -> Path:  # noqa: ANN001 - a werkzeug FileStorage
     """Keep the uploaded bytes under the instance folder, named by content (a re-upload resumes its batch)."""
     data = storage.read()
-    name = secure_filename(storage.filename or "upload.csv") or "upload.csv"
+    name = _upload_name(storage.filename)
     folder = Path(current_app.instance_path) / "uploads" / hashlib.sha256(data).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -127,18 +139,30 @@ def import_batch(batch_id: int):
 
 @bp.route("/quarantine")
 def quarantine():
-    """Rejected rows of the agency waiting for a fix (``?show=dismissed``: those dismissed, with why)."""
+    """Rejected rows of the agency waiting for a fix (``?show=dismissed``: those dismissed, with why), of one
+    import (``?batch=``) or whose key holds some text (``?key=``)."""
     agency_id = None if current_user.role == Role.ADMIN else current_user.agency_id
     dismissed = request.args.get("show") == "dismissed"
     status = SourceStatus.DISMISSED if dismissed else SourceStatus.REJECTED
-    rows, page, pages, total = page_of(quarantine_query(agency_id, status))
-    waiting = total if not dismissed else db.session.scalar(count_query(agency_id))
+    batch_id = request.args.get("batch", type=int)
+    batch_id = batch_id if batch_id and 0 < batch_id <= MAX_ID else None
+    key = (request.args.get("key") or "").strip()[:200]
+    stmt = quarantine_query(agency_id, status)
+    if batch_id:
+        stmt = stmt.where(SourceRecord.batch_id == batch_id)
+    if key:
+        stmt = stmt.where(SourceRecord.source_key.contains(key, autoescape=True))
+    rows, page, pages, total = page_of(stmt)
+    filtered = bool(batch_id or key)
+    waiting = total if not (dismissed or filtered) else db.session.scalar(count_query(agency_id))
     batch_ids = {r.batch_id for r in rows if r.batch_id}
-    reports = dict(db.session.execute(select(ImportBatch.id, ImportBatch.report)
-                                      .where(ImportBatch.id.in_(batch_ids))).all()) if batch_ids else {}
+    found = db.session.execute(select(ImportBatch.id, ImportBatch.report, ImportBatch.filename)
+                               .where(ImportBatch.id.in_(batch_ids))).all() if batch_ids else []
+    reports = {i: report for i, report, _name in found}
+    filenames = {i: name for i, _report, name in found}
     return render_template("coordinator/quarantine.html", rows=rows, page=page, pages=pages, total=total,
                            waiting=waiting, dismissed=dismissed, form=DismissForm(), users=_dismissers(rows),
-                           reports=reports)
+                           reports=reports, filenames=filenames, batch_id=batch_id, key=key, filtered=filtered)
 
 
 def _dismissers(rows: list[SourceRecord]) -> dict[int, User]:

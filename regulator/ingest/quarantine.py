@@ -3,6 +3,7 @@ dismissing one takes it out of the queue for a stated reason (it stays stored an
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +55,8 @@ def resubmit(record: SourceRecord, fixed: dict[str, Any], user_id: int | None = 
     code, kind = batch.mapping.split("/", 1)
     fmap = load_mapping(code).for_file("", None, kind)
     row = {str(k): ("" if v is None else v) for k, v in fixed.items()}
+    if set(row) == {"__text"}:
+        row = _split_line(record, row["__text"])
     digest = content_hash(row)
     existing = db.session.scalar(select(SourceRecord).where(SourceRecord.agency_id == record.agency_id,
                                                             SourceRecord.content_hash == digest))
@@ -66,6 +69,21 @@ def resubmit(record: SourceRecord, fixed: dict[str, Any], user_id: int | None = 
     record.resubmitted_as_id = existing.id
     db.session.commit()
     return existing
+
+
+def _split_line(record: SourceRecord, text: Any) -> dict[str, Any]:
+    """A line that could not be split into columns (not valid JSON), corrected on the row's page: its columns,
+    read as the file's reader reads a line (the importer's own ``__`` keys left out)."""
+    try:
+        obj = json.loads(str(text))
+    except json.JSONDecodeError as exc:
+        raise IngestError(_("The corrected row of source record %(id)s is still not valid JSON (at character "
+                            "%(position)s): correct it and re-submit it again.", id=record.id,
+                            position=exc.pos + 1)) from exc
+    if not isinstance(obj, dict):
+        raise IngestError(_("The corrected row of source record %(id)s is not a JSON object ({\"column\": "
+                            "\"value\", ...}): correct it and re-submit it again.", id=record.id))
+    return {str(k): v for k, v in obj.items() if not str(k).startswith("__")}
 
 
 def dismiss(records: Sequence[SourceRecord], reason: str, user: Any) -> int:

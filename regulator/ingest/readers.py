@@ -147,21 +147,26 @@ def _read_delimited(path: Path, text: str, fmt: str) -> tuple[list[str], list[di
     first = next((line for line in lines if "\t" in line or "," in line), lines[0])  # a title line has neither
     delimiter = "\t" if fmt == "tsv" or first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    top = list(itertools.islice(reader, TITLE_ROWS + 1))
-    if not top:
-        raise FileError(path.name, _empty(path))
-    skip = title_rows(top)
-    headers = [_clean_header(h) for h in top[skip]]
-    _check_headers(path, headers)
-    rows = []
-    for line_no, values in enumerate(itertools.chain(top[skip + 1:], reader), start=1):
-        if not values or all(not v.strip() for v in values):
-            continue
-        if len(values) != len(headers):
-            rows.append({"__row": line_no, "__width": len(values), "__header_width": len(headers),
-                         **dict(zip(headers, values, strict=False)), **_beyond_header(headers, values)})
-            continue
-        rows.append({"__row": line_no, **dict(zip(headers, values, strict=True))})
+    try:
+        top = list(itertools.islice(reader, TITLE_ROWS + 1))
+        if not top:
+            raise FileError(path.name, _empty(path))
+        skip = title_rows(top)
+        headers = [_clean_header(h) for h in top[skip]]
+        _check_headers(path, headers)
+        rows = []
+        for line_no, values in enumerate(itertools.chain(top[skip + 1:], reader), start=1):
+            if not values or all(not v.strip() for v in values):
+                continue
+            if len(values) != len(headers):
+                rows.append({"__row": line_no, "__width": len(values), "__header_width": len(headers),
+                             **dict(zip(headers, values, strict=False)), **_beyond_header(headers, values)})
+                continue
+            rows.append({"__row": line_no, **dict(zip(headers, values, strict=True))})
+    except csv.Error as exc:  # a cell beyond the csv module's limit: a page of text, or a quotation mark left open
+        raise FileError(path.name, _("%(file)s cannot be read at line %(line)s: a cell there is longer than "
+                                     "%(limit)s characters (is a quotation mark left open?).", file=path.name,
+                                     line=reader.line_num, limit=csv.field_size_limit())) from exc
     return headers, rows, _title_of(top[:skip]), skip + 1
 
 
@@ -200,7 +205,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[str], 
 
     unpack.check_xlsx(path)
     try:
-        values = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        values = _table_sheet(CalamineWorkbook.from_path(str(path)))
     except Exception as exc:  # noqa: BLE001 - any failure to open is an unreadable workbook
         raise FileError(path.name, _("%(file)s is not a readable XLSX workbook.", file=path.name)) from exc
     if not values:
@@ -223,6 +228,20 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, Any]], list[str], 
     return headers, rows, _title_of([[_cell_text(v) for v in cells] for cells in values[:skip]]), skip + 1
 
 
+def _table_sheet(book: Any) -> list[list[Any]]:
+    """The cells of the first sheet that holds a table (a row of two filled cells or more among its first rows,
+    ``title_rows``); the first sheet where none does. A workbook may open with a cover sheet (the export's title
+    alone) before the sheet of data, which was read as a file with no rows."""
+    first = None
+    for index in range(len(book.sheet_names)):
+        values = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+        if first is None:
+            first = values
+        if any(sum(1 for v in row if v is not None and str(v).strip()) >= 2 for row in values[:TITLE_ROWS + 1]):
+            return values
+    return first or []
+
+
 def _cell_text(value: Any) -> str:
     """A cell's text as openpyxl's values gave it: whole numbers without ".0", dates as midnight datetimes."""
     if isinstance(value, float) and value.is_integer():
@@ -239,6 +258,8 @@ def _empty(path: Path) -> str:
 
 
 def _check_headers(path: Path, headers: list[str]) -> None:
+    if not any(headers):  # blank lines only: as empty as a file of no bytes
+        raise FileError(path.name, _empty(path))
     seen = set()
     for i, h in enumerate(headers, start=1):
         if h and h in seen:

@@ -43,7 +43,7 @@ _MESSAGES = [
     _pattern(r"not a day of the calendar(?:: (?P<value>.*))?",
              lambda value: _("not a day of the calendar") + _shown(value)),
     _pattern(r"unknown value (?P<value>.*) \(expected one of (?P<choices>.*)\)",
-             lambda value, choices: _("unknown value %(value)s (expected one of %(choices)s)", value=value,
+             lambda value, choices: _("unknown value %(value)s (expected one of %(choices)s)", value=_quoted(value),
                                       choices=choices)),
     _pattern(r"unknown value", lambda: _("unknown value")),
     _pattern(r"not a whole number(?:: (?P<value>.*))?",
@@ -84,9 +84,14 @@ def _shown(value: str | None) -> str:
     """The offending value after a colon, in the reader's quotation marks: stored as Python wrote it ('三个')."""
     if not value:
         return ""
+    return f"{_colon()}{_quoted(value)}"
+
+
+def _quoted(value: str) -> str:
+    """A value stored as Python wrote it ('三个') in the reader's quotation marks (“三个”)."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        value = f"“{value[1:-1]}”"
-    return f"{_colon()}{value}"
+        return f"“{value[1:-1]}”"
+    return value
 
 
 def _colon() -> str:

@@ -109,6 +109,15 @@ def test_date_formats_read_as_people_write_them(app) -> None:  # noqa: ANN001
     assert row_messages.readable_formats("ISO") == "YYYY-MM-DD"
 
 
+def test_an_unknown_value_stands_in_the_readers_quotation_marks(app) -> None:  # noqa: ANN001
+    """As the other reasons' values do: “作废”, not as Python wrote it ('作废'), in either language."""
+    stored = "unknown value '作废' (expected one of 有效, 已过期)"
+    with app.test_request_context(headers=EN):
+        assert row_messages.message(stored) == "unknown value “作废” (expected one of 有效, 已过期)"
+    with app.test_request_context(headers=ZH):
+        assert row_messages.message(stored) == "未知的值 “作废”（应为以下之一：有效, 已过期）"
+
+
 def test_a_follow_up_note_reads_in_the_readers_language(app, client, auth, make) -> None:  # noqa: ANN001
     """The ingest notes a follow-up inspection as "follow-up of <ref>"; the timeline and the record page say it in
     the reader's language, and an agency's own note is shown as stored."""
