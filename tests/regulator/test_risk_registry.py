@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import CreditAssessment, ModelVersion, RiskScore, Role, Severity
+from models import AuditLog, ContextValue, CreditAssessment, ModelVersion, RecordType, RiskScore, Role, Severity
 from regulator.extensions import db
 from regulator.risk_features import feature_name
 from regulator.risk_text import MESSAGES, reason_text
@@ -145,6 +145,33 @@ def test_cli_train_evaluate_score_activate(app, make, runner, tmp_path) -> None:
     assert lines[1].split()[0] == version and "auc=" in lines[1]
     bad = runner.invoke(args=["risk", "activate", "nope"])
     assert bad.exit_code != 0 and "no model version 'nope'" in bad.output
+
+
+def test_a_model_whose_features_the_data_lacks_is_not_activated_nor_scored(app, make, client, auth,
+                                                                          runner) -> None:  # noqa: ANN001
+    """Trained while the weather was loaded, a model is refused once the weather is gone (page, command,
+    scoring): it read the weather as unknown for every entity, silently."""
+    _world(make)
+    samr = make.agency("SAMR")
+    source = make.source_record(samr, RecordType.CONTEXT)
+    for n in range(0, 1300, 3):
+        db.session.add(ContextValue(agency_id=samr.id, source_record_id=source.id, kind="weather",
+                                    on_date=date(2021, 1, 1) + timedelta(days=n), values={"rain_mm": n % 7}))
+    row = risk_models.train(params={"n_estimators": 60, "min_child_samples": 5})
+    assert "ctx_rain_mm" in row.features
+    db.session.execute(ContextValue.__table__.delete())
+    make.user("boss", Role.ADMIN)
+    db.session.commit()
+    version = row.version
+    auth.login("boss")
+    page = client.post(f"/admin/models/{version}/activate?lang=en", follow_redirects=True).get_data(as_text=True)
+    assert (f"Model {version} was not activated: the current data lacks 1 of its features (ctx_rain_mm)" in page)
+    assert not db.session.scalar(select(ModelVersion.active).where(ModelVersion.version == version))
+    assert not db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "risk_model.activate"))
+    result = runner.invoke(args=["risk", "activate", version])
+    assert result.exit_code != 0 and "does not give (ctx_rain_mm)" in result.output
+    with pytest.raises(risk_models.MissingFeatures):
+        risk_models.score_all(version)
 
 
 def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: ANN001
