@@ -5,7 +5,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from models import Campaign, CampaignSelection, CampaignStatus, Role, SelectionReason
+from models import (
+    Address,
+    AddressKind,
+    Campaign,
+    CampaignSelection,
+    CampaignStatus,
+    EntityAddress,
+    EntityRole,
+    Person,
+    PersonRole,
+    Role,
+    SelectionReason,
+)
 from regulator.extensions import db
 from regulator.graph import service
 
@@ -38,6 +50,41 @@ def test_graph_json_two_hops_for_a_coordinator(app, client, make) -> None:  # no
     assert any(e["data"]["label"].startswith("Shareholder") for e in data["edges"])
     e3 = next(n["data"] for n in data["nodes"] if n["data"]["id"] == f"entity:{w['e3'].id}")
     assert e3["url"] == f"/entities/{w['e3'].id}"
+
+
+def test_a_shared_address_with_more_tenants_than_drawn_says_so(app, client, make) -> None:  # noqa: ANN001
+    """A business centre's address with 25 other tenants: 20 are drawn and the view says it is not all of
+    them (it passed 20 for the whole address); an address with 3 other tenants is drawn whole, unflagged."""
+    _login(client, make, "coord", Role.COORDINATOR, agency_id=make.agency().id)
+    centres = {}
+    for name, tenants in (("centre", 25), ("shop", 3)):
+        address = add(Address(text=f"{name} 1号", text_norm=f"{name} 1号"))
+        entities = [make.entity() for _ in range(tenants + 1)]
+        for entity in entities:
+            add(EntityAddress(entity_id=entity.id, address_id=address.id, kind=AddressKind.REGISTERED))
+        centres[name] = entities[0]
+    db.session.commit()
+    big = client.get(f"/entities/{centres['centre'].id}/graph.json").get_json()
+    assert sum(n["data"]["kind"] == "entity" for n in big["nodes"]) == 21 and big["truncated"] is True
+    small = client.get(f"/entities/{centres['shop'].id}/graph.json").get_json()
+    assert sum(n["data"]["kind"] == "entity" for n in small["nodes"]) == 4 and small["truncated"] is False
+
+
+def test_a_persons_ended_roles_do_not_crowd_out_the_current_one(app, client, make) -> None:  # noqa: ANN001
+    """A nominee director of 25 companies in the past and one today: the view draws today's company."""
+    _login(client, make, "coord", Role.COORDINATOR, agency_id=make.agency().id)
+    person = add(Person(name="赵六", name_norm="赵六"))
+    centre, *past = [make.entity() for _ in range(26)]
+    current = make.entity()
+    for entity in (centre, *past):
+        add(EntityRole(entity_id=entity.id, person_id=person.id, role=PersonRole.DIRECTOR,
+                       end_date=None if entity is centre else date(2020, 1, 1)))
+    add(EntityRole(entity_id=current.id, person_id=person.id, role=PersonRole.DIRECTOR))
+    db.session.commit()
+    data = client.get(f"/entities/{centre.id}/graph.json").get_json()
+    assert {n["data"]["id"] for n in data["nodes"] if n["data"]["kind"] == "entity"} == {
+        f"entity:{centre.id}", f"entity:{current.id}"}
+    assert data["truncated"] is False
 
 
 def test_ended_roles_are_not_drawn(app, client, make) -> None:  # noqa: ANN001
