@@ -162,11 +162,15 @@ def activate(version: str, frames: RecordFrames | None = None) -> ModelVersion:
 
     Refused (``MissingFeatures``) where the current data (``frames``, default: the database's) lacks features
     the model learned from: reindexed to its columns they were read as unknown for every entity, silently.
+    Every version's row is locked first, in id order: two activations at once then take turns (the later
+    wins) where each used to lock the other's row and wait for its own, a deadlock on PostgreSQL.
     """
     row = get_version(version)
     missing = missing_features(row, frames or load_frames(graph=False))
     if missing:
         raise MissingFeatures(row.version, missing)
+    db.session.execute(select(ModelVersion.id).where(ModelVersion.kind == "risk").order_by(ModelVersion.id)
+                       .with_for_update())
     db.session.execute(update(ModelVersion).where(ModelVersion.kind == "risk", ModelVersion.id != row.id)
                        .values(active=False))
     row.active = True
