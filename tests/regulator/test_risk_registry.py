@@ -14,7 +14,7 @@ from regulator.risk_features import feature_name
 from regulator.risk_text import MESSAGES, reason_text
 from regulator.services import risk_models
 from regulator.templating import percent
-from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NO_RESULT, NOT_ON_RECORD, TEMPLATES, ZERO, reason
+from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NO_RESULT, NOT_ON_RECORD, ONE, TEMPLATES, ZERO, reason
 
 
 def _world(make) -> list:  # noqa: ANN001
@@ -181,7 +181,31 @@ def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: 
 
 def test_every_reason_template_is_a_message() -> None:
     assert {str(m) for m in MESSAGES} == ({t for t, _ in TEMPLATES.values()} | {GENERIC, CONTEXT, NOT_ON_RECORD}
-                                         | {NO_RESULT} | set(MISSING.values()) | set(ZERO.values()) | set(FORMER))
+                                         | {NO_RESULT} | set(MISSING.values()) | set(ZERO.values()) | set(FORMER)
+                                         | set(ONE.values()))
+
+
+@pytest.mark.parametrize(("counts", "english"), [
+    ({"viol_12m": 1, "viol_agencies_12m": 1}, "1 violation found by 1 agency in the last 12 months"),
+    ({"viol_12m": 3, "viol_agencies_12m": 1}, "3 violations found by 1 agency in the last 12 months"),
+    ({"viol_12m": 3, "viol_agencies_12m": 2}, "3 violations found by 2 agencies in the last 12 months"),
+    ({"insp_follow_up_12m": 1}, "1 follow-up inspection in the last 12 months"),
+    ({"insp_follow_up_12m": 2}, "2 follow-up inspections in the last 12 months"),
+    ({"flagged_any_hop1_12m": 1}, "1 related company through a shared person, address or phone had violations or "
+                                  "penalties in the last 12 months"),
+])
+def test_a_count_of_one_reads_in_the_singular(app, counts, english) -> None:  # noqa: ANN001
+    """"1 follow-up inspections in the last 12 months" showed on profiles; in Chinese the count reads as before."""
+    feature = next(iter(counts))
+    made = reason(feature, counts, 0.5)
+    assert made["text"] == english
+    with app.test_request_context("/?lang=en"):
+        assert reason_text(made) == english[:1].upper() + english[1:]
+        # a score stored before: the plural template with a count of one
+        old = {"template": TEMPLATES[feature][0], "params": made["params"], "text": ""}
+        assert reason_text(old) == english[:1].upper() + english[1:]
+    with app.test_request_context("/?lang=zh_Hans_CN"):
+        assert reason_text(made) == reason_text(old) and not reason_text(made).isascii()
 
 
 def test_a_category_reason_names_the_category_in_words(app, make) -> None:  # noqa: ANN001
