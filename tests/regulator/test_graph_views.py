@@ -122,6 +122,27 @@ def test_profile_shows_the_relationship_panel(app, client, make) -> None:  # noq
     static.close()
 
 
+def test_a_coordinator_goes_from_the_profile_to_its_risk_cluster(app, client, make) -> None:  # noqa: ANN001
+    """The relationship panel names the entity's cluster of the latest build and links to its page (where the
+    cluster goes to a campaign); an inspector, who cannot act on clusters, gets no link."""
+    w = related_world(make)
+    service.rebuild_clusters(date(2024, 6, 1))
+    build, _count = service.rebuild_clusters(date(2024, 6, 1))  # the latest build's cluster, not the first's
+    cluster = service.riskiest(build=build)[0]
+    samr = make.agency()
+    make.user("insp", Role.INSPECTOR, agency_id=samr.id)
+    _login(client, make, "coord", Role.COORDINATOR, agency_id=samr.id)
+    page = client.get(f"/entities/{w['e4'].id}?lang=en").get_data(as_text=True)
+    link = page.split('id="risk-cluster-link">')[1].split("</p>")[0]
+    assert f'href="/coordinator/clusters/{cluster.id}">Risk cluster #{cluster.id}</a>' in link
+    assert f"{cluster.size} members, score {cluster.score:.2f}: send the whole cluster to a campaign" in link
+    assert 'id="risk-cluster-link"' not in client.get(f"/entities/{w['e7'].id}").get_data(as_text=True)  # none
+    client.post("/auth/logout")
+    assert client.post("/auth/login", data={"username": "insp", "password": "test-password-123"}).status_code == 302
+    inspector_page = client.get(f"/entities/{w['e4'].id}").get_data(as_text=True)
+    assert 'id="relationship-graph"' in inspector_page and 'id="risk-cluster-link"' not in inspector_page
+
+
 def test_clusters_page_lists_the_riskiest_with_why(app, client, make) -> None:  # noqa: ANN001
     """The coordinator's list shows the cluster, its score and the shared person (masked)."""
     related_world(make)
