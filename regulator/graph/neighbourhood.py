@@ -114,6 +114,8 @@ def _nodes(keys: set[tuple[str, int]], hop: dict[tuple[str, int], int], direct: 
         by_kind.setdefault(kind, []).append(ref)
     personal_centre = can_see_personal_data(viewer, centre)
     everywhere = getattr(viewer, "role", None) in (Role.ADMIN, Role.COORDINATOR)
+    # the credit class is for supervision (the public profile has none): an enterprise sees only its own
+    staff = getattr(viewer, "role", None) in (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR)
     out = []
     for ref, name, credit_class in db.session.execute(select(MarketEntity.id, MarketEntity.name,
                                                              MarketEntity.credit_class)
@@ -121,7 +123,8 @@ def _nodes(keys: set[tuple[str, int]], hop: dict[tuple[str, int], int], direct: 
         internal = ref == centre or entity_access(viewer, ref) >= EntityAccess.AGENCY
         url = (url_for("profile.entity", entity_id=ref) if internal else url_for("public.entity", entity_id=ref))
         out.append({"data": {"id": f"entity:{ref}", "kind": "entity", "label": name, "hop": hop[("entity", ref)],
-                             "credit_class": str(credit_class) if credit_class else "", "url": url,
+                             "credit_class": str(credit_class) if credit_class and (staff or internal) else "",
+                             "url": url,
                              "centre": ref == centre}})
     for kind, model, columns in (("person", Person, (Person.id, Person.name)),
                                  ("address", Address, (Address.id, Address.text)),

@@ -11,6 +11,7 @@ from models import (
     Campaign,
     CampaignSelection,
     CampaignStatus,
+    CreditClass,
     EntityAddress,
     EntityRole,
     Person,
@@ -85,6 +86,25 @@ def test_a_persons_ended_roles_do_not_crowd_out_the_current_one(app, client, mak
     assert {n["data"]["id"] for n in data["nodes"] if n["data"]["kind"] == "entity"} == {
         f"entity:{centre.id}", f"entity:{current.id}"}
     assert data["truncated"] is False
+
+
+def test_an_enterprise_sees_no_other_entitys_credit_class(app, client, make) -> None:  # noqa: ANN001
+    """e4's owner sees its own class in its relationship view, not its investee e5's (the public profile has no
+    class: supervision's own); a coordinator sees both."""
+    w = related_world(make)
+    w["e4"].credit_class, w["e5"].credit_class = CreditClass.B, CreditClass.D
+    make.user("owner", Role.ENTERPRISE, entity_id=w["e4"].id)
+    _login(client, make, "coord", Role.COORDINATOR, agency_id=make.agency().id)
+
+    def classes() -> dict[str, str]:
+        data = client.get(f"/entities/{w['e4'].id}/graph.json").get_json()
+        return {n["data"]["id"]: n["data"]["credit_class"] for n in data["nodes"] if n["data"]["kind"] == "entity"}
+
+    assert classes()[f"entity:{w['e5'].id}"] == "D"
+    client.post("/auth/logout")
+    assert client.post("/auth/login", data={"username": "owner", "password": "test-password-123"}).status_code == 302
+    seen = classes()
+    assert seen[f"entity:{w['e4'].id}"] == "B" and seen[f"entity:{w['e5'].id}"] == ""
 
 
 def test_ended_roles_are_not_drawn(app, client, make) -> None:  # noqa: ANN001
