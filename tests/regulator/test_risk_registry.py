@@ -174,6 +174,13 @@ def test_a_model_whose_features_the_data_lacks_is_not_activated_nor_scored(app, 
         risk_models.score_all(version)
 
 
+@pytest.mark.parametrize("fraction", ["1.5", "1", "-0.2"])
+def test_a_test_fraction_outside_0_to_1_is_refused_naming_the_option(app, runner, fraction) -> None:  # noqa: ANN001
+    """1.5 trained on the first half and tested on the second, reporting 150 % of the inspections as tested."""
+    result = runner.invoke(args=["risk", "train", "--test-fraction", fraction])
+    assert result.exit_code == 2 and "--test-fraction" in result.output and "0<=x<1" in result.output
+
+
 def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: ANN001
     result = runner.invoke(args=["risk", "train"])
     assert result.exit_code != 0 and "no inspections" in result.output
