@@ -12,10 +12,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import MarketEntity
+from risk.explain import ONE, number_form
 
-from .i18n import label
+from .i18n import _english, label
 from .templating import in_brackets
 
+#: the plural template of each count-of-one form
+PLURAL = {one: plural for (plural, _counts), one in ONE.items()}
 #: every template risk.explain uses: TEMPLATES, MISSING, ZERO and the generic ones
 #: (tests/regulator/test_risk_registry.py checks they agree)
 MESSAGES = (
@@ -76,6 +79,51 @@ MESSAGES = (
     _l('part of a group of %(n)s related companies'),
     _l('registered %(n)s days ago'),
     _l('violations found at %(pct)s%% of past inspections'),
+    # the same for a count of one (risk.explain.ONE)
+    _l("%(n)s violation found by %(agencies)s agency in the last 12 months"),
+    _l("%(n)s violations found by %(agencies)s agency in the last 12 months"),
+    _l("%(n)s serious or critical violation in the last 12 months"),
+    _l("%(n)s violation on record"),
+    _l("%(n)s critical violation on record"),
+    _l("last violation found %(n)s day ago"),
+    _l("%(n)s inspection on record"),
+    _l("%(n)s inspection in the last 3 years"),
+    _l("%(n)s day since the last inspection"),
+    _l("%(n)s failed inspection"),
+    _l("%(n)s inspection that found a serious violation"),
+    _l("%(n)s violation at its last inspection"),
+    _l("%(n)s inspection after a complaint in the last 12 months"),
+    _l("%(n)s inspection after a complaint on record"),
+    _l("%(n)s follow-up inspection in the last 12 months"),
+    _l("%(n)s follow-up inspection on record"),
+    _l("%(n)s licence inspection in the last 12 months"),
+    _l("%(n)s licence inspection on record"),
+    _l("inspected by %(n)s agency in the last 3 years"),
+    _l("%(n)s penalty on record"),
+    _l("%(n)s penalty in the last 3 years"),
+    _l("%(n)s suspension or revocation on record"),
+    _l("last penalty %(n)s day ago"),
+    _l("%(n)s complaint in the last 12 months"),
+    _l("%(n)s complaint about its address in the last 12 months"),
+    _l("%(n)s complaint nearby in the last 90 days"),
+    _l("%(n)s licence on record"),
+    _l("%(n)s licence in force"),
+    _l("licensed for %(n)s day"),
+    _l("registered %(n)s day ago"),
+    _l("%(n)s related company through a shared person, address or phone"),
+    _l("%(n)s company two steps away in the relationship graph"),
+    _l("%(n)s related company through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months"),  # noqa: E501
+    _l("%(n)s related company through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years"),  # noqa: E501
+    _l("%(n)s company two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months"),  # noqa: E501
+    _l("%(n)s company two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years"),  # noqa: E501
+    _l("%(n)s related company through a shared address had violations or penalties in the last 12 months"),
+    _l("%(n)s related company through a shared address had violations or penalties in the last 3 years"),
+    _l("%(n)s company two steps away through a shared address had violations or penalties in the last 12 months"),
+    _l("%(n)s company two steps away through a shared address had violations or penalties in the last 3 years"),
+    _l("%(n)s related company through a shared person, address or phone had violations or penalties in the last 12 months"),  # noqa: E501
+    _l("%(n)s related company through a shared person, address or phone had violations or penalties in the last 3 years"),  # noqa: E501
+    _l("%(n)s company two steps away through a shared person, address or phone had violations or penalties in the last 12 months"),  # noqa: E501
+    _l("%(n)s company two steps away through a shared person, address or phone had violations or penalties in the last 3 years"),  # noqa: E501
     # where the value is missing or zero (risk.explain.MISSING, ZERO, NOT_ON_RECORD)
     _l('registration date not on record'),
     _l('no licence on record'),
@@ -108,8 +156,13 @@ def reason_text(reason: dict) -> str:
     label = VALUE_LABELS.get(reason.get("feature", ""))
     if label and params.get("v") not in (None, "", "-"):
         params = dict(params, v=label(str(params["v"])))
+    plural = PLURAL.get(template, template)
+    one = number_form(plural, params)  # earlier versions stored the plural: "1 violations"
+    text = gettext(one)
+    if one != plural and text == one and not _english():
+        text = gettext(plural)  # a language without the count-of-one form yet: its plural one, not English
     try:
-        return _sentence(gettext(template) % params)
+        return _sentence(text % params)
     except (KeyError, TypeError, ValueError):
         return _sentence(str(reason.get("text", template)))
 

@@ -74,6 +74,56 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "ppr_serious": ("closely connected to companies with serious violations in the relationship graph", {}),
     "cluster_size": ("part of a group of %(n)s related companies", {}),
 }
+_N = frozenset({"n"})
+#: the forms of TEMPLATES for a count of one ("1 violation", "1 agency"), by template and the counts that are 1
+ONE: dict[tuple[str, frozenset[str]], str] = {
+    ("%(n)s violations found by %(agencies)s agencies in the last 12 months", frozenset({"n", "agencies"})):
+        "%(n)s violation found by %(agencies)s agency in the last 12 months",
+    ("%(n)s violations found by %(agencies)s agencies in the last 12 months", frozenset({"agencies"})):
+        "%(n)s violations found by %(agencies)s agency in the last 12 months",
+    ("%(n)s serious or critical violations in the last 12 months", _N): "%(n)s serious or critical violation in the last 12 months",  # noqa: E501
+    ("%(n)s violations on record", _N): "%(n)s violation on record",
+    ("%(n)s critical violations on record", _N): "%(n)s critical violation on record",
+    ("last violation found %(n)s days ago", _N): "last violation found %(n)s day ago",
+    ("%(n)s inspections on record", _N): "%(n)s inspection on record",
+    ("%(n)s inspections in the last 3 years", _N): "%(n)s inspection in the last 3 years",
+    ("%(n)s days since the last inspection", _N): "%(n)s day since the last inspection",
+    ("%(n)s failed inspections", _N): "%(n)s failed inspection",
+    ("%(n)s inspections that found a serious violation", _N): "%(n)s inspection that found a serious violation",
+    ("%(n)s violations at its last inspection", _N): "%(n)s violation at its last inspection",
+    ("%(n)s inspections after complaints in the last 12 months", _N): "%(n)s inspection after a complaint in the last 12 months",  # noqa: E501
+    ("%(n)s inspections after complaints on record", _N): "%(n)s inspection after a complaint on record",
+    ("%(n)s follow-up inspections in the last 12 months", _N): "%(n)s follow-up inspection in the last 12 months",
+    ("%(n)s follow-up inspections on record", _N): "%(n)s follow-up inspection on record",
+    ("%(n)s licence inspections in the last 12 months", _N): "%(n)s licence inspection in the last 12 months",
+    ("%(n)s licence inspections on record", _N): "%(n)s licence inspection on record",
+    ("inspected by %(n)s agencies in the last 3 years", _N): "inspected by %(n)s agency in the last 3 years",
+    ("%(n)s penalties on record", _N): "%(n)s penalty on record",
+    ("%(n)s penalties in the last 3 years", _N): "%(n)s penalty in the last 3 years",
+    ("%(n)s suspensions or revocations on record", _N): "%(n)s suspension or revocation on record",
+    ("last penalty %(n)s days ago", _N): "last penalty %(n)s day ago",
+    ("%(n)s complaints in the last 12 months", _N): "%(n)s complaint in the last 12 months",
+    ("%(n)s complaints about its address in the last 12 months", _N): "%(n)s complaint about its address in the last 12 months",  # noqa: E501
+    ("%(n)s complaints nearby in the last 90 days", _N): "%(n)s complaint nearby in the last 90 days",
+    ("%(n)s licences on record", _N): "%(n)s licence on record",
+    ("%(n)s licences in force", _N): "%(n)s licence in force",
+    ("licensed for %(n)s days", _N): "licensed for %(n)s day",
+    ("registered %(n)s days ago", _N): "registered %(n)s day ago",
+    ("%(n)s related companies through a shared person, address or phone", _N): "%(n)s related company through a shared person, address or phone",  # noqa: E501
+    ("%(n)s companies two steps away in the relationship graph", _N): "%(n)s company two steps away in the relationship graph",  # noqa: E501
+    ("%(n)s related companies through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months", _N): "%(n)s related company through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months",  # noqa: E501
+    ("%(n)s related companies through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years", _N): "%(n)s related company through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years",  # noqa: E501
+    ("%(n)s companies two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months", _N): "%(n)s company two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 12 months",  # noqa: E501
+    ("%(n)s companies two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years", _N): "%(n)s company two steps away through a shared person (legal representative, shareholder or manager) had violations or penalties in the last 3 years",  # noqa: E501
+    ("%(n)s related companies through a shared address had violations or penalties in the last 12 months", _N): "%(n)s related company through a shared address had violations or penalties in the last 12 months",  # noqa: E501
+    ("%(n)s related companies through a shared address had violations or penalties in the last 3 years", _N): "%(n)s related company through a shared address had violations or penalties in the last 3 years",  # noqa: E501
+    ("%(n)s companies two steps away through a shared address had violations or penalties in the last 12 months", _N): "%(n)s company two steps away through a shared address had violations or penalties in the last 12 months",  # noqa: E501
+    ("%(n)s companies two steps away through a shared address had violations or penalties in the last 3 years", _N): "%(n)s company two steps away through a shared address had violations or penalties in the last 3 years",  # noqa: E501
+    ("%(n)s related companies through a shared person, address or phone had violations or penalties in the last 12 months", _N): "%(n)s related company through a shared person, address or phone had violations or penalties in the last 12 months",  # noqa: E501
+    ("%(n)s related companies through a shared person, address or phone had violations or penalties in the last 3 years", _N): "%(n)s related company through a shared person, address or phone had violations or penalties in the last 3 years",  # noqa: E501
+    ("%(n)s companies two steps away through a shared person, address or phone had violations or penalties in the last 12 months", _N): "%(n)s company two steps away through a shared person, address or phone had violations or penalties in the last 12 months",  # noqa: E501
+    ("%(n)s companies two steps away through a shared person, address or phone had violations or penalties in the last 3 years", _N): "%(n)s company two steps away through a shared person, address or phone had violations or penalties in the last 3 years",  # noqa: E501
+}
 #: where the absence of a value is what raised the risk (LightGBM gives missing values a branch of their own):
 #: what it means, instead of the template with a dash for the number
 MISSING: dict[str, str] = {
@@ -144,8 +194,15 @@ def reason(feature: str, row: pd.Series | dict, contribution: float) -> dict:
         params["pct"] = "-" if value is None or pd.isna(value) else str(int(round(100 * float(value))))
     for name, source in extra.items():
         params[name] = _number(row.get(source))
+    template = number_form(template, params)
     return {"feature": feature, "contribution": round(float(contribution), 4), "template": template,
             "params": params, "text": template % params}
+
+
+def number_form(template: str, params: dict) -> str:
+    """The template in the number of its counts: "1 violation", "1 agency" (it read "1 violations")."""
+    ones = frozenset(name for name in ("n", "agencies") if params.get(name) == "1")
+    return ONE.get((template, ones), template) if ones else template
 
 
 def top_reasons(contributions: pd.DataFrame, features: pd.DataFrame, top: int = 3,

@@ -28,6 +28,10 @@ from .explain import top_reasons
 from .features import RecordFrames, build_features
 from .model import RiskClassifier, inverse_selection_weights
 
+#: inspections of each outcome (a serious finding, none) training needs: with fewer, LightGBM's leaves
+#: (20 rows each by default) cannot split and the stored "model" says one figure for everyone
+MIN_PER_OUTCOME = 10
+
 
 @dataclass
 class TrainResult:
@@ -93,6 +97,11 @@ def fit_and_evaluate(frames: RecordFrames, inspections: pd.DataFrame, *, test_fr
     X, y, dates = training_set(frames, rows)
     if len(np.unique(y)) < 2:
         raise ValueError("the inspections show only one outcome: nothing to learn")
+    found = int(y.sum())
+    if min(found, len(y) - found) < MIN_PER_OUTCOME:
+        raise ValueError(f"too few inspections to learn from: {len(y)} with their outcome on record, {found} of "
+                         f"them with a serious finding; training needs at least {MIN_PER_OUTCOME} with a serious "
+                         f"finding and {MIN_PER_OUTCOME} without")
     n_test = int(round(len(rows) * test_fraction))
     cut = len(rows) - n_test
     # whole days on one side: the test period starts on a day boundary

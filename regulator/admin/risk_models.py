@@ -34,7 +34,14 @@ def risk_models_list():
 def risk_model_activate(version: str):
     """Make this version the active one (the form carries the CSRF token)."""
     row = get_version_or_404(version)
-    risk_models.activate(row.version)
+    try:
+        risk_models.activate(row.version)
+    except risk_models.MissingFeatures as exc:
+        db.session.rollback()
+        flash(_("Model %(version)s was not activated: the current data lacks %(count)s of its features "
+                "(%(features)s), which it would read as unknown for every entity.", version=exc.version,
+                count=len(exc.features), features=", ".join(exc.features)), "danger")
+        return redirect(url_for("admin.risk_models"))
     db.session.commit()
     flash(_("Model %(version)s is now active. Run a scoring to update the scores.", version=row.version),
           "success")

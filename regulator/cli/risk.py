@@ -23,7 +23,8 @@ def risk() -> None:
 
 
 @risk.command("train")
-@click.option("--test-fraction", default=0.2, show_default=True, help="Latest share of inspections held out.")
+@click.option("--test-fraction", default=0.2, show_default=True, type=click.FloatRange(0, 1, max_open=True),
+              help="Latest share of inspections held out (0 to below 1).")
 @click.option("--weighted", is_flag=True, help="Weight by inverse selection probability.")
 @click.option("--activate", "activate_it", is_flag=True, help="Make the new version the active one.")
 @click.option("--notes", default=None)

@@ -32,34 +32,39 @@ def _in_force(edges: pd.DataFrame, day: date) -> pd.DataFrame:
     return edges[(edges["start"].isna() | (edges["start"] <= stamp)) & (edges["end"].isna() | (edges["end"] >= stamp))]
 
 
-def _sharing(kind: str, ids: list[int], exclude: set[int], per_node: int) -> pd.DataFrame:
-    """Other entities linked to persons / addresses / phones ``ids``: at most ``per_node`` each."""
+def _sharing(kind: str, ids: list[int], exclude: set[int], per_node: int, day: date) -> tuple[pd.DataFrame, bool]:
+    """Other entities linked on ``day`` to persons / addresses / phones ``ids``: at most ``per_node`` each; and
+    whether some were left out (a business centre's address: the view must not pass 20 of its 500 tenants
+    for all of them)."""
     if not ids:
-        return pd.DataFrame(columns=list(frames.EDGE_COLUMNS))
+        return pd.DataFrame(columns=list(frames.EDGE_COLUMNS)), False
     rows: list[tuple] = []
+    limit = per_node * len(ids) * 4
     if kind == "person":
         stmt = select(EntityRole.entity_id, EntityRole.person_id, EntityRole.role, EntityRole.share,
                       EntityRole.start_date, EntityRole.end_date).where(EntityRole.person_id.in_(ids))
         rows = [(e, "person", p, str(r.value if hasattr(r, "value") else r), s, a, b)
-                for e, p, r, s, a, b in db.session.execute(stmt.limit(per_node * len(ids) * 4)).all()]
+                for e, p, r, s, a, b in db.session.execute(stmt.limit(limit)).all()]
     elif kind == "address":
         stmt = select(EntityAddress.entity_id, EntityAddress.address_id, EntityAddress.kind, EntityAddress.since
                       ).where(EntityAddress.address_id.in_(ids))
         rows = [(e, "address", a, f"{k.value if hasattr(k, 'value') else k}_address", None, s, None)
-                for e, a, k, s in db.session.execute(stmt.limit(per_node * len(ids) * 4)).all()]
+                for e, a, k, s in db.session.execute(stmt.limit(limit)).all()]
         stmt2 = select(MarketEntity.id, MarketEntity.address_id).where(
             MarketEntity.address_id.in_(ids), MarketEntity.merged_into_id.is_(None))
         rows += [(e, "address", a, "registered_address", None, None, None)
-                 for e, a in db.session.execute(stmt2.limit(per_node * len(ids) * 4)).all()]
+                 for e, a in db.session.execute(stmt2.limit(limit)).all()]
     else:
         stmt = select(EntityPhone.entity_id, EntityPhone.phone_id).where(EntityPhone.phone_id.in_(ids))
         rows = [(e, "phone", p, "phone", None, None, None)
-                for e, p in db.session.execute(stmt.limit(per_node * len(ids) * 4)).all()]
+                for e, p in db.session.execute(stmt.limit(limit)).all()]
     frame = pd.DataFrame(rows, columns=list(frames.EDGE_COLUMNS))
     frame = frame[~frame["entity_id"].isin(exclude)].drop_duplicates(["entity_id", "target_id", "relation"])
     for column in ("start", "end"):
         frame[column] = pd.to_datetime(frame[column])
-    return frame.groupby("target_id", group_keys=False).head(per_node)
+    frame = _in_force(frame, day)  # before the cap: ended roles must not crowd out current ones
+    capped = bool((frame.groupby("target_id")["entity_id"].nunique() > per_node).any())
+    return frame.groupby("target_id", group_keys=False).head(per_node), capped
 
 
 def neighbourhood(entity: MarketEntity, viewer: Any, day: date | None = None, per_node: int = MAX_PER_NODE,
@@ -75,9 +80,9 @@ def neighbourhood(entity: MarketEntity, viewer: Any, day: date | None = None, pe
     partner_edges = partner_edges[partner_edges["entity_id"].isin(partners)
                                   & (partner_edges["target_kind"] != "entity")]
     first = own[own["entity_id"] == centre]
-    shared = [_sharing(kind, sorted(set(first.loc[first["target_kind"] == kind, "target_id"])), {centre}, per_node)
-              for kind in ("person", "address", "phone")]
-    edges = pd.concat([own, partner_edges, *[_in_force(s, day) for s in shared]], ignore_index=True)
+    sharing = [_sharing(kind, sorted(set(first.loc[first["target_kind"] == kind, "target_id"])), {centre}, per_node,
+                        day) for kind in ("person", "address", "phone")]
+    edges = pd.concat([own, partner_edges, *[frame for frame, _capped in sharing]], ignore_index=True)
     edges = edges.drop_duplicates(["entity_id", "target_kind", "target_id", "relation"])
 
     hop: dict[tuple[str, int], int] = {("entity", centre): 0}
@@ -88,7 +93,7 @@ def neighbourhood(entity: MarketEntity, viewer: Any, day: date | None = None, pe
         for key in (("entity", int(row.entity_id)), (row.target_kind, int(row.target_id))):
             hop.setdefault(key, 2)
     keys = sorted(hop, key=lambda k: (hop[k], k))
-    truncated = len(keys) > max_nodes
+    truncated = len(keys) > max_nodes or any(capped for _frame, capped in sharing)
     kept = set(keys[:max_nodes])
     edges = edges[[("entity", int(e)) in kept and (k, int(t)) in kept
                    for e, k, t in zip(edges["entity_id"], edges["target_kind"], edges["target_id"], strict=True)]]
@@ -109,6 +114,8 @@ def _nodes(keys: set[tuple[str, int]], hop: dict[tuple[str, int], int], direct: 
         by_kind.setdefault(kind, []).append(ref)
     personal_centre = can_see_personal_data(viewer, centre)
     everywhere = getattr(viewer, "role", None) in (Role.ADMIN, Role.COORDINATOR)
+    # the credit class is for supervision (the public profile has none): an enterprise sees only its own
+    staff = getattr(viewer, "role", None) in (Role.ADMIN, Role.COORDINATOR, Role.INSPECTOR)
     out = []
     for ref, name, credit_class in db.session.execute(select(MarketEntity.id, MarketEntity.name,
                                                              MarketEntity.credit_class)
@@ -116,8 +123,8 @@ def _nodes(keys: set[tuple[str, int]], hop: dict[tuple[str, int], int], direct: 
         internal = ref == centre or entity_access(viewer, ref) >= EntityAccess.AGENCY
         url = (url_for("profile.entity", entity_id=ref) if internal else url_for("public.entity", entity_id=ref))
         out.append({"data": {"id": f"entity:{ref}", "kind": "entity", "label": name, "hop": hop[("entity", ref)],
-                             # a class is internal: not for an enterprise's neighbours (nor the public's)
-                             "credit_class": str(credit_class) if credit_class and internal else "", "url": url,
+                             "credit_class": str(credit_class) if credit_class and (staff or internal) else "",
+                             "url": url,
                              "centre": ref == centre}})
     for kind, model, columns in (("person", Person, (Person.id, Person.name)),
                                  ("address", Address, (Address.id, Address.text)),

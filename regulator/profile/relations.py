@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 from flask_login import current_user
+from sqlalchemy import select
+
+from models import ClusterMember, MarketEntity, RiskCluster, Role
 
 from ..access import EntityAccess, get_entity_or_404, role_required
 from ..extensions import db
+from ..graph import service as graph_service
 from ..graph.neighbourhood import neighbourhood
 from ..panels import Panel, register_panel
 from ..services import audit
@@ -26,6 +30,19 @@ def graph_json(entity_id: int):
     return jsonify(data)
 
 
+def _cluster_of(entity_id: int) -> RiskCluster | None:
+    """The entity's risk cluster in the latest build (one statement), for those who act on clusters."""
+    if getattr(current_user, "role", None) not in (Role.ADMIN, Role.COORDINATOR):
+        return None
+    latest = (select(RiskCluster.build).where(RiskCluster.build.not_like(f"%{graph_service.KEPT_SUFFIX}"))
+              .order_by(RiskCluster.created_at.desc(), RiskCluster.id.desc()).limit(1).scalar_subquery())
+    return db.session.scalar(select(RiskCluster).join(ClusterMember, ClusterMember.cluster_id == RiskCluster.id)
+                             .where(ClusterMember.entity_id == entity_id, RiskCluster.build == latest).limit(1))
+
+
+def _context(entity: MarketEntity, _access: EntityAccess) -> dict:
+    return {"graph_url": url_for("profile.graph_json", entity_id=entity.id), "cluster": _cluster_of(entity.id)}
+
+
 register_panel(Panel(name="relations", template="graph/_panel.html", order=60, min_access=EntityAccess.AGENCY,
-                     context=lambda entity, _access: {"graph_url": url_for("profile.graph_json",
-                                                                           entity_id=entity.id)}))
+                     context=_context))

@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, insert, select, update
 from models import ModelVersion, RiskScore
 from risk.credit import class_for_probability
 from risk.evaluate import evaluate
-from risk.features import RecordFrames
+from risk.features import RecordFrames, build_features
 from risk.graph import feature_names
 from risk.model import RiskClassifier
 from risk.training import fingerprint, fit_and_evaluate, labelled, score, training_set
@@ -38,6 +38,15 @@ log = logging.getLogger(__name__)
 
 class RegistryError(ValueError):
     """A registry operation that cannot be done (unknown version, no active model, nothing to learn)."""
+
+
+class MissingFeatures(RegistryError):
+    """The model learned from features the current data does not give: it would read them as unknown everywhere."""
+
+    def __init__(self, version: str, features: list[str]) -> None:
+        super().__init__(f"model {version} uses {len(features)} feature(s) the current data does not give "
+                         f"({', '.join(features)}): it would read them as unknown for every entity")
+        self.version, self.features = version, features
 
 
 @dataclass
@@ -122,7 +131,7 @@ def train(*, test_fraction: float = 0.2, weighted: bool = False, params: dict | 
     db.session.flush()
     log.info("trained %s: %s", version, result.metrics)
     if activate_it:
-        activate(version)
+        activate(version, frames)
     return row
 
 
@@ -136,9 +145,32 @@ def get_version(version: str | None = None) -> ModelVersion:
     return row
 
 
-def activate(version: str) -> ModelVersion:
-    """Make this version the only active one, in the audit log whoever does it (page, ``flask risk``). Flushes."""
+def missing_features(row: ModelVersion, frames: RecordFrames) -> list[str]:
+    """The model's features that ``frames`` do not give (weather columns no longer loaded, a renamed feature)."""
+    if frames.entities.empty:
+        return []
+    probe = pd.DataFrame({"entity_id": frames.entities["entity_id"].iloc[:1].to_numpy("int64"),
+                          "as_of": pd.Timestamp(date.today())})
+    given = set(build_features(replace(frames, graph=None), probe).columns)
+    if uses_graph(row):
+        given |= set(feature_names())
+    return [name for name in row.features or () if name not in given]
+
+
+def activate(version: str, frames: RecordFrames | None = None) -> ModelVersion:
+    """Make this version the only active one, in the audit log whoever does it (page, ``flask risk``). Flushes.
+
+    Refused (``MissingFeatures``) where the current data (``frames``, default: the database's) lacks features
+    the model learned from: reindexed to its columns they were read as unknown for every entity, silently.
+    Every version's row is locked first, in id order: two activations at once then take turns (the later
+    wins) where each used to lock the other's row and wait for its own, a deadlock on PostgreSQL.
+    """
     row = get_version(version)
+    missing = missing_features(row, frames or load_frames(graph=False))
+    if missing:
+        raise MissingFeatures(row.version, missing)
+    db.session.execute(select(ModelVersion.id).where(ModelVersion.kind == "risk").order_by(ModelVersion.id)
+                       .with_for_update())
     db.session.execute(update(ModelVersion).where(ModelVersion.kind == "risk", ModelVersion.id != row.id)
                        .values(active=False))
     row.active = True
@@ -166,6 +198,9 @@ def score_all(version: str | None = None, as_of: date | None = None, *, recomput
     frames = _with_graph(frames or load_frames(graph=uses_graph(row)), uses_graph(row))
     if frames.entities.empty:
         return ScoreReport(row.version, 0, 0.0, 0)
+    missing = missing_features(row, frames)
+    if missing:
+        raise MissingFeatures(row.version, missing)
     scores = score(load_model(row), frames, as_of)
     classes = class_for_probability(scores["probability"])
     now = datetime.now(UTC)

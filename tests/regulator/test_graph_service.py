@@ -7,12 +7,16 @@ from datetime import date
 import pandas as pd
 
 from models import (
+    Address,
     AddressKind,
     Campaign,
     CampaignSelection,
     ClusterMember,
+    CreditClass,
     EntityAddress,
+    ModelVersion,
     RiskCluster,
+    RiskScore,
     SelectionReason,
 )
 from regulator.extensions import db
@@ -67,6 +71,27 @@ def test_clusters_are_stored_with_masked_reasons(app, make) -> None:  # noqa: AN
     assert ("shared_address", "深圳市福田区福华路1号") in labels and ("shared_phone", "138****5678") in labels
     assert all("张三丰" not in r["label"] for r in cluster.reasons)
     assert cluster.score > 0 and cluster.stats["high_risk"] == 0
+
+
+def test_a_class_d_nest_outranks_a_class_a_group_the_model_scores_a_little_higher(app, make) -> None:  # noqa: ANN001
+    """The credit class carries the listings the probability of a serious finding leaves out: three class-D
+    companies at one address (probability 1 %) are a riskier cluster than three class-A ones (probability 20 %)."""
+    model = add(ModelVersion(version="m1", kind="risk", active=True))
+    groups = {}
+    for name, credit_class, probability in (("nest", CreditClass.D, 0.01), ("shops", CreditClass.A, 0.2)):
+        address = add(Address(text=f"{name} 1号", text_norm=f"{name} 1号"))
+        groups[name] = set()
+        for _ in range(3):
+            entity = make.entity(credit_class=credit_class)
+            add(EntityAddress(entity_id=entity.id, address_id=address.id, kind=AddressKind.REGISTERED))
+            add(RiskScore(entity_id=entity.id, model_version_id=model.id, as_of=JUNE, probability=probability,
+                          risk_class=credit_class))
+            groups[name].add(entity.id)
+    build, _count = service.rebuild_clusters(JUNE)
+    first, second = service.riskiest(build=build)
+    assert {m.entity_id for m in first.members} == groups["nest"]
+    assert first.stats["mean_risk"] == 0.8 and first.stats["high_risk"] == 3
+    assert second.stats["mean_risk"] == 0.2
 
 
 def test_records_changed_reclusters_the_touched_component(app, make) -> None:  # noqa: ANN001

@@ -5,7 +5,20 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from models import Campaign, CampaignSelection, CampaignStatus, Role, SelectionReason
+from models import (
+    Address,
+    AddressKind,
+    Campaign,
+    CampaignSelection,
+    CampaignStatus,
+    CreditClass,
+    EntityAddress,
+    EntityRole,
+    Person,
+    PersonRole,
+    Role,
+    SelectionReason,
+)
 from regulator.extensions import db
 from regulator.graph import service
 
@@ -40,6 +53,41 @@ def test_graph_json_two_hops_for_a_coordinator(app, client, make) -> None:  # no
     assert e3["url"] == f"/entities/{w['e3'].id}"
 
 
+def test_a_shared_address_with_more_tenants_than_drawn_says_so(app, client, make) -> None:  # noqa: ANN001
+    """A business centre's address with 25 other tenants: 20 are drawn and the view says it is not all of
+    them (it passed 20 for the whole address); an address with 3 other tenants is drawn whole, unflagged."""
+    _login(client, make, "coord", Role.COORDINATOR, agency_id=make.agency().id)
+    centres = {}
+    for name, tenants in (("centre", 25), ("shop", 3)):
+        address = add(Address(text=f"{name} 1号", text_norm=f"{name} 1号"))
+        entities = [make.entity() for _ in range(tenants + 1)]
+        for entity in entities:
+            add(EntityAddress(entity_id=entity.id, address_id=address.id, kind=AddressKind.REGISTERED))
+        centres[name] = entities[0]
+    db.session.commit()
+    big = client.get(f"/entities/{centres['centre'].id}/graph.json").get_json()
+    assert sum(n["data"]["kind"] == "entity" for n in big["nodes"]) == 21 and big["truncated"] is True
+    small = client.get(f"/entities/{centres['shop'].id}/graph.json").get_json()
+    assert sum(n["data"]["kind"] == "entity" for n in small["nodes"]) == 4 and small["truncated"] is False
+
+
+def test_a_persons_ended_roles_do_not_crowd_out_the_current_one(app, client, make) -> None:  # noqa: ANN001
+    """A nominee director of 25 companies in the past and one today: the view draws today's company."""
+    _login(client, make, "coord", Role.COORDINATOR, agency_id=make.agency().id)
+    person = add(Person(name="赵六", name_norm="赵六"))
+    centre, *past = [make.entity() for _ in range(26)]
+    current = make.entity()
+    for entity in (centre, *past):
+        add(EntityRole(entity_id=entity.id, person_id=person.id, role=PersonRole.DIRECTOR,
+                       end_date=None if entity is centre else date(2020, 1, 1)))
+    add(EntityRole(entity_id=current.id, person_id=person.id, role=PersonRole.DIRECTOR))
+    db.session.commit()
+    data = client.get(f"/entities/{centre.id}/graph.json").get_json()
+    assert {n["data"]["id"] for n in data["nodes"] if n["data"]["kind"] == "entity"} == {
+        f"entity:{centre.id}", f"entity:{current.id}"}
+    assert data["truncated"] is False
+
+
 def test_ended_roles_are_not_drawn(app, client, make) -> None:  # noqa: ANN001
     """王五's directorships ended in 2023: e7 has no neighbours today."""
     w = related_world(make)
@@ -66,8 +114,6 @@ def test_personal_nodes_are_masked_beyond_what_the_viewer_may_see(app, client, m
 def test_an_enterprise_sees_no_other_entitys_credit_class(app, client, make) -> None:  # noqa: ANN001
     """A credit class is internal: the enterprise of e4 sees its own in the graph, not its neighbours'; a
     coordinator sees every one."""
-    from models import CreditClass
-
     w = related_world(make)
     for entity, credit in ((w["e4"], CreditClass.B), (w["e5"], CreditClass.D), (w["e3"], CreditClass.C)):
         entity.credit_class = credit
@@ -93,6 +139,27 @@ def test_profile_shows_the_relationship_panel(app, client, make) -> None:  # noq
     static = client.get("/static/vendor/cytoscape/cytoscape.min.js")
     assert static.status_code == 200
     static.close()
+
+
+def test_a_coordinator_goes_from_the_profile_to_its_risk_cluster(app, client, make) -> None:  # noqa: ANN001
+    """The relationship panel names the entity's cluster of the latest build and links to its page (where the
+    cluster goes to a campaign); an inspector, who cannot act on clusters, gets no link."""
+    w = related_world(make)
+    service.rebuild_clusters(date(2024, 6, 1))
+    build, _count = service.rebuild_clusters(date(2024, 6, 1))  # the latest build's cluster, not the first's
+    cluster = service.riskiest(build=build)[0]
+    samr = make.agency()
+    make.user("insp", Role.INSPECTOR, agency_id=samr.id)
+    _login(client, make, "coord", Role.COORDINATOR, agency_id=samr.id)
+    page = client.get(f"/entities/{w['e4'].id}?lang=en").get_data(as_text=True)
+    link = page.split('id="risk-cluster-link">')[1].split("</p>")[0]
+    assert f'href="/coordinator/clusters/{cluster.id}">Risk cluster #{cluster.id}</a>' in link
+    assert f"{cluster.size} members, score {cluster.score:.2f}: send the whole cluster to a campaign" in link
+    assert 'id="risk-cluster-link"' not in client.get(f"/entities/{w['e7'].id}").get_data(as_text=True)  # none
+    client.post("/auth/logout")
+    assert client.post("/auth/login", data={"username": "insp", "password": "test-password-123"}).status_code == 302
+    inspector_page = client.get(f"/entities/{w['e4'].id}").get_data(as_text=True)
+    assert 'id="relationship-graph"' in inspector_page and 'id="risk-cluster-link"' not in inspector_page
 
 
 def test_clusters_page_lists_the_riskiest_with_why(app, client, make) -> None:  # noqa: ANN001

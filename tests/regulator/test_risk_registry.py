@@ -8,13 +8,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import CreditAssessment, ModelVersion, RiskScore, Role, Severity
+from models import AuditLog, ContextValue, CreditAssessment, ModelVersion, RecordType, RiskScore, Role, Severity
 from regulator.extensions import db
 from regulator.risk_features import feature_name
 from regulator.risk_text import MESSAGES, reason_text
 from regulator.services import risk_models
 from regulator.templating import percent
-from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NO_RESULT, NOT_ON_RECORD, TEMPLATES, ZERO, reason
+from risk.explain import CONTEXT, FORMER, GENERIC, MISSING, NO_RESULT, NOT_ON_RECORD, ONE, TEMPLATES, ZERO, reason
 
 
 def _world(make) -> list:  # noqa: ANN001
@@ -147,6 +147,40 @@ def test_cli_train_evaluate_score_activate(app, make, runner, tmp_path) -> None:
     assert bad.exit_code != 0 and "no model version 'nope'" in bad.output
 
 
+def test_a_model_whose_features_the_data_lacks_is_not_activated_nor_scored(app, make, client, auth,
+                                                                          runner) -> None:  # noqa: ANN001
+    """Trained while the weather was loaded, a model is refused once the weather is gone (page, command,
+    scoring): it read the weather as unknown for every entity, silently."""
+    _world(make)
+    samr = make.agency("SAMR")
+    source = make.source_record(samr, RecordType.CONTEXT)
+    for n in range(0, 1300, 3):
+        db.session.add(ContextValue(agency_id=samr.id, source_record_id=source.id, kind="weather",
+                                    on_date=date(2021, 1, 1) + timedelta(days=n), values={"rain_mm": n % 7}))
+    row = risk_models.train(params={"n_estimators": 60, "min_child_samples": 5})
+    assert "ctx_rain_mm" in row.features
+    db.session.execute(ContextValue.__table__.delete())
+    make.user("boss", Role.ADMIN)
+    db.session.commit()
+    version = row.version
+    auth.login("boss")
+    page = client.post(f"/admin/models/{version}/activate?lang=en", follow_redirects=True).get_data(as_text=True)
+    assert (f"Model {version} was not activated: the current data lacks 1 of its features (ctx_rain_mm)" in page)
+    assert not db.session.scalar(select(ModelVersion.active).where(ModelVersion.version == version))
+    assert not db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "risk_model.activate"))
+    result = runner.invoke(args=["risk", "activate", version])
+    assert result.exit_code != 0 and "does not give (ctx_rain_mm)" in result.output
+    with pytest.raises(risk_models.MissingFeatures):
+        risk_models.score_all(version)
+
+
+@pytest.mark.parametrize("fraction", ["1.5", "1", "-0.2"])
+def test_a_test_fraction_outside_0_to_1_is_refused_naming_the_option(app, runner, fraction) -> None:  # noqa: ANN001
+    """1.5 trained on the first half and tested on the second, reporting 150 % of the inspections as tested."""
+    result = runner.invoke(args=["risk", "train", "--test-fraction", fraction])
+    assert result.exit_code == 2 and "--test-fraction" in result.output and "0<=x<1" in result.output
+
+
 def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: ANN001
     result = runner.invoke(args=["risk", "train"])
     assert result.exit_code != 0 and "no inspections" in result.output
@@ -154,7 +188,31 @@ def test_training_without_inspections_is_refused(app, runner) -> None:  # noqa: 
 
 def test_every_reason_template_is_a_message() -> None:
     assert {str(m) for m in MESSAGES} == ({t for t, _ in TEMPLATES.values()} | {GENERIC, CONTEXT, NOT_ON_RECORD}
-                                         | {NO_RESULT} | set(MISSING.values()) | set(ZERO.values()) | set(FORMER))
+                                         | {NO_RESULT} | set(MISSING.values()) | set(ZERO.values()) | set(FORMER)
+                                         | set(ONE.values()))
+
+
+@pytest.mark.parametrize(("counts", "english"), [
+    ({"viol_12m": 1, "viol_agencies_12m": 1}, "1 violation found by 1 agency in the last 12 months"),
+    ({"viol_12m": 3, "viol_agencies_12m": 1}, "3 violations found by 1 agency in the last 12 months"),
+    ({"viol_12m": 3, "viol_agencies_12m": 2}, "3 violations found by 2 agencies in the last 12 months"),
+    ({"insp_follow_up_12m": 1}, "1 follow-up inspection in the last 12 months"),
+    ({"insp_follow_up_12m": 2}, "2 follow-up inspections in the last 12 months"),
+    ({"flagged_any_hop1_12m": 1}, "1 related company through a shared person, address or phone had violations or "
+                                  "penalties in the last 12 months"),
+])
+def test_a_count_of_one_reads_in_the_singular(app, counts, english) -> None:  # noqa: ANN001
+    """"1 follow-up inspections in the last 12 months" showed on profiles; in Chinese the count reads as before."""
+    feature = next(iter(counts))
+    made = reason(feature, counts, 0.5)
+    assert made["text"] == english
+    with app.test_request_context("/?lang=en"):
+        assert reason_text(made) == english[:1].upper() + english[1:]
+        # a score stored before: the plural template with a count of one
+        old = {"template": TEMPLATES[feature][0], "params": made["params"], "text": ""}
+        assert reason_text(old) == english[:1].upper() + english[1:]
+    with app.test_request_context("/?lang=zh_Hans_CN"):
+        assert reason_text(made) == reason_text(old) and not reason_text(made).isascii()
 
 
 def test_a_category_reason_names_the_category_in_words(app, make) -> None:  # noqa: ANN001

@@ -308,3 +308,12 @@ def test_an_entity_visited_without_results_is_not_said_never_inspected() -> None
     assert reason("insp_last_violations", logged, 0.1)["text"] == "no inspection result on record"
     never = {"insp_count": 0.0, "insp_days_since": np.nan, "insp_last_violations": np.nan}
     assert reason("insp_last_violations", never, 0.1)["text"] == "never inspected"
+
+
+def test_too_few_inspections_are_refused_with_the_counts() -> None:
+    """13 inspections, 3 with a serious finding: no model is stored that says one figure for everyone."""
+    frames = RecordFrames(entities=pd.DataFrame({"entity_id": np.arange(13)}))
+    rows = pd.DataFrame({"entity_id": np.arange(13), "inspection_date": pd.date_range("2020-01-01", periods=13),
+                         "serious_violation": [True] * 3 + [False] * 10})
+    with pytest.raises(ValueError, match="too few inspections to learn from: 13 with their outcome on record, 3 "):
+        fit_and_evaluate(frames, rows)
