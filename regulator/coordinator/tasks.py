@@ -4,7 +4,9 @@ cancelling the visit; and the conflicts of interest the agency's inspectors decl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -50,44 +52,46 @@ def task(task_id: int):
                            cancellable=cancellable, cancel_form=CancelVisitForm())
 
 
+def _take_step(form: ReplaceForm | WithdrawForm | CancelVisitForm, invalid: str, action: Callable[[str], Any],
+               refused: type[Exception]) -> tuple[bool, Any]:
+    """A step on the visit that needs a reason: the form's reason to ``action``, committed; a form without one
+    (``invalid``) or a step refused (``refused``, rolled back) is flashed. Returns whether it was taken and what
+    it returned."""
+    if not form.validate_on_submit():
+        flash(invalid, "danger")
+        return False, None
+    try:
+        result = action(form.reason.data)
+    except LookupError:
+        abort(404)
+    except refused as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return False, None
+    db.session.commit()
+    return True, result
+
+
 @bp.route("/tasks/<int:task_id>/inspectors/<int:user_id>/replace", methods=["POST"])
 def task_replace_inspector(task_id: int, user_id: int):
     """Take an inspector of the coordinator's agency off the visit and draw another in their place."""
     task = task_or_404(task_id)
-    form = ReplaceForm()
-    if not form.validate_on_submit():
-        flash(_("Say why the inspector is replaced."), "danger")
-        return redirect(url_for("coordinator.task", task_id=task.id))
-    try:
-        replacement = staffing.replace(task, user_id, form.reason.data, current_user)
-    except LookupError:
-        abort(404)
-    except staffing.StaffingError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        if replacement is None:
-            flash(_("The inspector was taken off the visit; no other inspector of the agency is free."), "warning")
-        else:
-            flash(_("The inspector was replaced by a fresh draw."), "success")
+    taken, replacement = _take_step(ReplaceForm(), _("Say why the inspector is replaced."),
+                                    lambda reason: staffing.replace(task, user_id, reason, current_user),
+                                    staffing.StaffingError)
+    if taken and replacement is None:
+        flash(_("The inspector was taken off the visit; no other inspector of the agency is free."), "warning")
+    elif taken:
+        flash(_("The inspector was replaced by a fresh draw."), "success")
     return redirect(url_for("coordinator.task", task_id=task.id))
 
 
-def _withdrawal(task: InspectionTask, form: WithdrawForm | CancelVisitForm, action, done: str):
+def _withdrawal(task: InspectionTask, form: WithdrawForm | CancelVisitForm, action: Callable[[str], Any],
+                done: str):
     """Take a withdrawal or cancellation step with the form's reason; back to the visit with what happened."""
-    if not form.validate_on_submit():
-        flash(_("Say why, in at most %(n)s characters.", n=visit_withdrawal.MAX_REASON), "danger")
-        return redirect(url_for("coordinator.task", task_id=task.id))
-    try:
-        action(form.reason.data)
-    except LookupError:
-        abort(404)
-    except visit_withdrawal.WithdrawalError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
+    taken, _result = _take_step(form, _("Say why, in at most %(n)s characters.", n=visit_withdrawal.MAX_REASON),
+                                action, visit_withdrawal.WithdrawalError)
+    if taken:
         flash(done, "success")
     return redirect(url_for("coordinator.task", task_id=task.id))
 
