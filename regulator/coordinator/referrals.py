@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from werkzeug.exceptions import NotFound
 
 from models import Agency, Alert, AlertKind, ListEntry, MarketEntity, Referral, Role, User
 
@@ -19,6 +20,7 @@ from ..services import referrals as service
 from ..services.objections import history
 from . import bp
 from .forms import AcknowledgeAllForm, ReferralDecisionForm, StepForm
+from .tasks import task_or_404
 
 nav_item("coordinator.referrals", _l("Referrals"), "coordinator", "admin", order=35, menu=_l("To decide"))
 
@@ -87,7 +89,19 @@ def referral(referral_id: int):
     return render_template("coordinator/referral.html", referral=referral, form=form, receiving=receiving,
                            steps=history(service.SUBJECT, referral.id),
                            entity=db.session.get(MarketEntity, referral.entity_id),
-                           sender=db.session.get(User, referral.created_by_id))
+                           sender=db.session.get(User, referral.created_by_id),
+                           task_opens=_may_open_task(referral.task_id))
+
+
+def _may_open_task(task_id: int | None) -> bool:
+    """Whether the viewer may open the visit the referral was sent from (``tasks.task_or_404`` rules)."""
+    if task_id is None:
+        return False
+    try:
+        task_or_404(task_id)
+    except NotFound:
+        return False
+    return True
 
 
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])

@@ -18,12 +18,14 @@ from models import (
     Agency,
     Campaign,
     CreditAssessment,
+    EnforcementAction,
     Inspection,
     InspectionResult,
     InspectionTask,
     MarketEntity,
     ModelVersion,
     PenaltyType,
+    RecordStatus,
     Referral,
     RiskScore,
     TaskAgency,
@@ -290,8 +292,28 @@ def _task_context(task: InspectionTask, part: Any) -> dict[str, Any]:
     referrals = db.session.scalars(select(Referral).where(Referral.task_id == task.id)
                                    .order_by(Referral.id)).all()
     return {"task": task, "entity": task.entity, "part": part, "reasons": top_reasons(task.entity),
-            "inspections": inspections, "referrals": referrals,
+            "inspections": inspections, "referrals": referrals, "own_records": _own_records(inspections),
             "assessment": latest_assessment(task.entity_id)}
+
+
+def _own_records(inspections: list[Inspection]) -> dict[int, dict[str, list]]:
+    """What the inspector's agency recorded with its result of the visit, by inspection: its violations and its
+    enforcement action (recorded from the same source row); withdrawn ones left out. Other agencies' are not
+    read."""
+    own = [i for i in inspections if current_user.agency_id and i.agency_id == current_user.agency_id]
+    records: dict[int, dict[str, list]] = {}
+    for inspection in own:
+        violations = db.session.scalars(
+            select(Violation).where(Violation.inspection_id == inspection.id,
+                                    Violation.status != RecordStatus.WITHDRAWN).order_by(Violation.id)).all()
+        actions = db.session.scalars(
+            select(EnforcementAction).where(EnforcementAction.agency_id == inspection.agency_id,
+                                            EnforcementAction.source_record_id == inspection.source_record_id,
+                                            EnforcementAction.entity_id == inspection.entity_id,
+                                            EnforcementAction.status != RecordStatus.WITHDRAWN)
+            .order_by(EnforcementAction.id)).all()
+        records[inspection.id] = {"violations": violations, "actions": actions}
+    return records
 
 
 def _referral_form() -> ReferralForm:
