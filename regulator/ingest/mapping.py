@@ -31,8 +31,8 @@ import fnmatch
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +52,10 @@ MAX_DIGITS = 20
 _TRUE = {"1", "true", "yes", "y", "t", "是", "属实"}
 _FALSE = {"0", "false", "no", "n", "f", "否", "不属实"}
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$")
+#: an Excel serial date: days since 1899-12-31, the fraction the time of day
+_SERIAL = re.compile(r"\d{1,7}(?:\.\d+)?")
+#: Excel's last day, 9999-12-31
+MAX_SERIAL = 2958465
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,9 @@ class FieldMap:
     #: what a text cell holds beyond the value, removed (a regular expression: "-\\d+$" after a licence number)
     strip: re.Pattern[str] | None = None
 
-    def read(self, row: dict[str, Any], date_formats: tuple[str, ...]) -> Any:
-        """The field's value in ``row``; raises RowError naming the column when it cannot be read."""
+    def read(self, row: dict[str, Any], date_formats: tuple[str, ...], serial_dates: bool = False) -> Any:
+        """The field's value in ``row``; raises RowError naming the column when it cannot be read.
+        ``serial_dates``: a date column may hold Excel serial numbers (an XLSX file, ``FileMapping.for_format``)."""
         column = self.column
         if column is None:
             raw = self.value
@@ -85,9 +90,10 @@ class FieldMap:
             column, raw = next(((c, row.get(c)) for c in column if not _empty(row.get(c))), (column[0], None))
         else:
             raw = row.get(column)
-        return self.convert(column, raw, date_formats)
+        return self.convert(column, raw, date_formats, serial_dates)
 
-    def convert(self, column: str | tuple[str, ...] | None, raw: Any, date_formats: tuple[str, ...]) -> Any:
+    def convert(self, column: str | tuple[str, ...] | None, raw: Any, date_formats: tuple[str, ...],
+                serial_dates: bool = False) -> Any:
         """The field's value from the cell ``raw`` of ``column`` (what ``read`` does once it found the cell)."""
         if self.strip is not None and isinstance(raw, str):
             raw = self.strip.sub("", raw)
@@ -114,7 +120,7 @@ class FieldMap:
             if _empty(raw):
                 return None
         try:
-            return _convert(raw, self, self.formats or date_formats)
+            return _convert(raw, self, self.formats or date_formats, serial_dates)
         except (ValueError, InvalidOperation) as exc:
             raise RowError(column, str(exc), raw) from None
 
@@ -123,14 +129,14 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def _convert(raw: Any, spec: FieldMap, date_formats: tuple[str, ...]) -> Any:
+def _convert(raw: Any, spec: FieldMap, date_formats: tuple[str, ...], serial_dates: bool = False) -> Any:
     kind = spec.type
     if kind == "text":
         return unicodedata.normalize("NFC", str(raw)).strip()
     if kind == "list":
         return _as_list(raw, spec.split)
     if kind == "date":
-        return parse_date(raw, date_formats)
+        return parse_date(raw, date_formats, serial_dates)
     if kind == "bool":
         if isinstance(raw, bool):
             return raw
@@ -172,23 +178,38 @@ def _as_list(raw: Any, split: str | None) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def parse_date(raw: Any, formats: tuple[str, ...]) -> date:
-    """A date in one of ``formats`` (strptime), ISO 8601, or 2023年5月1日; ValueError naming the value."""
+def parse_date(raw: Any, formats: tuple[str, ...], serial_dates: bool = False) -> date:
+    """A date in one of ``formats`` (strptime), ISO 8601, or 2023年5月1日; ValueError naming the value.
+
+    With ``serial_dates`` (a cell of an XLSX file) a number from 1 to 9999-12-31's 2958465 that no format reads
+    is an Excel serial date: a date cell without a date format shows it so (Chinese agencies' exports often have
+    them). A CSV or a JSON line keeps refusing a bare number: there it is no date.
+    """
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str):
-        return _parse_text_date(raw, formats)  # files repeat few dates: strptime is ~10 µs a call
-    return _parse_date(raw, formats)
+        return _parse_text_date(raw, formats, serial_dates)  # files repeat few dates: strptime is ~10 µs a call
+    return _parse_date(raw, formats, serial_dates)
 
 
 @lru_cache(maxsize=1 << 16)
-def _parse_text_date(raw: str, formats: tuple[str, ...]) -> date:
-    return _parse_date(raw, formats)
+def _parse_text_date(raw: str, formats: tuple[str, ...], serial_dates: bool) -> date:
+    return _parse_date(raw, formats, serial_dates)
 
 
-def _parse_date(raw: Any, formats: tuple[str, ...]) -> date:
+def _excel_day(serial: str, raw: Any) -> date:
+    """The day of an Excel serial date (1900 date system, the time of day left out): 1 is 1900-01-01; 60 is
+    Excel's 1900-02-29, which was no day (Lotus 1-2-3's leap year kept for its files); from 61 the days count
+    from 1899-12-30 (61 is 1900-03-01)."""
+    days = int(Decimal(serial))
+    if days == 60:
+        raise ValueError(f"not a day of the calendar: {raw!r}")
+    return (date(1899, 12, 31) if days < 60 else date(1899, 12, 30)) + timedelta(days=days)
+
+
+def _parse_date(raw: Any, formats: tuple[str, ...], serial_dates: bool = False) -> date:
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     for fmt in formats:
         try:
@@ -202,6 +223,8 @@ def _parse_date(raw: Any, formats: tuple[str, ...]) -> date:
         return datetime.fromisoformat(text).date()
     except ValueError:
         pass
+    if serial_dates and _SERIAL.fullmatch(text) and 1 <= Decimal(text) < MAX_SERIAL + 1:
+        return _excel_day(text, raw)
     if any(_shape(fmt).fullmatch(text) for fmt in formats or ("%Y-%m-%d",)):
         raise ValueError(f"not a day of the calendar: {raw!r}")  # 2024-02-30, 2023-13-45: written right, no such day
     raise ValueError(f"not a date in the expected format ({', '.join(formats) or 'ISO'}): {raw!r}")
@@ -233,6 +256,14 @@ class FileMapping:
     date_formats: tuple[str, ...] = ()
     #: extra settings of a record type (e.g. a context kind, how to link address-only rows)
     options: dict[str, Any] = field(default_factory=dict)
+    #: date columns may hold Excel serial numbers (the file is a workbook: ``for_format``)
+    serial_dates: bool = False
+
+    def for_format(self, file_format: str | None) -> FileMapping:
+        """This mapping as it reads a file of ``file_format``: an XLSX file's date columns may hold Excel serial
+        numbers (``parse_date``); other files' may not."""
+        serial = file_format == "xlsx"
+        return self if serial == self.serial_dates else replace(self, serial_dates=serial)
 
     @property
     def columns(self) -> set[str]:
@@ -252,7 +283,7 @@ class FileMapping:
         errors: list[RowError] = []
         for spec in self.fields:
             try:
-                out[spec.name] = spec.read(row, self.date_formats)
+                out[spec.name] = spec.read(row, self.date_formats, self.serial_dates)
             except RowError as exc:
                 if not any(e.column == exc.column and e.message == exc.message for e in errors):
                     errors.append(exc)
@@ -266,7 +297,7 @@ class FileMapping:
         """
         failed: set[int] = set()
         names = [spec.name for spec in self.fields]
-        columns = [_read_column(spec, rows, self.date_formats, failed) for spec in self.fields]
+        columns = [_read_column(spec, rows, self.date_formats, failed, self.serial_dates) for spec in self.fields]
         return [self.apply(row) if n in failed else (dict(zip(names, values, strict=True)), [])
                 for n, (row, values) in enumerate(zip(rows, zip(*columns, strict=True) if columns
                                                       else ((),) * len(rows), strict=True))]
@@ -314,14 +345,14 @@ _FAILED = object()
 
 
 def _read_column(spec: FieldMap, rows: list[dict[str, Any]], date_formats: tuple[str, ...],
-                 failed: set[int]) -> list[Any]:
+                 failed: set[int], serial_dates: bool = False) -> list[Any]:
     """``spec.read`` of each row (``_FAILED`` where it raises, its row number added to ``failed``)."""
     out: list[Any] = []
     column = spec.column
     if not isinstance(column, str):  # a constant or the first non-empty of several columns: row by row
         for n, row in enumerate(rows):
             try:
-                out.append(spec.read(row, date_formats))
+                out.append(spec.read(row, date_formats, serial_dates))
             except RowError:
                 out.append(_FAILED)
                 failed.add(n)
@@ -335,7 +366,7 @@ def _read_column(spec: FieldMap, rows: list[dict[str, Any]], date_formats: tuple
                 out.append(normalize("NFC", raw).strip())
                 continue
             try:
-                out.append(spec.convert(column, raw, date_formats))
+                out.append(spec.convert(column, raw, date_formats, serial_dates))
             except RowError:
                 out.append(_FAILED)
                 failed.add(n)
@@ -349,13 +380,13 @@ def _read_column(spec: FieldMap, rows: list[dict[str, Any]], date_formats: tuple
             value = memo.get(raw, _FAILED)
             if value is _FAILED and raw not in memo:
                 try:
-                    value = convert(column, raw, date_formats)
+                    value = convert(column, raw, date_formats, serial_dates)
                 except RowError:
                     value = _FAILED
                 memo[raw] = value
         else:
             try:
-                value = convert(column, raw, date_formats)
+                value = convert(column, raw, date_formats, serial_dates)
             except RowError:
                 value = _FAILED
         if value is _FAILED:

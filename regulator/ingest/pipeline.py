@@ -143,9 +143,11 @@ def open_import(path: str | Path, agency_code: str, options: IngestOptions) -> t
         raise
     source = open_source(path, options.map_ahead, (mapping, options.kind, options.chunk_size))
     try:
-        fmap = mapping.for_file(Path(path).name, source.headers, options.kind)
+        fmap = mapping.for_file(Path(path).name, source.headers, options.kind).for_format(source.file_format)
         missing = sorted(fmap.required_columns - set(source.headers))
-        if missing and len(source.rows):
+        # a header row alone is checked as one with rows under it (it was imported as a batch of no rows); only
+        # a JSON lines file with no objects has no header to check
+        if missing and (source.headers or len(source.rows)):
             raise FileError(Path(path).name, _("%(file)s lacks the column(s) %(missing)s that the import "
                                                "mapping %(mapping)s needs (the file's columns: %(columns)s).",
                                                file=Path(path).name, missing=", ".join(missing),

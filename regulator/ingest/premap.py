@@ -316,7 +316,7 @@ def _speculate(conn: Connection, source: SourceFile, plan: Plan | None) -> tuple
         return None, early
     mapping, kind, size = plan
     try:
-        fmap = mapping.for_file(source.path.name, source.headers, kind)
+        fmap = mapping.for_file(source.path.name, source.headers, kind).for_format(source.file_format)
         for at in range(0, min(len(source.rows), size * SPECULATE_CHUNKS), size):
             if conn.poll():
                 break

@@ -53,7 +53,7 @@ def resubmit(record: SourceRecord, fixed: dict[str, Any], user_id: int | None = 
                             "and import it again.", id=record.id))
     agency = db.session.get(Agency, record.agency_id)
     code, kind = batch.mapping.split("/", 1)
-    fmap = load_mapping(code).for_file("", None, kind)
+    fmap = load_mapping(code).for_file("", None, kind).for_format(batch.file_format)  # a workbook's serial dates
     row = {str(k): ("" if v is None else v) for k, v in fixed.items()}
     if set(row) == {"__text"}:
         row = _split_line(record, row["__text"])

@@ -90,6 +90,22 @@ def test_a_file_that_fails_as_a_whole_changes_nothing(runner, agencies, tmp_path
     assert result.exit_code != 0 and "unknown agency" in result.output
 
 
+def test_a_header_row_alone_with_the_wrong_columns_is_refused_as_with_rows(runner, app, agencies, tmp_path):
+    """A file of only a header row whose columns are not the mapping's was imported as a batch of 0 rows (the
+    missing-columns check ran only when there were rows); it is refused with the same words, nothing written,
+    from the command line and through ``ingest_file``."""
+    from regulator.ingest import FileError, ingest_file
+
+    path = _write(tmp_path / "samr_licences.csv", ["foo", "bar"], [])
+    result = runner.invoke(args=["ingest", str(path), "--agency", "SAMR", "--no-progress"])
+    assert result.exit_code != 0
+    assert "samr_licences.csv lacks the column(s) " in result.output and "许可证编号" in result.output
+    assert "(the file's columns: foo, bar)" in result.output
+    with pytest.raises(FileError, match=r"samr_licences\.csv lacks the column\(s\) .*许可证编号"):
+        ingest_file(path, "SAMR")
+    assert _count(ImportBatch) == 0 and _count(SourceRecord) == 0
+
+
 def _env(url: str) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test", "PII_HASH_KEY": "test",
             "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}

@@ -147,6 +147,17 @@ def test_a_file_of_blank_lines_is_refused_as_empty(app, make, client, auth, agen
     assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
 
 
+def test_a_header_row_alone_with_the_wrong_columns_is_refused_on_the_upload_page(app, make, client, auth, agencies):
+    """A file of only a header row whose columns are not the mapping's was 'imported' as a batch of 0 rows; the
+    page refuses it as it refuses the same header with rows under it, naming the file and the missing columns."""
+    _samr_coordinator(make, client, auth, agencies)
+    for data in ("foo,bar\n", "foo,bar\n1,2\n"):
+        page = _upload(client, data.encode(), "samr_licences.csv").get_data(as_text=True)
+        assert "The file was not imported: samr_licences.csv lacks the column(s) " in page, data
+        assert "许可证编号" in page and "(the file&#39;s columns: foo, bar)" in page, data
+    assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
 def test_the_import_report_says_when_it_ran_on_the_platforms_clock(app, make, client, auth, agencies):
     """The batch page said nothing of when its file was imported (the list did); it says when the import
     started and finished, on the platform's clock (17:30 UTC is 01:30 the next day in Shenzhen)."""
