@@ -46,11 +46,6 @@ class Licence(FactMixin, Base):
     licence_status: Mapped[LicenceStatus] = mapped_column(enum_column(LicenceStatus),
                                                           default=LicenceStatus.UNKNOWN)
 
-    @property
-    def status_today(self) -> LicenceStatus:
-        """The status in effect today (a valid licence past its term has expired)."""
-        return self.licence_status.on(date.today(), self.valid_to)
-
 
 class Inspection(FactMixin, Base):
     """An inspection visit, with why it was selected and with what probability (for unbiased training)."""

@@ -137,6 +137,7 @@ def init_app(app: Flask) -> None:
     from .services import working_days
 
     app.jinja_env.globals["decide_by"] = working_days.decide_by
+    app.jinja_env.globals["local_day"] = working_days.local_day
     app.jinja_env.filters["local"] = local_strftime
     from .privacy import mask_personal_text
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
 from ..services import credit as credit_service
 from ..services import disclosure, name_index
+from ..services.working_days import local_day
 
 
 @click.group("credit")
@@ -30,7 +29,7 @@ def recompute(all_entities: bool, entity_ids: tuple[int, ...], as_of, force: boo
         raise click.UsageError("give --all or at least one --entity ID")
     ids = None if all_entities else list(entity_ids)
     filled = disclosure.fill_publication_ends(ids)
-    report = credit_service.recompute(ids, trigger="cli", as_of=as_of.date() if as_of else date.today(),
+    report = credit_service.recompute(ids, trigger="cli", as_of=as_of.date() if as_of else local_day(),
                                       force=force)
     db.session.commit()
     classes = ", ".join(f"{k}: {v}" for k, v in report.by_class.items())

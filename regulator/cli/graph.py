@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..extensions import db
 from ..graph import service
+from ..services.working_days import local_day
 
 STEPS = ("entities", "relations", "events", "graph", "features", "clusters")
 
@@ -31,7 +32,7 @@ def _progress(total_steps: int):  # noqa: ANN202 - (rich Progress, step callback
 
 
 def _as_of(value) -> date:  # noqa: ANN001
-    return value.date() if value else date.today()
+    return value.date() if value else local_day()
 
 
 @click.group("graph")

@@ -5,7 +5,6 @@ cancelling the visit; and the conflicts of interest the agency's inspectors decl
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -19,6 +18,7 @@ from ..extensions import db
 from ..paging import page_of
 from ..services import staffing, visit_withdrawal
 from ..services.campaigns import visit_tasks
+from ..services.working_days import local_day
 from . import bp
 from .campaigns import campaign_or_404
 from .forms import CancelVisitForm, ReplaceForm, WithdrawForm
@@ -126,4 +126,4 @@ def conflicts():
         stmt = stmt.where(User.agency_id == current_user.agency_id)
     rows, page, pages, total = page_of(stmt, rows=True)
     return render_template("coordinator/conflicts.html", rows=rows, page=page, pages=pages, total=total,
-                           today=date.today())
+                           today=local_day())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from models import (
 
 from ..extensions import db
 from ..services import audit
+from ..services.working_days import local_day
 
 log = logging.getLogger(__name__)
 NEW_CAMPAIGN_DAYS = 90
@@ -59,7 +60,7 @@ def new_draft(user: Any, name: str) -> Campaign:
 
     if user.agency_id is None:
         raise ClusterCampaignError("a new campaign needs an agency: choose an existing draft campaign")
-    today = date.today()
+    today = local_day()
     try:
         return campaigns.create_campaign(name, today, today + timedelta(days=NEW_CAMPAIGN_DAYS),
                                          [campaigns.AgencyPart(user.agency_id, 0)], user=user,

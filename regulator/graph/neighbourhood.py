@@ -20,6 +20,7 @@ from models import Address, EntityAddress, EntityPhone, EntityRole, MarketEntity
 from ..access import EntityAccess, can_see_personal_data, entity_access
 from ..extensions import db
 from ..privacy import mask_name
+from ..services.working_days import local_day
 from . import frames
 from .labels import graph_label
 
@@ -70,7 +71,7 @@ def _sharing(kind: str, ids: list[int], exclude: set[int], per_node: int, day: d
 def neighbourhood(entity: MarketEntity, viewer: Any, day: date | None = None, per_node: int = MAX_PER_NODE,
                   max_nodes: int = MAX_NODES) -> dict[str, Any]:
     """Nodes and edges (Cytoscape.js element data) of ``entity``'s two-hop neighbourhood on ``day``."""
-    day = day or date.today()
+    day = day or local_day()
     centre = entity.id
     own = _in_force(frames.load_edges([centre]), day)
     partners = set(own.loc[own["target_kind"] == "entity", "target_id"]) | set(

@@ -46,6 +46,7 @@ from risk.graph import (
 from ..extensions import db
 from ..privacy import mask_name
 from ..services import credit as _credit  # noqa: F401 - its records_changed receiver connects (and runs) first
+from ..services.working_days import local_day
 from ..signals import records_changed
 from . import frames
 
@@ -119,7 +120,7 @@ def entity_risk(entity_ids: Iterable[int] | None = None, events: pd.DataFrame | 
     probabilities, _model = _credit.load_probabilities(ids)
     risk = pd.concat([probabilities, by_class], axis=1).max(axis=1).astype(float)
     if events is not None and len(events):
-        day = pd.Timestamp(as_of or date.today())
+        day = pd.Timestamp(as_of or local_day())
         recent = events[(events["date"] < day) & (events["date"] >= day - pd.DateOffset(months=36))]
         from_events = recent.groupby("entity_id")["serious"].any().map({True: 0.45, False: 0.15})
         risk = risk.combine_first(from_events.astype(float))
@@ -176,7 +177,7 @@ def _store(data: GraphData, membership: pd.DataFrame, build: str, as_of: date) -
 def rebuild_clusters(as_of: date | None = None, progress: Progress | None = None,
                      data: GraphData | None = None) -> tuple[str, int]:
     """Find, score and store every risk cluster under a new build id; returns (build id, cluster count)."""
-    as_of = as_of or date.today()
+    as_of = as_of or local_day()
     data = data or load_graph(progress=progress)
     if progress:
         progress("clusters")
@@ -235,7 +236,7 @@ def update_clusters(entity_ids: Iterable[int], as_of: date | None = None) -> int
     if len(ids) > LOCAL_LIMIT:
         log.warning("graph clusters: %d entities changed at once; run `flask graph clusters` to rebuild", len(ids))
         return 0
-    as_of = as_of or date.today()
+    as_of = as_of or local_day()
     component = component_of(ids)
     old: set[int] = set()
     for chunk in frames._chunks(sorted(component)):

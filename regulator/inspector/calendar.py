@@ -11,6 +11,7 @@ from flask import Response, request, url_for
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from ..services.working_days import local_day
 from . import bp
 from .tasks import filtered_rows
 
@@ -43,5 +44,5 @@ def tasks_calendar():
         event.add("url", link)
         calendar.add_component(event)
     return Response(calendar.to_ical(), mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="visits-{date.today().isoformat()}.ics"',
+                    headers={"Content-Disposition": f'attachment; filename="visits-{local_day().isoformat()}.ics"',
                              "Cache-Control": "no-store"})

@@ -44,6 +44,7 @@ from ..risk_text import reason_text as risk_reason_text
 from ..services import referrals as referral_service
 from ..services import task_results as service
 from ..services.credit import latest_assessment
+from ..services.working_days import local_day
 from ..sql_lists import in_list
 from . import bp
 from .forms import MAX_VIOLATIONS, ReferralForm, ResultForm
@@ -252,7 +253,7 @@ def tasks_export(fmt: str):
     body = [[r.entity.name, r.entity.uscc or "", r.credit_class or "", round(r.probability, 4),
              "; ".join(r.reasons), ", ".join(r.agencies), r.task.window_start, r.task.window_end,
              r.address, status_text(r)] for r in rows]
-    return download(header, body, f"tasks-{date.today().isoformat()}", fmt)
+    return download(header, body, f"tasks-{local_day().isoformat()}", fmt)
 
 
 @bp.route("/tasks/<int:task_id>")

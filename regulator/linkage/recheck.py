@@ -35,6 +35,7 @@ from sqlalchemy import select
 from models import LinkMethod, MatchReview, ReviewStatus, SourceRecord
 
 from ..extensions import db
+from ..services.working_days import local_day
 from ..signals import batched_notices
 from .explain import RECHECKED
 from .merge import EntityChangeError, resolve
@@ -232,7 +233,7 @@ def _note(review: MatchReview, entity_id: int, probability: float, linked: bool)
     when its record was imported (kept from an earlier note: the probability column may hold a recheck's)."""
     earlier = (review.match_weights or {}).get(RECHECKED)
     at_import = earlier.get("at_import") if isinstance(earlier, dict) else None
-    return {"on": date.today().isoformat(), "probability": round(float(probability), 4), "entity_id": int(entity_id),
+    return {"on": local_day().isoformat(), "probability": round(float(probability), 4), "entity_id": int(entity_id),
             "linked": linked, "at_import": at_import if isinstance(at_import, (int, float)) else review.probability}
 
 

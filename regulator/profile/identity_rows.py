@@ -31,6 +31,7 @@ from models import (
     RecordStatus,
 )
 
+from ..services.working_days import local_day
 from ..sql_lists import in_list
 
 MAX_LICENCES = 200
@@ -71,7 +72,7 @@ class LicenceLine:
     @property
     def status_today(self) -> LicenceStatus:
         """The status in effect today (a valid licence past its term has expired)."""
-        return self.licence_status.on(date.today(), self.valid_to)
+        return self.licence_status.on(local_day(), self.valid_to)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from ..paging import last_page
 from ..privacy import mask_personal_text
 from ..profile.identity import former_names, public_representative
 from ..services import disclosure
+from ..services.working_days import local_day
 
 INSPECTIONS_PER_PAGE = 20
 #: inspection results in a printed report, newest first (the report says when there are more)
@@ -48,6 +49,7 @@ def public_payload(entity: MarketEntity, page: int = 1) -> dict[str, Any]:
     """The public profile as JSON."""
     ctx = public_profile(entity, page)
     names = ctx["stored_agency_names"]
+    today = local_day()
     return {
         "id": entity.id, "name": entity.name, "uscc": entity.uscc, "entity_type": entity.entity_type.value,
         "industry": entity.industry, "status": entity.status.value, "registration_date": entity.registration_date,
@@ -55,7 +57,8 @@ def public_payload(entity: MarketEntity, page: int = 1) -> dict[str, Any]:
         "former_names": [n.name for n in ctx["former_names"]],
         "licences": [{"licence_no": lic.licence_no, "licence_type": lic.licence_type,
                       "agency": names.get(lic.agency_id),
-                      "issue_date": lic.issue_date, "valid_to": lic.valid_to, "status": lic.status_today.value,
+                      "issue_date": lic.issue_date, "valid_to": lic.valid_to,
+                      "status": lic.licence_status.on(today, lic.valid_to).value,
                       "recorded_status": lic.licence_status.value}
                      for lic in ctx["licences"]],
         "penalties": [{"decision_no": p.decision_no, "decision_date": p.decision_date,

@@ -53,6 +53,7 @@ from risk import campaign as planning
 from ..extensions import db
 from ..i18n import label
 from . import audit, notifications
+from .working_days import local_day
 
 log = logging.getLogger(__name__)
 CHUNK = 900
@@ -502,7 +503,7 @@ def staff_tasks(campaign: Campaign, *, seed: str | None = None) -> planning.Assi
                                "visit": visit_key(task)})
     visits = pd.DataFrame(visit_rows, columns=["task", "entity_id", "agency", "visit"])
     entity_ids = sorted({t.entity_id for t in tasks})
-    today = date.today()
+    today = local_day()
     conflict_rows, last_rows = [], []
     for chunk in _chunks(entity_ids):
         conflict_rows += db.session.execute(select(ConflictDeclaration.user_id, ConflictDeclaration.entity_id).where(
@@ -606,8 +607,6 @@ def seed_public(campaign: Campaign) -> bool:
     would announce the checks; the commitment published before the draw still binds it."""
     if campaign.released_at is None or campaign.drawn_at is None:
         return False
-    from .working_days import local_day
-
     if campaign.period_end < local_day():
         return True
     return db.session.scalar(select(InspectionTask.id).where(

@@ -37,6 +37,7 @@ from risk.credit import CreditResult, assess
 from ..extensions import db
 from ..signals import records_changed
 from . import notifications
+from .working_days import local_day
 
 log = logging.getLogger(__name__)
 CHUNK = 900  # ids per IN list: below SQLite's default variable limit
@@ -161,7 +162,7 @@ def recompute(entity_ids: Iterable[int] | None = None, *, trigger: str = "manual
     ``force`` writes an assessment for every entity even when nothing changed. Never commits.
     """
     started = time.perf_counter()
-    as_of = as_of or date.today()
+    as_of = as_of or local_day()
     ids = _all_entity_ids() if entity_ids is None else sorted({int(i) for i in entity_ids})
     if not ids:
         return RecomputeReport(0, 0, {}, 0.0)

@@ -13,7 +13,7 @@ waits a day, whoever tries. The entity's existing users are told of each new acc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -26,6 +26,7 @@ from ..identifiers import check_uscc
 from ..privacy import hash_id_number
 from ..text import normalise_person_name
 from . import audit, notifications, users
+from .working_days import local_day
 
 FAILED = "enterprise.register_failed"
 WINDOW = timedelta(days=1)
@@ -71,7 +72,7 @@ def _entity(code: str) -> MarketEntity:
 
 
 def _representatives(entity_id: int) -> list[Person]:
-    today = date.today()
+    today = local_day()
     return list(db.session.scalars(select(Person).join(EntityRole, EntityRole.person_id == Person.id).where(
         EntityRole.entity_id == entity_id, EntityRole.role == PersonRole.LEGAL_REPRESENTATIVE,
         or_(EntityRole.end_date.is_(None), EntityRole.end_date >= today), Person.id_hash.is_not(None))))

@@ -26,6 +26,7 @@ from ..signals import notify_records_changed
 from . import audit
 from .corrections import change_record
 from .objections import add_event, claim, insert_open
+from .working_days import local_day
 
 log = logging.getLogger(__name__)
 OPEN = (RepairStatus.SUBMITTED, RepairStatus.UNDER_REVIEW)
@@ -60,7 +61,7 @@ def open_for_entity(entity_id: int) -> dict[tuple[str, int], CreditRepair]:
 
 def eligibility(target_type: str, record: Any, today: date | None = None) -> Eligibility:
     """May the entity apply to repair this record today?"""
-    today = today or date.today()
+    today = today or local_day()
     if record is None or record.status == RecordStatus.WITHDRAWN:
         return Eligibility(False, None, _("This record cannot be repaired."))
     if isinstance(record, EnforcementAction):
@@ -113,7 +114,7 @@ def repairable(entity_id: int, today: date | None = None) -> list[Repairable]:
     """The entity's published penalties and current list entries that it may apply to repair now, or from a
     later day, newest first; records already under an open application are left out, as are those that can
     never be repaired early (a list without early removal)."""
-    today = today or date.today()
+    today = today or local_day()
     pending = open_for_entity(entity_id)
     out = []
     for target_type, model, day in (("enforcement_action", EnforcementAction, EnforcementAction.decision_date),
@@ -188,7 +189,7 @@ def grant(repair: CreditRepair, user: User, reason: str, today: date | None = No
     _require_open(repair)
     if not reason.strip():
         raise RepairError(_("Give the reason for the decision."))
-    today = today or date.today()
+    today = today or local_day()
     record = record_of(repair.target_type, repair.target_id)
     verdict = eligibility(repair.target_type, record, today)
     if not verdict.allowed:  # withdrawn on an objection, its publication over, or taken off the list meanwhile

@@ -32,6 +32,7 @@ from ..extensions import db
 from . import audit
 from . import credit as credit_service
 from .risk_frames import graph_source, load_frames
+from .working_days import local_day
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ def missing_features(row: ModelVersion, frames: RecordFrames) -> list[str]:
     if frames.entities.empty:
         return []
     probe = pd.DataFrame({"entity_id": frames.entities["entity_id"].iloc[:1].to_numpy("int64"),
-                          "as_of": pd.Timestamp(date.today())})
+                          "as_of": pd.Timestamp(local_day())})
     given = set(build_features(replace(frames, graph=None), probe).columns)
     if uses_graph(row):
         given |= set(feature_names())
@@ -194,7 +195,7 @@ def score_all(version: str | None = None, as_of: date | None = None, *, recomput
     """Score every entity with the given (default: active) model, bulk insert, recompute credit. Flushes."""
     started = time.perf_counter()
     row = get_version(version)
-    as_of = as_of or date.today()
+    as_of = as_of or local_day()
     frames = _with_graph(frames or load_frames(graph=uses_graph(row)), uses_graph(row))
     if frames.entities.empty:
         return ScoreReport(row.version, 0, 0.0, 0)

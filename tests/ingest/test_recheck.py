@@ -4,7 +4,6 @@ same business, rejects what no longer matches, and leaves the rest (and a new be
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from regulator.extensions import db
 from regulator.ingest.demo import ingest_directory, linkage_truth, score_linkage
 from regulator.linkage.merge import resolve
 from regulator.linkage.recheck import RecheckReport, last_recheck, recheck
+from regulator.services.working_days import local_day
 
 
 @pytest.fixture
@@ -271,7 +271,8 @@ def test_a_review_left_waiting_keeps_what_the_recheck_found_for_the_page_and_the
     assert elsewhere.id in report.elsewhere
     found = last_recheck(db.session.get(MatchReview, elsewhere.id))
     assert found is not None and found.entity_id == right and found.linked and found.probability >= 0.9
-    assert found.on == date.today()
+    today = local_day()  # the platform's day, as the recheck dates what it found
+    assert found.on == today
     waiting = {r.id: last_recheck(r) for r in db.session.scalars(select(MatchReview).where(
         MatchReview.id.in_(report.waiting)))}
     assert any(waiting.values()) and not any(w.linked for w in waiting.values() if w)
@@ -281,7 +282,7 @@ def test_a_review_left_waiting_keeps_what_the_recheck_found_for_the_page_and_the
     auth.login("admin-r")
     page = client.get(f"/coordinator/reviews/{elsewhere.id}?lang=en").get_data(as_text=True)
     note = page.split('id="rechecked">')[1].split("</div>")[0]
-    assert f"Matched again on {date.today().isoformat()} against what the platform knew by then: the record now " \
+    assert f"Matched again on {today.isoformat()} against what the platform knew by then: the record now " \
            f'matches entity <a href="/entities/{right}">#{right} ' in note
     assert f'href="/coordinator/entities/{suggested}/merge?other={right}"' in note
     zh = client.get(f"/coordinator/reviews/{elsewhere.id}?lang=zh_Hans_CN").get_data(as_text=True)
@@ -290,7 +291,7 @@ def test_a_review_left_waiting_keeps_what_the_recheck_found_for_the_page_and_the
     row = queue.split(f'data-id="{elsewhere.id}"')[1].split("</tr>")[0]
     assert "matched again: another entity, " in row
     detail = client.get(f"/api/v1/match-reviews/{elsewhere.id}").get_json()
-    assert detail["rechecked"] == {"on": date.today().isoformat(), "entity_id": right, "linked": True,
+    assert detail["rechecked"] == {"on": today.isoformat(), "entity_id": right, "linked": True,
                                    "probability": found.probability, "probability_at_import": found.at_import}
     same = next(i for i, w in waiting.items() if w and w.entity_id == resolve(
         db.session.get(MatchReview, i).candidate_entity_id).id)

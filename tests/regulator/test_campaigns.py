@@ -35,7 +35,7 @@ from models import (
 )
 from regulator.extensions import db
 from regulator.services import campaigns as service
-from regulator.services import referrals, task_results
+from regulator.services import referrals, task_results, working_days
 from risk.campaign import commitment, verify_document
 
 
@@ -135,7 +135,7 @@ def test_result_creates_records_and_release_publishes(app, make) -> None:  # noq
                     task_results.FoundViolation("JG-07", Severity.MINOR, "价签不全")],
         penalty_type=PenaltyType.FINE, penalty_amount="5000", decision_no="深市监罚〔2025〕1号",
         notes="现场检查", internal_notes="内部")
-    for day in (date.today() + timedelta(days=1), campaign.period_start - timedelta(days=1)):
+    for day in (working_days.local_day() + timedelta(days=1), campaign.period_start - timedelta(days=1)):
         with pytest.raises(task_results.ResultError, match="cannot be dated"):
             task_results.record_result(task, part.agency_id, replace(data, inspection_date=day))
     assert [task_results.parse_amount(t) for t in ("1,500.50", "１５００", "¥1,500", "1500元", " ", None)] == [

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from models import CreditRepair, EnforcementAction, ListEntry, ListType, MarketEntity, PenaltyType, Role
+from regulator.config import TestingConfig
 from regulator.extensions import db
 from regulator.services import credit
+from regulator.services.working_days import local_day
 from risk.disclosure import repair_opens_on
 
-#: the day this module was imported: a run may pass midnight before a test grants a repair (the grant's day is
-#: then between this and the day of the assertion)
-TODAY = date.today()
+#: the platform's day when this module was imported: a run may pass midnight before a test grants a repair (the
+#: grant's day is then between this and the day of the assertion)
+TODAY = datetime.now(ZoneInfo(TestingConfig.BABEL_DEFAULT_TIMEZONE)).date()
 
 
 def _world(make):  # noqa: ANN001, ANN202
@@ -74,7 +77,7 @@ def test_granted_penalty_repair_leaves_public_view(app, make, client, auth) -> N
     assert "请上传缴款凭证" in client.get(f"/enterprise/repairs/{repair.id}").get_data(as_text=True)
     auth.logout()
     db.session.expire_all()
-    assert TODAY <= db.session.get(EnforcementAction, old.id).repaired_on <= date.today()  # the day of the grant
+    assert TODAY <= db.session.get(EnforcementAction, old.id).repaired_on <= local_day()  # the day of the grant
     assert "深市监罚〔2026〕1号" not in client.get(f"/entity/{entity.id}").get_data(as_text=True)
     auth.login("samr.coord")
     assert "深市监罚〔2026〕1号" in client.get(f"/entities/{entity.id}").get_data(as_text=True)
@@ -94,7 +97,7 @@ def test_leaving_abnormal_list_lifts_the_class_floor(app, make, client, auth) ->
     client.post(f"/coordinator/repairs/{repair.id}", data={"decision": "granted", "reason": "年报已公示"})
     db.session.expire_all()
     removed = db.session.get(ListEntry, entry.id)
-    assert TODAY <= removed.removed_date <= date.today() and "年报已公示" in removed.removed_reason
+    assert TODAY <= removed.removed_date <= local_day() and "年报已公示" in removed.removed_reason
     fresh_entity = db.session.get(MarketEntity, entity.id)
     assert fresh_entity.credit_points == 13.0 and fresh_entity.credit_class.value == "B"
     auth.logout()
