@@ -238,9 +238,22 @@ class EntityIndex:
         return identity, codes
 
     def _key(self, entity_id: int, norm: str, site: str) -> None:
-        self.by_address.setdefault(norm, set()).add(entity_id)
-        self.by_site.setdefault(site, set()).add(entity_id)
-        self.keys.setdefault(entity_id, set()).add((norm, site))
+        # a new set only where there is none (setdefault built one per call and threw it away)
+        held = self.by_address.get(norm)
+        if held is None:
+            self.by_address[norm] = {entity_id}
+        else:
+            held.add(entity_id)
+        held = self.by_site.get(site)
+        if held is None:
+            self.by_site[site] = {entity_id}
+        else:
+            held.add(entity_id)
+        held = self.keys.get(entity_id)
+        if held is None:
+            self.keys[entity_id] = {(norm, site)}
+        else:
+            held.add((norm, site))
 
     def add_uscc(self, uscc: str, entity_id: int) -> None:
         """Know ``uscc`` (and its organisation code) as ``entity_id``."""
@@ -254,8 +267,7 @@ class EntityIndex:
         the index is not read whole (``read_whole`` will read it from the database)."""
         if not self.whole:
             return
-        self.rows.add({"entity_id": entity_id, "name": name, "address": address, "district": district,
-                       "legal_rep": legal_rep, "phone": phone, "latitude": latitude, "longitude": longitude})
+        self.rows.add_row((entity_id, name, address, district, legal_rep, phone, latitude, longitude))
         if address:
             self._key(entity_id, _norm(address), _site(address))
 
