@@ -71,6 +71,9 @@ class Resolution:
     new_group: str | None = None
 
 
+#: an import that changed the identity of more entities than this (and than three quarters of all) is followed by
+#: one full read of the index (``EntityIndex.refresh``) rather than a partial read per 500 entities
+FULL_READ_ENTITIES = 2_000
 #: name, address and coordinates of an entity whose main row this read did not include
 _NO_MAIN: tuple[None, None, None, None] = (None, None, None, None)
 
@@ -128,16 +131,21 @@ class EntityIndex:
         log.debug("entity index read whole: %d identity rows", len(self.rows))
 
     @classmethod
-    def load(cls) -> EntityIndex:
-        """Read the identity of every live entity from the database.
+    def load(cls, rows: EntityRows | None = None) -> EntityIndex:
+        """Read the identity of every live entity from the database; with ``rows``, an index's identity rows
+        before, make them the rows read (the rows that did not change keep their prepared features and
+        counts, ``EntityRows.replace``) rather than adding the rows read to a new set.
 
         Rows come through the Core connection as plain tuples and are added in bulk: at a hundred
         thousand entities the ORM's row objects and a dict per identity row cost seconds per file.
         """
-        index = cls()
+        index = cls() if rows is None else cls(rows=rows)
         conn = db.session.connection()
         identity, codes = index._read(conn, None)
-        index.rows.extend(identity)
+        if rows is None:
+            index.rows.extend(identity)
+        else:
+            rows.replace(rows.holders() | {r[0] for r in identity}, identity)
         for eid, uscc in codes:
             index.add_uscc(uscc, eid)
         index.address_ids = dict(conn.execute(select(Address.text_norm, Address.id)).all())
@@ -147,10 +155,10 @@ class EntityIndex:
     def refresh(self, entity_ids: set[int]) -> EntityIndex:
         """The index after an import that changed the identity of ``entity_ids`` (this one, updated; or a fresh
         load)."""
-        if not self.whole or len(entity_ids) > max(len(self.districts) * 3 // 4, 2_000):
-            # nearly all entities changed: one full read (whose rows' features are then taken from the
-            # cache again) is cheaper than many partial ones; below that, keeping the prepared rows wins
-            return EntityIndex.load()
+        if not self.whole or len(entity_ids) > max(len(self.districts) * 3 // 4, FULL_READ_ENTITIES):
+            # nearly all entities changed: one full read is cheaper than many partial ones (its rows that did
+            # not change stay prepared and counted, as in a partial read)
+            return EntityIndex.load(self.rows if self.whole else None)
         conn = db.session.connection()
         for eid in entity_ids:
             self.districts.pop(eid, None)

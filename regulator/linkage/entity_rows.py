@@ -303,6 +303,12 @@ class EntityRows:
         """Which rows of ``entity_ids`` and ``prepared`` are live (None: all of them)."""
         return self._live_mask() if self._n_dead else None
 
+    def holders(self) -> set[int]:
+        """The entities that have live rows."""
+        ids = self.entity_ids()
+        live = self.live()
+        return set(np.unique(ids if live is None else ids[live]).tolist())
+
     def rows(self) -> list[Row]:
         """The live rows, in order."""
         live = self.live()
