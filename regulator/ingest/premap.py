@@ -21,7 +21,8 @@ stops before its last chunk stops the worker; the next file starts another. Smal
 the worker pays off from a second chunk, or from some 60,000 rows where it must be started first. A run
 of files has a second worker read the next file and map its first chunks (``prefetch``) while the
 current one is imported, so that they are not waited for either. The worker also encodes the JSON the
-source records store of each row (``prepare.pack``), which the importing process would encode otherwise.
+source records store of each row (``prepare.pack``), which the importing process would encode otherwise, and
+for a register the matching features of its new entities' identity rows (``prepare.identity_seed``).
 """
 
 from __future__ import annotations
