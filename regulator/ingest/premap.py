@@ -21,7 +21,8 @@ stops before its last chunk stops the worker; the next file starts another. Smal
 the worker pays off from a second chunk, or from some 60,000 rows where it must be started first. A run
 of files has a second worker read the next file and map its first chunks (``prefetch``) while the
 current one is imported, so that they are not waited for either. The worker also encodes the JSON the
-source records store of each row (``prepare.pack``), which the importing process would encode otherwise.
+source records store of each row (``prepare.pack``), which the importing process would encode otherwise, and
+for a register the matching features of its new entities' identity rows (``prepare.identity_seed``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from typing import Any
 
 from .errors import FileError, IngestError
 from .mapping import AgencyMapping, FileMapping
-from .prepare import Prepared, pack, prepare_rows, unpack
+from .prepare import SEED_PROFILE, Prepared, packed_chunk, prepare_rows, unpack
 from .readers import SourceFile, read_file
 
 #: files at least this large are read and mapped by a worker that is running already, or that reads them while
@@ -161,7 +162,10 @@ class RowsAhead:
             self.done = kind == "error" or at + n >= self.count
             if kind == "error":
                 raise payload
-            yield n, unpack(payload)
+            packed, seed = payload
+            if seed is not None:
+                _seed(seed)
+            yield n, unpack(packed)
 
     def close(self) -> None:
         """Keep the worker for the next file if it sent all it had to; otherwise (the import stopped early,
@@ -173,6 +177,14 @@ class RowsAhead:
             _give_back(worker)
         else:
             worker.stop()
+
+
+def _seed(seed: tuple[list[tuple[Any, ...]], Any]) -> None:
+    """Keep the features the worker prepared for a register chunk's new identity rows (``prepare.identity_seed``)."""
+    from ..linkage.entity_rows import FEATURES
+
+    identities, prepared = seed
+    FEATURES.seed(SEED_PROFILE, identities, prepared)
 
 
 def _large(path: str | Path, threshold: int) -> bool:
@@ -292,7 +304,7 @@ def serve(fd: int) -> None:
                 packed = early.pop(at, None)
                 if packed is None:
                     try:
-                        packed = pack(prepare_rows(fmap, rows[at:at + size]))
+                        packed = packed_chunk(fmap, rows[at:at + size])
                     except Exception as exc:  # noqa: BLE001 - as above
                         _send(conn, "error", _sendable(exc))
                         break
@@ -320,7 +332,7 @@ def _speculate(conn: Connection, source: SourceFile, plan: Plan | None) -> tuple
         for at in range(0, min(len(source.rows), size * SPECULATE_CHUNKS), size):
             if conn.poll():
                 break
-            early[at] = pack(prepare_rows(fmap, source.rows[at:at + size]))
+            early[at] = packed_chunk(fmap, source.rows[at:at + size])
     except Exception:  # noqa: BLE001 - see above
         return None, {}
     return (fmap, size), early

@@ -122,6 +122,45 @@ def pack(items: list[Prepared]) -> list[tuple[Any, ...]]:
             for i in items]
 
 
+#: the linkage profile whose features a worker prepares for a register's new entities (``LinkageSettings``'s default)
+SEED_PROFILE = "company"
+
+
+def identity_seed(fmap: FileMapping, items: list[Prepared]) -> tuple[list[tuple[Any, ...]], Any] | None:
+    """For a register file, the identity rows its accepted rows' new entities will have in the entity index
+    (``Writer.new_entities`` and ``Writer.registration``: the row's name, or its other name, with its address,
+    district, representative, phone and coordinates; the registered address without coordinates) and their
+    matching features, prepared here by the worker that maps the rows (``FeatureCache.seed`` keeps them in
+    the importing process). None for other files, whose rows mostly link to known entities."""
+    if fmap.record_type != RecordType.REGISTRATION:
+        return None
+    from ..linkage.entity_rows import prepare_identities  # Splink: imported by a worker mapping a register only
+
+    identities: dict[tuple[Any, ...], None] = {}
+    for item in items:
+        if item.errors:
+            continue
+        c = item.canonical
+        name, address, rest = c.get("name"), c.get("address"), (c.get("district"), c.get("legal_rep"), c.get("phone"))
+        identities[(name, address, *rest, c.get("latitude"), c.get("longitude"))] = None
+        if address:
+            identities[(name, address, *rest, None, None)] = None
+        alt = c.get("alt_name")
+        if alt and alt != name:
+            identities[(alt, address, *rest, c.get("latitude"), c.get("longitude"))] = None
+    if not identities:
+        return None
+    rows = list(identities)
+    return rows, prepare_identities(SEED_PROFILE, rows)
+
+
+def packed_chunk(fmap: FileMapping, rows: list[dict[str, Any]]) -> tuple[list[tuple[Any, ...]], Any]:
+    """A chunk of rows mapped (``prepare_rows``) and packed, with the features of a register's new identity
+    rows (``identity_seed``): what a worker sends for each chunk."""
+    items = prepare_rows(fmap, rows)
+    return pack(items), identity_seed(fmap, items)
+
+
 def unpack(packed: list[tuple[Any, ...]]) -> list[Prepared]:
     """``Prepared`` rows again from ``pack``'s tuples (``raw`` and the canonical JSON as ``JsonText``: the importing
     process inserts them as they are)."""

@@ -71,6 +71,9 @@ class Resolution:
     new_group: str | None = None
 
 
+#: an import that changed the identity of more entities than this (and than three quarters of all) is followed by
+#: one full read of the index (``EntityIndex.refresh``) rather than a partial read per 500 entities
+FULL_READ_ENTITIES = 2_000
 #: name, address and coordinates of an entity whose main row this read did not include
 _NO_MAIN: tuple[None, None, None, None] = (None, None, None, None)
 
@@ -128,16 +131,21 @@ class EntityIndex:
         log.debug("entity index read whole: %d identity rows", len(self.rows))
 
     @classmethod
-    def load(cls) -> EntityIndex:
-        """Read the identity of every live entity from the database.
+    def load(cls, rows: EntityRows | None = None) -> EntityIndex:
+        """Read the identity of every live entity from the database; with ``rows``, an index's identity rows
+        before, make them the rows read (the rows that did not change keep their prepared features and
+        counts, ``EntityRows.replace``) rather than adding the rows read to a new set.
 
         Rows come through the Core connection as plain tuples and are added in bulk: at a hundred
         thousand entities the ORM's row objects and a dict per identity row cost seconds per file.
         """
-        index = cls()
+        index = cls() if rows is None else cls(rows=rows)
         conn = db.session.connection()
         identity, codes = index._read(conn, None)
-        index.rows.extend(identity)
+        if rows is None:
+            index.rows.extend(identity)
+        else:
+            rows.replace(rows.holders() | {r[0] for r in identity}, identity)
         for eid, uscc in codes:
             index.add_uscc(uscc, eid)
         index.address_ids = dict(conn.execute(select(Address.text_norm, Address.id)).all())
@@ -147,10 +155,10 @@ class EntityIndex:
     def refresh(self, entity_ids: set[int]) -> EntityIndex:
         """The index after an import that changed the identity of ``entity_ids`` (this one, updated; or a fresh
         load)."""
-        if not self.whole or len(entity_ids) > max(len(self.districts) * 3 // 4, 2_000):
-            # nearly all entities changed: one full read (whose rows' features are then taken from the
-            # cache again) is cheaper than many partial ones; below that, keeping the prepared rows wins
-            return EntityIndex.load()
+        if not self.whole or len(entity_ids) > max(len(self.districts) * 3 // 4, FULL_READ_ENTITIES):
+            # nearly all entities changed: one full read is cheaper than many partial ones (its rows that did
+            # not change stay prepared and counted, as in a partial read)
+            return EntityIndex.load(self.rows if self.whole else None)
         conn = db.session.connection()
         for eid in entity_ids:
             self.districts.pop(eid, None)
@@ -238,9 +246,22 @@ class EntityIndex:
         return identity, codes
 
     def _key(self, entity_id: int, norm: str, site: str) -> None:
-        self.by_address.setdefault(norm, set()).add(entity_id)
-        self.by_site.setdefault(site, set()).add(entity_id)
-        self.keys.setdefault(entity_id, set()).add((norm, site))
+        # a new set only where there is none (setdefault built one per call and threw it away)
+        held = self.by_address.get(norm)
+        if held is None:
+            self.by_address[norm] = {entity_id}
+        else:
+            held.add(entity_id)
+        held = self.by_site.get(site)
+        if held is None:
+            self.by_site[site] = {entity_id}
+        else:
+            held.add(entity_id)
+        held = self.keys.get(entity_id)
+        if held is None:
+            self.keys[entity_id] = {(norm, site)}
+        else:
+            held.add((norm, site))
 
     def add_uscc(self, uscc: str, entity_id: int) -> None:
         """Know ``uscc`` (and its organisation code) as ``entity_id``."""
@@ -254,8 +275,7 @@ class EntityIndex:
         the index is not read whole (``read_whole`` will read it from the database)."""
         if not self.whole:
             return
-        self.rows.add({"entity_id": entity_id, "name": name, "address": address, "district": district,
-                       "legal_rep": legal_rep, "phone": phone, "latitude": latitude, "longitude": longitude})
+        self.rows.add_row((entity_id, name, address, district, legal_rep, phone, latitude, longitude))
         if address:
             self._key(entity_id, _norm(address), _site(address))
 

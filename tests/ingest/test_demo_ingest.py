@@ -106,6 +106,26 @@ def test_index_kept_between_files_is_refreshed_to_what_a_fresh_read_gives(app, a
     assert 0 < read_again < 0.6 * touched, (read_again, touched)
 
 
+def test_an_index_read_whole_again_keeps_its_rows_and_equals_a_fresh_read(app, agencies, demo_world, monkeypatch):
+    """Where an import changed nearly every entity (the register, here also any file that changed three quarters of
+    them) the kept index is read whole again: into the rows it had, whose unchanged rows stay prepared and counted,
+    and equal to a full load."""
+    from regulator.ingest import IngestOptions, pipeline, resolve
+    from regulator.ingest.resolve import EntityIndex
+
+    monkeypatch.setattr(resolve, "FULL_READ_ENTITIES", 0)
+    manifest = pd.read_json(demo_world / "manifest.json", typ="series")["files"]
+    for entry in manifest:
+        pipeline.ingest_file(demo_world / entry["path"], entry["agency"], IngestOptions(notify=False, reuse_index=True))
+        rows = pipeline._kept["writer"].index.rows
+        writer = pipeline._take_writer(0)
+        assert writer is not None and writer.index.rows is rows, entry["path"]
+        rows.stats("company")
+        assert _identity(writer.index) == _identity(EntityIndex.load()), entry["path"]
+        pipeline._keep_writer(writer)
+    pipeline._kept.clear()
+
+
 def test_a_later_register_that_changes_a_representative_phone_or_address_is_read_again(app, agencies, demo_world,
                                                                                           tmp_path):
     """A second register file whose rows give known entities a new legal representative, phone or address: each

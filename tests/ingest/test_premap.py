@@ -356,3 +356,29 @@ def test_a_worker_is_started_only_for_a_file_large_enough_to_pay_for_its_start(a
     with premap.open_source(path, ahead=True) as warm:
         assert isinstance(warm.rows, RowsAhead)  # a worker is running: no start to pay for
     assert isinstance(premap.open_source(path, ahead=False).rows, list)
+
+
+def test_a_register_mapped_ahead_brings_the_features_of_its_new_entities(app, agencies, demo_world, every_file_ahead,
+                                                                         monkeypatch):
+    """The worker mapping a register prepares the matching features of the identity rows its new entities get in
+    the entity index: the importing process prepares none of them itself, and they equal features prepared here."""
+    from regulator.linkage import entity_rows
+    from regulator.linkage.profiles import UID
+
+    cache = entity_rows.FeatureCache()
+    monkeypatch.setattr(entity_rows, "FEATURES", cache)
+    here: list[tuple] = []
+    prepare = entity_rows.prepare_identities
+    monkeypatch.setattr(entity_rows, "prepare_identities", lambda name, rows: here.extend(rows) or prepare(name, rows))
+    pipeline._kept.clear()
+    try:
+        batch = pipeline.ingest_file(demo_world / "SAMR/samr_registration.csv", "SAMR",
+                                     IngestOptions(notify=False, map_ahead=True, reuse_index=True, chunk_size=40))
+        rows = pipeline._kept["writer"].index.rows
+    finally:
+        pipeline._kept.clear()
+    assert batch.entities_new > 100 and len(rows) >= batch.entities_new
+    table = rows.prepared("company")
+    assert here == []
+    fresh = prepare("company", [r[1:] for r in rows.rows()])
+    assert table.drop_columns([UID]).combine_chunks().equals(fresh.drop_columns([UID]).combine_chunks())

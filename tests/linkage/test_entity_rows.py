@@ -110,8 +110,8 @@ def test_rows_replaced_again_and_again_match_as_a_fresh_set() -> None:
         now = []
         for eid in sorted(touched):
             was = current[eid]
-            # a changed name for some, the very same row again for others (a row equal to a dropped one)
-            current[eid] = [(r[0], f"{r[1]}{step}" if r[1] and eid % 2 else r[1], *r[2:]) for r in was]
+            # a changed name for most, the very same row again for others (kept where it is)
+            current[eid] = [(r[0], f"{r[1]}{step}" if r[1] and (eid + step) % 3 else r[1], *r[2:]) for r in was]
             now.extend(current[eid])
         kept.replace(touched, now)
         compacted = compacted or kept.live() is None
@@ -162,6 +162,31 @@ def test_rows_taken_chunk_by_chunk_equal_arrow_take() -> None:
     for index in ([18, 0, 6, 6, 14, 5], list(range(19))[::-1], [7], []):
         wanted = np.array(index, dtype="int64")
         assert _take_chunked(table, wanted).to_pylist() == table.take(pa.array(wanted, pa.int64())).to_pylist()
+
+
+def test_rows_replaced_by_the_same_rows_stay_where_they_are() -> None:
+    """An entity read again with rows it already had keeps them, live and prepared, in place: only its new rows
+    are added and only the rows it no longer has are dropped (dropping and adding the same rows again counted
+    them out of and back into the key counts and took their features again)."""
+    frames = demo_frames(generate_world(n_entities=200, seed=3))
+    rows = list(dict.fromkeys(tuple(r.get(c) for c in COLUMNS) for r in _rows(frames.entities)))
+    kept = EntityRows()
+    kept.extend(rows)
+    kept.stats("company")
+    before = kept.prepared("company")
+    ids = sorted({r[0] for r in rows})
+    same, changed = set(ids[:20]), ids[20]
+    kept.replace(same, [r for r in rows if r[0] in same])
+    assert kept.live() is None and kept.rows() == rows
+    assert kept.prepared("company") is before  # nothing to prepare again
+    renamed = [(r[0], f"{r[1]}新", *r[2:]) for r in rows if r[0] == changed]
+    kept.replace(same | {changed}, [r for r in rows if r[0] in same] + renamed)
+    dropped = [n for n, r in enumerate(rows) if r[0] == changed]
+    assert kept.live() is not None and np.flatnonzero(~kept.live()).tolist() == dropped
+    assert kept.rows() == [r for r in rows if r[0] != changed] + renamed
+    fresh = EntityRows()
+    fresh.extend(kept.rows())
+    assert _stats(kept) == _stats(fresh)
 
 
 def test_rows_of_given_entities_are_their_live_rows_in_order() -> None:
