@@ -13,29 +13,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from models import Agency, InspectionTask, Role, TaskAgency, TaskInspector, TaskStatus, User
 
 from ..extensions import db
 from . import audit, notifications
 from .staffing import OPEN, published
+from .task_results import _hold as hold
 
 MAX_REASON = 300
 
 
 class WithdrawalError(ValueError):
     """A withdrawal or cancellation that may not be made; the message says why."""
-
-
-def _hold(task: InspectionTask) -> None:
-    """Hold the visit's row and read its parts afresh, as recording a result does: a withdrawal and a result
-    recorded at the same moment are taken one after the other, each seeing the other."""
-    db.session.execute(update(InspectionTask).where(InspectionTask.id == task.id)
-                       .values(status=InspectionTask.status).execution_options(synchronize_session=False))
-    db.session.refresh(task, ["status"])
-    for part in task.agencies:
-        db.session.refresh(part, ["inspection_id", "status"])
 
 
 def may_withdraw(task: InspectionTask, agency_id: int, user: User) -> bool:
@@ -98,7 +89,7 @@ def withdraw_part(task: InspectionTask, agency_id: int, reason: str | None, user
     if not may_withdraw(task, agency_id, user):
         raise WithdrawalError(_("Only the lead agency or the agency itself withdraws its part of a visit."))
     reason = _reason(reason)
-    _hold(task)
+    hold(task)
     if task.status not in OPEN:
         raise WithdrawalError(_("This visit is no longer open."))
     if part.status == TaskStatus.DONE:
@@ -124,7 +115,7 @@ def cancel_visit(task: InspectionTask, reason: str | None, user: User) -> None:
     if not may_cancel(task, user):
         raise WithdrawalError(_("Only the lead agency cancels a visit."))
     reason = _reason(reason)
-    _hold(task)
+    hold(task)
     if task.status not in OPEN:
         raise WithdrawalError(_("This visit is no longer open."))
     if any(p.status == TaskStatus.DONE for p in task.agencies):
