@@ -132,7 +132,7 @@ def _check_decision_no(agency_id: int, decision_no: str) -> None:
                           field="decision_no")
 
 
-def _hold(task: InspectionTask) -> None:
+def hold_visit(task: InspectionTask) -> None:
     """Hold the visit's row until the transaction ends and read its parts afresh: the results of one visit are
     recorded one after another, each seeing those before it. Two submissions at once (a double click, two
     inspectors of the agency, the web form and an agency system) would otherwise both find the part open and
@@ -153,7 +153,7 @@ def record_result(task: InspectionTask, agency_id: int, data: ResultInput, *, us
     part = part_for(task, agency_id)
     if part is None:
         raise ResultError(_("Your agency does not take part in this inspection task."))
-    _hold(task)
+    hold_visit(task)
     if part.inspection_id is not None:
         raise ResultError(_("Your agency's result of this task is already recorded."))
     if task.status == TaskStatus.CANCELLED:

@@ -20,7 +20,7 @@ from models import Agency, InspectionTask, Role, TaskAgency, TaskInspector, Task
 from ..extensions import db
 from . import audit, notifications
 from .staffing import OPEN, published
-from .task_results import _hold as hold
+from .task_results import hold_visit
 
 MAX_REASON = 300
 
@@ -89,7 +89,7 @@ def withdraw_part(task: InspectionTask, agency_id: int, reason: str | None, user
     if not may_withdraw(task, agency_id, user):
         raise WithdrawalError(_("Only the lead agency or the agency itself withdraws its part of a visit."))
     reason = _reason(reason)
-    hold(task)
+    hold_visit(task)
     if task.status not in OPEN:
         raise WithdrawalError(_("This visit is no longer open."))
     if part.status == TaskStatus.DONE:
@@ -115,7 +115,7 @@ def cancel_visit(task: InspectionTask, reason: str | None, user: User) -> None:
     if not may_cancel(task, user):
         raise WithdrawalError(_("Only the lead agency cancels a visit."))
     reason = _reason(reason)
-    hold(task)
+    hold_visit(task)
     if task.status not in OPEN:
         raise WithdrawalError(_("This visit is no longer open."))
     if any(p.status == TaskStatus.DONE for p in task.agencies):
